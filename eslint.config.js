@@ -1,0 +1,73 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+import jsxA11y from 'eslint-plugin-jsx-a11y';
+import vitest from '@vitest/eslint-plugin';
+
+/** The layer table of STYLE.md §1, enforced rather than remembered. */
+const layer = (files, patterns) => ({
+  files,
+  rules: { 'no-restricted-imports': ['error', { patterns }] },
+});
+const noUi = { group: ['**/ui/**'], message: 'Only src/ui may import UI code.' };
+const noSandbox = { group: ['**/sandbox/**'], message: 'The app and CLI never import the sandbox.' };
+const noCli = { group: ['**/cli/**'], message: 'Only the CLI entry imports src/cli.' };
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'bench/results/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.strictTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      curly: 'error',
+      eqeqeq: 'error',
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
+    },
+  },
+  { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },
+  {
+    files: ['src/ui/**/*.{ts,tsx}', 'launch/**/*.ts'],
+    plugins: { 'react-hooks': reactHooks, 'jsx-a11y': jsxA11y },
+    rules: { ...reactHooks.configs.recommended.rules, ...jsxA11y.flatConfigs.strict.rules },
+  },
+  {
+    files: ['tests/**/*.{ts,tsx}'],
+    plugins: { vitest },
+    rules: {
+      ...vitest.configs.recommended.rules,
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+  layer(
+    ['src/domain/**'],
+    [
+      noUi,
+      noSandbox,
+      noCli,
+      { group: ['**/fhir/**', 'fhirclient', 'fhir-kit-client'], message: 'Domain code is I/O-free.' },
+      { group: ['react', 'react-dom', 'node:*'], message: 'Domain code is React- and Node-free.' },
+    ],
+  ),
+  layer(['src/fhir/**'], [noUi, noSandbox, noCli, { group: ['react', 'react-dom'], message: 'src/fhir is React-free.' }]),
+  layer(['src/ui/**', 'launch/**'], [noSandbox, noCli]),
+  layer(['src/cli/**'], [noUi, noSandbox]),
+  layer(['src/sandbox/**'], [noUi, noCli]),
+  {
+    // Domain code takes "now" from its caller (STYLE.md §2): no argument-less Date.
+    files: ['src/domain/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Pass asOf.' },
+        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'Pass asOf.' },
+      ],
+    },
+  },
+);

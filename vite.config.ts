@@ -1,0 +1,16 @@
+import { resolve } from 'node:path';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+export default defineConfig({
+  plugins: [react()],
+  build: {
+    outDir: 'dist',
+    rolldownOptions: {
+      input: {
+        app: resolve(import.meta.dirname, 'index.html'),
+        launch: resolve(import.meta.dirname, 'launch/launch.html'),
+      },
+    },
+  },
+});

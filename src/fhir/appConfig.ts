@@ -1,0 +1,116 @@
+/**
+ * Per-EHR launch configuration, read at run time from `/config.json` (served beside the app), so one
+ * build runs against any EHR. Fields are documented in the README and `.env.example`.
+ */
+import type { ScopeVersion } from './scopes.ts';
+
+export interface EhrConfig {
+  /** Applies when the launching `iss` starts with this prefix; the first match wins. */
+  readonly issPrefix?: string;
+  readonly clientId: string;
+  /** Defaults to the app's own `index.html` beside `launch/`. */
+  readonly redirectUri?: string;
+  /** Overrides the computed minimal scope list (space separated). */
+  readonly scope?: string;
+  /** `v1` for EHRs that still spell scopes `patient/Observation.read`. */
+  readonly scopeVersion: ScopeVersion;
+}
+
+export interface AppConfig {
+  readonly ehrs: readonly EhrConfig[];
+  /** FHIR base for a standalone launch, when the user opens the launch page without `iss`. */
+  readonly standaloneIss?: string;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function optionalString(record: Record<string, unknown>, key: string): string | undefined {
+  const value = record[key];
+  if (value === undefined) {
+    return undefined;
+  }
+  if (typeof value !== 'string' || value === '') {
+    throw new ConfigError(`config.json: "${key}" must be a non-empty string`);
+  }
+  return value;
+}
+
+function parseEhr(raw: unknown, where: string): EhrConfig {
+  if (!isRecord(raw)) {
+    throw new ConfigError(`config.json: ${where} must be an object`);
+  }
+  const clientId = optionalString(raw, 'clientId');
+  if (clientId === undefined) {
+    throw new ConfigError(`config.json: ${where} needs a "clientId"`);
+  }
+  const version = raw['scopeVersion'] ?? 'v2';
+  if (version !== 'v1' && version !== 'v2') {
+    throw new ConfigError(`config.json: ${where}.scopeVersion must be "v1" or "v2"`);
+  }
+  const issPrefix = optionalString(raw, 'issPrefix');
+  const redirectUri = optionalString(raw, 'redirectUri');
+  const scope = optionalString(raw, 'scope');
+  return {
+    clientId,
+    scopeVersion: version,
+    ...(issPrefix === undefined ? {} : { issPrefix }),
+    ...(redirectUri === undefined ? {} : { redirectUri }),
+    ...(scope === undefined ? {} : { scope }),
+  };
+}
+
+/**
+ * Reads config.json: either `{ "ehrs": [ … ] }` or, for a single EHR, the fields of one entry at the
+ * top level (`{ "clientId": "clbp-pathway" }`). Throws ConfigError with the offending field.
+ */
+export function parseAppConfig(raw: unknown): AppConfig {
+  if (!isRecord(raw)) {
+    throw new ConfigError('config.json must be a JSON object');
+  }
+  const standaloneIss = optionalString(raw, 'standaloneIss');
+  const list = raw['ehrs'];
+  let ehrs: EhrConfig[];
+  if (list === undefined) {
+    ehrs = [parseEhr(raw, 'the top level')];
+  } else if (Array.isArray(list) && list.length > 0) {
+    ehrs = list.map((e, i) => parseEhr(e, `ehrs[${i}]`));
+  } else {
+    throw new ConfigError('config.json: "ehrs" must be a non-empty array');
+  }
+  return { ehrs, ...(standaloneIss === undefined ? {} : { standaloneIss }) };
+}
+
+/** The configuration for the EHR at `iss`; throws ConfigError when none applies. */
+export function ehrConfigFor(config: AppConfig, iss: string): EhrConfig {
+  const match = config.ehrs.find((e) => e.issPrefix === undefined || iss.startsWith(e.issPrefix));
+  if (!match) {
+    throw new ConfigError(`This app is not configured for the EHR at ${iss}.`);
+  }
+  return match;
+}
+
+/** Environment variables a deployment sets to write config.json (see .env.example). */
+export function appConfigFromEnv(
+  env: Readonly<Record<string, string | undefined>>,
+  defaults: { clientId: string; standaloneIss?: string },
+): Record<string, string> {
+  const pick = (key: string): string | undefined => {
+    const value = env[key];
+    return value === undefined || value === '' ? undefined : value;
+  };
+  const entries: [string, string | undefined][] = [
+    ['clientId', pick('CLBP_CLIENT_ID') ?? defaults.clientId],
+    ['redirectUri', pick('CLBP_REDIRECT_URI')],
+    ['scope', pick('CLBP_SCOPE')],
+    ['scopeVersion', pick('CLBP_SCOPE_VERSION') ?? 'v2'],
+    ['issPrefix', pick('CLBP_ISS_PREFIX')],
+    ['standaloneIss', pick('CLBP_STANDALONE_ISS') ?? defaults.standaloneIss],
+  ];
+  return Object.fromEntries(entries.filter((e): e is [string, string] => e[1] !== undefined));
+}

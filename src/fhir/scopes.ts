@@ -1,0 +1,162 @@
+/**
+ * The smallest set of SMART scopes the app's features need, per feature, so a narrowed grant can say
+ * exactly which feature is off and which scope would turn it back on.
+ * SMART App Launch 2.x scopes: https://hl7.org/fhir/smart-app-launch/scopes-and-launch-context.html
+ */
+
+export type ScopeVersion = 'v1' | 'v2';
+
+/** c = create, r = read, u = update, s = search (SMART v2 order: c r u d s). */
+type Access = 'r' | 'rs' | 'crs' | 'crus';
+
+interface ResourceNeed {
+  readonly resourceType: string;
+  readonly access: Access;
+}
+
+export type FeatureId = 'summary' | 'screening' | 'peg' | 'opioids' | 'referral';
+
+export interface Feature {
+  readonly id: FeatureId;
+  readonly label: string;
+  readonly needs: readonly ResourceNeed[];
+}
+
+/** What each feature reads and writes; the README's data table is generated from the same list. */
+export const FEATURES: readonly Feature[] = [
+  { id: 'summary', label: 'Patient summary', needs: [{ resourceType: 'Patient', access: 'r' }] },
+  {
+    id: 'screening',
+    label: 'Screening and eligibility',
+    needs: [
+      { resourceType: 'Condition', access: 'rs' },
+      { resourceType: 'QuestionnaireResponse', access: 'crs' },
+    ],
+  },
+  {
+    id: 'peg',
+    label: 'PEG',
+    needs: [
+      { resourceType: 'Observation', access: 'crs' },
+      { resourceType: 'QuestionnaireResponse', access: 'crs' },
+      { resourceType: 'Questionnaire', access: 'rs' },
+    ],
+  },
+  {
+    id: 'opioids',
+    label: 'Opioids (MME)',
+    needs: [
+      { resourceType: 'MedicationStatement', access: 'rs' },
+      { resourceType: 'MedicationRequest', access: 'rs' },
+      { resourceType: 'Medication', access: 'rs' },
+    ],
+  },
+  {
+    id: 'referral',
+    label: 'Referral',
+    needs: [
+      { resourceType: 'ServiceRequest', access: 'crus' },
+      { resourceType: 'Task', access: 'crus' },
+    ],
+  },
+];
+
+const CONTEXT_SCOPES = ['openid', 'fhirUser', 'online_access'] as const;
+
+function mergedNeeds(): Map<string, Set<string>> {
+  const merged = new Map<string, Set<string>>();
+  for (const feature of FEATURES) {
+    for (const need of feature.needs) {
+      const letters = merged.get(need.resourceType) ?? new Set<string>();
+      for (const letter of need.access) {
+        letters.add(letter);
+      }
+      merged.set(need.resourceType, letters);
+    }
+  }
+  return merged;
+}
+
+function v2Suffix(letters: ReadonlySet<string>): string {
+  return [...'cruds'].filter((l) => letters.has(l)).join('');
+}
+
+function v1Suffixes(letters: ReadonlySet<string>): string[] {
+  const suffixes: string[] = [];
+  if (letters.has('r') || letters.has('s')) {
+    suffixes.push('read');
+  }
+  if (letters.has('c') || letters.has('u') || letters.has('d')) {
+    suffixes.push('write');
+  }
+  return suffixes;
+}
+
+/** The resource scopes, e.g. `patient/Observation.crs` (v2) or `patient/Observation.read` (v1). */
+export function resourceScopes(version: ScopeVersion): string[] {
+  const scopes: string[] = [];
+  for (const [type, letters] of mergedNeeds()) {
+    if (version === 'v2') {
+      scopes.push(`patient/${type}.${v2Suffix(letters)}`);
+    } else {
+      scopes.push(...v1Suffixes(letters).map((s) => `patient/${type}.${s}`));
+    }
+  }
+  return scopes;
+}
+
+/** The scope string to ask for: launch context, identity, refresh, and the resource scopes. */
+export function requestedScope(version: ScopeVersion, launch: 'ehr' | 'standalone'): string {
+  const context = launch === 'ehr' ? 'launch' : 'launch/patient';
+  return [context, ...CONTEXT_SCOPES, ...resourceScopes(version)].join(' ');
+}
+
+const PERMISSION_RE = /^(patient|user|system)\/([A-Za-z*]+)\.([a-z*]+)$/;
+
+function lettersOf(permission: string): Set<string> {
+  switch (permission) {
+    case '*':
+      return new Set('cruds');
+    case 'read':
+      return new Set('rs');
+    case 'write':
+      return new Set('cud');
+    default:
+      return new Set(permission);
+  }
+}
+
+/** Whether a granted scope string lets the app do `access` on `resourceType`. */
+export function grants(granted: string, resourceType: string, access: string): boolean {
+  const allowed = new Set<string>();
+  for (const scope of granted.split(/\s+/)) {
+    const match = PERMISSION_RE.exec(scope.split('?')[0] ?? '');
+    if (!match) {
+      continue;
+    }
+    const [, context, type, permission] = match;
+    if (context === 'system' || (type !== resourceType && type !== '*') || permission === undefined) {
+      continue;
+    }
+    for (const letter of lettersOf(permission)) {
+      allowed.add(letter);
+    }
+  }
+  return [...access].every((l) => allowed.has(l));
+}
+
+export interface FeatureAccess {
+  readonly feature: Feature;
+  /** Scopes (v2 spelling) the feature needs and the grant lacks; empty when the feature is on. */
+  readonly missing: readonly string[];
+}
+
+/** Which features the granted scopes turn on, and for the others what is missing. */
+export function featureAccess(granted: string): FeatureAccess[] {
+  return FEATURES.map((feature) => ({
+    feature,
+    missing: feature.needs
+      .filter((n) => !grants(granted, n.resourceType, n.access))
+      .map((n) => `patient/${n.resourceType}.${n.access}`),
+  }));
+}

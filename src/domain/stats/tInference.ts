@@ -1,0 +1,86 @@
+/**
+ * t-based inference on means: the one-sample confidence interval of a mean, and Welch's unequal-
+ * variance t-test of a difference in means with Welch–Satterthwaite degrees of freedom
+ * (Welch, Biometrika 1947; Satterthwaite, Biometrics Bulletin 1946). Pure.
+ */
+import { mean, sampleVariance } from './descriptive.ts';
+import { tQuantile, twoSidedP } from './studentT.ts';
+
+export type InsufficientReason = 'fewer-than-two' | 'zero-variance';
+
+export type MeanCi =
+  | { kind: 'estimate'; n: number; mean: number; sd: number; lower: number; upper: number; df: number }
+  | { kind: 'insufficient'; n: number; reason: InsufficientReason; mean?: number };
+
+/**
+ * Mean with a two-sided `level` confidence interval from Student's t on n − 1 df:
+ * mean ± t(1 − α/2, n − 1) · sd/√n. Needs two values; a zero SD gives a zero-width interval,
+ * which is still an estimate.
+ */
+export function meanWithCi(values: readonly number[], level = 0.95): MeanCi {
+  const m = mean(values);
+  const variance = sampleVariance(values);
+  if (m.kind !== 'value' || variance.kind !== 'value') {
+    return m.kind === 'value'
+      ? { kind: 'insufficient', n: values.length, reason: 'fewer-than-two', mean: m.value }
+      : { kind: 'insufficient', n: values.length, reason: 'fewer-than-two' };
+  }
+  const n = values.length;
+  const sd = Math.sqrt(variance.value);
+  const df = n - 1;
+  const half = tQuantile(1 - (1 - level) / 2, df) * (sd / Math.sqrt(n));
+  return { kind: 'estimate', n, mean: m.value, sd, lower: m.value - half, upper: m.value + half, df };
+}
+
+export type WelchResult =
+  | {
+      kind: 'estimate';
+      /** mean(a) − mean(b) */
+      difference: number;
+      standardError: number;
+      /** Welch–Satterthwaite degrees of freedom (real-valued). */
+      df: number;
+      t: number;
+      /** Two-sided p-value. */
+      p: number;
+      lower: number;
+      upper: number;
+    }
+  | { kind: 'insufficient'; reason: InsufficientReason };
+
+/**
+ * Welch's t-test of mean(a) − mean(b) without assuming equal variances.
+ * SE = √(s²a/na + s²b/nb); df = SE⁴ / ((s²a/na)²/(na−1) + (s²b/nb)²/(nb−1));
+ * CI = difference ± t(1 − α/2, df) · SE. Each group needs two values and the pooled SE must be
+ * positive (two constant groups have no sampling variance to test against).
+ */
+export function welchTTest(a: readonly number[], b: readonly number[], level = 0.95): WelchResult {
+  const ma = mean(a);
+  const mb = mean(b);
+  const va = sampleVariance(a);
+  const vb = sampleVariance(b);
+  if (ma.kind !== 'value' || mb.kind !== 'value' || va.kind !== 'value' || vb.kind !== 'value') {
+    return { kind: 'insufficient', reason: 'fewer-than-two' };
+  }
+  const qa = va.value / a.length;
+  const qb = vb.value / b.length;
+  const se2 = qa + qb;
+  if (se2 <= 0) {
+    return { kind: 'insufficient', reason: 'zero-variance' };
+  }
+  const standardError = Math.sqrt(se2);
+  const df = (se2 * se2) / ((qa * qa) / (a.length - 1) + (qb * qb) / (b.length - 1));
+  const difference = ma.value - mb.value;
+  const t = difference / standardError;
+  const half = tQuantile(1 - (1 - level) / 2, df) * standardError;
+  return {
+    kind: 'estimate',
+    difference,
+    standardError,
+    df,
+    t,
+    p: twoSidedP(t, df),
+    lower: difference - half,
+    upper: difference + half,
+  };
+}

@@ -4,6 +4,8 @@ import { defineConfig } from 'vite';
 
 export default defineConfig({
   plugins: [react()],
+  // fhirclient's "pure" build: no fetch/AbortController polyfills (every supported browser has them).
+  define: { FHIRCLIENT_PURE: 'true' },
   build: {
     outDir: 'dist',
     rolldownOptions: {

@@ -1,2 +1,70 @@
-// Replaced by the real SMART launch (issue 3).
-document.getElementById('launch-status')?.setAttribute('data-state', 'pending');
+/**
+ * SMART launch entry. EHR launch: the EHR opens this page with `iss` and `launch`. Standalone launch:
+ * opened without them, it uses the configured FHIR base and asks the EHR for a patient
+ * (`launch/patient`). PKCE S256 is required; the state key is a fresh random UUID.
+ */
+import FHIR from 'fhirclient';
+import { ConfigError, ehrConfigFor, parseAppConfig } from '../src/fhir/appConfig.ts';
+import { requestedScope } from '../src/fhir/scopes.ts';
+
+const status = document.getElementById('launch-status');
+
+function showError(title: string, detail: string): void {
+  if (!status) {
+    return;
+  }
+  status.setAttribute('data-state', 'error');
+  status.replaceChildren();
+  const heading = document.createElement('h1');
+  heading.textContent = title;
+  const text = document.createElement('p');
+  text.textContent = detail;
+  status.append(heading, text);
+}
+
+async function launch(): Promise<void> {
+  const params = new URLSearchParams(window.location.search);
+  const response = await fetch(new URL('../config.json', window.location.href));
+  if (!response.ok) {
+    throw new ConfigError(`config.json could not be loaded (HTTP ${response.status}).`);
+  }
+  const config = parseAppConfig(await response.json());
+  const launchId = params.get('launch');
+  const iss = params.get('iss') ?? config.standaloneIss;
+  if (iss === undefined || iss === '') {
+    showError(
+      'No EHR to connect to',
+      'Open CLBP Pathway from the patient chart in your EHR (the launch gives the app "iss" and "launch").',
+    );
+    return;
+  }
+  const ehr = ehrConfigFor(config, iss);
+  const kind = launchId === null ? 'standalone' : 'ehr';
+  await FHIR.oauth2.authorize({
+    iss,
+    ...(launchId === null ? {} : { launch: launchId }),
+    clientId: ehr.clientId,
+    scope: ehr.scope ?? requestedScope(ehr.scopeVersion, kind),
+    redirectUri: ehr.redirectUri ?? new URL('../', window.location.href).href,
+    pkceMode: 'required',
+    stateKey: crypto.randomUUID(),
+    // Finish in the window that launched, whether a tab or the EHR's iframe (framed launches stall otherwise).
+    completeInTarget: true,
+  });
+}
+
+launch().catch((error: unknown) => {
+  const detail = error instanceof Error ? error.message : String(error);
+  if (error instanceof ConfigError) {
+    showError('CLBP Pathway is not configured for this EHR', detail);
+  } else if (/PKCE|S256|code challenge/i.test(detail)) {
+    showError(
+      'This EHR does not offer secure sign-in (PKCE S256)',
+      `CLBP Pathway only launches with PKCE S256. Ask your EHR administrator to enable it. (${detail})`,
+    );
+  } else if (error instanceof TypeError) {
+    showError('The EHR could not be reached', `Check the connection, then launch again. (${detail})`);
+  } else {
+    showError('The launch failed', detail);
+  }
+});

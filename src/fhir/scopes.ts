@@ -78,7 +78,7 @@ function mergedNeeds(): Map<string, Set<string>> {
 }
 
 function v2Suffix(letters: ReadonlySet<string>): string {
-  return [...'cruds'].filter((l) => letters.has(l)).join('');
+  return Array.from('cruds').filter((l) => letters.has(l)).join('');
 }
 
 function v1Suffixes(letters: ReadonlySet<string>): string[] {
@@ -142,7 +142,7 @@ export function grants(granted: string, resourceType: string, access: string): b
       allowed.add(letter);
     }
   }
-  return [...access].every((l) => allowed.has(l));
+  return Array.from(access).every((l) => allowed.has(l));
 }
 
 export interface FeatureAccess {

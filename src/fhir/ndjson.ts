@@ -1,0 +1,268 @@
+/**
+ * Streaming readers for FHIR bulk data: NDJSON files (one resource a line, as written by
+ * $export) and Bundle JSON files (entries yielded one by one by a small JSON scanner). Neither
+ * ever holds a whole file: memory is bounded by the largest single resource.
+ * Bad lines are yielded as `malformed` items with file and line so the caller can report them and
+ * carry on.
+ */
+import { createReadStream } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+export type StreamItem =
+  | { kind: 'resource'; resource: FhirLike; file: string; line: number }
+  | { kind: 'malformed'; file: string; line: number; message: string };
+
+/** A parsed JSON object that says it is a FHIR resource; everything else about it is unverified. */
+export type FhirLike = { resourceType: string } & Record<string, unknown>;
+
+export interface ReadOptions {
+  /**
+   * Cheap text test run before JSON.parse; lines (or Bundle entries) it rejects are skipped
+   * unparsed. Used for a quick pre-pass that only wants a few resource types.
+   */
+  readonly prefilter?: (text: string) => boolean;
+}
+
+const NDJSON_SUFFIXES = ['.ndjson', '.jsonl'];
+const BUNDLE_SUFFIX = '.json';
+
+/**
+ * The files an input names: a directory gives its *.ndjson, *.jsonl and *.json files (sorted, not
+ * recursive); a file gives itself. Throws an Error with a readable message when the input does not
+ * exist or a directory holds no such file.
+ */
+export async function listInputFiles(input: string): Promise<string[]> {
+  const info = await stat(input).catch(() => undefined);
+  if (info === undefined) {
+    throw new Error(`${input}: no such file or directory`);
+  }
+  if (!info.isDirectory()) {
+    return [input];
+  }
+  const names = (await readdir(input))
+    .filter((name) => isNdjson(name) || name.endsWith(BUNDLE_SUFFIX))
+    .sort();
+  if (names.length === 0) {
+    throw new Error(`${input}: no .ndjson, .jsonl or .json files in this directory`);
+  }
+  return names.map((name) => join(input, name));
+}
+
+/** Every resource of every file, in file order; NDJSON by suffix, anything else read as a Bundle. */
+export async function* readResources(
+  files: readonly string[],
+  options: ReadOptions = {},
+): AsyncGenerator<StreamItem> {
+  for (const file of files) {
+    yield* isNdjson(file) ? readNdjson(file, options) : readBundle(file, options);
+  }
+}
+
+/** One resource per non-blank line; `for await` over readline, so never the whole file. */
+export async function* readNdjson(
+  file: string,
+  options: ReadOptions = {},
+): AsyncGenerator<StreamItem> {
+  const lines = createInterface({
+    input: createReadStream(file, { encoding: 'utf8' }),
+    crlfDelay: Infinity,
+  });
+  let line = 0;
+  for await (const text of lines) {
+    line += 1;
+    if (text.trim() === '' || (options.prefilter !== undefined && !options.prefilter(text))) {
+      continue;
+    }
+    yield parseResource(text, file, line);
+  }
+}
+
+/**
+ * The resources of a Bundle's top-level `entry` array, one entry at a time. The scanner tracks
+ * strings and nesting only; each entry's text is handed to JSON.parse on its own, so one bad
+ * entry is reported (with the line it starts on) and the others still read.
+ */
+export async function* readBundle(
+  file: string,
+  options: ReadOptions = {},
+): AsyncGenerator<StreamItem> {
+  const scanner = new BundleScanner();
+  for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 16 })) {
+    for (const entry of scanner.push(chunk as string)) {
+      if (options.prefilter !== undefined && !options.prefilter(entry.text)) {
+        continue;
+      }
+      yield fromEntry(entry.text, file, entry.line);
+    }
+  }
+  for (const problem of scanner.finish()) {
+    yield { kind: 'malformed', file, line: problem.line, message: problem.message };
+  }
+}
+
+function isNdjson(name: string): boolean {
+  return NDJSON_SUFFIXES.some((suffix) => name.endsWith(suffix));
+}
+
+function parseResource(text: string, file: string, line: number): StreamItem {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return {
+      kind: 'malformed',
+      file,
+      line,
+      message: `invalid JSON (${error instanceof Error ? error.message : 'parse error'})`,
+    };
+  }
+  return isFhirLike(value)
+    ? { kind: 'resource', resource: value, file, line }
+    : { kind: 'malformed', file, line, message: 'not a FHIR resource (no resourceType)' };
+}
+
+function fromEntry(text: string, file: string, line: number): StreamItem {
+  let entry: unknown;
+  try {
+    entry = JSON.parse(text);
+  } catch (error) {
+    return {
+      kind: 'malformed',
+      file,
+      line,
+      message: `invalid Bundle entry (${error instanceof Error ? error.message : 'parse error'})`,
+    };
+  }
+  const resource =
+    typeof entry === 'object' && entry !== null
+      ? (entry as Record<string, unknown>).resource
+      : undefined;
+  return isFhirLike(resource)
+    ? { kind: 'resource', resource, file, line }
+    : { kind: 'malformed', file, line, message: 'Bundle entry without a resource' };
+}
+
+function isFhirLike(value: unknown): value is FhirLike {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    typeof (value as Record<string, unknown>).resourceType === 'string'
+  );
+}
+
+interface ScannedEntry {
+  readonly text: string;
+  readonly line: number;
+}
+
+/** Incremental scanner that cuts the elements of a top-level `"entry": [ … ]` out of a JSON text. */
+class BundleScanner {
+  private depth = 0;
+  private inString = false;
+  private escaped = false;
+  private line = 1;
+  private stringStart = -1;
+  private stringBuffer = '';
+  private lastString: string | undefined;
+  private key: string | undefined;
+  private inEntryArray = false;
+  private capture: { buffer: string; line: number } | undefined;
+  private expectValue = false;
+  private topLevelType: string | undefined;
+
+  *push(chunk: string): Generator<ScannedEntry> {
+    let captureFrom = 0;
+    for (let i = 0; i < chunk.length; i += 1) {
+      const ch = chunk.charCodeAt(i);
+      if (ch === 10) {
+        this.line += 1;
+      }
+      if (this.inString) {
+        if (this.escaped) {
+          this.escaped = false;
+        } else if (ch === 92 /* \ */) {
+          this.escaped = true;
+        } else if (ch === 34 /* " */) {
+          this.inString = false;
+          if (this.depth === 1) {
+            this.endTopLevelString(this.stringBuffer + chunk.slice(this.stringStart, i));
+          }
+        }
+        continue;
+      }
+      switch (ch) {
+        case 34:
+          this.inString = true;
+          this.stringStart = i + 1;
+          this.stringBuffer = '';
+          break;
+        case 58 /* : */:
+          if (this.depth === 1) {
+            this.key = this.lastString;
+            this.expectValue = true;
+          }
+          break;
+        case 123 /* { */:
+        case 91 /* [ */:
+          this.expectValue = false;
+          if (this.depth === 1 && ch === 91 && this.key === 'entry') {
+            this.inEntryArray = true;
+          } else if (this.depth === 2 && this.inEntryArray && ch === 123) {
+            this.capture = { buffer: '', line: this.line };
+            captureFrom = i;
+          }
+          this.depth += 1;
+          break;
+        case 125 /* } */:
+        case 93 /* ] */:
+          this.depth -= 1;
+          if (this.depth === 2 && this.capture !== undefined && ch === 125) {
+            const text = this.capture.buffer + chunk.slice(captureFrom, i + 1);
+            const line = this.capture.line;
+            this.capture = undefined;
+            yield { text, line };
+          } else if (this.depth === 1) {
+            this.inEntryArray = false;
+          }
+          break;
+        default:
+          break;
+      }
+    }
+    if (this.inString && this.depth === 1) {
+      this.stringBuffer += chunk.slice(this.stringStart);
+      this.stringStart = 0;
+    }
+    if (this.capture !== undefined) {
+      this.capture.buffer += chunk.slice(captureFrom);
+    }
+  }
+
+  finish(): { line: number; message: string }[] {
+    if (this.depth !== 0 || this.inString) {
+      return [{ line: this.line, message: 'truncated JSON: the Bundle does not close' }];
+    }
+    return this.topLevelType === 'Bundle'
+      ? []
+      : [
+          {
+            line: 1,
+            message: `not a Bundle (resourceType ${this.topLevelType ?? 'missing'}); a .json input must be a Bundle`,
+          },
+        ];
+  }
+
+  private endTopLevelString(text: string): void {
+    if (this.expectValue) {
+      this.expectValue = false;
+      if (this.key === 'resourceType') {
+        this.topLevelType = text;
+      }
+    } else {
+      this.lastString = text;
+    }
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * Searches that follow every page, and reads. Bundles are unverified input: a missing `entry` is an
+ * empty page, a malformed entry is counted and skipped, a non-Bundle answer is an error.
+ */
+import type { Resource } from 'fhir/r4';
+import { FhirError, normalizeError } from './errors.ts';
+import { isResource } from './guards.ts';
+import type { FhirTransport } from './transport.ts';
+
+/** Page size asked for: large, so a heavy chart needs few round trips (servers may cap it). */
+export const PAGE_SIZE = 1000;
+/** A runaway `next` chain is cut here rather than looping forever. */
+const MAX_PAGES = 200;
+
+export interface SearchResult<T> {
+  /** Entries that matched the search and passed the guard. */
+  readonly matches: readonly T[];
+  /** `_include`d / `_revinclude`d resources (search.mode = include), keyed by `Type/id`. */
+  readonly included: ReadonlyMap<string, Resource & { id: string }>;
+  /** Entries that were not usable resources of the asked type. */
+  readonly malformed: number;
+  readonly pages: number;
+}
+
+export interface SearchOptions<T> {
+  readonly label: string;
+  readonly guard: (value: unknown) => value is T;
+  readonly signal?: AbortSignal;
+  readonly onPage?: (page: number) => void;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+async function readJson(response: Response, label: string): Promise<unknown> {
+  try {
+    return await response.json();
+  } catch (error) {
+    throw normalizeError(error instanceof SyntaxError ? error : new SyntaxError(String(error)), label);
+  }
+}
+
+function nextLink(bundle: Record<string, unknown>): string | undefined {
+  const links = bundle['link'];
+  if (!Array.isArray(links)) {
+    return undefined;
+  }
+  for (const link of links) {
+    if (isRecord(link) && link['relation'] === 'next' && typeof link['url'] === 'string') {
+      return link['url'];
+    }
+  }
+  return undefined;
+}
+
+/** Builds `Type?k=v&…` with `_count` set; values are encoded, repeated keys allowed. */
+export function searchPath(resourceType: string, params: readonly (readonly [string, string])[]): string {
+  const query = new URLSearchParams([...params.map(([k, v]) => [k, v]), ['_count', String(PAGE_SIZE)]]);
+  return `${resourceType}?${query.toString()}`;
+}
+
+/** Runs a search and follows `next` links to the end. Rejects with a FhirError. */
+export async function searchAll<T>(
+  transport: FhirTransport,
+  path: string,
+  options: SearchOptions<T>,
+): Promise<SearchResult<T>> {
+  const matches: T[] = [];
+  const included = new Map<string, Resource & { id: string }>();
+  let malformed = 0;
+  let pages = 0;
+  let url: string | undefined = path;
+  const seen = new Set<string>();
+  while (url !== undefined) {
+    if (pages >= MAX_PAGES || seen.has(url)) {
+      throw new FhirError({
+        kind: 'malformed',
+        message: `${options.label}: the EHR's paging did not end after ${pages} pages.`,
+        request: options.label,
+      });
+    }
+    seen.add(url);
+    const response = await transport.request(url, {
+      label: options.label,
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+    });
+    const body = await readJson(response, options.label);
+    if (!isRecord(body) || body['resourceType'] !== 'Bundle') {
+      throw new FhirError({
+        kind: 'malformed',
+        message: `${options.label}: the EHR answered with something other than a Bundle.`,
+        request: options.label,
+      });
+    }
+    pages++;
+    options.onPage?.(pages);
+    const entries = Array.isArray(body['entry']) ? (body['entry'] as unknown[]) : [];
+    for (const entry of entries) {
+      const resource = isRecord(entry) ? entry['resource'] : undefined;
+      const search = isRecord(entry) ? entry['search'] : undefined;
+      const mode = isRecord(search) ? search['mode'] : undefined;
+      if (mode === 'include' || mode === 'outcome') {
+        if (mode === 'include' && isResource(resource)) {
+          included.set(`${resource.resourceType}/${resource.id}`, resource);
+        }
+        continue;
+      }
+      if (options.guard(resource)) {
+        matches.push(resource);
+      } else {
+        malformed++;
+      }
+    }
+    url = nextLink(body);
+  }
+  return { matches, included, malformed, pages };
+}
+
+/** Reads one resource; rejects with a FhirError, including when the answer is not the type asked. */
+export async function readResource<T>(
+  transport: FhirTransport,
+  path: string,
+  options: SearchOptions<T>,
+): Promise<T> {
+  const response = await transport.request(path, {
+    label: options.label,
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+  });
+  const body = await readJson(response, options.label);
+  if (!options.guard(body)) {
+    throw new FhirError({
+      kind: 'malformed',
+      message: `${options.label}: the EHR's answer is not a usable ${path.split('/')[0] ?? 'resource'}.`,
+      request: options.label,
+    });
+  }
+  return body;
+}

@@ -1,0 +1,119 @@
+/**
+ * Everything the summary page needs, requested at once right after the token: one search per
+ * resource type, each following its own pages, none waiting for another. References are resolved
+ * from `_include` / `_revinclude`, never by per-row reads.
+ */
+import type {
+  Condition,
+  FhirResource,
+  MedicationRequest,
+  MedicationStatement,
+  Observation,
+  Patient,
+  Questionnaire,
+  QuestionnaireResponse,
+  ServiceRequest,
+} from 'fhir/r4';
+import { MINDFULNESS_GMV_CODE, PATHWAY_CODE_SYSTEM } from '../domain/canonical.ts';
+import { LOINC_SYSTEM, PEG_ITEMS, PEG_SCORE_LOINC } from '../domain/peg.ts';
+import { guardFor, type ResourceOf } from './guards.ts';
+import { grants } from './scopes.ts';
+import { readResource, searchAll, searchPath, type SearchResult } from './search.ts';
+import type { FhirTransport } from './transport.ts';
+
+export interface SummaryData {
+  readonly patient: Patient;
+  readonly conditions: SearchResult<Condition>;
+  /** PEG score (91147-9) and item Observations. */
+  readonly pegObservations: SearchResult<Observation>;
+  readonly questionnaireResponses: SearchResult<QuestionnaireResponse>;
+  /** Questionnaires whose items carry a PEG LOINC code (other vendors' PEG forms). */
+  readonly pegQuestionnaires: SearchResult<Questionnaire>;
+  /** With their `_include`d Medications. */
+  readonly medicationStatements: SearchResult<MedicationStatement>;
+  readonly medicationRequests: SearchResult<MedicationRequest>;
+  /** Referrals to the programme, with their Tasks `_revinclude`d. */
+  readonly referrals: SearchResult<ServiceRequest>;
+}
+
+export type SummaryKey = keyof SummaryData;
+
+export interface SummaryRequest<D> {
+  /** Shown when the request fails, e.g. "MedicationStatement search". */
+  readonly label: string;
+  /** The resource type asked for, to check the grant before asking. */
+  readonly resourceType: FhirResource['resourceType'];
+  run(transport: FhirTransport, patientId: string, signal?: AbortSignal): Promise<D>;
+}
+
+const PEG_OBSERVATION_CODES = [PEG_SCORE_LOINC, ...PEG_ITEMS.map((i) => i.loinc)]
+  .map((code) => `${LOINC_SYSTEM}|${code}`)
+  .join(',');
+
+function search<T extends FhirResource['resourceType']>(
+  type: T,
+  params: (patientId: string) => [string, string][],
+): SummaryRequest<SearchResult<ResourceOf<T>>> {
+  const label = `${type} search`;
+  const guard = guardFor(type);
+  return {
+    label,
+    resourceType: type,
+    run: (transport, patientId, signal) =>
+      searchAll(transport, searchPath(type, params(patientId)), {
+        label,
+        guard,
+        ...(signal === undefined ? {} : { signal }),
+      }),
+  };
+}
+
+export const SUMMARY_REQUESTS: { readonly [K in SummaryKey]: SummaryRequest<SummaryData[K]> } = {
+  patient: {
+    label: 'Patient read',
+    resourceType: 'Patient',
+    run: (transport, patientId, signal) =>
+      readResource(transport, `Patient/${encodeURIComponent(patientId)}`, {
+        label: 'Patient read',
+        guard: guardFor('Patient'),
+        ...(signal === undefined ? {} : { signal }),
+      }),
+  },
+  conditions: search('Condition', (p) => [['patient', p]]),
+  pegObservations: search('Observation', (p) => [
+    ['patient', p],
+    ['code', PEG_OBSERVATION_CODES],
+  ]),
+  questionnaireResponses: search('QuestionnaireResponse', (p) => [['patient', p]]),
+  pegQuestionnaires: search('Questionnaire', () => [
+    ['code', PEG_ITEMS.map((i) => `${LOINC_SYSTEM}|${i.loinc}`).join(',')],
+  ]),
+  medicationStatements: search('MedicationStatement', (p) => [
+    ['patient', p],
+    ['_include', 'MedicationStatement:medication'],
+  ]),
+  medicationRequests: search('MedicationRequest', (p) => [
+    ['patient', p],
+    ['_include', 'MedicationRequest:medication'],
+  ]),
+  referrals: search('ServiceRequest', (p) => [
+    ['patient', p],
+    ['code', `${PATHWAY_CODE_SYSTEM}|${MINDFULNESS_GMV_CODE}`],
+    ['_revinclude', 'Task:focus'],
+  ]),
+};
+
+export const SUMMARY_KEYS = Object.keys(SUMMARY_REQUESTS) as SummaryKey[];
+
+/** The requests the granted scopes allow (an empty grant means the EHR did not say: ask for all). */
+export function enabledRequests(grantedScope: string): Set<SummaryKey> {
+  if (grantedScope.trim() === '') {
+    return new Set(SUMMARY_KEYS);
+  }
+  return new Set(
+    SUMMARY_KEYS.filter((key) => {
+      const type = SUMMARY_REQUESTS[key].resourceType;
+      return grants(grantedScope, type, key === 'patient' ? 'r' : 'rs');
+    }),
+  );
+}

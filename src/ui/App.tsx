@@ -1,0 +1,84 @@
+import { useEffect, useMemo } from 'react';
+import type { Session } from '../fhir/session.ts';
+import { enabledRequests } from '../fhir/summary.ts';
+import { sectionAccess } from './access.ts';
+import { PatientBanner } from './PatientBanner.tsx';
+import { SectionFrame } from './SectionFrame.tsx';
+import { OpioidSection } from './sections/OpioidSection.tsx';
+import { PegSection } from './sections/PegSection.tsx';
+import { ReferralSection } from './sections/ReferralSection.tsx';
+import { ScreeningSection } from './sections/ScreeningSection.tsx';
+import { applySmartStyle } from './smartStyle.ts';
+import { useSummary } from './useSummary.ts';
+
+export interface AppProps {
+  readonly session: Session;
+  /** The day the summary is computed for (the clinic's today). */
+  readonly asOf: Date;
+}
+
+export function App({ session, asOf }: AppProps) {
+  const enabled = useMemo(() => enabledRequests(session.grantedScope), [session.grantedScope]);
+  const access = useMemo(() => sectionAccess(session.grantedScope), [session.grantedScope]);
+  const { state, retry } = useSummary(session, enabled);
+  const busy = Object.values(state).some((s) => s.status === 'loading');
+
+  useEffect(() => {
+    if (session.smartStyleUrl !== undefined) {
+      void applySmartStyle(session.smartStyleUrl);
+    }
+  }, [session.smartStyleUrl]);
+
+  const off = Object.entries(access).filter(([, a]) => a.missingRead.length > 0);
+  const frame = { state, retry };
+  return (
+    <>
+      {session.needPatientBanner && <PatientBanner patient={state.patient} />}
+      <main aria-busy={busy} aria-labelledby="app-title">
+        <h1 id="app-title">CLBP Pathway</h1>
+        {off.length > 0 && (
+          <p className="notice" role="status" data-testid="narrowed-grant">
+            The EHR granted fewer permissions than CLBP Pathway asks for. Off:{' '}
+            {off.map(([id, a]) => `${id} (needs ${a.missingRead.join(', ')})`).join('; ')}.
+          </p>
+        )}
+        <SectionFrame
+          id="screening"
+          title="Screening and eligibility"
+          needs={['patient', 'conditions', 'questionnaireResponses', 'pegObservations', 'referrals']}
+          missingScopes={access.screening.missingRead}
+          {...frame}
+        >
+          {(s) => <ScreeningSection state={s} asOf={asOf} />}
+        </SectionFrame>
+        <SectionFrame
+          id="peg"
+          title="PEG"
+          needs={['pegObservations', 'questionnaireResponses', 'pegQuestionnaires']}
+          missingScopes={access.peg.missingRead}
+          {...frame}
+        >
+          {(s) => <PegSection state={s} asOf={asOf} />}
+        </SectionFrame>
+        <SectionFrame
+          id="opioids"
+          title="Opioids (MME)"
+          needs={['medicationStatements', 'medicationRequests']}
+          missingScopes={access.opioids.missingRead}
+          {...frame}
+        >
+          {(s) => <OpioidSection state={s} asOf={asOf} />}
+        </SectionFrame>
+        <SectionFrame
+          id="referral"
+          title="Referral"
+          needs={['referrals']}
+          missingScopes={access.referral.missingRead}
+          {...frame}
+        >
+          {(s) => <ReferralSection state={s} asOf={asOf} />}
+        </SectionFrame>
+      </main>
+    </>
+  );
+}

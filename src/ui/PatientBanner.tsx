@@ -1,0 +1,32 @@
+import type { Patient } from 'fhir/r4';
+import type { RequestState } from './useSummary.ts';
+
+export function patientName(patient: Patient): string {
+  const name = patient.name?.find((n) => n.use === 'official') ?? patient.name?.[0];
+  if (!name) {
+    return 'Unnamed patient';
+  }
+  if (name.text !== undefined && name.text !== '') {
+    return name.text;
+  }
+  return [...(name.given ?? []), name.family ?? ''].join(' ').trim() || 'Unnamed patient';
+}
+
+/** Shown only when the EHR asks for it (`need_patient_banner`); otherwise the EHR shows its own. */
+export function PatientBanner({ patient }: { patient: RequestState<Patient> }) {
+  if (patient.status !== 'ok') {
+    return (
+      <header className="patient-banner" aria-label="Patient">
+        {patient.status === 'error' ? 'Patient details could not be loaded.' : 'Loading patient…'}
+      </header>
+    );
+  }
+  const p = patient.data;
+  return (
+    <header className="patient-banner" aria-label="Patient">
+      <strong data-testid="patient-name">{patientName(p)}</strong>
+      {p.birthDate !== undefined && <span> · born {p.birthDate}</span>}
+      {p.gender !== undefined && <span> · {p.gender}</span>}
+    </header>
+  );
+}

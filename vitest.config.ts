@@ -11,7 +11,8 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['tests/integration/**/*.test.{ts,tsx}'],
-          environment: 'happy-dom',
+          // Node's own fetch, which msw intercepts; component tests opt into happy-dom per file.
+          environment: 'node',
         },
       },
       {

@@ -19,3 +19,6 @@ export const SUBMISSION_IDENTIFIER_SYSTEM = `${CANONICAL_BASE}/identifier/submis
 
 /** The sandbox's group-visit programme Organization (a real EHR configures its own). */
 export const PROGRAMME_ORGANIZATION_ID = 'optimum-gmv-programme';
+
+/** The project's CodeSystem for the answers of the CLBP screening Questionnaire (Task Force Q1/Q2). */
+export const SCREENING_ANSWER_CODE_SYSTEM = `${CANONICAL_BASE}/CodeSystem/clbp-screening-answers`;

@@ -1,0 +1,200 @@
+// eslint-disable-next-line no-restricted-imports -- type-only @types/fhir import (STYLE §1); the layer pattern **/fhir/** also matches 'fhir/r4'
+import type {
+  Coding,
+  Extension,
+  Questionnaire,
+  QuestionnaireItem,
+  QuestionnaireResponse,
+  QuestionnaireResponseItem,
+  QuestionnaireResponseItemAnswer,
+} from 'fhir/r4';
+import {
+  PEG_ITEMS,
+  PEG_ITEM_KEYS,
+  hasLoinc,
+  normalizeReference,
+  pegValueFromAnswerCode,
+  resourceKeys,
+  scorePeg,
+} from './peg.ts';
+import type { PegAdministration, PegAnswers, PegItemKey } from './peg.ts';
+
+/** R4 core extension carrying an answer option's numeric value (SDC 3 `ordinal()`). */
+export const ORDINAL_VALUE_URL = 'http://hl7.org/fhir/StructureDefinition/ordinalValue';
+/** Its R5 successor; accepted when reading so newer Questionnaires work too. */
+export const ITEM_WEIGHT_URL = 'http://hl7.org/fhir/StructureDefinition/itemWeight';
+
+/** QuestionnaireResponse statuses whose answers are a finished administration. */
+const FINAL_RESPONSE_STATUSES: readonly string[] = ['completed', 'amended'];
+
+export type PegReading =
+  | { kind: 'administration'; administration: PegAdministration }
+  | { kind: 'incomplete'; missing: PegItemKey[] }
+  | { kind: 'invalid'; problems: string[] }
+  | { kind: 'not-final'; status: string }
+  | { kind: 'not-peg' };
+
+function stripVersion(canonical: string): string {
+  return canonical.split('|')[0] ?? canonical;
+}
+
+function flattenQuestionnaire(
+  items: readonly QuestionnaireItem[] | undefined,
+): QuestionnaireItem[] {
+  return (items ?? []).flatMap((item) => [item, ...flattenQuestionnaire(item.item)]);
+}
+
+function flattenResponse(
+  items: readonly QuestionnaireResponseItem[] | undefined,
+): QuestionnaireResponseItem[] {
+  return (items ?? []).flatMap((item) => [
+    item,
+    ...flattenResponse(item.item),
+    ...(item.answer ?? []).flatMap((answer) => flattenResponse(answer.item)),
+  ]);
+}
+
+function ordinalOf(extensions: readonly Extension[] | undefined): number | undefined {
+  const extension = extensions?.find(
+    (candidate) => candidate.url === ORDINAL_VALUE_URL || candidate.url === ITEM_WEIGHT_URL,
+  );
+  return extension?.valueDecimal ?? extension?.valueInteger;
+}
+
+function sameCoding(a: Coding, b: Coding | undefined): boolean {
+  return b !== undefined && a.system === b.system && a.code === b.code && a.code !== undefined;
+}
+
+function numberFromCoding(coding: Coding, questionItem: QuestionnaireItem): number | undefined {
+  const byLoinc = pegValueFromAnswerCode(coding);
+  if (byLoinc !== undefined) {
+    return byLoinc;
+  }
+  const option = questionItem.answerOption?.find((candidate) =>
+    sameCoding(coding, candidate.valueCoding),
+  );
+  return (
+    ordinalOf(option?.extension) ??
+    ordinalOf(option?.valueCoding?.extension) ??
+    ordinalOf(coding.extension)
+  );
+}
+
+type AnswerValue = { kind: 'value'; value: number } | { kind: 'problem'; problem: string };
+
+function answerValue(
+  answer: QuestionnaireResponseItemAnswer,
+  questionItem: QuestionnaireItem,
+): AnswerValue {
+  if (answer.valueInteger !== undefined) {
+    return { kind: 'value', value: answer.valueInteger };
+  }
+  if (answer.valueDecimal !== undefined) {
+    return { kind: 'value', value: answer.valueDecimal };
+  }
+  if (answer.valueCoding !== undefined) {
+    const value = numberFromCoding(answer.valueCoding, questionItem);
+    return value === undefined
+      ? {
+          kind: 'problem',
+          problem: `answer ${answer.valueCoding.system ?? '?'}|${answer.valueCoding.code ?? '?'} to ${questionItem.linkId} has no numeric value (no LOINC 0-10 code, no ordinalValue)`,
+        }
+      : { kind: 'value', value };
+  }
+  return {
+    kind: 'problem',
+    problem: `answer to ${questionItem.linkId} is not a coding or a number`,
+  };
+}
+
+/**
+ * Reads a PEG administration from a QuestionnaireResponse to ANY Questionnaire whose items carry
+ * the PEG item LOINC codes (75893-8, 91145-3, 91146-1 in `item.code`), in any group nesting.
+ * Items are matched by code, never by linkId or text; answers may be LOINC LA codes, integers,
+ * decimals, or codings whose answer option (or the coding itself) has an ordinalValue.
+ * `questionnaire` must be the one the response answers (checked against its canonical URL).
+ */
+export function pegFromQuestionnaireResponse(
+  response: QuestionnaireResponse,
+  questionnaire: Questionnaire,
+): PegReading {
+  if (
+    response.questionnaire !== undefined &&
+    questionnaire.url !== undefined &&
+    stripVersion(response.questionnaire) !== stripVersion(questionnaire.url)
+  ) {
+    return {
+      kind: 'invalid',
+      problems: [`response answers ${response.questionnaire}, not ${questionnaire.url}`],
+    };
+  }
+  const pegItemsByLinkId = new Map<string, { key: PegItemKey; item: QuestionnaireItem }>();
+  for (const item of flattenQuestionnaire(questionnaire.item)) {
+    const pegItem = PEG_ITEMS.find((candidate) => hasLoinc(item.code, candidate.loinc));
+    if (pegItem !== undefined) {
+      pegItemsByLinkId.set(item.linkId, { key: pegItem.key, item });
+    }
+  }
+  if (pegItemsByLinkId.size === 0) {
+    return { kind: 'not-peg' };
+  }
+  if (!FINAL_RESPONSE_STATUSES.includes(response.status)) {
+    return { kind: 'not-final', status: response.status };
+  }
+  const answers: PegAnswers = {};
+  const problems: string[] = [];
+  for (const responseItem of flattenResponse(response.item)) {
+    const question = pegItemsByLinkId.get(responseItem.linkId);
+    const given = responseItem.answer ?? [];
+    if (question === undefined || given.length === 0) {
+      continue;
+    }
+    const [first] = given;
+    if (given.length > 1 || answers[question.key] !== undefined || first === undefined) {
+      problems.push(`${question.key} is answered more than once`);
+      continue;
+    }
+    const value = answerValue(first, question.item);
+    if (value.kind === 'problem') {
+      problems.push(value.problem);
+    } else {
+      answers[question.key] = value.value;
+    }
+  }
+  if (response.authored === undefined) {
+    problems.push('the response has no authored date');
+  }
+  const score = scorePeg(answers);
+  if (score.kind === 'invalid') {
+    problems.push(
+      ...score.invalid.map(({ item, value }) => `${item} = ${value} is not an integer 0-10`),
+    );
+  }
+  if (problems.length > 0 || response.authored === undefined) {
+    return { kind: 'invalid', problems };
+  }
+  if (score.kind !== 'score') {
+    return {
+      kind: 'incomplete',
+      missing: PEG_ITEM_KEYS.filter((key) => answers[key] === undefined),
+    };
+  }
+  return {
+    kind: 'administration',
+    administration: {
+      date: response.authored,
+      score: score.stored,
+      items: score.items,
+      ...(response.subject?.reference === undefined
+        ? {}
+        : { subject: normalizeReference(response.subject.reference) }),
+      sources: response.id === undefined ? [] : [`QuestionnaireResponse/${response.id}`],
+      keys: resourceKeys(
+        'QuestionnaireResponse',
+        response.id,
+        response.identifier === undefined ? [] : [response.identifier],
+      ),
+      derivedFrom: [],
+    },
+  };
+}

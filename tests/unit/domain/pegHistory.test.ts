@@ -1,0 +1,185 @@
+import { describe, expect, it } from 'vitest';
+import type { PegAdministration } from '../../../src/domain/peg.ts';
+import {
+  changeFromBaseline,
+  mergePegHistory,
+  reaches30Percent,
+  reachesMcid,
+  selectBaseline,
+} from '../../../src/domain/pegHistory.ts';
+
+function administration(overrides: Partial<PegAdministration>): PegAdministration {
+  return {
+    date: '2026-01-01T10:00:00Z',
+    score: 5,
+    subject: 'Patient/p1',
+    sources: [],
+    keys: [],
+    derivedFrom: [],
+    ...overrides,
+  };
+}
+
+describe('mergePegHistory', () => {
+  it('treats an Observation derived from a QuestionnaireResponse as the same administration', () => {
+    const response = administration({
+      items: { pain: 6, enjoyment: 7, activity: 4 },
+      score: 5.67,
+      sources: ['QuestionnaireResponse/qr1'],
+      keys: ['QuestionnaireResponse/qr1'],
+    });
+    const observation = administration({
+      date: '2026-01-01T10:00:05Z',
+      score: 5.67,
+      sources: ['Observation/o1'],
+      keys: ['Observation/o1'],
+      derivedFrom: ['QuestionnaireResponse/qr1'],
+    });
+    const merged = mergePegHistory([observation, response]);
+    expect(merged).toHaveLength(1);
+    expect(merged[0]?.date).toBe('2026-01-01T10:00:00Z');
+    expect(merged[0]?.items).toEqual({ pain: 6, enjoyment: 7, activity: 4 });
+    expect(merged[0]?.sources).toEqual(['Observation/o1', 'QuestionnaireResponse/qr1']);
+  });
+
+  it('treats records sharing an identifier as one administration', () => {
+    const merged = mergePegHistory([
+      administration({ keys: ['Observation/a', 'identifier:urn:s|1'], date: '2026-01-01' }),
+      administration({ keys: ['Observation/b', 'identifier:urn:s|1'], date: '2026-01-02' }),
+    ]);
+    expect(merged).toHaveLength(1);
+  });
+
+  it('treats the same patient, instant and score without links as one administration', () => {
+    const merged = mergePegHistory([
+      administration({ keys: ['Observation/a'], date: '2026-01-01T03:00:00-07:00' }),
+      administration({
+        keys: ['QuestionnaireResponse/q'],
+        date: '2026-01-01T10:00:00Z',
+        sources: ['QuestionnaireResponse/q'],
+      }),
+    ]);
+    expect(merged).toHaveLength(1);
+    expect(merged[0]?.sources).toEqual(['QuestionnaireResponse/q']);
+  });
+
+  it('keeps different administrations apart and sorts them oldest first', () => {
+    const merged = mergePegHistory([
+      administration({ keys: ['Observation/c'], date: '2026-03-01', score: 4 }),
+      administration({ keys: ['Observation/a'], date: '2026-01-01', score: 6 }),
+      administration({ keys: ['Observation/b'], date: '2026-01-01T10:00:00Z', score: 5 }),
+    ]);
+    expect(merged.map((a) => a.keys[0])).toEqual([
+      'Observation/a',
+      'Observation/b',
+      'Observation/c',
+    ]);
+  });
+
+  it('merges transitively (QR ← Observation, Observation ≡ identifier copy)', () => {
+    const merged = mergePegHistory([
+      administration({
+        keys: ['QuestionnaireResponse/q'],
+        sources: ['QuestionnaireResponse/q'],
+        date: '2026-01-01T10:00:00Z',
+      }),
+      administration({
+        keys: ['Observation/o', 'identifier:urn:s|9'],
+        derivedFrom: ['QuestionnaireResponse/q'],
+        date: '2026-01-01T11:00:00Z',
+      }),
+      administration({
+        keys: ['Observation/copy', 'identifier:urn:s|9'],
+        date: '2026-01-01T12:00:00Z',
+      }),
+    ]);
+    expect(merged).toHaveLength(1);
+  });
+});
+
+describe('selectBaseline', () => {
+  const history = [
+    administration({ date: '2026-01-05T09:00:00-07:00', keys: ['a'] }),
+    administration({ date: '2026-02-10T15:00:00-07:00', keys: ['b'] }),
+    administration({ date: '2026-04-01T09:00:00-06:00', keys: ['c'] }),
+  ];
+
+  it('takes the first PEG when there is no referral', () => {
+    expect(selectBaseline(history)).toMatchObject({
+      kind: 'baseline',
+      rule: 'first',
+      administration: { keys: ['a'] },
+    });
+  });
+
+  it.each([
+    ['2026-02-10T09:00:00-07:00', 'b'],
+    ['2026-02-10', 'b'],
+    ['2026-02-09', 'a'],
+    ['2026-03-31', 'b'],
+    ['2026-05-01', 'c'],
+  ])('takes the PEG on or just before a referral on %s (%s)', (referral, expected) => {
+    expect(selectBaseline(history, referral)).toMatchObject({
+      kind: 'baseline',
+      administration: { keys: [expected] },
+    });
+  });
+
+  it('has no baseline when every PEG is after the referral, or there is none', () => {
+    expect(selectBaseline(history, '2026-01-04')).toEqual({
+      kind: 'none',
+      reason: 'none-on-or-before-referral',
+    });
+    expect(selectBaseline([], '2026-01-04')).toEqual({
+      kind: 'none',
+      reason: 'no-administrations',
+    });
+  });
+});
+
+describe('change from baseline', () => {
+  it.each([
+    [6, 5, -1, true],
+    [6, 5.01, -0.99, false],
+    [5.67, 4.67, -1, true],
+    [3.33, 2.33, -1, true],
+    [4, 5, 1, false],
+  ])(
+    'from %f to %f is %f points; MCID (≥ 1-point drop) reached: %s',
+    (baseline, current, points, mcid) => {
+      const change = changeFromBaseline(baseline, current);
+      expect(change).toMatchObject({ kind: 'change', points, reachesMcid: mcid });
+      expect(reachesMcid(baseline, current)).toBe(mcid);
+    },
+  );
+
+  it.each([
+    [10, 7, true, -30],
+    [10, 7.01, false, -29.9],
+    [3.33, 2.33, true, -30.03],
+    [6, 4.2, true, -30],
+    [6, 4.21, false, -29.83],
+  ])('from %f to %f reaches the 30%% drop: %s (%f%%)', (baseline, current, reached, percent) => {
+    expect(reaches30Percent(baseline, current)).toBe(reached);
+    expect(changeFromBaseline(baseline, current)).toMatchObject({
+      percent: { kind: 'percent', value: percent },
+      reaches30Percent: reached,
+    });
+  });
+
+  it('has no percent change from a baseline of 0 and never reaches 30%', () => {
+    expect(changeFromBaseline(0, 0)).toEqual({
+      kind: 'change',
+      points: 0,
+      percent: { kind: 'undefined', reason: 'zero-baseline' },
+      reachesMcid: false,
+      reaches30Percent: false,
+    });
+    expect(reaches30Percent(0, 0)).toBe(false);
+  });
+
+  it('refuses scores outside 0-10 instead of computing a change', () => {
+    expect(changeFromBaseline(11, 5).kind).toBe('invalid');
+    expect(changeFromBaseline(5, Number.NaN).kind).toBe('invalid');
+  });
+});

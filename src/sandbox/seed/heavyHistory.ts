@@ -1,0 +1,303 @@
+/**
+ * The performance patient: five years of visits every ten days (vitals, labs), monthly PEGs in
+ * all four shapes, monthly opioid and gabapentin orders: about 3,000 resources. The counts are
+ * fixed; the seed only changes values and clock times.
+ */
+import type { Encounter, Observation, Reference, Resource } from 'fhir/r4';
+import { CLINIC_MINUTES, instantAgo, yearsInDays } from './clock.ts';
+import { CONDITIONS, DRUGS, SYSTEM } from './codes.ts';
+import { buildCondition, buildPatient, PCP, ref } from './fhirBuilders.ts';
+import {
+  BLOOD_PRESSURE,
+  HBA1C,
+  HEIGHT,
+  LABS,
+  LIPIDS,
+  type Measure,
+  VITALS,
+} from './heavyHistoryCodes.ts';
+import { buildMedicationRequest, buildMedicationStatement } from './medications.ts';
+import {
+  foreignPeg,
+  itemPegObservations,
+  ourPeg,
+  type PegAnswers,
+  pegScore,
+  scoreOnlyPeg,
+} from './peg.ts';
+import { fmt, pegContext, type ScenarioContext, type ScenarioResult } from './scenario.ts';
+
+const ID = 'heavy-history';
+const HISTORY_DAYS = yearsInDays(5);
+const VISIT_EVERY_DAYS = 10;
+const VISITS = Math.floor((HISTORY_DAYS - 1) / VISIT_EVERY_DAYS);
+const MONTHS = 60;
+
+const category = (code: 'vital-signs' | 'laboratory') => [
+  {
+    coding: [
+      {
+        system: SYSTEM.observationCategory,
+        code,
+        display: code === 'laboratory' ? 'Laboratory' : 'Vital Signs',
+      },
+    ],
+  },
+];
+
+const loincCode = (loinc: string, display: string) => ({
+  coding: [{ system: SYSTEM.loinc, code: loinc, display }],
+  text: display,
+});
+
+function quantity(ctx: ScenarioContext, measure: Measure) {
+  return {
+    value: ctx.rng.decimal(measure.min, measure.max, measure.decimals),
+    unit: measure.unit,
+    system: SYSTEM.ucum,
+    code: measure.unit,
+  };
+}
+
+interface Visit {
+  encounter: Reference;
+  effectiveDateTime: string;
+}
+
+function measurement(
+  ctx: ScenarioContext,
+  id: string,
+  measure: Measure,
+  kind: 'vital-signs' | 'laboratory',
+  visit: Visit,
+): Observation {
+  return {
+    resourceType: 'Observation',
+    id,
+    status: 'final',
+    category: category(kind),
+    code: loincCode(measure.loinc, measure.display),
+    subject: ref('Patient', ID),
+    encounter: visit.encounter,
+    effectiveDateTime: visit.effectiveDateTime,
+    valueQuantity: quantity(ctx, measure),
+  };
+}
+
+function visitResources(ctx: ScenarioContext, k: number): Resource[] {
+  const daysAgo = HISTORY_DAYS - k * VISIT_EVERY_DAYS;
+  const minute = ctx.rng.int(CLINIC_MINUTES.first, CLINIC_MINUTES.last);
+  const tag = String(k + 1).padStart(3, '0');
+  const encounter: Encounter = {
+    resourceType: 'Encounter',
+    id: `${ID}-enc-${tag}`,
+    status: 'finished',
+    class: { system: SYSTEM.actCode, code: 'AMB', display: 'ambulatory' },
+    type: [{ text: 'Office visit' }],
+    subject: ref('Patient', ID),
+    participant: [{ individual: PCP }],
+    period: {
+      start: instantAgo(ctx.clock, daysAgo, minute),
+      end: instantAgo(ctx.clock, daysAgo, minute + 30),
+    },
+  };
+  const visit: Visit = {
+    encounter: ref('Encounter', encounter.id ?? ''),
+    effectiveDateTime: encounter.period?.start ?? '',
+  };
+  const bloodPressure: Observation = {
+    resourceType: 'Observation',
+    id: `${ID}-bp-${tag}`,
+    status: 'final',
+    category: category('vital-signs'),
+    code: loincCode(BLOOD_PRESSURE.panel.loinc, BLOOD_PRESSURE.panel.display),
+    subject: ref('Patient', ID),
+    encounter: visit.encounter,
+    effectiveDateTime: visit.effectiveDateTime,
+    component: [BLOOD_PRESSURE.systolic, BLOOD_PRESSURE.diastolic].map((measure) => ({
+      code: loincCode(measure.loinc, measure.display),
+      valueQuantity: quantity(ctx, measure),
+    })),
+  };
+  const out: Resource[] = [encounter, bloodPressure];
+  VITALS.forEach((measure, i) => {
+    out.push(
+      measurement(ctx, `${ID}-vital-${tag}-${String(i + 1)}`, measure, 'vital-signs', visit),
+    );
+  });
+  if (k % 36 === 0) {
+    out.push(measurement(ctx, `${ID}-height-${tag}`, HEIGHT, 'vital-signs', visit));
+  }
+  if (k % 2 === 0) {
+    LABS.forEach((measure, i) => {
+      out.push(measurement(ctx, `${ID}-lab-${tag}-${String(i + 1)}`, measure, 'laboratory', visit));
+    });
+  }
+  if (k % 9 === 0) {
+    out.push(measurement(ctx, `${ID}-a1c-${tag}`, HBA1C, 'laboratory', visit));
+  }
+  if (k % 36 === 0) {
+    LIPIDS.forEach((measure, i) => {
+      out.push(
+        measurement(ctx, `${ID}-lipid-${tag}-${String(i + 1)}`, measure, 'laboratory', visit),
+      );
+    });
+  }
+  return out;
+}
+
+/** Monthly PEGs drifting from about 7 to about 5.5; every tenth in each of the other shapes. */
+function pegHistory(ctx: ScenarioContext): { resources: Resource[]; latest: number } {
+  const peg = pegContext(ctx, ID);
+  const resources: Resource[] = [];
+  let latest = 0;
+  for (let j = 0; j < MONTHS; j++) {
+    const fromNewest = MONTHS - 1 - j;
+    const daysAgo = 20 + fromNewest * 30;
+    const centre = 7 - (1.5 * j) / (MONTHS - 1);
+    const item = () =>
+      Math.min(10, Math.max(0, Math.round(centre + ctx.rng.decimal(-1.2, 1.2, 2))));
+    const answers: PegAnswers = [item(), item(), item()];
+    const tag = String(j + 1).padStart(2, '0');
+    switch (fromNewest % 10) {
+      case 3:
+        resources.push(foreignPeg(peg, `${ID}-peg-acme-${tag}`, daysAgo, answers));
+        break;
+      case 6:
+        resources.push(
+          ...itemPegObservations(peg, `${ID}-peg-item-${tag}`, daysAgo, answers, 'quantity'),
+        );
+        break;
+      case 9:
+        resources.push(scoreOnlyPeg(peg, `${ID}-peg-score-${tag}`, daysAgo, answers));
+        break;
+      default:
+        resources.push(
+          ...ourPeg(
+            peg,
+            { response: `${ID}-peg-qr-${tag}`, observation: `${ID}-peg-${tag}` },
+            daysAgo,
+            answers,
+          ),
+        );
+    }
+    latest = pegScore(answers);
+  }
+  return { resources, latest };
+}
+
+/**
+ * Monthly orders over five years. Opioid: hydrocodone 5 mg / acetaminophen 325 mg three times a
+ * day = 15 mg/day × 1 (CDC 2022) = 15 MME/day; only the newest order is active.
+ */
+function medicationHistory(ctx: ScenarioContext): Resource[] {
+  const out: Resource[] = [];
+  for (let j = 0; j < MONTHS; j++) {
+    const daysAgo = 25 + (MONTHS - 1 - j) * 30;
+    const status = j === MONTHS - 1 ? 'active' : 'completed';
+    const tag = String(j + 1).padStart(2, '0');
+    const minuteOfDay = ctx.rng.int(CLINIC_MINUTES.first, CLINIC_MINUTES.last);
+    out.push(
+      buildMedicationRequest(ctx.clock, {
+        id: `${ID}-hydrocodone-${tag}`,
+        patientId: ID,
+        dosage: {
+          drug: DRUGS.hydrocodoneApap5,
+          text: '1 tablet by mouth three times a day',
+          unitsPerDose: 1,
+          timing: { code: 'TID' },
+        },
+        authoredDaysAgo: daysAgo,
+        minuteOfDay,
+        status,
+        supply: { quantity: 90, days: 30 },
+        validDays: 30,
+      }),
+      buildMedicationRequest(ctx.clock, {
+        id: `${ID}-gabapentin-${tag}`,
+        patientId: ID,
+        dosage: {
+          drug: DRUGS.gabapentin300,
+          text: '1 capsule by mouth three times a day',
+          unitsPerDose: 1,
+          timing: { code: 'TID' },
+        },
+        authoredDaysAgo: daysAgo,
+        minuteOfDay,
+        status,
+        supply: { quantity: 90, days: 30 },
+        validDays: 30,
+      }),
+    );
+  }
+  // Ibuprofen, taken in the first two years, recorded quarter by quarter.
+  for (let q = 0; q < 8; q++) {
+    const start = HISTORY_DAYS - q * 91;
+    out.push(
+      buildMedicationStatement(ctx.clock, {
+        id: `${ID}-ibuprofen-${String(q + 1)}`,
+        patientId: ID,
+        source: { kind: 'concept' },
+        dosage: {
+          drug: DRUGS.ibuprofen600,
+          text: '1 tablet by mouth three times a day with food',
+          unitsPerDose: 1,
+          timing: { code: 'TID' },
+        },
+        startDaysAgo: start,
+        endDaysAgo: start - 90,
+      }),
+    );
+  }
+  return out;
+}
+
+export function heavyHistory(ctx: ScenarioContext): ScenarioResult {
+  const conditions = [
+    { key: 'clbp', codes: CONDITIONS.chronicLowBackPain, years: 6 },
+    { key: 'hypertension', codes: CONDITIONS.hypertension, years: 9 },
+    { key: 'diabetes', codes: CONDITIONS.type2Diabetes, years: 7 },
+    { key: 'hyperlipidemia', codes: CONDITIONS.hyperlipidemia, years: 8 },
+  ].map((c) =>
+    buildCondition(ctx.clock, {
+      id: `${ID}-${c.key}`,
+      patientId: ID,
+      codes: c.codes,
+      onsetDaysAgo: yearsInDays(c.years),
+    }),
+  );
+  const visits: Resource[] = [];
+  for (let k = 0; k < VISITS; k++) {
+    visits.push(...visitResources(ctx, k));
+  }
+  const pegs = pegHistory(ctx);
+  const resources: Resource[] = [
+    buildPatient(ctx.clock, {
+      id: ID,
+      mrn: 'SBX-100007',
+      given: ['Harold', 'Francis'],
+      family: 'Brennan',
+      gender: 'male',
+      ageYears: 71,
+      birthdayDaysAgo: 333,
+      line: '19 Harbor View Drive',
+      city: 'Quincy',
+      state: 'MA',
+      postalCode: '02169',
+      phone: '617-555-0194',
+    }),
+    ...conditions,
+    ...visits,
+    ...pegs.resources,
+    ...medicationHistory(ctx),
+  ];
+  return {
+    patient: {
+      id: ID,
+      name: 'Harold Brennan',
+      scenario: `Performance patient: ${String(resources.length)} resources over 5 years (visits every ${String(VISIT_EVERY_DAYS)} days with vitals and labs, ${String(MONTHS)} monthly PEGs in four shapes, monthly orders)`,
+      expected: `The chart loads within the performance budget. CLBP (plus hypertension, type 2 diabetes, hyperlipidemia); ${String(MONTHS)} PEGs from all sources, de-duplicated, latest ${fmt(pegs.latest)} (20 days ago); current opioid hydrocodone 5 mg / acetaminophen 325 mg three times a day = 15 MME/day (gabapentin and past ibuprofen are not opioids). Eligible for the referral.`,
+    },
+    resources,
+  };
+}

@@ -3,7 +3,8 @@
  * value, never NaN.
  */
 
-export type Estimate = { kind: 'value'; value: number } | { kind: 'insufficient'; reason: 'empty' | 'fewer-than-two' };
+export type Estimate =
+  { kind: 'value'; value: number } | { kind: 'insufficient'; reason: 'empty' | 'fewer-than-two' };
 
 /** Arithmetic mean. */
 export function mean(values: readonly number[]): Estimate {
@@ -66,7 +67,8 @@ export function proportion<T>(values: readonly T[], predicate: (value: T) => boo
   return {
     successes,
     n,
-    share: n === 0 ? { kind: 'insufficient', reason: 'empty' } : { kind: 'value', value: successes / n },
+    share:
+      n === 0 ? { kind: 'insufficient', reason: 'empty' } : { kind: 'value', value: successes / n },
   };
 }
 

@@ -9,7 +9,15 @@ import { tQuantile, twoSidedP } from './studentT.ts';
 export type InsufficientReason = 'fewer-than-two' | 'zero-variance';
 
 export type MeanCi =
-  | { kind: 'estimate'; n: number; mean: number; sd: number; lower: number; upper: number; df: number }
+  | {
+      kind: 'estimate';
+      n: number;
+      mean: number;
+      sd: number;
+      lower: number;
+      upper: number;
+      df: number;
+    }
   | { kind: 'insufficient'; n: number; reason: InsufficientReason; mean?: number };
 
 /**
@@ -29,7 +37,15 @@ export function meanWithCi(values: readonly number[], level = 0.95): MeanCi {
   const sd = Math.sqrt(variance.value);
   const df = n - 1;
   const half = tQuantile(1 - (1 - level) / 2, df) * (sd / Math.sqrt(n));
-  return { kind: 'estimate', n, mean: m.value, sd, lower: m.value - half, upper: m.value + half, df };
+  return {
+    kind: 'estimate',
+    n,
+    mean: m.value,
+    sd,
+    lower: m.value - half,
+    upper: m.value + half,
+    df,
+  };
 }
 
 export type WelchResult =

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { mean, median, proportion, sampleSd, sampleVariance } from '../../../src/domain/stats/descriptive.ts';
+import {
+  mean,
+  median,
+  proportion,
+  sampleSd,
+  sampleVariance,
+} from '../../../src/domain/stats/descriptive.ts';
 
 // Hand-computable values: {2,4,4,4,5,5,7,9} has mean 5, squared deviations summing to 32, so the
 // sample variance is 32/7 and the population SD would be exactly 2.

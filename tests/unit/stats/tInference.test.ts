@@ -44,7 +44,12 @@ describe('mean with a 95% confidence interval', () => {
   });
 
   it('reports a single patient as too few for an interval but keeps the mean', () => {
-    expect(meanWithCi([-2])).toEqual({ kind: 'insufficient', n: 1, reason: 'fewer-than-two', mean: -2 });
+    expect(meanWithCi([-2])).toEqual({
+      kind: 'insufficient',
+      n: 1,
+      reason: 'fewer-than-two',
+      mean: -2,
+    });
     expect(meanWithCi([])).toEqual({ kind: 'insufficient', n: 0, reason: 'fewer-than-two' });
   });
 });
@@ -65,8 +70,12 @@ describe("Welch's t-test", () => {
 
   it("reproduces the worked example of Welch's test (Wikipedia, 'Welch's t-test', example 1)", () => {
     // Published: t = −2.46, df ≈ 24.99, p = 0.021.
-    const a = [27.5, 21.0, 19.0, 23.6, 17.0, 17.9, 16.9, 20.1, 21.9, 22.6, 23.1, 19.6, 19.0, 21.7, 21.4];
-    const b = [27.1, 22.0, 20.8, 23.4, 23.4, 23.5, 25.8, 22.0, 24.8, 20.2, 21.9, 22.1, 22.9, 20.5, 24.4];
+    const a = [
+      27.5, 21.0, 19.0, 23.6, 17.0, 17.9, 16.9, 20.1, 21.9, 22.6, 23.1, 19.6, 19.0, 21.7, 21.4,
+    ];
+    const b = [
+      27.1, 22.0, 20.8, 23.4, 23.4, 23.5, 25.8, 22.0, 24.8, 20.2, 21.9, 22.1, 22.9, 20.5, 24.4,
+    ];
     const r = estimated(welchTTest(a, b));
     expect(r.t).toBeCloseTo(-2.46, 2);
     expect(r.df).toBeCloseTo(24.99, 2);

@@ -1,0 +1,234 @@
+/**
+ * Renders an OutcomeReport as Markdown, CSV (one wide row per time point) or JSON, always with
+ * the method and the windows, so a table never travels without how it was made.
+ */
+import type { Proportion } from '../stats/descriptive.ts';
+import type { MeanCi, WelchResult } from '../stats/tInference.ts';
+import {
+  BASELINE_LOOKBACK_DAYS,
+  CONFIDENCE_LEVEL,
+  MCID_POINTS,
+  MODERATE_IMPROVEMENT_FRACTION,
+  TIME_POINTS,
+} from './analysisPlan.ts';
+import type { StoreCounts } from './outcomeStore.ts';
+import type { ArmAtTimePoint, MmeChange, OutcomeReport } from './outcomeTable.ts';
+
+export type ReportFormat = 'md' | 'csv' | 'json';
+
+export interface RunInfo {
+  readonly files: readonly string[];
+  readonly malformedLines: number;
+  readonly counts: StoreCounts;
+}
+
+const PCT = Math.round(CONFIDENCE_LEVEL * 100);
+
+export const METHOD = [
+  'Change = follow-up PEG − baseline PEG (negative = improvement).',
+  `Per arm: mean change with a ${PCT}% CI from Student's t on n − 1 df.`,
+  `Between arms: difference in mean change (intervention − comparison) by Welch's unequal-variance t-test on the change scores; ${PCT}% CI and two-sided p with Welch–Satterthwaite df; t distribution from jStat.`,
+  `Responders: a drop of ≥ ${MCID_POINTS} point (OPTIMUM's MCID) and a drop of ≥ ${MODERATE_IMPROVEMENT_FRACTION * 100}% of baseline (IMMPACT's moderately important change, defined for pain intensity and extrapolated to the PEG; patients with baseline 0 are left out of that share).`,
+  'Median MME/day change: total MME/day on the follow-up PEG day − on the baseline PEG day.',
+].join(' ');
+
+export function windowsText(): string {
+  const windows = TIME_POINTS.map(
+    (tp) => `${tp.label}: nearest to day ${tp.targetDay} within days ${tp.fromDay}–${tp.toDay}`,
+  ).join('; ');
+  return `Follow-up PEG = the one nearest the target day after baseline, within an inclusive window (ties: the earlier). ${windows}. Referral baseline look-back: ${BASELINE_LOOKBACK_DAYS} days.`;
+}
+
+export function formatReport(report: OutcomeReport, run: RunInfo, format: ReportFormat): string {
+  switch (format) {
+    case 'md':
+      return markdown(report, run);
+    case 'csv':
+      return csv(report);
+    case 'json':
+      return `${JSON.stringify({ method: METHOD, windows: windowsText(), timePoints: TIME_POINTS, ...report, input: run }, jsonNumbers, 2)}\n`;
+  }
+}
+
+function markdown(report: OutcomeReport, run: RunInfo): string {
+  const { intervention, comparison } = report.arms;
+  const lines = [
+    `# PEG outcomes: ${intervention.label} vs ${comparison.label}`,
+    '',
+    `Arms by ${armModeText(report)}.`,
+    '',
+    `- ${intervention.label}: ${intervention.withBaseline} patients with a baseline; baseline = ${intervention.baselineRule}; mean baseline PEG ${meanOnly(intervention.baselineMean)}.`,
+    `- ${comparison.label}: ${comparison.withBaseline} patients with a baseline; baseline = ${comparison.baselineRule}; mean baseline PEG ${meanOnly(comparison.baselineMean)}.`,
+    '',
+    `| Time point | Arm | n | Mean change (${PCT}% CI) | ≥ ${MCID_POINTS}-point drop | ≥ ${MODERATE_IMPROVEMENT_FRACTION * 100}% drop | Median MME/day change |`,
+    '| --- | --- | ---: | --- | ---: | ---: | ---: |',
+    ...report.rows.flatMap((row) => [
+      armRow(row.timePoint.label, intervention.label, row.intervention),
+      armRow(row.timePoint.label, comparison.label, row.comparison),
+    ]),
+    '',
+    `| Time point | Difference in mean change (${PCT}% CI) | p | t | df |`,
+    '| --- | --- | ---: | ---: | ---: |',
+    ...report.rows.map((row) => differenceRow(row.timePoint.label, row.difference)),
+    '',
+    `Method: ${METHOD}`,
+    '',
+    `Windows: ${windowsText()}`,
+    '',
+    `Excluded: ${exclusions(report)}.`,
+    '',
+    `Input: ${run.files.length} file(s), ${run.counts.resources} resources, ${run.counts.pegAdministrations} PEG records, ${run.counts.referrals} programme referrals, ${run.malformedLines} malformed line(s)${skippedText(run.counts)}.`,
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+function armModeText(report: OutcomeReport): string {
+  switch (report.armMode.kind) {
+    case 'referral':
+      return 'referral to the mindfulness group-visit programme';
+    case 'group':
+      return `membership of Group/${report.armMode.groupId}`;
+  }
+}
+
+function armRow(timePoint: string, arm: string, cell: ArmAtTimePoint): string {
+  return `| ${timePoint} | ${arm} | ${cell.n} | ${meanCi(cell.meanChange)} | ${share(cell.improvedOnePoint)} | ${share(cell.improvedThirtyPercent)} | ${mme(cell.medianMmeChange)} |`;
+}
+
+function differenceRow(timePoint: string, d: WelchResult): string {
+  if (d.kind === 'insufficient') {
+    return `| ${timePoint} | not estimable (${d.reason}) | – | – | – |`;
+  }
+  return `| ${timePoint} | ${fix(d.difference)} (${fix(d.lower)} to ${fix(d.upper)}) | ${pValue(d.p)} | ${fix(d.t)} | ${d.df.toFixed(1)} |`;
+}
+
+function csv(report: OutcomeReport): string {
+  const armColumns = (prefix: string): string[] =>
+    [
+      'label',
+      'n',
+      'mean_change',
+      'ci_lower',
+      'ci_upper',
+      'drop_1pt',
+      'drop_1pt_denominator',
+      'drop_30pct',
+      'drop_30pct_denominator',
+      'median_mme_change',
+    ].map((c) => `${prefix}_${c}`);
+  const header = [
+    'time_point',
+    'target_day',
+    'window_from_day',
+    'window_to_day',
+    ...armColumns('intervention'),
+    ...armColumns('comparison'),
+    'difference',
+    'difference_ci_lower',
+    'difference_ci_upper',
+    't',
+    'df',
+    'p',
+  ];
+  const armCells = (label: string, cell: ArmAtTimePoint): string[] => {
+    const m = cell.meanChange;
+    return [
+      quote(label),
+      String(cell.n),
+      ...(m.kind === 'estimate'
+        ? [num(m.mean), num(m.lower), num(m.upper)]
+        : [m.mean === undefined ? '' : num(m.mean), '', '']),
+      String(cell.improvedOnePoint.successes),
+      String(cell.improvedOnePoint.n),
+      String(cell.improvedThirtyPercent.successes),
+      String(cell.improvedThirtyPercent.n),
+      cell.medianMmeChange.kind === 'median' ? num(cell.medianMmeChange.value) : '',
+    ];
+  };
+  const rows = report.rows.map((row) => {
+    const d = row.difference;
+    return [
+      row.timePoint.id,
+      String(row.timePoint.targetDay),
+      String(row.timePoint.fromDay),
+      String(row.timePoint.toDay),
+      ...armCells(report.arms.intervention.label, row.intervention),
+      ...armCells(report.arms.comparison.label, row.comparison),
+      ...(d.kind === 'estimate'
+        ? [num(d.difference), num(d.lower), num(d.upper), num(d.t), num(d.df), num(d.p)]
+        : ['', '', '', '', '', '']),
+    ].join(',');
+  });
+  return `${[header.join(','), ...rows].join('\n')}\n`;
+}
+
+function exclusions(report: OutcomeReport): string {
+  const parts: string[] = [];
+  for (const arm of [report.arms.intervention, report.arms.comparison]) {
+    const { excluded } = arm;
+    parts.push(
+      `${arm.label}: ${excluded['no-peg']} without any PEG, ${excluded['referred-without-baseline-peg']} without a PEG at referral, ${excluded['referral-without-date']} with an undated referral`,
+    );
+  }
+  return parts.join('; ');
+}
+
+function skippedText(counts: StoreCounts): string {
+  const entries = Object.entries(counts.skipped);
+  return entries.length === 0
+    ? ''
+    : `; skipped: ${entries.map(([k, v]) => `${k} ${v}`).join(', ')}`;
+}
+
+function meanCi(m: MeanCi): string {
+  if (m.kind === 'insufficient') {
+    return m.mean === undefined ? '–' : `${fix(m.mean)} (n too small for a CI)`;
+  }
+  return `${fix(m.mean)} (${fix(m.lower)} to ${fix(m.upper)})`;
+}
+
+function meanOnly(m: MeanCi): string {
+  return m.kind === 'estimate'
+    ? `${fix(m.mean)} (SD ${fix(m.sd)})`
+    : m.mean === undefined
+      ? '–'
+      : fix(m.mean);
+}
+
+function share(p: Proportion): string {
+  return p.share.kind === 'value'
+    ? `${(p.share.value * 100).toFixed(1)}% (${p.successes}/${p.n})`
+    : '–';
+}
+
+function mme(m: MmeChange): string {
+  switch (m.kind) {
+    case 'median':
+      return `${fix(m.value)} (n ${m.n})`;
+    case 'not-computed':
+      return m.reason === 'no-mme-engine'
+        ? 'not computed (no MME engine)'
+        : 'not computed (no usable doses)';
+  }
+}
+
+function pValue(p: number): string {
+  return p < 0.001 ? '<0.001' : p.toFixed(3);
+}
+
+function fix(value: number): string {
+  return value.toFixed(2);
+}
+
+function num(value: number): string {
+  return String(Number(value.toPrecision(10)));
+}
+
+function quote(text: string): string {
+  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** JSON has no Infinity; open-ended windows never occur, but keep the output valid regardless. */
+function jsonNumbers(_key: string, value: unknown): unknown {
+  return typeof value === 'number' && !Number.isFinite(value) ? null : value;
+}

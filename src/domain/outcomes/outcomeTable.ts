@@ -1,0 +1,182 @@
+/**
+ * The trial-style outcome table: per arm and time point, n and mean PEG change with its 95% CI,
+ * the between-arm difference (Welch's t-test), responder shares and the median MME/day change.
+ * Patients are added one at a time, so only change scores (a few numbers per patient) are kept.
+ */
+import type { Estimate, Proportion } from '../stats/descriptive.ts';
+import { median, proportion } from '../stats/descriptive.ts';
+import type { MeanCi, WelchResult } from '../stats/tInference.ts';
+import { meanWithCi, welchTTest } from '../stats/tInference.ts';
+import type { TimePoint } from './analysisPlan.ts';
+import {
+  CONFIDENCE_LEVEL,
+  MCID_POINTS,
+  MODERATE_IMPROVEMENT_FRACTION,
+  SCORE_EPSILON,
+  TIME_POINTS,
+} from './analysisPlan.ts';
+import type { ArmId, ArmMode, ExclusionReason, PatientEvidence } from './armAssignment.ts';
+import { armLabel, assignPatient, baselineRule } from './armAssignment.ts';
+
+export type MmeChange =
+  | { kind: 'median'; value: number; n: number }
+  | { kind: 'not-computed'; reason: 'no-mme-engine' | 'no-computable-mme' };
+
+export interface ArmAtTimePoint {
+  readonly n: number;
+  readonly meanChange: MeanCi;
+  /** Share with a drop of at least MCID_POINTS. */
+  readonly improvedOnePoint: Proportion;
+  /** Share with a drop of at least 30% of baseline (patients with baseline 0 are not counted). */
+  readonly improvedThirtyPercent: Proportion;
+  readonly medianMmeChange: MmeChange;
+}
+
+export interface TimePointRow {
+  readonly timePoint: TimePoint;
+  readonly intervention: ArmAtTimePoint;
+  readonly comparison: ArmAtTimePoint;
+  /** intervention − comparison mean change; negative favours the intervention arm. */
+  readonly difference: WelchResult;
+}
+
+export interface ArmSummary {
+  readonly id: ArmId;
+  readonly label: string;
+  readonly baselineRule: string;
+  /** Patients with a baseline PEG (the analysed set). */
+  readonly withBaseline: number;
+  readonly baselineMean: MeanCi;
+  readonly excluded: Readonly<Record<ExclusionReason, number>>;
+}
+
+export interface OutcomeReport {
+  readonly armMode: ArmMode;
+  readonly arms: { readonly intervention: ArmSummary; readonly comparison: ArmSummary };
+  readonly rows: readonly TimePointRow[];
+}
+
+interface ChangeRecord {
+  readonly change: number;
+  readonly baseline: number;
+  /** MME/day change, undefined when it could not be computed for this patient. */
+  readonly mme: number | undefined;
+}
+
+interface ArmTally {
+  baselines: number[];
+  excluded: Record<ExclusionReason, number>;
+  /** Indexed like TIME_POINTS. */
+  changes: ChangeRecord[][];
+}
+
+/** Accumulates patients, then {@link OutcomeTally.report} computes the table. */
+export class OutcomeTally {
+  private readonly mode: ArmMode;
+  private mmeEngine = false;
+  private readonly arms: Record<ArmId, ArmTally> = {
+    intervention: emptyTally(),
+    comparison: emptyTally(),
+  };
+
+  constructor(mode: ArmMode) {
+    this.mode = mode;
+  }
+
+  add(patient: PatientEvidence): void {
+    const assignment = assignPatient(patient, this.mode);
+    const tally = this.arms[assignment.arm];
+    if (assignment.kind === 'excluded') {
+      tally.excluded[assignment.reason] += 1;
+      return;
+    }
+    const { baseline } = assignment;
+    tally.baselines.push(baseline.score);
+    const mmeOnDay = patient.mmeOnDay;
+    if (mmeOnDay !== undefined) {
+      this.mmeEngine = true;
+    }
+    assignment.followUps.forEach((followUp, index) => {
+      if (followUp === undefined) {
+        return;
+      }
+      const before = mmeOnDay?.(baseline.day);
+      const after = mmeOnDay?.(followUp.day);
+      tally.changes[index]?.push({
+        change: followUp.score - baseline.score,
+        baseline: baseline.score,
+        mme: before === undefined || after === undefined ? undefined : after - before,
+      });
+    });
+  }
+
+  report(): OutcomeReport {
+    const rows = TIME_POINTS.map((timePoint, index): TimePointRow => {
+      const a = this.arms.intervention.changes[index] ?? [];
+      const b = this.arms.comparison.changes[index] ?? [];
+      return {
+        timePoint,
+        intervention: summarise(a, this.mmeEngine),
+        comparison: summarise(b, this.mmeEngine),
+        difference: welchTTest(
+          a.map((r) => r.change),
+          b.map((r) => r.change),
+          CONFIDENCE_LEVEL,
+        ),
+      };
+    });
+    return {
+      armMode: this.mode,
+      arms: {
+        intervention: this.armSummary('intervention'),
+        comparison: this.armSummary('comparison'),
+      },
+      rows,
+    };
+  }
+
+  private armSummary(arm: ArmId): ArmSummary {
+    const tally = this.arms[arm];
+    return {
+      id: arm,
+      label: armLabel(this.mode, arm),
+      baselineRule: baselineRule(this.mode, arm),
+      withBaseline: tally.baselines.length,
+      baselineMean: meanWithCi(tally.baselines, CONFIDENCE_LEVEL),
+      excluded: { ...tally.excluded },
+    };
+  }
+}
+
+function emptyTally(): ArmTally {
+  return {
+    baselines: [],
+    excluded: { 'no-peg': 0, 'referred-without-baseline-peg': 0, 'referral-without-date': 0 },
+    changes: TIME_POINTS.map(() => []),
+  };
+}
+
+function summarise(records: readonly ChangeRecord[], mmeEngine: boolean): ArmAtTimePoint {
+  const changes = records.map((r) => r.change);
+  return {
+    n: records.length,
+    meanChange: meanWithCi(changes, CONFIDENCE_LEVEL),
+    improvedOnePoint: proportion(records, (r) => r.change <= -MCID_POINTS + SCORE_EPSILON),
+    improvedThirtyPercent: proportion(
+      records.filter((r) => r.baseline > 0),
+      (r) => r.change <= -MODERATE_IMPROVEMENT_FRACTION * r.baseline + SCORE_EPSILON,
+    ),
+    medianMmeChange: mmeSummary(records, mmeEngine),
+  };
+}
+
+function mmeSummary(records: readonly ChangeRecord[], mmeEngine: boolean): MmeChange {
+  if (!mmeEngine) {
+    return { kind: 'not-computed', reason: 'no-mme-engine' };
+  }
+  const values = records.flatMap((r) => (r.mme === undefined ? [] : [r.mme]));
+  const m: Estimate = median(values);
+  return m.kind === 'value'
+    ? { kind: 'median', value: m.value, n: values.length }
+    : { kind: 'not-computed', reason: 'no-computable-mme' };
+}

@@ -1,0 +1,121 @@
+/**
+ * Minimal shape checks for resources read from arbitrary bulk data, before they are handed to
+ * typed readers (which assume, for example, that an Observation has a `code`). Anything failing
+ * here is skipped with a reason instead of crashing a run over millions of lines.
+ */
+// eslint-disable-next-line no-restricted-imports -- type-only @types/fhir import (STYLE §1); the layer pattern **/fhir/** also matches 'fhir/r4'
+import type {
+  Group,
+  Observation,
+  Questionnaire,
+  QuestionnaireResponse,
+  ServiceRequest,
+} from 'fhir/r4';
+import { normalizeReference } from '../peg.ts';
+
+export type Json = Readonly<Record<string, unknown>>;
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isArrayOrAbsent(value: unknown): boolean {
+  return value === undefined || Array.isArray(value);
+}
+
+function isString(value: unknown): value is string {
+  return typeof value === 'string';
+}
+
+/** The normalised 'Patient/id' (or other literal reference) of `subject`, if it has one. */
+export function subjectKey(resource: Json): string | undefined {
+  const subject = resource.subject;
+  return isObject(subject) && isString(subject.reference)
+    ? normalizeReference(subject.reference)
+    : undefined;
+}
+
+export function asQuestionnaire(resource: Json): Questionnaire | undefined {
+  return resource.resourceType === 'Questionnaire' &&
+    isString(resource.status) &&
+    isArrayOrAbsent(resource.item)
+    ? (resource as unknown as Questionnaire)
+    : undefined;
+}
+
+export function asQuestionnaireResponse(resource: Json): QuestionnaireResponse | undefined {
+  return resource.resourceType === 'QuestionnaireResponse' &&
+    isString(resource.status) &&
+    isArrayOrAbsent(resource.item)
+    ? (resource as unknown as QuestionnaireResponse)
+    : undefined;
+}
+
+export function asObservation(resource: Json): Observation | undefined {
+  const code = resource.code;
+  return resource.resourceType === 'Observation' &&
+    isString(resource.status) &&
+    isObject(code) &&
+    isArrayOrAbsent(code.coding) &&
+    isArrayOrAbsent(resource.component) &&
+    isArrayOrAbsent(resource.derivedFrom) &&
+    isArrayOrAbsent(resource.identifier)
+    ? (resource as unknown as Observation)
+    : undefined;
+}
+
+export function asServiceRequest(resource: Json): ServiceRequest | undefined {
+  const code = resource.code;
+  return resource.resourceType === 'ServiceRequest' &&
+    isString(resource.status) &&
+    (code === undefined || (isObject(code) && isArrayOrAbsent(code.coding)))
+    ? (resource as unknown as ServiceRequest)
+    : undefined;
+}
+
+export function asGroup(resource: Json): Group | undefined {
+  return resource.resourceType === 'Group' && isArrayOrAbsent(resource.member)
+    ? (resource as unknown as Group)
+    : undefined;
+}
+
+/** The keys a QuestionnaireResponse may use for this Questionnaire: url, url|version, Questionnaire/id. */
+export function questionnaireKeys(questionnaire: Questionnaire): string[] {
+  const keys: string[] = [];
+  if (questionnaire.url !== undefined) {
+    keys.push(questionnaire.url);
+    if (questionnaire.version !== undefined) {
+      keys.push(`${questionnaire.url}|${questionnaire.version}`);
+    }
+  }
+  if (questionnaire.id !== undefined) {
+    keys.push(`Questionnaire/${questionnaire.id}`);
+  }
+  return keys;
+}
+
+/**
+ * A copy of a PEG item Observation with only the fields pegFromObservations reads (notes,
+ * performers, text … dropped), to be held until its sibling items have been read.
+ */
+export function slimItemObservation(o: Observation): Observation {
+  return {
+    resourceType: 'Observation',
+    status: o.status,
+    code: {
+      coding: (o.code.coding ?? []).map((c) => ({ system: c.system, code: c.code }) as const),
+    },
+    ...(o.id === undefined ? {} : { id: o.id }),
+    ...(o.subject === undefined ? {} : { subject: o.subject }),
+    ...(o.identifier === undefined ? {} : { identifier: o.identifier }),
+    ...(o.effectiveDateTime === undefined ? {} : { effectiveDateTime: o.effectiveDateTime }),
+    ...(o.effectiveInstant === undefined ? {} : { effectiveInstant: o.effectiveInstant }),
+    ...(o.effectivePeriod === undefined ? {} : { effectivePeriod: o.effectivePeriod }),
+    ...(o.valueQuantity === undefined ? {} : { valueQuantity: o.valueQuantity }),
+    ...(o.valueInteger === undefined ? {} : { valueInteger: o.valueInteger }),
+    ...(o.valueCodeableConcept === undefined
+      ? {}
+      : { valueCodeableConcept: o.valueCodeableConcept }),
+    ...(o.derivedFrom === undefined ? {} : { derivedFrom: o.derivedFrom }),
+  };
+}

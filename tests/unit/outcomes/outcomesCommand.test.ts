@@ -1,0 +1,179 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../../src/cli/clbp.ts';
+import { welchTTest } from '../../../src/domain/stats/tInference.ts';
+
+const SMALL = fileURLToPath(new URL('../../fixtures/outcomes/small', import.meta.url));
+const BUNDLE = fileURLToPath(
+  new URL('../../fixtures/outcomes/bundle-with-bad-entry.json', import.meta.url),
+);
+
+async function clbp(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(argv, {
+    stdout: (text) => {
+      out += text;
+    },
+    stderr: (text) => {
+      err += text;
+    },
+  });
+  return { code, out, err };
+}
+
+interface JsonRow {
+  timePoint: { id: string };
+  intervention: JsonCell;
+  comparison: JsonCell;
+  difference: { kind: string; difference?: number; lower?: number; upper?: number; p?: number };
+}
+interface JsonCell {
+  n: number;
+  meanChange: { mean?: number };
+  improvedOnePoint: { successes: number; n: number };
+  improvedThirtyPercent: { successes: number; n: number };
+}
+
+async function jsonReport(...extra: string[]): Promise<{ rows: JsonRow[]; arms: unknown }> {
+  const { code, out } = await clbp('outcomes', SMALL, '--format', 'json', ...extra);
+  expect(code).toBe(0);
+  return JSON.parse(out) as { rows: JsonRow[]; arms: unknown };
+}
+
+// The fixture (tests/fixtures/outcomes/small, described patient by patient in its README) has
+// these change scores by design:
+//   referred:     p1 (QR)        week 8 −2, month 6 −1, month 12 −3
+//                 p2 (score Obs) week 8 −2, month 6 −1            (baseline 3 days before referral)
+//                 p3 (QR + derived Obs, one administration) week 8 −1 at day 84, month 12 −4 at day 305
+//                 p4 excluded: its only earlier PEG is 31 days before the referral
+//   not referred: p5 0, −1, −1; p6 (item Observations) 0, 0, −1; p7 −1 (tie → earlier), –, 0;
+//                 p8 (revoked referral) 0 at week 8; its in-progress response is ignored
+const EXPECTED = {
+  week8: { referred: [-2, -2, -1], notReferred: [0, 0, -1, 0] },
+  month6: { referred: [-1, -1], notReferred: [-1, 0] },
+  month12: { referred: [-3, -4], notReferred: [-1, -1, 0] },
+} as const;
+
+describe('clbp outcomes by referral', () => {
+  it.each(Object.entries(EXPECTED))(
+    'at %s gives each arm its n and mean change and the Welch difference',
+    async (id, expected) => {
+      const { rows } = await jsonReport();
+      const row = rows.find((r) => r.timePoint.id === id)!;
+      const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+      expect(row.intervention.n).toBe(expected.referred.length);
+      expect(row.comparison.n).toBe(expected.notReferred.length);
+      expect(row.intervention.meanChange.mean).toBeCloseTo(mean(expected.referred), 10);
+      expect(row.comparison.meanChange.mean).toBeCloseTo(mean(expected.notReferred), 10);
+      const welch = welchTTest(expected.referred, expected.notReferred);
+      expect(row.difference).toMatchObject(welch);
+    },
+  );
+
+  it('counts ≥ 1-point and ≥ 30% improvers against baseline', async () => {
+    const { rows } = await jsonReport();
+    const week8 = rows.find((r) => r.timePoint.id === 'week8')!;
+    // p1 6→4 (−33%), p2 7→5 (−29%: not 30%), p3 8→7
+    expect(week8.intervention.improvedOnePoint).toMatchObject({ successes: 3, n: 3 });
+    expect(week8.intervention.improvedThirtyPercent).toMatchObject({ successes: 1, n: 3 });
+    const month12 = rows.find((r) => r.timePoint.id === 'month12')!;
+    // p1 6→3 (exactly 50%), p3 8→4 (50%)
+    expect(month12.intervention.improvedThirtyPercent).toMatchObject({ successes: 2, n: 2 });
+  });
+
+  it('prints the Markdown table with the method, the windows and the excluded patients', async () => {
+    const { code, out } = await clbp('outcomes', SMALL);
+    expect(code).toBe(0);
+    expect(out).toContain(
+      '| Week 8 | Referred | 3 | -1.67 (-3.10 to -0.23) | 100.0% (3/3) | 33.3% (1/3) |',
+    );
+    expect(out).toContain(
+      '| Week 8 | Not referred | 4 | -0.25 (-1.05 to 0.55) | 25.0% (1/4) | 0.0% (0/4) |',
+    );
+    expect(out).toMatch(/\| Week 8 \| -1\.42 \(-2\.57 to -0\.26\) \| 0\.027 \|/);
+    expect(out).toContain("Welch's unequal-variance t-test");
+    expect(out).toContain('Week 8: nearest to day 56 within days 28–84');
+    expect(out).toContain(
+      "Not referred: 4 patients with a baseline; baseline = the patient's first PEG",
+    );
+    expect(out).toContain('1 without a PEG at referral');
+    expect(out).toContain('not computed');
+  });
+
+  it('writes one CSV row per time point with both arms and the difference', async () => {
+    const { code, out } = await clbp('outcomes', SMALL, '--format=csv');
+    expect(code).toBe(0);
+    const [header, ...rows] = out.trim().split('\n');
+    const columns = header!.split(',');
+    expect(rows).toHaveLength(3);
+    const week8: Record<string, string> = {};
+    rows[0]!.split(',').forEach((value, index) => {
+      week8[columns[index] ?? ''] = value;
+    });
+    expect(week8).toMatchObject({
+      time_point: 'week8',
+      intervention_label: 'Referred',
+      intervention_n: '3',
+      comparison_n: '4',
+      intervention_drop_1pt: '3',
+      comparison_drop_1pt: '1',
+    });
+    expect(Number(week8.difference)).toBeCloseTo(-5 / 3 + 0.25, 8);
+  });
+
+  it('reports a malformed NDJSON line with its file and line and still analyses the rest', async () => {
+    const { code, err, out } = await clbp('outcomes', SMALL);
+    expect(code).toBe(0);
+    expect(err).toMatch(/b-not-referred\.ndjson:5: invalid JSON/);
+    expect(err).toContain('1 malformed line(s) skipped');
+    expect(out).toContain('1 malformed line(s)');
+  });
+});
+
+describe('clbp outcomes by Group membership', () => {
+  it('compares active Group members with every other patient, each from their first PEG', async () => {
+    const { rows, arms } = await jsonReport('--arm-by', 'group:cohort-a');
+    // members p5 and p6 (p8's membership is inactive); p3's first PEG (9) is 20 days before its referral PEG.
+    expect(arms).toMatchObject({
+      intervention: { label: 'Group cohort-a', withBaseline: 2 },
+      comparison: { label: 'Not in group', withBaseline: 6 },
+    });
+    const week8 = rows.find((r) => r.timePoint.id === 'week8')!;
+    expect(week8.intervention.n).toBe(2);
+    expect(week8.intervention.meanChange.mean).toBe(0);
+  });
+
+  it('fails clearly when the Group is not in the input', async () => {
+    const { code, err } = await clbp('outcomes', SMALL, '--arm-by', 'group:nope');
+    expect(code).toBe(1);
+    expect(err).toContain('Group/nope is not in the input');
+  });
+});
+
+describe('clbp outcomes input and arguments', () => {
+  it('reads a Bundle entry by entry and reports a broken entry by line', async () => {
+    const { code, out, err } = await clbp('outcomes', BUNDLE, '--format', 'csv');
+    expect(code).toBe(0);
+    expect(err).toMatch(/bundle-with-bad-entry\.json:75: invalid Bundle entry/);
+    expect(out.split('\n')[1]).toMatch(/^week8,56,28,84,Referred,1,-2,/);
+  });
+
+  it.each([
+    [['outcomes'], 'an NDJSON directory or a Bundle file is required'],
+    [['outcomes', SMALL, '--format', 'xlsx'], "unknown format 'xlsx'"],
+    [['outcomes', SMALL, '--arm-by', 'cohort'], "--arm-by must be 'referral' or 'group:<id>'"],
+    [['outcomes', SMALL, '--verbose'], "unknown option '--verbose'"],
+  ])('rejects %j with a usage message', async (argv, message) => {
+    const { code, err } = await clbp(...argv);
+    expect(code).toBe(2);
+    expect(err).toContain(message);
+    expect(err).toContain('usage: clbp outcomes');
+  });
+
+  it('says when the input does not exist', async () => {
+    const { code, err } = await clbp('outcomes', '/nonexistent/dir');
+    expect(code).toBe(1);
+    expect(err).toContain('/nonexistent/dir: no such file or directory');
+  });
+});

@@ -1,0 +1,140 @@
+/**
+ * Scope and compartment enforcement for one FHIR interaction. A `user/` or `system/` scope grants
+ * its interactions on any patient's data; a `patient/` scope only within the launch patient's
+ * compartment (AccessContext.patient).
+ */
+import { isGone, isNotFound, OperationOutcomeError } from '@medplum/core';
+import type { Resource } from '@medplum/fhirtypes';
+import type { AccessContext } from '../accessContext.ts';
+import { compartmentStanding } from './compartment.ts';
+import { HttpError } from './http.ts';
+import type { ResourceOperation } from './operations.ts';
+import { interactionOf } from './operations.ts';
+import type { SandboxRepository } from './sandboxRepository.ts';
+import type { Interaction, ResourceScope } from './scopes.ts';
+import { grantFor, parseScopes } from './scopes.ts';
+
+export interface Access {
+  readonly scopes: readonly ResourceScope[];
+  readonly granted: readonly string[];
+  readonly patient: string | undefined;
+}
+
+export function accessFrom(context: AccessContext): Access {
+  return { scopes: parseScopes(context.scopes), granted: context.scopes, patient: context.patient };
+}
+
+/** What a permitted operation must still respect while it runs. */
+export interface Permit {
+  /** Confine to this patient's compartment (searches, conditional creates, included resources). */
+  readonly confineTo?: string;
+}
+
+function forbidden(message: string): HttpError {
+  return new HttpError(403, 'forbidden', message);
+}
+
+function denied(access: Access, interaction: Interaction, resourceType: string): HttpError {
+  const granted = access.granted.length > 0 ? access.granted.join(' ') : '(none)';
+  return forbidden(
+    `The granted scopes do not allow ${interaction} on ${resourceType}. Granted: ${granted}`,
+  );
+}
+
+async function current(
+  repo: SandboxRepository,
+  resourceType: string,
+  id: string,
+): Promise<Resource | undefined> {
+  try {
+    return await repo.readResource(resourceType, id);
+  } catch (err) {
+    if (err instanceof OperationOutcomeError && (isNotFound(err.outcome) || isGone(err.outcome))) {
+      return undefined; // the interaction itself will answer 404 / 410
+    }
+    throw err;
+  }
+}
+
+function assertNotOthers(resource: Resource | undefined, patient: string, what: string): void {
+  if (resource && compartmentStanding(resource, patient) === 'other') {
+    throw forbidden(
+      `A patient/ scope only covers the launch patient's data; ${what} belongs to another patient`,
+    );
+  }
+}
+
+/**
+ * Checks an interaction against the scopes (and, for `patient/` scopes, the compartment).
+ * @param body - the resource sent with a create or update
+ * @throws HttpError 403 when refused
+ */
+export async function authorize(
+  access: Access,
+  op: ResourceOperation,
+  body: Resource | undefined,
+  repo: SandboxRepository,
+): Promise<Permit> {
+  const interaction = interactionOf(op);
+  const grant = grantFor(access.scopes, { resourceType: op.resourceType, interaction });
+  if (grant === 'denied') {
+    throw denied(access, interaction, op.resourceType);
+  }
+  const existing =
+    op.kind === 'update' ||
+    op.kind === 'delete' ||
+    op.kind === 'read' ||
+    op.kind === 'vread' ||
+    op.kind === 'history'
+      ? await current(repo, op.resourceType, op.id)
+      : undefined;
+  if (
+    op.kind === 'update' &&
+    !existing &&
+    grantFor(access.scopes, { resourceType: op.resourceType, interaction: 'create' }) === 'denied'
+  ) {
+    throw denied(access, 'create', op.resourceType); // update-as-create creates
+  }
+  if (grant === 'any-patient') {
+    return {};
+  }
+  const patient = access.patient;
+  if (patient === undefined) {
+    throw forbidden('patient/ scopes were granted without a launch patient, so they cover no data');
+  }
+  const label = `${op.resourceType}${'id' in op ? `/${op.id}` : ''}`;
+  switch (op.kind) {
+    case 'search':
+      return { confineTo: patient };
+    case 'read':
+    case 'vread':
+    case 'history':
+    case 'delete':
+      assertNotOthers(existing, patient, label);
+      return { confineTo: patient };
+    case 'create':
+    case 'update':
+      assertNotOthers(existing, patient, label);
+      assertNotOthers(body, patient, `the ${op.resourceType} sent`);
+      return { confineTo: patient };
+    case 'patch':
+      throw forbidden(
+        'PATCH is not offered under patient/ scopes (the result could leave the compartment); use PUT',
+      );
+  }
+}
+
+/** Whether an `_include`d / `_revinclude`d resource may be shown to this token. */
+export function maySee(access: Access, resource: Resource): boolean {
+  const grant = grantFor(access.scopes, {
+    resourceType: resource.resourceType,
+    interaction: 'read',
+  });
+  if (grant === 'denied') {
+    return false;
+  }
+  if (grant === 'any-patient') {
+    return true;
+  }
+  return access.patient !== undefined && compartmentStanding(resource, access.patient) !== 'other';
+}

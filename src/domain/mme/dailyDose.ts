@@ -1,0 +1,303 @@
+/**
+ * Daily dose of each opioid ingredient of a medication, from its Dosage entries or, failing those,
+ * a MedicationRequest's dispenseRequest (quantity ÷ expected supply duration).
+ *
+ * - mg/day = dose per administration × strength × administrations per day (liquids: mL × mg/mL),
+ *   capped by maxDosePerPeriod.
+ * - Patches: mcg/hr of the patches worn at once, whatever the change schedule (CDC 2022 basis).
+ * - Several Dosage entries add up; entries with different `sequence` numbers are consecutive
+ *   steps (FHIR), so the highest step counts.
+ */
+import type { DosageUnknownReason } from './dosage.ts';
+import {
+  administrationsPerDay,
+  dailyCaps,
+  dosePerAdministration,
+  isAsNeeded,
+  isTextOnly,
+} from './dosage.ts';
+import type { OpioidComponent } from './drugTable.ts';
+import { formatAmount, formatNumber } from './format.ts';
+import type { ResolvedProduct } from './medication.ts';
+import type { DoseAmount } from './quantity.ts';
+import { doseAmount, quantityDays } from './quantity.ts';
+import { num, rec, recs } from './shape.ts';
+
+export type DailyUnknownReason =
+  | DosageUnknownReason
+  | 'no-dosage'
+  | 'dose-unit-mismatch'
+  | 'no-strength'
+  | 'ambiguous-dose'
+  | 'no-supply-duration'
+  | 'patch-wear-unknown';
+
+export interface IngredientDaily {
+  readonly component: OpioidComponent;
+  /** mg/day, or for patches mcg/hr worn at once. */
+  readonly dailyDose: number;
+  readonly unit: 'mg' | 'mcg/hr';
+  /** How the dose was reached, one term per Dosage entry added up. */
+  readonly terms: readonly string[];
+}
+
+export type DailyDoseOutcome =
+  | {
+      readonly kind: 'daily';
+      readonly basis: 'dosage' | 'dispense';
+      readonly ingredients: readonly IngredientDaily[];
+    }
+  | { readonly kind: 'unknown'; readonly reason: DailyUnknownReason; readonly detail: string };
+
+type Step<T> = { ok: true; value: T } | { ok: false; reason: DailyUnknownReason; detail: string };
+interface Converted {
+  readonly value: number;
+  readonly unit: 'mg' | 'mcg/hr';
+  readonly text: string;
+}
+
+function ok(value: number, unit: 'mg' | 'mcg/hr', text: string): Step<Converted> {
+  return { ok: true, value: { value, unit, text } };
+}
+
+/** Whether the product is dosed as a patch: an mg/hr strength or a transdermal form. */
+export function isPatch(product: ResolvedProduct, component: OpioidComponent): boolean {
+  return component.unit === 'mg/hr' || product.doseForm.route === 'transdermal';
+}
+
+function strengthText(c: OpioidComponent): string {
+  switch (c.unit) {
+    case 'mg/hr':
+      return `${formatNumber((c.strength ?? 0) * 1000)} mcg/hr`;
+    case 'mg/actuat':
+      return `${formatNumber(c.strength ?? 0)} mg/actuation`;
+    case 'mg':
+    case 'mg/mL':
+    case null:
+      return `${formatNumber(c.strength ?? 0)} ${c.unit ?? 'mg'}`;
+  }
+}
+
+/** Amount of ingredient `c` in one dose `amount` of the product. */
+function convert(
+  amount: DoseAmount,
+  c: OpioidComponent,
+  product: ResolvedProduct,
+): Step<Converted> {
+  const mismatch = (): Step<Converted> => ({
+    ok: false,
+    reason: 'dose-unit-mismatch',
+    detail: `a dose of ${formatAmount(amount)} does not fit ${c.name} ${c.unit === null ? '(strength unknown)' : strengthText(c)}`,
+  });
+  const single = product.opioids.length === 1;
+  const noStrength: Step<Converted> = {
+    ok: false,
+    reason: 'no-strength',
+    detail: `the strength of ${c.name} is not known, so a dose of ${formatAmount(amount)} cannot be converted to mg`,
+  };
+  if (isPatch(product, c)) {
+    if (amount.basis === 'rate' && single) {
+      return ok(amount.mgPerHr * 1000, 'mcg/hr', `${c.name} ${formatAmount(amount)}`);
+    }
+    if (amount.basis === 'count' && c.unit === 'mg/hr' && c.strength !== null) {
+      const value = amount.value * c.strength * 1000;
+      return ok(value, 'mcg/hr', `${c.name} ${strengthText(c)} × ${formatAmount(amount)}`);
+    }
+    return amount.basis === 'count' && c.strength === null ? noStrength : mismatch();
+  }
+  switch (amount.basis) {
+    case 'mass':
+      return single
+        ? ok(amount.mg, 'mg', `${c.name} ${formatAmount(amount)}`)
+        : {
+            ok: false,
+            reason: 'ambiguous-dose',
+            detail: `a dose in mg cannot be split between ${product.opioids.map((o) => o.name).join(' and ')}`,
+          };
+    case 'count':
+      if (c.strength === null) {
+        return noStrength;
+      }
+      return c.unit === 'mg' || c.unit === 'mg/actuat'
+        ? ok(
+            amount.value * c.strength,
+            'mg',
+            `${c.name} ${strengthText(c)} × ${formatAmount(amount)}`,
+          )
+        : mismatch();
+    case 'volume':
+      if (c.strength === null) {
+        return noStrength;
+      }
+      return c.unit === 'mg/mL'
+        ? ok(amount.mL * c.strength, 'mg', `${c.name} ${strengthText(c)} × ${formatAmount(amount)}`)
+        : mismatch();
+    case 'rate':
+      return mismatch();
+  }
+}
+
+/** Daily amount of `c` for one Dosage entry. */
+function entryDaily(
+  dosage: unknown,
+  c: OpioidComponent,
+  product: ResolvedProduct,
+): Step<Converted> {
+  const formUnit = product.doseForm.unit;
+  const dose = dosePerAdministration(dosage, formUnit);
+  if (!dose.ok) {
+    return dose;
+  }
+  const perAdmin = convert(dose.value, c, product);
+  if (!perAdmin.ok || perAdmin.value.unit === 'mcg/hr') {
+    return perAdmin.ok
+      ? { ok: true, value: { ...perAdmin.value, text: `${perAdmin.value.text} worn at once` } }
+      : perAdmin;
+  }
+  const caps = dailyCaps(dosage, formUnit).flatMap((cap) => {
+    const converted = convert(cap.amount, c, product);
+    return converted.ok ? [{ perDay: converted.value.value / cap.days, cap }] : [];
+  });
+  const tightest = caps.reduce<(typeof caps)[number] | undefined>(
+    (low, cap) => (low === undefined || cap.perDay < low.perDay ? cap : low),
+    undefined,
+  );
+  const capText = tightest
+    ? `max ${formatAmount(tightest.cap.amount)}${tightest.cap.days === 1 ? '/day' : ` per ${formatNumber(tightest.cap.days)} days`}`
+    : '';
+  const prn = isAsNeeded(dosage) ? ' as needed' : '';
+  const frequency = administrationsPerDay(dosage);
+  if (!frequency.ok) {
+    if (tightest === undefined) {
+      return frequency;
+    }
+    const text = `${perAdmin.value.text}${prn}, ${capText} = ${formatNumber(tightest.perDay)} mg/day`;
+    return { ok: true, value: { value: tightest.perDay, unit: 'mg', text } };
+  }
+  const uncapped = perAdmin.value.value * frequency.value.perDay;
+  const base = `${perAdmin.value.text} × ${frequency.value.text}${prn}`;
+  if (tightest !== undefined && tightest.perDay < uncapped) {
+    return {
+      ok: true,
+      value: {
+        value: tightest.perDay,
+        unit: 'mg',
+        text: `${base}, capped at ${capText} = ${formatNumber(tightest.perDay)} mg/day`,
+      },
+    };
+  }
+  return { ok: true, value: { value: uncapped, unit: 'mg', text: base } };
+}
+
+function fromDosages(dosages: unknown[], product: ResolvedProduct): Step<IngredientDaily[]> {
+  const groups = new Map<number | 'none', unknown[]>();
+  for (const dosage of dosages) {
+    const key = num(dosage, 'sequence') ?? 'none';
+    groups.set(key, [...(groups.get(key) ?? []), dosage]);
+  }
+  const result: IngredientDaily[] = [];
+  for (const c of product.opioids) {
+    let best: IngredientDaily | undefined;
+    for (const group of groups.values()) {
+      let sum = 0;
+      let unit: 'mg' | 'mcg/hr' = 'mg';
+      const terms: string[] = [];
+      for (const dosage of group) {
+        const step = entryDaily(dosage, c, product);
+        if (!step.ok) {
+          return step;
+        }
+        sum += step.value.value;
+        unit = step.value.unit;
+        terms.push(step.value.text);
+      }
+      if (best === undefined || sum > best.dailyDose) {
+        best = { component: c, dailyDose: sum, unit, terms };
+      }
+    }
+    if (best !== undefined) {
+      result.push(best);
+    }
+  }
+  return { ok: true, value: result };
+}
+
+function fromDispense(
+  resource: unknown,
+  product: ResolvedProduct,
+): Step<IngredientDaily[]> | undefined {
+  const dispense = rec(resource, 'dispenseRequest');
+  const quantity = doseAmount(rec(dispense, 'quantity'), product.doseForm.unit);
+  if (quantity === undefined) {
+    return undefined;
+  }
+  const days = quantityDays(rec(dispense, 'expectedSupplyDuration'));
+  if (days === undefined) {
+    return {
+      ok: false,
+      reason: 'no-supply-duration',
+      detail: 'the dispensed quantity has no expected supply duration',
+    };
+  }
+  const result: IngredientDaily[] = [];
+  for (const c of product.opioids) {
+    const total = convert(quantity, c, product);
+    if (!total.ok) {
+      return total;
+    }
+    const supply = `${total.value.text} ÷ ${formatNumber(days)} days`;
+    if (total.value.unit === 'mcg/hr') {
+      if (!(product.durationHours > 0)) {
+        return {
+          ok: false,
+          reason: 'patch-wear-unknown',
+          detail:
+            'how long each patch is worn is not known, so patches worn at once cannot be derived from the quantity dispensed',
+        };
+      }
+      const wornAtOnce = product.durationHours / 24 / days;
+      const text = `${supply} × ${formatNumber(product.durationHours)} h each (worn at once)`;
+      result.push({
+        component: c,
+        dailyDose: total.value.value * wornAtOnce,
+        unit: 'mcg/hr',
+        terms: [text],
+      });
+    } else {
+      result.push({
+        component: c,
+        dailyDose: total.value.value / days,
+        unit: 'mg',
+        terms: [supply],
+      });
+    }
+  }
+  return { ok: true, value: result };
+}
+
+/**
+ * Daily dose of each opioid ingredient of `product` for a MedicationStatement (`dosage`) or
+ * MedicationRequest (`dosageInstruction`, then `dispenseRequest`). Never throws; an unusable
+ * input gives `{ kind: 'unknown', reason }`.
+ */
+export function dailyDose(resource: unknown, product: ResolvedProduct): DailyDoseOutcome {
+  const dosages = [...recs(resource, 'dosage'), ...recs(resource, 'dosageInstruction')];
+  const usable = dosages.filter((d) => !isTextOnly(d));
+  const fromDosage: Step<IngredientDaily[]> =
+    usable.length > 0
+      ? fromDosages(usable, product)
+      : {
+          ok: false,
+          reason: 'no-dosage',
+          detail: 'no usable dosage and no dispensed quantity with a supply duration',
+        };
+  if (fromDosage.ok) {
+    return { kind: 'daily', basis: 'dosage', ingredients: fromDosage.value };
+  }
+  const fallback = fromDispense(resource, product);
+  if (fallback?.ok === true) {
+    return { kind: 'daily', basis: 'dispense', ingredients: fallback.value };
+  }
+  const failure = usable.length === 0 && fallback !== undefined ? fallback : fromDosage;
+  return { kind: 'unknown', reason: failure.reason, detail: failure.detail };
+}

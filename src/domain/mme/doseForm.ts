@@ -1,0 +1,55 @@
+/**
+ * What a dose form means for dose arithmetic: its route (the CDC 2022 fentanyl factor covers the
+ * transdermal route only) and the unit one administration is counted in (tablet, patch, mL …).
+ * Classified from the RxNorm dose form name ("Extended Release Oral Tablet", "Transdermal System",
+ * "Oral Solution"), so a form absent from the generated table still classifies.
+ */
+
+export type DoseRoute =
+  'oral' | 'transdermal' | 'transmucosal' | 'nasal' | 'rectal' | 'parenteral' | 'other';
+
+/** The unit a count dose of this form is in; 'mL' for liquids; null when unclear (packs, kits). */
+export type DoseFormUnit =
+  'tablet' | 'capsule' | 'patch' | 'film' | 'lozenge' | 'suppository' | 'actuation' | 'mL' | null;
+
+export interface DoseForm {
+  /** RxNorm dose form name as found, or null when the product did not say. */
+  readonly name: string | null;
+  readonly route: DoseRoute;
+  readonly unit: DoseFormUnit;
+}
+
+const ROUTES: readonly (readonly [RegExp, DoseRoute])[] = [
+  [/transdermal|\bpatch/i, 'transdermal'],
+  [/inject|syringe|cartridge|implant|intravenous|infusion/i, 'parenteral'],
+  [/buccal|sublingual|lozenge|troche|mucosal/i, 'transmucosal'],
+  [/nasal/i, 'nasal'],
+  [/rectal|suppositor/i, 'rectal'],
+  [/oral|tablet|capsule|solution|suspension|syrup|elixir|liquid|concentrate/i, 'oral'],
+];
+
+const PACK = /\bpack\b|\bkit\b/i;
+
+const UNITS: readonly (readonly [RegExp, Exclude<DoseFormUnit, null>])[] = [
+  [/transdermal|\bpatch/i, 'patch'],
+  [/suppositor/i, 'suppository'],
+  [/lozenge|troche/i, 'lozenge'],
+  [/\bfilm\b/i, 'film'],
+  [/spray|actuat|inhal/i, 'actuation'],
+  [/tablet/i, 'tablet'],
+  [/capsule/i, 'capsule'],
+  [/solution|suspension|syrup|elixir|liquid|concentrate|inject|syringe|cartridge/i, 'mL'],
+];
+
+/** Classifies an RxNorm dose form name; an absent or unrecognised name gives route 'other', unit null. */
+export function classifyDoseForm(name: string | null | undefined): DoseForm {
+  if (name === undefined || name === null || name.trim() === '') {
+    return { name: null, route: 'other', unit: null };
+  }
+  const route = ROUTES.find(([pattern]) => pattern.test(name))?.[1] ?? 'other';
+  // A pack or kit holds several products, so one "unit" of it has no single strength.
+  const unit = PACK.test(name)
+    ? null
+    : (UNITS.find(([pattern]) => pattern.test(name))?.[1] ?? null);
+  return { name, route, unit };
+}

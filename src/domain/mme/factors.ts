@@ -1,0 +1,67 @@
+/**
+ * MME conversion factors: one versioned table, CDC 2022 (Clinical Practice Guideline for
+ * Prescribing Opioids for Pain, MMWR Recomm Rep 2022;71(RR-3)), generated verbatim from
+ * cdc-2022-mme-conversion-factors.json into opioidTable.generated.ts.
+ *
+ * Basis: total daily dose in mg/day × factor; transdermal fentanyl: patch strength in mcg/hr × 2.4.
+ * Buprenorphine is never counted (source: the same file's exclusions). Opioids without a 2022
+ * factor (meperidine, levorphanol, pentazocine, butorphanol, dihydrocodeine, transmucosal or nasal
+ * fentanyl …) are shown but excluded from totals.
+ */
+import type { DoseRoute } from './doseForm.ts';
+import { CDC_2022_FACTOR_ROWS, CDC_2022_FACTORS_SOURCE } from './opioidTable.generated.ts';
+
+export const MME_FACTOR_TABLE = {
+  version: 'cdc-2022',
+  citation: CDC_2022_FACTORS_SOURCE.citation,
+  file: CDC_2022_FACTORS_SOURCE.file,
+  rows: CDC_2022_FACTOR_ROWS,
+} as const;
+
+/** Buprenorphine (RxNorm ingredient 1819): listed, never counted (CDC 2022 exclusions). */
+export const BUPRENORPHINE_RXCUI = '1819';
+
+export type FactorLookup =
+  | { readonly kind: 'factor'; readonly factor: number; readonly basis: 'mg/day' | 'mcg/hr' }
+  | { readonly kind: 'not-counted'; readonly reason: 'buprenorphine'; readonly detail: string }
+  | { readonly kind: 'no-factor'; readonly reason: 'no-cdc-2022-factor'; readonly detail: string };
+
+/**
+ * The CDC 2022 factor for an opioid ingredient given by RxCUI on a route. A factor row tied to a
+ * dose form (fentanyl: 316987 Transdermal System) applies to that route only, so transmucosal,
+ * nasal and injected fentanyl get `no-factor`.
+ */
+export function factorFor(
+  ingredientRxcui: string,
+  ingredientName: string,
+  route: DoseRoute,
+): FactorLookup {
+  if (ingredientRxcui === BUPRENORPHINE_RXCUI) {
+    return {
+      kind: 'not-counted',
+      reason: 'buprenorphine',
+      detail: 'buprenorphine is not counted in total MME/day (CDC 2022)',
+    };
+  }
+  const rows = CDC_2022_FACTOR_ROWS.filter((row) => row.rxcui === ingredientRxcui);
+  if (rows.length === 0) {
+    return {
+      kind: 'no-factor',
+      reason: 'no-cdc-2022-factor',
+      detail: `${ingredientName} has no CDC 2022 conversion factor; not counted in the total`,
+    };
+  }
+  const row = rows.find((r) => r.doseFormRxcui === null || route === 'transdermal');
+  if (row === undefined) {
+    return {
+      kind: 'no-factor',
+      reason: 'no-cdc-2022-factor',
+      detail: `${ingredientName} (${route}) has no CDC 2022 conversion factor (the 2022 factor covers transdermal ${ingredientName} only); not counted in the total`,
+    };
+  }
+  return {
+    kind: 'factor',
+    factor: row.factor,
+    basis: row.doseFormRxcui === null ? 'mg/day' : 'mcg/hr',
+  };
+}

@@ -1,0 +1,268 @@
+/**
+ * Which product a MedicationStatement or MedicationRequest is about: its opioid ingredients with
+ * strengths and its dose form. Order of evidence: an RxNorm code found in the generated table; the
+ * Medication's own ingredient list (with strength Ratios); the RxNorm normalized name in
+ * coding.display or text; finally an opioid word in the text with no strength (mass doses only).
+ * medicationReference resolves from `contained` ("#id") or through the caller's resolver (Bundle
+ * entries, _include'd Medications).
+ */
+import type { DoseForm } from './doseForm.ts';
+import { classifyDoseForm } from './doseForm.ts';
+import type { OpioidComponent, StrengthUnit } from './drugTable.ts';
+import { lookupDrug, opioidInText, opioidNameByRxcui } from './drugTable.ts';
+import { parseRxNormName } from './rxnormName.ts';
+import type { JsonRecord } from './shape.ts';
+import { isRecord, num, rec, recs, str } from './shape.ts';
+
+/**
+ * Looks up a Medication by a reference string ("Medication/123", a fullUrl, "urn:uuid:…").
+ * Typed loosely because what it returns is checked anyway; mme.ts gives callers the FHIR type.
+ */
+export type MedicationResolver = (reference: string) => unknown;
+
+export interface ResolvedProduct {
+  readonly kind: 'product';
+  readonly source: 'rxnorm-table' | 'medication-ingredients' | 'rxnorm-name' | 'ingredient-name';
+  readonly rxcui: string | null;
+  readonly label: string;
+  readonly doseForm: DoseForm;
+  /** Hours one unit lasts, from the RxNorm name ("72 HR" patch); 0 when unknown. */
+  readonly durationHours: number;
+  readonly opioids: readonly OpioidComponent[];
+}
+
+export type ProductUnknownReason =
+  'no-medication' | 'unresolved-reference' | 'unknown-rxcui' | 'unparseable-name';
+
+export type ProductResolution =
+  | ResolvedProduct
+  | {
+      readonly kind: 'unknown';
+      readonly reason: ProductUnknownReason;
+      readonly detail: string;
+      readonly label: string;
+    };
+
+const RXNORM = 'http://www.nlm.nih.gov/research/umls/rxnorm';
+
+function rxnormCodes(concept: JsonRecord | undefined): string[] {
+  return recs(concept, 'coding')
+    .filter(
+      (coding) =>
+        str(coding, 'system')?.toLowerCase().includes('rxnorm') === true ||
+        str(coding, 'system') === RXNORM,
+    )
+    .map((coding) => str(coding, 'code'))
+    .filter((code): code is string => code !== undefined);
+}
+
+function names(concept: JsonRecord | undefined): string[] {
+  const displays = recs(concept, 'coding')
+    .map((coding) => str(coding, 'display'))
+    .filter((d): d is string => d !== undefined);
+  const text = str(concept, 'text');
+  return text === undefined ? displays : [...displays, text];
+}
+
+function conceptLabel(concept: JsonRecord | undefined): string | undefined {
+  return str(concept, 'text') ?? names(concept)[0];
+}
+
+function safeResolve(resolve: MedicationResolver, reference: string): unknown {
+  try {
+    return resolve(reference);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The Medication a resource points at, from `contained` or the resolver; undefined if none. */
+function referencedMedication(
+  resource: unknown,
+  resolve: MedicationResolver,
+): JsonRecord | undefined {
+  const reference = str(rec(resource, 'medicationReference'), 'reference');
+  if (reference === undefined) {
+    return undefined;
+  }
+  const found = reference.startsWith('#')
+    ? recs(resource, 'contained').find((c) => `#${str(c, 'id') ?? ''}` === reference)
+    : safeResolve(resolve, reference);
+  return isRecord(found) && found['resourceType'] === 'Medication' ? found : undefined;
+}
+
+const COUNT_UNITS =
+  /^(1|\{?(tbl|tab|tablet|tabs|cap|capsule|each|ea|unit|patch|dose|film|lozenge|suppository)s?\}?)$/i;
+const MASS_TO_MG: Readonly<Record<string, number>> = {
+  mg: 1,
+  mcg: 0.001,
+  ug: 0.001,
+  µg: 0.001,
+  g: 1000,
+};
+
+/** A Medication.ingredient.strength Ratio as mg per tablet / mL / hour / actuation. */
+function ratioStrength(
+  ratio: JsonRecord | undefined,
+): { strength: number; unit: StrengthUnit } | undefined {
+  const numerator = rec(ratio, 'numerator');
+  const denominator = rec(ratio, 'denominator');
+  const value = num(numerator, 'value');
+  const toMg = MASS_TO_MG[(str(numerator, 'code') ?? str(numerator, 'unit') ?? '').toLowerCase()];
+  const per = num(denominator, 'value') ?? 1;
+  if (value === undefined || value < 0 || toMg === undefined || per <= 0) {
+    return undefined;
+  }
+  const perUnit = (str(denominator, 'code') ?? str(denominator, 'unit') ?? '1').toLowerCase();
+  const unit: StrengthUnit | undefined = COUNT_UNITS.test(perUnit)
+    ? 'mg'
+    : perUnit === 'ml'
+      ? 'mg/mL'
+      : perUnit === 'h' || perUnit === 'hr'
+        ? 'mg/hr'
+        : perUnit.includes('actuat')
+          ? 'mg/actuat'
+          : undefined;
+  return unit === undefined ? undefined : { strength: (value * toMg) / per, unit };
+}
+
+/** Opioid components of a Medication.ingredient list (non-opioid ingredients skipped). */
+function ingredientOpioids(medication: JsonRecord): OpioidComponent[] {
+  const found: OpioidComponent[] = [];
+  for (const ingredient of recs(medication, 'ingredient')) {
+    const concept = rec(ingredient, 'itemCodeableConcept');
+    const byCode = rxnormCodes(concept)
+      .map((code) => ({ rxcui: code, name: opioidNameByRxcui(code) }))
+      .find((hit) => hit.name !== undefined);
+    const text = [...names(concept), str(rec(ingredient, 'itemReference'), 'display') ?? ''].join(
+      ' ',
+    );
+    const opioid =
+      byCode?.name !== undefined ? { rxcui: byCode.rxcui, name: byCode.name } : opioidInText(text);
+    if (opioid !== undefined) {
+      const strength = ratioStrength(rec(ingredient, 'strength'));
+      found.push({ ...opioid, strength: strength?.strength ?? null, unit: strength?.unit ?? null });
+    }
+  }
+  return found;
+}
+
+function fromName(
+  name: string,
+  label: string,
+  doseFormName: string | undefined,
+): ResolvedProduct | undefined {
+  const parsed = parseRxNormName(name);
+  if (parsed.kind === 'parsed') {
+    const opioids: OpioidComponent[] = [];
+    for (const c of parsed.components) {
+      const opioid = opioidInText(c.text);
+      if (opioid !== undefined) {
+        opioids.push({ ...opioid, strength: c.strength, unit: c.unit });
+      }
+    }
+    return {
+      kind: 'product',
+      source: 'rxnorm-name',
+      rxcui: null,
+      label,
+      doseForm: classifyDoseForm(doseFormName ?? parsed.doseFormName),
+      durationHours: parsed.durationHours,
+      opioids,
+    };
+  }
+  return undefined;
+}
+
+/**
+ * Resolves the product of a MedicationStatement / MedicationRequest (any shape; never throws).
+ * A product with no opioid ingredient comes back with `opioids: []`.
+ */
+export function resolveProduct(resource: unknown, resolve: MedicationResolver): ProductResolution {
+  const reference = rec(resource, 'medicationReference');
+  const medication = referencedMedication(resource, resolve);
+  const concept = medication ? rec(medication, 'code') : rec(resource, 'medicationCodeableConcept');
+  const formName = conceptLabel(rec(medication, 'form'));
+  const codes = rxnormCodes(concept);
+  const label =
+    conceptLabel(concept) ??
+    str(reference, 'display') ??
+    (codes[0] === undefined ? 'unnamed medication' : `RxNorm ${codes[0]}`);
+  if (
+    reference !== undefined &&
+    medication === undefined &&
+    str(reference, 'display') === undefined &&
+    concept === undefined
+  ) {
+    return {
+      kind: 'unknown',
+      reason: 'unresolved-reference',
+      detail: `medication ${str(reference, 'reference') ?? '(no reference)'} not found in the input`,
+      label,
+    };
+  }
+  for (const code of codes) {
+    const drug = lookupDrug(code);
+    if (drug) {
+      return {
+        kind: 'product',
+        source: 'rxnorm-table',
+        rxcui: drug.rxcui,
+        label,
+        doseForm: classifyDoseForm(drug.doseFormName),
+        durationHours: drug.durationHours,
+        opioids: drug.components,
+      };
+    }
+  }
+  const candidates = [...names(concept), ...(medication ? [] : [str(reference, 'display') ?? ''])];
+  const named = candidates
+    .map((name) => fromName(name, label, formName))
+    .find((p) => p !== undefined);
+  if (medication && recs(medication, 'ingredient').length > 0) {
+    const opioids = ingredientOpioids(medication);
+    if (opioids.length > 0 || named === undefined) {
+      return {
+        kind: 'product',
+        source: 'medication-ingredients',
+        rxcui: codes[0] ?? null,
+        label,
+        doseForm: classifyDoseForm(formName ?? named?.doseForm.name ?? label),
+        durationHours: named?.durationHours ?? 0,
+        opioids,
+      };
+    }
+  }
+  if (named) {
+    return named;
+  }
+  const opioid = candidates.map(opioidInText).find((hit) => hit !== undefined);
+  if (opioid) {
+    return {
+      kind: 'product',
+      source: 'ingredient-name',
+      rxcui: null,
+      label,
+      doseForm: classifyDoseForm(formName ?? label),
+      durationHours: 0,
+      opioids: [{ ...opioid, strength: null, unit: null }],
+    };
+  }
+  if (codes.length > 0) {
+    return {
+      kind: 'unknown',
+      reason: 'unknown-rxcui',
+      detail: `RxCUI ${codes.join(', ')} is not in the opioid table (RxNorm 2020-10-20) and no drug name could be read`,
+      label,
+    };
+  }
+  if (concept === undefined && reference === undefined) {
+    return { kind: 'unknown', reason: 'no-medication', detail: 'no medication given', label };
+  }
+  return {
+    kind: 'unknown',
+    reason: 'unparseable-name',
+    detail: `cannot identify the drug "${label}"`,
+    label,
+  };
+}

@@ -21,19 +21,22 @@ import { grants } from './scopes.ts';
 import { readResource, searchAll, searchPath, type SearchResult } from './search.ts';
 import type { FhirTransport } from './transport.ts';
 
+/** A resource as read from a server: it always has an id. */
+export type WithId<T> = T & { id: string };
+
 export interface SummaryData {
-  readonly patient: Patient;
-  readonly conditions: SearchResult<Condition>;
+  readonly patient: WithId<Patient>;
+  readonly conditions: SearchResult<WithId<Condition>>;
   /** PEG score (91147-9) and item Observations. */
-  readonly pegObservations: SearchResult<Observation>;
-  readonly questionnaireResponses: SearchResult<QuestionnaireResponse>;
+  readonly pegObservations: SearchResult<WithId<Observation>>;
+  readonly questionnaireResponses: SearchResult<WithId<QuestionnaireResponse>>;
   /** Questionnaires whose items carry a PEG LOINC code (other vendors' PEG forms). */
-  readonly pegQuestionnaires: SearchResult<Questionnaire>;
+  readonly pegQuestionnaires: SearchResult<WithId<Questionnaire>>;
   /** With their `_include`d Medications. */
-  readonly medicationStatements: SearchResult<MedicationStatement>;
-  readonly medicationRequests: SearchResult<MedicationRequest>;
+  readonly medicationStatements: SearchResult<WithId<MedicationStatement>>;
+  readonly medicationRequests: SearchResult<WithId<MedicationRequest>>;
   /** Referrals to the programme, with their Tasks `_revinclude`d. */
-  readonly referrals: SearchResult<ServiceRequest>;
+  readonly referrals: SearchResult<WithId<ServiceRequest>>;
 }
 
 export type SummaryKey = keyof SummaryData;

@@ -1,6 +1,7 @@
 import { useEffect, useMemo } from 'react';
 import type { Session } from '../fhir/session.ts';
-import { enabledRequests } from '../fhir/summary.ts';
+import type { FeatureId } from '../fhir/scopes.ts';
+import { enabledRequests, type SummaryKey } from '../fhir/summary.ts';
 import { sectionAccess } from './access.ts';
 import { PatientBanner } from './PatientBanner.tsx';
 import { SectionFrame } from './SectionFrame.tsx';
@@ -31,6 +32,10 @@ export function App({ session, asOf }: AppProps) {
 
   const off = Object.entries(access).filter(([, a]) => a.missingRead.length > 0);
   const frame = { state, retry };
+  const reload = (keys: readonly SummaryKey[]) => {
+    keys.forEach(retry);
+  };
+  const section = (id: FeatureId) => ({ state, asOf, session, reload, missingWrite: access[id].missingWrite });
   return (
     <>
       {session.needPatientBanner && <PatientBanner patient={state.patient} />}
@@ -49,7 +54,7 @@ export function App({ session, asOf }: AppProps) {
           missingScopes={access.screening.missingRead}
           {...frame}
         >
-          {(s) => <ScreeningSection state={s} asOf={asOf} />}
+          {() => <ScreeningSection {...section('screening')} />}
         </SectionFrame>
         <SectionFrame
           id="peg"
@@ -58,7 +63,7 @@ export function App({ session, asOf }: AppProps) {
           missingScopes={access.peg.missingRead}
           {...frame}
         >
-          {(s) => <PegSection state={s} asOf={asOf} />}
+          {() => <PegSection {...section('peg')} />}
         </SectionFrame>
         <SectionFrame
           id="opioids"
@@ -67,7 +72,7 @@ export function App({ session, asOf }: AppProps) {
           missingScopes={access.opioids.missingRead}
           {...frame}
         >
-          {(s) => <OpioidSection state={s} asOf={asOf} />}
+          {() => <OpioidSection {...section('opioids')} />}
         </SectionFrame>
         <SectionFrame
           id="referral"
@@ -76,7 +81,7 @@ export function App({ session, asOf }: AppProps) {
           missingScopes={access.referral.missingRead}
           {...frame}
         >
-          {(s) => <ReferralSection state={s} asOf={asOf} />}
+          {() => <ReferralSection {...section('referral')} />}
         </SectionFrame>
       </main>
     </>

@@ -12,7 +12,7 @@ interface SectionFrameProps {
   readonly retry: (key: SummaryKey) => void;
   /** Scopes the grant lacks for this section, when it is off. */
   readonly missingScopes: readonly string[];
-  readonly children: (state: SummaryState) => ReactNode;
+  readonly children: () => ReactNode;
 }
 
 /**
@@ -62,7 +62,7 @@ export function SectionFrame(props: SectionFrameProps) {
     body = <p className="loading">Loading…</p>;
   } else {
     status = 'ready';
-    body = props.children(state);
+    body = props.children();
   }
   return (
     <section id={id} aria-labelledby={headingId} data-status={status} aria-busy={status === 'loading'}>

@@ -1,10 +1,127 @@
+import { useMemo, useState } from 'react';
+import type { PegAdministration } from '../../domain/peg.ts';
+import { changeFromBaseline, selectBaseline } from '../../domain/pegHistory.ts';
+import { readPegRecords } from '../../fhir/pegRead.ts';
+import { TrendChart, type Marker } from '../chart/TrendChart.tsx';
+import { PegForm } from '../peg/PegForm.tsx';
+import { activeReferralDate } from './referralData.ts';
+import { loadDraft } from '../drafts.ts';
 import { loaded, type SectionProps } from './sectionProps.ts';
 
-export function PegSection({ state }: SectionProps) {
-  const observations = loaded(state, 'pegObservations');
-  const responses = loaded(state, 'questionnaireResponses');
-  if ((observations?.matches.length ?? 0) + (responses?.matches.length ?? 0) === 0) {
-    return <p className="empty">No PEG on record.</p>;
+const DAY_MS = 86_400_000;
+
+function ChangeSummary({ baseline, latest }: { baseline: PegAdministration; latest: PegAdministration }) {
+  const change = changeFromBaseline(baseline.score, latest.score);
+  if (change.kind !== 'change') {
+    return <p>{change.reason}</p>;
   }
-  return <p>{observations?.matches.length ?? 0} PEG observations.</p>;
+  const percent = change.percent.kind === 'percent' ? `${change.percent.value > 0 ? '+' : ''}${change.percent.value.toFixed(0)}%` : 'no % (baseline 0)';
+  return (
+    <p data-testid="peg-change">
+      Change from baseline: <strong>{change.points > 0 ? '+' : ''}{change.points.toFixed(2)} points</strong> ({percent}).{' '}
+      {change.reachesMcid ? 'Reaches' : 'Does not reach'} the 1-point MCID;{' '}
+      {change.reaches30Percent ? 'reaches' : 'does not reach'} a 30% improvement.
+    </p>
+  );
+}
+
+export function PegSection(props: SectionProps) {
+  const { state, asOf, session, reload, missingWrite } = props;
+  const [formOpen, setFormOpen] = useState(() => loadDraft('peg', session.patientId) !== undefined);
+  const responses = loaded(state, 'questionnaireResponses');
+  const observations = loaded(state, 'pegObservations');
+  const questionnaires = loaded(state, 'pegQuestionnaires');
+  const referrals = loaded(state, 'referrals');
+  const records = useMemo(
+    () => readPegRecords(responses?.matches ?? [], observations?.matches ?? [], questionnaires?.matches ?? []),
+    [responses, observations, questionnaires],
+  );
+  const referralDate = referrals ? activeReferralDate(referrals) : undefined;
+  const baselineChoice = selectBaseline(records.history, referralDate);
+  const baseline = baselineChoice.kind === 'baseline' ? baselineChoice.administration : undefined;
+  const latest = records.history.at(-1);
+  const markers: Marker[] = [];
+  const times = records.history.map((a) => Date.parse(a.date));
+  const from = Math.min(...times, ...markers.map((m) => m.t), asOf.getTime() - 30 * DAY_MS);
+  const to = Math.max(asOf.getTime(), ...markers.map((m) => m.t));
+
+  return (
+    <>
+      {records.history.length === 0 ? (
+        <p className="empty">No PEG on record.</p>
+      ) : (
+        <>
+          {baseline && latest && latest !== baseline && <ChangeSummary baseline={baseline} latest={latest} />}
+          <TrendChart
+            title={`PEG score over time, ${records.history.length} administrations`}
+            yLabel="PEG 0–10"
+            yMax={10}
+            from={from}
+            to={to}
+            markers={markers}
+            points={records.history.map((a) => ({
+              t: Date.parse(a.date),
+              value: a.score,
+              label: `${a.date.slice(0, 10)}: ${a.score.toFixed(2)}${a === baseline ? ' (baseline)' : ''}`,
+              highlight: a === baseline,
+            }))}
+          />
+          <table data-testid="peg-history">
+            <caption>Every PEG on record (P = pain, E = enjoyment of life, G = general activity)</caption>
+            <thead>
+              <tr>
+                <th scope="col">Date</th>
+                <th scope="col">P</th>
+                <th scope="col">E</th>
+                <th scope="col">G</th>
+                <th scope="col">Score</th>
+                <th scope="col">Recorded as</th>
+              </tr>
+            </thead>
+            <tbody>
+              {records.history.map((a) => (
+                <tr key={a.keys[0] ?? a.date} data-baseline={a === baseline ? 'true' : undefined}>
+                  <td>
+                    {a.date.slice(0, 10)}
+                    {a === baseline && ' (baseline)'}
+                  </td>
+                  <td>{a.items?.pain ?? '—'}</td>
+                  <td>{a.items?.enjoyment ?? '—'}</td>
+                  <td>{a.items?.activity ?? '—'}</td>
+                  <td>{a.score.toFixed(2)}</td>
+                  <td>{a.sources.map((s) => s.split('/')[0]).join(' + ')}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+      {records.unreadable.length > 0 && (
+        <p className="notice">
+          {records.unreadable.length} PEG record(s) could not be read:{' '}
+          {records.unreadable.map((u) => `${u.reference} (${u.reason})`).join('; ')}.
+        </p>
+      )}
+      {missingWrite.length > 0 ? (
+        <p className="notice">Recording a PEG is off: the EHR did not grant {missingWrite.join(', ')}.</p>
+      ) : formOpen ? (
+        <PegForm
+          session={session}
+          now={() => new Date()}
+          onSaved={() => {
+            reload(['questionnaireResponses', 'pegObservations']);
+          }}
+        />
+      ) : (
+        <button
+          type="button"
+          onClick={() => {
+            setFormOpen(true);
+          }}
+        >
+          Record a PEG
+        </button>
+      )}
+    </>
+  );
 }

@@ -1,4 +1,5 @@
 import type { Task } from 'fhir/r4';
+import { referralsOf } from './referralData.ts';
 import { loaded, type SectionProps } from './sectionProps.ts';
 
 const TASK_STATUS_LABEL: Partial<Record<Task['status'], string>> = {
@@ -18,11 +19,9 @@ export function ReferralSection({ state }: SectionProps) {
   if (!referrals || referrals.matches.length === 0) {
     return <p className="empty">No referral to the mindfulness group-visit programme on record.</p>;
   }
-  const tasks = [...referrals.included.values()].filter((r): r is Task & { id: string } => r.resourceType === 'Task');
   return (
     <ul className="referrals">
-      {referrals.matches.map((sr) => {
-        const task = tasks.find((t) => t.focus?.reference === `ServiceRequest/${sr.id}`);
+      {referralsOf(referrals).map(({ request: sr, task }) => {
         const status = task ? (TASK_STATUS_LABEL[task.status] ?? task.status) : 'No task from the programme yet';
         return (
           <li key={sr.id} data-referral-status={task?.status ?? 'none'}>

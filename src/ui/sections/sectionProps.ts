@@ -1,9 +1,15 @@
+import type { Session } from '../../fhir/session.ts';
 import type { SummaryData, SummaryKey } from '../../fhir/summary.ts';
 import type { SummaryState } from '../useSummary.ts';
 
 export interface SectionProps {
   readonly state: SummaryState;
   readonly asOf: Date;
+  readonly session: Session;
+  /** Fetches these requests again (after a save). */
+  readonly reload: (keys: readonly SummaryKey[]) => void;
+  /** Write scopes the grant lacks for this section's actions. */
+  readonly missingWrite: readonly string[];
 }
 
 /** The data of a request the frame has checked is loaded (undefined when it is off). */

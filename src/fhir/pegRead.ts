@@ -1,0 +1,62 @@
+/**
+ * Every PEG on record, from wherever it is: QuestionnaireResponses to any Questionnaire whose items
+ * carry the PEG LOINC codes (the app's own, bundled, or another vendor's, searched by code), score
+ * and item Observations; merged so one administration counts once.
+ */
+import type { Observation, Questionnaire, QuestionnaireResponse } from 'fhir/r4';
+import type { PegAdministration } from '../domain/peg.ts';
+import { mergePegHistory } from '../domain/pegHistory.ts';
+import { pegFromObservations } from '../domain/pegObservations.ts';
+import { pegFromQuestionnaireResponse } from '../domain/pegResponse.ts';
+import { PEG_QUESTIONNAIRE } from './questionnaires.ts';
+
+export interface PegRecords {
+  readonly history: PegAdministration[];
+  /** Records that looked like a PEG but could not be read, with why. */
+  readonly unreadable: { readonly reference: string; readonly reason: string }[];
+}
+
+const canonicalOf = (url: string): string => url.split('|')[0] ?? url;
+
+export function readPegRecords(
+  responses: readonly QuestionnaireResponse[],
+  observations: readonly Observation[],
+  questionnaires: readonly Questionnaire[],
+): PegRecords {
+  const byUrl = new Map<string, Questionnaire>();
+  for (const q of [PEG_QUESTIONNAIRE, ...questionnaires]) {
+    if (q.url !== undefined) {
+      byUrl.set(canonicalOf(q.url), q);
+    }
+  }
+  const administrations: PegAdministration[] = [];
+  const unreadable: { reference: string; reason: string }[] = [];
+  for (const response of responses) {
+    const questionnaire = response.questionnaire === undefined ? undefined : byUrl.get(canonicalOf(response.questionnaire));
+    if (questionnaire === undefined) {
+      continue;
+    }
+    const reading = pegFromQuestionnaireResponse(response, questionnaire);
+    const reference = `QuestionnaireResponse/${response.id ?? '?'}`;
+    switch (reading.kind) {
+      case 'administration':
+        administrations.push(reading.administration);
+        break;
+      case 'incomplete':
+        unreadable.push({ reference, reason: `missing ${reading.missing.join(', ')}` });
+        break;
+      case 'invalid':
+        unreadable.push({ reference, reason: reading.problems.join('; ') });
+        break;
+      case 'not-final':
+      case 'not-peg':
+        break;
+    }
+  }
+  const fromObservations = pegFromObservations(observations);
+  administrations.push(...fromObservations.administrations);
+  for (const skip of fromObservations.skipped) {
+    unreadable.push({ reference: skip.reference ?? 'Observation', reason: skip.reason });
+  }
+  return { history: mergePegHistory(administrations), unreadable };
+}

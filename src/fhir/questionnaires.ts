@@ -1,0 +1,8 @@
+/**
+ * The app's own Questionnaires, bundled with it (forms render without a server round trip). Their
+ * shape is checked by the contract tests against the domain's linkIds and codes.
+ */
+import type { Questionnaire } from 'fhir/r4';
+import peg from '../../questionnaires/peg.json' with { type: 'json' };
+
+export const PEG_QUESTIONNAIRE = peg as Questionnaire;

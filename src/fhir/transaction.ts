@@ -1,0 +1,76 @@
+/**
+ * Writes that a retry may repeat: one transaction Bundle whose entries are conditional creates
+ * (`If-None-Exist` on a client-generated identifier), so a second submission after a timeout or a
+ * failed save creates nothing new.
+ */
+import type { Bundle, BundleEntry, FhirResource, Identifier } from 'fhir/r4';
+import { SUBMISSION_IDENTIFIER_SYSTEM } from '../domain/canonical.ts';
+import { FhirError, normalizeError } from './errors.ts';
+import type { FhirTransport } from './transport.ts';
+
+export function submissionIdentifier(submissionId: string): Identifier {
+  return { system: SUBMISSION_IDENTIFIER_SYSTEM, value: submissionId };
+}
+
+/** A transaction entry that creates `resource` unless one with the identifier already exists. */
+export function conditionalCreate(fullUrl: string, resource: FhirResource, submissionId: string): BundleEntry {
+  return {
+    fullUrl,
+    resource,
+    request: {
+      method: 'POST',
+      url: resource.resourceType,
+      ifNoneExist: `identifier=${SUBMISSION_IDENTIFIER_SYSTEM}|${submissionId}`,
+    },
+  };
+}
+
+export interface WrittenResource {
+  readonly resourceType: string;
+  readonly id: string;
+  /** 201 created now, 200 found from an earlier attempt. */
+  readonly status: number;
+}
+
+function parseLocation(location: string | undefined): { resourceType: string; id: string } | undefined {
+  const match = location === undefined ? null : /([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]+)?$/.exec(location);
+  return match?.[1] !== undefined && match[2] !== undefined ? { resourceType: match[1], id: match[2] } : undefined;
+}
+
+/** Posts the transaction and returns what each entry became, in order. Rejects with a FhirError. */
+export async function submitTransaction(
+  transport: FhirTransport,
+  entries: readonly BundleEntry[],
+  label: string,
+): Promise<WrittenResource[]> {
+  const bundle: Bundle = { resourceType: 'Bundle', type: 'transaction', entry: [...entries] };
+  const response = await transport.request('', { label, method: 'POST', body: bundle });
+  let body: unknown;
+  try {
+    body = await response.json();
+  } catch (error) {
+    throw normalizeError(error, label);
+  }
+  const result = body as Partial<Bundle> | null;
+  const answers = result?.resourceType === 'Bundle' ? (result.entry ?? []) : [];
+  if (answers.length !== entries.length) {
+    throw new FhirError({
+      kind: 'malformed',
+      message: `${label}: the EHR's transaction response has ${answers.length} entries for ${entries.length} sent.`,
+      request: label,
+    });
+  }
+  return answers.map((answer, i) => {
+    const status = Number.parseInt(answer.response?.status ?? '', 10);
+    const target = parseLocation(answer.response?.location) ??
+      (answer.resource?.id === undefined ? undefined : { resourceType: answer.resource.resourceType, id: answer.resource.id });
+    if (!Number.isFinite(status) || status >= 300 || target === undefined) {
+      throw new FhirError({
+        kind: 'malformed',
+        message: `${label}: entry ${i + 1} was not stored (status ${answer.response?.status ?? 'missing'}).`,
+        request: label,
+      });
+    }
+    return { ...target, status };
+  });
+}

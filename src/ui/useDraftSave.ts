@@ -1,0 +1,66 @@
+import { useCallback, useRef, useState } from 'react';
+import { normalizeError, type FhirError } from '../fhir/errors.ts';
+import type { FormAnswer } from '../fhir/questionnaireAnswers.ts';
+import { clearDraft, loadDraft, newDraft, storeDraft, type Draft } from './drafts.ts';
+
+export type SaveState<R> =
+  | { readonly status: 'editing' }
+  | { readonly status: 'saving' }
+  | { readonly status: 'saved'; readonly result: R }
+  | { readonly status: 'failed'; readonly error: FhirError };
+
+/**
+ * A form's draft (restored from this tab's storage) and its save: the draft is written on every
+ * change and cleared only when the EHR confirms; a save in flight cannot be started twice.
+ */
+export function useDraftSave<R>(form: string, patientId: string, save: (draft: Draft) => Promise<R>) {
+  const [draft, setDraft] = useState<Draft>(() => loadDraft(form, patientId) ?? newDraft());
+  const [state, setState] = useState<SaveState<R>>({ status: 'editing' });
+  const inFlight = useRef(false);
+
+  const update = useCallback(
+    (change: (d: Draft) => Draft) => {
+      setDraft((current) => {
+        const next = change(current);
+        storeDraft(form, patientId, next);
+        return next;
+      });
+      setState((s) => (s.status === 'saved' ? { status: 'editing' } : s));
+    },
+    [form, patientId],
+  );
+
+  const answer = useCallback(
+    (linkId: string, value: FormAnswer) => {
+      update((d) => ({ ...d, answers: { ...d.answers, [linkId]: value } }));
+    },
+    [update],
+  );
+
+  const setExtra = useCallback(
+    (name: string, value: string) => {
+      update((d) => ({ ...d, extra: { ...d.extra, [name]: value } }));
+    },
+    [update],
+  );
+
+  const submit = useCallback(async () => {
+    if (inFlight.current) {
+      return;
+    }
+    inFlight.current = true;
+    setState({ status: 'saving' });
+    try {
+      const result = await save(draft);
+      clearDraft(form, patientId);
+      setDraft(newDraft());
+      setState({ status: 'saved', result });
+    } catch (error) {
+      setState({ status: 'failed', error: normalizeError(error) });
+    } finally {
+      inFlight.current = false;
+    }
+  }, [draft, form, patientId, save]);
+
+  return { draft, state, answer, setExtra, submit };
+}

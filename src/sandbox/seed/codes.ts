@@ -20,55 +20,6 @@ export const SYSTEM = {
   taskCode: 'http://hl7.org/fhir/CodeSystem/task-code',
 } as const;
 
-/**
- * PEG items (Krebs et al., J Gen Intern Med 2009; public domain), item texts and LOINC codes as in
- * the project's clinical reference. `linkId` is the item of the project's own PEG Questionnaire.
- */
-export const PEG_ITEMS = [
-  {
-    loinc: '75893-8',
-    linkId: 'peg-pain',
-    text: 'What number best describes your pain on average in the past week?',
-  },
-  {
-    loinc: '91145-3',
-    linkId: 'peg-enjoyment',
-    text: 'What number best describes how, during the past week, pain has interfered with your enjoyment of life?',
-  },
-  {
-    loinc: '91146-1',
-    linkId: 'peg-activity',
-    text: 'What number best describes how, during the past week, pain has interfered with your general activity?',
-  },
-] as const;
-
-/** LOINC PEG panel and score (LOINC 91148-7, 91147-9 "Mean score [PEG]"). */
-export const PEG_PANEL_LOINC = '91148-7';
-export const PEG_SCORE = {
-  loinc: '91147-9',
-  display: 'Mean score [PEG]',
-  linkId: 'peg-score',
-} as const;
-
-/**
- * LOINC answer codes for the values 0..10, index = value. Source: LOINC answer list LL2335-9
- * "Numeric rating scale from 0-10" (loinc.org/LL2335-9), cross-checked against published FHIR
- * ValueSets that enumerate the same 0–10 pain scale. Never derive a number from the display text.
- */
-export const LOINC_ANSWERS_0_TO_10 = [
-  'LA6111-4',
-  'LA6112-2',
-  'LA6113-0',
-  'LA6114-8',
-  'LA6115-5',
-  'LA10137-0',
-  'LA10138-8',
-  'LA10139-6',
-  'LA10140-4',
-  'LA10141-2',
-  'LA13942-0',
-] as const;
-
 const snomed = (code: string, display: string): Coding => ({
   system: SYSTEM.snomed,
   code,

@@ -5,7 +5,7 @@
  */
 import type { Encounter, Observation, Reference, Resource } from 'fhir/r4';
 import { CLINIC_MINUTES, instantAgo, yearsInDays } from './clock.ts';
-import { CONDITIONS, DRUGS, SYSTEM } from './codes.ts';
+import { CONDITIONS, SYSTEM } from './codes.ts';
 import { buildCondition, buildPatient, PCP, ref } from './fhirBuilders.ts';
 import {
   BLOOD_PRESSURE,
@@ -16,7 +16,7 @@ import {
   type Measure,
   VITALS,
 } from './heavyHistoryCodes.ts';
-import { buildMedicationRequest, buildMedicationStatement } from './medications.ts';
+import { medicationHistory } from './heavyHistoryMedications.ts';
 import {
   foreignPeg,
   itemPegObservations,
@@ -186,72 +186,6 @@ function pegHistory(ctx: ScenarioContext): { resources: Resource[]; latest: numb
   return { resources, latest };
 }
 
-/**
- * Monthly orders over five years. Opioid: hydrocodone 5 mg / acetaminophen 325 mg three times a
- * day = 15 mg/day × 1 (CDC 2022) = 15 MME/day; only the newest order is active.
- */
-function medicationHistory(ctx: ScenarioContext): Resource[] {
-  const out: Resource[] = [];
-  for (let j = 0; j < MONTHS; j++) {
-    const daysAgo = 25 + (MONTHS - 1 - j) * 30;
-    const status = j === MONTHS - 1 ? 'active' : 'completed';
-    const tag = String(j + 1).padStart(2, '0');
-    const minuteOfDay = ctx.rng.int(CLINIC_MINUTES.first, CLINIC_MINUTES.last);
-    out.push(
-      buildMedicationRequest(ctx.clock, {
-        id: `${ID}-hydrocodone-${tag}`,
-        patientId: ID,
-        dosage: {
-          drug: DRUGS.hydrocodoneApap5,
-          text: '1 tablet by mouth three times a day',
-          unitsPerDose: 1,
-          timing: { code: 'TID' },
-        },
-        authoredDaysAgo: daysAgo,
-        minuteOfDay,
-        status,
-        supply: { quantity: 90, days: 30 },
-        validDays: 30,
-      }),
-      buildMedicationRequest(ctx.clock, {
-        id: `${ID}-gabapentin-${tag}`,
-        patientId: ID,
-        dosage: {
-          drug: DRUGS.gabapentin300,
-          text: '1 capsule by mouth three times a day',
-          unitsPerDose: 1,
-          timing: { code: 'TID' },
-        },
-        authoredDaysAgo: daysAgo,
-        minuteOfDay,
-        status,
-        supply: { quantity: 90, days: 30 },
-        validDays: 30,
-      }),
-    );
-  }
-  // Ibuprofen, taken in the first two years, recorded quarter by quarter.
-  for (let q = 0; q < 8; q++) {
-    const start = HISTORY_DAYS - q * 91;
-    out.push(
-      buildMedicationStatement(ctx.clock, {
-        id: `${ID}-ibuprofen-${String(q + 1)}`,
-        patientId: ID,
-        source: { kind: 'concept' },
-        dosage: {
-          drug: DRUGS.ibuprofen600,
-          text: '1 tablet by mouth three times a day with food',
-          unitsPerDose: 1,
-          timing: { code: 'TID' },
-        },
-        startDaysAgo: start,
-        endDaysAgo: start - 90,
-      }),
-    );
-  }
-  return out;
-}
-
 export function heavyHistory(ctx: ScenarioContext): ScenarioResult {
   const conditions = [
     { key: 'clbp', codes: CONDITIONS.chronicLowBackPain, years: 6 },
@@ -289,7 +223,7 @@ export function heavyHistory(ctx: ScenarioContext): ScenarioResult {
     ...conditions,
     ...visits,
     ...pegs.resources,
-    ...medicationHistory(ctx),
+    ...medicationHistory(ctx, { patientId: ID, months: MONTHS, historyDays: HISTORY_DAYS }),
   ];
   return {
     patient: {

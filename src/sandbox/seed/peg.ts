@@ -11,7 +11,16 @@ import {
   SUBMISSION_IDENTIFIER_SYSTEM,
 } from '../../domain/canonical.ts';
 import { CLINIC_MINUTES, type Clock, instantAgo } from './clock.ts';
-import { LOINC_ANSWERS_0_TO_10, PEG_ITEMS, PEG_PANEL_LOINC, PEG_SCORE, SYSTEM } from './codes.ts';
+import {
+  PEG_ITEMS,
+  PEG_PANEL_LOINC,
+  PEG_SCORE_LINK_ID,
+  PEG_SCORE_LOINC,
+  PEG_SCORE_UNIT,
+  pegAnswerCodeFor,
+  scorePeg,
+} from '../../domain/peg.ts';
+import { SYSTEM } from './codes.ts';
 import { PCP, ref } from './fhirBuilders.ts';
 import type { Rng } from './prng.ts';
 
@@ -24,31 +33,28 @@ export interface PegContext {
   patientId: string;
 }
 
-/** Mean of the three items, stored to 2 decimals (clinical reference: unrounded, 2 decimals). */
+/** The stored score (2 decimals) of the domain's PEG scoring; throws on answers outside 0..10. */
 export function pegScore(answers: PegAnswers): number {
-  for (const a of answers) {
-    if (!Number.isInteger(a) || a < 0 || a > 10) {
-      throw new Error(`PEG answers must be integers 0..10, got ${answers.join(', ')}`);
-    }
+  const score = scorePeg({ pain: answers[0], enjoyment: answers[1], activity: answers[2] });
+  if (score.kind !== 'score') {
+    throw new Error(`PEG answers must be integers 0..10, got ${answers.join(', ')}`);
   }
-  return Math.round(((answers[0] + answers[1] + answers[2]) / 3) * 100) / 100;
+  return score.stored;
 }
+
+/** LOINC 91147-9 "Mean score [PEG]". */
+const PEG_SCORE_DISPLAY = 'Mean score [PEG]';
 
 const SURVEY = [
   { coding: [{ system: SYSTEM.observationCategory, code: 'survey', display: 'Survey' }] },
 ];
-const scoreQuantity = (value: number) => ({
-  value,
-  unit: '{score}',
-  system: SYSTEM.ucum,
-  code: '{score}',
-});
+const scoreQuantity = (value: number) => ({ value, ...PEG_SCORE_UNIT });
 const loinc = (code: string, display?: string) => ({
   coding: [{ system: SYSTEM.loinc, code, ...(display === undefined ? {} : { display }) }],
 });
 
 function answerCoding(value: number) {
-  const code = LOINC_ANSWERS_0_TO_10[value];
+  const code = pegAnswerCodeFor(value);
   if (code === undefined) {
     throw new Error(`No LOINC answer code for ${value}`);
   }
@@ -88,7 +94,7 @@ export function ourPeg(
         text: item.text,
         answer: [{ valueCoding: answerCoding(answers[i] ?? 0) }],
       })),
-      { linkId: PEG_SCORE.linkId, text: 'PEG score', answer: [{ valueDecimal: score }] },
+      { linkId: PEG_SCORE_LINK_ID, text: 'PEG score', answer: [{ valueDecimal: score }] },
     ],
   };
   const observation: Observation = {
@@ -97,7 +103,7 @@ export function ourPeg(
     identifier: [{ system: SUBMISSION_IDENTIFIER_SYSTEM, value: ctx.rng.uuid() }],
     status: 'final',
     category: SURVEY,
-    code: { ...loinc(PEG_SCORE.loinc, PEG_SCORE.display), text: 'PEG score' },
+    code: { ...loinc(PEG_SCORE_LOINC, PEG_SCORE_DISPLAY), text: 'PEG score' },
     subject,
     ...(encounter ? { encounter } : {}),
     effectiveDateTime: authored,
@@ -199,7 +205,7 @@ export function scoreOnlyPeg(
     id,
     status: 'final',
     category: SURVEY,
-    code: { ...loinc(PEG_SCORE.loinc, PEG_SCORE.display), text: 'PEG score' },
+    code: { ...loinc(PEG_SCORE_LOINC, PEG_SCORE_DISPLAY), text: 'PEG score' },
     subject: ref('Patient', ctx.patientId),
     ...(encounter ? { encounter } : {}),
     effectiveDateTime: when(ctx, daysAgo),

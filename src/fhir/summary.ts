@@ -56,7 +56,7 @@ const PEG_OBSERVATION_CODES = [PEG_SCORE_LOINC, ...PEG_ITEMS.map((i) => i.loinc)
 function search<T extends FhirResource['resourceType']>(
   type: T,
   params: (patientId: string) => [string, string][],
-): SummaryRequest<SearchResult<ResourceOf<T>>> {
+): SummaryRequest<SearchResult<WithId<ResourceOf<T>>>> {
   const label = `${type} search`;
   const guard = guardFor(type);
   return {

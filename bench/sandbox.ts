@@ -1,0 +1,206 @@
+/**
+ * `npm run bench:sandbox`: the sandbox FHIR server's start-up time (index the R4 definitions, create
+ * the repository, load the synthetic seed) and the median of 20 runs of
+ * `GET /fhir/Observation?patient=heavy-history&_count=200` over real HTTP, with a `user/` token and
+ * with a `patient/` token (which adds the compartment filter). Targets: start-up < 5 s, search < 100 ms.
+ * For comparison, a child process times the same search on medplum's stock MemoryRepository with the
+ * stock (multi-type) search parameters: the "before" of the per-type narrowing.
+ * Writes bench/results/sandbox.json.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parseSearchRequest } from '@medplum/core';
+import { MemoryRepository } from '@medplum/fhir-router';
+import type { Resource } from '@medplum/fhirtypes';
+import type { AccessContext, TokenVerifier } from '../src/sandbox/accessContext.ts';
+import {
+  createFhirHandler,
+  createFhirRepository,
+  FhirFaults,
+  loadResources,
+} from '../src/sandbox/fhir/fhirServer.ts';
+import { indexDefinitions } from '../src/sandbox/fhir/searchParameters.ts';
+import { generateSeed } from '../src/sandbox/seed/seed.ts';
+
+const RUNS = 20;
+const BASELINE_RUNS = 3; // each takes seconds
+const TARGET_STARTUP_MS = 5_000;
+const TARGET_SEARCH_MS = 100;
+const HEAVY = 'heavy-history';
+
+const TOKENS: Record<string, AccessContext> = {
+  user: { clientId: 'bench', expiresAt: 4_000_000_000, scopes: ['user/*.rs'] },
+  patient: {
+    clientId: 'bench',
+    expiresAt: 4_000_000_000,
+    scopes: ['patient/*.rs'],
+    patient: HEAVY,
+  },
+};
+const verifyToken: TokenVerifier = (header) => {
+  const context = TOKENS[header?.replace(/^Bearer /, '') ?? ''];
+  return Promise.resolve(
+    context ? { ok: true, context } : { ok: false, reason: 'invalid', message: 'bench token' },
+  );
+};
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  const upper = sorted[mid] ?? 0;
+  const lower = sorted[mid - 1] ?? upper;
+  return sorted.length % 2 === 1 ? upper : (lower + upper) / 2;
+}
+
+const round = (ms: number): number => Math.round(ms * 10) / 10;
+
+/**
+ * The "before": the same search on medplum's stock MemoryRepository with the stock R4 search
+ * parameters (expressions spanning every resource type). Runs in its own process (`--baseline`)
+ * because narrowing the parameters is process-global.
+ */
+async function baselineSearchMs(runs: number): Promise<{ medianMs: number; runs: number }> {
+  indexDefinitions();
+  const stock = new MemoryRepository();
+  const resources = generateSeed({ asOf: new Date() }).resources as Resource[];
+  await stock.withSeeding(async () => {
+    for (const resource of resources) {
+      await stock.createResource(resource);
+    }
+  });
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    await stock.search(parseSearchRequest('Observation', { patient: HEAVY, _count: '200' }));
+    times.push(performance.now() - started);
+  }
+  return { medianMs: round(median(times)), runs };
+}
+
+if (process.argv.includes('--baseline')) {
+  console.log(JSON.stringify(await baselineSearchMs(BASELINE_RUNS)));
+  process.exit(0);
+}
+
+const t0 = performance.now();
+const repo = await createFhirRepository();
+const tIndexed = performance.now();
+const seed = generateSeed({ asOf: new Date() });
+const tGenerated = performance.now();
+await loadResources(repo, seed.resources);
+const tLoaded = performance.now();
+
+const server = createServer((req, res) => {
+  void handler(req, res);
+});
+const handler = createFhirHandler({
+  repo,
+  verifyToken,
+  publicBaseUrl: () => base,
+  allowedOrigins: () => [],
+  smartConfiguration: () => ({}),
+  oauthUris: () => ({ authorize: 'http://bench/authorize', token: 'http://bench/token' }),
+  faults: new FhirFaults(),
+});
+await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/fhir`;
+
+async function timeSearch(
+  token: string,
+): Promise<{ medianMs: number; total: number; returned: number }> {
+  const times: number[] = [];
+  let total = -1;
+  let returned = -1;
+  for (let i = 0; i <= RUNS; i++) {
+    const started = performance.now();
+    const res = await fetch(`${base}/Observation?patient=${HEAVY}&_count=200`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    const bundle = (await res.json()) as { total?: number; entry?: unknown[] };
+    const elapsed = performance.now() - started;
+    if (res.status !== 200) {
+      throw new Error(`search answered ${res.status}`);
+    }
+    total = bundle.total ?? -1;
+    returned = bundle.entry?.length ?? 0;
+    if (i > 0) {
+      times.push(elapsed); // run 0 warms up the JIT and the FHIRPath cache
+    }
+  }
+  return { medianMs: round(median(times)), total, returned };
+}
+
+const userSearch = await timeSearch('user');
+const patientSearch = await timeSearch('patient');
+server.close();
+
+const baseline = JSON.parse(
+  execFileSync(process.execPath, [new URL(import.meta.url).pathname, '--baseline'], {
+    encoding: 'utf8',
+  }),
+) as { medianMs: number; runs: number };
+
+const heavyObservations = seed.resources.filter(
+  (r) =>
+    r.resourceType === 'Observation' &&
+    JSON.stringify((r as { subject?: unknown }).subject).includes(`Patient/${HEAVY}`),
+).length;
+const results = {
+  measuredAt: new Date().toISOString(),
+  node: process.version,
+  seedResources: seed.resources.length,
+  heavyHistoryObservations: heavyObservations,
+  startup: {
+    indexDefinitionsAndCreateRepoMs: round(tIndexed - t0),
+    generateSeedMs: round(tGenerated - tIndexed),
+    loadSeedMs: round(tLoaded - tGenerated),
+    totalMs: round(tLoaded - t0),
+    targetMs: TARGET_STARTUP_MS,
+  },
+  search: {
+    query: `GET /fhir/Observation?patient=${HEAVY}&_count=200`,
+    runs: RUNS,
+    userScopeMedianMs: userSearch.medianMs,
+    patientScopeMedianMs: patientSearch.medianMs,
+    total: userSearch.total,
+    returned: userSearch.returned,
+    targetMs: TARGET_SEARCH_MS,
+  },
+  before: {
+    what: 'same search on stock MemoryRepository + stock multi-type search parameters, in-process (no HTTP)',
+    runs: baseline.runs,
+    medianMs: baseline.medianMs,
+  },
+  load: 'measured on a shared 2-core machine; other processes may inflate the times',
+};
+
+mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
+writeFileSync(
+  new URL('./results/sandbox.json', import.meta.url),
+  `${JSON.stringify(results, null, 2)}\n`,
+);
+
+const verdict = (ms: number, target: number): string => (ms < target ? 'ok' : 'OVER TARGET');
+console.log(
+  `seed: ${results.seedResources} resources, ${heavyObservations} Observations for ${HEAVY}`,
+);
+console.log(
+  `start-up: ${results.startup.totalMs} ms (definitions+repo ${results.startup.indexDefinitionsAndCreateRepoMs}, ` +
+    `seed generation ${results.startup.generateSeedMs}, load ${results.startup.loadSeedMs}) ` +
+    `[target < ${TARGET_STARTUP_MS} ms: ${verdict(results.startup.totalMs, TARGET_STARTUP_MS)}]`,
+);
+for (const [label, s] of [
+  ['user/ token', userSearch],
+  ['patient/ token', patientSearch],
+] as const) {
+  console.log(
+    `search (${label}): median ${s.medianMs} ms over ${RUNS} runs, total ${s.total}, page ${s.returned} ` +
+      `[target < ${TARGET_SEARCH_MS} ms: ${verdict(s.medianMs, TARGET_SEARCH_MS)}]`,
+  );
+}
+console.log(
+  `before (stock medplum repo + multi-type search parameters, no HTTP): median ${baseline.medianMs} ms over ${baseline.runs} runs`,
+);
+console.log('wrote bench/results/sandbox.json');

@@ -119,14 +119,14 @@ export const TELEHEALTH_QUESTION =
 
 /** Answers of one screening; `undefined` = not answered. */
 export interface ScreeningAnswers {
-  readonly duration?: DurationCode;
-  readonly frequency?: FrequencyCode;
+  readonly duration?: DurationCode | undefined;
+  readonly frequency?: FrequencyCode | undefined;
   readonly redFlags: Readonly<Partial<Record<RedFlagKey, boolean | undefined>>>;
-  readonly pregnant?: boolean;
-  readonly telehealthAble?: boolean;
+  readonly pregnant?: boolean | undefined;
+  readonly telehealthAble?: boolean | undefined;
   /** 'QuestionnaireResponse/id' of the response the answers came from, when known. */
-  readonly source?: string;
-  readonly authored?: string;
+  readonly source?: string | undefined;
+  readonly authored?: string | undefined;
 }
 
 export type TaskForceResult =

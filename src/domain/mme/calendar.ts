@@ -22,12 +22,26 @@ export function dayIndex(value: unknown): number | undefined {
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
     return undefined;
   }
-  return Date.UTC(year, month - 1, day) / MS_PER_DAY;
+  return utcDay(year, month, day);
 }
 
-/** ISO date ("YYYY-MM-DD") of a day number. */
+/** Day number of a calendar date; unlike Date.UTC, years 0–99 stay themselves. */
+function utcDay(year: number, month: number, day: number): number {
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  return date.getTime() / MS_PER_DAY;
+}
+
+/** 0001-01-01 and 9999-12-31: ISO dates stay four-digit, whatever day arithmetic produced. */
+const FIRST_DAY = utcDay(1, 1, 1);
+const LAST_DAY = utcDay(9999, 12, 31);
+
+/** ISO date ("YYYY-MM-DD") of a day number, clamped to years 0001–9999 (never throws). */
 export function isoDate(index: number): string {
-  return new Date(index * MS_PER_DAY).toISOString().slice(0, 10);
+  const day = Number.isFinite(index)
+    ? Math.min(Math.max(Math.floor(index), FIRST_DAY), LAST_DAY)
+    : LAST_DAY;
+  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
 }
 
 function daysInMonth(year: number, month: number): number {
@@ -41,5 +55,5 @@ export function addMonths(index: number, months: number): number {
   const year = Math.floor(total / 12);
   const month = total - year * 12 + 1;
   const day = Math.min(date.getUTCDate(), daysInMonth(year, month));
-  return Date.UTC(year, month - 1, day) / MS_PER_DAY;
+  return utcDay(year, month, day);
 }

@@ -6,6 +6,9 @@ export default defineConfig({
   plugins: [react()],
   // fhirclient's "pure" build: no fetch/AbortController polyfills (every supported browser has them).
   define: { FHIRCLIENT_PURE: 'true' },
+  resolve: {
+    alias: { 'isomorphic-webcrypto': resolve(import.meta.dirname, 'src/ui/shims/webcrypto.ts') },
+  },
   build: {
     outDir: 'dist',
     rolldownOptions: {

@@ -36,7 +36,7 @@ interface TrendChartProps {
 
 const W = 640;
 const H = 220;
-const PAD = { left: 44, right: 12, top: 12, bottom: 28 };
+const PAD = { left: 44, right: 12, top: 26, bottom: 28 };
 
 function formatDay(t: number): string {
   return new Date(t).toISOString().slice(0, 10);
@@ -65,7 +65,7 @@ export function TrendChart(props: TrendChartProps) {
           </text>
         </g>
       ))}
-      <text x={4} y={PAD.top + 4} fontSize="11">
+      <text x={PAD.left} y={12} fontSize="11" fontWeight="600">
         {props.yLabel}
       </text>
       <text x={PAD.left} y={H - 8} fontSize="11">

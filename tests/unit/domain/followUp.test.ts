@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { followUpSchedule } from '../../../src/domain/followUp.ts';
+import type { FollowUpId } from '../../../src/domain/followUp.ts';
+
+const baseline = { date: '2026-01-05T09:30:00-07:00' };
+const at = (day: string) => {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  return new Date(y, m - 1, d, 12, 0);
+};
+const peg = (date: string, score = 4) => ({ date, score, sources: [`Observation/${date}`] });
+
+function statusOf(asOf: string, administrations: ReturnType<typeof peg>[], id: FollowUpId) {
+  const schedule = followUpSchedule(baseline, administrations, at(asOf));
+  return schedule.kind === 'schedule'
+    ? schedule.points.find((p) => p.id === id)?.status
+    : schedule.kind;
+}
+
+describe('follow-up PEG schedule (week 8, month 6, month 12 from baseline)', () => {
+  it('puts the due dates and windows at week 8 ±2 weeks and months 6 and 12 ±1 month', () => {
+    const schedule = followUpSchedule(baseline, [], at('2026-01-06'));
+    expect(schedule).toEqual({
+      kind: 'schedule',
+      baselineDate: '2026-01-05',
+      points: [
+        {
+          id: 'week-8',
+          label: 'Week 8',
+          dueDate: '2026-03-02',
+          window: { start: '2026-02-16', end: '2026-03-16' },
+          status: 'upcoming',
+        },
+        {
+          id: 'month-6',
+          label: 'Month 6',
+          dueDate: '2026-07-05',
+          window: { start: '2026-06-05', end: '2026-08-05' },
+          status: 'upcoming',
+        },
+        {
+          id: 'month-12',
+          label: 'Month 12',
+          dueDate: '2027-01-05',
+          window: { start: '2026-12-05', end: '2027-02-05' },
+          status: 'upcoming',
+        },
+      ],
+    });
+  });
+
+  it.each([
+    ['2026-02-15', 'upcoming'],
+    ['2026-02-16', 'due'],
+    ['2026-03-02', 'due'],
+    ['2026-03-16', 'due'],
+    ['2026-03-17', 'overdue'],
+  ] as const)('without a follow-up PEG, week 8 on %s is %s', (asOf, expected) => {
+    expect(statusOf(asOf, [], 'week-8')).toBe(expected);
+  });
+
+  it.each([
+    ['2026-06-04', 'upcoming'],
+    ['2026-06-05', 'due'],
+    ['2026-08-05', 'due'],
+    ['2026-08-06', 'overdue'],
+  ] as const)('without a follow-up PEG, month 6 on %s is %s', (asOf, expected) => {
+    expect(statusOf(asOf, [], 'month-6')).toBe(expected);
+  });
+
+  it.each([
+    ['2026-02-15T10:00:00-07:00', 'overdue'],
+    ['2026-02-16T10:00:00-07:00', 'done'],
+    ['2026-03-16T23:00:00-06:00', 'done'],
+    ['2026-03-17T08:00:00-06:00', 'overdue'],
+  ] as const)('a PEG on %s leaves week 8 (asOf 2026-04-01) %s', (date, expected) => {
+    expect(statusOf('2026-04-01', [peg(date)], 'week-8')).toBe(expected);
+  });
+
+  it('marks a time point done with the PEG closest to its due date', () => {
+    const schedule = followUpSchedule(
+      baseline,
+      [peg('2026-02-20', 6), peg('2026-03-03', 3), peg('2026-03-15', 2)],
+      at('2026-04-01'),
+    );
+    const week8 = schedule.kind === 'schedule' ? schedule.points[0] : undefined;
+    expect(week8).toMatchObject({
+      status: 'done',
+      administration: { date: '2026-03-03', score: 3 },
+    });
+  });
+
+  it('does not count the baseline PEG, nor PEGs recorded after asOf', () => {
+    expect(statusOf('2026-03-01', [peg('2026-03-10')], 'week-8')).toBe('due');
+    const schedule = followUpSchedule(
+      { date: '2026-01-05' },
+      [peg('2026-01-05')],
+      at('2026-03-20'),
+    );
+    expect(schedule.kind === 'schedule' ? schedule.points[0]?.status : undefined).toBe('overdue');
+  });
+
+  it('keeps month-end baselines on the last day of shorter months', () => {
+    const schedule = followUpSchedule({ date: '2025-08-31' }, [], at('2025-09-01'));
+    expect(schedule.kind === 'schedule' ? schedule.points[1]?.dueDate : undefined).toBe(
+      '2026-02-28',
+    );
+  });
+
+  it('has no schedule without a baseline, or with a baseline date that is not a full date', () => {
+    expect(followUpSchedule(undefined, [], at('2026-01-01'))).toEqual({ kind: 'no-baseline' });
+    expect(followUpSchedule({ date: '2026-01' }, [], at('2026-01-01'))).toEqual({
+      kind: 'invalid-baseline-date',
+      date: '2026-01',
+    });
+  });
+});

@@ -1,7 +1,221 @@
+/**
+ * `clbp mme <file> [--as-of YYYY-MM-DD] [--timeline FROM..TO]`: MME/day per medication and in total
+ * from a FHIR JSON file (a Bundle or one resource) or NDJSON holding MedicationStatements,
+ * MedicationRequests and Medications. Prints JSON to stdout; exit 0, or 2 with one line on stderr
+ * when the input or the options are unusable.
+ */
+import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import type { MedicationMmeResult } from '../domain/mme/mme.ts';
+import {
+  bundleEntries,
+  computeMedicationMme,
+  isActiveOn,
+  MME_FACTOR_TABLE,
+  medicationResolver,
+  mmeTimeline,
+} from '../domain/mme/mme.ts';
 import type { CliIo } from './io.ts';
 
-/** Placeholder until the mme command lands; replaced by its owner. */
-export function run(_argv: readonly string[], io: CliIo): Promise<number> {
-  io.stderr('clbp mme: not available yet\n');
-  return Promise.resolve(2);
+const USAGE = 'usage: clbp mme <file.json|file.ndjson> [--as-of YYYY-MM-DD] [--timeline FROM..TO]';
+
+interface Loaded {
+  readonly resources: unknown[];
+  readonly fullUrls: [string, unknown][];
+}
+
+class InputError extends Error {}
+
+function oneLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ');
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function add(loaded: Loaded, value: unknown, where: string): void {
+  if (!isRecord(value) || typeof value['resourceType'] !== 'string') {
+    throw new InputError(`${where}: not a FHIR resource (no resourceType)`);
+  }
+  if (value['resourceType'] === 'Bundle') {
+    const { resources, fullUrls } = bundleEntries(value);
+    loaded.resources.push(...resources);
+    loaded.fullUrls.push(...fullUrls);
+  } else {
+    loaded.resources.push(value);
+  }
+}
+
+function parseLine(line: string, where: string): unknown {
+  try {
+    return JSON.parse(line) as unknown;
+  } catch (error) {
+    throw new InputError(`${where}: invalid JSON (${oneLine(error)})`);
+  }
+}
+
+/** Streams NDJSON line by line; a bad line names the file and line number. */
+async function loadNdjson(file: string): Promise<Loaded> {
+  const loaded: Loaded = { resources: [], fullUrls: [] };
+  const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
+  let lineNumber = 0;
+  for await (const line of lines) {
+    lineNumber += 1;
+    if (line.trim() !== '') {
+      add(loaded, parseLine(line, `${file}:${lineNumber}`), `${file}:${lineNumber}`);
+    }
+  }
+  return loaded;
+}
+
+async function loadJson(file: string): Promise<Loaded> {
+  const text = await readFile(file, 'utf8');
+  const loaded: Loaded = { resources: [], fullUrls: [] };
+  let value: unknown;
+  try {
+    value = JSON.parse(text) as unknown;
+  } catch (error) {
+    const lines = text.split(/\r?\n/).filter((line) => line.trim() !== '');
+    if (lines.length > 1 && text.trimStart().startsWith('{')) {
+      return loadNdjson(file); // NDJSON without the .ndjson extension
+    }
+    throw new InputError(`${file}: invalid JSON (${oneLine(error)})`);
+  }
+  add(loaded, value, file);
+  return loaded;
+}
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+function validDate(value: string): boolean {
+  const match = ISO_DATE.exec(value);
+  if (!match) {
+    return false;
+  }
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
+}
+
+function today(): string {
+  const now = new Date();
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+function toOutput(result: MedicationMmeResult, asOf: string | undefined): Record<string, unknown> {
+  const inactive =
+    asOf !== undefined && result.kind === 'counted' && !isActiveOn(result.interval, asOf);
+  const common = {
+    id: result.id,
+    resourceType: result.resourceType,
+    name: result.label,
+    interval: result.interval,
+    ingredients: result.ingredients,
+  };
+  if (inactive) {
+    const span = `${result.interval.start ?? 'unknown start'} to ${result.interval.end ?? 'ongoing'}`;
+    return {
+      ...common,
+      status: 'excluded',
+      mmePerDay: null,
+      reason: 'not-active-on-as-of',
+      explanation: `not active on ${asOf} (active ${span}); when active: ${result.explanation}`,
+    };
+  }
+  return {
+    ...common,
+    status: result.kind,
+    mmePerDay: result.mmePerDay,
+    reason: result.reason,
+    explanation: result.explanation,
+  };
+}
+
+type Options = { file: string; asOf: string | undefined; timeline: [string, string] | undefined };
+
+function options(argv: readonly string[]): Options | string {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      options: { 'as-of': { type: 'string' }, timeline: { type: 'string' } },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (error) {
+    return oneLine(error);
+  }
+  const [file, ...extra] = parsed.positionals;
+  if (file === undefined || extra.length > 0) {
+    return file === undefined ? 'missing <file>' : `unexpected argument '${extra.join(' ')}'`;
+  }
+  const asOf = parsed.values['as-of'];
+  if (asOf !== undefined && !validDate(asOf)) {
+    return `--as-of must be a date YYYY-MM-DD, got '${asOf}'`;
+  }
+  const window = parsed.values.timeline;
+  if (window === undefined) {
+    return { file, asOf, timeline: undefined };
+  }
+  const [from, to, ...rest] = window.split('..');
+  if (
+    from === undefined ||
+    to === undefined ||
+    rest.length > 0 ||
+    !validDate(from) ||
+    !validDate(to) ||
+    to < from
+  ) {
+    return `--timeline must be FROM..TO with dates YYYY-MM-DD and FROM not after TO, got '${window}'`;
+  }
+  return { file, asOf, timeline: [from, to] };
+}
+
+/** Runs `clbp mme`; see the module comment. */
+export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  const opts = options(argv);
+  if (typeof opts === 'string') {
+    io.stderr(`clbp mme: ${opts}\n${USAGE}\n`);
+    return 2;
+  }
+  let loaded: Loaded;
+  try {
+    loaded = /\.(ndjson|jsonl)$/i.test(opts.file)
+      ? await loadNdjson(opts.file)
+      : await loadJson(opts.file);
+  } catch (error) {
+    const message =
+      error instanceof InputError ? error.message : `cannot read ${opts.file} (${oneLine(error)})`;
+    io.stderr(`clbp mme: ${message}\n`);
+    return 2;
+  }
+  const resolve = medicationResolver(loaded.resources, loaded.fullUrls);
+  const results = loaded.resources
+    .filter(
+      (r) =>
+        isRecord(r) &&
+        (r['resourceType'] === 'MedicationStatement' || r['resourceType'] === 'MedicationRequest'),
+    )
+    .map((r) => computeMedicationMme(r, resolve));
+  const asOf = opts.asOf ?? today();
+  const medications = results.map((r) => toOutput(r, opts.asOf));
+  let total = 0;
+  for (const m of medications) {
+    total += typeof m['mmePerDay'] === 'number' ? m['mmePerDay'] : 0;
+  }
+  const output: Record<string, unknown> = {
+    asOf,
+    factors: MME_FACTOR_TABLE.version,
+    medications,
+    totalMmePerDay: Math.round(total * 1e6) / 1e6,
+  };
+  if (opts.timeline) {
+    const [from, to] = opts.timeline;
+    output['timeline'] = mmeTimeline(results, { from, to, asOf });
+  }
+  io.stdout(`${JSON.stringify(output, null, 2)}\n`);
+  return 0;
 }

@@ -364,6 +364,17 @@ describe('writes', () => {
     expect([stale.status, issueCode(stale.json)]).toEqual([412, 'processing']);
   });
 
+  it('creates by PUT to a new id with 201 and a Location', async () => {
+    const body = { ...pegObservation('pat-b', 'put-create'), id: 'put-created-1' };
+    const { status, headers } = await call('/Observation/put-created-1', {
+      token: 'user-all',
+      method: 'PUT',
+      body,
+    });
+    expect(status).toBe(201);
+    expect(headers.get('location')).toMatch(/\/Observation\/put-created-1\/_history\//);
+  });
+
   it('answers 400 with an OperationOutcome to malformed JSON, and to an invalid resource', async () => {
     const malformed = await call('/Observation', {
       token: 'user-all',

@@ -181,6 +181,13 @@ export async function execute(
     );
     headers['if-none-exist'] = confined.toString();
   }
+  // An update of an id that does not exist yet creates it, and answers 201 like a create.
+  const createsByUpdate =
+    op.kind === 'update' &&
+    (await ctx.repo.readResource(op.resourceType, op.id).then(
+      () => false,
+      () => true,
+    ));
   const { outcome, resource } = await route(ctx, {
     method: METHODS[op.kind],
     url: pathOf(op),
@@ -195,7 +202,7 @@ export async function execute(
       throw new HttpError(403, 'forbidden', 'That version belongs to another patient');
     }
   }
-  const status = getStatus(outcome);
+  const status = createsByUpdate ? 201 : getStatus(outcome);
   if (!resource || resource.resourceType === 'OperationOutcome' || op.kind === 'delete') {
     return { status, body: resource ?? outcome, headers: {} };
   }

@@ -20,12 +20,18 @@ function nonNegativeInteger(value: string | null): number | undefined | 'invalid
   return /^\d+$/.test(value) ? Number(value) : 'invalid';
 }
 
-/** Reads `_count` (default 20, at most 1000) and `_offset` (default 0) from a search query. */
+/**
+ * Reads `_count` (default 20, at most 1000) and `_offset` (default 0) from a search query;
+ * `_summary=count` asks for the total only.
+ */
 export function pageRequest(query: URLSearchParams): PageRequest {
   const count = nonNegativeInteger(query.get('_count'));
   const offset = nonNegativeInteger(query.get('_offset'));
   if (count === 'invalid' || offset === 'invalid') {
     return { ok: false, message: '_count and _offset must be non-negative integers' };
+  }
+  if (query.get('_summary') === 'count') {
+    return { ok: true, count: 0, offset: 0 }; // only Bundle.total
   }
   return {
     ok: true,

@@ -50,12 +50,11 @@ function isResponse(administration: PegAdministration): boolean {
   return administration.sources.some((source) => source.startsWith('QuestionnaireResponse/'));
 }
 
-function mergeGroup(group: readonly PegAdministration[]): PegAdministration {
+function mergeGroup(
+  group: readonly [PegAdministration, ...PegAdministration[]],
+): PegAdministration {
   // The QuestionnaireResponse is the record of what was asked, so its date and score lead.
   const lead = group.find(isResponse) ?? group.find((a) => a.items !== undefined) ?? group[0];
-  if (lead === undefined) {
-    throw new Error('mergeGroup needs at least one administration');
-  }
   const items = lead.items ?? group.find((a) => a.items !== undefined)?.items;
   return {
     ...lead,
@@ -89,10 +88,15 @@ export function mergePegHistory(
       }
     });
   });
-  const groups = new Map<number, PegAdministration[]>();
+  const groups = new Map<number, [PegAdministration, ...PegAdministration[]]>();
   administrations.forEach((administration, index) => {
     const root = find(index);
-    groups.set(root, [...(groups.get(root) ?? []), administration]);
+    const group = groups.get(root);
+    if (group === undefined) {
+      groups.set(root, [administration]);
+    } else {
+      group.push(administration);
+    }
   });
   return [...groups.values()]
     .map(mergeGroup)

@@ -51,7 +51,7 @@ export default tseslint.config(
       noUi,
       noSandbox,
       noCli,
-      { group: ['**/fhir/**', 'fhirclient', 'fhir-kit-client'], message: 'Domain code is I/O-free.' },
+      { group: ['**/fhir/*.ts', 'fhirclient', 'fhir-kit-client'], message: 'Domain code is I/O-free.' },
       { group: ['react', 'react-dom', 'node:*'], message: 'Domain code is React- and Node-free.' },
     ],
   ),

@@ -1,4 +1,3 @@
-// eslint-disable-next-line no-restricted-imports -- type-only @types/fhir import (STYLE §1); the layer pattern **/fhir/** also matches 'fhir/r4'
 import type { Condition } from 'fhir/r4';
 import type { ConditionEvidence } from './chartEvidence.ts';
 import { DEFAULT_ELIGIBILITY_CONFIG } from './eligibilityConfig.ts';

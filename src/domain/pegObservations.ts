@@ -1,4 +1,3 @@
-// eslint-disable-next-line no-restricted-imports -- type-only @types/fhir import (STYLE §1); the layer pattern **/fhir/** also matches 'fhir/r4'
 import type { CodeableConcept, Coding, Observation, Quantity } from 'fhir/r4';
 import {
   PEG_ITEMS,

@@ -1,4 +1,3 @@
-// eslint-disable-next-line no-restricted-imports -- type-only @types/fhir import (STYLE §1); the layer pattern **/fhir/** also matches 'fhir/r4'
 import type { QuestionnaireResponse, QuestionnaireResponseItem } from 'fhir/r4';
 import { SCREENING_ANSWER_CODE_SYSTEM, SCREENING_QUESTIONNAIRE_URL } from './canonical.ts';
 

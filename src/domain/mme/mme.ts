@@ -4,7 +4,6 @@
  * shape gives a result (`counted`, `excluded` with a reason, or `unknown` with a reason), never
  * an exception, never NaN.
  */
-// eslint-disable-next-line no-restricted-imports -- type-only @types/fhir import, allowed by STYLE.md §1; the layer rule's '**/fhir/**' pattern also matches 'fhir/r4'
 import type { Medication } from 'fhir/r4';
 import type { ActiveInterval } from './activity.ts';
 import { activeInterval, isActiveOn, statusExclusion } from './activity.ts';

@@ -4,7 +4,6 @@
  * of resources (NDJSON). Absolute and versioned references ("https://x/fhir/Medication/1/_history/2")
  * resolve to "Medication/1".
  */
-// eslint-disable-next-line no-restricted-imports -- type-only @types/fhir import, allowed by STYLE.md §1; the layer rule's '**/fhir/**' pattern also matches 'fhir/r4'
 import type { Medication } from 'fhir/r4';
 import { isRecord, str } from './shape.ts';
 

@@ -5,7 +5,6 @@
  * PEG item Observations are kept as slim copies until the end, because their three items may be
  * anywhere in the stream. PEG reading and de-duplication are peg*.ts's, not re-implemented here.
  */
-// eslint-disable-next-line no-restricted-imports -- type-only @types/fhir import (STYLE §1); the layer pattern **/fhir/** also matches 'fhir/r4'
 import type { Observation, Questionnaire, QuestionnaireResponse } from 'fhir/r4';
 import { MINDFULNESS_GMV_CODE, PATHWAY_CODE_SYSTEM } from '../canonical.ts';
 import { PEG_ITEMS, PEG_SCORE_LOINC, hasLoinc, normalizeReference } from '../peg.ts';

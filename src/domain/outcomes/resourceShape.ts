@@ -3,7 +3,6 @@
  * typed readers (which assume, for example, that an Observation has a `code`). Anything failing
  * here is skipped with a reason instead of crashing a run over millions of lines.
  */
-// eslint-disable-next-line no-restricted-imports -- type-only @types/fhir import (STYLE §1); the layer pattern **/fhir/** also matches 'fhir/r4'
 import type {
   Group,
   Observation,

@@ -32,6 +32,7 @@ const CONTEXTS: Record<string, AccessContext> = {
       'patient/Condition.rs',
       'patient/MedicationRequest.rs',
       'patient/Medication.rs',
+      'patient/QuestionnaireResponse.cruds',
     ],
   },
   'user-all': { clientId: 'app', expiresAt: 4_000_000_000, scopes: ['user/*.cruds'] },
@@ -546,6 +547,51 @@ describe('scopes and the launch patient compartment', () => {
     });
     expect([create.status, issueCode(create.json)]).toEqual([403, 'forbidden']);
     expect((await call('/Observation/obs-a-1', { token: 'read-only' })).status).toBe(200);
+  });
+
+  it('accepts a retried patient-A transaction of conditional creates linked by urn:uuid once only', async () => {
+    const responseUrn = 'urn:uuid:0d9e7f6a-1111-4c2b-9d3e-2a1b3c4d5e6f';
+    const transaction = {
+      resourceType: 'Bundle',
+      type: 'transaction',
+      entry: [
+        {
+          fullUrl: responseUrn,
+          resource: {
+            resourceType: 'QuestionnaireResponse',
+            status: 'completed',
+            subject: { reference: 'Patient/pat-a' },
+            identifier: { system: SUBMISSION, value: 'retry-qr' },
+          },
+          request: {
+            method: 'POST',
+            url: 'QuestionnaireResponse',
+            ifNoneExist: `identifier=${SUBMISSION}|retry-qr`,
+          },
+        },
+        {
+          resource: {
+            ...pegObservation('pat-a', 'retry-obs'),
+            derivedFrom: [{ reference: responseUrn }],
+          },
+          request: {
+            method: 'POST',
+            url: 'Observation',
+            ifNoneExist: `identifier=${SUBMISSION}|retry-obs`,
+          },
+        },
+      ],
+    };
+    const first = await call('', { token: 'patient-A', method: 'POST', body: transaction });
+    const retry = await call('', { token: 'patient-A', method: 'POST', body: transaction });
+    const statuses = (json: unknown): (string | undefined)[] =>
+      (asBundle(json).entry ?? []).map((e) => e.response?.status);
+    expect([first.status, statuses(first.json)]).toEqual([200, ['201', '201']]);
+    expect(statuses(retry.json)).toEqual(['200', '200']);
+    expect(await countBySubmission('retry-obs')).toBe(1);
+    const obs = asBundle(first.json).entry?.[1]?.resource as Observation;
+    const qr = asBundle(first.json).entry?.[0]?.resource;
+    expect(obs.derivedFrom?.[0]?.reference).toBe(`QuestionnaireResponse/${qr?.id}`);
   });
 
   it('refuses a whole transaction with 403 when one entry is outside the scopes, creating nothing', async () => {

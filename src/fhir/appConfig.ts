@@ -2,6 +2,7 @@
  * Per-EHR launch configuration, read at run time from `/config.json` (served beside the app), so one
  * build runs against any EHR. Fields are documented in the README and `.env.example`.
  */
+import { PROGRAMME_ORGANIZATION_ID } from '../domain/canonical.ts';
 import type { ScopeVersion } from './scopes.ts';
 
 export interface EhrConfig {
@@ -20,6 +21,8 @@ export interface AppConfig {
   readonly ehrs: readonly EhrConfig[];
   /** FHIR base for a standalone launch, when the user opens the launch page without `iss`. */
   readonly standaloneIss?: string;
+  /** `Organization/<id>` of the group-visit programme that receives referrals (Task.owner). */
+  readonly programme: string;
 }
 
 export class ConfigError extends Error {
@@ -74,6 +77,10 @@ export function parseAppConfig(raw: unknown): AppConfig {
     throw new ConfigError('config.json must be a JSON object');
   }
   const standaloneIss = optionalString(raw, 'standaloneIss');
+  const programme = optionalString(raw, 'programme') ?? `Organization/${PROGRAMME_ORGANIZATION_ID}`;
+  if (!/^Organization\/[A-Za-z0-9\-.]{1,64}$/.test(programme)) {
+    throw new ConfigError('config.json: "programme" must be a reference like "Organization/<id>"');
+  }
   const list = raw['ehrs'];
   let ehrs: EhrConfig[];
   if (list === undefined) {
@@ -83,7 +90,7 @@ export function parseAppConfig(raw: unknown): AppConfig {
   } else {
     throw new ConfigError('config.json: "ehrs" must be a non-empty array');
   }
-  return { ehrs, ...(standaloneIss === undefined ? {} : { standaloneIss }) };
+  return { ehrs, programme, ...(standaloneIss === undefined ? {} : { standaloneIss }) };
 }
 
 /** The configuration for the EHR at `iss`; throws ConfigError when none applies. */
@@ -111,6 +118,7 @@ export function appConfigFromEnv(
     ['scopeVersion', pick('CLBP_SCOPE_VERSION') ?? 'v2'],
     ['issPrefix', pick('CLBP_ISS_PREFIX')],
     ['standaloneIss', pick('CLBP_STANDALONE_ISS') ?? defaults.standaloneIss],
+    ['programme', pick('CLBP_PROGRAMME')],
   ];
   return Object.fromEntries(entries.filter((e): e is [string, string] => e[1] !== undefined));
 }

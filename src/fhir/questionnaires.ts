@@ -3,6 +3,8 @@
  * shape is checked by the contract tests against the domain's linkIds and codes.
  */
 import type { Questionnaire } from 'fhir/r4';
+import screening from '../../questionnaires/clbp-screening.json' with { type: 'json' };
 import peg from '../../questionnaires/peg.json' with { type: 'json' };
 
 export const PEG_QUESTIONNAIRE = peg as Questionnaire;
+export const SCREENING_QUESTIONNAIRE = screening as Questionnaire;

@@ -1,4 +1,5 @@
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import { loadDraft } from './drafts.ts';
 import type { Session } from '../fhir/session.ts';
 import type { FeatureId } from '../fhir/scopes.ts';
 import { enabledRequests, type SummaryKey } from '../fhir/summary.ts';
@@ -16,13 +17,20 @@ export interface AppProps {
   readonly session: Session;
   /** The day the summary is computed for (the clinic's today). */
   readonly asOf: Date;
+  /** `Organization/<id>` of the group-visit programme (config.json). */
+  readonly programme: string;
 }
 
-export function App({ session, asOf }: AppProps) {
+export function App({ session, asOf, programme }: AppProps) {
   const enabled = useMemo(() => enabledRequests(session.grantedScope), [session.grantedScope]);
   const access = useMemo(() => sectionAccess(session.grantedScope), [session.grantedScope]);
   const { state, retry } = useSummary(session, enabled);
   const busy = Object.values(state).some((s) => s.status === 'loading');
+  const [pegFormOpen, setPegFormOpen] = useState(() => loadDraft('peg', session.patientId) !== undefined);
+  const recordPeg = () => {
+    setPegFormOpen(true);
+    document.getElementById('peg')?.scrollIntoView();
+  };
 
   useEffect(() => {
     if (session.smartStyleUrl !== undefined) {
@@ -50,11 +58,11 @@ export function App({ session, asOf }: AppProps) {
         <SectionFrame
           id="screening"
           title="Screening and eligibility"
-          needs={['patient', 'conditions', 'questionnaireResponses', 'pegObservations', 'referrals']}
+          needs={['patient', 'conditions', 'questionnaireResponses', 'pegObservations', 'pegQuestionnaires', 'referrals']}
           missingScopes={access.screening.missingRead}
           {...frame}
         >
-          {() => <ScreeningSection {...section('screening')} />}
+          {() => <ScreeningSection {...section('screening')} programme={programme} />}
         </SectionFrame>
         <SectionFrame
           id="peg"
@@ -63,7 +71,7 @@ export function App({ session, asOf }: AppProps) {
           missingScopes={access.peg.missingRead}
           {...frame}
         >
-          {() => <PegSection {...section('peg')} />}
+          {() => <PegSection {...section('peg')} formOpen={pegFormOpen} setFormOpen={setPegFormOpen} />}
         </SectionFrame>
         <SectionFrame
           id="opioids"
@@ -77,11 +85,11 @@ export function App({ session, asOf }: AppProps) {
         <SectionFrame
           id="referral"
           title="Referral"
-          needs={['referrals']}
+          needs={['referrals', 'pegObservations', 'questionnaireResponses', 'pegQuestionnaires']}
           missingScopes={access.referral.missingRead}
           {...frame}
         >
-          {() => <ReferralSection {...section('referral')} />}
+          {() => <ReferralSection {...section('referral')} onRecordPeg={recordPeg} />}
         </SectionFrame>
       </main>
     </>

@@ -1,10 +1,23 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { normalizeError } from '../fhir/errors.ts';
+import { parseAppConfig, type AppConfig } from '../fhir/appConfig.ts';
+import { FhirError, normalizeError } from '../fhir/errors.ts';
 import { startSession } from '../fhir/session.ts';
 import { App } from './App.tsx';
 import { ErrorScreen } from './ErrorScreen.tsx';
 import './styles.css';
+
+async function loadConfig(): Promise<AppConfig> {
+  const response = await fetch(new URL('config.json', window.location.href));
+  if (!response.ok) {
+    throw new FhirError({ kind: 'config', message: `config.json could not be loaded (HTTP ${response.status}).` });
+  }
+  try {
+    return parseAppConfig(await response.json());
+  } catch (error) {
+    throw new FhirError({ kind: 'config', message: error instanceof Error ? error.message : String(error), cause: error });
+  }
+}
 
 const container = document.getElementById('root');
 if (container) {
@@ -14,11 +27,11 @@ if (container) {
       <p>Connecting to the EHR…</p>
     </main>,
   );
-  startSession().then(
-    (session) => {
+  Promise.all([startSession(), loadConfig()]).then(
+    ([session, config]) => {
       root.render(
         <StrictMode>
-          <App session={session} asOf={new Date()} />
+          <App session={session} asOf={new Date()} programme={config.programme} />
         </StrictMode>,
       );
     },

@@ -1,12 +1,10 @@
-import { useMemo, useState } from 'react';
+
 import type { PegAdministration } from '../../domain/peg.ts';
 import { changeFromBaseline, selectBaseline } from '../../domain/pegHistory.ts';
-import { readPegRecords } from '../../fhir/pegRead.ts';
 import { TrendChart, type Marker } from '../chart/TrendChart.tsx';
 import { PegForm } from '../peg/PegForm.tsx';
-import { activeReferralDate } from './referralData.ts';
-import { loadDraft } from '../drafts.ts';
-import { loaded, type SectionProps } from './sectionProps.ts';
+import { usePegRecords, useFollowUp } from './pegRecords.ts';
+import type { SectionProps } from './sectionProps.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -25,22 +23,23 @@ function ChangeSummary({ baseline, latest }: { baseline: PegAdministration; late
   );
 }
 
-export function PegSection(props: SectionProps) {
-  const { state, asOf, session, reload, missingWrite } = props;
-  const [formOpen, setFormOpen] = useState(() => loadDraft('peg', session.patientId) !== undefined);
-  const responses = loaded(state, 'questionnaireResponses');
-  const observations = loaded(state, 'pegObservations');
-  const questionnaires = loaded(state, 'pegQuestionnaires');
-  const referrals = loaded(state, 'referrals');
-  const records = useMemo(
-    () => readPegRecords(responses?.matches ?? [], observations?.matches ?? [], questionnaires?.matches ?? []),
-    [responses, observations, questionnaires],
-  );
-  const referralDate = referrals ? activeReferralDate(referrals) : undefined;
-  const baselineChoice = selectBaseline(records.history, referralDate);
-  const baseline = baselineChoice.kind === 'baseline' ? baselineChoice.administration : undefined;
+interface PegSectionProps extends SectionProps {
+  readonly formOpen: boolean;
+  readonly setFormOpen: (open: boolean) => void;
+}
+
+export function PegSection(props: PegSectionProps) {
+  const { state, asOf, session, reload, missingWrite, formOpen, setFormOpen } = props;
+  const records = usePegRecords(state);
+  const followUp = useFollowUp(state, records, asOf);
+  // Without a referral the first PEG is the baseline (pegHistory.selectBaseline).
+  const baselineChoice = selectBaseline(records.history);
+  const baseline = followUp.baseline ?? (baselineChoice.kind === 'baseline' ? baselineChoice.administration : undefined);
   const latest = records.history.at(-1);
-  const markers: Marker[] = [];
+  const markers: Marker[] =
+    followUp.schedule?.kind === 'schedule'
+      ? followUp.schedule.points.map((p) => ({ t: Date.parse(p.dueDate), label: p.label }))
+      : [];
   const times = records.history.map((a) => Date.parse(a.date));
   const from = Math.min(...times, ...markers.map((m) => m.t), asOf.getTime() - 30 * DAY_MS);
   const to = Math.max(asOf.getTime(), ...markers.map((m) => m.t));

@@ -1,6 +1,128 @@
+import { useMemo, useState } from 'react';
+import { lowBackPainChart } from '../../domain/chartEvidence.ts';
+import { evaluateEligibility, type EligibilityVerdict, type Finding } from '../../domain/eligibility.ts';
+import { DEFAULT_ELIGIBILITY_CONFIG } from '../../domain/eligibilityConfig.ts';
+import { readScreeningResponse, type ScreeningAnswers } from '../../domain/screening.ts';
+import { loadDraft } from '../drafts.ts';
+import { evidenceText } from '../screening/evidenceText.ts';
+import { ReferralForm } from '../screening/ReferralForm.tsx';
+import { ScreeningForm } from '../screening/ScreeningForm.tsx';
+import { usePegRecords } from './pegRecords.ts';
+import { standingReferral } from './referralData.ts';
 import { loaded, type SectionProps } from './sectionProps.ts';
 
-export function ScreeningSection({ state }: SectionProps) {
+const VERDICT_TEXT: Record<EligibilityVerdict, string> = {
+  eligible: 'Eligible for the mindfulness group medical visits',
+  'not-eligible': 'Not eligible',
+  'needs-evaluation': 'Needs evaluation: clinician evaluation needed before any referral',
+  'needs-screening': 'Needs screening',
+};
+
+const STATUS_TEXT: Record<Finding['status'], string> = {
+  met: 'Met',
+  'not-met': 'Not met',
+  evaluate: 'Evaluate',
+  unknown: 'Unknown',
+};
+
+export function ScreeningSection(props: SectionProps & { readonly programme: string }) {
+  const { state, asOf, session, reload, missingWrite, programme } = props;
+  const [screeningOpen, setScreeningOpen] = useState(() => loadDraft('screening', session.patientId) !== undefined);
+  const patient = loaded(state, 'patient');
   const conditions = loaded(state, 'conditions');
-  return <p>{conditions?.matches.length ?? 0} conditions on record.</p>;
+  const responses = loaded(state, 'questionnaireResponses');
+  const referrals = loaded(state, 'referrals');
+  const peg = usePegRecords(state);
+
+  const screening = useMemo((): ScreeningAnswers | undefined => {
+    const readings = (responses?.matches ?? [])
+      .map((qr) => readScreeningResponse(qr))
+      .flatMap((r) => (r.kind === 'screening' ? [r.answers] : []))
+      .sort((a, b) => (b.authored ?? '').localeCompare(a.authored ?? ''));
+    return readings[0];
+  }, [responses]);
+
+  const standing = referrals ? standingReferral(referrals) : undefined;
+  const latestPeg = peg.history.at(-1);
+  const result = evaluateEligibility({
+    asOf,
+    birthDate: patient?.birthDate,
+    conditions: conditions?.matches ?? [],
+    screening,
+    latestPeg,
+    activeReferral: standing ? { reference: `ServiceRequest/${standing.request.id}` } : undefined,
+  });
+  const chart = lowBackPainChart(conditions?.matches ?? [], DEFAULT_ELIGIBILITY_CONFIG.chronicMonths, asOf);
+  const reasonCondition = (chart.chronic[0] ?? chart.lowBackPain[0])?.conditionId;
+  const latestObservation = latestPeg?.sources.find((s) => s.startsWith('Observation/')) ?? latestPeg?.sources[0];
+  const supportingInfo = [screening?.source, latestObservation].filter((s): s is string => s !== undefined);
+  const canWrite = missingWrite.length === 0;
+
+  return (
+    <>
+      <p className={`verdict verdict-${result.verdict}`} data-testid="eligibility-verdict" data-verdict={result.verdict}>
+        <strong>{VERDICT_TEXT[result.verdict]}</strong>
+      </p>
+      {result.urgent && (
+        <p role="alert" className="urgent" data-testid="urgent">
+          Urgent: a cauda equina sign was reported. Evaluate the patient today; do not refer to the group programme.
+        </p>
+      )}
+      <ul className="findings" aria-label="Eligibility criteria">
+        {result.findings.map((f, i) => (
+          <li key={`${f.criterion}-${i}`} data-criterion={f.criterion} data-status={f.status}>
+            <span className={`status status-${f.status}`}>{STATUS_TEXT[f.status]}</span> {f.message}
+            {f.evidence.length > 0 && (
+              <ul className="evidence">
+                {f.evidence.map((e, j) => (
+                  <li key={j}>{evidenceText(e)}</li>
+                ))}
+              </ul>
+            )}
+          </li>
+        ))}
+      </ul>
+      {screening?.authored !== undefined && <p>Latest screening: {screening.authored.slice(0, 10)}.</p>}
+      {!canWrite ? (
+        <p className="notice">Screening and referral are off: the EHR did not grant {missingWrite.join(', ')}.</p>
+      ) : screeningOpen ? (
+        <ScreeningForm
+          session={session}
+          now={() => new Date()}
+          onSaved={() => {
+            setScreeningOpen(false);
+            reload(['questionnaireResponses']);
+          }}
+        />
+      ) : (
+        <button
+          type="button"
+          onClick={() => {
+            setScreeningOpen(true);
+          }}
+        >
+          {screening ? 'Screen again' : 'Screen for chronic low back pain'}
+        </button>
+      )}
+      {result.verdict === 'eligible' && canWrite ? (
+        <ReferralForm
+          session={session}
+          programme={programme}
+          now={() => new Date()}
+          reason={reasonCondition === undefined ? undefined : `Condition/${reasonCondition}`}
+          supportingInfo={supportingInfo}
+          onPlaced={() => {
+            reload(['referrals']);
+          }}
+        />
+      ) : (
+        result.verdict !== 'eligible' && (
+          <p className="referral-unavailable" data-testid="referral-unavailable">
+            Referral to the group programme is not available:{' '}
+            {result.reasons.map((r) => r.message).join(' ')}
+          </p>
+        )
+      )}
+    </>
+  );
 }

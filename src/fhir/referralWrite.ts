@@ -1,0 +1,128 @@
+/**
+ * Placing and cancelling the programme referral: a US Core ServiceRequest and the Task the programme
+ * works from, written together in one transaction, conditional on a client-generated identifier so
+ * a double click or a retry places one referral.
+ */
+import type { BundleEntry, ServiceRequest, Task } from 'fhir/r4';
+import { MINDFULNESS_GMV_CODE, PATHWAY_CODE_SYSTEM } from '../domain/canonical.ts';
+import { REFERRAL_CATEGORY, REFERRAL_SERVICE_TEXT, programmeWindow } from '../domain/referral.ts';
+import { conditionalCreate, submissionIdentifier, submitTransaction, type WrittenResource } from './transaction.ts';
+import type { FhirTransport } from './transport.ts';
+
+const US_CORE_SERVICE_REQUEST = 'http://hl7.org/fhir/us/core/StructureDefinition/us-core-servicerequest';
+
+export interface ReferralOrder {
+  readonly submissionId: string;
+  readonly patientId: string;
+  /** `Practitioner/<id>` of the referring clinician (fhirUser). */
+  readonly requester: string | undefined;
+  /** `Organization/<id>` of the programme. */
+  readonly programme: string;
+  readonly authoredOn: string;
+  /** `Condition/<id>` of the chronic low back pain. */
+  readonly reason: string | undefined;
+  /** The screening response and the latest PEG record (`Type/id`). */
+  readonly supportingInfo: readonly string[];
+  readonly note: string;
+  /** Preferred programme start, 'YYYY-MM-DD'. */
+  readonly preferredStart: string | undefined;
+}
+
+export function referralEntries(order: ReferralOrder): BundleEntry[] {
+  const requestUrl = `urn:uuid:${order.submissionId}`;
+  const subject = { reference: `Patient/${order.patientId}` };
+  const requester = order.requester === undefined ? {} : { requester: { reference: order.requester } };
+  const window = order.preferredStart === undefined ? undefined : programmeWindow(order.preferredStart);
+  const note = order.note.trim() === '' ? {} : { note: [{ text: order.note.trim(), time: order.authoredOn }] };
+  const request: ServiceRequest = {
+    resourceType: 'ServiceRequest',
+    meta: { profile: [US_CORE_SERVICE_REQUEST] },
+    identifier: [submissionIdentifier(order.submissionId)],
+    status: 'active',
+    intent: 'order',
+    category: [{ coding: [REFERRAL_CATEGORY] }],
+    code: {
+      coding: [{ system: PATHWAY_CODE_SYSTEM, code: MINDFULNESS_GMV_CODE, display: REFERRAL_SERVICE_TEXT }],
+      text: REFERRAL_SERVICE_TEXT,
+    },
+    subject,
+    authoredOn: order.authoredOn,
+    ...requester,
+    performer: [{ reference: order.programme }],
+    ...(order.reason === undefined ? {} : { reasonReference: [{ reference: order.reason }] }),
+    ...(order.supportingInfo.length === 0 ? {} : { supportingInfo: order.supportingInfo.map((reference) => ({ reference })) }),
+    ...(window === undefined ? {} : { occurrencePeriod: window }),
+    ...note,
+  };
+  const task: Task = {
+    resourceType: 'Task',
+    identifier: [submissionIdentifier(order.submissionId)],
+    status: 'requested',
+    intent: 'order',
+    code: { coding: [{ system: 'http://hl7.org/fhir/CodeSystem/task-code', code: 'fulfill' }] },
+    focus: { reference: requestUrl },
+    for: subject,
+    authoredOn: order.authoredOn,
+    ...requester,
+    owner: { reference: order.programme },
+    ...note,
+  };
+  return [
+    conditionalCreate(requestUrl, request, order.submissionId),
+    conditionalCreate(`urn:uuid:${crypto.randomUUID()}`, task, order.submissionId),
+  ];
+}
+
+export interface PlacedReferral {
+  readonly serviceRequest: WrittenResource;
+  readonly task: WrittenResource;
+}
+
+export async function placeReferral(transport: FhirTransport, order: ReferralOrder): Promise<PlacedReferral> {
+  const [serviceRequest, task] = await submitTransaction(transport, referralEntries(order), 'Placing the referral');
+  if (!serviceRequest || !task) {
+    throw new Error('The transaction answered fewer entries than sent');
+  }
+  return { serviceRequest, task };
+}
+
+/**
+ * Cancels a referral: the Task is cancelled (with the reason) and the ServiceRequest revoked, in one
+ * transaction; each update is conditional on the version read (If-Match), so a referral the
+ * programme changed meanwhile is not overwritten.
+ */
+export async function cancelReferral(
+  transport: FhirTransport,
+  request: ServiceRequest & { id: string },
+  task: (Task & { id: string }) | undefined,
+  reason: string,
+  when: string,
+): Promise<void> {
+  const revoked: ServiceRequest = {
+    ...request,
+    status: 'revoked',
+    note: [...(request.note ?? []), { text: `Cancelled: ${reason}`, time: when }],
+  };
+  const entries: BundleEntry[] = [
+    {
+      resource: revoked,
+      request: {
+        method: 'PUT',
+        url: `ServiceRequest/${request.id}`,
+        ...(request.meta?.versionId === undefined ? {} : { ifMatch: `W/"${request.meta.versionId}"` }),
+      },
+    },
+  ];
+  if (task) {
+    const cancelled: Task = { ...task, status: 'cancelled', statusReason: { text: reason }, lastModified: when };
+    entries.push({
+      resource: cancelled,
+      request: {
+        method: 'PUT',
+        url: `Task/${task.id}`,
+        ...(task.meta?.versionId === undefined ? {} : { ifMatch: `W/"${task.meta.versionId}"` }),
+      },
+    });
+  }
+  await submitTransaction(transport, entries, 'Cancelling the referral');
+}

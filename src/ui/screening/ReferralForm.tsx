@@ -1,0 +1,81 @@
+import { useCallback } from 'react';
+import { nextStep } from '../../fhir/errors.ts';
+import { placeReferral } from '../../fhir/referralWrite.ts';
+import type { Session } from '../../fhir/session.ts';
+import type { Draft } from '../drafts.ts';
+import { useDraftSave } from '../useDraftSave.ts';
+
+interface ReferralFormProps {
+  readonly session: Session;
+  readonly programme: string;
+  readonly now: () => Date;
+  /** `Condition/<id>` of the chronic low back pain, and the supporting records (`Type/id`). */
+  readonly reason: string | undefined;
+  readonly supportingInfo: readonly string[];
+  readonly onPlaced: () => void;
+}
+
+/** One action places the referral (ServiceRequest + Task); a double click or retry places one. */
+export function ReferralForm(props: ReferralFormProps) {
+  const { session, programme, now, reason, supportingInfo, onPlaced } = props;
+  const save = useCallback(
+    async (draft: Draft) => {
+      const start = draft.extra['preferredStart'] ?? '';
+      const placed = await placeReferral(session.transport, {
+        submissionId: draft.submissionId,
+        patientId: session.patientId,
+        requester: session.fhirUser,
+        programme,
+        authoredOn: now().toISOString(),
+        reason,
+        supportingInfo,
+        note: draft.extra['note'] ?? '',
+        preferredStart: start === '' ? undefined : start,
+      });
+      onPlaced();
+      return placed;
+    },
+    [session, programme, now, reason, supportingInfo, onPlaced],
+  );
+  const { draft, state, setExtra, submit } = useDraftSave('referral', session.patientId, save);
+  const placing = state.status === 'saving';
+  return (
+    <form
+      className="referral-form"
+      aria-label="Refer to mindfulness group medical visits"
+      onSubmit={(event) => {
+        event.preventDefault();
+        void submit();
+      }}
+    >
+      <label htmlFor="referral-start">Preferred programme start (optional)</label>
+      <input
+        id="referral-start"
+        type="date"
+        value={draft.extra['preferredStart'] ?? ''}
+        onChange={(e) => {
+          setExtra('preferredStart', e.target.value);
+        }}
+      />
+      <label htmlFor="referral-note">Note to the programme (optional)</label>
+      <textarea
+        id="referral-note"
+        rows={2}
+        value={draft.extra['note'] ?? ''}
+        onChange={(e) => {
+          setExtra('note', e.target.value);
+        }}
+      />
+      <button type="submit" disabled={placing}>
+        {placing ? 'Placing the referral…' : state.status === 'failed' ? 'Retry the referral' : 'Refer to mindfulness group medical visits'}
+      </button>
+      {state.status === 'failed' && (
+        <div role="alert" className="request-error">
+          <p>{state.error.message}</p>
+          <p>{nextStep(state.error.kind)}</p>
+        </div>
+      )}
+      {state.status === 'saved' && <p role="status">Referral placed.</p>}
+    </form>
+  );
+}

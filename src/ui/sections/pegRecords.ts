@@ -1,0 +1,37 @@
+import { useMemo } from 'react';
+import { followUpSchedule, type FollowUpSchedule } from '../../domain/followUp.ts';
+import type { PegAdministration } from '../../domain/peg.ts';
+import { selectBaseline } from '../../domain/pegHistory.ts';
+import { readPegRecords, type PegRecords } from '../../fhir/pegRead.ts';
+import type { SummaryState } from '../useSummary.ts';
+import { standingReferral, type Referral } from './referralData.ts';
+import { loaded } from './sectionProps.ts';
+
+/** Every PEG on record from the loaded requests (those not loaded count as empty). */
+export function usePegRecords(state: SummaryState): PegRecords {
+  const responses = loaded(state, 'questionnaireResponses');
+  const observations = loaded(state, 'pegObservations');
+  const questionnaires = loaded(state, 'pegQuestionnaires');
+  return useMemo(
+    () => readPegRecords(responses?.matches ?? [], observations?.matches ?? [], questionnaires?.matches ?? []),
+    [responses, observations, questionnaires],
+  );
+}
+
+export interface FollowUp {
+  readonly referral: Referral | undefined;
+  readonly baseline: PegAdministration | undefined;
+  readonly schedule: FollowUpSchedule | undefined;
+}
+
+/** The standing referral, its baseline PEG and the follow-up schedule on `asOf`. */
+export function useFollowUp(state: SummaryState, records: PegRecords, asOf: Date): FollowUp {
+  const referrals = loaded(state, 'referrals');
+  return useMemo(() => {
+    const referral = referrals ? standingReferral(referrals) : undefined;
+    const choice = selectBaseline(records.history, referral?.request.authoredOn);
+    const baseline = choice.kind === 'baseline' ? choice.administration : undefined;
+    const schedule = referral && baseline ? followUpSchedule(baseline, records.history, asOf) : undefined;
+    return { referral, baseline, schedule };
+  }, [referrals, records, asOf]);
+}

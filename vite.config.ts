@@ -4,6 +4,8 @@ import { defineConfig } from 'vite';
 
 export default defineConfig({
   plugins: [react()],
+  // Relative asset URLs: the build can be served from any path a clinic's host gives it.
+  base: './',
   // fhirclient's "pure" build: no fetch/AbortController polyfills (every supported browser has them).
   define: { FHIRCLIENT_PURE: 'true' },
   resolve: {

@@ -85,7 +85,13 @@ export function TrendChart(props: TrendChartProps) {
       {(props.markers ?? []).map((m) => (
         <g key={m.label}>
           <line x1={x(m.t)} x2={x(m.t)} y1={PAD.top} y2={H - PAD.bottom} stroke="#8c959f" strokeDasharray="2 3" />
-          <text x={x(m.t) + 3} y={PAD.top + 10} fontSize="10" fill="#545b62">
+          <text
+            x={x(m.t) > W - 80 ? x(m.t) - 3 : x(m.t) + 3}
+            y={PAD.top + 10}
+            fontSize="10"
+            fill="#545b62"
+            textAnchor={x(m.t) > W - 80 ? 'end' : 'start'}
+          >
             {m.label}
           </text>
         </g>

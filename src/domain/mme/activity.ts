@@ -48,7 +48,11 @@ export function statusExclusion(
 
 function date(value: string | undefined): string | null {
   const day = dayIndex(value);
-  return day === undefined ? null : isoDate(day);
+  if (day === undefined || value === undefined) {
+    return null;
+  }
+  // A full date is already its own ISO form; only partial dates ("2026-03") need rebuilding.
+  return /^\d{4}-\d{2}-\d{2}/.test(value) ? value.slice(0, 10) : isoDate(day);
 }
 
 function plusDays(start: string, days: number): string | null {

@@ -1,16 +1,78 @@
 /**
- * Calendar arithmetic on ISO dates ("YYYY-MM-DD") as whole UTC day numbers, so results never
- * depend on the machine's time zone. A FHIR dateTime is read as the calendar date it was recorded
- * on (its first ten characters); a partial date ("2026" or "2026-03") means its first day.
+ * Calendar arithmetic on ISO dates ("YYYY-MM-DD") as whole day numbers (days since 1970-01-01,
+ * proleptic Gregorian), so results never depend on the machine's time zone. A FHIR dateTime is
+ * read as the calendar date it was recorded on (its first ten characters); a partial date ("2026"
+ * or "2026-03") means its first day. Pure integer arithmetic (H. Hinnant's civil-date algorithms):
+ * no Date objects, because the timeline converts hundreds of thousands of dates.
  */
 
-const MS_PER_DAY = 86_400_000;
 const DATE = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?/;
 
-/** Day number (days since 1970-01-01) of a FHIR date or dateTime, or undefined if it is not one. */
+function isLeap(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
+
+function daysInMonth(year: number, month: number): number {
+  return month === 2
+    ? isLeap(year)
+      ? 29
+      : 28
+    : month === 4 || month === 6 || month === 9 || month === 11
+      ? 30
+      : 31;
+}
+
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146_097 + doe - 719_468;
+}
+
+function civilFromDays(index: number): [year: number, month: number, day: number] {
+  const z = index + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365,
+  );
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  return [yoe + era * 400 + (month <= 2 ? 1 : 0), month, day];
+}
+
+const digit = (text: string, i: number): number => {
+  const code = text.charCodeAt(i) - 48;
+  return code >= 0 && code <= 9 ? code : Number.NaN;
+};
+
+/** "YYYY-MM-DD…" without a regex (the common case, hit once per medication per series). */
+function fullDate(value: string): number | undefined {
+  if (value.length < 10 || value[4] !== '-' || value[7] !== '-') {
+    return undefined;
+  }
+  const year =
+    digit(value, 0) * 1000 + digit(value, 1) * 100 + digit(value, 2) * 10 + digit(value, 3);
+  const month = digit(value, 5) * 10 + digit(value, 6);
+  const day = digit(value, 8) * 10 + digit(value, 9);
+  if (!(month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month))) {
+    return undefined;
+  }
+  return daysFromCivil(year, month, day);
+}
+
+/** Day number of a FHIR date or dateTime, or undefined if it is not one. */
 export function dayIndex(value: unknown): number | undefined {
   if (typeof value !== 'string') {
     return undefined;
+  }
+  const fast = fullDate(value);
+  if (fast !== undefined) {
+    return fast;
   }
   const match = DATE.exec(value.trim());
   if (!match) {
@@ -22,38 +84,29 @@ export function dayIndex(value: unknown): number | undefined {
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
     return undefined;
   }
-  return utcDay(year, month, day);
-}
-
-/** Day number of a calendar date; unlike Date.UTC, years 0–99 stay themselves. */
-function utcDay(year: number, month: number, day: number): number {
-  const date = new Date(0);
-  date.setUTCFullYear(year, month - 1, day);
-  return date.getTime() / MS_PER_DAY;
+  return daysFromCivil(year, month, day);
 }
 
 /** 0001-01-01 and 9999-12-31: ISO dates stay four-digit, whatever day arithmetic produced. */
-const FIRST_DAY = utcDay(1, 1, 1);
-const LAST_DAY = utcDay(9999, 12, 31);
+const FIRST_DAY = daysFromCivil(1, 1, 1);
+const LAST_DAY = daysFromCivil(9999, 12, 31);
+
+const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n));
 
 /** ISO date ("YYYY-MM-DD") of a day number, clamped to years 0001–9999 (never throws). */
 export function isoDate(index: number): string {
-  const day = Number.isFinite(index)
+  const clamped = Number.isFinite(index)
     ? Math.min(Math.max(Math.floor(index), FIRST_DAY), LAST_DAY)
     : LAST_DAY;
-  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
-}
-
-function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const [year, month, day] = civilFromDays(clamped);
+  return `${String(year).padStart(4, '0')}-${pad2(month)}-${pad2(day)}`;
 }
 
 /** The same day `months` calendar months later (negative: earlier), clamped to the month's end. */
 export function addMonths(index: number, months: number): number {
-  const date = new Date(index * MS_PER_DAY);
-  const total = date.getUTCFullYear() * 12 + date.getUTCMonth() + months;
-  const year = Math.floor(total / 12);
-  const month = total - year * 12 + 1;
-  const day = Math.min(date.getUTCDate(), daysInMonth(year, month));
-  return utcDay(year, month, day);
+  const [year, month, day] = civilFromDays(index);
+  const total = year * 12 + (month - 1) + months;
+  const newYear = Math.floor(total / 12);
+  const newMonth = total - newYear * 12 + 1;
+  return daysFromCivil(newYear, newMonth, Math.min(day, daysInMonth(newYear, newMonth)));
 }

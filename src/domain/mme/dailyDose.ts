@@ -191,7 +191,10 @@ function entryDaily(
 
 function fromDosages(dosages: unknown[], product: ResolvedProduct): Step<IngredientDaily[]> {
   const groups = new Map<number | 'none', unknown[]>();
-  for (const dosage of dosages) {
+  if (dosages.length === 1) {
+    groups.set('none', dosages);
+  }
+  for (const dosage of dosages.length === 1 ? [] : dosages) {
     const key = num(dosage, 'sequence') ?? 'none';
     groups.set(key, [...(groups.get(key) ?? []), dosage]);
   }

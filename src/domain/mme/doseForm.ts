@@ -44,8 +44,25 @@ const UNITS: readonly (readonly [RegExp, Exclude<DoseFormUnit, null>])[] = [
 /** Classifies an RxNorm dose form name; an absent or unrecognised name gives route 'other', unit null. */
 export function classifyDoseForm(name: string | null | undefined): DoseForm {
   if (name === undefined || name === null || name.trim() === '') {
-    return { name: null, route: 'other', unit: null };
+    return NO_FORM;
   }
+  const cached = cache.get(name);
+  if (cached !== undefined) {
+    return cached;
+  }
+  const form = classify(name);
+  if (cache.size < CACHE_LIMIT) {
+    cache.set(name, form);
+  }
+  return form;
+}
+
+const NO_FORM: DoseForm = { name: null, route: 'other', unit: null };
+/** Dose form names repeat across a chart; classification is pure, so it is remembered (bounded). */
+const CACHE_LIMIT = 5000;
+const cache = new Map<string, DoseForm>();
+
+function classify(name: string): DoseForm {
   const route = ROUTES.find(([pattern]) => pattern.test(name))?.[1] ?? 'other';
   // A pack or kit holds several products, so one "unit" of it has no single strength.
   const unit = PACK.test(name)

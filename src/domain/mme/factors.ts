@@ -21,6 +21,11 @@ export const MME_FACTOR_TABLE = {
 /** Buprenorphine (RxNorm ingredient 1819): listed, never counted (CDC 2022 exclusions). */
 export const BUPRENORPHINE_RXCUI = '1819';
 
+const ROWS_BY_RXCUI = new Map<string, (typeof CDC_2022_FACTOR_ROWS)[number][]>();
+for (const row of CDC_2022_FACTOR_ROWS) {
+  ROWS_BY_RXCUI.set(row.rxcui, [...(ROWS_BY_RXCUI.get(row.rxcui) ?? []), row]);
+}
+
 export type FactorLookup =
   | { readonly kind: 'factor'; readonly factor: number; readonly basis: 'mg/day' | 'mcg/hr' }
   | { readonly kind: 'not-counted'; readonly reason: 'buprenorphine'; readonly detail: string }
@@ -43,8 +48,8 @@ export function factorFor(
       detail: 'buprenorphine is not counted in total MME/day (CDC 2022)',
     };
   }
-  const rows = CDC_2022_FACTOR_ROWS.filter((row) => row.rxcui === ingredientRxcui);
-  if (rows.length === 0) {
+  const rows = ROWS_BY_RXCUI.get(ingredientRxcui);
+  if (rows === undefined) {
     return {
       kind: 'no-factor',
       reason: 'no-cdc-2022-factor',

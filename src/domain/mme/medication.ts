@@ -46,14 +46,19 @@ export type ProductResolution =
 const RXNORM = 'http://www.nlm.nih.gov/research/umls/rxnorm';
 
 function rxnormCodes(concept: JsonRecord | undefined): string[] {
-  return recs(concept, 'coding')
-    .filter(
-      (coding) =>
-        str(coding, 'system')?.toLowerCase().includes('rxnorm') === true ||
-        str(coding, 'system') === RXNORM,
-    )
-    .map((coding) => str(coding, 'code'))
-    .filter((code): code is string => code !== undefined);
+  const codes: string[] = [];
+  for (const coding of recs(concept, 'coding')) {
+    const system = str(coding, 'system');
+    const code = str(coding, 'code');
+    if (
+      code !== undefined &&
+      system !== undefined &&
+      (system === RXNORM || system.toLowerCase().includes('rxnorm'))
+    ) {
+      codes.push(code);
+    }
+  }
+  return codes;
 }
 
 function names(concept: JsonRecord | undefined): string[] {

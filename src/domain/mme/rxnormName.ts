@@ -68,8 +68,24 @@ function component(
   return { text: text.trim(), strength: (Number(value) * toMg) / perDivisor, unit: strengthUnit };
 }
 
+/** Names repeat across a chart and parsing is pure, so results are remembered (bounded). */
+const CACHE_LIMIT = 5000;
+const cache = new Map<string, ParsedName>();
+
 /** Parses an RxNorm-style clinical drug name; never throws. */
 export function parseRxNormName(name: string): ParsedName {
+  const cached = cache.get(name);
+  if (cached !== undefined) {
+    return cached;
+  }
+  const parsed = parse(name);
+  if (cache.size < CACHE_LIMIT) {
+    cache.set(name, parsed);
+  }
+  return parsed;
+}
+
+function parse(name: string): ParsedName {
   let rest = name.trim().replace(BRAND, '');
   if (rest === '' || rest.startsWith('{') || rest.length > MAX_NAME_LENGTH) {
     return { kind: 'unparseable', detail: `cannot read a drug and strength from "${name}"` };

@@ -11,10 +11,9 @@ import { parseArgs } from 'node:util';
 import type { MedicationMmeResult } from '../domain/mme/mme.ts';
 import {
   bundleEntries,
-  computeMedicationMme,
+  computeMmeForResources,
   isActiveOn,
   MME_FACTOR_TABLE,
-  medicationResolver,
   mmeTimeline,
 } from '../domain/mme/mme.ts';
 import type { CliIo } from './io.ts';
@@ -192,14 +191,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     io.stderr(`clbp mme: ${message}\n`);
     return 2;
   }
-  const resolve = medicationResolver(loaded.resources, loaded.fullUrls);
-  const results = loaded.resources
-    .filter(
-      (r) =>
-        isRecord(r) &&
-        (r['resourceType'] === 'MedicationStatement' || r['resourceType'] === 'MedicationRequest'),
-    )
-    .map((r) => computeMedicationMme(r, resolve));
+  const results = computeMmeForResources(loaded.resources, loaded.fullUrls);
   const asOf = opts.asOf ?? today();
   const medications = results.map((r) => toOutput(r, opts.asOf));
   let total = 0;

@@ -248,32 +248,38 @@ function fromDispense(
     if (!total.ok) {
       return total;
     }
-    const supply = `${total.value.text} ÷ ${formatNumber(days)} days`;
-    if (total.value.unit === 'mcg/hr') {
-      if (!(product.durationHours > 0)) {
-        return {
-          ok: false,
-          reason: 'patch-wear-unknown',
-          detail:
-            'how long each patch is worn is not known, so patches worn at once cannot be derived from the quantity dispensed',
-        };
-      }
-      const wornAtOnce = product.durationHours / 24 / days;
-      const text = `${supply} × ${formatNumber(product.durationHours)} h each (worn at once)`;
-      result.push({
-        component: c,
-        dailyDose: total.value.value * wornAtOnce,
-        unit: 'mcg/hr',
-        terms: [text],
-      });
-    } else {
-      result.push({
-        component: c,
-        dailyDose: total.value.value / days,
-        unit: 'mg',
-        terms: [supply],
-      });
+    if (total.value.unit === 'mg') {
+      const text = `${total.value.text} ÷ ${formatNumber(days)} days`;
+      result.push({ component: c, dailyDose: total.value.value / days, unit: 'mg', terms: [text] });
+      continue;
     }
+    if (quantity.basis !== 'count' || c.strength === null) {
+      return {
+        ok: false,
+        reason: 'dose-unit-mismatch',
+        detail: `${formatAmount(quantity)} dispensed is not a number of patches`,
+      };
+    }
+    if (!(product.durationHours > 0)) {
+      return {
+        ok: false,
+        reason: 'patch-wear-unknown',
+        detail:
+          'how long each patch is worn is not known, so patches worn at once cannot be derived from the quantity dispensed',
+      };
+    }
+    // Patches per day × days each patch is worn = patches on the skin at any one time.
+    const worn = (quantity.value / days) * (product.durationHours / 24);
+    const wornText = formatAmount({ ...quantity, value: worn });
+    const text =
+      `${c.name} ${strengthText(c)} × (${formatAmount(quantity)} ÷ ${formatNumber(days)} days` +
+      ` × ${formatNumber(product.durationHours / 24)} days each = ${wornText} worn at once)`;
+    result.push({
+      component: c,
+      dailyDose: c.strength * 1000 * worn,
+      unit: 'mcg/hr',
+      terms: [text],
+    });
   }
   return { ok: true, value: result };
 }

@@ -1,9 +1,11 @@
 /** Number and amount formatting shared by the explanation strings (UI and CLI print the same text). */
 import type { CountNoun, DoseAmount } from './quantity.ts';
 
-/** At most two decimals, no trailing zeros: 30, 4.5, 0.33. */
+/** At most two decimals, or three significant digits below 1, no trailing zeros: 30, 4.5, 0.075. */
 export function formatNumber(value: number): string {
-  return String(Math.round(value * 100) / 100);
+  return Math.abs(value) >= 1 || value === 0
+    ? String(Math.round(value * 100) / 100)
+    : String(Number(value.toPrecision(3)));
 }
 
 const PLURAL: Readonly<Record<CountNoun, string>> = {
@@ -25,7 +27,9 @@ export function formatAmount(amount: DoseAmount): string {
     case 'volume':
       return `${formatNumber(amount.mL)} mL`;
     case 'mass':
-      return `${formatNumber(amount.mg)} mg`;
+      return amount.mg > 0 && amount.mg < 1
+        ? `${formatNumber(amount.mg * 1000)} mcg`
+        : `${formatNumber(amount.mg)} mg`;
     case 'rate':
       return `${formatNumber(amount.mgPerHr * 1000)} mcg/hr`;
   }

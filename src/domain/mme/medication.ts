@@ -253,6 +253,21 @@ export function resolveProduct(resource: unknown, resolve: MedicationResolver): 
       opioids: [{ ...opioid, strength: null, unit: null }],
     };
   }
+  // Some EHRs code at the ingredient level (RxCUI 7804 "oxycodone"): no strength, mass doses only.
+  const ingredientCode = codes.find((code) => opioidNameByRxcui(code) !== undefined);
+  const ingredientName =
+    ingredientCode === undefined ? undefined : opioidNameByRxcui(ingredientCode);
+  if (ingredientCode !== undefined && ingredientName !== undefined) {
+    return {
+      kind: 'product',
+      source: 'ingredient-name',
+      rxcui: ingredientCode,
+      label,
+      doseForm: classifyDoseForm(formName ?? label),
+      durationHours: 0,
+      opioids: [{ rxcui: ingredientCode, name: ingredientName, strength: null, unit: null }],
+    };
+  }
   if (codes.length > 0) {
     return {
       kind: 'unknown',

@@ -13,6 +13,7 @@ import { explainCounted, explainNotCounted, joinExplanations } from './explain.t
 import { factorFor } from './factors.ts';
 import type { ProductUnknownReason } from './medication.ts';
 import { resolveProduct } from './medication.ts';
+import { medicationResolver } from './resolver.ts';
 import { bool, clean, isRecord, str } from './shape.ts';
 
 export type ExclusionReason =
@@ -223,6 +224,26 @@ export function computeMedicationMme(
 }
 
 /**
+ * MME of every MedicationStatement and MedicationRequest among `resources` (a search result's
+ * resources, NDJSON lines, a Bundle's entries), resolving medicationReference against the
+ * Medications among them (by "Medication/<id>" and, when given, by Bundle fullUrl).
+ */
+export function computeMmeForResources(
+  resources: readonly unknown[],
+  fullUrls: Iterable<readonly [string, unknown]> = [],
+): MedicationMmeResult[] {
+  const resolve = medicationResolver(resources, fullUrls);
+  const results: MedicationMmeResult[] = [];
+  for (const resource of resources) {
+    const type = isRecord(resource) ? resource['resourceType'] : undefined;
+    if (type === 'MedicationStatement' || type === 'MedicationRequest') {
+      results.push(computeMedicationMme(resource, resolve));
+    }
+  }
+  return results;
+}
+
+/**
  * Total MME/day of the counted results; with `asOf` (ISO date) only those active that day
  * (open-ended intervals count up to asOf), without it every counted result whatever its dates.
  */
@@ -242,6 +263,6 @@ export { MME_FACTOR_TABLE } from './factors.ts';
 export { NLM_ATTRIBUTION } from './opioidTable.generated.ts';
 export { bundleEntries, medicationResolver } from './resolver.ts';
 export type { MmeChange, MmeSummary, TaperVerdict } from './summary.ts';
-export { TAPER_MIN_MONTHLY_DECREASE, summariseMme } from './summary.ts';
+export { TAPER_MIN_MONTHLY_DECREASE, TAPER_SUSTAINED_MONTHS, summariseMme } from './summary.ts';
 export type { MmePoint, TimelineWindow } from './timeline.ts';
 export { mmeTimeline } from './timeline.ts';

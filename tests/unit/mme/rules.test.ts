@@ -1,6 +1,10 @@
 import type { Dosage, Medication } from 'fhir/r4';
 import { describe, expect, it } from 'vitest';
-import { computeMedicationMme, medicationResolver } from '../../../src/domain/mme/mme.ts';
+import {
+  computeMedicationMme,
+  computeMmeForResources,
+  medicationResolver,
+} from '../../../src/domain/mme/mme.ts';
 import {
   RX,
   dosage,
@@ -540,6 +544,101 @@ describe('MME per medication', () => {
     expect(result.explanation).toBe(
       'oxycodone 5 mg × 2 tablets × every 4 h (6/day) as needed, capped at max 6 tablets/day = 30 mg/day × 1.5 = 45 MME/day',
     );
+  });
+});
+
+describe('explanations', () => {
+  it.each<[string, unknown, string]>([
+    [
+      'a dispensed patch supply',
+      request(
+        { medicationCodeableConcept: rxnorm(RX.fentanyl25Patch) },
+        {
+          dispenseRequest: {
+            quantity: { value: 10, unit: 'patch' },
+            expectedSupplyDuration: { value: 30, code: 'd' },
+          },
+        },
+      ),
+      'fentanyl 25 mcg/hr × (10 patches ÷ 30 days × 3 days each = 1 patch worn at once) × 2.4 = 60 MME/day',
+    ],
+    [
+      'a dose in micrograms',
+      request(
+        { medicationCodeableConcept: rxnorm(RX.hydromorphone2) },
+        { dosageInstruction: [dosage(500, 'mcg', 1, 6, 'h')] },
+      ),
+      'hydromorphone 500 mcg × every 6 h (4/day) × 5 = 10 MME/day',
+    ],
+    [
+      'a liquid',
+      request(
+        { medicationCodeableConcept: rxnorm(RX.morphineSolution2PerMl) },
+        { dosageInstruction: [dosage(5, 'mL', 1, 4, 'h')] },
+      ),
+      'morphine 2 mg/mL × 5 mL × every 4 h (6/day) × 1 = 60 MME/day',
+    ],
+    [
+      'two dosage lines',
+      request(oxy5, { dosageInstruction: [dosage(2, 'tablet', 1), dosage(1, 'tablet', 1)] }),
+      '(oxycodone 5 mg × 2 tablets × 1/day + oxycodone 5 mg × 1 tablet × 1/day) = 15 mg/day × 1.5 = 22.5 MME/day',
+    ],
+    [
+      'an opioid without a 2022 factor',
+      request(
+        { medicationCodeableConcept: rxnorm(RX.meperidine50) },
+        { dosageInstruction: [dosage(1, 'tablet', 4)] },
+      ),
+      'meperidine 50 mg × 1 tablet × 4/day = 200 mg/day; meperidine has no CDC 2022 conversion factor; not counted in the total',
+    ],
+    [
+      'a dose that cannot be computed',
+      statement(oxy5),
+      'oxycodone: MME unknown: no usable dosage and no dispensed quantity with a supply duration',
+    ],
+  ])('explains %s', (_name, resource, text) => {
+    expect(computeMedicationMme(resource, noMedications).explanation).toBe(text);
+  });
+});
+
+describe('an ingredient-level RxNorm code (7804 oxycodone)', () => {
+  const coded = { medicationCodeableConcept: rxnorm('7804') };
+
+  it('counts a dose written in mg', () => {
+    const result = computeMedicationMme(
+      request(coded, { dosageInstruction: [dosage(10, 'mg', 3)] }),
+      noMedications,
+    );
+    expect(outcome(result)).toEqual(counted(45));
+  });
+
+  it('cannot count tablets of unknown strength', () => {
+    const result = computeMedicationMme(
+      request(coded, { dosageInstruction: [dosage(1, 'tablet', 3)] }),
+      noMedications,
+    );
+    expect(outcome(result)).toEqual(unknown('no-strength'));
+  });
+});
+
+describe('computeMmeForResources', () => {
+  it('computes every statement and request of a result set, resolving its Medications', () => {
+    const results = computeMmeForResources([
+      medication('m1', RX.oxycodone5),
+      request(
+        { medicationReference: { reference: 'Medication/m1' } },
+        { id: 'r1', dosageInstruction: [dosage(1, 'tablet', 4)] },
+      ),
+      statement(
+        { medicationCodeableConcept: rxnorm(RX.fentanyl25Patch) },
+        { id: 's1', dosage: [dosage(1, 'patch', 1, 72, 'h')] },
+      ),
+      { resourceType: 'Patient', id: 'p1' },
+    ]);
+    expect(results.map((r) => [r.id, r.mmePerDay])).toEqual([
+      ['r1', 30],
+      ['s1', 60],
+    ]);
   });
 });
 

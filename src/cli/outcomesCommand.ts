@@ -79,7 +79,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     return 1;
   }
   const tally = new OutcomeTally(mode);
-  for (const patient of store.evidence()) {
+  for (const patient of store.drainEvidence()) {
     tally.add(patient);
   }
   io.stdout(

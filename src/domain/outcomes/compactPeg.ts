@@ -54,12 +54,13 @@ export function decodeCompact(data: readonly number[], subject: string): PegAdmi
   return result;
 }
 
-interface When {
+export interface When {
   readonly instant: number;
   readonly offset: number;
 }
 
-function parseWhen(date: string): When | undefined {
+/** Instant and UTC offset (minutes; NaN for a date without time) of a FHIR date/dateTime. */
+export function parseWhen(date: string): When | undefined {
   if (DATE_ONLY.test(date)) {
     const instant = Date.parse(`${date}T00:00:00Z`);
     return Number.isNaN(instant) ? undefined : { instant, offset: DATE_ONLY_OFFSET };
@@ -83,7 +84,7 @@ function zoneMinutes(zone: string): number {
 }
 
 /** An ISO dateTime in the administration's own offset, so its first ten characters are its day. */
-function formatWhen(instant: number, offset: number): string {
+export function formatWhen(instant: number, offset: number): string {
   if (Number.isNaN(offset)) {
     return new Date(instant).toISOString().slice(0, 10);
   }

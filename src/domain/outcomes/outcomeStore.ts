@@ -2,10 +2,10 @@
  * Compact per-patient evidence for the outcome analysis, fed one resource at a time. It keeps
  * only what the table needs: PEG administrations as a few numbers each (compactPeg.ts), referral
  * days, Group membership and opioid dose segments. Questionnaires (few) are kept whole; separate
- * PEG item Observations are kept as slim copies until the end, because their three items may be
- * anywhere in the stream. PEG reading and de-duplication are peg*.ts's, not re-implemented here.
+ * PEG item Observations are kept compact (compactItems.ts) until the end, because their three
+ * items may be anywhere in the stream. PEG reading and de-duplication are peg*.ts's, not re-implemented here.
  */
-import type { Observation, Questionnaire, QuestionnaireResponse } from 'fhir/r4';
+import type { Questionnaire, QuestionnaireResponse } from 'fhir/r4';
 import { MINDFULNESS_GMV_CODE, PATHWAY_CODE_SYSTEM } from '../canonical.ts';
 import { PEG_ITEMS, PEG_SCORE_LOINC, hasLoinc, normalizeReference } from '../peg.ts';
 import type { PegAdministration } from '../peg.ts';
@@ -15,6 +15,7 @@ import { pegFromQuestionnaireResponse } from '../pegResponse.ts';
 import type { PatientEvidence } from './armAssignment.ts';
 import { calendarDay } from './calendar.ts';
 import { appendCompact, decodeCompact } from './compactPeg.ts';
+import { appendItem, readItems } from './compactItems.ts';
 import type { MmeSource } from './mmeSource.ts';
 import { mmeOnDay } from './mmeSource.ts';
 import type { Json } from './resourceShape.ts';
@@ -25,7 +26,6 @@ import {
   asQuestionnaireResponse,
   asServiceRequest,
   questionnaireKeys,
-  slimItemObservation,
   subjectKey,
 } from './resourceShape.ts';
 import type { DatedScore } from './timeWindows.ts';
@@ -35,7 +35,8 @@ const REFERRAL_STATUSES: readonly string[] = ['active', 'completed'];
 
 interface PatientRecord {
   peg: number[];
-  itemObservations?: Observation[];
+  /** Compact PEG item Observations (compactItems.ts), read at the end. */
+  items?: number[];
   referralDays?: number[];
   undatedReferral?: boolean;
   mme?: number[];
@@ -103,18 +104,22 @@ export class OutcomeStore {
     }
   }
 
-  /** Each patient's evidence, one at a time (pegs de-duplicated and sorted). */
-  *evidence(): Generator<PatientEvidence> {
+  /**
+   * Each patient's evidence, one at a time (pegs de-duplicated and sorted). Drains the store:
+   * a patient's compact data is released as soon as their evidence is handed out, so the table
+   * being built never doubles the memory held.
+   */
+  *drainEvidence(): Generator<PatientEvidence> {
     for (const [key, record] of this.patients) {
-      yield this.evidenceOf(key, record);
+      const evidence = this.evidenceOf(key, record);
+      this.patients.delete(key);
+      this.groupMembers?.delete(key);
+      yield evidence;
     }
-    if (this.groupMembers !== undefined) {
-      // Members without any PEG or referral are still members (counted as 'no-peg').
-      for (const member of this.groupMembers) {
-        if (!this.patients.has(member)) {
-          yield { pegs: [], referralDays: [], undatedReferral: false, inGroup: true };
-        }
-      }
+    // Group members with no PEG or referral at all are still members (counted as 'no-peg').
+    const membersWithoutData = this.groupMembers?.size ?? 0;
+    for (let i = 0; i < membersWithoutData; i += 1) {
+      yield { pegs: [], referralDays: [], undatedReferral: false, inGroup: true };
     }
   }
 
@@ -193,8 +198,10 @@ export class OutcomeStore {
         return;
       }
       const record = this.record(subject);
-      record.itemObservations ??= [];
-      record.itemObservations.push(slimItemObservation(observation));
+      record.items ??= [];
+      if (!appendItem(record.items, observation)) {
+        this.skip('peg-observation-unusable');
+      }
     }
   }
 
@@ -270,10 +277,10 @@ export class OutcomeStore {
 
   private evidenceOf(key: string, record: PatientRecord): PatientEvidence {
     const administrations = decodeCompact(record.peg, key);
-    if (record.itemObservations !== undefined) {
-      const reading = pegFromObservations(record.itemObservations);
+    if (record.items !== undefined) {
+      const reading = readItems(record.items, key);
       administrations.push(...reading.administrations);
-      this.skip('peg-observation-unusable', reading.skipped.length);
+      this.skip('peg-observation-unusable', reading.skipped);
       this.counts.pegAdministrations += reading.administrations.length;
     }
     const pegs: DatedScore[] = [];

@@ -56,18 +56,19 @@ export interface OutcomeReport {
   readonly rows: readonly TimePointRow[];
 }
 
-interface ChangeRecord {
-  readonly change: number;
-  readonly baseline: number;
-  /** MME/day change, undefined when it could not be computed for this patient. */
-  readonly mme: number | undefined;
+/** Change scores of one arm at one time point, as parallel columns (no object per patient). */
+interface ChangeColumns {
+  readonly change: number[];
+  readonly baseline: number[];
+  /** MME/day change; NaN when it could not be computed for that patient. */
+  readonly mme: number[];
 }
 
 interface ArmTally {
   baselines: number[];
   excluded: Record<ExclusionReason, number>;
   /** Indexed like TIME_POINTS. */
-  changes: ChangeRecord[][];
+  changes: ChangeColumns[];
 }
 
 /** Accumulates patients, then {@link OutcomeTally.report} computes the table. */
@@ -102,27 +103,24 @@ export class OutcomeTally {
       }
       const before = mmeOnDay?.(baseline.day);
       const after = mmeOnDay?.(followUp.day);
-      tally.changes[index]?.push({
-        change: followUp.score - baseline.score,
-        baseline: baseline.score,
-        mme: before === undefined || after === undefined ? undefined : after - before,
-      });
+      const columns = tally.changes[index];
+      if (columns !== undefined) {
+        columns.change.push(followUp.score - baseline.score);
+        columns.baseline.push(baseline.score);
+        columns.mme.push(before === undefined || after === undefined ? Number.NaN : after - before);
+      }
     });
   }
 
   report(): OutcomeReport {
     const rows = TIME_POINTS.map((timePoint, index): TimePointRow => {
-      const a = this.arms.intervention.changes[index] ?? [];
-      const b = this.arms.comparison.changes[index] ?? [];
+      const a = this.arms.intervention.changes[index] ?? emptyColumns();
+      const b = this.arms.comparison.changes[index] ?? emptyColumns();
       return {
         timePoint,
         intervention: summarise(a, this.mmeEngine),
         comparison: summarise(b, this.mmeEngine),
-        difference: welchTTest(
-          a.map((r) => r.change),
-          b.map((r) => r.change),
-          CONFIDENCE_LEVEL,
-        ),
+        difference: welchTTest(a.change, b.change, CONFIDENCE_LEVEL),
       };
     });
     return {
@@ -152,29 +150,36 @@ function emptyTally(): ArmTally {
   return {
     baselines: [],
     excluded: { 'no-peg': 0, 'referred-without-baseline-peg': 0, 'referral-without-date': 0 },
-    changes: TIME_POINTS.map(() => []),
+    changes: TIME_POINTS.map(emptyColumns),
   };
 }
 
-function summarise(records: readonly ChangeRecord[], mmeEngine: boolean): ArmAtTimePoint {
-  const changes = records.map((r) => r.change);
+function emptyColumns(): ChangeColumns {
+  return { change: [], baseline: [], mme: [] };
+}
+
+function summarise(columns: ChangeColumns, mmeEngine: boolean): ArmAtTimePoint {
+  const { change, baseline } = columns;
+  const indices = change.map((_, i) => i);
+  const withBaseline = indices.filter((i) => (baseline[i] ?? 0) > 0);
   return {
-    n: records.length,
-    meanChange: meanWithCi(changes, CONFIDENCE_LEVEL),
-    improvedOnePoint: proportion(records, (r) => r.change <= -MCID_POINTS + SCORE_EPSILON),
+    n: change.length,
+    meanChange: meanWithCi(change, CONFIDENCE_LEVEL),
+    improvedOnePoint: proportion(change, (c) => c <= -MCID_POINTS + SCORE_EPSILON),
     improvedThirtyPercent: proportion(
-      records.filter((r) => r.baseline > 0),
-      (r) => r.change <= -MODERATE_IMPROVEMENT_FRACTION * r.baseline + SCORE_EPSILON,
+      withBaseline,
+      (i) =>
+        (change[i] ?? 0) <= -MODERATE_IMPROVEMENT_FRACTION * (baseline[i] ?? 0) + SCORE_EPSILON,
     ),
-    medianMmeChange: mmeSummary(records, mmeEngine),
+    medianMmeChange: mmeSummary(columns.mme, mmeEngine),
   };
 }
 
-function mmeSummary(records: readonly ChangeRecord[], mmeEngine: boolean): MmeChange {
+function mmeSummary(mme: readonly number[], mmeEngine: boolean): MmeChange {
   if (!mmeEngine) {
     return { kind: 'not-computed', reason: 'no-mme-engine' };
   }
-  const values = records.flatMap((r) => (r.mme === undefined ? [] : [r.mme]));
+  const values = mme.filter((v) => !Number.isNaN(v));
   const m: Estimate = median(values);
   return m.kind === 'value'
     ? { kind: 'median', value: m.value, n: values.length }

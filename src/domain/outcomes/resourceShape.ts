@@ -92,29 +92,3 @@ export function questionnaireKeys(questionnaire: Questionnaire): string[] {
   }
   return keys;
 }
-
-/**
- * A copy of a PEG item Observation with only the fields pegFromObservations reads (notes,
- * performers, text … dropped), to be held until its sibling items have been read.
- */
-export function slimItemObservation(o: Observation): Observation {
-  return {
-    resourceType: 'Observation',
-    status: o.status,
-    code: {
-      coding: (o.code.coding ?? []).map((c) => ({ system: c.system, code: c.code }) as const),
-    },
-    ...(o.id === undefined ? {} : { id: o.id }),
-    ...(o.subject === undefined ? {} : { subject: o.subject }),
-    ...(o.identifier === undefined ? {} : { identifier: o.identifier }),
-    ...(o.effectiveDateTime === undefined ? {} : { effectiveDateTime: o.effectiveDateTime }),
-    ...(o.effectiveInstant === undefined ? {} : { effectiveInstant: o.effectiveInstant }),
-    ...(o.effectivePeriod === undefined ? {} : { effectivePeriod: o.effectivePeriod }),
-    ...(o.valueQuantity === undefined ? {} : { valueQuantity: o.valueQuantity }),
-    ...(o.valueInteger === undefined ? {} : { valueInteger: o.valueInteger }),
-    ...(o.valueCodeableConcept === undefined
-      ? {}
-      : { valueCodeableConcept: o.valueCodeableConcept }),
-    ...(o.derivedFrom === undefined ? {} : { derivedFrom: o.derivedFrom }),
-  };
-}

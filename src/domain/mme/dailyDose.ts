@@ -18,17 +18,16 @@ import {
 } from './dosage.ts';
 import type { OpioidComponent } from './drugTable.ts';
 import { formatAmount, formatNumber } from './format.ts';
+import type { AmountUnknownReason, Converted } from './ingredientAmount.ts';
+import { ingredientAmount as convert, strengthText } from './ingredientAmount.ts';
 import type { ResolvedProduct } from './medication.ts';
-import type { DoseAmount } from './quantity.ts';
 import { doseAmount, quantityDays } from './quantity.ts';
 import { num, rec, recs } from './shape.ts';
 
 export type DailyUnknownReason =
   | DosageUnknownReason
+  | AmountUnknownReason
   | 'no-dosage'
-  | 'dose-unit-mismatch'
-  | 'no-strength'
-  | 'ambiguous-dose'
   | 'no-supply-duration'
   | 'patch-wear-unknown';
 
@@ -50,92 +49,6 @@ export type DailyDoseOutcome =
   | { readonly kind: 'unknown'; readonly reason: DailyUnknownReason; readonly detail: string };
 
 type Step<T> = { ok: true; value: T } | { ok: false; reason: DailyUnknownReason; detail: string };
-interface Converted {
-  readonly value: number;
-  readonly unit: 'mg' | 'mcg/hr';
-  readonly text: string;
-}
-
-function ok(value: number, unit: 'mg' | 'mcg/hr', text: string): Step<Converted> {
-  return { ok: true, value: { value, unit, text } };
-}
-
-/** Whether the product is dosed as a patch: an mg/hr strength or a transdermal form. */
-export function isPatch(product: ResolvedProduct, component: OpioidComponent): boolean {
-  return component.unit === 'mg/hr' || product.doseForm.route === 'transdermal';
-}
-
-function strengthText(c: OpioidComponent): string {
-  switch (c.unit) {
-    case 'mg/hr':
-      return `${formatNumber((c.strength ?? 0) * 1000)} mcg/hr`;
-    case 'mg/actuat':
-      return `${formatNumber(c.strength ?? 0)} mg/actuation`;
-    case 'mg':
-    case 'mg/mL':
-    case null:
-      return `${formatNumber(c.strength ?? 0)} ${c.unit ?? 'mg'}`;
-  }
-}
-
-/** Amount of ingredient `c` in one dose `amount` of the product. */
-function convert(
-  amount: DoseAmount,
-  c: OpioidComponent,
-  product: ResolvedProduct,
-): Step<Converted> {
-  const mismatch = (): Step<Converted> => ({
-    ok: false,
-    reason: 'dose-unit-mismatch',
-    detail: `a dose of ${formatAmount(amount)} does not fit ${c.name} ${c.unit === null ? '(strength unknown)' : strengthText(c)}`,
-  });
-  const single = product.opioids.length === 1;
-  const noStrength: Step<Converted> = {
-    ok: false,
-    reason: 'no-strength',
-    detail: `the strength of ${c.name} is not known, so a dose of ${formatAmount(amount)} cannot be converted to mg`,
-  };
-  if (isPatch(product, c)) {
-    if (amount.basis === 'rate' && single) {
-      return ok(amount.mgPerHr * 1000, 'mcg/hr', `${c.name} ${formatAmount(amount)}`);
-    }
-    if (amount.basis === 'count' && c.unit === 'mg/hr' && c.strength !== null) {
-      const value = amount.value * c.strength * 1000;
-      return ok(value, 'mcg/hr', `${c.name} ${strengthText(c)} × ${formatAmount(amount)}`);
-    }
-    return amount.basis === 'count' && c.strength === null ? noStrength : mismatch();
-  }
-  switch (amount.basis) {
-    case 'mass':
-      return single
-        ? ok(amount.mg, 'mg', `${c.name} ${formatAmount(amount)}`)
-        : {
-            ok: false,
-            reason: 'ambiguous-dose',
-            detail: `a dose in mg cannot be split between ${product.opioids.map((o) => o.name).join(' and ')}`,
-          };
-    case 'count':
-      if (c.strength === null) {
-        return noStrength;
-      }
-      return c.unit === 'mg' || c.unit === 'mg/actuat'
-        ? ok(
-            amount.value * c.strength,
-            'mg',
-            `${c.name} ${strengthText(c)} × ${formatAmount(amount)}`,
-          )
-        : mismatch();
-    case 'volume':
-      if (c.strength === null) {
-        return noStrength;
-      }
-      return c.unit === 'mg/mL'
-        ? ok(amount.mL * c.strength, 'mg', `${c.name} ${strengthText(c)} × ${formatAmount(amount)}`)
-        : mismatch();
-    case 'rate':
-      return mismatch();
-  }
-}
 
 /** Daily amount of `c` for one Dosage entry. */
 function entryDaily(

@@ -8,7 +8,8 @@ import type { Medication } from 'fhir/r4';
 import type { ActiveInterval } from './activity.ts';
 import { activeInterval, isActiveOn, statusExclusion } from './activity.ts';
 import type { DailyUnknownReason, IngredientDaily } from './dailyDose.ts';
-import { dailyDose, isPatch } from './dailyDose.ts';
+import { dailyDose } from './dailyDose.ts';
+import { isPatch } from './ingredientAmount.ts';
 import { explainCounted, explainNotCounted, joinExplanations } from './explain.ts';
 import { factorFor } from './factors.ts';
 import type { ProductUnknownReason } from './medication.ts';
@@ -16,10 +17,28 @@ import { resolveProduct } from './medication.ts';
 import { medicationResolver } from './resolver.ts';
 import { bool, clean, isRecord, str } from './shape.ts';
 
+/**
+ * Why a medication is shown but not counted:
+ * - `not-an-opioid`: the product has no opioid ingredient;
+ * - `buprenorphine`: listed, never counted (CDC 2022);
+ * - `no-cdc-2022-factor`: an opioid without a 2022 factor (meperidine, levorphanol, pentazocine,
+ *   butorphanol, dihydrocodeine, transmucosal/nasal/injected fentanyl …);
+ * - `status`: a status that does not count (entered-in-error, not-taken, cancelled, draft, unknown);
+ * - `do-not-perform`: a request marked doNotPerform.
+ */
 export type ExclusionReason =
   'not-an-opioid' | 'buprenorphine' | 'no-cdc-2022-factor' | 'status' | 'do-not-perform';
+
+/**
+ * Why an opioid's MME could not be computed. Drug: `no-medication`, `unresolved-reference`,
+ * `unknown-rxcui` (not in the 2020 table and no readable name), `unparseable-name`. Dose:
+ * `no-dosage`, `no-dose-quantity`, `unsupported-dose-unit`, `no-frequency`, `dose-unit-mismatch`
+ * (tablets of a liquid …), `no-strength`, `ambiguous-dose` (mg of a two-opioid product),
+ * `no-supply-duration`, `patch-wear-unknown`. Input: `not-a-medication-resource`.
+ */
 export type UnknownReason = ProductUnknownReason | DailyUnknownReason | 'not-a-medication-resource';
 
+/** One opioid ingredient of a medication, as the UI and CLI show it. */
 export interface IngredientMme {
   readonly name: string;
   readonly rxcui: string;
@@ -31,6 +50,7 @@ export interface IngredientMme {
   readonly mmePerDay: number | null;
 }
 
+/** What every result carries, whatever its kind. */
 interface ResultBase {
   readonly id: string;
   readonly resourceType: string;
@@ -41,6 +61,11 @@ interface ResultBase {
   readonly explanation: string;
 }
 
+/**
+ * MME of one medication: `counted` (mmePerDay is a finite number ≥ 0), `excluded` or `unknown`
+ * (mmePerDay null, `reason` says why, `explanation` says it in words). `interval` is when it was
+ * taken (inclusive ISO dates; null = open), used by mmeTimeline and isActiveOn.
+ */
 export type MedicationMmeResult =
   | (ResultBase & { readonly kind: 'counted'; readonly mmePerDay: number; readonly reason: null })
   | (ResultBase & {

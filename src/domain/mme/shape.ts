@@ -6,6 +6,7 @@
 
 export type JsonRecord = Readonly<Record<string, unknown>>;
 
+/** A JSON object (not null, not an array). */
 export function isRecord(value: unknown): value is JsonRecord {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -66,6 +67,7 @@ export function positive(record: unknown, key: string): number | undefined {
   return n !== undefined && n > 0 ? n : undefined;
 }
 
+/** A boolean at `record[key]`. */
 export function bool(record: unknown, key: string): boolean | undefined {
   if (!isRecord(record)) {
     return undefined;

@@ -19,6 +19,9 @@ export interface Session {
   readonly smartStyleUrl: string | undefined;
 }
 
+/** Refresh this many seconds before the token's stated expiry. */
+const EXPIRY_MARGIN_S = 10;
+
 function stringField(record: Record<string, unknown> | undefined, key: string): string | undefined {
   const value = record?.[key];
   return typeof value === 'string' && value !== '' ? value : undefined;
@@ -33,19 +36,30 @@ export function sessionFromClient(client: Client): Session {
       message: 'The EHR did not say which patient is open (no patient in the launch context).',
     });
   }
+  // One refresh at a time: the EHR rotates refresh tokens, so a second refresh with the old one
+  // would be refused (and may revoke the grant).
+  let refreshing: Promise<string | undefined> | undefined;
+  const refreshOnce = (): Promise<string | undefined> => {
+    refreshing ??= (
+      client.state.tokenResponse?.refresh_token === undefined
+        ? Promise.resolve(undefined)
+        : client.refresh().then((state) => state.tokenResponse?.access_token)
+    ).finally(() => {
+      refreshing = undefined;
+    });
+    return refreshing;
+  };
+  const current = (): string | undefined => client.state.tokenResponse?.access_token;
   const transport = createTransport({
     baseUrl: client.state.serverUrl,
     getToken: async () => {
-      await client.refreshIfNeeded();
-      return client.state.tokenResponse?.access_token;
-    },
-    refresh: async () => {
-      if (client.state.tokenResponse?.refresh_token === undefined) {
-        return undefined;
+      if (refreshing) {
+        return refreshing;
       }
-      const state = await client.refresh();
-      return state.tokenResponse?.access_token;
+      const expiresAt = client.state.expiresAt ?? Infinity;
+      return expiresAt - EXPIRY_MARGIN_S < Date.now() / 1000 ? refreshOnce() : current();
     },
+    refresh: async (rejected) => (rejected !== undefined && rejected !== current() ? current() : refreshOnce()),
   });
   return {
     transport,
@@ -59,6 +73,8 @@ export function sessionFromClient(client: Client): Session {
 
 /** Completes the SMART launch in this window; rejects with a FhirError the screen can explain. */
 export async function startSession(): Promise<Session> {
+  // Public clients identify themselves on refresh (OAuth 2.1 §4.3.1); strict EHRs require it.
+  (FHIR.oauth2.settings as { refreshTokenWithClientId?: boolean }).refreshTokenWithClientId = true;
   let client: Client;
   try {
     client = await FHIR.oauth2.ready();

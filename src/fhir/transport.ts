@@ -9,8 +9,11 @@ export interface TransportOptions {
   readonly baseUrl: string;
   /** The current access token (refreshing first if it is about to expire). */
   readonly getToken: () => Promise<string | undefined>;
-  /** Gets a new access token after a 401; resolves undefined (or rejects) when it cannot. */
-  readonly refresh?: () => Promise<string | undefined>;
+  /**
+   * Gets a new access token after a 401 with `rejected`; resolves undefined (or rejects) when it
+   * cannot. When another request has refreshed meanwhile, the current token is the answer.
+   */
+  readonly refresh?: (rejected: string | undefined) => Promise<string | undefined>;
   readonly fetch?: typeof fetch;
   readonly sleep?: (ms: number) => Promise<void>;
   /** How many times a 429 is waited out before giving up. */
@@ -100,7 +103,7 @@ export function createTransport(options: TransportOptions): FhirTransport {
       }
       if (response.status === 401 && !refreshed && options.refresh) {
         refreshed = true;
-        token = await options.refresh().catch(() => undefined);
+        token = await options.refresh(token).catch(() => undefined);
         if (token !== undefined) {
           continue;
         }

@@ -14,7 +14,8 @@ const resources = fixtureResources(fixture as Bundle);
 const server = setupServer(...fakeFhirHandlers(resources));
 
 beforeAll(() => {
-  server.listen({ onUnhandledRequest: 'error' });
+  // msw 3 spells msw 2's onUnhandledRequest as onUnhandledFrame: any request without a handler fails the test.
+  server.listen({ onUnhandledFrame: 'error' });
 });
 afterEach(() => {
   server.resetHandlers();

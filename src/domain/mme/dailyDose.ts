@@ -29,7 +29,8 @@ export type DailyUnknownReason =
   | AmountUnknownReason
   | 'no-dosage'
   | 'no-supply-duration'
-  | 'patch-wear-unknown';
+  | 'patch-wear-unknown'
+  | 'dose-out-of-range';
 
 export interface IngredientDaily {
   readonly component: OpioidComponent;
@@ -198,6 +199,28 @@ function fromDispense(
 }
 
 /**
+ * A numeric guard, not a clinical limit: no real daily dose comes within orders of magnitude of a
+ * billion mg, and below it every later step (× factor, rounding, formatting) stays finite.
+ */
+const LARGEST_FINITE_DOSE = 1e9;
+
+/** Absurd inputs (a period of 5e-324 s, a dose of 1e308) must not come out as Infinity or NaN. */
+function inRange(outcome: DailyDoseOutcome): DailyDoseOutcome {
+  const bad =
+    outcome.kind === 'daily' &&
+    outcome.ingredients.some(
+      (i) => !(Number.isFinite(i.dailyDose) && Math.abs(i.dailyDose) < LARGEST_FINITE_DOSE),
+    );
+  return bad
+    ? {
+        kind: 'unknown',
+        reason: 'dose-out-of-range',
+        detail: 'the dose or frequency is out of range',
+      }
+    : outcome;
+}
+
+/**
  * Daily dose of each opioid ingredient of `product` for a MedicationStatement (`dosage`) or
  * MedicationRequest (`dosageInstruction`, then `dispenseRequest`). Never throws; an unusable
  * input gives `{ kind: 'unknown', reason }`.
@@ -214,11 +237,11 @@ export function dailyDose(resource: unknown, product: ResolvedProduct): DailyDos
           detail: 'no usable dosage and no dispensed quantity with a supply duration',
         };
   if (fromDosage.ok) {
-    return { kind: 'daily', basis: 'dosage', ingredients: fromDosage.value };
+    return inRange({ kind: 'daily', basis: 'dosage', ingredients: fromDosage.value });
   }
   const fallback = fromDispense(resource, product);
   if (fallback?.ok === true) {
-    return { kind: 'daily', basis: 'dispense', ingredients: fallback.value };
+    return inRange({ kind: 'daily', basis: 'dispense', ingredients: fallback.value });
   }
   const failure = usable.length === 0 && fallback !== undefined ? fallback : fromDosage;
   return { kind: 'unknown', reason: failure.reason, detail: failure.detail };

@@ -88,6 +88,9 @@ export function administrationsPerDay(dosage: unknown): Outcome<Frequency> {
   if (period !== undefined && days !== undefined) {
     const perPeriod = frequency ?? Math.max(dailyEvents, 1);
     const perDay = perPeriod / (period * days);
+    if (!Number.isFinite(perDay)) {
+      return { ok: false, reason: 'no-frequency', detail: 'the dosage frequency is out of range' };
+    }
     const every =
       frequency === undefined || frequency === 1
         ? `every ${show(period)} ${periodUnit ?? ''}`

@@ -34,7 +34,7 @@ export type ExclusionReason =
  * `unknown-rxcui` (not in the 2020 table and no readable name), `unparseable-name`. Dose:
  * `no-dosage`, `no-dose-quantity`, `unsupported-dose-unit`, `no-frequency`, `dose-unit-mismatch`
  * (tablets of a liquid …), `no-strength`, `ambiguous-dose` (mg of a two-opioid product),
- * `no-supply-duration`, `patch-wear-unknown`. Input: `not-a-medication-resource`.
+ * `no-supply-duration`, `patch-wear-unknown`, `dose-out-of-range`. Input: `not-a-medication-resource`.
  */
 export type UnknownReason = ProductUnknownReason | DailyUnknownReason | 'not-a-medication-resource';
 

@@ -78,5 +78,5 @@ export function bool(record: unknown, key: string): boolean | undefined {
 
 /** Rounds away floating-point noise (0.2 × 50 = 10.000000000000002) without clinical rounding. */
 export function clean(value: number): number {
-  return Math.round(value * 1e6) / 1e6;
+  return Math.abs(value) < 1e9 ? Math.round(value * 1e6) / 1e6 : value;
 }

@@ -337,6 +337,20 @@ const cases: [string, unknown, Expected][] = [
     unknown('unsupported-dose-unit'),
   ],
   [
+    'an absurd dose (1e301 tablets) is out of range, not Infinity',
+    statement(oxy5, { dosage: [dosage(1e301, 'tablet', 2)] }),
+    unknown('dose-out-of-range'),
+  ],
+  [
+    'an absurd period (5e-324 s) is no usable frequency, not NaN',
+    statement(oxy5, {
+      dosage: [
+        { ...dosage(1, 'tablet', 1), timing: { repeat: { period: 5e-324, periodUnit: 's' } } },
+      ],
+    }),
+    unknown('no-frequency'),
+  ],
+  [
     'a dispensed quantity without supply duration is unknown',
     request(oxy5, { dispenseRequest: { quantity: { value: 120, unit: 'tablet' } } }),
     unknown('no-supply-duration'),

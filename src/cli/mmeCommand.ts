@@ -15,10 +15,20 @@ import {
   isActiveOn,
   MME_FACTOR_TABLE,
   mmeTimeline,
+  NLM_ATTRIBUTION,
 } from '../domain/mme/mme.ts';
 import type { CliIo } from './io.ts';
 
 const USAGE = 'usage: clbp mme <file.json|file.ndjson> [--as-of YYYY-MM-DD] [--timeline FROM..TO]';
+
+const HELP = `${USAGE}
+
+Prints JSON: MME/day per MedicationStatement/MedicationRequest (counted, excluded or unknown, with
+the reason and an explanation) and the total. Factors: CDC 2022 (${MME_FACTOR_TABLE.citation}).
+  --as-of DATE         count only medications active on DATE (default: every medication, asOf today)
+  --timeline FROM..TO  add the daily total MME for each day FROM..TO
+
+${NLM_ATTRIBUTION}`;
 
 interface Loaded {
   readonly resources: unknown[];
@@ -133,27 +143,41 @@ function toOutput(result: MedicationMmeResult, asOf: string | undefined): Record
   };
 }
 
-type Options = { file: string; asOf: string | undefined; timeline: [string, string] | undefined };
+interface Options {
+  file: string;
+  asOf: string | undefined;
+  timeline: [string, string] | undefined;
+}
 
-function options(argv: readonly string[]): Options | string {
+/** Parsed options, 'help', or an error message. */
+function options(argv: readonly string[]): Options | 'help' | { error: string } {
   let parsed;
   try {
     parsed = parseArgs({
       args: [...argv],
-      options: { 'as-of': { type: 'string' }, timeline: { type: 'string' } },
+      options: {
+        'as-of': { type: 'string' },
+        timeline: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
       allowPositionals: true,
       strict: true,
     });
   } catch (error) {
-    return oneLine(error);
+    return { error: oneLine(error) };
+  }
+  if (parsed.values.help === true) {
+    return 'help';
   }
   const [file, ...extra] = parsed.positionals;
   if (file === undefined || extra.length > 0) {
-    return file === undefined ? 'missing <file>' : `unexpected argument '${extra.join(' ')}'`;
+    return {
+      error: file === undefined ? 'missing <file>' : `unexpected argument '${extra.join(' ')}'`,
+    };
   }
   const asOf = parsed.values['as-of'];
   if (asOf !== undefined && !validDate(asOf)) {
-    return `--as-of must be a date YYYY-MM-DD, got '${asOf}'`;
+    return { error: `--as-of must be a date YYYY-MM-DD, got '${asOf}'` };
   }
   const window = parsed.values.timeline;
   if (window === undefined) {
@@ -168,7 +192,9 @@ function options(argv: readonly string[]): Options | string {
     !validDate(to) ||
     to < from
   ) {
-    return `--timeline must be FROM..TO with dates YYYY-MM-DD and FROM not after TO, got '${window}'`;
+    return {
+      error: `--timeline must be FROM..TO with dates YYYY-MM-DD and FROM not after TO, got '${window}'`,
+    };
   }
   return { file, asOf, timeline: [from, to] };
 }
@@ -176,8 +202,12 @@ function options(argv: readonly string[]): Options | string {
 /** Runs `clbp mme`; see the module comment. */
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const opts = options(argv);
-  if (typeof opts === 'string') {
-    io.stderr(`clbp mme: ${opts}\n${USAGE}\n`);
+  if (opts === 'help') {
+    io.stdout(`${HELP}\n`);
+    return 0;
+  }
+  if ('error' in opts) {
+    io.stderr(`clbp mme: ${opts.error}\n${USAGE}\n`);
     return 2;
   }
   let loaded: Loaded;

@@ -156,6 +156,13 @@ describe('clbp mme', () => {
     expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
   });
 
+  it('prints help with the factor source and the NLM attribution', async () => {
+    const run = await clbp('mme', '--help');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('MMWR Recomm Rep 2022;71(RR-3)');
+    expect(run.stdout).toContain('courtesy of the U.S. National Library of Medicine (NLM)');
+  });
+
   it.each([
     ['no file', ['mme'], /missing <file>/],
     ['an invalid --as-of', ['mme', 'x.json', '--as-of', '2026-02-30'], /--as-of must be a date/],

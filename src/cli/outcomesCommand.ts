@@ -1,8 +1,8 @@
 /**
  * `clbp outcomes <ndjson-dir | bundle-file> [--format md|csv|json] [--arm-by referral|group:<id>]`
  *
- * Streams the input twice: a quick first pass keeps the Questionnaires (few, needed to read
- * responses that may come before them), the second feeds every resource to a compact
+ * Streams the input twice: a quick first pass keeps the Questionnaires and Medications (few,
+ * needed to read responses and medication statements that may come before them), the second feeds every resource to a compact
  * per-patient store. Memory grows with the number of patients (tens of bytes of PEG data each),
  * never with the number or size of resources.
  */
@@ -54,10 +54,10 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const store = new OutcomeStore(mode.kind === 'group' ? { groupId: mode.groupId } : {});
   // CLBP Pathway's own form is known even when an export leaves Questionnaires out; a copy in
   // the data (read next) takes its place.
-  store.addQuestionnaire(PEG_QUESTIONNAIRE as unknown as Json);
-  for await (const item of readResources(files, { prefilter: mentionsQuestionnaire })) {
-    if (item.kind === 'resource' && item.resource.resourceType === 'Questionnaire') {
-      store.addQuestionnaire(item.resource);
+  store.addDefinition(PEG_QUESTIONNAIRE as unknown as Json);
+  for await (const item of readResources(files, { prefilter: mentionsDefinition })) {
+    if (item.kind === 'resource') {
+      store.addDefinition(item.resource);
     }
   }
   let malformed = 0;
@@ -92,8 +92,9 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   return 0;
 }
 
-function mentionsQuestionnaire(text: string): boolean {
-  return text.includes('"Questionnaire"');
+/** Lines that may be a Questionnaire or a Medication; only those are parsed in the first pass. */
+function mentionsDefinition(text: string): boolean {
+  return text.includes('"Questionnaire"') || text.includes('"Medication"');
 }
 
 type Parsed =

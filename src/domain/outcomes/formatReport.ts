@@ -29,7 +29,7 @@ export const METHOD = [
   `Per arm: mean change with a ${PCT}% CI from Student's t on n − 1 df.`,
   `Between arms: difference in mean change (intervention − comparison) by Welch's unequal-variance t-test on the change scores; ${PCT}% CI and two-sided p with Welch–Satterthwaite df; t distribution from jStat.`,
   `Responders: a drop of ≥ ${MCID_POINTS} point (OPTIMUM's MCID) and a drop of ≥ ${MODERATE_IMPROVEMENT_FRACTION * 100}% of baseline (IMMPACT's moderately important change, defined for pain intensity and extrapolated to the PEG; patients with baseline 0 are left out of that share).`,
-  'Median MME/day change: total MME/day on the follow-up PEG day − on the baseline PEG day.',
+  'Median MME/day change: total opioid MME/day (CDC 2022 factors, the MME engine) on the follow-up PEG day − on the baseline PEG day; a patient without opioid records is at 0; a day covered by an opioid of unknown dose leaves that patient out of the median.',
 ].join(' ');
 
 export function windowsText(): string {
@@ -77,7 +77,7 @@ function markdown(report: OutcomeReport, run: RunInfo): string {
     '',
     `Excluded: ${exclusions(report)}.`,
     '',
-    `Input: ${run.files.length} file(s), ${run.counts.resources} resources, ${run.counts.pegAdministrations} PEG records, ${run.counts.referrals} programme referrals, ${run.malformedLines} malformed line(s)${skippedText(run.counts)}.`,
+    `Input: ${run.files.length} file(s), ${run.counts.resources} resources, ${run.counts.pegAdministrations} PEG records, ${run.counts.referrals} programme referrals, ${run.counts.medications} medication records (${run.counts.opioidsCounted} opioids with MME, ${run.counts.opioidsUnknown} of unknown dose), ${run.malformedLines} malformed line(s)${skippedText(run.counts)}.`,
   ];
   return `${lines.join('\n')}\n`;
 }
@@ -206,9 +206,9 @@ function mme(m: MmeChange): string {
     case 'median':
       return `${fix(m.value)} (n ${m.n})`;
     case 'not-computed':
-      return m.reason === 'no-mme-engine'
-        ? 'not computed (no MME engine)'
-        : 'not computed (no usable doses)';
+      return m.reason === 'no-medication-records'
+        ? 'not computed (no medication records)'
+        : 'not computed (opioid doses unknown)';
   }
 }
 

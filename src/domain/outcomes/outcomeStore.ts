@@ -5,8 +5,7 @@
  * PEG item Observations are kept compact (compactItems.ts) until the end, because their three
  * items may be anywhere in the stream. PEG reading and de-duplication are peg*.ts's, not re-implemented here.
  */
-import type { Questionnaire, QuestionnaireResponse } from 'fhir/r4';
-import { MINDFULNESS_GMV_CODE, PATHWAY_CODE_SYSTEM } from '../canonical.ts';
+import type { Medication, Questionnaire, QuestionnaireResponse } from 'fhir/r4';
 import { PEG_ITEMS, PEG_SCORE_LOINC, hasLoinc, normalizeReference } from '../peg.ts';
 import type { PegAdministration } from '../peg.ts';
 import { mergePegHistory } from '../pegHistory.ts';
@@ -16,22 +15,17 @@ import type { PatientEvidence } from './armAssignment.ts';
 import { calendarDay } from './calendar.ts';
 import { appendCompact, decodeCompact } from './compactPeg.ts';
 import { appendItem, readItems } from './compactItems.ts';
-import type { MmeSource } from './mmeSource.ts';
-import { mmeOnDay } from './mmeSource.ts';
+import { medicationSegment, mmeOnDay } from './mmeSource.ts';
+import { activeGroupMembers, programmeReferral } from './programmeReferral.ts';
 import type { Json } from './resourceShape.ts';
 import {
-  asGroup,
   asObservation,
   asQuestionnaire,
   asQuestionnaireResponse,
-  asServiceRequest,
   questionnaireKeys,
   subjectKey,
 } from './resourceShape.ts';
 import type { DatedScore } from './timeWindows.ts';
-
-/** Referral statuses that count (active or done); draft, on-hold, revoked, entered-in-error do not. */
-const REFERRAL_STATUSES: readonly string[] = ['active', 'completed'];
 
 interface PatientRecord {
   peg: number[];
@@ -57,17 +51,30 @@ export interface StoreCounts {
   resources: number;
   pegAdministrations: number;
   referrals: number;
+  /** MedicationStatements and MedicationRequests read. */
+  medications: number;
+  /** Opioids with a computed MME/day, and opioids whose dose could not be computed. */
+  opioidsCounted: number;
+  opioidsUnknown: number;
   skipped: Partial<Record<SkipReason, number>>;
 }
 
 export interface OutcomeStoreOptions {
   /** With `group:<id>` arms: the Group whose members are the intervention arm. */
   readonly groupId?: string;
-  readonly mme?: MmeSource;
 }
 
 export class OutcomeStore {
-  readonly counts: StoreCounts = { resources: 0, pegAdministrations: 0, referrals: 0, skipped: {} };
+  readonly counts: StoreCounts = {
+    resources: 0,
+    pegAdministrations: 0,
+    referrals: 0,
+    medications: 0,
+    opioidsCounted: 0,
+    opioidsUnknown: 0,
+    skipped: {},
+  };
+  private readonly medications = new Map<string, Medication>();
   private readonly questionnaires = new Map<string, Questionnaire>();
   private readonly patients = new Map<string, PatientRecord>();
   private readonly options: OutcomeStoreOptions;
@@ -82,8 +89,15 @@ export class OutcomeStore {
     return this.groupMembers !== undefined;
   }
 
-  /** First pass: remember a Questionnaire by canonical URL (with and without version) and id. */
-  addQuestionnaire(resource: Json): void {
+  /**
+   * First pass: remember Questionnaires (by canonical URL with and without version, and by id)
+   * and Medications (by id), which later resources refer to.
+   */
+  addDefinition(resource: Json): void {
+    if (resource.resourceType === 'Medication' && typeof resource.id === 'string') {
+      this.medications.set(`Medication/${resource.id}`, resource as unknown as Medication);
+      return;
+    }
     const questionnaire = asQuestionnaire(resource);
     if (questionnaire === undefined) {
       return;
@@ -218,61 +232,53 @@ export class OutcomeStore {
   }
 
   private addReferral(resource: Json): void {
-    const request = asServiceRequest(resource);
-    const subject = subjectKey(resource);
-    if (
-      request === undefined ||
-      subject === undefined ||
-      !REFERRAL_STATUSES.includes(request.status) ||
-      !(request.code?.coding ?? []).some(
-        (c) => c.system === PATHWAY_CODE_SYSTEM && c.code === MINDFULNESS_GMV_CODE,
-      )
-    ) {
+    const referral = programmeReferral(resource);
+    if (referral.kind === 'not-a-referral') {
       return;
     }
     this.counts.referrals += 1;
-    const record = this.record(subject);
-    const day = request.authoredOn === undefined ? undefined : calendarDay(request.authoredOn);
-    if (day === undefined) {
+    const record = this.record(referral.subject);
+    if (referral.kind === 'undated-referral') {
       record.undatedReferral = true;
       return;
     }
     record.referralDays ??= [];
-    record.referralDays.push(day);
+    record.referralDays.push(referral.day);
   }
 
   private addGroup(resource: Json): void {
-    const group = asGroup(resource);
-    if (
-      group === undefined ||
-      this.options.groupId === undefined ||
-      group.id !== this.options.groupId
-    ) {
+    if (resource.id !== this.options.groupId || this.options.groupId === undefined) {
       return;
     }
-    this.groupMembers ??= new Set();
-    for (const member of group.member ?? []) {
-      const reference = member.entity.reference;
-      if (member.inactive !== true && reference !== undefined) {
-        this.groupMembers.add(normalizeReference(reference));
+    const members = activeGroupMembers(resource);
+    if (members !== undefined) {
+      this.groupMembers ??= new Set();
+      for (const member of members) {
+        this.groupMembers.add(member);
       }
     }
   }
 
   private addMedication(resource: Json): void {
-    const source = this.options.mme;
+    this.counts.medications += 1;
     const subject = subjectKey(resource);
-    if (source === undefined || subject === undefined) {
+    if (subject === undefined) {
       return;
     }
-    const segments = source.segments(resource);
-    if (segments.length > 0) {
-      const record = this.record(subject);
-      record.mme ??= [];
-      for (const segment of segments) {
-        record.mme.push(segment.fromDay, segment.toDay, segment.mmePerDay);
-      }
+    const outcome = medicationSegment(resource, (reference) =>
+      this.medications.get(normalizeReference(reference)),
+    );
+    if (outcome.kind === 'not-counted') {
+      return;
     }
+    if (outcome.kind === 'counted') {
+      this.counts.opioidsCounted += 1;
+    } else {
+      this.counts.opioidsUnknown += 1;
+    }
+    const record = this.record(subject);
+    record.mme ??= [];
+    record.mme.push(outcome.segment.fromDay, outcome.segment.toDay, outcome.segment.mmePerDay);
   }
 
   private evidenceOf(key: string, record: PatientRecord): PatientEvidence {
@@ -290,14 +296,15 @@ export class OutcomeStore {
         pegs.push({ day, score: administration.score });
       }
     }
-    const source = this.options.mme;
     const mme = record.mme ?? [];
     return {
       pegs,
       referralDays: [...(record.referralDays ?? [])].sort((a, b) => a - b),
       undatedReferral: record.undatedReferral === true,
       inGroup: this.groupMembers?.has(key) === true,
-      ...(source === undefined ? {} : { mmeOnDay: (day: number) => mmeOnDay(mme, day) }),
+      // Without any medication record in the input there is nothing to say about doses; with
+      // some, a patient without opioid records is on 0 MME/day.
+      ...(this.counts.medications === 0 ? {} : { mmeOnDay: (day: number) => mmeOnDay(mme, day) }),
     };
   }
 

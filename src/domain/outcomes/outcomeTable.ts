@@ -20,7 +20,7 @@ import { armLabel, assignPatient, baselineRule } from './armAssignment.ts';
 
 export type MmeChange =
   | { kind: 'median'; value: number; n: number }
-  | { kind: 'not-computed'; reason: 'no-mme-engine' | 'no-computable-mme' };
+  | { kind: 'not-computed'; reason: 'no-medication-records' | 'no-computable-mme' };
 
 export interface ArmAtTimePoint {
   readonly n: number;
@@ -177,7 +177,7 @@ function summarise(columns: ChangeColumns, mmeEngine: boolean): ArmAtTimePoint {
 
 function mmeSummary(mme: readonly number[], mmeEngine: boolean): MmeChange {
   if (!mmeEngine) {
-    return { kind: 'not-computed', reason: 'no-mme-engine' };
+    return { kind: 'not-computed', reason: 'no-medication-records' };
   }
   const values = mme.filter((v) => !Number.isNaN(v));
   const m: Estimate = median(values);

@@ -30,6 +30,7 @@ interface JsonRow {
 }
 interface JsonCell {
   n: number;
+  medianMmeChange: unknown;
   meanChange: { mean?: number };
   improvedOnePoint: { successes: number; n: number };
   improvedThirtyPercent: { successes: number; n: number };
@@ -82,6 +83,24 @@ describe('clbp outcomes by referral', () => {
     expect(month12.intervention.improvedThirtyPercent).toMatchObject({ successes: 2, n: 2 });
   });
 
+  it('gives the median MME/day change, leaving out a patient whose opioid dose is unknown', async () => {
+    const { rows } = await jsonReport();
+    const median = (id: string) => {
+      const row = rows.find((r) => r.timePoint.id === id)!;
+      return [row.intervention.medianMmeChange, row.comparison.medianMmeChange];
+    };
+    // p1 oxycodone 5 mg QID → TID (30 → 22.5 MME/day), p2 tramadol 50 mg TID → BID (30 → 20, via a
+    // Medication defined after the statements), p3 oxycodone without a dosage (unknown): left out.
+    expect(median('week8')).toEqual([
+      { kind: 'median', value: -8.75, n: 2 },
+      { kind: 'median', value: 0, n: 4 },
+    ]);
+    expect(median('month12')).toEqual([
+      { kind: 'median', value: -7.5, n: 1 },
+      { kind: 'median', value: 0, n: 3 },
+    ]);
+  });
+
   it('prints the Markdown table with the method, the windows and the excluded patients', async () => {
     const { code, out } = await clbp('outcomes', SMALL);
     expect(code).toBe(0);
@@ -98,7 +117,8 @@ describe('clbp outcomes by referral', () => {
       "Not referred: 4 patients with a baseline; baseline = the patient's first PEG",
     );
     expect(out).toContain('1 without a PEG at referral');
-    expect(out).toContain('not computed');
+    expect(out).toContain('| -8.75 (n 2) |');
+    expect(out).toContain('5 medication records (4 opioids with MME, 1 of unknown dose)');
   });
 
   it('writes one CSV row per time point with both arms and the difference', async () => {

@@ -25,7 +25,7 @@ export function App({ session, asOf, programme }: AppProps) {
   const enabled = useMemo(() => enabledRequests(session.grantedScope), [session.grantedScope]);
   const access = useMemo(() => sectionAccess(session.grantedScope), [session.grantedScope]);
   const { state, retry } = useSummary(session, enabled);
-  const busy = Object.values(state).some((s) => s.status === 'loading');
+  const busy = Object.values(state).some((s) => s.status === 'loading' || s.status === 'refreshing');
   const [pegFormOpen, setPegFormOpen] = useState(() => loadDraft('peg', session.patientId) !== undefined);
   const recordPeg = () => {
     setPegFormOpen(true);

@@ -14,7 +14,7 @@ export function patientName(patient: Patient): string {
 
 /** Shown only when the EHR asks for it (`need_patient_banner`); otherwise the EHR shows its own. */
 export function PatientBanner({ patient }: { patient: RequestState<Patient> }) {
-  if (patient.status !== 'ok') {
+  if (patient.status !== 'ok' && patient.status !== 'refreshing') {
     return (
       <header className="patient-banner" aria-label="Patient">
         {patient.status === 'error' ? 'Patient details could not be loaded.' : 'Loading patient…'}

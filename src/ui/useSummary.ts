@@ -6,6 +6,8 @@ import { SUMMARY_KEYS, SUMMARY_REQUESTS, type SummaryData, type SummaryKey } fro
 export type RequestState<D> =
   | { readonly status: 'loading' }
   | { readonly status: 'ok'; readonly data: D }
+  /** Fetching again after a save; the data shown meanwhile is the previous answer. */
+  | { readonly status: 'refreshing'; readonly data: D }
   | { readonly status: 'error'; readonly error: FhirError }
   /** Not requested: the grant lacks the scope (the section says which). */
   | { readonly status: 'off' };
@@ -15,6 +17,11 @@ export type SummaryState = { readonly [K in SummaryKey]: RequestState<SummaryDat
 type Action = { [K in SummaryKey]: { key: K; state: RequestState<SummaryData[K]> } }[SummaryKey];
 
 function reducer(state: SummaryState, action: Action): SummaryState {
+  const current = state[action.key];
+  if (action.state.status === 'loading' && (current.status === 'ok' || current.status === 'refreshing')) {
+    // Keep showing what was there (a form the user is looking at stays mounted) while it reloads.
+    return { ...state, [action.key]: { status: 'refreshing', data: current.data } };
+  }
   return { ...state, [action.key]: action.state };
 }
 

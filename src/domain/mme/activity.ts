@@ -5,9 +5,11 @@
  * window, an open end runs to the caller's asOf.
  * - MedicationStatement: effectivePeriod; effectiveDateTime starts an interval that stays open while
  *   the status is ongoing (a completed/stopped statement with only a dateTime is that one day);
- *   otherwise the first dosage's timing.repeat.boundsPeriod.
+ *   otherwise the first dosage's timing.repeat.boundsPeriod. A boundsDuration ("for 10 days")
+ *   ends an interval that has a start.
  * - MedicationRequest: from dispenseRequest.validityPeriod.start or authoredOn, for the expected
- *   supply duration × (1 + numberOfRepeatsAllowed); else to boundsPeriod.end or validityPeriod.end;
+ *   supply duration × (1 + numberOfRepeatsAllowed); else to boundsPeriod.end, the boundsDuration
+ *   or validityPeriod.end;
  *   else open (ongoing statuses) or one day (completed/stopped).
  */
 import { dayIndex, isoDate } from './calendar.ts';
@@ -60,15 +62,26 @@ function plusDays(start: string, days: number): string | null {
   return day === undefined ? null : isoDate(day + Math.max(Math.ceil(days) - 1, 0));
 }
 
-function bounds(resource: unknown): ActiveInterval | undefined {
-  const dosages = [...recs(resource, 'dosage'), ...recs(resource, 'dosageInstruction')];
-  for (const dosage of dosages) {
-    const period = rec(rec(rec(dosage, 'timing'), 'repeat'), 'boundsPeriod');
+/** The first dosage's timing bounds: a boundsPeriod, or a boundsDuration in days. */
+function bounds(resource: unknown): {
+  period: ActiveInterval | undefined;
+  days: number | undefined;
+} {
+  for (const dosage of [...recs(resource, 'dosage'), ...recs(resource, 'dosageInstruction')]) {
+    const repeat = rec(rec(dosage, 'timing'), 'repeat');
+    const period = rec(repeat, 'boundsPeriod');
     if (period) {
-      return { start: date(str(period, 'start')), end: date(str(period, 'end')) };
+      return {
+        period: { start: date(str(period, 'start')), end: date(str(period, 'end')) },
+        days: undefined,
+      };
+    }
+    const days = quantityDays(rec(repeat, 'boundsDuration'));
+    if (days !== undefined) {
+      return { period: undefined, days };
     }
   }
-  return undefined;
+  return { period: undefined, days: undefined };
 }
 
 function statementInterval(resource: unknown, status: string | undefined): ActiveInterval {
@@ -77,26 +90,34 @@ function statementInterval(resource: unknown, status: string | undefined): Activ
     return { start: date(str(period, 'start')), end: date(str(period, 'end')) };
   }
   const start = date(str(resource, 'effectiveDateTime'));
+  const bounded = bounds(resource);
   if (start !== null) {
+    if (bounded.days !== undefined) {
+      return { start, end: plusDays(start, bounded.days) };
+    }
     return { start, end: status !== undefined && TERMINAL.has(status) ? start : null };
   }
-  return bounds(resource) ?? { start: null, end: null };
+  return bounded.period ?? { start: null, end: null };
 }
 
 function requestInterval(resource: unknown, status: string | undefined): ActiveInterval {
   const dispense = rec(resource, 'dispenseRequest');
   const validity = rec(dispense, 'validityPeriod');
+  const bounded = bounds(resource);
   const start =
     date(str(validity, 'start')) ??
     date(str(resource, 'authoredOn')) ??
-    bounds(resource)?.start ??
+    bounded.period?.start ??
     null;
   const supplyDays = quantityDays(rec(dispense, 'expectedSupplyDuration'));
   const repeats = Math.max(Math.floor(num(dispense, 'numberOfRepeatsAllowed') ?? 0), 0);
   if (start !== null && supplyDays !== undefined) {
     return { start, end: plusDays(start, supplyDays * (1 + repeats)) };
   }
-  const end = bounds(resource)?.end ?? date(str(validity, 'end'));
+  const end =
+    bounded.period?.end ??
+    (start !== null && bounded.days !== undefined ? plusDays(start, bounded.days) : null) ??
+    date(str(validity, 'end'));
   if (end !== null) {
     return { start, end };
   }

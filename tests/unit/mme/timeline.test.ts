@@ -91,6 +91,65 @@ describe('active interval of each medication', () => {
       { start: '2026-06-01', end: null },
     ],
     [
+      'an order "for 10 days" (boundsDuration)',
+      request(oxy, {
+        authoredOn: '2026-06-01',
+        dosageInstruction: [
+          {
+            ...dosage(1, 'tablet', 4),
+            timing: {
+              repeat: {
+                frequency: 4,
+                period: 1,
+                periodUnit: 'd',
+                boundsDuration: { value: 10, code: 'd' },
+              },
+            },
+          },
+        ],
+      }),
+      { start: '2026-06-01', end: '2026-06-10' },
+    ],
+    [
+      'a statement dated once "for 2 weeks"',
+      statement(oxy, {
+        effectiveDateTime: '2026-05-01',
+        dosage: [
+          {
+            ...dosage(1, 'tablet', 4),
+            timing: {
+              repeat: {
+                frequency: 4,
+                period: 1,
+                periodUnit: 'd',
+                boundsDuration: { value: 2, code: 'wk' },
+              },
+            },
+          },
+        ],
+      }),
+      { start: '2026-05-01', end: '2026-05-14' },
+    ],
+    [
+      'an undated statement with a boundsPeriod',
+      statement(oxy, {
+        dosage: [
+          {
+            ...dosage(1, 'tablet', 4),
+            timing: {
+              repeat: {
+                frequency: 4,
+                period: 1,
+                periodUnit: 'd',
+                boundsPeriod: { start: '2026-02-01', end: '2026-02-28' },
+              },
+            },
+          },
+        ],
+      }),
+      { start: '2026-02-01', end: '2026-02-28' },
+    ],
+    [
       'a stopped order with no end is its day',
       request(oxy, { status: 'stopped', authoredOn: '2026-06-01' }),
       { start: '2026-06-01', end: '2026-06-01' },

@@ -13,20 +13,32 @@ const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 /** Marker for date-only values in the offset slot. */
 const DATE_ONLY_OFFSET = Number.NaN;
 
+/** At most this many keys (and derivedFrom keys) are kept per administration. */
+const MAX_KEYS = 15;
+
 /**
- * Appends one administration to `out` (flat layout:
- * instant, offsetMinutes, score, fromResponse, nKeys, …keys, nDerived, …derived).
- * Returns false (and appends nothing) when its date has no usable calendar day.
+ * Appends one administration to `out` (flat layout: instant, packed, …keys, …derived, where
+ * packed holds the UTC offset, the score in hundredths, whether it came from a
+ * QuestionnaireResponse, and the numbers of keys and derivedFrom keys; see {@link pack}).
+ * Returns false (and appends nothing) when its date has no calendar day or its score is not
+ * 0–10 in hundredths.
  */
 export function appendCompact(out: number[], administration: PegAdministration): boolean {
   const when = parseWhen(administration.date);
-  if (when === undefined) {
+  const score100 = Math.round(administration.score * 100);
+  if (when === undefined || score100 < 0 || score100 > 1000) {
     return false;
   }
   const fromResponse = administration.sources.some((s) => s.startsWith('QuestionnaireResponse/'));
-  out.push(when.instant, when.offset, administration.score, fromResponse ? 1 : 0);
-  out.push(administration.keys.length, ...administration.keys.map(hash53));
-  out.push(administration.derivedFrom.length, ...administration.derivedFrom.map(hash53));
+  const keys = administration.keys.slice(0, MAX_KEYS);
+  const derived = administration.derivedFrom.slice(0, MAX_KEYS);
+  out.push(when.instant, pack(when.offset, score100, fromResponse, keys.length, derived.length));
+  for (const key of keys) {
+    out.push(hash53(key));
+  }
+  for (const key of derived) {
+    out.push(hash53(key));
+  }
   return true;
 }
 
@@ -37,14 +49,12 @@ export function decodeCompact(data: readonly number[], subject: string): PegAdmi
   const next = (): number => data[i++] ?? 0;
   while (i < data.length) {
     const instant = next();
-    const offset = next();
-    const score = next();
-    const fromResponse = next() === 1;
-    const keys = Array.from({ length: next() }, () => `#${next()}`);
-    const derivedFrom = Array.from({ length: next() }, () => `#${next()}`);
+    const { offset, score100, fromResponse, nKeys, nDerived } = unpack(next());
+    const keys = Array.from({ length: nKeys }, () => `#${next()}`);
+    const derivedFrom = Array.from({ length: nDerived }, () => `#${next()}`);
     result.push({
       date: formatWhen(instant, offset),
-      score,
+      score: score100 / 100,
       subject,
       sources: fromResponse ? ['QuestionnaireResponse/compact'] : [],
       keys,
@@ -52,6 +62,48 @@ export function decodeCompact(data: readonly number[], subject: string): PegAdmi
     });
   }
   return result;
+}
+
+/**
+ * Five small fields in one 31-bit integer: offset + 1000 (0 for date-only; offsets are within
+ * ±14 h = ±840 min) in 11 bits, score in hundredths (0–1000) in 11 bits, the response flag in 1,
+ * and the two key counts (0–15) in 4 bits each.
+ */
+function pack(
+  offset: number,
+  score100: number,
+  fromResponse: boolean,
+  nKeys: number,
+  nDerived: number,
+): number {
+  const offsetCode = Number.isNaN(offset) ? 0 : offset + 1000;
+  return (
+    (((offsetCode * 2048 + score100) * 2 + (fromResponse ? 1 : 0)) * 16 + nKeys) * 16 + nDerived
+  );
+}
+
+function unpack(packed: number): {
+  offset: number;
+  score100: number;
+  fromResponse: boolean;
+  nKeys: number;
+  nDerived: number;
+} {
+  const nDerived = packed % 16;
+  let rest = (packed - nDerived) / 16;
+  const nKeys = rest % 16;
+  rest = (rest - nKeys) / 16;
+  const fromResponse = rest % 2 === 1;
+  rest = (rest - (rest % 2)) / 2;
+  const score100 = rest % 2048;
+  const offsetCode = (rest - score100) / 2048;
+  return {
+    offset: offsetCode === 0 ? DATE_ONLY_OFFSET : offsetCode - 1000,
+    score100,
+    fromResponse,
+    nKeys,
+    nDerived,
+  };
 }
 
 export interface When {

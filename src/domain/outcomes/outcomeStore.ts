@@ -27,13 +27,15 @@ import {
 } from './resourceShape.ts';
 import type { DatedScore } from './timeWindows.ts';
 
+/** Every field exists from the start (one fixed object shape, fields inside the object). */
 interface PatientRecord {
   peg: number[];
   /** Compact PEG item Observations (compactItems.ts), read at the end. */
-  items?: number[];
-  referralDays?: number[];
-  undatedReferral?: boolean;
-  mme?: number[];
+  items: number[] | undefined;
+  referralDays: number[] | undefined;
+  undatedReferral: boolean;
+  /** Opioid dose segments: (fromDay, toDay, mmePerDay) triples. */
+  mme: number[] | undefined;
 }
 
 /** Why a resource that looked relevant did not contribute; counted and printed with the table. */
@@ -300,7 +302,7 @@ export class OutcomeStore {
     return {
       pegs,
       referralDays: [...(record.referralDays ?? [])].sort((a, b) => a - b),
-      undatedReferral: record.undatedReferral === true,
+      undatedReferral: record.undatedReferral,
       inGroup: this.groupMembers?.has(key) === true,
       // Without any medication record in the input there is nothing to say about doses; with
       // some, a patient without opioid records is on 0 MME/day.
@@ -323,7 +325,13 @@ export class OutcomeStore {
   private record(subject: string): PatientRecord {
     let record = this.patients.get(subject);
     if (record === undefined) {
-      record = { peg: [] };
+      record = {
+        peg: [],
+        items: undefined,
+        referralDays: undefined,
+        undatedReferral: false,
+        mme: undefined,
+      };
       this.patients.set(subject, record);
     }
     return record;

@@ -29,10 +29,17 @@ function isString(value: unknown): value is string {
 /** The normalised 'Patient/id' (or other literal reference) of `subject`, if it has one. */
 export function subjectKey(resource: Json): string | undefined {
   const subject = resource.subject;
-  return isObject(subject) && isString(subject.reference)
-    ? normalizeReference(subject.reference)
-    : undefined;
+  if (!isObject(subject) || !isString(subject.reference)) {
+    return undefined;
+  }
+  // Already 'Type/id': keep the parsed string itself (one flat string per patient key) rather
+  // than a rebuilt one.
+  return RELATIVE_REFERENCE.test(subject.reference)
+    ? subject.reference
+    : normalizeReference(subject.reference);
 }
+
+const RELATIVE_REFERENCE = /^[A-Z][A-Za-z]+\/[A-Za-z0-9\-.]{1,64}$/;
 
 export function asQuestionnaire(resource: Json): Questionnaire | undefined {
   return resource.resourceType === 'Questionnaire' &&

@@ -14,7 +14,7 @@
  */
 import { dayIndex, isoDate } from './calendar.ts';
 import { quantityDays } from './quantity.ts';
-import { num, rec, recs, str } from './shape.ts';
+import { num, rec, recsOf, str } from './shape.ts';
 
 export interface ActiveInterval {
   readonly start: string | null;
@@ -67,7 +67,7 @@ function bounds(resource: unknown): {
   period: ActiveInterval | undefined;
   days: number | undefined;
 } {
-  for (const dosage of [...recs(resource, 'dosage'), ...recs(resource, 'dosageInstruction')]) {
+  for (const dosage of recsOf(resource, 'dosage', 'dosageInstruction')) {
     const repeat = rec(rec(dosage, 'timing'), 'repeat');
     const period = rec(repeat, 'boundsPeriod');
     if (period) {

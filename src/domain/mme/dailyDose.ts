@@ -22,7 +22,7 @@ import type { AmountUnknownReason, Converted } from './ingredientAmount.ts';
 import { ingredientAmount as convert, strengthText } from './ingredientAmount.ts';
 import type { ResolvedProduct } from './medication.ts';
 import { doseAmount, quantityDays } from './quantity.ts';
-import { num, rec, recs } from './shape.ts';
+import { num, rec, recsOf } from './shape.ts';
 
 export type DailyUnknownReason =
   | DosageUnknownReason
@@ -226,7 +226,7 @@ function inRange(outcome: DailyDoseOutcome): DailyDoseOutcome {
  * input gives `{ kind: 'unknown', reason }`.
  */
 export function dailyDose(resource: unknown, product: ResolvedProduct): DailyDoseOutcome {
-  const dosages = [...recs(resource, 'dosage'), ...recs(resource, 'dosageInstruction')];
+  const dosages = recsOf(resource, 'dosage', 'dosageInstruction');
   const usable = dosages.filter((d) => !isTextOnly(d));
   const fromDosage: Step<IngredientDaily[]> =
     usable.length > 0

@@ -70,7 +70,17 @@ function names(concept: JsonRecord | undefined): string[] {
 }
 
 function conceptLabel(concept: JsonRecord | undefined): string | undefined {
-  return str(concept, 'text') ?? names(concept)[0];
+  const text = str(concept, 'text');
+  if (text !== undefined) {
+    return text;
+  }
+  for (const coding of recs(concept, 'coding')) {
+    const display = str(coding, 'display');
+    if (display !== undefined) {
+      return display;
+    }
+  }
+  return undefined;
 }
 
 function safeResolve(resolve: MedicationResolver, reference: string): unknown {

@@ -20,16 +20,27 @@ export function rec(record: unknown, key: string): JsonRecord | undefined {
   return isRecord(value) ? value : undefined;
 }
 
-/** The objects of the array at `record[key]` (non-objects dropped); a lone object counts as one. */
+/**
+ * The objects of the array at `record[key]` (non-objects dropped); a lone object counts as one.
+ * The result may be the input array itself: callers read it, never change it.
+ */
 export function recs(record: unknown, key: string): JsonRecord[] {
   if (!isRecord(record)) {
     return [];
   }
   const value = record[key];
   if (Array.isArray(value)) {
-    return value.filter(isRecord);
+    // The usual case (every element an object) returns the array itself: no copy per call.
+    return value.every(isRecord) ? value : value.filter(isRecord);
   }
   return isRecord(value) ? [value] : [];
+}
+
+/** The objects of two arrays (e.g. `dosage` and `dosageInstruction`), copying only when both have some. */
+export function recsOf(record: unknown, first: string, second: string): JsonRecord[] {
+  const a = recs(record, first);
+  const b = recs(record, second);
+  return a.length === 0 ? b : b.length === 0 ? a : [...a, ...b];
 }
 
 /** A non-empty string at `record[key]`. */

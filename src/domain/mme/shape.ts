@@ -24,7 +24,7 @@ export function rec(record: unknown, key: string): JsonRecord | undefined {
  * The objects of the array at `record[key]` (non-objects dropped); a lone object counts as one.
  * The result may be the input array itself: callers read it, never change it.
  */
-export function recs(record: unknown, key: string): JsonRecord[] {
+export function recs(record: unknown, key: string): readonly JsonRecord[] {
   if (!isRecord(record)) {
     return [];
   }
@@ -37,7 +37,7 @@ export function recs(record: unknown, key: string): JsonRecord[] {
 }
 
 /** The objects of two arrays (e.g. `dosage` and `dosageInstruction`), copying only when both have some. */
-export function recsOf(record: unknown, first: string, second: string): JsonRecord[] {
+export function recsOf(record: unknown, first: string, second: string): readonly JsonRecord[] {
   const a = recs(record, first);
   const b = recs(record, second);
   return a.length === 0 ? b : b.length === 0 ? a : [...a, ...b];

@@ -65,6 +65,20 @@ function codePerDay(code: string): number | undefined {
   return 1 / days;
 }
 
+/**
+ * FHIR EventTiming's generic meal codes (C, AC, PC: at, before, after a meal) stand for the three
+ * specific ones (…M breakfast, …D lunch, …V dinner), so each counts as three events a day.
+ */
+const MEAL_CODES = new Set(['C', 'AC', 'PC']);
+
+function whenEvents(codes: readonly string[]): number {
+  let events = 0;
+  for (const code of new Set(codes)) {
+    events += MEAL_CODES.has(code) ? 3 : 1;
+  }
+  return events;
+}
+
 function show(n: number): string {
   return String(Math.round(n * 1000) / 1000);
 }
@@ -83,7 +97,10 @@ export function administrationsPerDay(dosage: unknown): Outcome<Frequency> {
   const frequency = positive(repeat, 'frequencyMax') ?? positive(repeat, 'frequency');
   const period = positive(repeat, 'period') ?? positive(repeat, 'periodMax');
   const periodUnit = str(repeat, 'periodUnit');
-  const dailyEvents = Math.max(strs(repeat, 'timeOfDay').length, strs(repeat, 'when').length);
+  const dailyEvents = Math.max(
+    new Set(strs(repeat, 'timeOfDay')).size,
+    whenEvents(strs(repeat, 'when')),
+  );
   const days = periodUnit === undefined ? undefined : unitDays(periodUnit);
   if (period !== undefined && days !== undefined) {
     const perPeriod = frequency ?? Math.max(dailyEvents, 1);

@@ -294,6 +294,30 @@ const cases: [string, unknown, Expected][] = [
     }),
     counted(22.5),
   ],
+  [
+    '"morning and bedtime" (when MORN, HS): 2 a day, 15',
+    request(oxy5, {
+      dosageInstruction: [
+        {
+          timing: { repeat: { when: ['MORN', 'HS'] } },
+          doseAndRate: [{ doseQuantity: { value: 1, unit: 'tablet' } }],
+        },
+      ],
+    }),
+    counted(15),
+  ],
+  [
+    '"after meals" (when PC) counts the three meals: 22.5',
+    request(oxy5, {
+      dosageInstruction: [
+        {
+          timing: { repeat: { when: ['PC'] } },
+          doseAndRate: [{ doseQuantity: { value: 1, unit: 'tablet' } }],
+        },
+      ],
+    }),
+    counted(22.5),
+  ],
   // Several dosage entries
   [
     'two dosage lines (morning 2, evening 1 tablet) add up: 22.5',

@@ -1,0 +1,338 @@
+/**
+ * The authorization endpoint (GET and POST, `authorize-post`) and the interaction steps behind it:
+ * sign-in, patient picker, consent. Until client_id and redirect_uri are proven, errors are shown
+ * as a page; after that they go back to the app as OAuth error redirects (RFC 6749 §4.1.2.1).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { PublicClient } from './clients.ts';
+import type { AuthDeps } from './deps.ts';
+import { BodyError, readParams, redirect, sendHtml, single } from './http.ts';
+import { consentPage, errorPage, patientPickerPage, signInPage } from './pages.ts';
+import { decideScopes, splitScope } from './scopes.ts';
+import { LIFETIMES_MS, randomId } from './state.ts';
+import type { GrantContext, LaunchContext, PendingAuthorization } from './state.ts';
+
+/** A PKCE S256 challenge is the base64url SHA-256 of the verifier: 43 characters (RFC 7636 §4.2). */
+const S256_CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
+
+class RedirectError extends Error {
+  override readonly name = 'RedirectError';
+  readonly error: string;
+  constructor(error: string, description: string) {
+    super(description);
+    this.error = error;
+  }
+}
+
+function errorRedirect(
+  res: ServerResponse,
+  redirectUri: string,
+  state: string | undefined,
+  err: RedirectError,
+): void {
+  const target = new URL(redirectUri);
+  target.searchParams.set('error', err.error);
+  target.searchParams.set('error_description', err.message);
+  if (state !== undefined) {
+    target.searchParams.set('state', state);
+  }
+  redirect(res, target.href);
+}
+
+function sameUrl(a: string, b: string): boolean {
+  return a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
+}
+
+/** Validates everything after the client and redirect URI are known; throws RedirectError. */
+function validateRequest(
+  params: URLSearchParams,
+  client: PublicClient,
+  redirectUri: string,
+  deps: AuthDeps,
+): PendingAuthorization {
+  if (single(params, 'response_type') !== 'code') {
+    throw new RedirectError('unsupported_response_type', 'response_type must be "code"');
+  }
+  const state = single(params, 'state');
+  if (state === undefined) {
+    throw new RedirectError('invalid_request', 'state is required');
+  }
+  const method = single(params, 'code_challenge_method');
+  const challenge = single(params, 'code_challenge');
+  if (method !== 'S256' || challenge === undefined) {
+    throw new RedirectError(
+      'invalid_request',
+      'PKCE is required: send code_challenge with code_challenge_method=S256',
+    );
+  }
+  if (!S256_CHALLENGE.test(challenge)) {
+    throw new RedirectError(
+      'invalid_request',
+      'code_challenge must be a base64url SHA-256 (43 characters)',
+    );
+  }
+  const aud = single(params, 'aud');
+  if (aud === undefined || !sameUrl(aud, deps.fhirBase())) {
+    throw new RedirectError('invalid_request', `aud must be the FHIR base URL ${deps.fhirBase()}`);
+  }
+  const requested = splitScope(single(params, 'scope'));
+  const launchId = single(params, 'launch');
+  let launch: LaunchContext | undefined;
+  if (launchId !== undefined) {
+    if (!requested.includes('launch')) {
+      throw new RedirectError('invalid_scope', 'an EHR launch must ask for the "launch" scope');
+    }
+    launch = deps.state.launches.get(launchId);
+    if (launch === undefined) {
+      throw new RedirectError(
+        'invalid_request',
+        'unknown or expired launch: launch the app from the EHR again',
+      );
+    }
+  } else if (requested.includes('launch')) {
+    throw new RedirectError(
+      'invalid_request',
+      'the "launch" scope needs the launch parameter from an EHR launch',
+    );
+  }
+  const { granted, refused } = decideScopes(requested, client, deps.settings.narrowing);
+  if (granted.length === 0) {
+    throw new RedirectError('invalid_scope', 'none of the requested scopes can be granted');
+  }
+  const nonce = single(params, 'nonce');
+  const pending: PendingAuthorization = {
+    clientId: client.clientId,
+    redirectUri,
+    state,
+    codeChallenge: challenge,
+    offeredScopes: granted,
+    refusedScopes: refused,
+    needsPatient: launch === undefined && granted.includes('launch/patient'),
+    needsConsent: launch === undefined || deps.settings.ehrConsent,
+    ...(nonce === undefined ? {} : { nonce }),
+  };
+  if (launch !== undefined && launchId !== undefined) {
+    return {
+      ...pending,
+      launch,
+      launchId,
+      practitioner: launch.practitioner,
+      patient: launch.patient,
+    };
+  }
+  return pending;
+}
+
+/** GET/POST /auth/authorize */
+export async function handleAuthorize(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  deps: AuthDeps,
+): Promise<void> {
+  let params: URLSearchParams;
+  try {
+    params = await readParams(req, url);
+  } catch (err) {
+    sendHtml(
+      res,
+      400,
+      errorPage('Bad authorization request', err instanceof Error ? err.message : String(err)),
+    );
+    return;
+  }
+  let clientId: string | undefined;
+  let redirectUri: string | undefined;
+  try {
+    clientId = single(params, 'client_id');
+    redirectUri = single(params, 'redirect_uri');
+  } catch (err) {
+    sendHtml(
+      res,
+      400,
+      errorPage('Bad authorization request', err instanceof Error ? err.message : String(err)),
+    );
+    return;
+  }
+  const client = clientId === undefined ? undefined : deps.clients().get(clientId);
+  if (client?.type !== 'public') {
+    sendHtml(
+      res,
+      400,
+      errorPage(
+        'Unknown client',
+        `client_id "${clientId ?? ''}" is not a registered SMART app (invalid_client)`,
+      ),
+    );
+    return;
+  }
+  if (redirectUri === undefined || !client.redirectUris.includes(redirectUri)) {
+    sendHtml(
+      res,
+      400,
+      errorPage(
+        'Unregistered redirect URI',
+        `redirect_uri "${redirectUri ?? ''}" is not registered for ${client.clientId} (invalid_request)`,
+      ),
+    );
+    return;
+  }
+  let state: string | undefined;
+  try {
+    state = single(params, 'state');
+    const pending = validateRequest(params, client, redirectUri, deps);
+    const id = randomId();
+    deps.state.pending.set(id, pending, LIFETIMES_MS.pending);
+    await advance(res, id, pending, deps);
+  } catch (err) {
+    if (err instanceof RedirectError) {
+      errorRedirect(res, redirectUri, state, err);
+    } else if (err instanceof BodyError) {
+      errorRedirect(res, redirectUri, state, new RedirectError('invalid_request', err.message));
+    } else {
+      throw err;
+    }
+  }
+}
+
+/** Shows the next page the authorization still needs, or issues the code. */
+async function advance(
+  res: ServerResponse,
+  id: string,
+  p: PendingAuthorization,
+  deps: AuthDeps,
+): Promise<void> {
+  const client = deps.clients().get(p.clientId);
+  const clientName = client?.name ?? p.clientId;
+  if (p.practitioner === undefined) {
+    sendHtml(res, 200, signInPage(id, clientName, await deps.directory.practitioners()));
+    return;
+  }
+  if (p.needsPatient && p.patient === undefined) {
+    sendHtml(res, 200, patientPickerPage(id, clientName, await deps.directory.patients()));
+    return;
+  }
+  if (p.needsConsent && p.consentedScopes === undefined) {
+    sendHtml(res, 200, consentPage(id, clientName, p.offeredScopes, p.refusedScopes));
+    return;
+  }
+  const scopes = p.consentedScopes ?? p.offeredScopes;
+  const hasPatientContext = scopes.includes('launch') || scopes.includes('launch/patient');
+  const grant: GrantContext = {
+    grantId: randomId(16),
+    clientId: p.clientId,
+    scopes,
+    practitioner: p.practitioner,
+    needPatientBanner: p.launch?.needPatientBanner ?? true,
+    ...(hasPatientContext && p.patient !== undefined ? { patient: p.patient } : {}),
+    ...(p.nonce === undefined ? {} : { nonce: p.nonce }),
+  };
+  const code = randomId(32);
+  deps.state.codes.set(
+    code,
+    { grant, redirectUri: p.redirectUri, codeChallenge: p.codeChallenge, used: false },
+    LIFETIMES_MS.code,
+  );
+  deps.state.pending.delete(id);
+  if (p.launchId !== undefined) {
+    deps.state.launches.delete(p.launchId);
+  }
+  const target = new URL(p.redirectUri);
+  target.searchParams.set('code', code);
+  target.searchParams.set('state', p.state);
+  redirect(res, target.href);
+}
+
+/** POST /auth/interact: one step of sign-in, patient choice or consent. */
+export async function handleInteract(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  deps: AuthDeps,
+): Promise<void> {
+  if (req.method !== 'POST') {
+    sendHtml(
+      res,
+      405,
+      errorPage('Method not allowed', 'This page only accepts the forms of the sign-in pages.'),
+    );
+    return;
+  }
+  let params: URLSearchParams;
+  try {
+    params = await readParams(req, url);
+  } catch (err) {
+    sendHtml(res, 400, errorPage('Bad form', err instanceof Error ? err.message : String(err)));
+    return;
+  }
+  const id = params.get('request') ?? '';
+  const p = deps.state.pending.get(id);
+  if (p === undefined) {
+    sendHtml(
+      res,
+      400,
+      errorPage('Sign-in expired', 'This sign-in is unknown or has expired: open the app again.'),
+    );
+    return;
+  }
+  const problem = await applyAction(params, p, deps);
+  if (problem === 'deny') {
+    deps.state.pending.delete(id);
+    errorRedirect(
+      res,
+      p.redirectUri,
+      p.state,
+      new RedirectError('access_denied', 'the user denied access'),
+    );
+    return;
+  }
+  if (problem !== undefined) {
+    sendHtml(res, 400, errorPage('Cannot continue', problem));
+    return;
+  }
+  await advance(res, id, p, deps);
+}
+
+/** Applies one form submission to the pending authorization; returns a problem, 'deny', or undefined. */
+async function applyAction(
+  params: URLSearchParams,
+  p: PendingAuthorization,
+  deps: AuthDeps,
+): Promise<string | undefined> {
+  const action = params.get('action') ?? '';
+  switch (action) {
+    case 'sign-in': {
+      const who = params.get('practitioner') ?? '';
+      const known = (await deps.directory.practitioners()).some((x) => x.id === who);
+      if (!known) {
+        return `"${who}" is not a clinician of this EHR sandbox.`;
+      }
+      p.practitioner = who;
+      return undefined;
+    }
+    case 'choose-patient': {
+      const patient = params.get('patient') ?? '';
+      if (!p.needsPatient || !(await deps.directory.patientExists(patient))) {
+        return `Patient "${patient}" cannot be chosen here.`;
+      }
+      p.patient = patient;
+      return undefined;
+    }
+    case 'approve': {
+      const ticked = params.getAll('scope');
+      const extra = ticked.filter((s) => !p.offeredScopes.includes(s));
+      if (extra.length > 0) {
+        return `These scopes were not offered: ${extra.join(' ')}`;
+      }
+      if (ticked.length === 0) {
+        return 'Tick at least one permission, or choose Deny.';
+      }
+      p.consentedScopes = p.offeredScopes.filter((s) => ticked.includes(s));
+      return undefined;
+    }
+    case 'deny':
+      return 'deny';
+    default:
+      return `Unknown action "${action}".`;
+  }
+}

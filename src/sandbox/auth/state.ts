@@ -1,0 +1,147 @@
+/**
+ * Server-side state of the authorization server: launch contexts, authorizations in progress,
+ * codes, refresh tokens, used assertion ids and revoked grants. In memory; the sandbox is one process.
+ */
+import { randomBytes } from 'node:crypto';
+
+/** What the EHR tells the app at launch (held server-side behind an opaque `launch` id). */
+export interface LaunchContext {
+  readonly patient: string;
+  readonly practitioner: string;
+  /** False when the EHR shows its own patient banner (embedded/iframe launch). */
+  readonly needPatientBanner: boolean;
+}
+
+/** Everything a token grant carries from authorization to token (and on through refresh). */
+export interface GrantContext {
+  /** Ties codes, access tokens and refresh tokens of one authorization together (for revocation). */
+  readonly grantId: string;
+  readonly clientId: string;
+  readonly scopes: readonly string[];
+  readonly patient?: string;
+  /** Practitioner id of the signed-in user. */
+  readonly practitioner?: string;
+  readonly needPatientBanner: boolean;
+  readonly nonce?: string;
+}
+
+export interface AuthorizationCode {
+  readonly grant: GrantContext;
+  readonly redirectUri: string;
+  readonly codeChallenge: string;
+  used: boolean;
+}
+
+export interface RefreshTokenRecord {
+  readonly grant: GrantContext;
+  rotated: boolean;
+}
+
+/** An authorization request waiting for the user (sign-in, patient choice, consent). */
+export interface PendingAuthorization {
+  readonly clientId: string;
+  readonly redirectUri: string;
+  readonly state: string;
+  readonly codeChallenge: string;
+  readonly nonce?: string;
+  /** Scopes the server is willing to grant; the user may untick some. */
+  readonly offeredScopes: readonly string[];
+  /** Requested scopes the server will not grant (unknown, not allowed for the client, narrowed). */
+  readonly refusedScopes: readonly string[];
+  readonly launch?: LaunchContext;
+  readonly launchId?: string;
+  readonly needsPatient: boolean;
+  readonly needsConsent: boolean;
+  practitioner?: string;
+  patient?: string;
+  /** Set when the user approves on the consent screen: the scopes left ticked. */
+  consentedScopes?: readonly string[];
+}
+
+export function randomId(bytes = 24): string {
+  return randomBytes(bytes).toString('base64url');
+}
+
+/** A map whose entries disappear after their time to live. */
+export class ExpiringMap<V> {
+  readonly #entries = new Map<string, { value: V; expiresAt: number }>();
+  readonly #now: () => number;
+
+  constructor(now: () => number) {
+    this.#now = now;
+  }
+
+  set(key: string, value: V, ttlMs: number): void {
+    this.#sweep();
+    this.#entries.set(key, { value, expiresAt: this.#now() + ttlMs });
+  }
+
+  get(key: string): V | undefined {
+    const e = this.#entries.get(key);
+    if (e === undefined) {
+      return undefined;
+    }
+    if (e.expiresAt <= this.#now()) {
+      this.#entries.delete(key);
+      return undefined;
+    }
+    return e.value;
+  }
+
+  has(key: string): boolean {
+    return this.get(key) !== undefined;
+  }
+
+  delete(key: string): void {
+    this.#entries.delete(key);
+  }
+
+  values(): V[] {
+    this.#sweep();
+    return [...this.#entries.values()].map((e) => e.value);
+  }
+
+  #sweep(): void {
+    const now = this.#now();
+    for (const [k, e] of this.#entries) {
+      if (e.expiresAt <= now) {
+        this.#entries.delete(k);
+      }
+    }
+  }
+}
+
+/** Lifetimes. Codes are short-lived (RFC 6749 §4.1.2 recommends at most 10 minutes). */
+export const LIFETIMES_MS = {
+  launch: 5 * 60_000,
+  pending: 10 * 60_000,
+  code: 2 * 60_000,
+  offlineRefresh: 30 * 24 * 3600_000,
+  onlineRefresh: 8 * 3600_000,
+  assertionJti: 10 * 60_000,
+} as const;
+
+export class AuthState {
+  readonly launches: ExpiringMap<LaunchContext>;
+  readonly pending: ExpiringMap<PendingAuthorization>;
+  readonly codes: ExpiringMap<AuthorizationCode>;
+  readonly refreshTokens: ExpiringMap<RefreshTokenRecord>;
+  readonly usedAssertionIds: ExpiringMap<true>;
+  readonly #revokedGrants = new Set<string>();
+
+  constructor(now: () => number) {
+    this.launches = new ExpiringMap(now);
+    this.pending = new ExpiringMap(now);
+    this.codes = new ExpiringMap(now);
+    this.refreshTokens = new ExpiringMap(now);
+    this.usedAssertionIds = new ExpiringMap(now);
+  }
+
+  revokeGrant(grantId: string): void {
+    this.#revokedGrants.add(grantId);
+  }
+
+  isRevoked(grantId: string): boolean {
+    return this.#revokedGrants.has(grantId);
+  }
+}

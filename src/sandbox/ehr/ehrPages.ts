@@ -1,0 +1,79 @@
+/** HTML of the EHR simulator: the patient list and the embedded (iframe) launch view. */
+import { escapeHtml as e, page } from '../auth/http.ts';
+import type { Person } from '../auth/pages.ts';
+
+export interface ListedPatient {
+  readonly id: string;
+  readonly name: string;
+  readonly scenario: string;
+  readonly expected: string;
+}
+
+export interface EhrLinks {
+  readonly fhirBase: string;
+  readonly appOrigin: string;
+}
+
+function patientRow(p: ListedPatient): string {
+  const id = e(p.id);
+  const name = e(p.name);
+  return `<tr>
+<th scope="row">${name}</th>
+<td><code>${id}</code></td>
+<td>${e(p.scenario)}</td>
+<td>${e(p.expected)}</td>
+<td>
+<button type="submit" name="patient" value="${id}" id="launch-${id}" formtarget="_blank" aria-label="Launch CLBP Pathway for ${name} in a new tab">Launch</button>
+<button type="submit" name="patient" value="${id}" id="frame-${id}" formaction="/ehr/frame" formtarget="_self" aria-label="Open CLBP Pathway for ${name} inside the EHR">Open in EHR</button>
+</td>
+</tr>`;
+}
+
+export function ehrHomePage(
+  patients: readonly ListedPatient[],
+  practitioners: readonly Person[],
+  links: EhrLinks,
+): string {
+  const options = practitioners
+    .map((p) => `<option value="${e(p.id)}">${e(p.name)} (${e(p.id)})</option>`)
+    .join('\n');
+  return page(
+    'EHR sandbox: patients',
+    `<h1>Patients</h1>
+<p>Launch CLBP Pathway from a patient's chart, as an EHR would (SMART EHR launch). "Open in EHR" shows the
+app inside the EHR's own frame with the EHR's patient banner, as Epic embeds apps.</p>
+<form id="launch-form" action="/ehr/launch" method="get">
+<p><label for="practitioner">Signed-in clinician</label>
+<select id="practitioner" name="practitioner">
+${options}
+</select></p>
+<table id="patients">
+<caption>Seeded test patients (${patients.length})</caption>
+<thead><tr><th scope="col">Patient</th><th scope="col">Id</th><th scope="col">Scenario</th><th scope="col">What the app should show</th><th scope="col">Launch</th></tr></thead>
+<tbody>
+${patients.map(patientRow).join('\n')}
+</tbody>
+</table>
+</form>
+<h2>Endpoints</h2>
+<ul>
+<li>FHIR base: <code id="fhir-base">${e(links.fhirBase)}</code></li>
+<li>SMART discovery: <a href="${e(links.fhirBase)}/.well-known/smart-configuration">${e(links.fhirBase)}/.well-known/smart-configuration</a></li>
+<li>App (standalone launch): <a href="${e(links.appOrigin)}/">${e(links.appOrigin)}/</a></li>
+</ul>`,
+  );
+}
+
+export function ehrFramePage(
+  patient: ListedPatient | { id: string; name: string },
+  launchPath: string,
+): string {
+  return page(
+    `EHR: ${patient.name}`,
+    `<nav aria-label="EHR"><a href="/">Back to patient list</a></nav>
+<section aria-label="Patient banner" id="ehr-banner" style="background:#fff;border:1px solid #c5ccd3;padding:.5rem 1rem;margin:.5rem 0">
+<strong>${e(patient.name)}</strong> &middot; MRN <code>${e(patient.id)}</code>
+</section>
+<iframe id="app-frame" title="CLBP Pathway" src="${e(launchPath)}" style="width:100%;height:80vh;border:1px solid #9aa5b1;background:#fff"></iframe>`,
+  );
+}

@@ -1,0 +1,249 @@
+/**
+ * The EHR sandbox as one object: FHIR server (/fhir), SMART authorization server (/auth), EHR
+ * simulator (/, /ehr) on one origin, and the built app on a second origin, as in a real deployment.
+ * Exported for tests (port 0); src/sandbox/main.ts runs it from the command line.
+ */
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import type { MemoryRepository } from '@medplum/fhir-router';
+import type { Patient as MedplumPatient, Resource as MedplumResource } from '@medplum/fhirtypes';
+import type { Practitioner, Resource } from 'fhir/r4';
+import type { TokenVerifier } from './accessContext.ts';
+import { assertBuilt, createAppHandler } from './appServer.ts';
+import { createAuthServer } from './auth/authServer.ts';
+import type { AuthControls } from './auth/authServer.ts';
+import type { Person } from './auth/pages.ts';
+import type { LaunchContext } from './auth/state.ts';
+import { DEFAULT_APP_PORT, DEFAULT_SANDBOX_PORT, configFromEnv } from './config.ts';
+import { createEhrHandler } from './ehr/ehrSimulator.ts';
+import {
+  createFhirHandler,
+  createFhirRepository,
+  faultsFromEnv,
+  loadResources,
+} from './fhir/fhirServer.ts';
+import type { FhirFaults } from './fhir/fhirServer.ts';
+import { generateSeed } from './seed/seed.ts';
+import type { SeedPatient } from './seed/seed.ts';
+
+export interface SandboxOptions {
+  /** Sandbox (FHIR + auth + EHR) port; 0 picks a free one. Default 8110. */
+  port?: number;
+  /** App server port; 0 picks a free one. Default 5173. */
+  appPort?: number;
+  /** Interface to listen on. Default 127.0.0.1. */
+  host?: string;
+  /** The vite build output. Default <repo>/dist. */
+  distDir?: string;
+  /** The seed's "today". Default: now. */
+  asOf?: Date;
+  /** Fault switches (SANDBOX_*). Default process.env. */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface SandboxAuth extends AuthControls {
+  readonly verifyToken: TokenVerifier;
+  smartConfiguration(): Record<string, unknown>;
+  /** Registers an EHR launch directly (what /ehr/launch does) and returns the launch id. */
+  createLaunch(context: LaunchContext): string;
+}
+
+export interface Sandbox {
+  /** e.g. http://127.0.0.1:8110/fhir */
+  readonly fhirBase: string;
+  /** The sandbox origin (EHR simulator, auth server, FHIR server). */
+  readonly origin: string;
+  /** The app server's origin. */
+  readonly appOrigin: string;
+  /** The EHR launch URL for a patient: it redirects to the app's launch page with iss and launch. */
+  launchUrl(patient: string, practitioner?: string): string;
+  readonly faults: FhirFaults;
+  readonly auth: SandboxAuth;
+  readonly repo: MemoryRepository;
+  /** The seeded test patients (id, name, scenario, expected). */
+  readonly patients: readonly SeedPatient[];
+  close(): Promise<void>;
+}
+
+export const DEFAULT_DIST_DIR = resolve(import.meta.dirname, '../../dist');
+
+function practitionerName(p: Practitioner): string {
+  const n = p.name?.[0];
+  const text = [...(n?.prefix ?? []), ...(n?.given ?? []), n?.family ?? ''].join(' ').trim();
+  return text === '' ? (p.id ?? 'unknown') : text;
+}
+
+/**
+ * The seed is typed with @types/fhir (R4), medplum with its own R4 types; the JSON is the same, only
+ * the optional-property typing differs, so this boundary cast is safe.
+ */
+export function asMedplum(resources: readonly Resource[]): readonly MedplumResource[] {
+  return resources as unknown as readonly MedplumResource[];
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const onError = (err: Error): void => {
+      reject(err);
+    };
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolvePort((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+function close(server: Server): Promise<void> {
+  return new Promise((done) => {
+    server.close(() => {
+      done();
+    });
+    server.closeAllConnections();
+  });
+}
+
+function internalError(res: ServerResponse, err: unknown): void {
+  if (!res.headersSent) {
+    res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
+  }
+  res.end(`Internal sandbox error: ${err instanceof Error ? err.message : String(err)}`);
+}
+
+export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
+  const env = o.env ?? process.env;
+  const config = configFromEnv(env);
+  const host = o.host ?? '127.0.0.1';
+  const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  const distDir = o.distDir ?? DEFAULT_DIST_DIR;
+  assertBuilt(distDir);
+
+  const seed = generateSeed({ asOf: o.asOf ?? new Date() });
+  const repo = await createFhirRepository();
+  await loadResources(repo, asMedplum(seed.resources));
+  const practitioners: Person[] = seed.resources
+    .filter((r: Resource): r is Practitioner => r.resourceType === 'Practitioner')
+    .map((p) => ({ id: p.id ?? '', name: practitionerName(p) }));
+  const patients: Person[] = seed.patients.map((p) => ({
+    id: p.id,
+    name: p.name,
+    detail: p.scenario,
+  }));
+
+  let origin = '';
+  let appOrigin = '';
+  const fhirBase = (): string => `${origin}/fhir`;
+  const patientName = async (id: string): Promise<string | undefined> => {
+    try {
+      const p = await repo.readResource<MedplumPatient>('Patient', id);
+      const n = p.name?.[0];
+      return [...(n?.given ?? []), n?.family ?? ''].join(' ').trim() || id;
+    } catch {
+      return undefined;
+    }
+  };
+
+  const auth = await createAuthServer({
+    origin: () => origin,
+    fhirBase,
+    appOrigin: () => appOrigin,
+    config,
+    directory: {
+      patients: () => Promise.resolve(patients),
+      practitioners: () => Promise.resolve(practitioners),
+      patientExists: async (id) => (await patientName(id)) !== undefined,
+    },
+  });
+  const faults = faultsFromEnv(env);
+  const fhir = createFhirHandler({
+    repo,
+    verifyToken: auth.verifyToken,
+    publicBaseUrl: fhirBase,
+    allowedOrigins: () => [appOrigin],
+    smartConfiguration: () => auth.smartConfiguration(),
+    oauthUris: () => ({ authorize: auth.urls().authorize, token: auth.urls().token }),
+    faults,
+  });
+  const launchUri = (): string => {
+    const app = auth.clients().get('clbp-pathway');
+    if (app?.type !== 'public') {
+      throw new Error('clients.json must register the public client "clbp-pathway"');
+    }
+    return app.launchUri;
+  };
+  const ehr = createEhrHandler({
+    patients: () => seed.patients,
+    practitioners: () => practitioners,
+    patientName,
+    createLaunch: (c) => auth.createLaunch(c),
+    launchUri,
+    fhirBase,
+    appOrigin: () => appOrigin,
+  });
+
+  const dispatch = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', origin);
+    if (url.pathname === '/fhir' || url.pathname.startsWith('/fhir/')) {
+      await fhir(req, res);
+      return;
+    }
+    if ((await auth.handle(req, res, url)) || (await ehr(req, res, url))) {
+      return;
+    }
+    res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
+    res.end(`Not found: ${url.pathname}. The EHR simulator is at /, the FHIR server at /fhir.`);
+  };
+  const sandboxServer = createServer((req, res) => {
+    dispatch(req, res).catch((err: unknown) => {
+      internalError(res, err);
+    });
+  });
+  const appHandler = createAppHandler({
+    distDir,
+    config: () => ({ clientId: 'clbp-pathway', standaloneIss: fhirBase() }),
+  });
+  const appServer = createServer((req, res) => {
+    appHandler(req, res).catch((err: unknown) => {
+      internalError(res, err);
+    });
+  });
+
+  const port = await listen(sandboxServer, o.port ?? DEFAULT_SANDBOX_PORT, host);
+  let appPort: number;
+  try {
+    appPort = await listen(appServer, o.appPort ?? DEFAULT_APP_PORT, host);
+  } catch (err) {
+    await close(sandboxServer);
+    throw err;
+  }
+  origin = `http://${urlHost}:${port}`;
+  appOrigin = `http://${urlHost}:${appPort}`;
+
+  return {
+    fhirBase: fhirBase(),
+    origin,
+    appOrigin,
+    launchUrl(patient, practitioner) {
+      const u = new URL('/ehr/launch', origin);
+      u.searchParams.set('patient', patient);
+      if (practitioner !== undefined) {
+        u.searchParams.set('practitioner', practitioner);
+      }
+      return u.href;
+    },
+    faults,
+    auth: {
+      ...auth.controls,
+      verifyToken: auth.verifyToken,
+      smartConfiguration: () => auth.smartConfiguration(),
+      createLaunch: (c) => auth.createLaunch(c),
+    },
+    repo,
+    patients: seed.patients,
+    close: async () => {
+      await Promise.all([close(sandboxServer), close(appServer)]);
+    },
+  };
+}

@@ -1,0 +1,20 @@
+/**
+ * Starts the real sandbox for an e2e test on free ports (port 0). The environment is NOT inherited
+ * from the shell, so a developer's SANDBOX_* switches cannot change a test; pass `env` to set them.
+ */
+import { startSandbox } from '../../../src/sandbox/server.ts';
+import type { Sandbox } from '../../../src/sandbox/server.ts';
+
+export type { Sandbox } from '../../../src/sandbox/server.ts';
+
+/** The e2e tests' fixed "today" (a Monday afternoon in Denver). */
+export const E2E_AS_OF = new Date('2026-03-16T21:00:00Z');
+
+export interface TestSandboxOptions {
+  readonly env?: Readonly<Record<string, string>>;
+  readonly asOf?: Date;
+}
+
+export async function startTestSandbox(o: TestSandboxOptions = {}): Promise<Sandbox> {
+  return startSandbox({ port: 0, appPort: 0, asOf: o.asOf ?? E2E_AS_OF, env: { ...o.env } });
+}

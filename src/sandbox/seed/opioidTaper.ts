@@ -12,17 +12,20 @@ import { pegScore, scoreOnlyPeg } from './peg.ts';
 import { fmt, pegContext, type ScenarioContext, type ScenarioResult } from './scenario.ts';
 
 const ID = 'opioid-taper';
-const TAPER_DAYS = 730;
 
 interface TaperStep {
   /** Designed MME/day = mg per unit × units per day × CDC 2022 factor. */
   mmePerDay: number;
+  /** The step starts this many days before asOf and lasts until the next step starts. */
+  startDaysAgo: number;
   source: MedicationSource;
   dosage: DosageSpec;
 }
 
 /**
- * The taper, oldest first; each step lasts TAPER_DAYS / steps and the next starts the day after.
+ * The taper, oldest first; each step lasts until the day before the next. Slow for the first 18
+ * months, then a step a month (60 → 45 → 40 → 30), so the last three month-on-month changes each
+ * fall by at least 10% and the MME engine's taper verdict has a real taper to find.
  *  1. morphine ER 60 mg BID:        120 mg × 1   = 120
  *  2. morphine ER 30 mg TID:         90 mg × 1   =  90
  *  3. oxycodone ER 20 mg q12h:       40 mg × 1.5 =  60
@@ -33,6 +36,7 @@ interface TaperStep {
 export const OPIOID_TAPER_STEPS: readonly TaperStep[] = [
   {
     mmePerDay: 120,
+    startDaysAgo: 730,
     source: { kind: 'concept' },
     dosage: {
       drug: DRUGS.morphineEr60,
@@ -43,6 +47,7 @@ export const OPIOID_TAPER_STEPS: readonly TaperStep[] = [
   },
   {
     mmePerDay: 90,
+    startDaysAgo: 365,
     source: { kind: 'reference', medicationId: `${ID}-med-morphine-er-30` },
     dosage: {
       drug: DRUGS.morphineEr30,
@@ -54,6 +59,7 @@ export const OPIOID_TAPER_STEPS: readonly TaperStep[] = [
   },
   {
     mmePerDay: 60,
+    startDaysAgo: 180,
     source: { kind: 'contained' },
     dosage: {
       drug: DRUGS.oxycodoneEr20,
@@ -64,6 +70,7 @@ export const OPIOID_TAPER_STEPS: readonly TaperStep[] = [
   },
   {
     mmePerDay: 45,
+    startDaysAgo: 75,
     source: { kind: 'concept' },
     dosage: {
       drug: DRUGS.oxycodone10,
@@ -74,6 +81,7 @@ export const OPIOID_TAPER_STEPS: readonly TaperStep[] = [
   },
   {
     mmePerDay: 40,
+    startDaysAgo: 45,
     source: { kind: 'reference', medicationId: `${ID}-med-hydrocodone-apap-10` },
     dosage: {
       drug: DRUGS.hydrocodoneApap10,
@@ -85,6 +93,7 @@ export const OPIOID_TAPER_STEPS: readonly TaperStep[] = [
   },
   {
     mmePerDay: 30,
+    startDaysAgo: 15,
     source: { kind: 'contained' },
     dosage: {
       drug: DRUGS.hydrocodoneApap7_5,
@@ -96,17 +105,16 @@ export const OPIOID_TAPER_STEPS: readonly TaperStep[] = [
 ];
 
 export function opioidTaper(ctx: ScenarioContext): ScenarioResult {
-  const stepDays = Math.floor(TAPER_DAYS / OPIOID_TAPER_STEPS.length);
   const statements = OPIOID_TAPER_STEPS.map((step, i) => {
-    const startDaysAgo = TAPER_DAYS - i * stepDays;
-    const last = i === OPIOID_TAPER_STEPS.length - 1;
+    const { startDaysAgo } = step;
+    const next = OPIOID_TAPER_STEPS[i + 1];
     return buildMedicationStatement(ctx.clock, {
       id: `${ID}-statement-${String(i + 1)}`,
       patientId: ID,
       source: step.source,
       dosage: step.dosage,
       startDaysAgo,
-      ...(last ? {} : { endDaysAgo: startDaysAgo - stepDays + 1 }),
+      ...(next === undefined ? {} : { endDaysAgo: next.startDaysAgo + 1 }),
     });
   });
   const medications: Resource[] = OPIOID_TAPER_STEPS.flatMap((step) =>

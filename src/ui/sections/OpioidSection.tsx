@@ -3,6 +3,7 @@ import { subDays } from 'date-fns';
 import {
   computeMedicationMme,
   medicationResolver,
+  NLM_ATTRIBUTION,
   mmeTimeline,
   summariseMme,
   type MedicationMmeResult,
@@ -114,6 +115,7 @@ export function OpioidSection({ state, asOf }: SectionProps) {
           ))}
         </tbody>
       </table>
+      <p className="chart-note">Factors: CDC 2022. Drug data: {NLM_ATTRIBUTION}</p>
     </>
   );
 }

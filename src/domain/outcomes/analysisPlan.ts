@@ -2,30 +2,38 @@
  * The outcome analysis plan: time points, windows and response criteria. Printed with every
  * table so a reader knows exactly which PEG counted.
  *
- * Time points are OPTIMUM's (clinical.md: primary outcome at month 6, secondary at week 8 and
- * month 12; NCT04129450). The windows around them and the baseline look-back are this project's
- * analysis choices (not from the trial): wide enough for real-world visit scatter, and not
- * overlapping, so one PEG can never serve two time points.
+ * Time points and windows are the app's follow-up schedule (followUp.ts: OPTIMUM's week 8,
+ * month 6 and month 12 from baseline; windows ±2 weeks and ±1 month, a project decision), so the
+ * research table and the clinician's "follow-up done" agree on which PEG counts.
  */
+import type { Duration } from 'date-fns';
+import type { FollowUpId } from '../followUp.ts';
+import { FOLLOW_UP_TIME_POINTS } from '../followUp.ts';
+import { PEG_MCID_PERCENT, PEG_MCID_POINTS } from '../peg.ts';
 
 export type TimePointId = 'week8' | 'month6' | 'month12';
 
 export interface TimePoint {
   readonly id: TimePointId;
   readonly label: string;
-  /** Target day after baseline. */
-  readonly targetDay: number;
-  /** Inclusive window, in whole calendar days after baseline. */
-  readonly fromDay: number;
-  readonly toDay: number;
+  /** Due this long after the baseline PEG (calendar arithmetic: months are calendar months). */
+  readonly offset: Duration;
+  /** A PEG from `before` ahead of the due date to `after` past it counts (inclusive days). */
+  readonly window: { readonly before: Duration; readonly after: Duration };
 }
 
-/** OPTIMUM's follow-up time points (clinical.md); windows are the project's analysis choice. */
-export const TIME_POINTS: readonly TimePoint[] = [
-  { id: 'week8', label: 'Week 8', targetDay: 56, fromDay: 28, toDay: 84 },
-  { id: 'month6', label: 'Month 6', targetDay: 183, fromDay: 138, toDay: 228 },
-  { id: 'month12', label: 'Month 12', targetDay: 365, fromDay: 305, toDay: 425 },
-];
+const ANALYSIS_ID: Readonly<Record<FollowUpId, TimePointId>> = {
+  'week-8': 'week8',
+  'month-6': 'month6',
+  'month-12': 'month12',
+};
+
+export const TIME_POINTS: readonly TimePoint[] = FOLLOW_UP_TIME_POINTS.map((point) => ({
+  id: ANALYSIS_ID[point.id],
+  label: point.label,
+  offset: point.offset,
+  window: point.window,
+}));
 
 /**
  * Baseline for a referred patient: the latest PEG on the referral's calendar day or up to this
@@ -34,11 +42,12 @@ export const TIME_POINTS: readonly TimePoint[] = [
 export const BASELINE_LOOKBACK_DAYS = 30;
 
 /**
- * Response criteria (clinical.md): a drop of ≥ 1 PEG point is OPTIMUM's MCID; a ≥ 30% drop is
- * IMMPACT's "moderately important" change (defined for pain intensity, extrapolated to the PEG).
+ * Response criteria, from the PEG module's single table (clinical.md): a drop of ≥ 1 PEG point is
+ * OPTIMUM's MCID; a ≥ 30% drop is IMMPACT's "moderately important" change (defined for pain
+ * intensity, extrapolated to the PEG).
  */
-export const MCID_POINTS = 1;
-export const MODERATE_IMPROVEMENT_FRACTION = 0.3;
+export const MCID_POINTS = PEG_MCID_POINTS;
+export const MODERATE_IMPROVEMENT_FRACTION = PEG_MCID_PERCENT / 100;
 
 /** Tolerance for comparing change scores that are means of thirds (e.g. −1.0000000001). */
 export const SCORE_EPSILON = 1e-9;

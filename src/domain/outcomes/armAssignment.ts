@@ -9,7 +9,7 @@
  */
 import { BASELINE_LOOKBACK_DAYS, TIME_POINTS } from './analysisPlan.ts';
 import type { DatedScore } from './timeWindows.ts';
-import { firstPeg, followUpAt, pegAtReferral } from './timeWindows.ts';
+import { firstPeg, followUpAt, pegAtReferral, timePointWindow } from './timeWindows.ts';
 
 export type ArmMode = { kind: 'referral' } | { kind: 'group'; groupId: string };
 export type ArmId = 'intervention' | 'comparison';
@@ -78,7 +78,9 @@ export function assignPatient(patient: PatientEvidence, mode: ArmMode): PatientA
     kind: 'analysed',
     arm,
     baseline,
-    followUps: TIME_POINTS.map((timePoint) => followUpAt(patient.pegs, baseline.day, timePoint)),
+    followUps: TIME_POINTS.map((timePoint) =>
+      followUpAt(patient.pegs, timePointWindow(baseline.day, timePoint)),
+    ),
   };
 }
 

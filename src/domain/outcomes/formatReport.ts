@@ -2,6 +2,7 @@
  * Renders an OutcomeReport as Markdown, CSV (one wide row per time point) or JSON, always with
  * the method and the windows, so a table never travels without how it was made.
  */
+import { formatDuration } from 'date-fns';
 import type { Proportion } from '../stats/descriptive.ts';
 import type { MeanCi, WelchResult } from '../stats/tInference.ts';
 import {
@@ -34,9 +35,10 @@ export const METHOD = [
 
 export function windowsText(): string {
   const windows = TIME_POINTS.map(
-    (tp) => `${tp.label}: nearest to day ${tp.targetDay} within days ${tp.fromDay}–${tp.toDay}`,
+    (tp) =>
+      `${tp.label}: due ${formatDuration(tp.offset)} after baseline, window ${formatDuration(tp.window.before)} before to ${formatDuration(tp.window.after)} after`,
   ).join('; ');
-  return `Follow-up PEG = the one nearest the target day after baseline, within an inclusive window (ties: the earlier). ${windows}. Referral baseline look-back: ${BASELINE_LOOKBACK_DAYS} days.`;
+  return `Follow-up PEG = the one nearest its due date within an inclusive window (ties: the earlier), in calendar arithmetic from the baseline's date (the app's follow-up schedule). ${windows}. Referral baseline look-back: ${BASELINE_LOOKBACK_DAYS} days.`;
 }
 
 export function formatReport(report: OutcomeReport, run: RunInfo, format: ReportFormat): string {
@@ -118,9 +120,9 @@ function csv(report: OutcomeReport): string {
     ].map((c) => `${prefix}_${c}`);
   const header = [
     'time_point',
-    'target_day',
-    'window_from_day',
-    'window_to_day',
+    'due_after_baseline',
+    'window_before',
+    'window_after',
     ...armColumns('intervention'),
     ...armColumns('comparison'),
     'difference',
@@ -149,9 +151,9 @@ function csv(report: OutcomeReport): string {
     const d = row.difference;
     return [
       row.timePoint.id,
-      String(row.timePoint.targetDay),
-      String(row.timePoint.fromDay),
-      String(row.timePoint.toDay),
+      formatDuration(row.timePoint.offset),
+      formatDuration(row.timePoint.window.before),
+      formatDuration(row.timePoint.window.after),
       ...armCells(report.arms.intervention.label, row.intervention),
       ...armCells(report.arms.comparison.label, row.comparison),
       ...(d.kind === 'estimate'

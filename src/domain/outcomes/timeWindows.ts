@@ -2,8 +2,10 @@
  * Choosing the baseline and follow-up PEG of one patient (pure). Inputs are the patient's PEG
  * administrations as calendar days and scores, de-duplicated and sorted by time.
  */
+import { add, sub } from 'date-fns';
 import type { TimePoint } from './analysisPlan.ts';
 import { BASELINE_LOOKBACK_DAYS } from './analysisPlan.ts';
+import { isoDate } from './calendar.ts';
 
 export interface DatedScore {
   /** Calendar day number (see calendar.ts). */
@@ -37,27 +39,64 @@ export function pegAtReferral(
   return found;
 }
 
+export interface DayWindow {
+  readonly due: number;
+  readonly from: number;
+  readonly to: number;
+}
+
 /**
- * The follow-up PEG for a time point: within [fromDay, toDay] days after baseline (inclusive),
- * the one nearest the target day; on a tie, the earlier one.
+ * Due day and inclusive window of a time point for a baseline day, in calendar arithmetic
+ * (date-fns on the calendar date: 6 months after 31 January is 31 July; one month before that,
+ * 30 June).
  */
-export function followUpAt(
-  pegs: readonly DatedScore[],
-  baselineDay: number,
-  timePoint: TimePoint,
-): DatedScore | undefined {
+export function timePointWindow(baselineDay: number, timePoint: TimePoint): DayWindow {
+  const key = `${timePoint.id}|${String(baselineDay)}`;
+  const cached = windowCache.get(key);
+  if (cached !== undefined) {
+    return cached;
+  }
+  const due = add(localDate(baselineDay), timePoint.offset);
+  const window = {
+    due: dayOfLocal(due),
+    from: dayOfLocal(sub(due, timePoint.window.before)),
+    to: dayOfLocal(add(due, timePoint.window.after)),
+  };
+  windowCache.set(key, window);
+  return window;
+}
+
+/** Many patients share a baseline day; bounded by the days a data set spans. */
+const windowCache = new Map<string, DayWindow>();
+
+/**
+ * The follow-up PEG for a time point: within its window (inclusive), the one nearest the due
+ * day; on a tie, the earlier one.
+ */
+export function followUpAt(pegs: readonly DatedScore[], window: DayWindow): DatedScore | undefined {
   let best: DatedScore | undefined;
   let bestDistance = Infinity;
   for (const peg of pegs) {
-    const offset = peg.day - baselineDay;
-    if (offset < timePoint.fromDay || offset > timePoint.toDay) {
+    if (peg.day < window.from || peg.day > window.to) {
       continue;
     }
-    const distance = Math.abs(offset - timePoint.targetDay);
+    const distance = Math.abs(peg.day - window.due);
     if (distance < bestDistance) {
       best = peg;
       bestDistance = distance;
     }
   }
   return best;
+}
+
+const MS_PER_DAY = 86_400_000;
+
+/** Local midnight of a day number's calendar date (date-fns works on local dates). */
+function localDate(day: number): Date {
+  const [y, m, d] = isoDate(day).split('-').map(Number);
+  return new Date(y ?? 1970, (m ?? 1) - 1, d ?? 1);
+}
+
+function dayOfLocal(date: Date): number {
+  return Date.UTC(date.getFullYear(), date.getMonth(), date.getDate()) / MS_PER_DAY;
 }

@@ -46,7 +46,8 @@ async function jsonReport(...extra: string[]): Promise<{ rows: JsonRow[]; arms: 
 // these change scores by design:
 //   referred:     p1 (QR)        week 8 −2, month 6 −1, month 12 −3
 //                 p2 (score Obs) week 8 −2, month 6 −1            (baseline 3 days before referral)
-//                 p3 (QR + derived Obs, one administration) week 8 −1 at day 84, month 12 −4 at day 305
+//                 p3 (QR + derived Obs, one administration) week 8 −1 on the window's last day,
+//                    month 12 −4 on the window's first day
 //                 p4 excluded: its only earlier PEG is 31 days before the referral
 //   not referred: p5 0, −1, −1; p6 (item Observations) 0, 0, −1; p7 −1 (tie → earlier), –, 0;
 //                 p8 (revoked referral) 0 at week 8; its in-progress response is ignored
@@ -112,7 +113,9 @@ describe('clbp outcomes by referral', () => {
     );
     expect(out).toMatch(/\| Week 8 \| -1\.42 \(-2\.57 to -0\.26\) \| 0\.027 \|/);
     expect(out).toContain("Welch's unequal-variance t-test");
-    expect(out).toContain('Week 8: nearest to day 56 within days 28–84');
+    expect(out).toContain(
+      'Week 8: due 8 weeks after baseline, window 2 weeks before to 2 weeks after',
+    );
     expect(out).toContain(
       "Not referred: 4 patients with a baseline; baseline = the patient's first PEG",
     );
@@ -176,7 +179,7 @@ describe('clbp outcomes input and arguments', () => {
     const { code, out, err } = await clbp('outcomes', BUNDLE, '--format', 'csv');
     expect(code).toBe(0);
     expect(err).toMatch(/bundle-with-bad-entry\.json:75: invalid Bundle entry/);
-    expect(out.split('\n')[1]).toMatch(/^week8,56,28,84,Referred,1,-2,/);
+    expect(out.split('\n')[1]).toMatch(/^week8,8 weeks,2 weeks,2 weeks,Referred,1,-2,/);
   });
 
   it.each([

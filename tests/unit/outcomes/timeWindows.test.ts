@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { TIME_POINTS } from '../../../src/domain/outcomes/analysisPlan.ts';
 import type { TimePoint } from '../../../src/domain/outcomes/analysisPlan.ts';
 import type { DatedScore } from '../../../src/domain/outcomes/timeWindows.ts';
-import { followUpAt, pegAtReferral } from '../../../src/domain/outcomes/timeWindows.ts';
+import {
+  followUpAt,
+  pegAtReferral,
+  timePointWindow,
+} from '../../../src/domain/outcomes/timeWindows.ts';
 
 const BASE = 20_000;
 
@@ -18,37 +22,43 @@ function pegsAt(...offsets: number[]): DatedScore[] {
   return offsets.map((offset, index) => ({ day: BASE + offset, score: index }));
 }
 
-describe('follow-up PEG selection', () => {
+const day = (iso: string): number => Date.parse(`${iso}T00:00:00Z`) / 86_400_000;
+
+describe("follow-up windows (the app's schedule, calendar arithmetic)", () => {
   it.each([
-    ['week8', 27, false],
-    ['week8', 28, true],
-    ['week8', 84, true],
-    ['week8', 85, false],
-    ['month6', 137, false],
-    ['month6', 138, true],
-    ['month6', 228, true],
-    ['month6', 229, false],
-    ['month12', 304, false],
-    ['month12', 305, true],
-    ['month12', 425, true],
-    ['month12', 426, false],
-  ] as const)('at %s counts a PEG on day %d after baseline: %s', (id, offset, counted) => {
-    const found = followUpAt(pegsAt(offset), BASE, timePoint(id));
-    expect(found?.day).toBe(counted ? BASE + offset : undefined);
+    // baseline, time point, first day in, last day in
+    ['2025-01-10', 'week8', '2025-02-21', '2025-03-21'], // 8 weeks = 03-07, ± 2 weeks
+    ['2025-01-31', 'month6', '2025-06-30', '2025-08-31'], // 07-31 − 1 month = 06-30 (no 31st)
+    ['2025-01-31', 'month12', '2025-12-31', '2026-02-28'], // 2026-01-31 + 1 month clamps to 28 Feb
+    ['2024-03-01', 'month12', '2025-02-01', '2025-04-01'],
+  ] as const)('from baseline %s, %s runs %s to %s', (baseline, id, first, last) => {
+    const window = timePointWindow(day(baseline), timePoint(id));
+    expect([window.from, window.to]).toEqual([day(first), day(last)]);
   });
 
-  it('takes the PEG nearest the target day', () => {
-    const found = followUpAt(pegsAt(30, 50, 60, 80), BASE, timePoint('week8'));
-    expect(found?.day).toBe(BASE + 60);
+  it.each([
+    [41, false],
+    [42, true],
+    [70, true],
+    [71, false],
+  ])('at week 8 counts a PEG on day %d after baseline: %s', (offset, counted) => {
+    const window = timePointWindow(BASE, timePoint('week8'));
+    expect(followUpAt(pegsAt(offset), window)?.day).toBe(counted ? BASE + offset : undefined);
   });
 
-  it('takes the earlier PEG when two are equally near the target', () => {
-    const found = followUpAt(pegsAt(46, 66), BASE, timePoint('week8'));
-    expect(found?.day).toBe(BASE + 46);
+  it('takes the PEG nearest the due day', () => {
+    const window = timePointWindow(BASE, timePoint('week8'));
+    expect(followUpAt(pegsAt(43, 50, 60, 69), window)?.day).toBe(BASE + 60);
+  });
+
+  it('takes the earlier PEG when two are equally near the due day', () => {
+    const window = timePointWindow(BASE, timePoint('week8'));
+    expect(followUpAt(pegsAt(46, 66), window)?.day).toBe(BASE + 46);
   });
 
   it('never uses the baseline PEG itself or an earlier one', () => {
-    expect(followUpAt(pegsAt(-10, 0), BASE, timePoint('week8'))).toBeUndefined();
+    const window = timePointWindow(BASE, timePoint('week8'));
+    expect(followUpAt(pegsAt(-10, 0), window)).toBeUndefined();
   });
 });
 

@@ -2,7 +2,9 @@
  * The sandbox's SMART authorization server, end to end over HTTP against the real sandbox
  * (FHIR server, auth server, EHR simulator) on free ports.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { decodeJwt, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './harness/browser.ts';
@@ -35,6 +37,8 @@ interface Bundle {
     readonly resource: { readonly resourceType: string; readonly subject?: { reference?: string } };
   }[];
 }
+
+const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 let sandbox: Sandbox;
 
@@ -157,6 +161,89 @@ describe('EHR launch', () => {
     } finally {
       sandbox.auth.setNarrowing([]);
     }
+  });
+});
+
+describe('authorization endpoint variants', () => {
+  it('accepts the authorization request as a POSTed form (authorize-post)', async () => {
+    const launch = await ehrLaunchId(sandbox, 'referred-followup');
+    const pkce = createPkce();
+    const url = authorizeUrl(sandbox, { scope: APP_EHR_SCOPE, launch }, pkce);
+    const res = await postForm(
+      `${sandbox.origin}/auth/authorize`,
+      Object.fromEntries(url.searchParams),
+    );
+    const code = location(res).searchParams.get('code') ?? '';
+    const token = (await (
+      await exchangeCode(sandbox, code, pkce.verifier)
+    ).json()) as TokenResponse;
+    expect(token.patient).toBe('referred-followup');
+  });
+
+  it('shows the consent screen in an EHR launch when EHR consent is switched on', async () => {
+    sandbox.auth.setEhrConsent(true);
+    try {
+      const launch = await ehrLaunchId(sandbox, 'clbp-eligible');
+      const res = await fetchManual(
+        authorizeUrl(sandbox, { scope: APP_EHR_SCOPE, launch }, createPkce()),
+      );
+      expect(res.status).toBe(200);
+      const html = await res.text();
+      expect(html).toContain('Allow CLBP Pathway access?');
+      expect(html).toContain('value="patient/MedicationStatement.rs" checked');
+    } finally {
+      sandbox.auth.setEhrConsent(false);
+    }
+  });
+
+  it('uses a launch only once', async () => {
+    const launch = await ehrLaunchId(sandbox, 'clbp-eligible');
+    const first = await fetchManual(
+      authorizeUrl(sandbox, { scope: APP_EHR_SCOPE, launch }, createPkce()),
+    );
+    expect(location(first).searchParams.get('code')).not.toBeNull();
+    const again = await fetchManual(
+      authorizeUrl(sandbox, { scope: APP_EHR_SCOPE, launch }, createPkce()),
+    );
+    expect(location(again).searchParams.get('error')).toBe('invalid_request');
+  });
+
+  it('refuses an audience other than the FHIR base', async () => {
+    const launch = await ehrLaunchId(sandbox, 'clbp-eligible');
+    const res = await fetchManual(
+      authorizeUrl(
+        sandbox,
+        { scope: APP_EHR_SCOPE, launch, aud: 'https://other.example/fhir' },
+        createPkce(),
+      ),
+    );
+    expect(location(res).searchParams.get('error')).toBe('invalid_request');
+  });
+});
+
+describe('sandbox command line', () => {
+  it('exits non-zero with a one-line message when the port is taken', () => {
+    const port = new URL(sandbox.origin).port;
+    const run = spawnSync(process.execPath, ['src/sandbox/main.ts'], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, SANDBOX_PORT: port, APP_PORT: '0' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr.trim()).toBe(
+      `error: port ${port} is already in use; stop the other server or set SANDBOX_PORT / APP_PORT`,
+    );
+  });
+
+  it('refuses a cohort size that is not a whole number', () => {
+    const run = spawnSync(process.execPath, ['src/sandbox/main.ts', '--cohort', 'many'], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('--cohort needs a whole number');
   });
 });
 

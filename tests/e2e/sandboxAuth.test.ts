@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { AxeBuilder } from '@axe-core/playwright';
 import { decodeJwt, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './harness/browser.ts';
@@ -468,6 +469,23 @@ describe('backend services (client_credentials with private_key_jwt)', () => {
     expect(((await res.json()) as OAuthErrorBody).error).toBe('invalid_client');
   });
 
+  it('refuses an assertion that expires more than five minutes ahead', async () => {
+    const longLived = await backendAssertion(sandbox, { expiresInS: 3600 });
+    const res = await backendTokenRequest(sandbox, longLived, 'system/Patient.rs');
+    expect(res.status).toBe(401);
+    expect(((await res.json()) as OAuthErrorBody).error_description).toContain('five minutes');
+  });
+
+  it('refuses patient scopes to the backend client', async () => {
+    const res = await backendTokenRequest(
+      sandbox,
+      await backendAssertion(sandbox),
+      'patient/Patient.rs',
+    );
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as OAuthErrorBody).error).toBe('invalid_scope');
+  });
+
   it('refuses an assertion addressed to another token endpoint', async () => {
     const wrongAud = await backendAssertion(sandbox, { audience: 'https://other.example/token' });
     expect((await backendTokenRequest(sandbox, wrongAud, 'system/Patient.rs')).status).toBe(401);
@@ -521,6 +539,30 @@ describe('EHR simulator page', () => {
       expect(await page.getByLabel('Signed-in clinician').inputValue()).toBe('pcp-1');
       mkdirSync('/tmp/clbp-e2e', { recursive: true });
       await page.screenshot({ path: '/tmp/clbp-e2e/ehr-simulator.png', fullPage: true });
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it('has no WCAG 2 A/AA violations on the EHR page and the sign-in, patient and consent pages', async () => {
+    const browser = await launchChromium();
+    try {
+      const page = await (await browser.newContext()).newPage();
+      const violations = async (): Promise<string[]> => {
+        const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
+        return result.violations.map((v) => `${v.id}: ${v.help}`);
+      };
+      await page.goto(`${sandbox.origin}/`);
+      expect(await violations()).toEqual([]);
+      const scope = 'launch/patient openid fhirUser patient/Patient.rs';
+      await page.goto(authorizeUrl(sandbox, { scope }, createPkce()).href);
+      expect(await violations()).toEqual([]);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('button', { name: 'Continue' }).waitFor();
+      expect(await violations()).toEqual([]);
+      await page.getByRole('button', { name: 'Continue' }).click();
+      await page.getByRole('button', { name: 'Allow' }).waitFor();
+      expect(await violations()).toEqual([]);
     } finally {
       await browser.close();
     }

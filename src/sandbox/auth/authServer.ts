@@ -5,13 +5,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TokenVerifier } from '../accessContext.ts';
 import type { SandboxEnvConfig } from '../config.ts';
-import { handleAuthorize, handleInteract } from './authorize.ts';
+import { handleAuthorize } from './authorize.ts';
 import { loadClients } from './clients.ts';
 import type { ClientRegistry } from './clients.ts';
 import type { AuthDeps, AuthSettings } from './deps.ts';
 import { smartConfiguration } from './discovery.ts';
 import type { AuthUrls } from './discovery.ts';
 import { applyCors, sendJson } from './http.ts';
+import { handleInteract } from './interact.ts';
 import { handleToken } from './token.ts';
 import type { Directory } from './pages.ts';
 import { AuthState, LIFETIMES_MS, randomId } from './state.ts';

@@ -15,7 +15,7 @@ import type { GrantContext, LaunchContext, PendingAuthorization } from './state.
 /** A PKCE S256 challenge is the base64url SHA-256 of the verifier: 43 characters (RFC 7636 §4.2). */
 const S256_CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
 
-class RedirectError extends Error {
+export class RedirectError extends Error {
   override readonly name = 'RedirectError';
   readonly error: string;
   constructor(error: string, description: string) {
@@ -24,7 +24,7 @@ class RedirectError extends Error {
   }
 }
 
-function errorRedirect(
+export function errorRedirect(
   res: ServerResponse,
   redirectUri: string,
   state: string | undefined,
@@ -195,8 +195,8 @@ export async function handleAuthorize(
   }
 }
 
-/** Shows the next page the authorization still needs, or issues the code. */
-async function advance(
+/** Shows the next page the authorization still needs (sign-in, patient, consent), or issues the code. */
+export async function advance(
   res: ServerResponse,
   id: string,
   p: PendingAuthorization,
@@ -241,98 +241,4 @@ async function advance(
   target.searchParams.set('code', code);
   target.searchParams.set('state', p.state);
   redirect(res, target.href);
-}
-
-/** POST /auth/interact: one step of sign-in, patient choice or consent. */
-export async function handleInteract(
-  req: IncomingMessage,
-  res: ServerResponse,
-  url: URL,
-  deps: AuthDeps,
-): Promise<void> {
-  if (req.method !== 'POST') {
-    sendHtml(
-      res,
-      405,
-      errorPage('Method not allowed', 'This page only accepts the forms of the sign-in pages.'),
-    );
-    return;
-  }
-  let params: URLSearchParams;
-  try {
-    params = await readParams(req, url);
-  } catch (err) {
-    sendHtml(res, 400, errorPage('Bad form', err instanceof Error ? err.message : String(err)));
-    return;
-  }
-  const id = params.get('request') ?? '';
-  const p = deps.state.pending.get(id);
-  if (p === undefined) {
-    sendHtml(
-      res,
-      400,
-      errorPage('Sign-in expired', 'This sign-in is unknown or has expired: open the app again.'),
-    );
-    return;
-  }
-  const problem = await applyAction(params, p, deps);
-  if (problem === 'deny') {
-    deps.state.pending.delete(id);
-    errorRedirect(
-      res,
-      p.redirectUri,
-      p.state,
-      new RedirectError('access_denied', 'the user denied access'),
-    );
-    return;
-  }
-  if (problem !== undefined) {
-    sendHtml(res, 400, errorPage('Cannot continue', problem));
-    return;
-  }
-  await advance(res, id, p, deps);
-}
-
-/** Applies one form submission to the pending authorization; returns a problem, 'deny', or undefined. */
-async function applyAction(
-  params: URLSearchParams,
-  p: PendingAuthorization,
-  deps: AuthDeps,
-): Promise<string | undefined> {
-  const action = params.get('action') ?? '';
-  switch (action) {
-    case 'sign-in': {
-      const who = params.get('practitioner') ?? '';
-      const known = (await deps.directory.practitioners()).some((x) => x.id === who);
-      if (!known) {
-        return `"${who}" is not a clinician of this EHR sandbox.`;
-      }
-      p.practitioner = who;
-      return undefined;
-    }
-    case 'choose-patient': {
-      const patient = params.get('patient') ?? '';
-      if (!p.needsPatient || !(await deps.directory.patientExists(patient))) {
-        return `Patient "${patient}" cannot be chosen here.`;
-      }
-      p.patient = patient;
-      return undefined;
-    }
-    case 'approve': {
-      const ticked = params.getAll('scope');
-      const extra = ticked.filter((s) => !p.offeredScopes.includes(s));
-      if (extra.length > 0) {
-        return `These scopes were not offered: ${extra.join(' ')}`;
-      }
-      if (ticked.length === 0) {
-        return 'Tick at least one permission, or choose Deny.';
-      }
-      p.consentedScopes = p.offeredScopes.filter((s) => ticked.includes(s));
-      return undefined;
-    }
-    case 'deny':
-      return 'deny';
-    default:
-      return `Unknown action "${action}".`;
-  }
 }

@@ -1,0 +1,104 @@
+/**
+ * The interaction steps of an authorization in progress (POST /auth/interact): sign-in, patient
+ * choice, consent or denial. Each form carries the opaque id of the pending authorization.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { RedirectError, advance, errorRedirect } from './authorize.ts';
+import type { AuthDeps } from './deps.ts';
+import { readParams, sendHtml } from './http.ts';
+import { errorPage } from './pages.ts';
+import type { PendingAuthorization } from './state.ts';
+
+/** POST /auth/interact: one step of sign-in, patient choice or consent. */
+export async function handleInteract(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  deps: AuthDeps,
+): Promise<void> {
+  if (req.method !== 'POST') {
+    sendHtml(
+      res,
+      405,
+      errorPage('Method not allowed', 'This page only accepts the forms of the sign-in pages.'),
+    );
+    return;
+  }
+  let params: URLSearchParams;
+  try {
+    params = await readParams(req, url);
+  } catch (err) {
+    sendHtml(res, 400, errorPage('Bad form', err instanceof Error ? err.message : String(err)));
+    return;
+  }
+  const id = params.get('request') ?? '';
+  const p = deps.state.pending.get(id);
+  if (p === undefined) {
+    sendHtml(
+      res,
+      400,
+      errorPage('Sign-in expired', 'This sign-in is unknown or has expired: open the app again.'),
+    );
+    return;
+  }
+  const problem = await applyAction(params, p, deps);
+  if (problem === 'deny') {
+    deps.state.pending.delete(id);
+    errorRedirect(
+      res,
+      p.redirectUri,
+      p.state,
+      new RedirectError('access_denied', 'the user denied access'),
+    );
+    return;
+  }
+  if (problem !== undefined) {
+    sendHtml(res, 400, errorPage('Cannot continue', problem));
+    return;
+  }
+  await advance(res, id, p, deps);
+}
+
+/** Applies one form submission to the pending authorization; returns a problem, 'deny', or undefined. */
+async function applyAction(
+  params: URLSearchParams,
+  p: PendingAuthorization,
+  deps: AuthDeps,
+): Promise<string | undefined> {
+  const action = params.get('action') ?? '';
+  switch (action) {
+    case 'sign-in': {
+      const who = params.get('practitioner') ?? '';
+      const known = (await deps.directory.practitioners()).some((x) => x.id === who);
+      if (!known) {
+        return `"${who}" is not a clinician of this EHR sandbox.`;
+      }
+      p.practitioner = who;
+      return undefined;
+    }
+    case 'choose-patient': {
+      const patient = params.get('patient') ?? '';
+      if (!p.needsPatient || !(await deps.directory.patientExists(patient))) {
+        return `Patient "${patient}" cannot be chosen here.`;
+      }
+      p.patient = patient;
+      return undefined;
+    }
+    case 'approve': {
+      const ticked = params.getAll('scope');
+      const extra = ticked.filter((s) => !p.offeredScopes.includes(s));
+      if (extra.length > 0) {
+        return `These scopes were not offered: ${extra.join(' ')}`;
+      }
+      if (ticked.length === 0) {
+        return 'Tick at least one permission, or choose Deny.';
+      }
+      p.consentedScopes = p.offeredScopes.filter((s) => ticked.includes(s));
+      return undefined;
+    }
+    case 'deny':
+      return 'deny';
+    default:
+      return `Unknown action "${action}".`;
+  }
+}

@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { startSandbox } from '../src/sandbox/server.ts';
-import { CHROMIUM_ARGS } from '../tests/e2e/support/app.ts';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/e2e/harness/browser.ts';
 
 const LATENCY_MS = 150;
 const RUNS = 5;
@@ -43,7 +43,7 @@ const median = (xs: readonly number[]): number => {
 };
 
 const sandbox = await startSandbox({ port: 0, appPort: 0, env: { SANDBOX_LATENCY_MS: String(LATENCY_MS) } });
-const browser = await chromium.launch({ executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS] });
 const results: Record<string, unknown> = {};
 try {
   for (const patient of PATIENTS) {

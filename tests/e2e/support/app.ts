@@ -1,28 +1,19 @@
 /**
- * End-to-end support for the app: the real sandbox on free ports and headless Debian Chromium
- * (playwright-core, no downloaded browser), plus helpers that read what the sandbox stores.
+ * End-to-end support for the app: the real sandbox on free ports, seeded for today (the app reads
+ * the browser's clock), headless Chromium from the shared harness, and reads of what the sandbox
+ * stores.
  */
 import { parseSearchRequest } from '@medplum/core';
 import type { Resource } from 'fhir/r4';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { startSandbox, type Sandbox } from '../../../src/sandbox/server.ts';
+import type { Page } from 'playwright-core';
+import type { Sandbox } from '../../../src/sandbox/server.ts';
+import { startTestSandbox as startHarnessSandbox } from '../harness/sandbox.ts';
 
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+export { launchChromium } from '../harness/browser.ts';
 
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
-}
-
-export async function startTestSandbox(env: NodeJS.ProcessEnv = {}): Promise<Sandbox> {
-  return startSandbox({ port: 0, appPort: 0, env: { ...env } });
+/** A sandbox whose seed dates are relative to today, as the app's own "today" is the clock's. */
+export function startTestSandbox(env: Readonly<Record<string, string>> = {}): Promise<Sandbox> {
+  return startHarnessSandbox({ env, asOf: new Date() });
 }
 
 /** Opens the EHR launch of a patient and waits until every section has rendered. */

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, appConfigFromEnv, ehrConfigFor, parseAppConfig } from '../../../src/fhir/appConfig.ts';
+
+describe('the run-time EHR configuration', () => {
+  it('reads a single-EHR config with defaults', () => {
+    const config = parseAppConfig({ clientId: 'clbp-pathway' });
+    expect(config.ehrs).toEqual([{ clientId: 'clbp-pathway', scopeVersion: 'v2' }]);
+    expect(config.programme).toBe('Organization/optimum-gmv-programme');
+  });
+
+  it('picks the first EHR whose issPrefix matches the launching iss', () => {
+    const config = parseAppConfig({
+      ehrs: [
+        { issPrefix: 'https://a.example/', clientId: 'a', scopeVersion: 'v1' },
+        { clientId: 'fallback' },
+      ],
+    });
+    expect(ehrConfigFor(config, 'https://a.example/fhir').clientId).toBe('a');
+    expect(ehrConfigFor(config, 'https://b.example/fhir').clientId).toBe('fallback');
+  });
+
+  it.each([
+    [null, 'JSON object'],
+    [{}, 'clientId'],
+    [{ clientId: 'x', scopeVersion: 'v3' }, 'scopeVersion'],
+    [{ ehrs: [] }, 'non-empty array'],
+    [{ clientId: 'x', programme: 'Practitioner/1' }, 'programme'],
+  ])('refuses %j with a message naming the problem', (raw, message) => {
+    expect(() => parseAppConfig(raw)).toThrow(ConfigError);
+    expect(() => parseAppConfig(raw)).toThrow(message);
+  });
+
+  it('refuses an EHR it has no configuration for', () => {
+    const config = parseAppConfig({ ehrs: [{ issPrefix: 'https://a.example/', clientId: 'a' }] });
+    expect(() => ehrConfigFor(config, 'https://evil.example/fhir')).toThrow('not configured');
+  });
+
+  it('builds config.json from the CLBP_* environment variables', () => {
+    const written = appConfigFromEnv(
+      { CLBP_CLIENT_ID: 'epic-123', CLBP_SCOPE_VERSION: 'v1', CLBP_PROGRAMME: 'Organization/gmv', CLBP_SCOPE: '' },
+      { clientId: 'clbp-pathway' },
+    );
+    expect(written).toEqual({ clientId: 'epic-123', scopeVersion: 'v1', programme: 'Organization/gmv' });
+    expect(parseAppConfig(written).ehrs[0]?.scopeVersion).toBe('v1');
+  });
+});

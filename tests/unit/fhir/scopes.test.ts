@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { featureAccess, grants, requestedScope } from '../../../src/fhir/scopes.ts';
+
+describe('the scopes CLBP Pathway asks for', () => {
+  it('asks, in SMART v2, for exactly what its features read and write', () => {
+    expect(requestedScope('v2', 'ehr').split(' ')).toEqual([
+      'launch',
+      'openid',
+      'fhirUser',
+      'online_access',
+      'patient/Patient.r',
+      'patient/Condition.rs',
+      'patient/QuestionnaireResponse.crs',
+      'patient/Observation.crs',
+      'patient/Questionnaire.rs',
+      'patient/MedicationStatement.rs',
+      'patient/MedicationRequest.rs',
+      'patient/Medication.rs',
+      'patient/ServiceRequest.crus',
+      'patient/Task.crus',
+    ]);
+  });
+
+  it('spells the same needs in SMART v1 for EHRs that still use it', () => {
+    const v1 = requestedScope('v1', 'standalone').split(' ');
+    expect(v1[0]).toBe('launch/patient');
+    expect(v1).toContain('patient/Observation.read');
+    expect(v1).toContain('patient/Observation.write');
+    expect(v1).toContain('patient/MedicationStatement.read');
+    expect(v1).not.toContain('patient/MedicationStatement.write');
+  });
+
+  it.each([
+    ['patient/Observation.rs', 'Observation', 'rs', true],
+    ['patient/Observation.rs', 'Observation', 'c', false],
+    ['patient/Observation.read', 'Observation', 'rs', true],
+    ['patient/Observation.write', 'Observation', 'c', true],
+    ['patient/*.read', 'Task', 'rs', true],
+    ['patient/Observation.*', 'Observation', 'crus', true],
+    ['user/Observation.rs', 'Observation', 'rs', true],
+    ['system/Observation.rs', 'Observation', 'rs', false],
+    ['patient/Condition.rs', 'Observation', 'r', false],
+  ])('reads %s as granting %s.%s: %s', (granted, type, access, expected) => {
+    expect(grants(granted, type, access)).toBe(expected);
+  });
+
+  it('names the missing scopes of each feature a narrowed grant turns off', () => {
+    const granted = requestedScope('v2', 'ehr').replace('patient/MedicationRequest.rs ', '');
+    const off = featureAccess(granted).filter((f) => f.missing.length > 0);
+    expect(off.map((f) => [f.feature.id, f.missing])).toEqual([['opioids', ['patient/MedicationRequest.rs']]]);
+  });
+});

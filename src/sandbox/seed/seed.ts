@@ -3,11 +3,13 @@
  * Output is deterministic for a given (asOf, seed): ids are explicit, randomness comes from a
  * seeded PRNG with one stream per patient.
  */
-import type { Organization, Practitioner, Resource } from 'fhir/r4';
+import type { Organization, Practitioner, Questionnaire, Resource } from 'fhir/r4';
 import { CANONICAL_BASE, PROGRAMME_ORGANIZATION_ID } from '../../domain/canonical.ts';
 import { createClock } from './clock.ts';
 import { heavyHistory } from './heavyHistory.ts';
 import { opioidTaper } from './opioidTaper.ts';
+import pegQuestionnaire from '../../../questionnaires/peg.json' with { type: 'json' };
+import screeningQuestionnaire from '../../../questionnaires/clbp-screening.json' with { type: 'json' };
 import { FOREIGN_PEG_QUESTIONNAIRE } from './peg.ts';
 import { createRng, deriveSeed } from './prng.ts';
 import { referredFollowup } from './referredFollowup.ts';
@@ -92,7 +94,8 @@ function staff(): Resource[] {
       },
     ],
   };
-  return [pcp, coordinator, programme, FOREIGN_PEG_QUESTIONNAIRE];
+  // The app's own Questionnaires too, so the server can resolve the canonicals its responses cite.
+  return [pcp, coordinator, programme, FOREIGN_PEG_QUESTIONNAIRE, PEG_QUESTIONNAIRE, SCREENING_QUESTIONNAIRE];
 }
 
 /**
@@ -102,6 +105,9 @@ function staff(): Resource[] {
  *   (birth dates included), so the data never ages. Throws on an invalid Date.
  * @param opts.seed - PRNG seed (default DEFAULT_SEED); same asOf and seed give deep-equal output.
  */
+const PEG_QUESTIONNAIRE = pegQuestionnaire as Questionnaire;
+const SCREENING_QUESTIONNAIRE = screeningQuestionnaire as Questionnaire;
+
 export function generateSeed(opts: { asOf: Date; seed?: number }): Seed {
   const clock = createClock(opts.asOf);
   const seed = opts.seed ?? DEFAULT_SEED;

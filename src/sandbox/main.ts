@@ -2,12 +2,10 @@
  * `npm start` / `npm run sandbox [-- --cohort <n>]`: runs the EHR sandbox and the app server on
  * 127.0.0.1 until interrupted. Ports: SANDBOX_PORT (8110) and APP_PORT (5173).
  */
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Resource } from 'fhir/r4';
+import { COHORT_GROUP_ID } from './cohort.ts';
 import { ConfigError, portsFromEnv } from './config.ts';
-import { loadResources } from './fhir/fhirServer.ts';
-import { asMedplum, startSandbox } from './server.ts';
+import { startSandbox } from './server.ts';
 import type { Sandbox } from './server.ts';
 
 export class UsageError extends Error {
@@ -44,44 +42,6 @@ export function parseArgs(argv: readonly string[]): MainArgs {
     }
   }
   return { help, ...(cohort === undefined ? {} : { cohort }) };
-}
-
-type CohortGenerator = (o: { n: number; asOf: Date }) => unknown;
-
-/** generateCohort returns the resources, or an object carrying them (and the cohort's Group id). */
-function cohortPayload(out: unknown): { resources: Resource[]; groupId?: string } {
-  if (Array.isArray(out)) {
-    return { resources: out as Resource[] };
-  }
-  if (
-    typeof out === 'object' &&
-    out !== null &&
-    'resources' in out &&
-    Array.isArray(out.resources)
-  ) {
-    const groupId = 'groupId' in out && typeof out.groupId === 'string' ? out.groupId : undefined;
-    return {
-      resources: out.resources as Resource[],
-      ...(groupId === undefined ? {} : { groupId }),
-    };
-  }
-  throw new Error('generateCohort returned neither resources nor { resources }');
-}
-
-/** Loads src/sandbox/cohort.ts if it exists (it is built separately). */
-async function cohortGenerator(): Promise<CohortGenerator> {
-  const url = new URL('./cohort.ts', import.meta.url);
-  if (!existsSync(url)) {
-    throw new UsageError(
-      '--cohort is not available yet: src/sandbox/cohort.ts (the cohort generator) is missing',
-    );
-  }
-  const mod = (await import(url.href)) as Record<string, unknown>;
-  const gen = mod['generateCohort'];
-  if (typeof gen !== 'function') {
-    throw new UsageError('src/sandbox/cohort.ts does not export generateCohort');
-  }
-  return gen as CohortGenerator;
 }
 
 function describe(s: Sandbox, ms: number, cohort: string | undefined): string {
@@ -122,21 +82,18 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
       return 0;
     }
     const { sandboxPort, appPort } = portsFromEnv(env);
-    const generate = args.cohort === undefined ? undefined : await cohortGenerator();
     const asOf = new Date();
-    const sandbox = await startSandbox({ port: sandboxPort, appPort, env, asOf });
-    let cohortLine: string | undefined;
-    if (generate !== undefined && args.cohort !== undefined) {
-      try {
-        const { resources, groupId } = cohortPayload(generate({ n: args.cohort, asOf }));
-        await loadResources(sandbox.repo, asMedplum(resources));
-        const group = groupId === undefined ? '' : ` (${groupUrl(sandbox.fhirBase, groupId)})`;
-        cohortLine = `Research cohort: ${args.cohort} synthetic patients, ${resources.length} resources${group}`;
-      } catch (err) {
-        await sandbox.close();
-        throw err;
-      }
-    }
+    const sandbox = await startSandbox({
+      port: sandboxPort,
+      appPort,
+      env,
+      asOf,
+      ...(args.cohort === undefined ? {} : { cohort: args.cohort }),
+    });
+    const cohortLine =
+      args.cohort === undefined
+        ? undefined
+        : `Research cohort: ${args.cohort} synthetic patients; referred arm ${groupUrl(sandbox.fhirBase, COHORT_GROUP_ID)}`;
     console.log(describe(sandbox, performance.now() - started, cohortLine));
     return await new Promise<number>((done) => {
       const stop = (signal: string): void => {

@@ -16,9 +16,11 @@ import { createAuthServer } from './auth/authServer.ts';
 import type { AuthControls } from './auth/authServer.ts';
 import type { Person } from './auth/pages.ts';
 import type { LaunchContext } from './auth/state.ts';
-import { DEFAULT_APP_PORT, DEFAULT_SANDBOX_PORT, configFromEnv } from './config.ts';
+import { generateCohort } from './cohort.ts';
+import { DEFAULT_APP_PORT, DEFAULT_SANDBOX_PORT, configFromEnv, intSetting } from './config.ts';
 import { createEhrHandler } from './ehr/ehrSimulator.ts';
 import {
+  BulkExports,
   createFhirHandler,
   createFhirRepository,
   faultsFromEnv,
@@ -41,6 +43,8 @@ export interface SandboxOptions {
   asOf?: Date;
   /** Fault switches (SANDBOX_*). Default process.env. */
   env?: NodeJS.ProcessEnv;
+  /** Adds a synthetic research cohort of this many patients (generateCohort, seeded) to the seed. */
+  cohort?: number;
 }
 
 export interface SandboxAuth extends AuthControls {
@@ -123,6 +127,10 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
   const seed = generateSeed({ asOf: o.asOf ?? new Date() });
   const repo = await createFhirRepository();
   await loadResources(repo, asMedplum(seed.resources));
+  if (o.cohort !== undefined) {
+    const cohort = generateCohort({ n: o.cohort, asOf: o.asOf ?? new Date() });
+    await loadResources(repo, asMedplum(cohort.resources));
+  }
   const practitioners: Person[] = seed.resources
     .filter((r: Resource): r is Practitioner => r.resourceType === 'Practitioner')
     .map((p) => ({ id: p.id ?? '', name: practitionerName(p) }));
@@ -157,6 +165,11 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
     },
   });
   const faults = faultsFromEnv(env);
+  // Work time per exported type, so that a client really polls (0 = as fast as possible).
+  const bulkExports = new BulkExports({
+    repo,
+    stepMs: intSetting(env, 'SANDBOX_EXPORT_STEP_MS', 300, 0, 60_000),
+  });
   const fhir = createFhirHandler({
     repo,
     verifyToken: auth.verifyToken,
@@ -165,6 +178,7 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
     smartConfiguration: () => auth.smartConfiguration(),
     oauthUris: () => ({ authorize: auth.urls().authorize, token: auth.urls().token }),
     faults,
+    bulkExports,
   });
   const launchUri = (): string => {
     const app = auth.clients().get('clbp-pathway');
@@ -243,6 +257,7 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
     repo,
     patients: seed.patients,
     close: async () => {
+      bulkExports.close();
       await Promise.all([close(sandboxServer), close(appServer)]);
     },
   };

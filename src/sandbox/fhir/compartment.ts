@@ -107,3 +107,22 @@ export function compartmentSearchParam(
   }
   return expressions().has(resourceType) ? [COMPARTMENT_PARAM, `Patient/${patientId}`] : undefined;
 }
+
+/**
+ * The ids of the patients whose compartment holds the resource (one evaluation per resource, for
+ * bulk export over many patients). Resources outside the compartment give [].
+ */
+export function compartmentPatientIds(resource: Resource): string[] {
+  if (resource.resourceType === 'Patient') {
+    return resource.id === undefined ? [] : [resource.id];
+  }
+  const expression = expressions().get(resource.resourceType);
+  if (!expression) {
+    return [];
+  }
+  const references = evalFhirPath(expression, resource) as (Reference | undefined)[];
+  return references.flatMap((r) => {
+    const match = /^Patient\/([^/]+)$/.exec(r?.reference ?? '');
+    return match?.[1] === undefined ? [] : [match[1]];
+  });
+}

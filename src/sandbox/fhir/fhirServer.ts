@@ -13,6 +13,7 @@ import type { Resource as R4Resource } from 'fhir/r4';
 import type { TokenVerifier } from '../accessContext.ts';
 import { accessFrom, authorize } from './access.ts';
 import { runBundle } from './bundles.ts';
+import { BulkExports } from './bulkExport.ts';
 import { buildCapabilityStatement } from './capability.ts';
 import { indexPatientCompartment } from './compartment.ts';
 import type { ExecutionContext, Reply } from './execute.ts';
@@ -33,6 +34,7 @@ import { classify, splitUrl } from './operations.ts';
 import { SandboxRepository } from './sandboxRepository.ts';
 import { ensureDefinitionsIndexed } from './searchParameters.ts';
 
+export { BulkExports } from './bulkExport.ts';
 export { FhirFaults, faultsFromEnv } from './faults.ts';
 export type { FailureRule } from './faults.ts';
 export { SandboxRepository } from './sandboxRepository.ts';
@@ -82,6 +84,8 @@ export interface FhirHandlerOptions {
   smartConfiguration: () => unknown;
   oauthUris: () => { authorize: string; token: string };
   faults: FhirFaults;
+  /** Serves $export, its status and file URLs when given. */
+  bulkExports?: BulkExports;
 }
 
 function toHttpError(err: unknown): HttpError {
@@ -214,6 +218,11 @@ export function createFhirHandler(
       throw new HttpError(401, 'login', check.message, {
         'WWW-Authenticate': `Bearer realm="fhir", error="invalid_token", error_description="${description}"`,
       });
+    }
+    if (o.bulkExports && BulkExports.handles(relative)) {
+      const access = { ...accessFrom(check.context), clientId: check.context.clientId };
+      await o.bulkExports.handle(req, res, url, relative, access, baseUrl);
+      return;
     }
     const { segments, query } = splitUrl(relative + url.search);
     const op = classify(method, segments, query);

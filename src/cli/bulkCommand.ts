@@ -1,0 +1,155 @@
+/**
+ * `clbp bulk --fhir <base> (--group <id> | --patient-level) --client-id <id> --key <jwk-file>
+ *  --out <dir> [--type A,B] [--since <instant>]`: a FHIR Bulk Data export with SMART Backend
+ * Services authorization, streamed into NDJSON files in --out. Re-running the same command with
+ * the same --out resumes an interrupted export. Progress goes to stderr; exit 0 on success, 1 on
+ * failure (one line), 2 on bad options, 130 when interrupted.
+ */
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { createBackendAuth, parsePrivateJwk } from '../fhir/bulk/backendAuth.ts';
+import type { ExportLevel } from '../fhir/bulk/bulkClient.ts';
+import { ANALYSIS_TYPES, runBulkExport, systemScopes } from '../fhir/bulk/bulkClient.ts';
+import { lineReporter } from './bulkReporter.ts';
+import type { CliIo } from './io.ts';
+
+const USAGE = `usage: clbp bulk --fhir <base> (--group <id> | --patient-level) --client-id <id> --key <jwk-file> --out <dir>
+                 [--type <A,B,…>] [--since <instant>]
+
+FHIR Bulk Data export (SMART Backend Services, private_key_jwt) into NDJSON files in --out.
+  --group <id>       Group-level export: the Group's members and their data
+  --patient-level    every patient on the server
+  --client-id <id>   the registered backend client (sandbox: clbp-research)
+  --key <file>       its private JWK (ES384 or RS384)
+  --out <dir>        where the files go; re-run with the same --out to resume an interrupted export
+  --type <list>      resource types (default: ${ANALYSIS_TYPES.join(',')})
+  --since <instant>  only resources changed since then (FHIR instant, e.g. 2026-01-01T00:00:00Z)
+`;
+
+const TYPE = /^[A-Z][A-Za-z]+$/;
+
+interface Options {
+  readonly fhirBase: string;
+  readonly level: ExportLevel;
+  readonly clientId: string;
+  readonly keyFile: string;
+  readonly outDir: string;
+  readonly types: readonly string[];
+  readonly since?: string;
+}
+
+type Parsed =
+  { kind: 'run'; options: Options } | { kind: 'help' } | { kind: 'error'; message: string };
+
+function parse(argv: readonly string[]): Parsed {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        fhir: { type: 'string' },
+        group: { type: 'string' },
+        'patient-level': { type: 'boolean' },
+        'client-id': { type: 'string' },
+        key: { type: 'string' },
+        out: { type: 'string' },
+        type: { type: 'string' },
+        since: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (err) {
+    return { kind: 'error', message: err instanceof Error ? err.message : String(err) };
+  }
+  if (values.help === true) {
+    return { kind: 'help' };
+  }
+  const missing = (['fhir', 'client-id', 'key', 'out'] as const).filter((k) => !values[k]);
+  if (missing.length > 0) {
+    return { kind: 'error', message: `missing ${missing.map((m) => `--${m}`).join(', ')}` };
+  }
+  if ((values.group === undefined) === (values['patient-level'] !== true)) {
+    return { kind: 'error', message: 'give exactly one of --group <id> and --patient-level' };
+  }
+  const fhirBase = values.fhir ?? '';
+  if (!/^https?:\/\//.test(fhirBase)) {
+    return { kind: 'error', message: `--fhir must be an http(s) URL, got '${fhirBase}'` };
+  }
+  const types =
+    values.type === undefined ? ANALYSIS_TYPES : values.type.split(',').map((s) => s.trim());
+  const badType = types.find((t) => !TYPE.test(t));
+  if (badType !== undefined) {
+    return { kind: 'error', message: `--type: '${badType}' is not a resource type name` };
+  }
+  if (values.since !== undefined && Number.isNaN(Date.parse(values.since))) {
+    return { kind: 'error', message: `--since must be an instant like 2026-01-01T00:00:00Z` };
+  }
+  return {
+    kind: 'run',
+    options: {
+      fhirBase: fhirBase.replace(/\/$/, ''),
+      level:
+        values.group === undefined ? { kind: 'patient' } : { kind: 'group', groupId: values.group },
+      clientId: values['client-id'] ?? '',
+      keyFile: values.key ?? '',
+      outDir: values.out ?? '',
+      types,
+      ...(values.since === undefined ? {} : { since: values.since }),
+    },
+  };
+}
+
+export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  const parsed = parse(argv);
+  if (parsed.kind === 'help') {
+    io.stdout(USAGE);
+    return 0;
+  }
+  if (parsed.kind === 'error') {
+    io.stderr(`clbp bulk: ${parsed.message}\n${USAGE}`);
+    return 2;
+  }
+  const o = parsed.options;
+  const controller = new AbortController();
+  const interrupt = (): void => {
+    controller.abort(new Error('interrupted'));
+  };
+  process.once('SIGINT', interrupt);
+  try {
+    const keyText = await readFile(o.keyFile, 'utf8').catch(() => {
+      throw new Error(`cannot read the key file ${o.keyFile}`);
+    });
+    const onEvent = lineReporter((text) => {
+      io.stderr(text);
+    });
+    await runBulkExport({
+      fhirBase: o.fhirBase,
+      level: o.level,
+      types: o.types,
+      ...(o.since === undefined ? {} : { since: o.since }),
+      outDir: o.outDir,
+      auth: createBackendAuth({
+        fhirBase: o.fhirBase,
+        clientId: o.clientId,
+        privateKey: parsePrivateJwk(keyText, o.keyFile),
+        scope: systemScopes(o.types),
+        onEvent,
+      }),
+      onEvent,
+      signal: controller.signal,
+    });
+    return 0;
+  } catch (err) {
+    if (controller.signal.aborted) {
+      io.stderr('clbp bulk: interrupted; run the same command again to resume\n');
+      return 130;
+    }
+    const message = (err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, ' ');
+    io.stderr(`clbp bulk: ${message}\n`);
+    return 1;
+  } finally {
+    process.off('SIGINT', interrupt);
+  }
+}

@@ -1,0 +1,317 @@
+/**
+ * A FHIR Bulk Data export client (Bulk Data Access IG 2.0.0): kick-off with
+ * `Prefer: respond-async`, status polling that honours Retry-After and reports X-Progress, NDJSON
+ * files streamed to disk, resumable through a state file in the output directory, and the job
+ * deleted on the server at the end. It reports through events and never prints.
+ *
+ * @see https://hl7.org/fhir/uv/bulkdata/STU2/export.html
+ */
+import { mkdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Downloaded } from './downloader.ts';
+import { downloadFile, fileNames } from './downloader.ts';
+import type { BulkEventListener, ManifestFile } from './events.ts';
+import type { TokenSource, Transport } from './http.ts';
+import { authorizedRequest, BulkError, describeFailure, retryAfterMs, wait } from './http.ts';
+import type { JobState } from './jobState.ts';
+import { readJobState, removeJobState, writeJobState } from './jobState.ts';
+
+export type ExportLevel =
+  { readonly kind: 'group'; readonly groupId: string } | { readonly kind: 'patient' };
+
+export interface BulkExportOptions {
+  readonly fhirBase: string;
+  readonly level: ExportLevel;
+  /** `_type`: the resource types to export. */
+  readonly types: readonly string[];
+  /** `_since` (a FHIR instant). */
+  readonly since?: string;
+  readonly outDir: string;
+  readonly auth: TokenSource;
+  readonly fetch?: typeof fetch;
+  readonly onEvent?: BulkEventListener;
+  readonly signal?: AbortSignal;
+  /** Files downloaded at once (default 3). */
+  readonly concurrency?: number;
+  readonly maxRetries?: number;
+  readonly backoffMs?: number;
+  /** Wait between polls when the server sends no Retry-After (default 1000 ms). */
+  readonly defaultPollMs?: number;
+}
+
+export interface ExportedFile {
+  readonly name: string;
+  readonly type: string;
+  /** Lines written by this run; undefined when the file was already complete from an earlier run. */
+  readonly downloaded?: Downloaded;
+}
+
+export interface BulkExportResult {
+  readonly files: readonly ExportedFile[];
+  readonly transactionTime: string;
+}
+
+interface Manifest {
+  readonly transactionTime: string;
+  readonly requiresAccessToken: boolean;
+  readonly output: readonly ManifestFile[];
+  readonly error: readonly ManifestFile[];
+}
+
+/** The kick-off URL for a level, types and since. */
+export function kickOffUrl(
+  o: Pick<BulkExportOptions, 'fhirBase' | 'level' | 'types' | 'since'>,
+): string {
+  const base = o.fhirBase.replace(/\/$/, '');
+  const path =
+    o.level.kind === 'group'
+      ? `Group/${encodeURIComponent(o.level.groupId)}/$export`
+      : 'Patient/$export';
+  const params = new URLSearchParams();
+  if (o.types.length > 0) {
+    params.set('_type', o.types.join(','));
+  }
+  if (o.since !== undefined) {
+    params.set('_since', o.since);
+  }
+  const query = params.toString();
+  return `${base}/${path}${query === '' ? '' : `?${query}`}`;
+}
+
+/** Runs (or resumes) an export into `outDir`. Throws BulkError with one readable line. */
+export async function runBulkExport(o: BulkExportOptions): Promise<BulkExportResult> {
+  const onEvent: BulkEventListener = o.onEvent ?? (() => undefined);
+  const started = Date.now();
+  const t: Transport = {
+    fetch: o.fetch ?? fetch,
+    auth: o.auth,
+    onEvent,
+    ...(o.signal ? { signal: o.signal } : {}),
+    ...(o.maxRetries === undefined ? {} : { maxRetries: o.maxRetries }),
+    ...(o.backoffMs === undefined ? {} : { backoffMs: o.backoffMs }),
+  };
+  await mkdir(o.outDir, { recursive: true });
+  const request = kickOffUrl(o);
+  let state = await readJobState(o.outDir);
+  if (state !== undefined && state.request !== request) {
+    throw new BulkError(
+      `${o.outDir} holds the state of another export (${state.request}); use another --out or delete its bulk-job.state`,
+    );
+  }
+  let manifest: Manifest | undefined;
+  if (state !== undefined) {
+    onEvent({
+      type: 'resumed',
+      statusUrl: state.statusUrl,
+      completedFiles: Object.keys(state.completed).length,
+    });
+    manifest = await poll(t, state.statusUrl, o.defaultPollMs);
+    if (manifest === undefined) {
+      onEvent({ type: 'job-gone', statusUrl: state.statusUrl });
+      state = undefined;
+    }
+  }
+  if (state === undefined) {
+    state = await kickOff(t, request);
+    await writeJobState(o.outDir, state);
+    manifest = await poll(t, state.statusUrl, o.defaultPollMs);
+  }
+  if (manifest === undefined) {
+    throw new BulkError(`the export job at ${state.statusUrl} disappeared before it finished`);
+  }
+  state.manifest = { transactionTime: manifest.transactionTime, output: manifest.output };
+  await writeJobState(o.outDir, state);
+  onEvent({ type: 'manifest', files: manifest.output, errors: manifest.error.length });
+
+  const files = await downloadAll(t, o, state, manifest);
+  await deleteJob(t, state.statusUrl);
+  await removeJobState(o.outDir);
+  onEvent({
+    type: 'complete',
+    outDir: o.outDir,
+    files: files.length,
+    resources: manifest.output.reduce((n, f) => n + (f.count ?? 0), 0),
+    ms: Date.now() - started,
+  });
+  return { files, transactionTime: manifest.transactionTime };
+}
+
+async function kickOff(t: Transport, request: string): Promise<JobState> {
+  const response = await authorizedRequest(
+    t,
+    request,
+    { headers: { Accept: 'application/fhir+json', Prefer: 'respond-async' } },
+    'export kick-off',
+  );
+  if (response.status !== 202) {
+    throw await describeFailure(response, 'export kick-off');
+  }
+  await response.body?.cancel();
+  const statusUrl = response.headers.get('content-location');
+  if (statusUrl === null) {
+    throw new BulkError('the export kick-off answered 202 without a Content-Location status URL');
+  }
+  t.onEvent({ type: 'kick-off', statusUrl, request });
+  return { version: 1, request, statusUrl, startedAt: new Date().toISOString(), completed: {} };
+}
+
+/** Polls until the manifest; undefined when the job no longer exists (404 / 410). */
+async function poll(
+  t: Transport,
+  statusUrl: string,
+  defaultPollMs = 1000,
+): Promise<Manifest | undefined> {
+  for (;;) {
+    const response = await authorizedRequest(
+      t,
+      statusUrl,
+      { headers: { Accept: 'application/json' } },
+      'status poll',
+    );
+    if (response.status === 202) {
+      await response.body?.cancel();
+      const waitMs = retryAfterMs(response.headers.get('retry-after'), Date.now()) ?? defaultPollMs;
+      t.onEvent({
+        type: 'progress',
+        progress: response.headers.get('x-progress') ?? undefined,
+        waitMs,
+      });
+      await wait(waitMs, t.signal);
+      continue;
+    }
+    if (response.status === 404 || response.status === 410) {
+      await response.body?.cancel();
+      return undefined;
+    }
+    if (response.status !== 200) {
+      throw await describeFailure(response, 'the export job');
+    }
+    return parseManifest(await response.json().catch(() => undefined));
+  }
+}
+
+function parseFiles(value: unknown, field: string): ManifestFile[] {
+  if (value === undefined) {
+    return [];
+  }
+  if (!Array.isArray(value)) {
+    throw new BulkError(`the export manifest's ${field} is not an array`);
+  }
+  return value.map((item: unknown) => {
+    const f = item as Partial<Record<string, unknown>>;
+    if (typeof f['type'] !== 'string' || typeof f['url'] !== 'string') {
+      throw new BulkError(`an entry of the export manifest's ${field} lacks type or url`);
+    }
+    return {
+      type: f['type'],
+      url: f['url'],
+      ...(typeof f['count'] === 'number' ? { count: f['count'] } : {}),
+    };
+  });
+}
+
+function parseManifest(body: unknown): Manifest {
+  if (typeof body !== 'object' || body === null) {
+    throw new BulkError('the export job answered 200 without a JSON manifest');
+  }
+  const m = body as Record<string, unknown>;
+  return {
+    transactionTime: typeof m['transactionTime'] === 'string' ? m['transactionTime'] : '',
+    requiresAccessToken: m['requiresAccessToken'] === true,
+    output: parseFiles(m['output'], 'output'),
+    error: parseFiles(m['error'], 'error'),
+  };
+}
+
+async function exists(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => undefined))?.isFile() ?? false;
+}
+
+async function downloadAll(
+  t: Transport,
+  o: BulkExportOptions,
+  state: JobState,
+  manifest: Manifest,
+): Promise<ExportedFile[]> {
+  // Error files (OperationOutcomes) go to a subdirectory so that readers of the data skip them.
+  const names = [
+    ...fileNames(manifest.output),
+    ...fileNames(manifest.error).map((n) => join('errors', n)),
+  ];
+  const all = [...manifest.output, ...manifest.error];
+  if (manifest.error.length > 0) {
+    await mkdir(join(o.outDir, 'errors'), { recursive: true });
+  }
+  const results: ExportedFile[] = new Array<ExportedFile>(all.length);
+  let saving = Promise.resolve();
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let i = next++; i < all.length; i = next++) {
+      const file = all[i];
+      const name = names[i];
+      if (file === undefined || name === undefined) {
+        continue;
+      }
+      if (state.completed[file.url] === name && (await exists(join(o.outDir, name)))) {
+        t.onEvent({ type: 'download-skipped', file: name });
+        results[i] = { name, type: file.type };
+        continue;
+      }
+      t.onEvent({ type: 'download-start', file: name, url: file.url });
+      const downloaded = await downloadFile(t, file, o.outDir, name, manifest.requiresAccessToken);
+      state.completed[file.url] = name;
+      saving = saving.then(() => writeJobState(o.outDir, state));
+      await saving;
+      t.onEvent({ type: 'download-complete', file: name, ...downloaded });
+      results[i] = { name, type: file.type, downloaded };
+    }
+  };
+  const concurrency = Math.max(1, Math.min(o.concurrency ?? 3, all.length));
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return results;
+}
+
+async function deleteJob(t: Transport, statusUrl: string): Promise<void> {
+  try {
+    const response = await authorizedRequest(t, statusUrl, { method: 'DELETE' }, 'job deletion');
+    await response.body?.cancel();
+    if (response.ok) {
+      t.onEvent({ type: 'deleted', statusUrl });
+    } else {
+      t.onEvent({ type: 'delete-failed', statusUrl, message: `HTTP ${response.status}` });
+    }
+  } catch (err) {
+    if (t.signal?.aborted) {
+      throw err;
+    }
+    t.onEvent({
+      type: 'delete-failed',
+      statusUrl,
+      message: err instanceof Error ? err.message : String(err),
+    });
+  }
+}
+
+/**
+ * What the research analysis (`clbp outcomes`) reads: patients, low back pain Conditions, PEG
+ * responses and Observations, opioid statements/orders and their Medications, the referral
+ * ServiceRequests and Tasks, the Questionnaires the responses answer, and Groups (arms).
+ */
+export const ANALYSIS_TYPES: readonly string[] = [
+  'Patient',
+  'Condition',
+  'Observation',
+  'QuestionnaireResponse',
+  'Questionnaire',
+  'MedicationStatement',
+  'MedicationRequest',
+  'Medication',
+  'ServiceRequest',
+  'Task',
+  'Group',
+];
+
+/** SMART v2 read+search system scopes for the types. */
+export function systemScopes(types: readonly string[]): string {
+  return types.map((t) => `system/${t}.rs`).join(' ');
+}

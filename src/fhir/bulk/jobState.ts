@@ -1,0 +1,71 @@
+/**
+ * The small state file a bulk export keeps in its output directory, so that an interrupted run
+ * resumes the same server job and skips files already on disk. Written atomically (temp file,
+ * then rename). The name does not end in .json/.ndjson, so readers of the directory's data
+ * (`clbp outcomes <dir>`) never take it for data.
+ */
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ManifestFile } from './events.ts';
+
+export const STATE_FILE = 'bulk-job.state';
+
+export interface JobState {
+  readonly version: 1;
+  /** The kick-off URL; a re-run with another request starts a new job. */
+  readonly request: string;
+  readonly statusUrl: string;
+  readonly startedAt: string;
+  /** Set once the server has answered with the manifest. */
+  manifest?: { readonly transactionTime: string; readonly output: readonly ManifestFile[] };
+  /** File URL → local file name, for every file fully written. */
+  completed: Record<string, string>;
+}
+
+function isJobState(value: unknown): value is JobState {
+  if (typeof value !== 'object' || value === null) {
+    return false;
+  }
+  const v = value as Record<string, unknown>;
+  return (
+    v['version'] === 1 &&
+    typeof v['request'] === 'string' &&
+    typeof v['statusUrl'] === 'string' &&
+    typeof v['completed'] === 'object' &&
+    v['completed'] !== null
+  );
+}
+
+/** The state in `dir`, or undefined when there is none; throws on an unreadable one. */
+export async function readJobState(dir: string): Promise<JobState | undefined> {
+  const path = join(dir, STATE_FILE);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+      return undefined;
+    }
+    throw err;
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    value = undefined;
+  }
+  if (!isJobState(value)) {
+    throw new Error(`${path} is not a bulk job state file; delete it to start a new export`);
+  }
+  return value;
+}
+
+export async function writeJobState(dir: string, state: JobState): Promise<void> {
+  const path = join(dir, STATE_FILE);
+  await writeFile(`${path}.tmp`, `${JSON.stringify(state, null, 2)}\n`, 'utf8');
+  await rename(`${path}.tmp`, path);
+}
+
+export async function removeJobState(dir: string): Promise<void> {
+  await rm(join(dir, STATE_FILE), { force: true });
+}

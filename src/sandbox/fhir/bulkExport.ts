@@ -1,0 +1,361 @@
+/**
+ * FHIR Bulk Data `$export` for the sandbox (Bulk Data Access IG 2.0.0, async request pattern):
+ * kick-off at `GET /fhir/Group/<id>/$export` and `GET /fhir/Patient/$export`, a status URL that
+ * answers 202 (X-Progress, Retry-After) until the job is done and then 200 with the manifest, NDJSON
+ * file URLs that need the same token, and DELETE on the status URL. Jobs and their files live in
+ * memory and are dropped on close().
+ *
+ * What a job exports, per requested type:
+ * - Patient compartment types: the resources in the compartment of the exported patients (the
+ *   Group's members, or every Patient for Patient-level export);
+ * - Medication: the Medications referenced by the exported MedicationStatements/Requests;
+ * - Group: the exported Group itself (Group-level) or every Group (Patient-level);
+ * - any other type (Questionnaire, Organization…): every resource of the type.
+ *
+ * @see https://hl7.org/fhir/uv/bulkdata/STU2/export.html
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { globalSchema } from '@medplum/core';
+import type { Group, Resource } from '@medplum/fhirtypes';
+import type { Access } from './access.ts';
+import { compartmentPatientIds, isCompartmentType } from './compartment.ts';
+import { HttpError, sendJson } from './http.ts';
+import type { SandboxRepository } from './sandboxRepository.ts';
+import { grantFor } from './scopes.ts';
+
+const NDJSON = 'application/fhir+ndjson';
+const OUTPUT_FORMATS = new Set([NDJSON, 'application/ndjson', 'ndjson']);
+const STATUS_PATH = '/bulk-status/';
+const FILE_PATH = '/bulk-files/';
+/** Resources per NDJSON file: big types are split, as real servers do. */
+const DEFAULT_LINES_PER_FILE = 5000;
+/** Lines per buffered chunk when a file is streamed out. */
+const LINES_PER_CHUNK = 500;
+
+export interface BulkExportOptions {
+  readonly repo: SandboxRepository;
+  /** Work time per exported type, so that polling is real (SANDBOX_EXPORT_STEP_MS). */
+  readonly stepMs: number;
+  readonly linesPerFile?: number;
+}
+
+interface OutputFile {
+  readonly type: string;
+  readonly count: number;
+  readonly chunks: readonly Buffer[];
+}
+
+interface Job {
+  readonly id: string;
+  readonly clientId: string;
+  readonly request: string;
+  readonly transactionTime: string;
+  readonly types: readonly string[];
+  done: number;
+  state: 'running' | 'complete' | 'failed';
+  error?: string;
+  readonly files: OutputFile[];
+}
+
+interface KickOff {
+  readonly scope: { kind: 'group'; groupId: string } | { kind: 'patients' };
+  readonly types: readonly string[];
+  readonly since: string | undefined;
+}
+
+/** The export jobs of one sandbox: routing, the jobs' work and their files. */
+export class BulkExports {
+  readonly #o: BulkExportOptions;
+  readonly #jobs = new Map<string, Job>();
+  readonly #stop = new AbortController();
+
+  constructor(o: BulkExportOptions) {
+    this.#o = o;
+  }
+
+  /** Whether the path (relative to /fhir, without the query) is one this class answers. */
+  static handles(relative: string): boolean {
+    return (
+      relative === '/Patient/$export' ||
+      /^\/Group\/[^/]+\/\$export$/.test(relative) ||
+      relative.startsWith(STATUS_PATH) ||
+      relative.startsWith(FILE_PATH)
+    );
+  }
+
+  /** Answers an authenticated request on one of the paths `handles` accepts. */
+  async handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    relative: string,
+    access: Access & { readonly clientId: string },
+    baseUrl: string,
+  ): Promise<void> {
+    const method = (req.method ?? 'GET').toUpperCase();
+    if (relative.startsWith(STATUS_PATH)) {
+      const job = this.#ownJob(relative.slice(STATUS_PATH.length), access.clientId);
+      if (method === 'DELETE') {
+        this.#jobs.delete(job.id);
+        res.writeHead(202).end();
+        return;
+      }
+      assertGet(method);
+      this.#sendStatus(res, job, baseUrl);
+      return;
+    }
+    assertGet(method);
+    if (relative.startsWith(FILE_PATH)) {
+      await this.#sendFile(res, relative.slice(FILE_PATH.length), access.clientId);
+      return;
+    }
+    const kickOff = await this.#parseKickOff(req, url, relative, access);
+    const job: Job = {
+      id: randomUUID(),
+      clientId: access.clientId,
+      request: `${baseUrl}${relative}${url.search}`,
+      transactionTime: new Date().toISOString(),
+      types: kickOff.types,
+      done: 0,
+      state: 'running',
+      files: [],
+    };
+    this.#jobs.set(job.id, job);
+    this.#run(job, kickOff).catch((err: unknown) => {
+      job.state = 'failed';
+      job.error = err instanceof Error ? err.message : String(err);
+    });
+    res.writeHead(202, { 'Content-Location': `${baseUrl}${STATUS_PATH}${job.id}` }).end();
+  }
+
+  /** Stops running jobs and drops every job's files. */
+  close(): void {
+    this.#stop.abort();
+    this.#jobs.clear();
+  }
+
+  async #parseKickOff(
+    req: IncomingMessage,
+    url: URL,
+    relative: string,
+    access: Access,
+  ): Promise<KickOff> {
+    if (!/respond-async/.test(req.headers.prefer?.toString() ?? '')) {
+      throw new HttpError(400, 'invalid', '$export needs the header "Prefer: respond-async"');
+    }
+    const format = url.searchParams.get('_outputFormat');
+    if (format !== null && !OUTPUT_FORMATS.has(format)) {
+      throw new HttpError(
+        400,
+        'not-supported',
+        `_outputFormat ${format} is not supported; use ${NDJSON}`,
+      );
+    }
+    const since = url.searchParams.get('_since') ?? undefined;
+    if (since !== undefined && Number.isNaN(Date.parse(since))) {
+      throw new HttpError(400, 'invalid', `_since must be a FHIR instant, got "${since}"`);
+    }
+    const types = await this.#types(url.searchParams.get('_type'));
+    const notSystem = access.scopes.every((s) => s.context !== 'system');
+    const refused = types.filter(
+      (type) => grantFor(access.scopes, { resourceType: type, interaction: 'read' }) === 'denied',
+    );
+    if (notSystem || refused.length > 0) {
+      throw new HttpError(
+        403,
+        'forbidden',
+        notSystem
+          ? '$export needs a backend token with system/ scopes'
+          : `The granted scopes do not allow reading ${refused.join(', ')}`,
+      );
+    }
+    const group = /^\/Group\/([^/]+)\/\$export$/.exec(relative)?.[1];
+    if (group === undefined) {
+      return { scope: { kind: 'patients' }, types, since };
+    }
+    const groupId = decodeURIComponent(group);
+    await this.#o.repo.readResource('Group', groupId).catch(() => {
+      throw new HttpError(404, 'not-found', `Group/${groupId} does not exist on this server`);
+    });
+    return { scope: { kind: 'group', groupId }, types, since };
+  }
+
+  /** `_type`, or every compartment type the server holds, plus the Medications they reference. */
+  async #types(raw: string | null): Promise<string[]> {
+    if (raw === null || raw.trim() === '') {
+      const held: string[] = [];
+      for (const type of Object.keys(globalSchema.types)) {
+        if ((isCompartmentType(type) || type === 'Medication') && (await this.#count(type)) > 0) {
+          held.push(type);
+        }
+      }
+      return held;
+    }
+    const types = [...new Set(raw.split(',').map((t) => t.trim()))];
+    const unknown = types.filter((t) => !/^[A-Z][A-Za-z]+$/.test(t) || !globalSchema.types[t]);
+    if (unknown.length > 0) {
+      throw new HttpError(
+        400,
+        'invalid',
+        `_type names unknown resource types: ${unknown.join(', ')}`,
+      );
+    }
+    return types;
+  }
+
+  #ownJob(id: string, clientId: string): Job {
+    const job = this.#jobs.get(id);
+    if (job?.clientId !== clientId) {
+      throw new HttpError(404, 'not-found', `No export job ${id} (finished jobs are deleted)`);
+    }
+    return job;
+  }
+
+  #sendStatus(res: ServerResponse, job: Job, baseUrl: string): void {
+    switch (job.state) {
+      case 'running': {
+        const percent = Math.round((100 * job.done) / Math.max(1, job.types.length));
+        res
+          .writeHead(202, {
+            'X-Progress': `${percent}% (${job.done} of ${job.types.length} types)`,
+            'Retry-After': String(Math.max(1, Math.ceil(this.#o.stepMs / 1000))),
+            'Cache-Control': 'no-store',
+          })
+          .end();
+        return;
+      }
+      case 'failed':
+        throw new HttpError(
+          500,
+          'exception',
+          `The export job failed: ${job.error ?? 'unknown error'}`,
+        );
+      case 'complete':
+        sendJson(
+          res,
+          200,
+          {
+            transactionTime: job.transactionTime,
+            request: job.request,
+            requiresAccessToken: true,
+            output: job.files.map((f, i) => ({
+              type: f.type,
+              url: `${baseUrl}${FILE_PATH}${job.id}/${i + 1}.ndjson`,
+              count: f.count,
+            })),
+            error: [],
+          },
+          { 'Content-Type': 'application/json' },
+        );
+    }
+  }
+
+  async #sendFile(res: ServerResponse, rest: string, clientId: string): Promise<void> {
+    const match = /^([^/]+)\/(\d+)\.ndjson$/.exec(rest);
+    const job = match?.[1] === undefined ? undefined : this.#jobs.get(match[1]);
+    const file = job?.state === 'complete' ? job.files[Number(match?.[2]) - 1] : undefined;
+    if (job?.clientId !== clientId || file === undefined) {
+      throw new HttpError(404, 'not-found', `No export file ${rest}`);
+    }
+    const bytes = file.chunks.reduce((n, c) => n + c.length, 0);
+    res.writeHead(200, { 'Content-Type': NDJSON, 'Content-Length': String(bytes) });
+    await pipeline(Readable.from(file.chunks), res);
+  }
+
+  async #run(job: Job, k: KickOff): Promise<void> {
+    const patients = await this.#patients(k);
+    const exported = new Map<string, Resource[]>();
+    for (const type of k.types) {
+      await sleep(this.#o.stepMs, undefined, { signal: this.#stop.signal });
+      exported.set(type, await this.#resourcesOf(type, k, patients, exported));
+      job.done += 1;
+    }
+    for (const type of k.types) {
+      const since = k.since === undefined ? undefined : Date.parse(k.since);
+      const resources = (exported.get(type) ?? []).filter(
+        (r) => since === undefined || Date.parse(r.meta?.lastUpdated ?? '') >= since,
+      );
+      job.files.push(...toFiles(type, resources, this.#o.linesPerFile ?? DEFAULT_LINES_PER_FILE));
+    }
+    job.state = 'complete';
+  }
+
+  async #patients(k: KickOff): Promise<Set<string> | undefined> {
+    if (k.scope.kind === 'patients') {
+      return undefined;
+    }
+    const group = await this.#o.repo.readResource<Group>('Group', k.scope.groupId);
+    return new Set(
+      (group.member ?? []).flatMap((m) => {
+        const id = /^Patient\/([^/]+)$/.exec(m.entity.reference ?? '')?.[1];
+        return id === undefined || m.inactive === true ? [] : [id];
+      }),
+    );
+  }
+
+  async #resourcesOf(
+    type: string,
+    k: KickOff,
+    patients: Set<string> | undefined,
+    exported: ReadonlyMap<string, readonly Resource[]>,
+  ): Promise<Resource[]> {
+    const all = await this.#all(type);
+    if (type === 'Group') {
+      const scope = k.scope;
+      return scope.kind === 'group' ? all.filter((g) => g.id === scope.groupId) : all;
+    }
+    if (type === 'Medication') {
+      const wanted = new Set<string>();
+      for (const source of ['MedicationStatement', 'MedicationRequest']) {
+        const users =
+          exported.get(source) ?? (await this.#resourcesOf(source, k, patients, exported));
+        for (const r of users) {
+          const ref = (r as { medicationReference?: { reference?: string } }).medicationReference;
+          wanted.add(ref?.reference ?? '');
+        }
+      }
+      return all.filter((m) => wanted.has(`Medication/${m.id ?? ''}`));
+    }
+    if (!isCompartmentType(type) || patients === undefined) {
+      return all;
+    }
+    return all.filter((r) => compartmentPatientIds(r).some((id) => patients.has(id)));
+  }
+
+  async #count(type: string): Promise<number> {
+    const bundle = await this.#o.repo.search({
+      resourceType: type as Resource['resourceType'],
+      count: 0,
+    });
+    return bundle.total ?? 0;
+  }
+
+  async #all(type: string): Promise<Resource[]> {
+    const bundle = await this.#o.repo.search({ resourceType: type as Resource['resourceType'] });
+    return (bundle.entry ?? []).flatMap((e) => (e.resource ? [e.resource] : []));
+  }
+}
+
+function assertGet(method: string): void {
+  if (method !== 'GET') {
+    throw new HttpError(405, 'not-supported', `${method} is not supported here`);
+  }
+}
+
+function toFiles(type: string, resources: readonly Resource[], linesPerFile: number): OutputFile[] {
+  const files: OutputFile[] = [];
+  for (let start = 0; start < resources.length; start += linesPerFile) {
+    const part = resources.slice(start, start + linesPerFile);
+    const chunks: Buffer[] = [];
+    for (let i = 0; i < part.length; i += LINES_PER_CHUNK) {
+      const lines = part.slice(i, i + LINES_PER_CHUNK).map((r) => `${JSON.stringify(r)}\n`);
+      chunks.push(Buffer.from(lines.join(''), 'utf8'));
+    }
+    files.push({ type, count: part.length, chunks });
+  }
+  return files;
+}

@@ -1,0 +1,156 @@
+/**
+ * `clbp bulk` through main(argv), and the sandbox's $export rules a client must meet, against the
+ * real sandbox on port 0.
+ */
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../../src/cli/clbp.ts';
+import { createBackendAuth } from '../../../src/fhir/bulk/backendAuth.ts';
+import type { Sandbox } from '../../../src/sandbox/server.ts';
+import { CLIENT_ID, KEY_FILE, PRIVATE_KEY, startBulkSandbox } from './support.ts';
+
+let sandbox: Sandbox;
+let out: string;
+
+beforeAll(async () => {
+  sandbox = await startBulkSandbox({}, 5);
+  out = await mkdtemp(join(tmpdir(), 'clbp-bulk-cli-'));
+});
+afterAll(async () => {
+  await sandbox.close();
+  await rm(out, { recursive: true, force: true });
+});
+
+async function clbp(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, {
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
+  });
+  return { code, stdout, stderr };
+}
+
+describe('clbp bulk', () => {
+  it('exports the chosen types into NDJSON files and reports each file on stderr', async () => {
+    const dir = join(out, 'run');
+    const r = await clbp([
+      'bulk',
+      '--fhir',
+      sandbox.fhirBase,
+      '--patient-level',
+      '--client-id',
+      CLIENT_ID,
+      '--key',
+      KEY_FILE,
+      '--out',
+      dir,
+      '--type',
+      'Patient,Condition',
+    ]);
+    expect(r.code).toBe(0);
+    expect((await readdir(dir)).sort()).toEqual(['Condition.001.ndjson', 'Patient.001.ndjson']);
+    expect(r.stderr).toMatch(/Patient\.001\.ndjson {2}\d+ resources/);
+    expect(r.stderr).toContain('export job deleted on the server');
+  });
+
+  it.each([
+    [['--patient-level', '--group', 'g'], 'give exactly one of --group <id> and --patient-level'],
+    [['--patient-level', '--type', 'patient'], "--type: 'patient' is not a resource type name"],
+    [['--patient-level', '--since', 'yesterday'], '--since must be an instant'],
+  ])('refuses %j with exit 2', async (extra, message) => {
+    const r = await clbp([
+      'bulk',
+      '--fhir',
+      sandbox.fhirBase,
+      '--client-id',
+      CLIENT_ID,
+      '--key',
+      KEY_FILE,
+      '--out',
+      out,
+      ...extra,
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(message);
+  });
+
+  it('fails with one line when the client is not registered', async () => {
+    const r = await clbp([
+      'bulk',
+      '--fhir',
+      sandbox.fhirBase,
+      '--patient-level',
+      '--client-id',
+      'someone-else',
+      '--key',
+      KEY_FILE,
+      '--out',
+      join(out, 'refused'),
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^clbp bulk: the token endpoint refused client someone-else: /),
+    ]);
+  });
+});
+
+describe('the sandbox $export endpoint', () => {
+  async function token(): Promise<string> {
+    return createBackendAuth({
+      fhirBase: sandbox.fhirBase,
+      clientId: CLIENT_ID,
+      privateKey: PRIVATE_KEY,
+      scope: 'system/Patient.rs',
+    }).token();
+  }
+
+  it('requires Prefer: respond-async', async () => {
+    const r = await fetch(`${sandbox.fhirBase}/Patient/$export?_type=Patient`, {
+      headers: { Authorization: `Bearer ${await token()}` },
+    });
+    expect(r.status).toBe(400);
+    expect(await r.text()).toContain('Prefer: respond-async');
+  });
+
+  it('refuses types the token cannot read', async () => {
+    const r = await fetch(`${sandbox.fhirBase}/Patient/$export?_type=Patient,Observation`, {
+      headers: { Authorization: `Bearer ${await token()}`, Prefer: 'respond-async' },
+    });
+    expect(r.status).toBe(403);
+    expect(await r.text()).toContain('do not allow reading Observation');
+  });
+
+  it('serves files only with a token', async () => {
+    const auth = `Bearer ${await token()}`;
+    const kickOff = await fetch(`${sandbox.fhirBase}/Patient/$export?_type=Patient`, {
+      headers: { Authorization: auth, Prefer: 'respond-async' },
+    });
+    expect(kickOff.status).toBe(202);
+    const status = kickOff.headers.get('content-location') ?? '';
+    const progress: (string | null)[] = [];
+    let r = await fetch(status, { headers: { Authorization: auth } });
+    while (r.status === 202) {
+      progress.push(r.headers.get('x-progress'));
+      await new Promise((done) => setTimeout(done, 100));
+      r = await fetch(status, { headers: { Authorization: auth } });
+    }
+    expect(progress[0]).toMatch(/^\d+% \(\d+ of 1 types\)$/);
+    const manifest = (await r.json()) as {
+      output: { url: string }[];
+      requiresAccessToken: boolean;
+    };
+    expect(manifest.requiresAccessToken).toBe(true);
+    const url = manifest.output[0]?.url ?? '';
+    expect((await fetch(url)).status).toBe(401);
+    const file = await fetch(url, { headers: { Authorization: auth } });
+    expect(file.headers.get('content-type')).toBe('application/fhir+ndjson');
+    expect((await file.text()).split('\n')[0]).toContain('"resourceType":"Patient"');
+  });
+});

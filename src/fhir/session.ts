@@ -53,11 +53,15 @@ export function sessionFromClient(client: Client): Session {
   const transport = createTransport({
     baseUrl: client.state.serverUrl,
     getToken: async () => {
-      if (refreshing) {
-        return refreshing;
-      }
       const expiresAt = client.state.expiresAt ?? Infinity;
-      return expiresAt - EXPIRY_MARGIN_S < Date.now() / 1000 ? refreshOnce() : current();
+      if (refreshing !== undefined || expiresAt - EXPIRY_MARGIN_S < Date.now() / 1000) {
+        // A failed refresh still leaves the current token to try; a 401 then says the session ended.
+        const refreshed = await refreshOnce().catch(() => undefined);
+        if (refreshed !== undefined) {
+          return refreshed;
+        }
+      }
+      return current();
     },
     refresh: async (rejected) => (rejected !== undefined && rejected !== current() ? current() : refreshOnce()),
   });

@@ -36,25 +36,29 @@ export function SectionFrame(props: SectionFrameProps) {
     );
   } else if (failed.length > 0) {
     status = 'error';
+    const errors = failed.flatMap((key) => {
+      const entry = state[key];
+      return entry.status === 'error' ? [entry.error] : [];
+    });
+    const steps = [...new Set(errors.map((e) => nextStep(e.kind)))];
     body = (
-      <div role="alert">
-        {failed.map((key) => {
-          const entry = state[key];
-          return entry.status === 'error' ? (
-            <div key={key} className="request-error">
-              <p>{entry.error.message}</p>
-              <p>{nextStep(entry.error.kind)}</p>
-              <button
-                type="button"
-                onClick={() => {
-                  retry(key);
-                }}
-              >
-                Retry {entry.error.request ?? 'the request'}
-              </button>
-            </div>
-          ) : null;
-        })}
+      <div role="alert" className="request-error">
+        <ul>
+          {errors.map((e) => (
+            <li key={e.request ?? e.message}>{e.message}</li>
+          ))}
+        </ul>
+        {steps.map((step) => (
+          <p key={step}>{step}</p>
+        ))}
+        <button
+          type="button"
+          onClick={() => {
+            failed.forEach(retry);
+          }}
+        >
+          Retry {errors.length === 1 ? (errors[0]?.request ?? 'the request') : `the ${errors.length} failed requests`}
+        </button>
       </div>
     );
   } else if (loading) {

@@ -1,34 +1,13 @@
 import type { Observation, QuestionnaireResponse } from 'fhir/r4';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PEG_ITEMS, pegAnswerCodeFor } from '../../src/domain/peg.ts';
-import type { Sandbox } from '../../src/sandbox/server.ts';
-import { launchChromium, launchPatient, startTestSandbox, stored } from './support/app.ts';
+import { appTestContext, launchPatient, stored } from './support/app.ts';
 
-let sandbox: Sandbox;
-let browser: Browser;
-let context: BrowserContext;
-let page: Page;
-
-beforeAll(async () => {
-  [sandbox, browser] = await Promise.all([startTestSandbox(), launchChromium()]);
-});
-afterAll(async () => {
-  await browser.close();
-  await sandbox.close();
-});
-beforeEach(async () => {
-  context = await browser.newContext();
-  page = await context.newPage();
-});
-afterEach(async () => {
-  sandbox.faults.reset();
-  await context.close();
-});
+const t = appTestContext();
 
 async function records(patient: string) {
-  const responses = await stored<QuestionnaireResponse>(sandbox, `QuestionnaireResponse?patient=${patient}`);
-  const observations = await stored<Observation>(sandbox, `Observation?patient=${patient}&code=http://loinc.org|91147-9`);
+  const responses = await stored<QuestionnaireResponse>(t.sandbox, `QuestionnaireResponse?patient=${patient}`);
+  const observations = await stored<Observation>(t.sandbox, `Observation?patient=${patient}&code=http://loinc.org|91147-9`);
   return { responses, observations };
 }
 
@@ -37,14 +16,14 @@ async function answer(values: readonly number[]) {
   for (const [i, item] of PEG_ITEMS.entries()) {
     const value = values[i];
     if (value !== undefined) {
-      await page.check(`#peg-${item.linkId}-${pegAnswerCodeFor(value) ?? ''}`);
+      await t.page.check(`#peg-${item.linkId}-${pegAnswerCodeFor(value) ?? ''}`);
     }
   }
 }
 
 async function openForm() {
-  await page.click('button:has-text("Record a PEG")');
-  await page.waitForSelector('form[aria-label="Record a PEG"]');
+  await t.page.click('button:has-text("Record a PEG")');
+  await t.page.waitForSelector('form[aria-label="Record a PEG"]');
 }
 
 const saveButton = 'form[aria-label="Record a PEG"] button[type="submit"]';
@@ -52,15 +31,15 @@ const saveButton = 'form[aria-label="Record a PEG"] button[type="submit"]';
 describe('recording a PEG', () => {
   it('saves 6/7/4 as one QuestionnaireResponse and one linked Observation of 5.67, and charts it', async () => {
     const before = await records('clbp-eligible');
-    await launchPatient(page, sandbox, 'clbp-eligible');
+    await launchPatient(t.page, t.sandbox, 'clbp-eligible');
     await openForm();
-    await expect(page.isDisabled(saveButton)).resolves.toBe(true);
+    await expect(t.page.isDisabled(saveButton)).resolves.toBe(true);
     await answer([6, 7]);
-    await expect(page.isDisabled(saveButton)).resolves.toBe(true);
+    await expect(t.page.isDisabled(saveButton)).resolves.toBe(true);
     await answer([6, 7, 4]);
-    await expect(page.textContent('.calculated output')).resolves.toBe('5.67');
-    await page.click(saveButton);
-    await page.waitForSelector('[data-testid="peg-saved"]');
+    await expect(t.page.textContent('.calculated output')).resolves.toBe('5.67');
+    await t.page.click(saveButton);
+    await t.page.waitForSelector('[data-testid="peg-saved"]');
 
     const after = await records('clbp-eligible');
     const newResponses = after.responses.filter((r) => !before.responses.some((b) => b.id === r.id));
@@ -75,23 +54,23 @@ describe('recording a PEG', () => {
     expect(response?.author?.reference).toBe('Practitioner/pcp-1');
     expect(observation?.identifier?.[0]?.value).toBe(response?.identifier?.value);
 
-    await page.waitForSelector('[data-testid="peg-history"] td:has-text("5.67")');
+    await t.page.waitForSelector('[data-testid="peg-history"] td:has-text("5.67")');
   });
 
   it('keeps the answers through a failed save, and the retry stores exactly one of each', async () => {
     const before = await records('minor');
-    await launchPatient(page, sandbox, 'minor');
+    await launchPatient(t.page, t.sandbox, 'minor');
     await openForm();
     await answer([3, 4, 5]);
-    sandbox.faults.failNext({ status: 503, method: 'POST', match: /\/fhir\/?(\?|$)/ });
-    await page.click(saveButton);
-    await page.waitForSelector('[data-testid="peg-save-error"]');
-    await expect(page.textContent('[data-testid="peg-save-error"]')).resolves.toContain('Your answers are kept');
-    await expect(page.isChecked(`#peg-peg-pain-${pegAnswerCodeFor(3) ?? ''}`)).resolves.toBe(true);
+    t.sandbox.faults.failNext({ status: 503, method: 'POST', match: /\/fhir\/?(\?|$)/ });
+    await t.page.click(saveButton);
+    await t.page.waitForSelector('[data-testid="peg-save-error"]');
+    await expect(t.page.textContent('[data-testid="peg-save-error"]')).resolves.toContain('Your answers are kept');
+    await expect(t.page.isChecked(`#peg-peg-pain-${pegAnswerCodeFor(3) ?? ''}`)).resolves.toBe(true);
     expect((await records('minor')).responses).toHaveLength(before.responses.length);
 
-    await page.click(saveButton);
-    await page.waitForSelector('[data-testid="peg-saved"]');
+    await t.page.click(saveButton);
+    await t.page.waitForSelector('[data-testid="peg-saved"]');
     const after = await records('minor');
     expect(after.responses).toHaveLength(before.responses.length + 1);
     expect(after.observations).toHaveLength(before.observations.length + 1);
@@ -99,11 +78,11 @@ describe('recording a PEG', () => {
 
   it('creates nothing new when the save reached the EHR but its answer was lost', async () => {
     const before = await records('no-back-pain');
-    await launchPatient(page, sandbox, 'no-back-pain');
+    await launchPatient(t.page, t.sandbox, 'no-back-pain');
     await openForm();
     await answer([2, 2, 3]);
     let lost = false;
-    await page.route(/\/fhir\/?$/, async (route) => {
+    await t.page.route(/\/fhir\/?$/, async (route) => {
       if (route.request().method() === 'POST' && !lost) {
         lost = true;
         await route.fetch();
@@ -112,35 +91,35 @@ describe('recording a PEG', () => {
       }
       await route.continue();
     });
-    await page.click(saveButton);
-    await page.waitForSelector('[data-testid="peg-save-error"]');
+    await t.page.click(saveButton);
+    await t.page.waitForSelector('[data-testid="peg-save-error"]');
     expect((await records('no-back-pain')).responses).toHaveLength(before.responses.length + 1);
 
-    await page.click(saveButton);
-    await page.waitForSelector('[data-testid="peg-saved"]');
+    await t.page.click(saveButton);
+    await t.page.waitForSelector('[data-testid="peg-saved"]');
     const after = await records('no-back-pain');
     expect(after.responses).toHaveLength(before.responses.length + 1);
     expect(after.observations).toHaveLength(before.observations.length + 1);
   });
 
   it('restores the draft after a reload in the middle of the form', async () => {
-    await launchPatient(page, sandbox, 'opioid-taper');
+    await launchPatient(t.page, t.sandbox, 'opioid-taper');
     await openForm();
     await answer([8, 6]);
-    await page.reload();
-    await page.waitForSelector('main[aria-busy="false"] form[aria-label="Record a PEG"]', { timeout: 30_000 });
-    await expect(page.isChecked(`#peg-peg-pain-${pegAnswerCodeFor(8) ?? ''}`)).resolves.toBe(true);
-    await expect(page.isChecked(`#peg-peg-enjoyment-${pegAnswerCodeFor(6) ?? ''}`)).resolves.toBe(true);
-    await expect(page.isDisabled(saveButton)).resolves.toBe(true);
+    await t.page.reload();
+    await t.page.waitForSelector('main[aria-busy="false"] form[aria-label="Record a PEG"]', { timeout: 30_000 });
+    await expect(t.page.isChecked(`#peg-peg-pain-${pegAnswerCodeFor(8) ?? ''}`)).resolves.toBe(true);
+    await expect(t.page.isChecked(`#peg-peg-enjoyment-${pegAnswerCodeFor(6) ?? ''}`)).resolves.toBe(true);
+    await expect(t.page.isDisabled(saveButton)).resolves.toBe(true);
   });
 
   it('shows the referred patient baseline and week-8 points, and month 6 as due', async () => {
-    await launchPatient(page, sandbox, 'referred-followup');
-    const rows = await page.locator('[data-testid="peg-history"] tbody tr').allTextContents();
+    await launchPatient(t.page, t.sandbox, 'referred-followup');
+    const rows = await t.page.locator('[data-testid="peg-history"] tbody tr').allTextContents();
     expect(rows).toHaveLength(2);
     expect(rows[0]).toContain('(baseline)');
-    await expect(page.getAttribute('[data-follow-up="week-8"]', 'data-status')).resolves.toBe('done');
-    await expect(page.getAttribute('[data-follow-up="month-6"]', 'data-status')).resolves.toBe('due');
-    await expect(page.textContent('svg.trend-chart')).resolves.toContain('Month 6');
+    await expect(t.page.getAttribute('[data-follow-up="week-8"]', 'data-status')).resolves.toBe('done');
+    await expect(t.page.getAttribute('[data-follow-up="month-6"]', 'data-status')).resolves.toBe('due');
+    await expect(t.page.textContent('svg.trend-chart')).resolves.toContain('Month 6');
   });
 });

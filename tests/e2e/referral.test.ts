@@ -1,30 +1,9 @@
 import type { ServiceRequest, Task } from 'fhir/r4';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RED_FLAGS, SCREENING_LINK_IDS } from '../../src/domain/screening.ts';
-import type { Sandbox } from '../../src/sandbox/server.ts';
-import { launchChromium, launchPatient, startTestSandbox, stored } from './support/app.ts';
+import { appTestContext, launchPatient, stored } from './support/app.ts';
 
-let sandbox: Sandbox;
-let browser: Browser;
-let context: BrowserContext;
-let page: Page;
-
-beforeAll(async () => {
-  [sandbox, browser] = await Promise.all([startTestSandbox(), launchChromium()]);
-});
-afterAll(async () => {
-  await browser.close();
-  await sandbox.close();
-});
-beforeEach(async () => {
-  context = await browser.newContext();
-  page = await context.newPage();
-});
-afterEach(async () => {
-  sandbox.faults.reset();
-  await context.close();
-});
+const t = appTestContext();
 
 interface Screening {
   duration: string;
@@ -34,36 +13,36 @@ interface Screening {
 
 /** Fills in the screening form: Task Force answers, red flags (all "no" unless named), programme. */
 async function screen(answers: Screening) {
-  await page.click('button:has-text("Screen")');
-  await page.check(`#screening-${SCREENING_LINK_IDS.duration}-${answers.duration}`);
-  await page.check(`#screening-${SCREENING_LINK_IDS.frequency}-${answers.frequency}`);
+  await t.page.click('button:has-text("Screen")');
+  await t.page.check(`#screening-${SCREENING_LINK_IDS.duration}-${answers.duration}`);
+  await t.page.check(`#screening-${SCREENING_LINK_IDS.frequency}-${answers.frequency}`);
   for (const flag of RED_FLAGS) {
-    await page.check(`#screening-${flag.linkId}-${String(flag.linkId === answers.redFlag)}`);
+    await t.page.check(`#screening-${flag.linkId}-${String(flag.linkId === answers.redFlag)}`);
   }
-  await page.check(`#screening-${SCREENING_LINK_IDS.pregnant}-false`);
-  await page.check(`#screening-${SCREENING_LINK_IDS.telehealthAble}-true`);
-  await page.click('button:has-text("Save screening")');
+  await t.page.check(`#screening-${SCREENING_LINK_IDS.pregnant}-false`);
+  await t.page.check(`#screening-${SCREENING_LINK_IDS.telehealthAble}-true`);
+  await t.page.click('button:has-text("Save screening")');
 }
 
-const verdict = () => page.getAttribute('[data-testid="eligibility-verdict"]', 'data-verdict');
+const verdict = () => t.page.getAttribute('[data-testid="eligibility-verdict"]', 'data-verdict');
 const referButton = 'form[aria-label="Refer to mindfulness group medical visits"] button[type="submit"]';
 
 describe('screening, eligibility and referral', () => {
   it('screens an eligible patient and places exactly one referral despite a failure and a double click', async () => {
-    await launchPatient(page, sandbox, 'clbp-eligible');
+    await launchPatient(t.page, t.sandbox, 'clbp-eligible');
     await expect(verdict()).resolves.toBe('needs-screening');
     await screen({ duration: '1-5-years', frequency: 'every-day' });
-    await page.waitForSelector('[data-testid="eligibility-verdict"][data-verdict="eligible"]');
+    await t.page.waitForSelector('[data-testid="eligibility-verdict"][data-verdict="eligible"]');
 
-    await page.fill('#referral-note', 'Prefers evening sessions');
-    sandbox.faults.failNext({ status: 500, method: 'POST', match: /\/fhir\/?(\?|$)/ });
-    await page.click(referButton);
-    await page.waitForSelector('form[aria-label="Refer to mindfulness group medical visits"] [role="alert"]');
-    await page.dblclick(referButton);
-    await page.waitForSelector('section#referral [data-referral-status="requested"]');
+    await t.page.fill('#referral-note', 'Prefers evening sessions');
+    t.sandbox.faults.failNext({ status: 500, method: 'POST', match: /\/fhir\/?(\?|$)/ });
+    await t.page.click(referButton);
+    await t.page.waitForSelector('form[aria-label="Refer to mindfulness group medical visits"] [role="alert"]');
+    await t.page.dblclick(referButton);
+    await t.page.waitForSelector('section#referral [data-referral-status="requested"]');
 
-    const requests = await stored<ServiceRequest>(sandbox, 'ServiceRequest?patient=clbp-eligible');
-    const tasks = await stored<Task>(sandbox, 'Task?patient=clbp-eligible');
+    const requests = await stored<ServiceRequest>(t.sandbox, 'ServiceRequest?patient=clbp-eligible');
+    const tasks = await stored<Task>(t.sandbox, 'Task?patient=clbp-eligible');
     expect(requests).toHaveLength(1);
     expect(tasks).toHaveLength(1);
     const [request] = requests;
@@ -80,55 +59,55 @@ describe('screening, eligibility and referral', () => {
   });
 
   it('asks for evaluation, citing the cancer history, and offers no referral to the red-flag patient', async () => {
-    await launchPatient(page, sandbox, 'clbp-red-flag');
+    await launchPatient(t.page, t.sandbox, 'clbp-red-flag');
     await expect(verdict()).resolves.toBe('needs-evaluation');
-    const finding = await page.textContent('[data-criterion="no-red-flags"][data-status="evaluate"]');
+    const finding = await t.page.textContent('[data-criterion="no-red-flags"][data-status="evaluate"]');
     expect(finding).toContain('cancer');
     expect(finding).toContain('C61');
-    await expect(page.locator(referButton).count()).resolves.toBe(0);
-    await expect(page.textContent('[data-testid="referral-unavailable"]')).resolves.toContain('red flag');
+    await expect(t.page.locator(referButton).count()).resolves.toBe(0);
+    await expect(t.page.textContent('[data-testid="referral-unavailable"]')).resolves.toContain('red flag');
   });
 
   it('shows an urgent message for a cauda equina sign', async () => {
-    await launchPatient(page, sandbox, 'opioid-taper');
+    await launchPatient(t.page, t.sandbox, 'opioid-taper');
     await screen({ duration: 'gt-5-years', frequency: 'every-day', redFlag: 'rf-saddle-anaesthesia' });
-    await page.waitForSelector('[data-testid="urgent"]');
+    await t.page.waitForSelector('[data-testid="urgent"]');
     await expect(verdict()).resolves.toBe('needs-evaluation');
-    await expect(page.locator(referButton).count()).resolves.toBe(0);
+    await expect(t.page.locator(referButton).count()).resolves.toBe(0);
   });
 
   it('does not offer the 16-year-old a referral, and says it is because of age', async () => {
-    await launchPatient(page, sandbox, 'minor');
+    await launchPatient(t.page, t.sandbox, 'minor');
     await expect(verdict()).resolves.toBe('not-eligible');
-    await expect(page.textContent('[data-criterion="adult"]')).resolves.toContain('16');
-    await expect(page.locator(referButton).count()).resolves.toBe(0);
+    await expect(t.page.textContent('[data-criterion="adult"]')).resolves.toContain('16');
+    await expect(t.page.locator(referButton).count()).resolves.toBe(0);
   });
 
   it('finds no chronic low back pain for the hypertension-only patient once screened', async () => {
-    await launchPatient(page, sandbox, 'no-back-pain');
+    await launchPatient(t.page, t.sandbox, 'no-back-pain');
     await expect(verdict()).resolves.toBe('needs-screening');
     await screen({ duration: 'lt-1-month', frequency: 'less-than-half' });
-    await page.waitForSelector('[data-testid="eligibility-verdict"][data-verdict="not-eligible"]');
-    await expect(page.getAttribute('[data-criterion="chronic-low-back-pain"]', 'data-status')).resolves.toBe('not-met');
-    await expect(page.locator(referButton).count()).resolves.toBe(0);
+    await t.page.waitForSelector('[data-testid="eligibility-verdict"][data-verdict="not-eligible"]');
+    await expect(t.page.getAttribute('[data-criterion="chronic-low-back-pain"]', 'data-status')).resolves.toBe('not-met');
+    await expect(t.page.locator(referButton).count()).resolves.toBe(0);
   });
 
   it('shows the in-progress referral and the month-6 PEG as due, with a button that opens the PEG form', async () => {
-    await launchPatient(page, sandbox, 'referred-followup');
-    await page.waitForSelector('section#referral [data-referral-status="in-progress"]');
-    await expect(page.getAttribute('[data-follow-up="month-6"]', 'data-status')).resolves.toBe('due');
-    await page.click('button:has-text("Record the month 6 PEG")');
-    await page.waitForSelector('form[aria-label="Record a PEG"]');
+    await launchPatient(t.page, t.sandbox, 'referred-followup');
+    await t.page.waitForSelector('section#referral [data-referral-status="in-progress"]');
+    await expect(t.page.getAttribute('[data-follow-up="month-6"]', 'data-status')).resolves.toBe('due');
+    await t.page.click('button:has-text("Record the month 6 PEG")');
+    await t.page.waitForSelector('form[aria-label="Record a PEG"]');
   });
 
   it('cancels a referral with a reason: Task cancelled, ServiceRequest revoked', async () => {
-    await launchPatient(page, sandbox, 'referred-followup');
-    await page.click('button:has-text("Cancel this referral")');
-    await page.fill('#cancel-reason', 'Patient moved away');
-    await page.click('button:has-text("Confirm cancellation")');
-    await page.waitForSelector('section#referral [data-referral-status="cancelled"]');
-    const [request] = await stored<ServiceRequest>(sandbox, 'ServiceRequest?patient=referred-followup');
-    const [task] = await stored<Task>(sandbox, 'Task?patient=referred-followup');
+    await launchPatient(t.page, t.sandbox, 'referred-followup');
+    await t.page.click('button:has-text("Cancel this referral")');
+    await t.page.fill('#cancel-reason', 'Patient moved away');
+    await t.page.click('button:has-text("Confirm cancellation")');
+    await t.page.waitForSelector('section#referral [data-referral-status="cancelled"]');
+    const [request] = await stored<ServiceRequest>(t.sandbox, 'ServiceRequest?patient=referred-followup');
+    const [task] = await stored<Task>(t.sandbox, 'Task?patient=referred-followup');
     expect(request?.status).toBe('revoked');
     expect(task).toMatchObject({ status: 'cancelled', statusReason: { text: 'Patient moved away' } });
   });

@@ -5,11 +5,14 @@
  */
 import { parseSearchRequest } from '@medplum/core';
 import type { Resource } from 'fhir/r4';
-import type { Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import type { Sandbox } from '../../../src/sandbox/server.ts';
 import { startTestSandbox as startHarnessSandbox } from '../harness/sandbox.ts';
 
-export { launchChromium } from '../harness/browser.ts';
+import { launchChromium } from '../harness/browser.ts';
+
+export { launchChromium };
 
 /** A sandbox whose seed dates are relative to today, as the app's own "today" is the clock's. */
 export function startTestSandbox(env: Readonly<Record<string, string>> = {}): Promise<Sandbox> {
@@ -26,4 +29,54 @@ export async function launchPatient(page: Page, sandbox: Sandbox, patient: strin
 export async function stored<T extends Resource>(sandbox: Sandbox, query: string): Promise<T[]> {
   const resources = await sandbox.repo.searchResources(parseSearchRequest(query));
   return resources as unknown as T[];
+}
+
+export interface AppTestContext {
+  readonly sandbox: Sandbox;
+  readonly browser: Browser;
+  readonly page: Page;
+}
+
+/**
+ * Registers the hooks of an app e2e file: one sandbox and one Chromium for the file, a fresh browser
+ * context per test, faults and scope narrowing reset after each. Read the fields inside tests.
+ */
+export function appTestContext(env: Readonly<Record<string, string>> = {}): AppTestContext {
+  let sandbox: Sandbox | undefined;
+  let browser: Browser | undefined;
+  let context: BrowserContext | undefined;
+  let page: Page | undefined;
+  beforeAll(async () => {
+    [sandbox, browser] = await Promise.all([startTestSandbox(env), launchChromium()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await sandbox?.close();
+  });
+  beforeEach(async () => {
+    context = await browser?.newContext();
+    page = await context?.newPage();
+  });
+  afterEach(async () => {
+    sandbox?.faults.reset();
+    sandbox?.auth.setNarrowing([]);
+    await context?.close();
+  });
+  const ready = <T>(value: T | undefined, name: string): T => {
+    if (value === undefined) {
+      throw new Error(`${name} is only available inside a test`);
+    }
+    return value;
+  };
+  return {
+    get sandbox() {
+      return ready(sandbox, 'sandbox');
+    },
+    get browser() {
+      return ready(browser, 'browser');
+    },
+    get page() {
+      return ready(page, 'page');
+    },
+  };
 }

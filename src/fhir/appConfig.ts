@@ -105,7 +105,7 @@ export function ehrConfigFor(config: AppConfig, iss: string): EhrConfig {
 /** Environment variables a deployment sets to write config.json (see .env.example). */
 export function appConfigFromEnv(
   env: Readonly<Record<string, string | undefined>>,
-  defaults: { clientId: string; standaloneIss?: string },
+  defaults: { clientId: string; standaloneIss?: string; issPrefix?: string },
 ): Record<string, string> {
   const pick = (key: string): string | undefined => {
     const value = env[key];
@@ -116,7 +116,7 @@ export function appConfigFromEnv(
     ['redirectUri', pick('CLBP_REDIRECT_URI')],
     ['scope', pick('CLBP_SCOPE')],
     ['scopeVersion', pick('CLBP_SCOPE_VERSION') ?? 'v2'],
-    ['issPrefix', pick('CLBP_ISS_PREFIX')],
+    ['issPrefix', pick('CLBP_ISS_PREFIX') ?? defaults.issPrefix],
     ['standaloneIss', pick('CLBP_STANDALONE_ISS') ?? defaults.standaloneIss],
     ['programme', pick('CLBP_PROGRAMME')],
   ];

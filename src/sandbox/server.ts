@@ -11,6 +11,7 @@ import type { MemoryRepository } from '@medplum/fhir-router';
 import type { Patient as MedplumPatient, Resource as MedplumResource } from '@medplum/fhirtypes';
 import type { Practitioner, Resource } from 'fhir/r4';
 import type { TokenVerifier } from './accessContext.ts';
+import { appConfigFromEnv } from '../fhir/appConfig.ts';
 import { assertBuilt, createAppHandler } from './appServer.ts';
 import { createAuthServer } from './auth/authServer.ts';
 import type { AuthControls } from './auth/authServer.ts';
@@ -216,7 +217,9 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
   });
   const appHandler = createAppHandler({
     distDir,
-    config: () => ({ clientId: 'clbp-pathway', standaloneIss: fhirBase() }),
+    // The app launches only from this sandbox (issPrefix), so a crafted launch link naming another
+    // server as iss is refused; CLBP_* variables override, as in a deployment (.env.example).
+    config: () => appConfigFromEnv(env, { clientId: 'clbp-pathway', standaloneIss: fhirBase(), issPrefix: fhirBase() }),
   });
   const appServer = createServer((req, res) => {
     appHandler(req, res).catch((err: unknown) => {

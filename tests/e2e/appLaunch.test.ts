@@ -95,4 +95,22 @@ describe('launching CLBP Pathway', () => {
     await expect(t.page.getAttribute('.error-screen', 'data-error-kind')).resolves.toBe('no-launch');
     await expect(t.page.textContent('.error-screen')).resolves.toContain('Open CLBP Pathway from the patient chart');
   });
+
+  it('refuses a launch link that names another server as the EHR', async () => {
+    await t.page.goto(`${t.sandbox.appOrigin}/launch/launch.html?iss=${encodeURIComponent('https://evil.example/fhir')}&launch=x`);
+    await t.page.waitForSelector('#launch-status[data-state="error"]');
+    await expect(t.page.textContent('#launch-status')).resolves.toContain('not configured for the EHR at https://evil.example/fhir');
+  });
+
+  it('refuses to launch when the EHR does not offer PKCE S256', async () => {
+    t.sandbox.auth.setAdvertiseS256(false);
+    try {
+      await t.page.goto(t.sandbox.launchUrl('clbp-eligible', 'pcp-1'));
+      await t.page.waitForSelector('#launch-status[data-state="error"]');
+      await expect(t.page.textContent('#launch-status')).resolves.toContain('PKCE S256');
+      expect(t.page.url()).toContain('/launch/launch.html');
+    } finally {
+      t.sandbox.auth.setAdvertiseS256(true);
+    }
+  });
 });

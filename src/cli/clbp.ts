@@ -4,6 +4,7 @@
  * `run(argv, io)`; this file only dispatches, so `main(argv)` is what tests call.
  */
 import process from 'node:process';
+import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type { CliIo } from './io.ts';
 import { processIo } from './io.ts';
@@ -11,6 +12,8 @@ import { processIo } from './io.ts';
 type Command = (argv: readonly string[], io: CliIo) => Promise<number>;
 
 const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
+  bulk: async () => (await import('./bulkCommand.ts')).run,
+  export: async () => (await import('./exportCommand.ts')).run,
   mme: async () => (await import('./mmeCommand.ts')).run,
   outcomes: async () => (await import('./outcomesCommand.ts')).run,
 };
@@ -18,6 +21,8 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
 const USAGE = `usage: clbp <command> [options]
 
 commands:
+  bulk              FHIR Bulk Data export (SMART Backend Services) into NDJSON files
+  export            one patient's pathway data as a FHIR collection Bundle (optionally de-identified)
   mme <file>        opioid MME per medication and in total (FHIR JSON or NDJSON)
   outcomes <input>  trial-style PEG outcome table from NDJSON or a Bundle
 `;
@@ -36,6 +41,19 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   return (await load())(rest, io);
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+/** True when this file is the program being run, also through the node_modules/.bin symlink. */
+function isMain(): boolean {
+  const script = process.argv[1];
+  if (script === undefined) {
+    return false;
+  }
+  try {
+    return import.meta.url === pathToFileURL(realpathSync(script)).href;
+  } catch {
+    return false;
+  }
+}
+
+if (isMain()) {
   process.exitCode = await main(process.argv.slice(2));
 }

@@ -1,0 +1,203 @@
+/**
+ * `clbp export` through main(argv) against the real sandbox (port 0) and its seeded test patients.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Bundle, FhirResource, MedicationStatement, Patient, Task } from 'fhir/r4';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../../src/cli/clbp.ts';
+import { dateShiftDays } from '../../../src/cli/exportCommand.ts';
+import { shiftDate } from '../../../src/domain/deidentify.ts';
+import { createBackendAuth } from '../../../src/fhir/bulk/backendAuth.ts';
+import type { Sandbox } from '../../../src/sandbox/server.ts';
+import { CLIENT_ID, KEY_FILE, PRIVATE_KEY, startBulkSandbox } from '../bulk/support.ts';
+
+let sandbox: Sandbox;
+let dir: string;
+let token: string;
+
+beforeAll(async () => {
+  sandbox = await startBulkSandbox({}, 3);
+  dir = await mkdtemp(join(tmpdir(), 'clbp-export-'));
+  token = await createBackendAuth({
+    fhirBase: sandbox.fhirBase,
+    clientId: CLIENT_ID,
+    privateKey: PRIVATE_KEY,
+    scope: 'system/*.rs',
+  }).token();
+});
+afterAll(async () => {
+  await sandbox.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function clbp(argv: string[]): Promise<{ code: number; stderr: string }> {
+  let stderr = '';
+  const code = await main(argv, {
+    stdout: () => undefined,
+    stderr: (t) => {
+      stderr += t;
+    },
+  });
+  return { code, stderr };
+}
+
+async function exported(
+  patient: string,
+  extra: string[] = [],
+): Promise<{ bundle: Bundle; resources: FhirResource[] }> {
+  const out = join(dir, `${patient}-${extra.length}.json`);
+  const r = await clbp([
+    'export',
+    '--fhir',
+    sandbox.fhirBase,
+    '--patient',
+    patient,
+    '--out',
+    out,
+    ...extra,
+  ]);
+  expect(r.stderr).toMatch(/^clbp export: 1 Patient/);
+  expect(r.code).toBe(0);
+  const bundle = JSON.parse(await readFile(out, 'utf8')) as Bundle;
+  return {
+    bundle,
+    resources: (bundle.entry ?? []).flatMap((e) => (e.resource ? [e.resource as FhirResource] : [])),
+  };
+}
+
+function types(resources: readonly FhirResource[]): string[] {
+  return resources.map((r) => `${r.resourceType}/${r.id ?? ''}`);
+}
+
+describe('clbp export', () => {
+  it('exports a patient with hypertension only as the Patient alone', async () => {
+    const { bundle, resources } = await exported('no-back-pain', ['--token', token]);
+    expect(bundle.type).toBe('collection');
+    expect(types(resources)).toEqual(['Patient/no-back-pain']);
+  });
+
+  it('keeps the opioid statements and the Medications they reference for a tapering patient', async () => {
+    const { resources } = await exported('opioid-taper', ['--token', token]);
+    const statements = resources.filter(
+      (r): r is MedicationStatement => r.resourceType === 'MedicationStatement',
+    );
+    expect(statements).toHaveLength(6);
+    // Statements with a contained (#) Medication carry it with them; the others need it exported.
+    const referenced = new Set(
+      statements.flatMap((s) => {
+        const ref = s.medicationReference?.reference ?? '';
+        return ref.startsWith('Medication/') ? [ref] : [];
+      }),
+    );
+    expect(referenced.size).toBeGreaterThan(0);
+    const medications = resources.filter((r) => r.resourceType === 'Medication');
+    expect(medications.map((m) => `Medication/${m.id ?? ''}`).sort()).toEqual(
+      [...referenced].sort(),
+    );
+    expect(resources.some((r) => r.resourceType === 'Condition')).toBe(true);
+  });
+
+  it('exports the programme referral with its Task, using backend client credentials', async () => {
+    const { resources } = await exported('referred-followup', [
+      '--client-id',
+      CLIENT_ID,
+      '--key',
+      KEY_FILE,
+    ]);
+    const kinds = new Set(resources.map((r) => r.resourceType));
+    expect([...kinds].sort()).toEqual([
+      'Condition',
+      'Observation',
+      'Patient',
+      'QuestionnaireResponse',
+      'ServiceRequest',
+      'Task',
+    ]);
+  });
+
+  it('de-identifies with a stable per-patient date shift and consistent references', async () => {
+    const secret = ['--deidentify', '--deid-secret', 'study-42', '--token', token];
+    const plain = await exported('referred-followup', ['--token', token]);
+    const first = await exported('referred-followup', secret);
+    const again = await exported('referred-followup', secret);
+    const text = JSON.stringify(first.bundle);
+    const original = plain.resources[0] as Patient;
+    for (const secretText of [
+      original.name?.[0]?.family ?? 'x',
+      original.identifier?.[0]?.value ?? 'x',
+      'referred-followup',
+    ]) {
+      expect(text).not.toContain(secretText);
+    }
+    const shift = dateShiftDays('study-42', 'referred-followup');
+    expect(Math.abs(shift)).toBeGreaterThanOrEqual(1);
+    expect((first.resources[0] as Patient).birthDate).toBe(
+      shiftDate(original.birthDate ?? '', shift),
+    );
+    const ids = new Set(first.resources.map((r) => `${r.resourceType}/${r.id ?? ''}`));
+    const task = first.resources.find((r): r is Task => r.resourceType === 'Task');
+    expect(ids).toContain(task?.focus?.reference);
+    expect(ids).toContain(task?.for?.reference);
+    expect(types(again.resources)).toEqual(types(first.resources));
+  });
+
+  it('fails with one line when the patient does not exist', async () => {
+    const r = await clbp([
+      'export',
+      '--fhir',
+      sandbox.fhirBase,
+      '--patient',
+      'nobody',
+      '--token',
+      token,
+      '--out',
+      join(dir, 'x.json'),
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^clbp export: Patient\/nobody read failed: HTTP 404.*\n$/);
+  });
+
+  it('fails with one line naming the refusal when the token cannot read the data', async () => {
+    const narrow = await createBackendAuth({
+      fhirBase: sandbox.fhirBase,
+      clientId: CLIENT_ID,
+      privateKey: PRIVATE_KEY,
+      scope: 'system/Patient.rs',
+    }).token();
+    const r = await clbp([
+      'export',
+      '--fhir',
+      sandbox.fhirBase,
+      '--patient',
+      'clbp-eligible',
+      '--token',
+      narrow,
+      '--out',
+      join(dir, 'y.json'),
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /^clbp export: \w+ search failed: HTTP 403 \(The granted scopes do not allow/,
+    );
+  });
+
+  it.each([
+    [['--patient', 'a b', '--token', 't', '--out', 'x'], "--patient must be a FHIR id, got 'a b'"],
+    [['--patient', 'p', '--out', 'x'], 'give either --token or --client-id with --key'],
+    [
+      ['--patient', 'p', '--token', 't', '--client-id', 'c', '--key', 'k', '--out', 'x'],
+      'give either --token',
+    ],
+    [['--patient', 'p', '--client-id', 'c', '--out', 'x'], '--client-id and --key go together'],
+    [
+      ['--patient', 'p', '--token', 't', '--out', 'x', '--deid-secret', 's'],
+      'only makes sense with --deidentify',
+    ],
+  ])('refuses %j with exit 2', async (args, message) => {
+    const r = await clbp(['export', '--fhir', sandbox.fhirBase, ...args]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(message);
+  });
+});

@@ -1,5 +1,6 @@
 /** Small HTTP helpers shared by the sandbox's auth server, EHR simulator and app server. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBodyLimited } from '../readBody.ts';
 
 const MAX_BODY_BYTES = 64 * 1024;
 
@@ -8,18 +9,8 @@ export class BodyError extends Error {
 }
 
 /** Reads a request body as text, refusing anything over 64 KiB. */
-export async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buf = chunk as Buffer;
-    size += buf.length;
-    if (size > MAX_BODY_BYTES) {
-      throw new BodyError('request body larger than 64 KiB');
-    }
-    chunks.push(buf);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+export function readBody(req: IncomingMessage): Promise<string> {
+  return readBodyLimited(req, MAX_BODY_BYTES, () => new BodyError('request body larger than 64 KiB'));
 }
 
 /** Parameters of a GET query or an `application/x-www-form-urlencoded` POST body. */

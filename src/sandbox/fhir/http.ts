@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { OperationOutcome, OperationOutcomeIssue } from '@medplum/fhirtypes';
+import { readBodyLimited } from '../readBody.ts';
 
 export const FHIR_JSON = 'application/fhir+json; charset=utf-8';
 
@@ -111,18 +112,12 @@ export function sendPreflight(
   res.end();
 }
 
-export async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buffer = chunk as Buffer;
-    size += buffer.length;
-    if (size > MAX_BODY_BYTES) {
-      throw new HttpError(413, 'too-costly', `Request body exceeds ${MAX_BODY_BYTES} bytes`);
-    }
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+export function readBody(req: IncomingMessage): Promise<string> {
+  return readBodyLimited(
+    req,
+    MAX_BODY_BYTES,
+    () => new HttpError(413, 'too-costly', `Request body exceeds ${MAX_BODY_BYTES} bytes`),
+  );
 }
 
 /** Parses a FHIR JSON body (application/fhir+json or application/json). */

@@ -178,6 +178,22 @@ describe('a Patient-level export of the research cohort', () => {
     expect(result.files.length).toBeGreaterThan(5);
   });
 
+  it('gets a new token when the server refuses the current one with 401, and carries on', async () => {
+    const events: BulkEvent[] = [];
+    const o = await options(countingFetch(), events, { types: ['Patient'] });
+    let handedOut = 0;
+    const auth = {
+      token: async () =>
+        handedOut++ === 0 ? 'a-token-the-server-no-longer-accepts' : o.auth.token(),
+      renew: async () => o.auth.renew(),
+    };
+    const result = await runBulkExport({ ...o, auth });
+    expect(events.filter((e) => e.type === 'token-renewed')).toEqual([
+      { type: 'token-renewed', reason: 'rejected' },
+    ]);
+    expect(result.files.map((f) => f.name)).toEqual(['Patient.001.ndjson']);
+  });
+
   it('gives up with one line naming the status and the server message when the kick-off is refused', async () => {
     const o = await options(countingFetch(), [], {
       level: { kind: 'group', groupId: 'no-such-group' },

@@ -10,10 +10,13 @@ import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Downloaded } from './downloader.ts';
 import { downloadFile, fileNames } from './downloader.ts';
-import type { BulkEventListener, ManifestFile } from './events.ts';
+import type { BulkEventListener } from './events.ts';
 import type { TokenSource, Transport } from './http.ts';
 import { authorizedRequest, BulkError, describeFailure, retryAfterMs, wait } from './http.ts';
+export { ANALYSIS_TYPES, systemScopes } from './manifest.ts';
 import type { JobState } from './jobState.ts';
+import type { Manifest } from './manifest.ts';
+import { parseManifest } from './manifest.ts';
 import { readJobState, removeJobState, writeJobState } from './jobState.ts';
 
 export type ExportLevel =
@@ -49,13 +52,6 @@ export interface ExportedFile {
 export interface BulkExportResult {
   readonly files: readonly ExportedFile[];
   readonly transactionTime: string;
-}
-
-interface Manifest {
-  readonly transactionTime: string;
-  readonly requiresAccessToken: boolean;
-  readonly output: readonly ManifestFile[];
-  readonly error: readonly ManifestFile[];
 }
 
 /** The kick-off URL for a level, types and since. */
@@ -190,39 +186,6 @@ async function poll(
   }
 }
 
-function parseFiles(value: unknown, field: string): ManifestFile[] {
-  if (value === undefined) {
-    return [];
-  }
-  if (!Array.isArray(value)) {
-    throw new BulkError(`the export manifest's ${field} is not an array`);
-  }
-  return value.map((item: unknown) => {
-    const f = item as Partial<Record<string, unknown>>;
-    if (typeof f['type'] !== 'string' || typeof f['url'] !== 'string') {
-      throw new BulkError(`an entry of the export manifest's ${field} lacks type or url`);
-    }
-    return {
-      type: f['type'],
-      url: f['url'],
-      ...(typeof f['count'] === 'number' ? { count: f['count'] } : {}),
-    };
-  });
-}
-
-function parseManifest(body: unknown): Manifest {
-  if (typeof body !== 'object' || body === null) {
-    throw new BulkError('the export job answered 200 without a JSON manifest');
-  }
-  const m = body as Record<string, unknown>;
-  return {
-    transactionTime: typeof m['transactionTime'] === 'string' ? m['transactionTime'] : '',
-    requiresAccessToken: m['requiresAccessToken'] === true,
-    output: parseFiles(m['output'], 'output'),
-    error: parseFiles(m['error'], 'error'),
-  };
-}
-
 async function exists(path: string): Promise<boolean> {
   return (await stat(path).catch(() => undefined))?.isFile() ?? false;
 }
@@ -290,28 +253,4 @@ async function deleteJob(t: Transport, statusUrl: string): Promise<void> {
       message: err instanceof Error ? err.message : String(err),
     });
   }
-}
-
-/**
- * What the research analysis (`clbp outcomes`) reads: patients, low back pain Conditions, PEG
- * responses and Observations, opioid statements/orders and their Medications, the referral
- * ServiceRequests and Tasks, the Questionnaires the responses answer, and Groups (arms).
- */
-export const ANALYSIS_TYPES: readonly string[] = [
-  'Patient',
-  'Condition',
-  'Observation',
-  'QuestionnaireResponse',
-  'Questionnaire',
-  'MedicationStatement',
-  'MedicationRequest',
-  'Medication',
-  'ServiceRequest',
-  'Task',
-  'Group',
-];
-
-/** SMART v2 read+search system scopes for the types. */
-export function systemScopes(types: readonly string[]): string {
-  return types.map((t) => `system/${t}.rs`).join(' ');
 }

@@ -18,11 +18,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { globalSchema } from '@medplum/core';
-import type { Group, Resource } from '@medplum/fhirtypes';
+import type { Resource } from '@medplum/fhirtypes';
 import type { Access } from './access.ts';
-import { compartmentPatientIds, isCompartmentType } from './compartment.ts';
+import type { Job, KickOff } from './bulkExportJob.ts';
+import { runJob } from './bulkExportJob.ts';
+import { isCompartmentType } from './compartment.ts';
 import { HttpError, sendJson } from './http.ts';
 import type { SandboxRepository } from './sandboxRepository.ts';
 import { grantFor } from './scopes.ts';
@@ -31,40 +32,12 @@ const NDJSON = 'application/fhir+ndjson';
 const OUTPUT_FORMATS = new Set([NDJSON, 'application/ndjson', 'ndjson']);
 const STATUS_PATH = '/bulk-status/';
 const FILE_PATH = '/bulk-files/';
-/** Resources per NDJSON file: big types are split, as real servers do. */
-const DEFAULT_LINES_PER_FILE = 5000;
-/** Lines per buffered chunk when a file is streamed out. */
-const LINES_PER_CHUNK = 500;
 
 export interface BulkExportOptions {
   readonly repo: SandboxRepository;
   /** Work time per exported type, so that polling is real (SANDBOX_EXPORT_STEP_MS). */
   readonly stepMs: number;
   readonly linesPerFile?: number;
-}
-
-interface OutputFile {
-  readonly type: string;
-  readonly count: number;
-  readonly chunks: readonly Buffer[];
-}
-
-interface Job {
-  readonly id: string;
-  readonly clientId: string;
-  readonly request: string;
-  readonly transactionTime: string;
-  readonly types: readonly string[];
-  done: number;
-  state: 'running' | 'complete' | 'failed';
-  error?: string;
-  readonly files: OutputFile[];
-}
-
-interface KickOff {
-  readonly scope: { kind: 'group'; groupId: string } | { kind: 'patients' };
-  readonly types: readonly string[];
-  readonly since: string | undefined;
 }
 
 /** The export jobs of one sandbox: routing, the jobs' work and their files. */
@@ -125,7 +98,8 @@ export class BulkExports {
       files: [],
     };
     this.#jobs.set(job.id, job);
-    this.#run(job, kickOff).catch((err: unknown) => {
+    const settings = { ...this.#o, signal: this.#stop.signal };
+    runJob(job, kickOff, settings).catch((err: unknown) => {
       job.state = 'failed';
       job.error = err instanceof Error ? err.message : String(err);
     });
@@ -266,66 +240,6 @@ export class BulkExports {
     await pipeline(Readable.from(file.chunks), res);
   }
 
-  async #run(job: Job, k: KickOff): Promise<void> {
-    const patients = await this.#patients(k);
-    const exported = new Map<string, Resource[]>();
-    for (const type of k.types) {
-      await sleep(this.#o.stepMs, undefined, { signal: this.#stop.signal });
-      exported.set(type, await this.#resourcesOf(type, k, patients, exported));
-      job.done += 1;
-    }
-    for (const type of k.types) {
-      const since = k.since === undefined ? undefined : Date.parse(k.since);
-      const resources = (exported.get(type) ?? []).filter(
-        (r) => since === undefined || Date.parse(r.meta?.lastUpdated ?? '') >= since,
-      );
-      job.files.push(...toFiles(type, resources, this.#o.linesPerFile ?? DEFAULT_LINES_PER_FILE));
-    }
-    job.state = 'complete';
-  }
-
-  async #patients(k: KickOff): Promise<Set<string> | undefined> {
-    if (k.scope.kind === 'patients') {
-      return undefined;
-    }
-    const group = await this.#o.repo.readResource<Group>('Group', k.scope.groupId);
-    return new Set(
-      (group.member ?? []).flatMap((m) => {
-        const id = /^Patient\/([^/]+)$/.exec(m.entity.reference ?? '')?.[1];
-        return id === undefined || m.inactive === true ? [] : [id];
-      }),
-    );
-  }
-
-  async #resourcesOf(
-    type: string,
-    k: KickOff,
-    patients: Set<string> | undefined,
-    exported: ReadonlyMap<string, readonly Resource[]>,
-  ): Promise<Resource[]> {
-    const all = await this.#all(type);
-    if (type === 'Group') {
-      const scope = k.scope;
-      return scope.kind === 'group' ? all.filter((g) => g.id === scope.groupId) : all;
-    }
-    if (type === 'Medication') {
-      const wanted = new Set<string>();
-      for (const source of ['MedicationStatement', 'MedicationRequest']) {
-        const users =
-          exported.get(source) ?? (await this.#resourcesOf(source, k, patients, exported));
-        for (const r of users) {
-          const ref = (r as { medicationReference?: { reference?: string } }).medicationReference;
-          wanted.add(ref?.reference ?? '');
-        }
-      }
-      return all.filter((m) => wanted.has(`Medication/${m.id ?? ''}`));
-    }
-    if (!isCompartmentType(type) || patients === undefined) {
-      return all;
-    }
-    return all.filter((r) => compartmentPatientIds(r).some((id) => patients.has(id)));
-  }
-
   async #count(type: string): Promise<number> {
     const bundle = await this.#o.repo.search({
       resourceType: type as Resource['resourceType'],
@@ -333,29 +247,10 @@ export class BulkExports {
     });
     return bundle.total ?? 0;
   }
-
-  async #all(type: string): Promise<Resource[]> {
-    const bundle = await this.#o.repo.search({ resourceType: type as Resource['resourceType'] });
-    return (bundle.entry ?? []).flatMap((e) => (e.resource ? [e.resource] : []));
-  }
 }
 
 function assertGet(method: string): void {
   if (method !== 'GET') {
     throw new HttpError(405, 'not-supported', `${method} is not supported here`);
   }
-}
-
-function toFiles(type: string, resources: readonly Resource[], linesPerFile: number): OutputFile[] {
-  const files: OutputFile[] = [];
-  for (let start = 0; start < resources.length; start += linesPerFile) {
-    const part = resources.slice(start, start + linesPerFile);
-    const chunks: Buffer[] = [];
-    for (let i = 0; i < part.length; i += LINES_PER_CHUNK) {
-      const lines = part.slice(i, i + LINES_PER_CHUNK).map((r) => `${JSON.stringify(r)}\n`);
-      chunks.push(Buffer.from(lines.join(''), 'utf8'));
-    }
-    files.push({ type, count: part.length, chunks });
-  }
-  return files;
 }

@@ -63,7 +63,9 @@ async function exported(
   const bundle = JSON.parse(await readFile(out, 'utf8')) as Bundle;
   return {
     bundle,
-    resources: (bundle.entry ?? []).flatMap((e) => (e.resource ? [e.resource as FhirResource] : [])),
+    resources: (bundle.entry ?? []).flatMap((e) =>
+      e.resource ? [e.resource as FhirResource] : [],
+    ),
   };
 }
 

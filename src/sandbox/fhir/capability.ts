@@ -58,6 +58,17 @@ export function buildCapabilityStatement(o: CapabilityOptions): CapabilityStatem
       searchInclude: ['*'],
       searchRevInclude: ['*'],
       searchParam: searchParams(type),
+      // Bulk Data Access IG 2.0.0 kick-off operations (bulkExport.ts).
+      ...(type === 'Patient' || type === 'Group'
+        ? {
+            operation: [
+              {
+                name: 'export',
+                definition: `http://hl7.org/fhir/uv/bulkdata/OperationDefinition/${type.toLowerCase()}-export`,
+              },
+            ],
+          }
+        : {}),
     }));
   return {
     resourceType: 'CapabilityStatement',
@@ -66,6 +77,7 @@ export function buildCapabilityStatement(o: CapabilityOptions): CapabilityStatem
     kind: 'instance',
     software: { name: 'CLBP Pathway EHR sandbox' },
     implementation: { description: 'Local SMART on FHIR R4 sandbox (in-memory)', url: o.baseUrl },
+    instantiates: ['http://hl7.org/fhir/uv/bulkdata/CapabilityStatement/bulk-data'],
     fhirVersion: '4.0.1',
     format: ['application/fhir+json', 'application/json'],
     rest: [

@@ -127,6 +127,34 @@ describe('the sandbox $export endpoint', () => {
     expect(await r.text()).toContain('do not allow reading Observation');
   });
 
+  it('advertises the Patient and Group $export operations in its CapabilityStatement', async () => {
+    const statement = (await (await fetch(`${sandbox.fhirBase}/metadata`)).json()) as {
+      rest: { resource: { type: string; operation?: { definition: string }[] }[] }[];
+    };
+    const operations = (statement.rest[0]?.resource ?? []).flatMap((r) =>
+      (r.operation ?? []).map((o) => `${r.type} ${o.definition}`),
+    );
+    expect(operations).toEqual([
+      'Group http://hl7.org/fhir/uv/bulkdata/OperationDefinition/group-export',
+      'Patient http://hl7.org/fhir/uv/bulkdata/OperationDefinition/patient-export',
+    ]);
+  });
+
+  it('exports nothing changed after _since', async () => {
+    const auth = `Bearer ${await token()}`;
+    const kickOff = await fetch(
+      `${sandbox.fhirBase}/Patient/$export?_type=Patient&_since=2100-01-01T00:00:00Z`,
+      { headers: { Authorization: auth, Prefer: 'respond-async' } },
+    );
+    const status = kickOff.headers.get('content-location') ?? '';
+    let r = await fetch(status, { headers: { Authorization: auth } });
+    while (r.status === 202) {
+      await new Promise((done) => setTimeout(done, 100));
+      r = await fetch(status, { headers: { Authorization: auth } });
+    }
+    expect(((await r.json()) as { output: unknown[] }).output).toEqual([]);
+  });
+
   it('serves files only with a token', async () => {
     const auth = `Bearer ${await token()}`;
     const kickOff = await fetch(`${sandbox.fhirBase}/Patient/$export?_type=Patient`, {

@@ -145,6 +145,42 @@ describe('clbp export', () => {
     expect(types(again.resources)).toEqual(types(first.resources));
   });
 
+  it('includes wearable step and sleep Observations but not other vitals or non-opioid medicines', async () => {
+    const observation = (id: string, code: string, value: number, unit: string) => ({
+      resourceType: 'Observation' as const,
+      id,
+      status: 'final' as const,
+      code: { coding: [{ system: 'http://loinc.org', code }] },
+      subject: { reference: 'Patient/wearable-user' },
+      effectiveDateTime: '2026-03-10',
+      valueQuantity: { value, unit },
+    });
+    await sandbox.repo.createResource({
+      resourceType: 'Patient',
+      id: 'wearable-user',
+      gender: 'other',
+    });
+    await sandbox.repo.createResource(observation('nbp-steps', '55423-8', 8432, 'steps'));
+    await sandbox.repo.createResource(observation('nbp-sleep', '93832-4', 6.5, 'h'));
+    await sandbox.repo.createResource(observation('nbp-weight', '29463-7', 80, 'kg'));
+    await sandbox.repo.createResource({
+      resourceType: 'MedicationStatement',
+      id: 'nbp-lisinopril',
+      status: 'active',
+      medicationCodeableConcept: {
+        coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '314076' }],
+        text: 'lisinopril 10 MG Oral Tablet',
+      },
+      subject: { reference: 'Patient/wearable-user' },
+    });
+    const { resources } = await exported('wearable-user', ['--token', token]);
+    expect(types(resources)).toEqual([
+      'Patient/wearable-user',
+      'Observation/nbp-steps',
+      'Observation/nbp-sleep',
+    ]);
+  });
+
   it('fails with one line when the patient does not exist', async () => {
     const r = await clbp([
       'export',

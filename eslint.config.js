@@ -11,7 +11,10 @@ const layer = (files, patterns) => ({
   rules: { 'no-restricted-imports': ['error', { patterns }] },
 });
 const noUi = { group: ['**/ui/**'], message: 'Only src/ui may import UI code.' };
-const noSandbox = { group: ['**/sandbox/**'], message: 'The app and CLI never import the sandbox.' };
+const noSandbox = {
+  group: ['**/sandbox/**'],
+  message: 'The app and CLI never import the sandbox.',
+};
 const noCli = { group: ['**/cli/**'], message: 'Only the CLI entry imports src/cli.' };
 
 export default tseslint.config(
@@ -31,7 +34,7 @@ export default tseslint.config(
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
     },
   },
-  { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },
+  { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
   {
     files: ['src/ui/**/*.{ts,tsx}', 'launch/**/*.ts'],
     plugins: { 'react-hooks': reactHooks, 'jsx-a11y': jsxA11y },
@@ -51,11 +54,17 @@ export default tseslint.config(
       noUi,
       noSandbox,
       noCli,
-      { group: ['**/fhir/*.ts', 'fhirclient', 'fhir-kit-client'], message: 'Domain code is I/O-free.' },
+      {
+        group: ['**/fhir/*.ts', 'fhirclient', 'fhir-kit-client'],
+        message: 'Domain code is I/O-free.',
+      },
       { group: ['react', 'react-dom', 'node:*'], message: 'Domain code is React- and Node-free.' },
     ],
   ),
-  layer(['src/fhir/**'], [noUi, noSandbox, noCli, { group: ['react', 'react-dom'], message: 'src/fhir is React-free.' }]),
+  layer(
+    ['src/fhir/**'],
+    [noUi, noSandbox, noCli, { group: ['react', 'react-dom'], message: 'src/fhir is React-free.' }],
+  ),
   layer(['src/ui/**', 'launch/**'], [noSandbox, noCli]),
   layer(['src/cli/**'], [noUi, noSandbox]),
   layer(['src/sandbox/**'], [noUi, noCli]),
@@ -65,8 +74,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-syntax': [
         'error',
-        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Pass asOf.' },
-        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'Pass asOf.' },
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'Pass asOf.',
+        },
+        {
+          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+          message: 'Pass asOf.',
+        },
       ],
     },
   },

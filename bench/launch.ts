@@ -42,12 +42,22 @@ const median = (xs: readonly number[]): number => {
   return s[Math.floor(s.length / 2)] ?? Number.NaN;
 };
 
-const sandbox = await startSandbox({ port: 0, appPort: 0, env: { SANDBOX_LATENCY_MS: String(LATENCY_MS) } });
+const sandbox = await startSandbox({
+  port: 0,
+  appPort: 0,
+  env: { SANDBOX_LATENCY_MS: String(LATENCY_MS) },
+});
 const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS] });
 const results: Record<string, unknown> = {};
 try {
   for (const patient of PATIENTS) {
-    const runs: { ms: number; fhirRequests: number; dataRequests: number; chain: number; dataChain: number }[] = [];
+    const runs: {
+      ms: number;
+      fhirRequests: number;
+      dataRequests: number;
+      chain: number;
+      dataChain: number;
+    }[] = [];
     for (let run = 0; run < RUNS; run++) {
       const context = await browser.newContext();
       const page = await context.newPage();
@@ -68,8 +78,16 @@ try {
       await page.waitForSelector('main[aria-busy="false"] section', { timeout: 60_000 });
       const ms = performance.now() - t0;
       const all = [...requests.values()];
-      const data = all.filter((r) => !r.url.includes('/.well-known/') && !r.url.endsWith('/metadata'));
-      runs.push({ ms, fhirRequests: all.length, dataRequests: data.length, chain: longestChain(all), dataChain: longestChain(data) });
+      const data = all.filter(
+        (r) => !r.url.includes('/.well-known/') && !r.url.endsWith('/metadata'),
+      );
+      runs.push({
+        ms,
+        fhirRequests: all.length,
+        dataRequests: data.length,
+        chain: longestChain(all),
+        dataChain: longestChain(data),
+      });
       await context.close();
     }
     const summary = {
@@ -99,5 +117,8 @@ const out = {
   machine: '2 cores, headless Debian Chromium',
   results,
 };
-writeFileSync(resolve(import.meta.dirname, 'results/launch.json'), `${JSON.stringify(out, null, 2)}\n`);
+writeFileSync(
+  resolve(import.meta.dirname, 'results/launch.json'),
+  `${JSON.stringify(out, null, 2)}\n`,
+);
 console.log('written bench/results/launch.json');

@@ -63,7 +63,10 @@ launch().catch((error: unknown) => {
       `CLBP Pathway only launches with PKCE S256. Ask your EHR administrator to enable it. (${detail})`,
     );
   } else if (error instanceof TypeError) {
-    showError('The EHR could not be reached', `Check the connection, then launch again. (${detail})`);
+    showError(
+      'The EHR could not be reached',
+      `Check the connection, then launch again. (${detail})`,
+    );
   } else {
     showError('The launch failed', detail);
   }

@@ -3,7 +3,10 @@
  * MMWR Recomm Rep 2022;71(RR-3)) discusses, shown as information on the dose chart. The guideline
  * warns against using them as hard limits or triggers for forced tapering; the app never does.
  */
-export const CDC_2022_MME_REFERENCE_LEVELS: readonly { readonly mmePerDay: number; readonly label: string }[] = [
+export const CDC_2022_MME_REFERENCE_LEVELS: readonly {
+  readonly mmePerDay: number;
+  readonly label: string;
+}[] = [
   { mmePerDay: 50, label: '50 MME/day (CDC 2022)' },
   { mmePerDay: 90, label: '90 MME/day (CDC 2022)' },
 ];

@@ -5,7 +5,11 @@
 import { addWeeks } from 'date-fns';
 
 /** SNOMED CT 3457005 "Patient referral" (clinical.md, Codes). */
-export const REFERRAL_CATEGORY = { system: 'http://snomed.info/sct', code: '3457005', display: 'Patient referral' };
+export const REFERRAL_CATEGORY = {
+  system: 'http://snomed.info/sct',
+  code: '3457005',
+  display: 'Patient referral',
+};
 
 /** ServiceRequest.code.text: the service in words, for any EHR that does not know our CodeSystem. */
 export const REFERRAL_SERVICE_TEXT =

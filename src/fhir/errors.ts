@@ -55,7 +55,9 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 export function isOperationOutcome(value: unknown): value is OperationOutcome {
-  return isRecord(value) && value['resourceType'] === 'OperationOutcome' && Array.isArray(value['issue']);
+  return (
+    isRecord(value) && value['resourceType'] === 'OperationOutcome' && Array.isArray(value['issue'])
+  );
 }
 
 /** The human text of an OperationOutcome: its issues' diagnostics or details, joined. */
@@ -102,7 +104,13 @@ export async function errorFromResponse(response: Response, request: string): Pr
   const detail = outcome ? outcomeText(outcome) : response.statusText;
   const status = response.status;
   const kind: FhirErrorKind =
-    status === 401 ? 'session-expired' : status === 403 ? 'forbidden' : status === 429 ? 'rate-limited' : 'server';
+    status === 401
+      ? 'session-expired'
+      : status === 403
+        ? 'forbidden'
+        : status === 429
+          ? 'rate-limited'
+          : 'server';
   const message = `${request} failed: HTTP ${status}${detail ? ` (${detail})` : ''}`;
   return new FhirError({ kind, message, status, request, ...(outcome ? { outcome } : {}) });
 }
@@ -114,9 +122,17 @@ export function normalizeError(error: unknown, request?: string): FhirError {
   }
   const label = request ?? 'The request';
   const base = request === undefined ? {} : { request };
-  if (error instanceof DOMException && (error.name === 'AbortError' || error.name === 'TimeoutError')) {
+  if (
+    error instanceof DOMException &&
+    (error.name === 'AbortError' || error.name === 'TimeoutError')
+  ) {
     const kind = error.name === 'AbortError' ? 'aborted' : 'network';
-    return new FhirError({ kind, message: `${label} was cancelled or timed out.`, cause: error, ...base });
+    return new FhirError({
+      kind,
+      message: `${label} was cancelled or timed out.`,
+      cause: error,
+      ...base,
+    });
   }
   if (error instanceof TypeError) {
     // fetch rejects with TypeError when the network fails (connection refused, reset, CORS).
@@ -128,8 +144,18 @@ export function normalizeError(error: unknown, request?: string): FhirError {
     });
   }
   if (error instanceof SyntaxError) {
-    return new FhirError({ kind: 'malformed', message: `${label}: the answer was not valid JSON.`, cause: error, ...base });
+    return new FhirError({
+      kind: 'malformed',
+      message: `${label}: the answer was not valid JSON.`,
+      cause: error,
+      ...base,
+    });
   }
   const message = error instanceof Error ? error.message : String(error);
-  return new FhirError({ kind: 'server', message: `${label} failed: ${message}`, cause: error, ...base });
+  return new FhirError({
+    kind: 'server',
+    message: `${label} failed: ${message}`,
+    cause: error,
+    ...base,
+  });
 }

@@ -5,7 +5,10 @@
  */
 import type { FhirResource, Resource } from 'fhir/r4';
 
-export type ResourceOf<T extends FhirResource['resourceType']> = Extract<FhirResource, { resourceType: T }>;
+export type ResourceOf<T extends FhirResource['resourceType']> = Extract<
+  FhirResource,
+  { resourceType: T }
+>;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -32,7 +32,10 @@ export function readPegRecords(
   const administrations: PegAdministration[] = [];
   const unreadable: { reference: string; reason: string }[] = [];
   for (const response of responses) {
-    const questionnaire = response.questionnaire === undefined ? undefined : byUrl.get(canonicalOf(response.questionnaire));
+    const questionnaire =
+      response.questionnaire === undefined
+        ? undefined
+        : byUrl.get(canonicalOf(response.questionnaire));
     if (questionnaire === undefined) {
       continue;
     }

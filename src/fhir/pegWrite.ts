@@ -15,7 +15,12 @@ import {
 } from '../domain/peg.ts';
 import type { FormAnswers } from './questionnaireAnswers.ts';
 import { responseItems } from './questionnaireAnswers.ts';
-import { conditionalCreate, submissionIdentifier, submitTransaction, type WrittenResource } from './transaction.ts';
+import {
+  conditionalCreate,
+  submissionIdentifier,
+  submitTransaction,
+  type WrittenResource,
+} from './transaction.ts';
 import type { FhirTransport } from './transport.ts';
 
 const US_CORE_QR = 'http://hl7.org/fhir/us/core/StructureDefinition/us-core-questionnaireresponse';
@@ -42,8 +47,12 @@ function scoreQuantity(value: number) {
 export function pegEntries(submission: PegSubmission, questionnaire: Questionnaire): BundleEntry[] {
   const responseUrl = `urn:uuid:${submission.submissionId}`;
   const observationUrl = `urn:uuid:${crypto.randomUUID()}`;
-  const author = submission.practitioner === undefined ? {} : { author: { reference: submission.practitioner } };
-  const performer = submission.practitioner === undefined ? {} : { performer: [{ reference: submission.practitioner }] };
+  const author =
+    submission.practitioner === undefined ? {} : { author: { reference: submission.practitioner } };
+  const performer =
+    submission.practitioner === undefined
+      ? {}
+      : { performer: [{ reference: submission.practitioner }] };
   const subject = { reference: `Patient/${submission.patientId}` };
   const response: QuestionnaireResponse = {
     resourceType: 'QuestionnaireResponse',
@@ -54,14 +63,18 @@ export function pegEntries(submission: PegSubmission, questionnaire: Questionnai
     subject,
     authored: submission.authored,
     ...author,
-    item: responseItems(questionnaire.item, submission.answers, { [PEG_SCORE_LINK_ID]: submission.score }),
+    item: responseItems(questionnaire.item, submission.answers, {
+      [PEG_SCORE_LINK_ID]: submission.score,
+    }),
   };
   const observation: Observation = {
     resourceType: 'Observation',
     identifier: [submissionIdentifier(submission.submissionId)],
     status: 'final',
     category: [{ coding: [{ system: OBSERVATION_CATEGORY, code: 'survey', display: 'Survey' }] }],
-    code: { coding: [{ system: LOINC_SYSTEM, code: PEG_SCORE_LOINC, display: 'Mean score [PEG]' }] },
+    code: {
+      coding: [{ system: LOINC_SYSTEM, code: PEG_SCORE_LOINC, display: 'Mean score [PEG]' }],
+    },
     subject,
     effectiveDateTime: submission.authored,
     ...performer,

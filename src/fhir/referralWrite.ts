@@ -6,10 +6,16 @@
 import type { BundleEntry, ServiceRequest, Task } from 'fhir/r4';
 import { MINDFULNESS_GMV_CODE, PATHWAY_CODE_SYSTEM } from '../domain/canonical.ts';
 import { REFERRAL_CATEGORY, REFERRAL_SERVICE_TEXT, programmeWindow } from '../domain/referral.ts';
-import { conditionalCreate, submissionIdentifier, submitTransaction, type WrittenResource } from './transaction.ts';
+import {
+  conditionalCreate,
+  submissionIdentifier,
+  submitTransaction,
+  type WrittenResource,
+} from './transaction.ts';
 import type { FhirTransport } from './transport.ts';
 
-const US_CORE_SERVICE_REQUEST = 'http://hl7.org/fhir/us/core/StructureDefinition/us-core-servicerequest';
+const US_CORE_SERVICE_REQUEST =
+  'http://hl7.org/fhir/us/core/StructureDefinition/us-core-servicerequest';
 
 export interface ReferralOrder {
   readonly submissionId: string;
@@ -31,9 +37,12 @@ export interface ReferralOrder {
 export function referralEntries(order: ReferralOrder): BundleEntry[] {
   const requestUrl = `urn:uuid:${order.submissionId}`;
   const subject = { reference: `Patient/${order.patientId}` };
-  const requester = order.requester === undefined ? {} : { requester: { reference: order.requester } };
-  const window = order.preferredStart === undefined ? undefined : programmeWindow(order.preferredStart);
-  const note = order.note.trim() === '' ? {} : { note: [{ text: order.note.trim(), time: order.authoredOn }] };
+  const requester =
+    order.requester === undefined ? {} : { requester: { reference: order.requester } };
+  const window =
+    order.preferredStart === undefined ? undefined : programmeWindow(order.preferredStart);
+  const note =
+    order.note.trim() === '' ? {} : { note: [{ text: order.note.trim(), time: order.authoredOn }] };
   const request: ServiceRequest = {
     resourceType: 'ServiceRequest',
     meta: { profile: [US_CORE_SERVICE_REQUEST] },
@@ -42,7 +51,9 @@ export function referralEntries(order: ReferralOrder): BundleEntry[] {
     intent: 'order',
     category: [{ coding: [REFERRAL_CATEGORY] }],
     code: {
-      coding: [{ system: PATHWAY_CODE_SYSTEM, code: MINDFULNESS_GMV_CODE, display: REFERRAL_SERVICE_TEXT }],
+      coding: [
+        { system: PATHWAY_CODE_SYSTEM, code: MINDFULNESS_GMV_CODE, display: REFERRAL_SERVICE_TEXT },
+      ],
       text: REFERRAL_SERVICE_TEXT,
     },
     subject,
@@ -50,7 +61,9 @@ export function referralEntries(order: ReferralOrder): BundleEntry[] {
     ...requester,
     performer: [{ reference: order.programme }],
     ...(order.reason === undefined ? {} : { reasonReference: [{ reference: order.reason }] }),
-    ...(order.supportingInfo.length === 0 ? {} : { supportingInfo: order.supportingInfo.map((reference) => ({ reference })) }),
+    ...(order.supportingInfo.length === 0
+      ? {}
+      : { supportingInfo: order.supportingInfo.map((reference) => ({ reference })) }),
     ...(window === undefined ? {} : { occurrencePeriod: window }),
     ...note,
   };
@@ -78,8 +91,15 @@ export interface PlacedReferral {
   readonly task: WrittenResource;
 }
 
-export async function placeReferral(transport: FhirTransport, order: ReferralOrder): Promise<PlacedReferral> {
-  const [serviceRequest, task] = await submitTransaction(transport, referralEntries(order), 'Placing the referral');
+export async function placeReferral(
+  transport: FhirTransport,
+  order: ReferralOrder,
+): Promise<PlacedReferral> {
+  const [serviceRequest, task] = await submitTransaction(
+    transport,
+    referralEntries(order),
+    'Placing the referral',
+  );
   if (!serviceRequest || !task) {
     throw new Error('The transaction answered fewer entries than sent');
   }
@@ -109,12 +129,19 @@ export async function cancelReferral(
       request: {
         method: 'PUT',
         url: `ServiceRequest/${request.id}`,
-        ...(request.meta?.versionId === undefined ? {} : { ifMatch: `W/"${request.meta.versionId}"` }),
+        ...(request.meta?.versionId === undefined
+          ? {}
+          : { ifMatch: `W/"${request.meta.versionId}"` }),
       },
     },
   ];
   if (task) {
-    const cancelled: Task = { ...task, status: 'cancelled', statusReason: { text: reason }, lastModified: when };
+    const cancelled: Task = {
+      ...task,
+      status: 'cancelled',
+      statusReason: { text: reason },
+      lastModified: when,
+    };
     entries.push({
       resource: cancelled,
       request: {

@@ -78,7 +78,9 @@ function mergedNeeds(): Map<string, Set<string>> {
 }
 
 function v2Suffix(letters: ReadonlySet<string>): string {
-  return Array.from('cruds').filter((l) => letters.has(l)).join('');
+  return Array.from('cruds')
+    .filter((l) => letters.has(l))
+    .join('');
 }
 
 function v1Suffixes(letters: ReadonlySet<string>): string[] {
@@ -135,7 +137,11 @@ export function grants(granted: string, resourceType: string, access: string): b
       continue;
     }
     const [, context, type, permission] = match;
-    if (context === 'system' || (type !== resourceType && type !== '*') || permission === undefined) {
+    if (
+      context === 'system' ||
+      (type !== resourceType && type !== '*') ||
+      permission === undefined
+    ) {
       continue;
     }
     for (const letter of lettersOf(permission)) {

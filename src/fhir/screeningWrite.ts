@@ -3,11 +3,19 @@
  * a transaction whose create is conditional on the client-generated identifier.
  */
 import type { QuestionnaireResponse } from 'fhir/r4';
-import { SCREENING_QUESTIONNAIRE_URL, SCREENING_QUESTIONNAIRE_VERSION } from '../domain/canonical.ts';
+import {
+  SCREENING_QUESTIONNAIRE_URL,
+  SCREENING_QUESTIONNAIRE_VERSION,
+} from '../domain/canonical.ts';
 import type { FormAnswers } from './questionnaireAnswers.ts';
 import { responseItems } from './questionnaireAnswers.ts';
 import { SCREENING_QUESTIONNAIRE } from './questionnaires.ts';
-import { conditionalCreate, submissionIdentifier, submitTransaction, type WrittenResource } from './transaction.ts';
+import {
+  conditionalCreate,
+  submissionIdentifier,
+  submitTransaction,
+  type WrittenResource,
+} from './transaction.ts';
 import type { FhirTransport } from './transport.ts';
 
 export interface ScreeningSubmission {
@@ -21,7 +29,9 @@ export interface ScreeningSubmission {
 export function screeningResponse(s: ScreeningSubmission): QuestionnaireResponse {
   return {
     resourceType: 'QuestionnaireResponse',
-    meta: { profile: ['http://hl7.org/fhir/us/core/StructureDefinition/us-core-questionnaireresponse'] },
+    meta: {
+      profile: ['http://hl7.org/fhir/us/core/StructureDefinition/us-core-questionnaireresponse'],
+    },
     identifier: submissionIdentifier(s.submissionId),
     questionnaire: `${SCREENING_QUESTIONNAIRE_URL}|${SCREENING_QUESTIONNAIRE_VERSION}`,
     status: 'completed',
@@ -32,7 +42,10 @@ export function screeningResponse(s: ScreeningSubmission): QuestionnaireResponse
   };
 }
 
-export async function saveScreening(transport: FhirTransport, s: ScreeningSubmission): Promise<WrittenResource> {
+export async function saveScreening(
+  transport: FhirTransport,
+  s: ScreeningSubmission,
+): Promise<WrittenResource> {
   const [written] = await submitTransaction(
     transport,
     [conditionalCreate(`urn:uuid:${s.submissionId}`, screeningResponse(s), s.submissionId)],

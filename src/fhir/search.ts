@@ -37,7 +37,10 @@ async function readJson(response: Response, label: string): Promise<unknown> {
   try {
     return await response.json();
   } catch (error) {
-    throw normalizeError(error instanceof SyntaxError ? error : new SyntaxError(String(error)), label);
+    throw normalizeError(
+      error instanceof SyntaxError ? error : new SyntaxError(String(error)),
+      label,
+    );
   }
 }
 
@@ -55,8 +58,14 @@ function nextLink(bundle: Record<string, unknown>): string | undefined {
 }
 
 /** Builds `Type?k=v&…` with `_count` set; values are encoded, repeated keys allowed. */
-export function searchPath(resourceType: string, params: readonly (readonly [string, string])[]): string {
-  const query = new URLSearchParams([...params.map(([k, v]) => [k, v]), ['_count', String(PAGE_SIZE)]]);
+export function searchPath(
+  resourceType: string,
+  params: readonly (readonly [string, string])[],
+): string {
+  const query = new URLSearchParams([
+    ...params.map(([k, v]) => [k, v]),
+    ['_count', String(PAGE_SIZE)],
+  ]);
   return `${resourceType}?${query.toString()}`;
 }
 

@@ -63,7 +63,8 @@ export function sessionFromClient(client: Client): Session {
       }
       return current();
     },
-    refresh: async (rejected) => (rejected !== undefined && rejected !== current() ? current() : refreshOnce()),
+    refresh: async (rejected) =>
+      rejected !== undefined && rejected !== current() ? current() : refreshOnce(),
   });
   return {
     transport,

@@ -13,7 +13,11 @@ export function submissionIdentifier(submissionId: string): Identifier {
 }
 
 /** A transaction entry that creates `resource` unless one with the identifier already exists. */
-export function conditionalCreate(fullUrl: string, resource: FhirResource, submissionId: string): BundleEntry {
+export function conditionalCreate(
+  fullUrl: string,
+  resource: FhirResource,
+  submissionId: string,
+): BundleEntry {
   return {
     fullUrl,
     resource,
@@ -32,9 +36,16 @@ export interface WrittenResource {
   readonly status: number;
 }
 
-function parseLocation(location: string | undefined): { resourceType: string; id: string } | undefined {
-  const match = location === undefined ? null : /([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]+)?$/.exec(location);
-  return match?.[1] !== undefined && match[2] !== undefined ? { resourceType: match[1], id: match[2] } : undefined;
+function parseLocation(
+  location: string | undefined,
+): { resourceType: string; id: string } | undefined {
+  const match =
+    location === undefined
+      ? null
+      : /([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]+)?$/.exec(location);
+  return match?.[1] !== undefined && match[2] !== undefined
+    ? { resourceType: match[1], id: match[2] }
+    : undefined;
 }
 
 /** Posts the transaction and returns what each entry became, in order. Rejects with a FhirError. */
@@ -62,8 +73,11 @@ export async function submitTransaction(
   }
   return answers.map((answer, i) => {
     const status = Number.parseInt(answer.response?.status ?? '', 10);
-    const target = parseLocation(answer.response?.location) ??
-      (answer.resource?.id === undefined ? undefined : { resourceType: answer.resource.resourceType, id: answer.resource.id });
+    const target =
+      parseLocation(answer.response?.location) ??
+      (answer.resource?.id === undefined
+        ? undefined
+        : { resourceType: answer.resource.resourceType, id: answer.resource.id });
     if (!Number.isFinite(status) || status >= 300 || target === undefined) {
       throw new FhirError({
         kind: 'malformed',

@@ -48,10 +48,13 @@ export function retryAfterMs(header: string | null, now: number): number {
   }
   const seconds = Number(header);
   const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(header) - now;
-  return Number.isFinite(ms) ? Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS) : DEFAULT_RETRY_AFTER_MS;
+  return Number.isFinite(ms)
+    ? Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS)
+    : DEFAULT_RETRY_AFTER_MS;
 }
 
-const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+const defaultSleep = (ms: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, ms));
 
 export function createTransport(options: TransportOptions): FhirTransport {
   const base = options.baseUrl.replace(/\/+$/, '');
@@ -61,7 +64,11 @@ export function createTransport(options: TransportOptions): FhirTransport {
 
   function resolve(pathOrUrl: string): string {
     if (/^https?:\/\//i.test(pathOrUrl)) {
-      if (pathOrUrl !== base && !pathOrUrl.startsWith(`${base}/`) && !pathOrUrl.startsWith(`${base}?`)) {
+      if (
+        pathOrUrl !== base &&
+        !pathOrUrl.startsWith(`${base}/`) &&
+        !pathOrUrl.startsWith(`${base}?`)
+      ) {
         throw new FhirError({
           kind: 'malformed',
           message: `The EHR pointed the app to ${new URL(pathOrUrl).origin}, outside its FHIR server; the app did not follow.`,
@@ -72,7 +79,11 @@ export function createTransport(options: TransportOptions): FhirTransport {
     return `${base}/${pathOrUrl.replace(/^\/+/, '')}`;
   }
 
-  async function send(url: string, token: string | undefined, o: RequestOptions): Promise<Response> {
+  async function send(
+    url: string,
+    token: string | undefined,
+    o: RequestOptions,
+  ): Promise<Response> {
     const headers: Record<string, string> = { Accept: 'application/fhir+json', ...o.headers };
     if (token !== undefined) {
       headers['Authorization'] = `Bearer ${token}`;

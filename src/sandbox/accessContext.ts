@@ -18,7 +18,11 @@ export interface AccessContext {
 
 export type TokenCheck =
   | { readonly ok: true; readonly context: AccessContext }
-  | { readonly ok: false; readonly reason: 'missing' | 'invalid' | 'expired' | 'wrong-audience'; readonly message: string };
+  | {
+      readonly ok: false;
+      readonly reason: 'missing' | 'invalid' | 'expired' | 'wrong-audience';
+      readonly message: string;
+    };
 
 /** Verifies the `Authorization` header of a FHIR request. */
 export type TokenVerifier = (authorizationHeader: string | undefined) => Promise<TokenCheck>;

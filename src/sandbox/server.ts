@@ -219,7 +219,12 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
     distDir,
     // The app launches only from this sandbox (issPrefix), so a crafted launch link naming another
     // server as iss is refused; CLBP_* variables override, as in a deployment (.env.example).
-    config: () => appConfigFromEnv(env, { clientId: 'clbp-pathway', standaloneIss: fhirBase(), issPrefix: fhirBase() }),
+    config: () =>
+      appConfigFromEnv(env, {
+        clientId: 'clbp-pathway',
+        standaloneIss: fhirBase(),
+        issPrefix: fhirBase(),
+      }),
   });
   const appServer = createServer((req, res) => {
     appHandler(req, res).catch((err: unknown) => {

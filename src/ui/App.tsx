@@ -25,8 +25,12 @@ export function App({ session, asOf, programme }: AppProps) {
   const enabled = useMemo(() => enabledRequests(session.grantedScope), [session.grantedScope]);
   const access = useMemo(() => sectionAccess(session.grantedScope), [session.grantedScope]);
   const { state, retry } = useSummary(session, enabled);
-  const busy = Object.values(state).some((s) => s.status === 'loading' || s.status === 'refreshing');
-  const [pegFormOpen, setPegFormOpen] = useState(() => loadDraft('peg', session.patientId) !== undefined);
+  const busy = Object.values(state).some(
+    (s) => s.status === 'loading' || s.status === 'refreshing',
+  );
+  const [pegFormOpen, setPegFormOpen] = useState(
+    () => loadDraft('peg', session.patientId) !== undefined,
+  );
   const recordPeg = () => {
     setPegFormOpen(true);
     document.getElementById('peg')?.scrollIntoView();
@@ -43,7 +47,13 @@ export function App({ session, asOf, programme }: AppProps) {
   const reload = (keys: readonly SummaryKey[]) => {
     keys.forEach(retry);
   };
-  const section = (id: FeatureId) => ({ state, asOf, session, reload, missingWrite: access[id].missingWrite });
+  const section = (id: FeatureId) => ({
+    state,
+    asOf,
+    session,
+    reload,
+    missingWrite: access[id].missingWrite,
+  });
   return (
     <>
       {session.needPatientBanner && <PatientBanner patient={state.patient} />}
@@ -58,7 +68,14 @@ export function App({ session, asOf, programme }: AppProps) {
         <SectionFrame
           id="screening"
           title="Screening and eligibility"
-          needs={['patient', 'conditions', 'questionnaireResponses', 'pegObservations', 'pegQuestionnaires', 'referrals']}
+          needs={[
+            'patient',
+            'conditions',
+            'questionnaireResponses',
+            'pegObservations',
+            'pegQuestionnaires',
+            'referrals',
+          ]}
           missingScopes={access.screening.missingRead}
           {...frame}
         >
@@ -71,7 +88,9 @@ export function App({ session, asOf, programme }: AppProps) {
           missingScopes={access.peg.missingRead}
           {...frame}
         >
-          {() => <PegSection {...section('peg')} formOpen={pegFormOpen} setFormOpen={setPegFormOpen} />}
+          {() => (
+            <PegSection {...section('peg')} formOpen={pegFormOpen} setFormOpen={setPegFormOpen} />
+          )}
         </SectionFrame>
         <SectionFrame
           id="opioids"

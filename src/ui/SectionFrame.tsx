@@ -30,8 +30,8 @@ export function SectionFrame(props: SectionFrameProps) {
     status = 'off';
     body = (
       <p className="notice">
-        This section is off: the EHR did not grant {missingScopes.join(', ')}. Ask your EHR administrator to
-        grant {missingScopes.length === 1 ? 'it' : 'them'} to CLBP Pathway.
+        This section is off: the EHR did not grant {missingScopes.join(', ')}. Ask your EHR
+        administrator to grant {missingScopes.length === 1 ? 'it' : 'them'} to CLBP Pathway.
       </p>
     );
   } else if (failed.length > 0) {
@@ -57,7 +57,10 @@ export function SectionFrame(props: SectionFrameProps) {
             failed.forEach(retry);
           }}
         >
-          Retry {errors.length === 1 ? (errors[0]?.request ?? 'the request') : `the ${errors.length} failed requests`}
+          Retry{' '}
+          {errors.length === 1
+            ? (errors[0]?.request ?? 'the request')
+            : `the ${errors.length} failed requests`}
         </button>
       </div>
     );
@@ -69,7 +72,12 @@ export function SectionFrame(props: SectionFrameProps) {
     body = props.children();
   }
   return (
-    <section id={id} aria-labelledby={headingId} data-status={status} aria-busy={status === 'loading'}>
+    <section
+      id={id}
+      aria-labelledby={headingId}
+      data-status={status}
+      aria-busy={status === 'loading'}
+    >
       <h2 id={headingId}>{title}</h2>
       {body}
     </section>

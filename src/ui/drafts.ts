@@ -14,7 +14,11 @@ export interface Draft {
 
 const key = (form: string, patientId: string): string => `clbp-pathway:draft:${form}:${patientId}`;
 
-export function loadDraft(form: string, patientId: string, storage: Storage = sessionStorage): Draft | undefined {
+export function loadDraft(
+  form: string,
+  patientId: string,
+  storage: Storage = sessionStorage,
+): Draft | undefined {
   const raw = storage.getItem(key(form, patientId));
   if (raw === null) {
     return undefined;
@@ -41,11 +45,20 @@ export function loadDraft(form: string, patientId: string, storage: Storage = se
   }
 }
 
-export function storeDraft(form: string, patientId: string, draft: Draft, storage: Storage = sessionStorage): void {
+export function storeDraft(
+  form: string,
+  patientId: string,
+  draft: Draft,
+  storage: Storage = sessionStorage,
+): void {
   storage.setItem(key(form, patientId), JSON.stringify(draft));
 }
 
-export function clearDraft(form: string, patientId: string, storage: Storage = sessionStorage): void {
+export function clearDraft(
+  form: string,
+  patientId: string,
+  storage: Storage = sessionStorage,
+): void {
   storage.removeItem(key(form, patientId));
 }
 

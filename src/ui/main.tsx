@@ -10,12 +10,19 @@ import './styles.css';
 async function loadConfig(): Promise<AppConfig> {
   const response = await fetch(new URL('config.json', window.location.href));
   if (!response.ok) {
-    throw new FhirError({ kind: 'config', message: `config.json could not be loaded (HTTP ${response.status}).` });
+    throw new FhirError({
+      kind: 'config',
+      message: `config.json could not be loaded (HTTP ${response.status}).`,
+    });
   }
   try {
     return parseAppConfig(await response.json());
   } catch (error) {
-    throw new FhirError({ kind: 'config', message: error instanceof Error ? error.message : String(error), cause: error });
+    throw new FhirError({
+      kind: 'config',
+      message: error instanceof Error ? error.message : String(error),
+      cause: error,
+    });
   }
 }
 

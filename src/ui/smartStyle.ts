@@ -16,7 +16,10 @@ const STYLE_PROPERTIES = [
   'font_family_heading',
 ] as const;
 
-export async function applySmartStyle(url: string, root: HTMLElement = document.documentElement): Promise<void> {
+export async function applySmartStyle(
+  url: string,
+  root: HTMLElement = document.documentElement,
+): Promise<void> {
   try {
     const response = await fetch(url);
     if (!response.ok) {

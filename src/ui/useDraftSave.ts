@@ -13,7 +13,11 @@ export type SaveState<R> =
  * A form's draft (restored from this tab's storage) and its save: the draft is written on every
  * change and cleared only when the EHR confirms; a save in flight cannot be started twice.
  */
-export function useDraftSave<R>(form: string, patientId: string, save: (draft: Draft) => Promise<R>) {
+export function useDraftSave<R>(
+  form: string,
+  patientId: string,
+  save: (draft: Draft) => Promise<R>,
+) {
   const [draft, setDraft] = useState<Draft>(() => loadDraft(form, patientId) ?? newDraft());
   const [state, setState] = useState<SaveState<R>>({ status: 'editing' });
   const inFlight = useRef(false);

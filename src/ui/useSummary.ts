@@ -1,7 +1,12 @@
 import { useCallback, useEffect, useReducer, useRef } from 'react';
 import { normalizeError, type FhirError } from '../fhir/errors.ts';
 import type { Session } from '../fhir/session.ts';
-import { SUMMARY_KEYS, SUMMARY_REQUESTS, type SummaryData, type SummaryKey } from '../fhir/summary.ts';
+import {
+  SUMMARY_KEYS,
+  SUMMARY_REQUESTS,
+  type SummaryData,
+  type SummaryKey,
+} from '../fhir/summary.ts';
 
 export type RequestState<D> =
   | { readonly status: 'loading' }
@@ -18,7 +23,10 @@ type Action = { [K in SummaryKey]: { key: K; state: RequestState<SummaryData[K]>
 
 function reducer(state: SummaryState, action: Action): SummaryState {
   const current = state[action.key];
-  if (action.state.status === 'loading' && (current.status === 'ok' || current.status === 'refreshing')) {
+  if (
+    action.state.status === 'loading' &&
+    (current.status === 'ok' || current.status === 'refreshing')
+  ) {
     // Keep showing what was there (a form the user is looking at stays mounted) while it reloads.
     return { ...state, [action.key]: { status: 'refreshing', data: current.data } };
   }
@@ -26,7 +34,10 @@ function reducer(state: SummaryState, action: Action): SummaryState {
 }
 
 function initial(enabled: ReadonlySet<SummaryKey>): SummaryState {
-  const entries = SUMMARY_KEYS.map((k) => [k, enabled.has(k) ? { status: 'loading' } : { status: 'off' }]);
+  const entries = SUMMARY_KEYS.map((k) => [
+    k,
+    enabled.has(k) ? { status: 'loading' } : { status: 'off' },
+  ]);
   return Object.fromEntries(entries) as SummaryState;
 }
 
@@ -53,7 +64,10 @@ export function useSummary(
         },
         (error: unknown) => {
           if (!signal.aborted) {
-            dispatch({ key, state: { status: 'error', error: normalizeError(error, request.label) } });
+            dispatch({
+              key,
+              state: { status: 'error', error: normalizeError(error, request.label) },
+            });
           }
         },
       );

@@ -9,7 +9,10 @@ const DIST = resolve(import.meta.dirname, '../../dist');
 
 /** The scripts an HTML entry loads before anything else: its module script and modulepreloads. */
 function initialScripts(html: string): string[] {
-  const srcs = [...html.matchAll(/<script[^>]+src="([^"]+\.js)"/g), ...html.matchAll(/<link[^>]+rel="modulepreload"[^>]+href="([^"]+\.js)"/g)];
+  const srcs = [
+    ...html.matchAll(/<script[^>]+src="([^"]+\.js)"/g),
+    ...html.matchAll(/<link[^>]+rel="modulepreload"[^>]+href="([^"]+\.js)"/g),
+  ];
   return [...new Set(srcs.map((m) => m[1] ?? ''))];
 }
 
@@ -30,6 +33,8 @@ describe('initial JavaScript budget', () => {
   it.each(['index.html', 'launch/launch.html'])('keeps %s within 150 KB gzipped', (entry) => {
     const { total, files } = gzippedSize(entry);
     expect(Object.keys(files).length).toBeGreaterThan(0);
-    expect(total, `gzipped initial JS of ${entry}: ${JSON.stringify(files)}`).toBeLessThanOrEqual(INITIAL_JS_BUDGET_BYTES);
+    expect(total, `gzipped initial JS of ${entry}: ${JSON.stringify(files)}`).toBeLessThanOrEqual(
+      INITIAL_JS_BUDGET_BYTES,
+    );
   });
 });

@@ -6,8 +6,14 @@ import { appTestContext, launchPatient, stored } from './support/app.ts';
 const t = appTestContext();
 
 async function records(patient: string) {
-  const responses = await stored<QuestionnaireResponse>(t.sandbox, `QuestionnaireResponse?patient=${patient}`);
-  const observations = await stored<Observation>(t.sandbox, `Observation?patient=${patient}&code=http://loinc.org|91147-9`);
+  const responses = await stored<QuestionnaireResponse>(
+    t.sandbox,
+    `QuestionnaireResponse?patient=${patient}`,
+  );
+  const observations = await stored<Observation>(
+    t.sandbox,
+    `Observation?patient=${patient}&code=http://loinc.org|91147-9`,
+  );
   return { responses, observations };
 }
 
@@ -42,14 +48,24 @@ describe('recording a PEG', () => {
     await t.page.waitForSelector('[data-testid="peg-saved"]');
 
     const after = await records('clbp-eligible');
-    const newResponses = after.responses.filter((r) => !before.responses.some((b) => b.id === r.id));
-    const newObservations = after.observations.filter((o) => !before.observations.some((b) => b.id === o.id));
+    const newResponses = after.responses.filter(
+      (r) => !before.responses.some((b) => b.id === r.id),
+    );
+    const newObservations = after.observations.filter(
+      (o) => !before.observations.some((b) => b.id === o.id),
+    );
     expect(newResponses).toHaveLength(1);
     expect(newObservations).toHaveLength(1);
     const [response] = newResponses;
     const [observation] = newObservations;
-    expect(observation?.valueQuantity).toMatchObject({ value: 5.67, code: '{score}', system: 'http://unitsofmeasure.org' });
-    expect(observation?.derivedFrom?.[0]?.reference).toBe(`QuestionnaireResponse/${response?.id ?? ''}`);
+    expect(observation?.valueQuantity).toMatchObject({
+      value: 5.67,
+      code: '{score}',
+      system: 'http://unitsofmeasure.org',
+    });
+    expect(observation?.derivedFrom?.[0]?.reference).toBe(
+      `QuestionnaireResponse/${response?.id ?? ''}`,
+    );
     expect(observation?.component?.map((c) => c.valueQuantity?.value)).toEqual([6, 7, 4]);
     expect(response?.author?.reference).toBe('Practitioner/pcp-1');
     expect(observation?.identifier?.[0]?.value).toBe(response?.identifier?.value);
@@ -65,8 +81,12 @@ describe('recording a PEG', () => {
     t.sandbox.faults.failNext({ status: 503, method: 'POST', match: /\/fhir\/?(\?|$)/ });
     await t.page.click(saveButton);
     await t.page.waitForSelector('[data-testid="peg-save-error"]');
-    await expect(t.page.textContent('[data-testid="peg-save-error"]')).resolves.toContain('Your answers are kept');
-    await expect(t.page.isChecked(`#peg-peg-pain-${pegAnswerCodeFor(3) ?? ''}`)).resolves.toBe(true);
+    await expect(t.page.textContent('[data-testid="peg-save-error"]')).resolves.toContain(
+      'Your answers are kept',
+    );
+    await expect(t.page.isChecked(`#peg-peg-pain-${pegAnswerCodeFor(3) ?? ''}`)).resolves.toBe(
+      true,
+    );
     expect((await records('minor')).responses).toHaveLength(before.responses.length);
 
     await t.page.click(saveButton);
@@ -107,9 +127,15 @@ describe('recording a PEG', () => {
     await openForm();
     await answer([8, 6]);
     await t.page.reload();
-    await t.page.waitForSelector('main[aria-busy="false"] form[aria-label="Record a PEG"]', { timeout: 30_000 });
-    await expect(t.page.isChecked(`#peg-peg-pain-${pegAnswerCodeFor(8) ?? ''}`)).resolves.toBe(true);
-    await expect(t.page.isChecked(`#peg-peg-enjoyment-${pegAnswerCodeFor(6) ?? ''}`)).resolves.toBe(true);
+    await t.page.waitForSelector('main[aria-busy="false"] form[aria-label="Record a PEG"]', {
+      timeout: 30_000,
+    });
+    await expect(t.page.isChecked(`#peg-peg-pain-${pegAnswerCodeFor(8) ?? ''}`)).resolves.toBe(
+      true,
+    );
+    await expect(t.page.isChecked(`#peg-peg-enjoyment-${pegAnswerCodeFor(6) ?? ''}`)).resolves.toBe(
+      true,
+    );
     await expect(t.page.isDisabled(saveButton)).resolves.toBe(true);
   });
 
@@ -118,8 +144,12 @@ describe('recording a PEG', () => {
     const rows = await t.page.locator('[data-testid="peg-history"] tbody tr').allTextContents();
     expect(rows).toHaveLength(2);
     expect(rows[0]).toContain('(baseline)');
-    await expect(t.page.getAttribute('[data-follow-up="week-8"]', 'data-status')).resolves.toBe('done');
-    await expect(t.page.getAttribute('[data-follow-up="month-6"]', 'data-status')).resolves.toBe('due');
+    await expect(t.page.getAttribute('[data-follow-up="week-8"]', 'data-status')).resolves.toBe(
+      'done',
+    );
+    await expect(t.page.getAttribute('[data-follow-up="month-6"]', 'data-status')).resolves.toBe(
+      'due',
+    );
     await expect(t.page.textContent('svg.trend-chart')).resolves.toContain('Month 6');
   });
 });

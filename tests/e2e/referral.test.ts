@@ -25,7 +25,8 @@ async function screen(answers: Screening) {
 }
 
 const verdict = () => t.page.getAttribute('[data-testid="eligibility-verdict"]', 'data-verdict');
-const referButton = 'form[aria-label="Refer to mindfulness group medical visits"] button[type="submit"]';
+const referButton =
+  'form[aria-label="Refer to mindfulness group medical visits"] button[type="submit"]';
 
 describe('screening, eligibility and referral', () => {
   it('screens an eligible patient and places exactly one referral despite a failure and a double click', async () => {
@@ -37,11 +38,16 @@ describe('screening, eligibility and referral', () => {
     await t.page.fill('#referral-note', 'Prefers evening sessions');
     t.sandbox.faults.failNext({ status: 500, method: 'POST', match: /\/fhir\/?(\?|$)/ });
     await t.page.click(referButton);
-    await t.page.waitForSelector('form[aria-label="Refer to mindfulness group medical visits"] [role="alert"]');
+    await t.page.waitForSelector(
+      'form[aria-label="Refer to mindfulness group medical visits"] [role="alert"]',
+    );
     await t.page.dblclick(referButton);
     await t.page.waitForSelector('section#referral [data-referral-status="requested"]');
 
-    const requests = await stored<ServiceRequest>(t.sandbox, 'ServiceRequest?patient=clbp-eligible');
+    const requests = await stored<ServiceRequest>(
+      t.sandbox,
+      'ServiceRequest?patient=clbp-eligible',
+    );
     const tasks = await stored<Task>(t.sandbox, 'Task?patient=clbp-eligible');
     expect(requests).toHaveLength(1);
     expect(tasks).toHaveLength(1);
@@ -49,10 +55,17 @@ describe('screening, eligibility and referral', () => {
     const [task] = tasks;
     expect(task?.focus?.reference).toBe(`ServiceRequest/${request?.id ?? ''}`);
     expect(task?.owner?.reference).toBe('Organization/optimum-gmv-programme');
-    expect(request).toMatchObject({ status: 'active', intent: 'order', requester: { reference: 'Practitioner/pcp-1' } });
+    expect(request).toMatchObject({
+      status: 'active',
+      intent: 'order',
+      requester: { reference: 'Practitioner/pcp-1' },
+    });
     expect(request?.category?.[0]?.coding?.[0]?.code).toBe('3457005');
     expect(request?.reasonReference?.[0]?.reference).toMatch(/^Condition\//);
-    expect(request?.supportingInfo?.map((s) => (s.reference ?? '').split('/')[0])).toEqual(['QuestionnaireResponse', 'Observation']);
+    expect(request?.supportingInfo?.map((s) => (s.reference ?? '').split('/')[0])).toEqual([
+      'QuestionnaireResponse',
+      'Observation',
+    ]);
     expect(request?.note?.[0]?.text).toBe('Prefers evening sessions');
     // Once referred, the patient is no longer offered a second referral.
     await expect(verdict()).resolves.toBe('not-eligible');
@@ -61,16 +74,24 @@ describe('screening, eligibility and referral', () => {
   it('asks for evaluation, citing the cancer history, and offers no referral to the red-flag patient', async () => {
     await launchPatient(t.page, t.sandbox, 'clbp-red-flag');
     await expect(verdict()).resolves.toBe('needs-evaluation');
-    const finding = await t.page.textContent('[data-criterion="no-red-flags"][data-status="evaluate"]');
+    const finding = await t.page.textContent(
+      '[data-criterion="no-red-flags"][data-status="evaluate"]',
+    );
     expect(finding).toContain('cancer');
     expect(finding).toContain('C61');
     await expect(t.page.locator(referButton).count()).resolves.toBe(0);
-    await expect(t.page.textContent('[data-testid="referral-unavailable"]')).resolves.toContain('red flag');
+    await expect(t.page.textContent('[data-testid="referral-unavailable"]')).resolves.toContain(
+      'red flag',
+    );
   });
 
   it('shows an urgent message for a cauda equina sign', async () => {
     await launchPatient(t.page, t.sandbox, 'opioid-taper');
-    await screen({ duration: 'gt-5-years', frequency: 'every-day', redFlag: 'rf-saddle-anaesthesia' });
+    await screen({
+      duration: 'gt-5-years',
+      frequency: 'every-day',
+      redFlag: 'rf-saddle-anaesthesia',
+    });
     await t.page.waitForSelector('[data-testid="urgent"]');
     await expect(verdict()).resolves.toBe('needs-evaluation');
     await expect(t.page.locator(referButton).count()).resolves.toBe(0);
@@ -87,15 +108,21 @@ describe('screening, eligibility and referral', () => {
     await launchPatient(t.page, t.sandbox, 'no-back-pain');
     await expect(verdict()).resolves.toBe('needs-screening');
     await screen({ duration: 'lt-1-month', frequency: 'less-than-half' });
-    await t.page.waitForSelector('[data-testid="eligibility-verdict"][data-verdict="not-eligible"]');
-    await expect(t.page.getAttribute('[data-criterion="chronic-low-back-pain"]', 'data-status')).resolves.toBe('not-met');
+    await t.page.waitForSelector(
+      '[data-testid="eligibility-verdict"][data-verdict="not-eligible"]',
+    );
+    await expect(
+      t.page.getAttribute('[data-criterion="chronic-low-back-pain"]', 'data-status'),
+    ).resolves.toBe('not-met');
     await expect(t.page.locator(referButton).count()).resolves.toBe(0);
   });
 
   it('shows the in-progress referral and the month-6 PEG as due, with a button that opens the PEG form', async () => {
     await launchPatient(t.page, t.sandbox, 'referred-followup');
     await t.page.waitForSelector('section#referral [data-referral-status="in-progress"]');
-    await expect(t.page.getAttribute('[data-follow-up="month-6"]', 'data-status')).resolves.toBe('due');
+    await expect(t.page.getAttribute('[data-follow-up="month-6"]', 'data-status')).resolves.toBe(
+      'due',
+    );
     await t.page.click('button:has-text("Record the month 6 PEG")');
     await t.page.waitForSelector('form[aria-label="Record a PEG"]');
   });
@@ -106,9 +133,15 @@ describe('screening, eligibility and referral', () => {
     await t.page.fill('#cancel-reason', 'Patient moved away');
     await t.page.click('button:has-text("Confirm cancellation")');
     await t.page.waitForSelector('section#referral [data-referral-status="cancelled"]');
-    const [request] = await stored<ServiceRequest>(t.sandbox, 'ServiceRequest?patient=referred-followup');
+    const [request] = await stored<ServiceRequest>(
+      t.sandbox,
+      'ServiceRequest?patient=referred-followup',
+    );
     const [task] = await stored<Task>(t.sandbox, 'Task?patient=referred-followup');
     expect(request?.status).toBe('revoked');
-    expect(task).toMatchObject({ status: 'cancelled', statusReason: { text: 'Patient moved away' } });
+    expect(task).toMatchObject({
+      status: 'cancelled',
+      statusReason: { text: 'Patient moved away' },
+    });
   });
 });

@@ -19,7 +19,11 @@ describe('an expired access token', () => {
     await launchPatient(t.page, t.sandbox, 'minor');
     // The EHR ends the session: every refresh from now on is refused, as after a sign-out.
     await t.page.route(/\/auth\/token$/, (route) =>
-      route.fulfill({ status: 400, contentType: 'application/json', body: '{"error":"invalid_grant"}' }),
+      route.fulfill({
+        status: 400,
+        contentType: 'application/json',
+        body: '{"error":"invalid_grant"}',
+      }),
     );
     await t.page.click('button:has-text("Record a PEG")');
     for (const item of ['pain', 'enjoyment', 'activity']) {
@@ -29,11 +33,15 @@ describe('an expired access token', () => {
     await t.page.click('form[aria-label="Record a PEG"] button[type="submit"]');
     const error = t.page.locator('[data-testid="peg-save-error"]');
     await error.waitFor();
-    await expect(error.textContent()).resolves.toContain('Relaunch CLBP Pathway from the patient chart');
+    await expect(error.textContent()).resolves.toContain(
+      'Relaunch CLBP Pathway from the patient chart',
+    );
     await expect(t.page.isChecked('#peg-peg-pain-LA6114-8')).resolves.toBe(true);
     await t.page.reload();
     await t.page.waitForSelector('main[aria-busy="false"]', { timeout: 30_000 });
-    const draft = await t.page.evaluate(() => Object.keys(sessionStorage).filter((k) => k.includes('draft:peg:minor')));
+    const draft = await t.page.evaluate(() =>
+      Object.keys(sessionStorage).filter((k) => k.includes('draft:peg:minor')),
+    );
     expect(draft).toHaveLength(1);
   });
 });

@@ -57,8 +57,17 @@ describe('forms rendered from the Questionnaires', () => {
   });
 
   it('renders the screening with the Task Force questions before the red flags, cauda equina signs first', () => {
-    render(<QuestionnaireForm idPrefix="s" items={SCREENING_QUESTIONNAIRE.item ?? []} answers={{}} onAnswer={() => undefined} />);
-    const legends = screen.getAllByRole('group').map((g) => g.querySelector('legend')?.textContent ?? '');
+    render(
+      <QuestionnaireForm
+        idPrefix="s"
+        items={SCREENING_QUESTIONNAIRE.item ?? []}
+        answers={{}}
+        onAnswer={() => undefined}
+      />,
+    );
+    const legends = screen
+      .getAllByRole('group')
+      .map((g) => g.querySelector('legend')?.textContent ?? '');
     const taskForce = legends.findIndex((l) => l.includes('How long has low back pain'));
     const cauda = legends.findIndex((l) => /cauda equina/i.test(l));
     const cancer = legends.findIndex((l) => /cancer/i.test(l));

@@ -57,7 +57,11 @@ describe('summary searches', () => {
   });
 
   it('reads a Bundle without entry as an empty result', async () => {
-    server.use(http.get(`${BASE}/Condition`, () => HttpResponse.json({ resourceType: 'Bundle', type: 'searchset' })));
+    server.use(
+      http.get(`${BASE}/Condition`, () =>
+        HttpResponse.json({ resourceType: 'Bundle', type: 'searchset' }),
+      ),
+    );
     const result = await SUMMARY_REQUESTS.conditions.run(transport(), 'a');
     expect(result.matches).toEqual([]);
     expect(result.malformed).toBe(0);
@@ -69,7 +73,10 @@ describe('summary searches', () => {
       http.get(`${BASE}/Condition`, () => {
         calls++;
         return calls === 1
-          ? HttpResponse.json({ resourceType: 'OperationOutcome', issue: [] }, { status: 429, headers: { 'Retry-After': '2' } })
+          ? HttpResponse.json(
+              { resourceType: 'OperationOutcome', issue: [] },
+              { status: 429, headers: { 'Retry-After': '2' } },
+            )
           : HttpResponse.json({ resourceType: 'Bundle', type: 'searchset', entry: [] });
       }),
     );
@@ -80,13 +87,23 @@ describe('summary searches', () => {
   });
 
   it('gives up on a server that keeps answering 429 and says it is busy', async () => {
-    server.use(http.get(`${BASE}/Condition`, () => new HttpResponse(null, { status: 429, headers: { 'Retry-After': '1' } })));
-    await expect(SUMMARY_REQUESTS.conditions.run(transport(), 'a')).rejects.toMatchObject({ kind: 'rate-limited', status: 429 });
+    server.use(
+      http.get(
+        `${BASE}/Condition`,
+        () => new HttpResponse(null, { status: 429, headers: { 'Retry-After': '1' } }),
+      ),
+    );
+    await expect(SUMMARY_REQUESTS.conditions.run(transport(), 'a')).rejects.toMatchObject({
+      kind: 'rate-limited',
+      status: 429,
+    });
   });
 
   it('turns a dropped connection into a network error naming the request', async () => {
     server.use(http.get(`${BASE}/MedicationStatement`, () => HttpResponse.error()));
-    const error: unknown = await SUMMARY_REQUESTS.medicationStatements.run(transport(), 'a').catch((e: unknown) => e);
+    const error: unknown = await SUMMARY_REQUESTS.medicationStatements
+      .run(transport(), 'a')
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FhirError);
     expect(error).toMatchObject({ kind: 'network', request: 'MedicationStatement search' });
   });
@@ -102,7 +119,13 @@ describe('summary searches', () => {
             { resource: { resourceType: 'Observation', id: 'no-code', status: 'final' } },
             { resource: 'not a resource' },
             {},
-            { resource: { resourceType: 'Condition', id: 'wrong-type', subject: { reference: 'Patient/a' } } },
+            {
+              resource: {
+                resourceType: 'Condition',
+                id: 'wrong-type',
+                subject: { reference: 'Patient/a' },
+              },
+            },
           ],
         }),
       ),
@@ -116,7 +139,10 @@ describe('summary searches', () => {
     server.use(
       http.get(`${BASE}/MedicationRequest`, () =>
         HttpResponse.json(
-          { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'exception', diagnostics: 'Database unavailable' }] },
+          {
+            resourceType: 'OperationOutcome',
+            issue: [{ severity: 'error', code: 'exception', diagnostics: 'Database unavailable' }],
+          },
           { status: 500 },
         ),
       ),
@@ -133,10 +159,15 @@ describe('summary searches', () => {
     server.use(
       http.get(`${BASE}/Patient/a`, ({ request }) => {
         seen.push(request.headers.get('Authorization'));
-        return seen.length === 1 ? new HttpResponse(null, { status: 401 }) : HttpResponse.json(resources[0]);
+        return seen.length === 1
+          ? new HttpResponse(null, { status: 401 })
+          : HttpResponse.json(resources[0]);
       }),
     );
-    const patient = await SUMMARY_REQUESTS.patient.run(transport({ refresh: () => Promise.resolve('token-2') }), 'a');
+    const patient = await SUMMARY_REQUESTS.patient.run(
+      transport({ refresh: () => Promise.resolve('token-2') }),
+      'a',
+    );
     expect(patient.id).toBe('a');
     expect(seen).toEqual(['Bearer token-1', 'Bearer token-2']);
   });
@@ -159,7 +190,9 @@ describe('summary searches', () => {
         }),
       ),
     );
-    await expect(SUMMARY_REQUESTS.conditions.run(transport(), 'a')).rejects.toMatchObject({ kind: 'malformed' });
+    await expect(SUMMARY_REQUESTS.conditions.run(transport(), 'a')).rejects.toMatchObject({
+      kind: 'malformed',
+    });
   });
 
   it('resolves medicationReference targets from _include, not per-row reads', async () => {
@@ -169,7 +202,11 @@ describe('summary searches', () => {
   });
 
   it('refuses an answer that is not a Bundle', async () => {
-    server.use(http.get(`${BASE}/Condition`, () => HttpResponse.json({ resourceType: 'Patient', id: 'x' })));
-    await expect(SUMMARY_REQUESTS.conditions.run(transport(), 'a')).rejects.toMatchObject({ kind: 'malformed' });
+    server.use(
+      http.get(`${BASE}/Condition`, () => HttpResponse.json({ resourceType: 'Patient', id: 'x' })),
+    );
+    await expect(SUMMARY_REQUESTS.conditions.run(transport(), 'a')).rejects.toMatchObject({
+      kind: 'malformed',
+    });
   });
 });

@@ -10,7 +10,11 @@ export class BodyError extends Error {
 
 /** Reads a request body as text, refusing anything over 64 KiB. */
 export function readBody(req: IncomingMessage): Promise<string> {
-  return readBodyLimited(req, MAX_BODY_BYTES, () => new BodyError('request body larger than 64 KiB'));
+  return readBodyLimited(
+    req,
+    MAX_BODY_BYTES,
+    () => new BodyError('request body larger than 64 KiB'),
+  );
 }
 
 /** Parameters of a GET query or an `application/x-www-form-urlencoded` POST body. */

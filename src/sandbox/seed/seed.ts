@@ -95,7 +95,14 @@ function staff(): Resource[] {
     ],
   };
   // The app's own Questionnaires too, so the server can resolve the canonicals its responses cite.
-  return [pcp, coordinator, programme, FOREIGN_PEG_QUESTIONNAIRE, PEG_QUESTIONNAIRE, SCREENING_QUESTIONNAIRE];
+  return [
+    pcp,
+    coordinator,
+    programme,
+    FOREIGN_PEG_QUESTIONNAIRE,
+    PEG_QUESTIONNAIRE,
+    SCREENING_QUESTIONNAIRE,
+  ];
 }
 
 /**

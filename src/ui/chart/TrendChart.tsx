@@ -46,11 +46,14 @@ export function TrendChart(props: TrendChartProps) {
   const { points, yMax, from, to } = props;
   const span = Math.max(to - from, 1);
   const x = (t: number): number => PAD.left + ((t - from) / span) * (W - PAD.left - PAD.right);
-  const y = (v: number): number => H - PAD.bottom - (Math.min(v, yMax) / yMax) * (H - PAD.top - PAD.bottom);
+  const y = (v: number): number =>
+    H - PAD.bottom - (Math.min(v, yMax) / yMax) * (H - PAD.top - PAD.bottom);
   const path = points
     .map((p, i) => {
       const cmd = i === 0 ? 'M' : props.step === true ? `H${x(p.t).toFixed(1)} V` : 'L';
-      return props.step === true && i > 0 ? `${cmd}${y(p.value).toFixed(1)}` : `${cmd}${x(p.t).toFixed(1)},${y(p.value).toFixed(1)}`;
+      return props.step === true && i > 0
+        ? `${cmd}${y(p.value).toFixed(1)}`
+        : `${cmd}${x(p.t).toFixed(1)},${y(p.value).toFixed(1)}`;
     })
     .join(' ');
   const ticks = [0, yMax / 2, yMax];
@@ -76,15 +79,35 @@ export function TrendChart(props: TrendChartProps) {
       </text>
       {(props.lines ?? []).map((l) => (
         <g key={l.label}>
-          <line x1={PAD.left} x2={W - PAD.right} y1={y(l.value)} y2={y(l.value)} stroke="#b7791f" strokeDasharray="6 4" />
-          <text x={W - PAD.right - 4} y={y(l.value) - 4} textAnchor="end" fontSize="11" fill="#7a5212">
+          <line
+            x1={PAD.left}
+            x2={W - PAD.right}
+            y1={y(l.value)}
+            y2={y(l.value)}
+            stroke="#b7791f"
+            strokeDasharray="6 4"
+          />
+          <text
+            x={W - PAD.right - 4}
+            y={y(l.value) - 4}
+            textAnchor="end"
+            fontSize="11"
+            fill="#7a5212"
+          >
             {l.label}
           </text>
         </g>
       ))}
       {(props.markers ?? []).map((m) => (
         <g key={m.label}>
-          <line x1={x(m.t)} x2={x(m.t)} y1={PAD.top} y2={H - PAD.bottom} stroke="#8c959f" strokeDasharray="2 3" />
+          <line
+            x1={x(m.t)}
+            x2={x(m.t)}
+            y1={PAD.top}
+            y2={H - PAD.bottom}
+            stroke="#8c959f"
+            strokeDasharray="2 3"
+          />
           <text
             x={x(m.t) > W - 80 ? x(m.t) - 3 : x(m.t) + 3}
             y={PAD.top + 10}
@@ -99,7 +122,13 @@ export function TrendChart(props: TrendChartProps) {
       <path d={path} fill="none" stroke="var(--accent)" strokeWidth="2" />
       {props.step !== true &&
         points.map((p) => (
-          <circle key={`${p.t}-${p.label}`} cx={x(p.t)} cy={y(p.value)} r={p.highlight === true ? 6 : 4} fill={p.highlight === true ? '#b7791f' : 'var(--accent)'}>
+          <circle
+            key={`${p.t}-${p.label}`}
+            cx={x(p.t)}
+            cy={y(p.value)}
+            r={p.highlight === true ? 6 : 4}
+            fill={p.highlight === true ? '#b7791f' : 'var(--accent)'}
+          >
             <title>{p.label}</title>
           </circle>
         ))}

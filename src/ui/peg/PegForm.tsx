@@ -14,7 +14,8 @@ export function pegAnswersFrom(answers: FormAnswers): PegAnswers {
   const values: PegAnswers = {};
   for (const item of PEG_ITEMS) {
     const answer = answers[item.linkId];
-    values[item.key] = answer?.kind === 'coding' ? pegValueFromAnswerCode(answer.coding) : undefined;
+    values[item.key] =
+      answer?.kind === 'coding' ? pegValueFromAnswerCode(answer.coding) : undefined;
   }
   return values;
 }

@@ -5,18 +5,23 @@ const ITEM_CONTROL = 'http://hl7.org/fhir/StructureDefinition/questionnaire-item
 const ORIENTATION = 'http://hl7.org/fhir/StructureDefinition/questionnaire-choiceOrientation';
 
 function itemControl(item: QuestionnaireItem): string | undefined {
-  return item.extension?.find((e) => e.url === ITEM_CONTROL)?.valueCodeableConcept?.coding?.[0]?.code;
+  return item.extension?.find((e) => e.url === ITEM_CONTROL)?.valueCodeableConcept?.coding?.[0]
+    ?.code;
 }
 
 /** The SDC lower/upper anchor texts of a scale item ("No pain" … "Pain as bad as you can imagine"). */
-function anchors(item: QuestionnaireItem): { lower?: QuestionnaireItem; upper?: QuestionnaireItem } {
+function anchors(item: QuestionnaireItem): {
+  lower?: QuestionnaireItem;
+  upper?: QuestionnaireItem;
+} {
   const children = item.item ?? [];
   const lower = children.find((c) => c.type === 'display' && itemControl(c) === 'lower');
   const upper = children.find((c) => c.type === 'display' && itemControl(c) === 'upper');
   return { ...(lower ? { lower } : {}), ...(upper ? { upper } : {}) };
 }
 
-const domId = (prefix: string, linkId: string): string => `${prefix}-${linkId.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+const domId = (prefix: string, linkId: string): string =>
+  `${prefix}-${linkId.replace(/[^A-Za-z0-9_-]/g, '_')}`;
 
 interface FormProps {
   readonly items: readonly QuestionnaireItem[];
@@ -40,7 +45,10 @@ function ChoiceItem({ item, props }: { item: QuestionnaireItem; props: FormProps
   const anchorId = domId(`${props.idPrefix}-anchors`, item.linkId);
   const name = domId(props.idPrefix, item.linkId);
   return (
-    <fieldset className={horizontal ? 'choice scale' : 'choice'} aria-describedby={lower || upper ? anchorId : undefined}>
+    <fieldset
+      className={horizontal ? 'choice scale' : 'choice'}
+      aria-describedby={lower || upper ? anchorId : undefined}
+    >
       <legend>
         {item.text}
         {item.required === true && <span className="required"> (required)</span>}

@@ -67,7 +67,11 @@ export function ReferralForm(props: ReferralFormProps) {
         }}
       />
       <button type="submit" disabled={placing}>
-        {placing ? 'Placing the referral…' : state.status === 'failed' ? 'Retry the referral' : 'Refer to mindfulness group medical visits'}
+        {placing
+          ? 'Placing the referral…'
+          : state.status === 'failed'
+            ? 'Retry the referral'
+            : 'Refer to mindfulness group medical visits'}
       </button>
       {state.status === 'failed' && (
         <div role="alert" className="request-error">

@@ -49,9 +49,15 @@ export function ScreeningForm({ session, now, onSaved }: ScreeningFormProps) {
         onAnswer={answer}
         disabled={saving}
       />
-      {missing.length > 0 && <p className="hint">{missing.length} required question(s) still to answer.</p>}
+      {missing.length > 0 && (
+        <p className="hint">{missing.length} required question(s) still to answer.</p>
+      )}
       <button type="submit" disabled={missing.length > 0 || saving}>
-        {saving ? 'Saving…' : state.status === 'failed' ? 'Retry saving the screening' : 'Save screening'}
+        {saving
+          ? 'Saving…'
+          : state.status === 'failed'
+            ? 'Retry saving the screening'
+            : 'Save screening'}
       </button>
       {state.status === 'failed' && (
         <div role="alert" className="request-error">

@@ -46,11 +46,18 @@ export function OpioidSection({ state, asOf }: SectionProps) {
   const requests = loaded(state, 'medicationRequests');
   const computed = useMemo(() => {
     const records = [...(statements?.matches ?? []), ...(requests?.matches ?? [])];
-    const included = [...(statements?.included.values() ?? []), ...(requests?.included.values() ?? [])];
+    const included = [
+      ...(statements?.included.values() ?? []),
+      ...(requests?.included.values() ?? []),
+    ];
     const resolve = medicationResolver(included);
     const results = records.map((r) => computeMedicationMme(r, resolve));
     const day = isoDay(asOf);
-    const series = mmeTimeline(results, { from: isoDay(subDays(asOf, MME_CHART_DAYS)), to: day, asOf: day });
+    const series = mmeTimeline(results, {
+      from: isoDay(subDays(asOf, MME_CHART_DAYS)),
+      to: day,
+      asOf: day,
+    });
     return { results, series, summary: summariseMme(results, { asOf: day }) };
   }, [statements, requests, asOf]);
 
@@ -61,7 +68,8 @@ export function OpioidSection({ state, asOf }: SectionProps) {
   if (relevant.length === 0) {
     return (
       <p className="empty">
-        No opioid on record{results.length > 0 ? ` (${results.length} other medication records checked)` : ''}.
+        No opioid on record
+        {results.length > 0 ? ` (${results.length} other medication records checked)` : ''}.
       </p>
     );
   }
@@ -82,7 +90,11 @@ export function OpioidSection({ state, asOf }: SectionProps) {
         to={asOf.getTime()}
         step
         lines={CDC_2022_MME_REFERENCE_LEVELS.map((l) => ({ value: l.mmePerDay, label: l.label }))}
-        points={series.map((p) => ({ t: Date.parse(p.date), value: p.mmePerDay, label: `${p.date}: ${fmt(p.mmePerDay)}` }))}
+        points={series.map((p) => ({
+          t: Date.parse(p.date),
+          value: p.mmePerDay,
+          label: `${p.date}: ${fmt(p.mmePerDay)}`,
+        }))}
       />
       <p className="chart-note">
         The 50 and 90 MME/day lines are information from the CDC 2022 guideline, not limits or taper

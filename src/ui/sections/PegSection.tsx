@@ -1,4 +1,3 @@
-
 import type { PegAdministration } from '../../domain/peg.ts';
 import { changeFromBaseline, selectBaseline } from '../../domain/pegHistory.ts';
 import { TrendChart, type Marker } from '../chart/TrendChart.tsx';
@@ -8,16 +7,29 @@ import type { SectionProps } from './sectionProps.ts';
 
 const DAY_MS = 86_400_000;
 
-function ChangeSummary({ baseline, latest }: { baseline: PegAdministration; latest: PegAdministration }) {
+function ChangeSummary({
+  baseline,
+  latest,
+}: {
+  baseline: PegAdministration;
+  latest: PegAdministration;
+}) {
   const change = changeFromBaseline(baseline.score, latest.score);
   if (change.kind !== 'change') {
     return <p>{change.reason}</p>;
   }
-  const percent = change.percent.kind === 'percent' ? `${change.percent.value > 0 ? '+' : ''}${change.percent.value.toFixed(0)}%` : 'no % (baseline 0)';
+  const percent =
+    change.percent.kind === 'percent'
+      ? `${change.percent.value > 0 ? '+' : ''}${change.percent.value.toFixed(0)}%`
+      : 'no % (baseline 0)';
   return (
     <p data-testid="peg-change">
-      Change from baseline: <strong>{change.points > 0 ? '+' : ''}{change.points.toFixed(2)} points</strong> ({percent}).{' '}
-      {change.reachesMcid ? 'Reaches' : 'Does not reach'} the 1-point MCID;{' '}
+      Change from baseline:{' '}
+      <strong>
+        {change.points > 0 ? '+' : ''}
+        {change.points.toFixed(2)} points
+      </strong>{' '}
+      ({percent}). {change.reachesMcid ? 'Reaches' : 'Does not reach'} the 1-point MCID;{' '}
       {change.reaches30Percent ? 'reaches' : 'does not reach'} a 30% improvement.
     </p>
   );
@@ -34,7 +46,9 @@ export function PegSection(props: PegSectionProps) {
   const followUp = useFollowUp(state, records, asOf);
   // Without a referral the first PEG is the baseline (pegHistory.selectBaseline).
   const baselineChoice = selectBaseline(records.history);
-  const baseline = followUp.baseline ?? (baselineChoice.kind === 'baseline' ? baselineChoice.administration : undefined);
+  const baseline =
+    followUp.baseline ??
+    (baselineChoice.kind === 'baseline' ? baselineChoice.administration : undefined);
   const latest = records.history.at(-1);
   const markers: Marker[] =
     followUp.schedule?.kind === 'schedule'
@@ -50,7 +64,9 @@ export function PegSection(props: PegSectionProps) {
         <p className="empty">No PEG on record.</p>
       ) : (
         <>
-          {baseline && latest && latest !== baseline && <ChangeSummary baseline={baseline} latest={latest} />}
+          {baseline && latest && latest !== baseline && (
+            <ChangeSummary baseline={baseline} latest={latest} />
+          )}
           <TrendChart
             title={`PEG score over time, ${records.history.length} administrations`}
             yLabel="PEG 0–10"
@@ -66,7 +82,9 @@ export function PegSection(props: PegSectionProps) {
             }))}
           />
           <table data-testid="peg-history">
-            <caption>Every PEG on record (P = pain, E = enjoyment of life, G = general activity)</caption>
+            <caption>
+              Every PEG on record (P = pain, E = enjoyment of life, G = general activity)
+            </caption>
             <thead>
               <tr>
                 <th scope="col">Date</th>
@@ -102,7 +120,9 @@ export function PegSection(props: PegSectionProps) {
         </p>
       )}
       {missingWrite.length > 0 ? (
-        <p className="notice">Recording a PEG is off: the EHR did not grant {missingWrite.join(', ')}.</p>
+        <p className="notice">
+          Recording a PEG is off: the EHR did not grant {missingWrite.join(', ')}.
+        </p>
       ) : formOpen ? (
         <PegForm
           session={session}

@@ -7,7 +7,12 @@ import type { Referral } from './referralData.ts';
 import { referralsOf } from './referralData.ts';
 import { loaded, type SectionProps } from './sectionProps.ts';
 
-const FOLLOW_UP_TEXT = { done: 'Done', due: 'Due', overdue: 'Overdue', upcoming: 'Upcoming' } as const;
+const FOLLOW_UP_TEXT = {
+  done: 'Done',
+  due: 'Due',
+  overdue: 'Overdue',
+  upcoming: 'Upcoming',
+} as const;
 
 function CancelReferral({ referral, props }: { referral: Referral; props: SectionProps }) {
   const [reason, setReason] = useState('');
@@ -33,7 +38,13 @@ function CancelReferral({ referral, props }: { referral: Referral; props: Sectio
       onSubmit={(event) => {
         event.preventDefault();
         setBusy(true);
-        cancelReferral(props.session.transport, referral.request, referral.task, reason.trim(), new Date().toISOString()).then(
+        cancelReferral(
+          props.session.transport,
+          referral.request,
+          referral.task,
+          reason.trim(),
+          new Date().toISOString(),
+        ).then(
           () => {
             setBusy(false);
             props.reload(['referrals']);
@@ -79,8 +90,15 @@ export function ReferralSection(props: SectionProps & { readonly onRecordPeg: ()
     <>
       <ul className="referrals">
         {all.map(({ request, task }) => (
-          <li key={request.id} data-referral-status={task?.status ?? 'none'} data-request-status={request.status}>
-            <strong>{TASK_STATUS_TEXT[task?.status ?? ''] ?? (task ? task.status : 'Not yet seen by the programme')}</strong>
+          <li
+            key={request.id}
+            data-referral-status={task?.status ?? 'none'}
+            data-request-status={request.status}
+          >
+            <strong>
+              {TASK_STATUS_TEXT[task?.status ?? ''] ??
+                (task ? task.status : 'Not yet seen by the programme')}
+            </strong>
             <span> · {request.code?.text ?? 'Referral'}</span>
             <span> · referred {request.authoredOn?.slice(0, 10) ?? 'on an unknown date'}</span>
             {request.occurrencePeriod?.start !== undefined && (
@@ -111,7 +129,8 @@ export function ReferralSection(props: SectionProps & { readonly onRecordPeg: ()
                 </td>
                 <td>
                   {FOLLOW_UP_TEXT[p.status]}
-                  {p.administration && ` (PEG ${p.administration.score.toFixed(2)} on ${p.administration.date.slice(0, 10)})`}
+                  {p.administration &&
+                    ` (PEG ${p.administration.score.toFixed(2)} on ${p.administration.date.slice(0, 10)})`}
                   {(p.status === 'due' || p.status === 'overdue') && missingWrite.length === 0 && (
                     <>
                       {' '}
@@ -126,8 +145,12 @@ export function ReferralSection(props: SectionProps & { readonly onRecordPeg: ()
           </tbody>
         </table>
       )}
-      {standing && followUp.schedule === undefined && <p>No baseline PEG on or before the referral date.</p>}
-      {standing && missingWrite.length === 0 && <CancelReferral referral={standing} props={props} />}
+      {standing && followUp.schedule === undefined && (
+        <p>No baseline PEG on or before the referral date.</p>
+      )}
+      {standing && missingWrite.length === 0 && (
+        <CancelReferral referral={standing} props={props} />
+      )}
     </>
   );
 }

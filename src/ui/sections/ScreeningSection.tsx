@@ -1,6 +1,10 @@
 import { useMemo, useState } from 'react';
 import { lowBackPainChart } from '../../domain/chartEvidence.ts';
-import { evaluateEligibility, type EligibilityVerdict, type Finding } from '../../domain/eligibility.ts';
+import {
+  evaluateEligibility,
+  type EligibilityVerdict,
+  type Finding,
+} from '../../domain/eligibility.ts';
 import { DEFAULT_ELIGIBILITY_CONFIG } from '../../domain/eligibilityConfig.ts';
 import { readScreeningResponse, type ScreeningAnswers } from '../../domain/screening.ts';
 import { loadDraft } from '../drafts.ts';
@@ -27,7 +31,9 @@ const STATUS_TEXT: Record<Finding['status'], string> = {
 
 export function ScreeningSection(props: SectionProps & { readonly programme: string }) {
   const { state, asOf, session, reload, missingWrite, programme } = props;
-  const [screeningOpen, setScreeningOpen] = useState(() => loadDraft('screening', session.patientId) !== undefined);
+  const [screeningOpen, setScreeningOpen] = useState(
+    () => loadDraft('screening', session.patientId) !== undefined,
+  );
   const patient = loaded(state, 'patient');
   const conditions = loaded(state, 'conditions');
   const responses = loaded(state, 'questionnaireResponses');
@@ -52,20 +58,32 @@ export function ScreeningSection(props: SectionProps & { readonly programme: str
     latestPeg,
     activeReferral: standing ? { reference: `ServiceRequest/${standing.request.id}` } : undefined,
   });
-  const chart = lowBackPainChart(conditions?.matches ?? [], DEFAULT_ELIGIBILITY_CONFIG.chronicMonths, asOf);
+  const chart = lowBackPainChart(
+    conditions?.matches ?? [],
+    DEFAULT_ELIGIBILITY_CONFIG.chronicMonths,
+    asOf,
+  );
   const reasonCondition = (chart.chronic[0] ?? chart.lowBackPain[0])?.conditionId;
-  const latestObservation = latestPeg?.sources.find((s) => s.startsWith('Observation/')) ?? latestPeg?.sources[0];
-  const supportingInfo = [screening?.source, latestObservation].filter((s): s is string => s !== undefined);
+  const latestObservation =
+    latestPeg?.sources.find((s) => s.startsWith('Observation/')) ?? latestPeg?.sources[0];
+  const supportingInfo = [screening?.source, latestObservation].filter(
+    (s): s is string => s !== undefined,
+  );
   const canWrite = missingWrite.length === 0;
 
   return (
     <>
-      <p className={`verdict verdict-${result.verdict}`} data-testid="eligibility-verdict" data-verdict={result.verdict}>
+      <p
+        className={`verdict verdict-${result.verdict}`}
+        data-testid="eligibility-verdict"
+        data-verdict={result.verdict}
+      >
         <strong>{VERDICT_TEXT[result.verdict]}</strong>
       </p>
       {result.urgent && (
         <p role="alert" className="urgent" data-testid="urgent">
-          Urgent: a cauda equina sign was reported. Evaluate the patient today; do not refer to the group programme.
+          Urgent: a cauda equina sign was reported. Evaluate the patient today; do not refer to the
+          group programme.
         </p>
       )}
       <ul className="findings" aria-label="Eligibility criteria">
@@ -82,9 +100,13 @@ export function ScreeningSection(props: SectionProps & { readonly programme: str
           </li>
         ))}
       </ul>
-      {screening?.authored !== undefined && <p>Latest screening: {screening.authored.slice(0, 10)}.</p>}
+      {screening?.authored !== undefined && (
+        <p>Latest screening: {screening.authored.slice(0, 10)}.</p>
+      )}
       {!canWrite ? (
-        <p className="notice">Screening and referral are off: the EHR did not grant {missingWrite.join(', ')}.</p>
+        <p className="notice">
+          Screening and referral are off: the EHR did not grant {missingWrite.join(', ')}.
+        </p>
       ) : screeningOpen ? (
         <ScreeningForm
           session={session}

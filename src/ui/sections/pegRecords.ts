@@ -13,7 +13,12 @@ export function usePegRecords(state: SummaryState): PegRecords {
   const observations = loaded(state, 'pegObservations');
   const questionnaires = loaded(state, 'pegQuestionnaires');
   return useMemo(
-    () => readPegRecords(responses?.matches ?? [], observations?.matches ?? [], questionnaires?.matches ?? []),
+    () =>
+      readPegRecords(
+        responses?.matches ?? [],
+        observations?.matches ?? [],
+        questionnaires?.matches ?? [],
+      ),
     [responses, observations, questionnaires],
   );
 }
@@ -31,7 +36,8 @@ export function useFollowUp(state: SummaryState, records: PegRecords, asOf: Date
     const referral = referrals ? standingReferral(referrals) : undefined;
     const choice = selectBaseline(records.history, referral?.request.authoredOn);
     const baseline = choice.kind === 'baseline' ? choice.administration : undefined;
-    const schedule = referral && baseline ? followUpSchedule(baseline, records.history, asOf) : undefined;
+    const schedule =
+      referral && baseline ? followUpSchedule(baseline, records.history, asOf) : undefined;
     return { referral, baseline, schedule };
   }, [referrals, records, asOf]);
 }

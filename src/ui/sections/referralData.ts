@@ -11,7 +11,9 @@ export interface Referral {
 
 /** The programme referrals with their Tasks (from `_revinclude=Task:focus`), newest first. */
 export function referralsOf(result: SearchResult<ServiceRequest & { id: string }>): Referral[] {
-  const tasks = [...result.included.values()].filter((r): r is Task & { id: string } => r.resourceType === 'Task');
+  const tasks = [...result.included.values()].filter(
+    (r): r is Task & { id: string } => r.resourceType === 'Task',
+  );
   return result.matches
     .map((request) => ({
       request,
@@ -21,7 +23,9 @@ export function referralsOf(result: SearchResult<ServiceRequest & { id: string }
 }
 
 /** The standing referral, if any: its Task is not cancelled, rejected or failed. */
-export function standingReferral(result: SearchResult<ServiceRequest & { id: string }>): Referral | undefined {
+export function standingReferral(
+  result: SearchResult<ServiceRequest & { id: string }>,
+): Referral | undefined {
   return referralsOf(result).find(
     (r) =>
       STANDING.includes(r.request.status) &&
@@ -30,6 +34,8 @@ export function standingReferral(result: SearchResult<ServiceRequest & { id: str
 }
 
 /** When the standing referral was made: the baseline PEG is the one on or before this day. */
-export function activeReferralDate(result: SearchResult<ServiceRequest & { id: string }>): string | undefined {
+export function activeReferralDate(
+  result: SearchResult<ServiceRequest & { id: string }>,
+): string | undefined {
   return standingReferral(result)?.request.authoredOn;
 }

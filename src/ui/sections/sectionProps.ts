@@ -13,7 +13,10 @@ export interface SectionProps {
 }
 
 /** The data of a request the frame has checked is loaded (undefined when it is off). */
-export function loaded<K extends SummaryKey>(state: SummaryState, key: K): SummaryData[K] | undefined {
+export function loaded<K extends SummaryKey>(
+  state: SummaryState,
+  key: K,
+): SummaryData[K] | undefined {
   const entry = state[key];
   return entry.status === 'ok' || entry.status === 'refreshing' ? entry.data : undefined;
 }

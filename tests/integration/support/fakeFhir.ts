@@ -22,7 +22,10 @@ export function fakeFhirHandlers(resources: readonly Resource[], pageSizeCap = 1
       return found
         ? HttpResponse.json(found)
         : HttpResponse.json(
-            { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'not-found', diagnostics: 'Not found' }] },
+            {
+              resourceType: 'OperationOutcome',
+              issue: [{ severity: 'error', code: 'not-found', diagnostics: 'Not found' }],
+            },
             { status: 404 },
           );
     }),
@@ -33,20 +36,32 @@ export function fakeFhirHandlers(resources: readonly Resource[], pageSizeCap = 1
       const count = Math.min(Number(url.searchParams.get('_count') ?? '50'), pageSizeCap);
       const offset = Number(url.searchParams.get('_offset') ?? '0');
       const all = resources.filter(
-        (r) => r.resourceType === type && (patient === null || belongsTo(r, patient.replace(/^Patient\//, ''))),
+        (r) =>
+          r.resourceType === type &&
+          (patient === null || belongsTo(r, patient.replace(/^Patient\//, ''))),
       );
       const page = all.slice(offset, offset + count);
-      const entry: BundleEntry[] = page.map((resource) => ({ resource, search: { mode: 'match' } }));
+      const entry: BundleEntry[] = page.map((resource) => ({
+        resource,
+        search: { mode: 'match' },
+      }));
       if (url.searchParams.get('_include')?.endsWith(':medication') === true) {
         for (const r of page) {
-          const ref = (r as { medicationReference?: { reference?: string } }).medicationReference?.reference;
+          const ref = (r as { medicationReference?: { reference?: string } }).medicationReference
+            ?.reference;
           const med = ref === undefined ? undefined : byKey.get(ref);
           if (med) {
             entry.push({ resource: med, search: { mode: 'include' } });
           }
         }
       }
-      const bundle: Bundle = { resourceType: 'Bundle', type: 'searchset', total: all.length, entry, link: [] };
+      const bundle: Bundle = {
+        resourceType: 'Bundle',
+        type: 'searchset',
+        total: all.length,
+        entry,
+        link: [],
+      };
       if (offset + count < all.length) {
         const next = new URL(url);
         next.searchParams.set('_offset', String(offset + count));

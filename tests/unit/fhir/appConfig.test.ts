@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, appConfigFromEnv, ehrConfigFor, parseAppConfig } from '../../../src/fhir/appConfig.ts';
+import {
+  ConfigError,
+  appConfigFromEnv,
+  ehrConfigFor,
+  parseAppConfig,
+} from '../../../src/fhir/appConfig.ts';
 
 describe('the run-time EHR configuration', () => {
   it('reads a single-EHR config with defaults', () => {
@@ -37,10 +42,19 @@ describe('the run-time EHR configuration', () => {
 
   it('builds config.json from the CLBP_* environment variables', () => {
     const written = appConfigFromEnv(
-      { CLBP_CLIENT_ID: 'epic-123', CLBP_SCOPE_VERSION: 'v1', CLBP_PROGRAMME: 'Organization/gmv', CLBP_SCOPE: '' },
+      {
+        CLBP_CLIENT_ID: 'epic-123',
+        CLBP_SCOPE_VERSION: 'v1',
+        CLBP_PROGRAMME: 'Organization/gmv',
+        CLBP_SCOPE: '',
+      },
       { clientId: 'clbp-pathway' },
     );
-    expect(written).toEqual({ clientId: 'epic-123', scopeVersion: 'v1', programme: 'Organization/gmv' });
+    expect(written).toEqual({
+      clientId: 'epic-123',
+      scopeVersion: 'v1',
+      programme: 'Organization/gmv',
+    });
     expect(parseAppConfig(written).ehrs[0]?.scopeVersion).toBe('v1');
   });
 });

@@ -47,6 +47,8 @@ describe('the scopes CLBP Pathway asks for', () => {
   it('names the missing scopes of each feature a narrowed grant turns off', () => {
     const granted = requestedScope('v2', 'ehr').replace('patient/MedicationRequest.rs ', '');
     const off = featureAccess(granted).filter((f) => f.missing.length > 0);
-    expect(off.map((f) => [f.feature.id, f.missing])).toEqual([['opioids', ['patient/MedicationRequest.rs']]]);
+    expect(off.map((f) => [f.feature.id, f.missing])).toEqual([
+      ['opioids', ['patient/MedicationRequest.rs']],
+    ]);
   });
 });

@@ -7,7 +7,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/clbp.ts';
+import { runClbp } from '../support/cli.ts';
 import { generateCohort } from '../../src/sandbox/cohort.ts';
 import type { Sandbox } from './harness/sandbox.ts';
 import { E2E_AS_OF } from './harness/sandbox.ts';
@@ -40,19 +40,7 @@ afterAll(async () => {
   await rm(out, { recursive: true, force: true });
 });
 
-async function clbp(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-  });
-  return { code, stdout, stderr };
-}
+const clbp = runClbp;
 
 interface JsonRow {
   timePoint: { id: string };

@@ -6,7 +6,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../../src/cli/clbp.ts';
+import { runClbp } from '../../support/cli.ts';
 import { createBackendAuth } from '../../../src/fhir/bulk/backendAuth.ts';
 import type { Sandbox } from '../../../src/sandbox/server.ts';
 import { CLIENT_ID, KEY_FILE, PRIVATE_KEY, startBulkSandbox } from './support.ts';
@@ -23,19 +23,7 @@ afterAll(async () => {
   await rm(out, { recursive: true, force: true });
 });
 
-async function clbp(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-  });
-  return { code, stdout, stderr };
-}
+const clbp = runClbp;
 
 describe('clbp bulk', () => {
   it('exports the chosen types into NDJSON files and reports each file on stderr', async () => {

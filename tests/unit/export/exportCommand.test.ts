@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Bundle, FhirResource, MedicationStatement, Patient, Task } from 'fhir/r4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../../src/cli/clbp.ts';
+import { runClbp } from '../../support/cli.ts';
 import { dateShiftDays } from '../../../src/cli/exportCommand.ts';
 import { shiftDate } from '../../../src/domain/deidentify.ts';
 import { createBackendAuth } from '../../../src/fhir/bulk/backendAuth.ts';
@@ -32,16 +32,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function clbp(argv: string[]): Promise<{ code: number; stderr: string }> {
-  let stderr = '';
-  const code = await main(argv, {
-    stdout: () => undefined,
-    stderr: (t) => {
-      stderr += t;
-    },
-  });
-  return { code, stderr };
-}
+const clbp = runClbp;
 
 async function exported(
   patient: string,

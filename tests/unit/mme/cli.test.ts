@@ -1,29 +1,11 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../../src/cli/clbp.ts';
+import { runClbp, type ClbpRun } from '../../support/cli.ts';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../../fixtures/mme');
 const fixture = (name: string): string => path.join(FIXTURES, name);
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function clbp(...argv: string[]): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-  });
-  return { code, stdout, stderr };
-}
+const clbp = (...argv: string[]): Promise<ClbpRun> => runClbp(argv);
 
 interface Printed {
   asOf: string;

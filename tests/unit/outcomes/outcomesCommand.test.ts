@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../../src/cli/clbp.ts';
+import { runClbp } from '../../support/cli.ts';
 import { welchTTest } from '../../../src/domain/stats/tInference.ts';
 
 const SMALL = fileURLToPath(new URL('../../fixtures/outcomes/small', import.meta.url));
@@ -9,17 +9,8 @@ const BUNDLE = fileURLToPath(
 );
 
 async function clbp(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, {
-    stdout: (text) => {
-      out += text;
-    },
-    stderr: (text) => {
-      err += text;
-    },
-  });
-  return { code, out, err };
+  const run = await runClbp(argv);
+  return { code: run.code, out: run.stdout, err: run.stderr };
 }
 
 interface JsonRow {

@@ -12,6 +12,7 @@ import { ReferralSection } from './sections/ReferralSection.tsx';
 import { ScreeningSection } from './sections/ScreeningSection.tsx';
 import { applySmartStyle } from './smartStyle.ts';
 import { useSummary } from './useSummary.ts';
+import { useFollowUp, usePegRecords } from './sections/pegRecords.ts';
 
 export interface AppProps {
   readonly session: Session;
@@ -47,7 +48,11 @@ export function App({ session, asOf, programme }: AppProps) {
   const reload = (keys: readonly SummaryKey[]) => {
     keys.forEach(retry);
   };
+  const peg = usePegRecords(state);
+  const followUp = useFollowUp(state, peg, asOf);
   const section = (id: FeatureId) => ({
+    peg,
+    followUp,
     state,
     asOf,
     session,

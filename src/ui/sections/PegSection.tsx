@@ -2,7 +2,6 @@ import type { PegAdministration } from '../../domain/peg.ts';
 import { changeFromBaseline, selectBaseline } from '../../domain/pegHistory.ts';
 import { TrendChart, type Marker } from '../chart/TrendChart.tsx';
 import { PegForm } from '../peg/PegForm.tsx';
-import { usePegRecords, useFollowUp } from './pegRecords.ts';
 import type { SectionProps } from './sectionProps.ts';
 
 const DAY_MS = 86_400_000;
@@ -41,9 +40,16 @@ interface PegSectionProps extends SectionProps {
 }
 
 export function PegSection(props: PegSectionProps) {
-  const { state, asOf, session, reload, missingWrite, formOpen, setFormOpen } = props;
-  const records = usePegRecords(state);
-  const followUp = useFollowUp(state, records, asOf);
+  const {
+    asOf,
+    session,
+    reload,
+    missingWrite,
+    formOpen,
+    setFormOpen,
+    peg: records,
+    followUp,
+  } = props;
   // Without a referral the first PEG is the baseline (pegHistory.selectBaseline).
   const baselineChoice = selectBaseline(records.history);
   const baseline =

@@ -2,7 +2,6 @@ import { useState } from 'react';
 import { TASK_STATUS_TEXT } from '../../domain/referral.ts';
 import { nextStep, normalizeError, type FhirError } from '../../fhir/errors.ts';
 import { cancelReferral } from '../../fhir/referralWrite.ts';
-import { useFollowUp, usePegRecords } from './pegRecords.ts';
 import type { Referral } from './referralData.ts';
 import { referralsOf } from './referralData.ts';
 import { loaded, type SectionProps } from './sectionProps.ts';
@@ -77,10 +76,8 @@ function CancelReferral({ referral, props }: { referral: Referral; props: Sectio
 }
 
 export function ReferralSection(props: SectionProps & { readonly onRecordPeg: () => void }) {
-  const { state, asOf, missingWrite, onRecordPeg } = props;
+  const { state, missingWrite, onRecordPeg, followUp } = props;
   const referrals = loaded(state, 'referrals');
-  const records = usePegRecords(state);
-  const followUp = useFollowUp(state, records, asOf);
   const all = referrals ? referralsOf(referrals) : [];
   if (all.length === 0) {
     return <p className="empty">No referral to the mindfulness group-visit programme on record.</p>;

@@ -11,7 +11,6 @@ import { loadDraft } from '../drafts.ts';
 import { evidenceText } from '../screening/evidenceText.ts';
 import { ReferralForm } from '../screening/ReferralForm.tsx';
 import { ScreeningForm } from '../screening/ScreeningForm.tsx';
-import { usePegRecords } from './pegRecords.ts';
 import { standingReferral } from './referralData.ts';
 import { loaded, type SectionProps } from './sectionProps.ts';
 
@@ -30,7 +29,7 @@ const STATUS_TEXT: Record<Finding['status'], string> = {
 };
 
 export function ScreeningSection(props: SectionProps & { readonly programme: string }) {
-  const { state, asOf, session, reload, missingWrite, programme } = props;
+  const { state, asOf, session, reload, missingWrite, programme, peg } = props;
   const [screeningOpen, setScreeningOpen] = useState(
     () => loadDraft('screening', session.patientId) !== undefined,
   );
@@ -38,7 +37,6 @@ export function ScreeningSection(props: SectionProps & { readonly programme: str
   const conditions = loaded(state, 'conditions');
   const responses = loaded(state, 'questionnaireResponses');
   const referrals = loaded(state, 'referrals');
-  const peg = usePegRecords(state);
 
   const screening = useMemo((): ScreeningAnswers | undefined => {
     const readings = (responses?.matches ?? [])

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runClbp } from '../../support/cli.ts';
 import { dateShiftDays } from '../../../src/cli/exportCommand.ts';
 import { shiftDate } from '../../../src/domain/deidentify.ts';
+import { computeMmeForResources } from '../../../src/domain/mme/mme.ts';
 import { createBackendAuth } from '../../../src/fhir/bulk/backendAuth.ts';
 import type { Sandbox } from '../../../src/sandbox/server.ts';
 import { CLIENT_ID, KEY_FILE, PRIVATE_KEY, startBulkSandbox } from '../bulk/support.ts';
@@ -134,6 +135,24 @@ describe('clbp export', () => {
     expect(ids).toContain(task?.focus?.reference);
     expect(ids).toContain(task?.for?.reference);
     expect(types(again.resources)).toEqual(types(first.resources));
+  });
+
+  it('de-identifies the tapering patient without breaking contained (#med) references: same MME per statement', async () => {
+    const plain = await exported('opioid-taper', ['--token', token]);
+    const deid = await exported('opioid-taper', [
+      '--token',
+      token,
+      '--deidentify',
+      '--deid-secret',
+      'study-42',
+    ]);
+    const mme = (resources: readonly FhirResource[]): [string, number | null][] =>
+      computeMmeForResources(resources).map((r) => [r.kind, r.mmePerDay]);
+    expect(mme(plain.resources)).toHaveLength(6);
+    expect(mme(plain.resources).filter(([kind]) => kind === 'unknown')).toEqual([]);
+    expect(mme(deid.resources)).toEqual(mme(plain.resources));
+    expect(JSON.stringify(deid.bundle)).not.toContain(sandbox.fhirBase);
+    expect(deid.bundle).not.toHaveProperty('timestamp');
   });
 
   it('includes wearable step and sleep Observations but not other vitals or non-opioid medicines', async () => {

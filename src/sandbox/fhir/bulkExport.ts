@@ -12,6 +12,12 @@
  * - Group: the exported Group itself (Group-level) or every Group (Patient-level);
  * - any other type (Questionnaire, Organization…): every resource of the type.
  *
+ * Kick-off parameters other than `_type`, `_since` and `_outputFormat` (`_typeFilter`, `_elements`,
+ * `patient`, `includeAssociatedData`…) get 400 with an OperationOutcome, as the IG asks of a server
+ * that does not support them. With `Prefer: handling=lenient` they are ignored instead and the
+ * manifest's `error` array carries an OperationOutcome (severity warning) naming them; `patient`
+ * is refused even then (see NEVER_IGNORED).
+ *
  * @see https://hl7.org/fhir/uv/bulkdata/STU2/export.html
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -31,6 +37,13 @@ import { grantFor } from './scopes.ts';
 const NDJSON = 'application/fhir+ndjson';
 const OUTPUT_FORMATS = new Set([NDJSON, 'application/ndjson', 'ndjson']);
 const STATUS_PATH = '/bulk-status/';
+/** Kick-off parameters this server implements; any other is refused (or ignored if lenient). */
+const SUPPORTED_PARAMS = new Set(['_type', '_since', '_outputFormat']);
+/**
+ * Parameters refused even under `Prefer: handling=lenient`: they narrow whose data is exported,
+ * so ignoring them would disclose every patient's data to a client that asked for some.
+ */
+const NEVER_IGNORED = new Set(['patient']);
 const FILE_PATH = '/bulk-files/';
 
 export interface BulkExportOptions {
@@ -118,9 +131,11 @@ export class BulkExports {
     relative: string,
     access: Access,
   ): Promise<KickOff> {
-    if (!/respond-async/.test(req.headers.prefer?.toString() ?? '')) {
+    const prefer = req.headers.prefer?.toString() ?? '';
+    if (!/respond-async/.test(prefer)) {
       throw new HttpError(400, 'invalid', '$export needs the header "Prefer: respond-async"');
     }
+    const ignored = unsupportedParams(url, /handling\s*=\s*lenient/.test(prefer));
     const format = url.searchParams.get('_outputFormat');
     if (format !== null && !OUTPUT_FORMATS.has(format)) {
       throw new HttpError(
@@ -149,13 +164,13 @@ export class BulkExports {
     }
     const group = /^\/Group\/([^/]+)\/\$export$/.exec(relative)?.[1];
     if (group === undefined) {
-      return { scope: { kind: 'patients' }, types, since };
+      return { scope: { kind: 'patients' }, types, since, ignored };
     }
     const groupId = decodeURIComponent(group);
     await this.#o.repo.readResource('Group', groupId).catch(() => {
       throw new HttpError(404, 'not-found', `Group/${groupId} does not exist on this server`);
     });
-    return { scope: { kind: 'group', groupId }, types, since };
+    return { scope: { kind: 'group', groupId }, types, since, ignored };
   }
 
   /** `_type`, or every compartment type the server holds, plus the Medications they reference. */
@@ -216,12 +231,8 @@ export class BulkExports {
             transactionTime: job.transactionTime,
             request: job.request,
             requiresAccessToken: true,
-            output: job.files.map((f, i) => ({
-              type: f.type,
-              url: `${baseUrl}${FILE_PATH}${job.id}/${i + 1}.ndjson`,
-              count: f.count,
-            })),
-            error: [],
+            output: manifestFiles(job, baseUrl, false),
+            error: manifestFiles(job, baseUrl, true),
           },
           { 'Content-Type': 'application/json' },
         );
@@ -247,6 +258,37 @@ export class BulkExports {
     });
     return bundle.total ?? 0;
   }
+}
+
+/**
+ * The kick-off's parameters this server does not implement, which it may ignore (lenient);
+ * throws 400 for them otherwise, and for a NEVER_IGNORED one always.
+ */
+function unsupportedParams(url: URL, lenient: boolean): string[] {
+  const names = [...new Set(url.searchParams.keys())].filter((n) => !SUPPORTED_PARAMS.has(n));
+  const refused = lenient ? names.filter((n) => NEVER_IGNORED.has(n)) : names;
+  if (refused.length > 0) {
+    throw new HttpError(
+      400,
+      'not-supported',
+      `$export does not support the parameter${refused.length > 1 ? 's' : ''} ${refused.join(', ')}` +
+        (lenient ? '' : ' (send "Prefer: handling=lenient" to have unsupported ones ignored)') +
+        `; supported: ${[...SUPPORTED_PARAMS].join(', ')}`,
+    );
+  }
+  return names;
+}
+
+function manifestFiles(
+  job: Job,
+  baseUrl: string,
+  errors: boolean,
+): { type: string; url: string; count: number }[] {
+  return job.files.flatMap((f, i) =>
+    (f.error === true) === errors
+      ? [{ type: f.type, url: `${baseUrl}${FILE_PATH}${job.id}/${i + 1}.ndjson`, count: f.count }]
+      : [],
+  );
 }
 
 function assertGet(method: string): void {

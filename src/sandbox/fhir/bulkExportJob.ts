@@ -17,6 +17,8 @@ export interface OutputFile {
   readonly type: string;
   readonly count: number;
   readonly chunks: readonly Buffer[];
+  /** A file of the manifest's `error` array (OperationOutcomes), not of its `output`. */
+  readonly error?: boolean;
 }
 
 export interface Job {
@@ -35,6 +37,8 @@ export interface KickOff {
   readonly scope: { kind: 'group'; groupId: string } | { kind: 'patients' };
   readonly types: readonly string[];
   readonly since: string | undefined;
+  /** Kick-off parameters ignored under `Prefer: handling=lenient`. */
+  readonly ignored: readonly string[];
 }
 
 export interface JobSettings {
@@ -66,6 +70,10 @@ export async function runJob(job: Job, k: KickOff, o: JobSettings): Promise<void
       (r) => since === undefined || Date.parse(r.meta?.lastUpdated ?? '') >= since,
     );
     job.files.push(...toFiles(type, resources, o.linesPerFile ?? DEFAULT_LINES_PER_FILE));
+  }
+  if (k.ignored.length > 0) {
+    const [file] = toFiles('OperationOutcome', [ignoredOutcome(k.ignored)], 1);
+    job.files.push({ ...(file as OutputFile), error: true });
   }
   job.state = 'complete';
 }
@@ -115,6 +123,18 @@ async function resourcesOf(
     return all;
   }
   return all.filter((r) => compartmentPatientIds(r).some((id) => patients.has(id)));
+}
+
+/** The warning a lenient kick-off earns: which parameters were not applied. */
+function ignoredOutcome(ignored: readonly string[]): Resource {
+  const diagnostics =
+    `The server ignored the kick-off parameter${ignored.length > 1 ? 's' : ''} ` +
+    `${ignored.join(', ')} (not supported; "Prefer: handling=lenient"): the export was not ` +
+    'filtered by them.';
+  return {
+    resourceType: 'OperationOutcome',
+    issue: [{ severity: 'warning', code: 'not-supported', diagnostics }],
+  };
 }
 
 function toFiles(type: string, resources: readonly Resource[], linesPerFile: number): OutputFile[] {

@@ -54,7 +54,7 @@ export interface FollowUpPoint {
   readonly dueDate: string;
   readonly window: { readonly start: string; readonly end: string };
   readonly status: FollowUpStatus;
-  /** The PEG that completed it (the one closest to the due date), when done. */
+  /** The PEG that completed it (the one closest to the due date; the earlier on a tie). */
   readonly administration?: Pick<PegAdministration, 'date' | 'score' | 'sources'>;
 }
 
@@ -68,14 +68,24 @@ function dayAsDate(day: string): Date {
   return new Date(year, month - 1, date);
 }
 
+/**
+ * Whole calendar days between two 'YYYY-MM-DD' days, counted on the UTC calendar so that a
+ * daylight-saving change (a 23- or 25-hour local day) cannot make one side of a tie look closer.
+ */
 function daysBetween(a: string, b: string): number {
-  return Math.abs(dayAsDate(a).getTime() - dayAsDate(b).getTime());
+  const utc = (day: string): number => {
+    const [year, month, date] = day.split('-').map(Number) as [number, number, number];
+    return Date.UTC(year, month - 1, date);
+  };
+  return Math.round(Math.abs(utc(a) - utc(b)) / 86_400_000);
 }
 
 /**
  * The follow-up PEG schedule from a baseline PEG (see pegHistory.selectBaseline), with each time
  * point's status on `asOf`. `administrations` is the patient's PEG history (any order); those
  * after `asOf`'s local day are ignored so the answer depends only on what was known on `asOf`.
+ * PEG days are the days as recorded (`calendarDayOf`), "today" is `localDayOf(asOf)`: see
+ * calendarDayOf for why writers must record local offsets.
  */
 export function followUpSchedule(
   baseline: Pick<PegAdministration, 'date'> | undefined,
@@ -101,7 +111,10 @@ export function followUpSchedule(
     const end = localDayOf(add(due, point.window.after));
     const inWindow = known
       .filter(({ day }) => day >= start && day <= end)
-      .sort((a, b) => daysBetween(a.day, dueDate) - daysBetween(b.day, dueDate));
+      .sort(
+        (a, b) =>
+          daysBetween(a.day, dueDate) - daysBetween(b.day, dueDate) || a.day.localeCompare(b.day),
+      );
     const done = inWindow[0]?.administration;
     const status: FollowUpStatus =
       done !== undefined ? 'done' : today < start ? 'upcoming' : today <= end ? 'due' : 'overdue';

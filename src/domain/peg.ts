@@ -130,8 +130,9 @@ export function scorePeg(answers: PegAnswers): PegScore {
   ) {
     return { kind: 'incomplete', missing };
   }
-  const mean = (pain + enjoyment + activity) / 3;
-  return { kind: 'score', mean, stored: roundScore(mean), items: { pain, enjoyment, activity } };
+  const items = { pain, enjoyment, activity };
+  const mean = itemsMean(items);
+  return { kind: 'score', mean, stored: roundScore(mean), items };
 }
 
 /**
@@ -174,8 +175,15 @@ export function pegItemByKey(key: PegItemKey): PegItem {
 export interface PegAdministration {
   /** FHIR dateTime (or date) as recorded: QuestionnaireResponse.authored / Observation.effective. */
   readonly date: string;
-  /** Mean score, rounded to 2 decimals. */
+  /** Mean score, rounded to 2 decimals: the stored and displayed value. */
   readonly score: number;
+  /**
+   * Unrounded mean: the exact mean of the items when they are known (and agree with a recorded
+   * score), else the score as recorded. Change, MCID and 30% verdicts use it (see `pegMean`), so
+   * 7/7/6 → 5/5/4 is exactly a 30% drop, not the 29.99% of 6.67 → 4.67. Absent on records that
+   * never had more than the 2-decimal score (e.g. outcomes' compact form).
+   */
+  readonly mean?: number;
   /** The three item values; absent when only a score Observation was found. */
   readonly items?: PegItemValues;
   /** Subject reference as recorded ('Patient/123'). */
@@ -184,6 +192,35 @@ export interface PegAdministration {
   readonly sources: readonly string[];
   readonly keys: readonly string[];
   readonly derivedFrom: readonly string[];
+}
+
+/** The exact mean of the three item values (0-10). */
+export function itemsMean(items: PegItemValues): number {
+  return (items.pain + items.enjoyment + items.activity) / 3;
+}
+
+/**
+ * The unrounded mean behind a recorded score: the items' exact mean when they agree with it at
+ * the stored precision (5.67 with 6/7/4 → 5.666…), else the recorded value itself (a recorded
+ * 91147-9 value wins over its items, see pegFromObservations).
+ */
+export function exactPegMean(recorded: number, items: PegItemValues | undefined): number {
+  if (items === undefined) {
+    return recorded;
+  }
+  const mean = itemsMean(items);
+  return roundScore(mean) === roundScore(recorded) ? mean : recorded;
+}
+
+/**
+ * The unrounded mean of an administration, for change and MCID/30% verdicts: `mean` when set,
+ * else `exactPegMean(score, items)` (so a record built without `mean` still gets exact thirds
+ * from its items), else the 2-decimal `score`.
+ */
+export function pegMean(
+  administration: Pick<PegAdministration, 'score' | 'mean' | 'items'>,
+): number {
+  return administration.mean ?? exactPegMean(administration.score, administration.items);
 }
 
 const REFERENCE_PATTERN = /(?:^|\/)([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]+)?$/;

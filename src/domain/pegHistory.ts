@@ -1,4 +1,4 @@
-import { PEG_MAX, PEG_MCID_PERCENT, PEG_MCID_POINTS, PEG_MIN, roundScore } from './peg.ts';
+import { PEG_MAX, PEG_MCID_PERCENT, PEG_MCID_POINTS, PEG_MIN, pegMean, roundScore } from './peg.ts';
 import type { PegAdministration } from './peg.ts';
 
 const DAY_PATTERN = /^(\d{4})-(\d{2})-(\d{2})/;
@@ -6,13 +6,18 @@ const DAY_PATTERN = /^(\d{4})-(\d{2})-(\d{2})/;
 /**
  * The calendar day ('YYYY-MM-DD') a FHIR date/dateTime was recorded on, in the zone it was
  * recorded in (its own offset), or undefined for a partial date ('2026', '2026-03').
+ *
+ * This is THE day rule for PEG dates: baseline selection, ordering and follow-up windows all use
+ * it, and compare it with `localDayOf(asOf)` for "today". It is right when the writer records the
+ * local offset of the clinic (`2026-03-02T18:30:00-07:00`); a writer that records UTC ('Z') puts
+ * an evening PEG on the next day. Writers must therefore record local offsets.
  */
 export function calendarDayOf(value: string): string | undefined {
   const match = DAY_PATTERN.exec(value);
   return match === null ? undefined : `${match[1]}-${match[2]}-${match[3]}`;
 }
 
-/** The local calendar day of an instant ('YYYY-MM-DD'), e.g. of `asOf`. */
+/** The local calendar day of an instant ('YYYY-MM-DD'), e.g. of `asOf` ("today"). */
 export function localDayOf(instant: Date): string {
   const pad = (n: number): string => String(n).padStart(2, '0');
   return `${instant.getFullYear()}-${pad(instant.getMonth() + 1)}-${pad(instant.getDate())}`;
@@ -21,6 +26,22 @@ export function localDayOf(instant: Date): string {
 function instantOf(date: string): number {
   const parsed = Date.parse(date);
   return Number.isFinite(parsed) ? parsed : Number.POSITIVE_INFINITY;
+}
+
+/**
+ * Chronological order under the day rule: by recorded calendar day first, then by instant within
+ * a day. Instants alone would put a date-only '2026-03-01' (read as UTC midnight) before a PEG
+ * taken the evening of 28 February in Denver, so "the latest PEG on or before the referral day"
+ * would be the wrong one.
+ */
+function chronological(a: PegAdministration, b: PegAdministration): number {
+  const dayA = calendarDayOf(a.date) ?? a.date;
+  const dayB = calendarDayOf(b.date) ?? b.date;
+  return (
+    dayA.localeCompare(dayB) ||
+    instantOf(a.date) - instantOf(b.date) ||
+    a.date.localeCompare(b.date)
+  );
 }
 
 function intersects(a: readonly string[], b: readonly string[]): boolean {
@@ -38,6 +59,8 @@ function sameAdministration(a: PegAdministration, b: PegAdministration): boolean
     intersects(a.keys, b.keys) ||
     intersects(a.derivedFrom, b.keys) ||
     intersects(b.derivedFrom, a.keys) ||
+    // The 2-decimal score, not the exact mean: a score-only 91147-9 (5.67) and the item
+    // Observations of the same administration (mean 5.666…) must still meet.
     (a.subject === b.subject && instantOf(a.date) === instantOf(b.date) && a.score === b.score)
   );
 }
@@ -68,7 +91,7 @@ function mergeGroup(
 /**
  * Merges PEG administrations read from every source (QuestionnaireResponses, score and item
  * Observations), collapsing records of the same administration (see `sameAdministration`,
- * applied transitively) and sorting by date, oldest first.
+ * applied transitively) and sorting oldest first by recorded calendar day, then instant.
  */
 export function mergePegHistory(
   administrations: readonly PegAdministration[],
@@ -98,9 +121,7 @@ export function mergePegHistory(
       group.push(administration);
     }
   });
-  return [...groups.values()]
-    .map(mergeGroup)
-    .sort((a, b) => instantOf(a.date) - instantOf(b.date) || a.date.localeCompare(b.date));
+  return [...groups.values()].map(mergeGroup).sort(chronological);
 }
 
 export type BaselineSelection =
@@ -141,9 +162,9 @@ export type PercentChange =
 export type PegChange =
   | {
       kind: 'change';
-      /** current − baseline, 2 decimals; negative = improvement. */
+      /** current − baseline from the exact means, rounded to 2 decimals; negative = improvement. */
       points: number;
-      /** (current − baseline) / baseline × 100; negative = improvement. */
+      /** (current − baseline) / baseline × 100, exact means, 2 decimals; negative = improvement. */
       percent: PercentChange;
       /** Drop ≥ PEG_MCID_POINTS (OPTIMUM MCID). */
       reachesMcid: boolean;
@@ -152,40 +173,59 @@ export type PegChange =
     }
   | { kind: 'invalid'; reason: string };
 
+/** What a change is computed from: the stored score, and the exact mean or items when known. */
+export type PegScored = Pick<PegAdministration, 'score' | 'mean' | 'items'>;
+
+/**
+ * Slack for binary floating point in the verdicts: means of integer items are thirds, which a
+ * double cannot hold exactly (20/3 − 14/3 may come out a hair under 2). Real differences between
+ * PEG scores are far larger (≥ 1/30 on the thirds grid, ≥ 0.01 between 2-decimal scores).
+ */
+const EPSILON = 1e-9;
+
 function isScore(value: number): boolean {
   return Number.isFinite(value) && value >= PEG_MIN && value <= PEG_MAX;
 }
 
-/** True when the score dropped by at least the OPTIMUM MCID (1 point). Scores are 0-10 means. */
-export function reachesMcid(baseline: number, current: number): boolean {
-  return roundScore(baseline - current) >= PEG_MCID_POINTS;
+/**
+ * True when the mean dropped by at least the OPTIMUM MCID (1 point). Pass exact means
+ * (`pegMean`), not 2-decimal scores.
+ */
+export function reachesMcid(baselineMean: number, currentMean: number): boolean {
+  return baselineMean - currentMean >= PEG_MCID_POINTS - EPSILON;
 }
 
 /**
- * True when the score dropped by at least 30% of baseline (IMMPACT). A 0 baseline cannot drop,
- * so the answer is false (not an error). Compared at 6 decimals so 10 → 7 counts as 30%.
+ * True when the mean dropped by at least 30% of baseline (IMMPACT). A 0 baseline cannot drop,
+ * so the answer is false (not an error). Pass exact means (`pegMean`): 7/7/6 → 5/5/4 is exactly
+ * 30% (20/3 → 14/3), while the stored 6.67 → 4.67 is 29.99%.
  */
-export function reaches30Percent(baseline: number, current: number): boolean {
-  if (baseline <= 0) {
+export function reaches30Percent(baselineMean: number, currentMean: number): boolean {
+  if (baselineMean <= 0) {
     return false;
   }
-  const drop = ((baseline - current) / baseline) * 100;
-  return Math.round(drop * 1e6) / 1e6 >= PEG_MCID_PERCENT;
+  return baselineMean - currentMean >= (PEG_MCID_PERCENT / 100) * baselineMean - EPSILON;
 }
 
-/** Change of the PEG mean score from baseline to current, with the MCID and 30% verdicts. */
-export function changeFromBaseline(baseline: number, current: number): PegChange {
-  if (!isScore(baseline) || !isScore(current)) {
-    return { kind: 'invalid', reason: `PEG scores must be 0-10 (got ${baseline} → ${current})` };
+/**
+ * Change of the PEG from a baseline administration to a current one, with the MCID and 30%
+ * verdicts, all computed from the unrounded means (`pegMean`); only the reported points and
+ * percent are rounded (2 decimals). 7/7/6 → 6/5/5 is −1.33 points, −20%.
+ */
+export function changeFromBaseline(baseline: PegScored, current: PegScored): PegChange {
+  const from = pegMean(baseline);
+  const to = pegMean(current);
+  if (!isScore(from) || !isScore(to)) {
+    return { kind: 'invalid', reason: `PEG scores must be 0-10 (got ${from} → ${to})` };
   }
   return {
     kind: 'change',
-    points: roundScore(current - baseline),
+    points: roundScore(to - from),
     percent:
-      baseline === 0
+      from === 0
         ? { kind: 'undefined', reason: 'zero-baseline' }
-        : { kind: 'percent', value: roundScore(((current - baseline) / baseline) * 100) },
-    reachesMcid: reachesMcid(baseline, current),
-    reaches30Percent: reaches30Percent(baseline, current),
+        : { kind: 'percent', value: roundScore(((to - from) / from) * 100) },
+    reachesMcid: reachesMcid(from, to),
+    reaches30Percent: reaches30Percent(from, to),
   };
 }

@@ -5,8 +5,10 @@ import {
   PEG_MAX,
   PEG_MIN,
   PEG_SCORE_LOINC,
+  exactPegMean,
   hasLoinc,
   identifierKey,
+  itemsMean,
   normalizeReference,
   pegValueFromAnswerCode,
   resourceKeys,
@@ -108,13 +110,14 @@ function bucketKey(subject: string | undefined, date: string): string {
 
 function administrationOf(
   bucket: Bucket,
-  score: number,
+  recorded: number,
   items: PegItemValues | undefined,
   used: readonly Observation[],
 ): PegAdministration {
   return {
     date: bucket.date,
-    score: roundScore(score),
+    score: roundScore(recorded),
+    mean: exactPegMean(recorded, items),
     ...(items === undefined ? {} : { items }),
     ...(bucket.subject === undefined ? {} : { subject: bucket.subject }),
     sources: used.flatMap((observation) => referenceOf(observation) ?? []),
@@ -150,8 +153,7 @@ function readBucket(bucket: Bucket, skipped: PegObservationSkip[]): PegAdministr
       skipped.push(...itemObservations.map((o) => ({ reference: referenceOf(o), reason })));
       return [];
     }
-    const mean = (fromItems.pain + fromItems.enjoyment + fromItems.activity) / 3;
-    return [administrationOf(bucket, mean, fromItems, itemObservations)];
+    return [administrationOf(bucket, itemsMean(fromItems), fromItems, itemObservations)];
   }
   const attachItems = bucket.scores.length === 1;
   if (!attachItems && itemObservations.length > 0) {
@@ -162,9 +164,7 @@ function readBucket(bucket: Bucket, skipped: PegObservationSkip[]): PegAdministr
     const components = itemsFromComponents(observation);
     const items = components ?? (attachItems ? fromItems : undefined);
     const recorded = numericValue(observation);
-    const score =
-      recorded ??
-      (items === undefined ? undefined : (items.pain + items.enjoyment + items.activity) / 3);
+    const score = recorded ?? (items === undefined ? undefined : itemsMean(items));
     if (score === undefined || score < PEG_MIN || score > PEG_MAX) {
       skipped.push({
         reference: referenceOf(observation),

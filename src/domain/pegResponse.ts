@@ -183,6 +183,7 @@ export function pegFromQuestionnaireResponse(
     administration: {
       date: response.authored,
       score: score.stored,
+      mean: score.mean,
       items: score.items,
       ...(response.subject?.reference === undefined
         ? {}

@@ -89,6 +89,28 @@ describe('follow-up PEG schedule (week 8, month 6, month 12 from baseline)', () 
     });
   });
 
+  it('breaks a tie between PEGs a day either side of the due date by the earlier, across a DST change', () => {
+    // Week 8 from 2026-01-11 is 2026-03-08, the day Denver springs forward (a 23-hour day).
+    const schedule = followUpSchedule(
+      { date: '2026-01-11T09:00:00-07:00' },
+      [peg('2026-03-09T09:00:00-06:00', 2), peg('2026-03-07T09:00:00-07:00', 3)],
+      at('2026-04-01'),
+    );
+    const week8 = schedule.kind === 'schedule' ? schedule.points[0] : undefined;
+    expect(week8).toMatchObject({
+      dueDate: '2026-03-08',
+      status: 'done',
+      administration: { date: '2026-03-07T09:00:00-07:00' },
+    });
+  });
+
+  it('counts a PEG recorded this evening (local offset) as done today, judged on asOf’s local day', () => {
+    // 18:30 in Denver is already the next day in UTC; both sides use the local day.
+    const evening = new Date(2026, 2, 2, 18, 45);
+    const schedule = followUpSchedule(baseline, [peg('2026-03-02T18:30:00-07:00')], evening);
+    expect(schedule.kind === 'schedule' ? schedule.points[0]?.status : undefined).toBe('done');
+  });
+
   it('does not count the baseline PEG, nor PEGs recorded after asOf', () => {
     expect(statusOf('2026-03-01', [peg('2026-03-10')], 'week-8')).toBe('due');
     const schedule = followUpSchedule(

@@ -76,6 +76,36 @@ describe('mergePegHistory', () => {
     ]);
   });
 
+  it('orders by the day each PEG was recorded on, so a date-only PEG follows the evening before', () => {
+    // '2026-03-01' parses as UTC midnight, i.e. 17:00 on 28 Feb in Denver.
+    const merged = mergePegHistory([
+      administration({ keys: ['Observation/day'], date: '2026-03-01', score: 4 }),
+      administration({ keys: ['Observation/eve'], date: '2026-02-28T18:00:00-07:00', score: 6 }),
+    ]);
+    expect(merged.map((a) => a.keys[0])).toEqual(['Observation/eve', 'Observation/day']);
+    expect(selectBaseline(merged, '2026-03-01')).toMatchObject({
+      administration: { keys: ['Observation/day'] },
+    });
+  });
+
+  it('keeps the exact mean of the merged administration', () => {
+    const merged = mergePegHistory([
+      administration({
+        keys: ['Observation/o'],
+        derivedFrom: ['QuestionnaireResponse/q'],
+        score: 5.67,
+      }),
+      administration({
+        keys: ['QuestionnaireResponse/q'],
+        sources: ['QuestionnaireResponse/q'],
+        score: 5.67,
+        mean: 17 / 3,
+        items: { pain: 6, enjoyment: 7, activity: 4 },
+      }),
+    ]);
+    expect(merged).toMatchObject([{ score: 5.67, mean: 17 / 3 }]);
+  });
+
   it('merges transitively (QR ← Observation, Observation ≡ identifier copy)', () => {
     const merged = mergePegHistory([
       administration({
@@ -145,9 +175,9 @@ describe('change from baseline', () => {
     [3.33, 2.33, -1, true],
     [4, 5, 1, false],
   ])(
-    'from %f to %f is %f points; MCID (≥ 1-point drop) reached: %s',
+    'from a recorded %f to %f is %f points; MCID (≥ 1-point drop) reached: %s',
     (baseline, current, points, mcid) => {
-      const change = changeFromBaseline(baseline, current);
+      const change = changeFromBaseline({ score: baseline }, { score: current });
       expect(change).toMatchObject({ kind: 'change', points, reachesMcid: mcid });
       expect(reachesMcid(baseline, current)).toBe(mcid);
     },
@@ -159,16 +189,19 @@ describe('change from baseline', () => {
     [3.33, 2.33, true, -30.03],
     [6, 4.2, true, -30],
     [6, 4.21, false, -29.83],
-  ])('from %f to %f reaches the 30%% drop: %s (%f%%)', (baseline, current, reached, percent) => {
-    expect(reaches30Percent(baseline, current)).toBe(reached);
-    expect(changeFromBaseline(baseline, current)).toMatchObject({
-      percent: { kind: 'percent', value: percent },
-      reaches30Percent: reached,
-    });
-  });
+  ])(
+    'from a recorded %f to %f reaches the 30%% drop: %s (%f%%)',
+    (baseline, current, reached, percent) => {
+      expect(reaches30Percent(baseline, current)).toBe(reached);
+      expect(changeFromBaseline({ score: baseline }, { score: current })).toMatchObject({
+        percent: { kind: 'percent', value: percent },
+        reaches30Percent: reached,
+      });
+    },
+  );
 
   it('has no percent change from a baseline of 0 and never reaches 30%', () => {
-    expect(changeFromBaseline(0, 0)).toEqual({
+    expect(changeFromBaseline({ score: 0 }, { score: 0 })).toEqual({
       kind: 'change',
       points: 0,
       percent: { kind: 'undefined', reason: 'zero-baseline' },
@@ -179,7 +212,27 @@ describe('change from baseline', () => {
   });
 
   it('refuses scores outside 0-10 instead of computing a change', () => {
-    expect(changeFromBaseline(11, 5).kind).toBe('invalid');
-    expect(changeFromBaseline(5, Number.NaN).kind).toBe('invalid');
+    expect(changeFromBaseline({ score: 11 }, { score: 5 }).kind).toBe('invalid');
+    expect(changeFromBaseline({ score: 5 }, { score: Number.NaN }).kind).toBe('invalid');
+    expect(changeFromBaseline({ score: 5, mean: 10.5 }, { score: 5 }).kind).toBe('invalid');
+  });
+
+  it('uses the unrounded mean, not the stored 2-decimal score, when one is known', () => {
+    // 7/7/6 → 5/5/4 stored as 6.67 → 4.67 (−29.99%) but exactly a 30% drop.
+    expect(
+      changeFromBaseline({ score: 6.67, mean: 20 / 3 }, { score: 4.67, mean: 14 / 3 }),
+    ).toMatchObject({ points: -2, percent: { value: -30 }, reaches30Percent: true });
+    // Items known but no mean set: the items give the exact mean.
+    expect(
+      changeFromBaseline(
+        { score: 6.67, items: { pain: 7, enjoyment: 7, activity: 6 } },
+        { score: 4.67, items: { pain: 5, enjoyment: 5, activity: 4 } },
+      ),
+    ).toMatchObject({ reaches30Percent: true });
+    // Only the stored scores known: they are all there is.
+    expect(changeFromBaseline({ score: 6.67 }, { score: 4.67 })).toMatchObject({
+      percent: { value: -29.99 },
+      reaches30Percent: false,
+    });
   });
 });

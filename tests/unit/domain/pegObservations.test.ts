@@ -1,5 +1,6 @@
 import type { Observation } from 'fhir/r4';
 import { describe, expect, it } from 'vitest';
+import { mergePegHistory } from '../../../src/domain/pegHistory.ts';
 import { pegFromObservations } from '../../../src/domain/pegObservations.ts';
 
 const LOINC = 'http://loinc.org';
@@ -62,6 +63,7 @@ describe('pegFromObservations', () => {
       {
         date: '2026-02-01T09:00:00-07:00',
         score: 5.67,
+        mean: 17 / 3,
         items: { pain: 6, enjoyment: 7, activity: 4 },
         subject: 'Patient/p1',
         sources: ['Observation/o-score'],
@@ -110,6 +112,61 @@ describe('pegFromObservations', () => {
     const { administrations } = pegFromObservations(observations);
     expect(administrations).toHaveLength(1);
     expect(administrations[0]?.items).toEqual({ pain: 8, enjoyment: 6, activity: 7 });
+  });
+
+  it.each([
+    ['a recorded 5.67 with items 6/7/4', qty(5.67), true, 5.67, 17 / 3],
+    ['a recorded 5.666666 with items 6/7/4', qty(5.666666), true, 5.67, 17 / 3],
+    ['a recorded 5.666666 alone', qty(5.666666), false, 5.67, 5.666666],
+    ['a recorded 5.7 that disagrees with items 6/7/4', qty(5.7), true, 5.7, 5.7],
+  ])('keeps the unrounded mean of %s', (_, valueQuantity, withItems, score, mean) => {
+    const components = [
+      { code: code('75893-8'), valueQuantity: qty(6) },
+      { code: code('91145-3'), valueQuantity: qty(7) },
+      { code: code('91146-1'), valueQuantity: qty(4) },
+    ];
+    const observation = scoreObservation({
+      valueQuantity,
+      ...(withItems ? { component: components } : {}),
+    });
+    const [administration] = pegFromObservations([observation]).administrations;
+    expect(administration).toMatchObject({ score, mean });
+  });
+
+  describe('a score Observation and item Observations of one administration, unlinked', () => {
+    // Same instant written two ways, no derivedFrom, score without components.
+    const score = scoreObservation({ valueQuantity: qty(5.67) });
+    const items = [
+      itemObservation('a', '75893-8', 6, { effectiveDateTime: '2026-02-01T16:00:00Z' }),
+      itemObservation('b', '91145-3', 7, { effectiveDateTime: '2026-02-01T09:00:00-07:00' }),
+      itemObservation('c', '91146-1', 4, { effectiveDateTime: '2026-02-01T16:00:00.000Z' }),
+    ];
+    const expected = {
+      score: 5.67,
+      mean: 17 / 3,
+      items: { pain: 6, enjoyment: 7, activity: 4 },
+    };
+
+    it('count once when read together', () => {
+      const history = mergePegHistory(pegFromObservations([score, ...items]).administrations);
+      expect(history).toHaveLength(1);
+      expect(history[0]).toMatchObject(expected);
+      expect(history[0]?.sources).toEqual([
+        'Observation/o-score',
+        'Observation/a',
+        'Observation/b',
+        'Observation/c',
+      ]);
+    });
+
+    it('count once when read apart and merged (as a streaming reader does)', () => {
+      const history = mergePegHistory([
+        ...pegFromObservations([score]).administrations,
+        ...pegFromObservations(items).administrations,
+      ]);
+      expect(history).toHaveLength(1);
+      expect(history[0]).toMatchObject(expected);
+    });
   });
 
   it('skips entered-in-error, undated and out-of-range PEG Observations and says why', () => {

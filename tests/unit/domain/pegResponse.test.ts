@@ -84,6 +84,7 @@ describe('pegFromQuestionnaireResponse', () => {
       administration: {
         date: '2026-03-02T10:15:00-07:00',
         score: 5.67,
+        mean: 17 / 3,
         items: { pain: 6, enjoyment: 7, activity: 4 },
         subject: 'Patient/p1',
         sources: ['QuestionnaireResponse/qr1'],

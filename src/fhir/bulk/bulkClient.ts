@@ -6,7 +6,7 @@
  *
  * @see https://hl7.org/fhir/uv/bulkdata/STU2/export.html
  */
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Downloaded } from './downloader.ts';
 import { downloadFile, fileNames } from './downloader.ts';
@@ -103,7 +103,8 @@ export async function runBulkExport(o: BulkExportOptions): Promise<BulkExportRes
     });
     manifest = await poll(t, state.statusUrl, o.defaultPollMs);
     if (manifest === undefined) {
-      onEvent({ type: 'job-gone', statusUrl: state.statusUrl });
+      const removedFiles = await removeExportFiles(o.outDir, state);
+      onEvent({ type: 'job-gone', statusUrl: state.statusUrl, removedFiles });
       state = undefined;
     }
   }
@@ -184,6 +185,33 @@ async function poll(
     }
     return parseManifest(await response.json().catch(() => undefined));
   }
+}
+
+/** What this client names its data files (downloader.ts fileNames), finished or not. */
+const EXPORT_FILE = /^[A-Za-z]+\.\d{3}\.ndjson(\.part)?$/;
+
+/**
+ * Deletes a dropped job's files before a new job starts in the same directory, so that it never
+ * mixes two exports (the new manifest may have fewer files per type, or other types): the files
+ * the state records as complete and every data or error file this client names, with
+ * interrupted `.part` ones. Other files are left alone. Returns how many were deleted.
+ */
+async function removeExportFiles(outDir: string, state: JobState): Promise<number> {
+  const names = new Set(Object.values(state.completed));
+  for (const dir of ['', 'errors']) {
+    const listed = await readdir(join(outDir, dir)).catch(() => [] as string[]);
+    for (const name of listed.filter((n) => EXPORT_FILE.test(n))) {
+      names.add(dir === '' ? name : join(dir, name));
+    }
+  }
+  let removed = 0;
+  for (const name of names) {
+    if (await exists(join(outDir, name))) {
+      await rm(join(outDir, name), { force: true });
+      removed += 1;
+    }
+  }
+  return removed;
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -14,7 +14,12 @@ export type BulkEvent =
   | { readonly type: 'token-renewed'; readonly reason: 'expired' | 'rejected' }
   | { readonly type: 'kick-off'; readonly statusUrl: string; readonly request: string }
   | { readonly type: 'resumed'; readonly statusUrl: string; readonly completedFiles: number }
-  | { readonly type: 'job-gone'; readonly statusUrl: string }
+  | {
+      readonly type: 'job-gone';
+      readonly statusUrl: string;
+      /** Files of the dropped job deleted from the output directory before the new job. */
+      readonly removedFiles: number;
+    }
   | { readonly type: 'progress'; readonly progress: string | undefined; readonly waitMs: number }
   | {
       readonly type: 'retry';

@@ -2,7 +2,7 @@
  * The bulk client against the real sandbox (in-process, port 0): a full export, an interrupted
  * and resumed one, a failing status poll, an expiring backend token, and the job's deletion.
  */
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -160,8 +160,56 @@ describe('a Patient-level export of the research cohort', () => {
       onEvent: (e) => events.push(e),
     });
 
-    expect(events).toContainEqual({ type: 'job-gone', statusUrl: gone });
+    expect(events).toContainEqual({ type: 'job-gone', statusUrl: gone, removedFiles: 0 });
     expect(counter.count(KICK_OFF)).toBe(2);
+  });
+
+  it('deletes the dropped job’s files before the new job, so the folder never mixes two exports', async () => {
+    const counter = countingFetch();
+    const events: BulkEvent[] = [];
+    const controller = new AbortController();
+    const first = await options(counter, events, {
+      concurrency: 1,
+      signal: controller.signal,
+      onEvent: (e) => {
+        if (e.type === 'download-complete') {
+          controller.abort(new Error('test interruption'));
+        }
+      },
+    });
+    await expect(runBulkExport(first)).rejects.toThrow('test interruption');
+    const old = await readJobState(out);
+    expect(Object.values(old?.completed ?? {})).toEqual(['Patient.001.ndjson']);
+    // What an older, larger job would also have left: a finished file the new job will not
+    // produce, an interrupted one, and an error file.
+    await writeFile(join(out, 'Observation.009.ndjson'), '{"resourceType":"Observation"}\n');
+    await writeFile(join(out, 'Condition.002.ndjson.part'), '{"resourceType":"Cond');
+    await mkdir(join(out, 'errors'), { recursive: true });
+    await writeFile(join(out, 'errors', 'OperationOutcome.001.ndjson'), '{}\n');
+    await writeFile(join(out, 'README.txt'), 'the researcher’s own notes\n');
+    const token = await first.auth.token();
+    await fetch(old?.statusUrl ?? '', {
+      method: 'DELETE',
+      headers: { Authorization: `Bearer ${token}` },
+    });
+
+    const result = await runBulkExport({
+      ...first,
+      signal: new AbortController().signal,
+      onEvent: (e) => events.push(e),
+    });
+
+    expect(events).toContainEqual({
+      type: 'job-gone',
+      statusUrl: old?.statusUrl ?? '',
+      removedFiles: 4,
+    });
+    const left = (await readdir(out)).filter((n) => n !== 'errors').sort();
+    expect(left).toEqual([...result.files.map((f) => f.name), 'README.txt'].sort());
+    expect(await readdir(join(out, 'errors'))).toEqual([]);
+    // Every file, the Patient one included, is the new job's: fetched again from its URLs.
+    expect(result.files.every((f) => f.downloaded !== undefined)).toBe(true);
+    expect(events.some((e) => e.type === 'download-skipped')).toBe(false);
   });
 
   it('retries status polls that fail with 503 and still completes', async () => {

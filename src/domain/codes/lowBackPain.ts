@@ -1,3 +1,4 @@
+import type { CodeListSource } from './codeLists.ts';
 import type { CodeRule } from './codeMatch.ts';
 
 export interface LowBackPainCode {
@@ -9,13 +10,21 @@ export interface LowBackPainCode {
 }
 
 /**
- * Low back pain Conditions. Source: the project's clinical reference (ICD-10-CM FY2022+:
- * M54.5 became a non-billable header in Oct 2021 and was split into M54.50/M54.51/M54.59, but
- * M54.5 still appears in older records; SNOMED CT concepts listed there).
- * G89.29 (other chronic pain) and G89.4 (chronic pain syndrome) say nothing about the site: they
- * only add chronicity to a low back pain code on the same chart.
+ * Low back pain Conditions. Every code here is listed in the project's clinical reference
+ * (clinical.md, "Codes" table), which takes them from ICD-10-CM (M54.5 became a non-billable
+ * header in Oct 2021, split into M54.50/M54.51/M54.59, but still appears in older records) and
+ * SNOMED CT. G89.29 (other chronic pain) and G89.4 (chronic pain syndrome) say nothing about the
+ * site: they only add chronicity to a low back pain code on the same chart.
  * SNOMED: exact concepts only (no hierarchy here); subtypes must be added explicitly.
  */
+export const LOW_BACK_PAIN_SOURCE: CodeListSource = {
+  reviewStatus: 'clinical-reference',
+  sources: [
+    "project clinical reference (clinical.md, 'Codes'): ICD-10-CM M54.50, M54.51, M54.59, M54.5 (legacy header), M54.40, M54.41, M54.42, G89.29, G89.4",
+    "project clinical reference (clinical.md, 'Codes'): SNOMED CT 279039007, 278860009, 134407002, 161891005",
+  ],
+};
+
 export const LOW_BACK_PAIN_CODES: readonly LowBackPainCode[] = [
   {
     rule: {

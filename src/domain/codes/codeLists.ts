@@ -1,0 +1,168 @@
+/**
+ * Where each code table of this folder comes from, whether a clinician has to review it, and the
+ * plain clinical words shown for it. One place, so the README and the screen agree.
+ *
+ * Only the low back pain codes are in the project's clinical reference (clinical.md, "Codes"
+ * table). Every other list was added by the project straight from the code systems named in its
+ * `*_SOURCE`, and must be reviewed by a clinician before its matches are relied on.
+ */
+import type { ConditionList } from '../chartEvidence.ts';
+import type { CodeRule } from './codeMatch.ts';
+import { LOW_BACK_PAIN_CODES, LOW_BACK_PAIN_SOURCE } from './lowBackPain.ts';
+import { PREGNANCY_CODES, PREGNANCY_SOURCE } from './pregnancy.ts';
+import {
+  CANCER_HISTORY_CODES,
+  CANCER_HISTORY_SOURCE,
+  IMMUNOSUPPRESSION_CODES,
+  IMMUNOSUPPRESSION_SOURCE,
+  IV_DRUG_USE_CODES,
+  IV_DRUG_USE_SOURCE,
+  LONG_TERM_STEROID_CODES,
+  LONG_TERM_STEROID_SOURCE,
+  METASTATIC_CANCER_CODES,
+  METASTATIC_CANCER_SOURCE,
+  OSTEOPOROSIS_CODES,
+  OSTEOPOROSIS_SOURCE,
+  SPINAL_TRAUMA_CODES,
+  SPINAL_TRAUMA_SOURCE,
+} from './redFlagConditions.ts';
+import { WEARABLE_CODES, WEARABLE_SOURCE } from './wearables.ts';
+
+/**
+ * - `clinical-reference`: every code is listed in the project's clinical reference.
+ * - `needs-clinician-review`: a project addition taken from the named code system; not reviewed
+ *   by a clinician yet. Matches only prompt a clinician; they never decide on their own.
+ */
+export type ReviewStatus = 'clinical-reference' | 'needs-clinician-review';
+
+export interface CodeListSource {
+  readonly reviewStatus: ReviewStatus;
+  /** Code system, edition, and the codes of the table it supplies. */
+  readonly sources: readonly string[];
+}
+
+/** Plain clinical words for each chart code list, for text a clinician reads. */
+export const CONDITION_LIST_LABELS: Readonly<Record<ConditionList, string>> = {
+  'low-back-pain': 'low back pain',
+  'chronic-pain': 'chronic pain',
+  'cancer-history': 'history of cancer',
+  'metastatic-cancer': 'metastatic cancer',
+  immunosuppression: 'immunosuppression',
+  'iv-drug-use': 'intravenous drug use',
+  'spinal-trauma': 'spinal fracture or spinal cord injury',
+  osteoporosis: 'osteoporosis',
+  'long-term-steroids': 'long-term steroid use',
+  pregnancy: 'pregnancy',
+};
+
+export interface CodeListSummary {
+  readonly table: string;
+  /** What the app uses the list for. */
+  readonly use: string;
+  readonly reviewStatus: ReviewStatus;
+  readonly sources: readonly string[];
+  /** Every code, as the rule matches it (a range as "C00–C96", a code and all under it as "Z85*"). */
+  readonly codes: readonly string[];
+}
+
+function ruleText(rule: CodeRule): string {
+  switch (rule.kind) {
+    case 'icd10':
+      return `ICD-10-CM ${rule.code}${rule.descendants ? '*' : ''}`;
+    case 'icd10-range':
+      return `ICD-10-CM ${rule.from}–${rule.to}`;
+    case 'snomed':
+      return `SNOMED CT ${rule.code}`;
+  }
+}
+
+function summary(
+  table: string,
+  use: string,
+  source: CodeListSource,
+  rules: readonly { readonly rule: CodeRule }[],
+): CodeListSummary {
+  return { table, use, ...source, codes: rules.map((entry) => ruleText(entry.rule)) };
+}
+
+/** Every code table of the app, with its source and review status (the README lists this). */
+export const CODE_LIST_SUMMARY: readonly CodeListSummary[] = [
+  summary(
+    'LOW_BACK_PAIN_CODES',
+    'low back pain and its chronicity on the problem list',
+    LOW_BACK_PAIN_SOURCE,
+    LOW_BACK_PAIN_CODES,
+  ),
+  summary(
+    'CANCER_HISTORY_CODES',
+    'red flag: history of cancer',
+    CANCER_HISTORY_SOURCE,
+    CANCER_HISTORY_CODES,
+  ),
+  summary(
+    'METASTATIC_CANCER_CODES',
+    'exclusion: current metastatic cancer',
+    METASTATIC_CANCER_SOURCE,
+    METASTATIC_CANCER_CODES,
+  ),
+  summary(
+    'IMMUNOSUPPRESSION_CODES',
+    'red flag: immunosuppression',
+    IMMUNOSUPPRESSION_SOURCE,
+    IMMUNOSUPPRESSION_CODES,
+  ),
+  summary(
+    'IV_DRUG_USE_CODES',
+    'red flag: intravenous drug use',
+    IV_DRUG_USE_SOURCE,
+    IV_DRUG_USE_CODES,
+  ),
+  summary(
+    'SPINAL_TRAUMA_CODES',
+    'red flag: spinal fracture or spinal cord injury',
+    SPINAL_TRAUMA_SOURCE,
+    SPINAL_TRAUMA_CODES,
+  ),
+  summary(
+    'OSTEOPOROSIS_CODES',
+    'context shown with a spinal trauma red flag',
+    OSTEOPOROSIS_SOURCE,
+    OSTEOPOROSIS_CODES,
+  ),
+  summary(
+    'LONG_TERM_STEROID_CODES',
+    'context shown with a spinal trauma red flag',
+    LONG_TERM_STEROID_SOURCE,
+    LONG_TERM_STEROID_CODES,
+  ),
+  summary(
+    'PREGNANCY_CODES',
+    'prompt to confirm pregnancy status',
+    PREGNANCY_SOURCE,
+    PREGNANCY_CODES,
+  ),
+  {
+    table: 'WEARABLE_CODES',
+    use: 'wearable activity and sleep Observations kept in research extracts',
+    ...WEARABLE_SOURCE,
+    codes: WEARABLE_CODES.map((code) => `LOINC ${code.code}`),
+  },
+];
+
+/** CODE_LIST_SUMMARY as a Markdown table (for the README and `clbp` output). */
+export function codeListSummaryMarkdown(): string {
+  const status: Readonly<Record<ReviewStatus, string>> = {
+    'clinical-reference': 'in the clinical reference',
+    'needs-clinician-review': 'project addition: needs clinician review',
+  };
+  const cell = (text: string): string => text.replaceAll('|', '\\|');
+  const rows = CODE_LIST_SUMMARY.map(
+    (list) =>
+      `| ${list.table} | ${cell(list.use)} | ${list.codes.join(', ')} | ${cell(list.sources.join('; '))} | ${status[list.reviewStatus]} |`,
+  );
+  return [
+    '| table | used for | codes | source | review status |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows,
+  ].join('\n');
+}

@@ -1,4 +1,5 @@
 import { conditionsMatching, lowBackPainChart } from './chartEvidence.ts';
+import { CONDITION_LIST_LABELS } from './codes/codeLists.ts';
 import { PREGNANCY_CODES } from './codes/pregnancy.ts';
 import {
   CANCER_HISTORY_CODES,
@@ -40,6 +41,12 @@ function answer(
     ? []
     : [{ kind: 'screening-answer', linkId, answer: value, response: screening?.source }];
 }
+
+/** The Task Force questions in the clinician's words (screening.ts keys them 'duration'/'frequency'). */
+const TASK_FORCE_QUESTION_LABELS: Readonly<Record<'duration' | 'frequency', string>> = {
+  duration: 'how long low back pain has been a problem',
+  frequency: 'how often in the past 6 months',
+};
 
 /** Whole years between a (possibly partial) birth date and a day, lowest and highest possible. */
 function ageRange(birthDate: string, asOf: Date): { min: number; max: number } | undefined {
@@ -130,7 +137,7 @@ export function chronicLowBackPain(input: EligibilityInput, config: EligibilityC
       return finding(
         'chronic-low-back-pain',
         'unknown',
-        `Ask the NIH Task Force questions (${taskForce.unanswered.join(', ')}).${chartNote}`,
+        `Ask the NIH Task Force questions (${taskForce.unanswered.map((q) => TASK_FORCE_QUESTION_LABELS[q]).join('; ')}).${chartNote}`,
         [...answers, ...chart.chronic],
       );
     }
@@ -183,7 +190,7 @@ export function redFlags(input: EligibilityInput): Finding[] {
       ...conditionsMatching(conditions, OSTEOPOROSIS_CODES, 'osteoporosis', true),
       ...conditionsMatching(conditions, LONG_TERM_STEROID_CODES, 'long-term-steroids', true),
     ];
-    const lists = [...new Set(chart.map((c) => c.list))].join(', ');
+    const lists = [...new Set(chart.map((c) => CONDITION_LIST_LABELS[c.list]))].join(', ');
     findings.push(
       finding(
         'no-red-flags',

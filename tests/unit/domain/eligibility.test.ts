@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { evaluateEligibility } from '../../../src/domain/eligibility.ts';
 import type { CriterionId, EligibilityInput } from '../../../src/domain/eligibility.ts';
 import { DEFAULT_ELIGIBILITY_CONFIG } from '../../../src/domain/eligibilityConfig.ts';
-import { RED_FLAGS } from '../../../src/domain/screening.ts';
+import { CONDITION_LIST_LABELS } from '../../../src/domain/codes/codeLists.ts';
+import { RED_FLAGS, SCREENING_LINK_IDS } from '../../../src/domain/screening.ts';
 import type { RedFlagKey, ScreeningAnswers } from '../../../src/domain/screening.ts';
 
 const asOf = new Date(2026, 2, 15, 12, 0); // 15 March 2026, noon local (TZ pinned by the test script)
@@ -236,6 +237,71 @@ describe('evaluateEligibility', () => {
     expect(finding(result, 'no-red-flags')[0]?.evidence).toContainEqual(
       expect.objectContaining({ kind: 'condition', conditionId: chartCondition.id, list }),
     );
+  });
+
+  it.each([
+    ['a history of cancer (Z85.3)', [condition(ICD, 'Z85.3')], 'history of cancer'],
+    ['HIV disease (B20)', [condition(ICD, 'B20')], 'immunosuppression'],
+    ['an intravenous drug user record', [condition(SCT, '228388006')], 'intravenous drug use'],
+    [
+      'a lumbar fracture (S32.010A)',
+      [condition(ICD, 'S32.010A')],
+      'spinal fracture or spinal cord injury',
+    ],
+    [
+      'metastatic cancer and HIV',
+      [condition(ICD, 'C78.00'), condition(ICD, 'B20')],
+      'history of cancer, immunosuppression',
+    ],
+  ])('names a chart red flag from %s in clinical words', (_label, conditions, words) => {
+    const result = evaluateEligibility(input({ conditions }));
+    expect(finding(result, 'no-red-flags').map((f) => f.message)).toEqual([
+      `Chart shows a red flag (${words}): clinician evaluation needed.`,
+    ]);
+  });
+
+  it('names the unanswered Task Force questions in words, not by their internal keys', () => {
+    const result = evaluateEligibility(
+      input({ screening: { ...screening, duration: undefined, frequency: undefined } }),
+    );
+    expect(finding(result, 'chronic-low-back-pain')[0]?.message).toBe(
+      'Ask the NIH Task Force questions (how long low back pain has been a problem; how often in the past 6 months).',
+    );
+  });
+
+  it('never shows an internal key in any message a clinician reads', () => {
+    const internalKeys = [
+      ...Object.keys(CONDITION_LIST_LABELS).filter((key) => key.includes('-')),
+      ...Object.values(SCREENING_LINK_IDS).filter((id) => id.includes('-')),
+      'no-red-flags',
+      'not-pregnant',
+      'no-metastatic-cancer',
+      'pain-interference',
+      '(duration',
+      '(frequency',
+    ];
+    const everyCode = [
+      condition(ICD, 'Z85.3'),
+      condition(ICD, 'C78.00'),
+      condition(ICD, 'B20'),
+      condition(SCT, '228388006'),
+      condition(ICD, 'S32.010A'),
+      condition(ICD, 'M81.0'),
+      condition(ICD, 'Z79.52'),
+      condition(ICD, 'Z33.1'),
+      condition(ICD, 'M54.50'),
+      condition(ICD, 'G89.29'),
+    ];
+    const messages = [
+      input({ conditions: everyCode }),
+      input({ conditions: everyCode, screening: undefined, birthDate: undefined }),
+      input({ screening: { ...screening, duration: undefined }, conditions: everyCode }),
+      input({ birthDate: '2008', latestPeg: undefined, activeReferral: { reference: 'x' } }),
+    ].flatMap((i) => evaluateEligibility(i).findings.map((f) => f.message));
+    expect(messages.length).toBeGreaterThan(10);
+    for (const key of internalKeys) {
+      expect(messages.filter((m) => m.includes(key))).toEqual([]);
+    }
   });
 
   it('shows osteoporosis as context of a spinal fracture, but not as a red flag alone', () => {

@@ -30,7 +30,7 @@ export const METHOD = [
   `Per arm: mean change with a ${PCT}% CI from Student's t on n − 1 df.`,
   `Between arms: difference in mean change (intervention − comparison) by Welch's unequal-variance t-test on the change scores; ${PCT}% CI and two-sided p with Welch–Satterthwaite df; t distribution from jStat.`,
   `Responders: a drop of ≥ ${MCID_POINTS} point (OPTIMUM's MCID) and a drop of ≥ ${MODERATE_IMPROVEMENT_FRACTION * 100}% of baseline (IMMPACT's moderately important change, defined for pain intensity and extrapolated to the PEG; patients with baseline 0 are left out of that share).`,
-  'Median MME/day change: total opioid MME/day (CDC 2022 factors, the MME engine) on the follow-up PEG day − on the baseline PEG day; a patient without opioid records is at 0; a day covered by an opioid of unknown dose leaves that patient out of the median.',
+  'Median MME/day change: among patients on opioids at baseline only (total opioid MME/day > 0 on the baseline PEG day), total MME/day (CDC 2022 factors, the MME engine) on the follow-up PEG day − on the baseline PEG day; the cell gives that n and how many of them had a lower MME/day at follow-up ("reduced"). Patients without opioids on the baseline day, including everyone without opioid records, are not in the median (counted as 0 they would make it 0 by construction), so an opioid started after baseline is not shown here. A patient with an opioid of unknown dose on either day is left out and counted as "dose unknown".',
 ].join(' ');
 
 export function windowsText(): string {
@@ -62,7 +62,7 @@ function markdown(report: OutcomeReport, run: RunInfo): string {
     `- ${intervention.label}: ${intervention.withBaseline} patients with a baseline; baseline = ${intervention.baselineRule}; mean baseline PEG ${meanOnly(intervention.baselineMean)}.`,
     `- ${comparison.label}: ${comparison.withBaseline} patients with a baseline; baseline = ${comparison.baselineRule}; mean baseline PEG ${meanOnly(comparison.baselineMean)}.`,
     '',
-    `| Time point | Arm | n | Mean change (${PCT}% CI) | ≥ ${MCID_POINTS}-point drop | ≥ ${MODERATE_IMPROVEMENT_FRACTION * 100}% drop | Median MME/day change |`,
+    `| Time point | Arm | n | Mean change (${PCT}% CI) | ≥ ${MCID_POINTS}-point drop | ≥ ${MODERATE_IMPROVEMENT_FRACTION * 100}% drop | Median MME/day change (on opioids at baseline) |`,
     '| --- | --- | ---: | --- | ---: | ---: | ---: |',
     ...report.rows.flatMap((row) => [
       armRow(row.timePoint.label, intervention.label, row.intervention),
@@ -117,6 +117,9 @@ function csv(report: OutcomeReport): string {
       'drop_30pct',
       'drop_30pct_denominator',
       'median_mme_change',
+      'median_mme_change_n',
+      'mme_reduced',
+      'mme_dose_unknown',
     ].map((c) => `${prefix}_${c}`);
   const header = [
     'time_point',
@@ -144,7 +147,7 @@ function csv(report: OutcomeReport): string {
       String(cell.improvedOnePoint.n),
       String(cell.improvedThirtyPercent.successes),
       String(cell.improvedThirtyPercent.n),
-      cell.medianMmeChange.kind === 'median' ? num(cell.medianMmeChange.value) : '',
+      ...mmeCells(cell.medianMmeChange),
     ];
   };
   const rows = report.rows.map((row) => {
@@ -204,14 +207,31 @@ function share(p: Proportion): string {
 }
 
 function mme(m: MmeChange): string {
-  switch (m.kind) {
-    case 'median':
-      return `${fix(m.value)} (n ${m.n})`;
-    case 'not-computed':
-      return m.reason === 'no-medication-records'
-        ? 'not computed (no medication records)'
-        : 'not computed (opioid doses unknown)';
+  if (m.kind === 'median') {
+    return `${fix(m.value)} (n ${m.n} on opioids at baseline, ${m.reduced} reduced${unknownText(m.unknownDose)})`;
   }
+  switch (m.reason) {
+    case 'no-medication-records':
+      return 'not computed (no medication records)';
+    case 'none-on-opioids-at-baseline':
+      return '– (n 0 on opioids at baseline)';
+    case 'opioid-doses-unknown':
+      return `– (n 0 on opioids at baseline${unknownText(m.unknownDose)})`;
+  }
+}
+
+function unknownText(unknownDose: number): string {
+  return unknownDose === 0 ? '' : `; ${unknownDose} dose unknown`;
+}
+
+/** CSV: median, its n, how many reduced, and those left out for an unknown dose. */
+function mmeCells(m: MmeChange): string[] {
+  if (m.kind === 'median') {
+    return [num(m.value), String(m.n), String(m.reduced), String(m.unknownDose)];
+  }
+  return m.reason === 'no-medication-records'
+    ? ['', '', '', '']
+    : ['', '0', '0', String(m.unknownDose)];
 }
 
 function pValue(p: number): string {

@@ -1,6 +1,7 @@
 /**
  * The trial-style outcome table: per arm and time point, n and mean PEG change with its 95% CI,
- * the between-arm difference (Welch's t-test), responder shares and the median MME/day change.
+ * the between-arm difference (Welch's t-test), responder shares and the median MME/day change of
+ * the patients on opioids at baseline.
  * Patients are added one at a time, so only change scores (a few numbers per patient) are kept.
  */
 import type { Estimate, Proportion } from '../stats/descriptive.ts';
@@ -18,9 +19,23 @@ import {
 import type { ArmId, ArmMode, ExclusionReason, PatientEvidence } from './armAssignment.ts';
 import { armLabel, assignPatient, baselineRule } from './armAssignment.ts';
 
+/**
+ * Median MME/day change (follow-up day − baseline day) among the patients ON OPIOIDS AT BASELINE:
+ * total MME/day > 0 on the baseline PEG's day. Patients without opioids that day (most patients,
+ * including everyone without opioid records) are not in it: counted as 0 they would pin the
+ * median at 0 by construction. `n` = patients in the median; `reduced` = those of them whose
+ * MME/day on the follow-up day is below baseline (with most doses unchanged the median is 0 while
+ * some patients did reduce); `unknownDose` = patients left out because an opioid of unknown dose
+ * covers the baseline or the follow-up day.
+ */
 export type MmeChange =
-  | { kind: 'median'; value: number; n: number }
-  | { kind: 'not-computed'; reason: 'no-medication-records' | 'no-computable-mme' };
+  | { kind: 'median'; value: number; n: number; reduced: number; unknownDose: number }
+  | { kind: 'not-computed'; reason: 'no-medication-records' }
+  | {
+      kind: 'not-computed';
+      reason: 'none-on-opioids-at-baseline' | 'opioid-doses-unknown';
+      unknownDose: number;
+    };
 
 export interface ArmAtTimePoint {
   readonly n: number;
@@ -60,8 +75,10 @@ export interface OutcomeReport {
 interface ChangeColumns {
   readonly change: number[];
   readonly baseline: number[];
-  /** MME/day change; NaN when it could not be computed for that patient. */
+  /** MME/day change of each patient on opioids at baseline whose doses are known. */
   readonly mme: number[];
+  /** Patients left out of `mme` because an opioid of unknown dose covers either day. */
+  mmeUnknown: number;
 }
 
 interface ArmTally {
@@ -101,13 +118,14 @@ export class OutcomeTally {
       if (followUp === undefined) {
         return;
       }
-      const before = mmeOnDay?.(baseline.day);
-      const after = mmeOnDay?.(followUp.day);
       const columns = tally.changes[index];
-      if (columns !== undefined) {
-        columns.change.push(followUp.score - baseline.score);
-        columns.baseline.push(baseline.score);
-        columns.mme.push(before === undefined || after === undefined ? Number.NaN : after - before);
+      if (columns === undefined) {
+        return;
+      }
+      columns.change.push(followUp.score - baseline.score);
+      columns.baseline.push(baseline.score);
+      if (mmeOnDay !== undefined) {
+        tallyMme(columns, mmeOnDay(baseline.day), mmeOnDay(followUp.day));
       }
     });
   }
@@ -155,7 +173,25 @@ function emptyTally(): ArmTally {
 }
 
 function emptyColumns(): ChangeColumns {
-  return { change: [], baseline: [], mme: [] };
+  return { change: [], baseline: [], mme: [], mmeUnknown: 0 };
+}
+
+/** MME/day on the baseline and follow-up days (undefined = an opioid of unknown dose). */
+function tallyMme(
+  columns: ChangeColumns,
+  before: number | undefined,
+  after: number | undefined,
+): void {
+  if (before === undefined) {
+    // Whether the patient was on opioids at baseline cannot be told.
+    columns.mmeUnknown += 1;
+  } else if (before > 0) {
+    if (after === undefined) {
+      columns.mmeUnknown += 1;
+    } else {
+      columns.mme.push(after - before);
+    }
+  }
 }
 
 function summarise(columns: ChangeColumns, mmeEngine: boolean): ArmAtTimePoint {
@@ -171,17 +207,23 @@ function summarise(columns: ChangeColumns, mmeEngine: boolean): ArmAtTimePoint {
       (i) =>
         (change[i] ?? 0) <= -MODERATE_IMPROVEMENT_FRACTION * (baseline[i] ?? 0) + SCORE_EPSILON,
     ),
-    medianMmeChange: mmeSummary(columns.mme, mmeEngine),
+    medianMmeChange: mmeSummary(columns, mmeEngine),
   };
 }
 
-function mmeSummary(mme: readonly number[], mmeEngine: boolean): MmeChange {
+function mmeSummary(columns: ChangeColumns, mmeEngine: boolean): MmeChange {
   if (!mmeEngine) {
     return { kind: 'not-computed', reason: 'no-medication-records' };
   }
-  const values = mme.filter((v) => !Number.isNaN(v));
-  const m: Estimate = median(values);
-  return m.kind === 'value'
-    ? { kind: 'median', value: m.value, n: values.length }
-    : { kind: 'not-computed', reason: 'no-computable-mme' };
+  const unknownDose = columns.mmeUnknown;
+  const m: Estimate = median(columns.mme);
+  if (m.kind === 'value') {
+    const reduced = columns.mme.filter((change) => change < 0).length;
+    return { kind: 'median', value: m.value, n: columns.mme.length, reduced, unknownDose };
+  }
+  return {
+    kind: 'not-computed',
+    reason: unknownDose > 0 ? 'opioid-doses-unknown' : 'none-on-opioids-at-baseline',
+    unknownDose,
+  };
 }

@@ -75,7 +75,7 @@ describe('clbp outcomes by referral', () => {
     expect(month12.intervention.improvedThirtyPercent).toMatchObject({ successes: 2, n: 2 });
   });
 
-  it('gives the median MME/day change, leaving out a patient whose opioid dose is unknown', async () => {
+  it('gives the median MME/day change of patients on opioids at baseline, leaving out an unknown dose', async () => {
     const { rows } = await jsonReport();
     const median = (id: string) => {
       const row = rows.find((r) => r.timePoint.id === id)!;
@@ -83,13 +83,19 @@ describe('clbp outcomes by referral', () => {
     };
     // p1 oxycodone 5 mg QID → TID (30 → 22.5 MME/day), p2 tramadol 50 mg TID → BID (30 → 20, via a
     // Medication defined after the statements), p3 oxycodone without a dosage (unknown): left out.
+    // Nobody in the not-referred arm takes opioids, so its median is not computed (it used to be 0).
+    const noneOnOpioids = {
+      kind: 'not-computed',
+      reason: 'none-on-opioids-at-baseline',
+      unknownDose: 0,
+    };
     expect(median('week8')).toEqual([
-      { kind: 'median', value: -8.75, n: 2 },
-      { kind: 'median', value: 0, n: 4 },
+      { kind: 'median', value: -8.75, n: 2, reduced: 2, unknownDose: 1 },
+      noneOnOpioids,
     ]);
     expect(median('month12')).toEqual([
-      { kind: 'median', value: -7.5, n: 1 },
-      { kind: 'median', value: 0, n: 3 },
+      { kind: 'median', value: -7.5, n: 1, reduced: 1, unknownDose: 1 },
+      noneOnOpioids,
     ]);
   });
 
@@ -111,7 +117,13 @@ describe('clbp outcomes by referral', () => {
       "Not referred: 4 patients with a baseline; baseline = the patient's first PEG",
     );
     expect(out).toContain('1 without a PEG at referral');
-    expect(out).toContain('| -8.75 (n 2) |');
+    expect(out).toContain(
+      '| 33.3% (1/3) | -8.75 (n 2 on opioids at baseline, 2 reduced; 1 dose unknown) |',
+    );
+    expect(out).toContain('| 0.0% (0/4) | – (n 0 on opioids at baseline) |');
+    expect(out).toContain(
+      'Median MME/day change: among patients on opioids at baseline only (total opioid MME/day > 0 on the baseline PEG day)',
+    );
     expect(out).toContain('5 medication records (4 opioids with MME, 1 of unknown dose)');
   });
 
@@ -132,6 +144,13 @@ describe('clbp outcomes by referral', () => {
       comparison_n: '4',
       intervention_drop_1pt: '3',
       comparison_drop_1pt: '1',
+      intervention_median_mme_change: '-8.75',
+      intervention_median_mme_change_n: '2',
+      intervention_mme_reduced: '2',
+      intervention_mme_dose_unknown: '1',
+      comparison_median_mme_change: '',
+      comparison_median_mme_change_n: '0',
+      comparison_mme_dose_unknown: '0',
     });
     expect(Number(week8.difference)).toBeCloseTo(-5 / 3 + 0.25, 8);
   });

@@ -22,6 +22,19 @@ function showError(title: string, detail: string): void {
   status.append(heading, text);
 }
 
+/** The EHR being launched from, once known: failures name it and probe its discovery document. */
+let launchingIss: string | undefined;
+
+/** Whether the EHR's SMART discovery document can be read at all (fhirclient does not say). */
+async function discoveryReachable(iss: string): Promise<boolean> {
+  try {
+    const url = new URL('.well-known/smart-configuration', `${iss.replace(/\/+$/, '')}/`);
+    return (await fetch(url, { headers: { Accept: 'application/json' } })).ok;
+  } catch {
+    return false;
+  }
+}
+
 async function launch(): Promise<void> {
   const params = new URLSearchParams(window.location.search);
   const response = await fetch(new URL('../config.json', window.location.href));
@@ -39,6 +52,7 @@ async function launch(): Promise<void> {
     return;
   }
   const ehr = ehrConfigFor(config, iss);
+  launchingIss = iss;
   const kind = launchId === null ? 'standalone' : 'ehr';
   await FHIR.oauth2.authorize({
     iss,
@@ -53,10 +67,16 @@ async function launch(): Promise<void> {
   });
 }
 
-launch().catch((error: unknown) => {
+async function explain(error: unknown): Promise<void> {
   const detail = error instanceof Error ? error.message : String(error);
   if (error instanceof ConfigError) {
     showError('CLBP Pathway is not configured for this EHR', detail);
+  } else if (launchingIss !== undefined && !(await discoveryReachable(launchingIss))) {
+    // fhirclient reports a missing S256 also when discovery failed: say what really happened.
+    showError(
+      'The EHR could not be reached',
+      `Its SMART configuration (${launchingIss}/.well-known/smart-configuration) could not be loaded. Check the connection, then launch again. (${detail})`,
+    );
   } else if (/PKCE|S256|code challenge/i.test(detail)) {
     showError(
       'This EHR does not offer secure sign-in (PKCE S256)',
@@ -70,4 +90,6 @@ launch().catch((error: unknown) => {
   } else {
     showError('The launch failed', detail);
   }
-});
+}
+
+launch().catch(explain);

@@ -2,6 +2,7 @@
  * The referral to the mindfulness group medical visit programme (OPTIMUM model, NCT04129450; the
  * referral pattern of clinical.md, after the BSeR and SDOH referral guides).
  */
+import type { ServiceRequest, Task } from 'fhir/r4';
 import { addWeeks } from 'date-fns';
 
 /** SNOMED CT 3457005 "Patient referral" (clinical.md, Codes). */
@@ -16,7 +17,48 @@ export const REFERRAL_SERVICE_TEXT =
   'Mindfulness group medical visits for chronic low back pain — 8 weekly telehealth sessions';
 
 /** OPTIMUM: 8 weekly group sessions (clinical.md). */
-export const PROGRAMME_WEEKS = 8;
+export const PROGRAMME_SESSIONS = 8;
+
+/**
+ * reasonCode when no chronic low back pain Condition is on the chart (the screening answers made
+ * the diagnosis): SNOMED CT 278860009 "Chronic low back pain" (clinical.md, Codes; the pattern
+ * "reasonReference → the CLBP Condition or reasonCode").
+ */
+export const REFERRAL_REASON_CODE = {
+  system: 'http://snomed.info/sct',
+  code: '278860009',
+  display: 'Chronic low back pain',
+};
+
+/** Task statuses after which the programme no longer follows the referral. */
+const ENDED_TASK: readonly Task['status'][] = [
+  'cancelled',
+  'rejected',
+  'failed',
+  'entered-in-error',
+];
+
+/**
+ * An active referral: ordered (ServiceRequest active or on hold) and not yet finished by the
+ * programme (its Task neither completed nor ended). A patient with one is not referred again.
+ */
+export function isActiveReferral(request: ServiceRequest, task: Task | undefined): boolean {
+  return (
+    (request.status === 'active' || request.status === 'on-hold') &&
+    !(task && (task.status === 'completed' || ENDED_TASK.includes(task.status)))
+  );
+}
+
+/**
+ * A referral the follow-up schedule still hangs off: active, or the programme completed it
+ * (month 6 and month 12 come after the 8 weeks); not revoked, declined or cancelled.
+ */
+export function isFollowedReferral(request: ServiceRequest, task: Task | undefined): boolean {
+  return (
+    ['active', 'on-hold', 'completed'].includes(request.status) &&
+    !(task && ENDED_TASK.includes(task.status))
+  );
+}
 
 /** Task statuses as the Referral section names them (clinical.md: requested → … → completed). */
 export const TASK_STATUS_TEXT: Readonly<Record<string, string>> = {
@@ -32,17 +74,17 @@ export const TASK_STATUS_TEXT: Readonly<Record<string, string>> = {
   'entered-in-error': 'Entered in error',
 };
 
-/** The programme's 8-week window from a start day ('YYYY-MM-DD'). */
+/** The programme's window from a start day ('YYYY-MM-DD'): 8 weekly sessions, the last 7 weeks on. */
 export function programmeWindow(start: string): { start: string; end: string } | undefined {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(start);
   if (!match) {
     return undefined;
   }
   const day = new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
-  if (Number.isNaN(day.getTime()) || day.getDate() !== Number(match[3])) {
+  if (day.getMonth() !== Number(match[2]) - 1 || day.getDate() !== Number(match[3])) {
     return undefined;
   }
-  const end = addWeeks(day, PROGRAMME_WEEKS);
+  const end = addWeeks(day, PROGRAMME_SESSIONS - 1);
   const pad = (n: number): string => String(n).padStart(2, '0');
   return { start, end: `${end.getFullYear()}-${pad(end.getMonth() + 1)}-${pad(end.getDate())}` };
 }

@@ -93,9 +93,18 @@ export function parseAppConfig(raw: unknown): AppConfig {
   return { ehrs, programme, ...(standaloneIss === undefined ? {} : { standaloneIss }) };
 }
 
+/**
+ * Whether `iss` is the prefix URL or below it as a path: `https://ehr.example/fhir` is under
+ * `https://ehr.example`, `https://ehr.example.evil.com` is not.
+ */
+function underPrefix(iss: string, prefix: string): boolean {
+  const base = prefix.replace(/\/+$/, '');
+  return iss === base || iss.startsWith(`${base}/`);
+}
+
 /** The configuration for the EHR at `iss`; throws ConfigError when none applies. */
 export function ehrConfigFor(config: AppConfig, iss: string): EhrConfig {
-  const match = config.ehrs.find((e) => e.issPrefix === undefined || iss.startsWith(e.issPrefix));
+  const match = config.ehrs.find((e) => e.issPrefix === undefined || underPrefix(iss, e.issPrefix));
   if (!match) {
     throw new ConfigError(`This app is not configured for the EHR at ${iss}.`);
   }

@@ -5,7 +5,12 @@
  */
 import type { BundleEntry, ServiceRequest, Task } from 'fhir/r4';
 import { MINDFULNESS_GMV_CODE, PATHWAY_CODE_SYSTEM } from '../domain/canonical.ts';
-import { REFERRAL_CATEGORY, REFERRAL_SERVICE_TEXT, programmeWindow } from '../domain/referral.ts';
+import {
+  REFERRAL_CATEGORY,
+  REFERRAL_REASON_CODE,
+  REFERRAL_SERVICE_TEXT,
+  programmeWindow,
+} from '../domain/referral.ts';
 import {
   conditionalCreate,
   submissionIdentifier,
@@ -25,7 +30,10 @@ export interface ReferralOrder {
   /** `Organization/<id>` of the programme. */
   readonly programme: string;
   readonly authoredOn: string;
-  /** `Condition/<id>` of the chronic low back pain. */
+  /**
+   * `Condition/<id>` of the chronic low back pain; without one (the screening made the diagnosis)
+   * the referral carries reasonCode SNOMED 278860009 instead.
+   */
   readonly reason: string | undefined;
   /** The screening response and the latest PEG record (`Type/id`). */
   readonly supportingInfo: readonly string[];
@@ -60,7 +68,9 @@ export function referralEntries(order: ReferralOrder): BundleEntry[] {
     authoredOn: order.authoredOn,
     ...requester,
     performer: [{ reference: order.programme }],
-    ...(order.reason === undefined ? {} : { reasonReference: [{ reference: order.reason }] }),
+    ...(order.reason === undefined
+      ? { reasonCode: [{ coding: [REFERRAL_REASON_CODE], text: REFERRAL_REASON_CODE.display }] }
+      : { reasonReference: [{ reference: order.reason }] }),
     ...(order.supportingInfo.length === 0
       ? {}
       : { supportingInfo: order.supportingInfo.map((reference) => ({ reference })) }),

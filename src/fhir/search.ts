@@ -9,6 +9,11 @@ import type { FhirTransport } from './transport.ts';
 
 /** Page size asked for: large, so a heavy chart needs few round trips (servers may cap it). */
 export const PAGE_SIZE = 1000;
+/**
+ * Smaller pages when a search also returns _include/_revinclude resources: servers bound the
+ * matches plus their includes per page (medplum and the sandbox at 1,000) and refuse beyond it.
+ */
+export const INCLUDE_PAGE_SIZE = 250;
 /** A runaway `next` chain is cut here rather than looping forever. */
 const MAX_PAGES = 200;
 
@@ -26,6 +31,8 @@ export interface SearchOptions<T> {
   readonly label: string;
   readonly guard: (value: unknown) => value is T;
   readonly signal?: AbortSignal;
+  /** The type searched for: entries of other types without search.mode are taken as included. */
+  readonly resourceType?: string;
   readonly onPage?: (page: number) => void;
 }
 
@@ -62,9 +69,10 @@ export function searchPath(
   resourceType: string,
   params: readonly (readonly [string, string])[],
 ): string {
+  const includes = params.some(([k]) => k === '_include' || k === '_revinclude');
   const query = new URLSearchParams([
     ...params.map(([k, v]) => [k, v]),
-    ['_count', String(PAGE_SIZE)],
+    ['_count', String(includes ? INCLUDE_PAGE_SIZE : PAGE_SIZE)],
   ]);
   return `${resourceType}?${query.toString()}`;
 }
@@ -117,6 +125,14 @@ export async function searchAll<T>(
       }
       if (options.guard(resource)) {
         matches.push(resource);
+      } else if (
+        mode === undefined &&
+        isResource(resource) &&
+        options.resourceType !== undefined &&
+        resource.resourceType !== options.resourceType
+      ) {
+        // Some servers leave search.mode out; a resource of another type is an included one.
+        included.set(`${resource.resourceType}/${resource.id}`, resource);
       } else {
         malformed++;
       }

@@ -76,6 +76,77 @@ export function sessionFromClient(client: Client): Session {
   };
 }
 
+/** OAuth 2 error codes an authorization server redirects back with (RFC 6749 §4.1.2.1). */
+const OAUTH_ERRORS = [
+  'access_denied',
+  'invalid_request',
+  'unauthorized_client',
+  'unsupported_response_type',
+  'invalid_scope',
+  'server_error',
+  'temporarily_unavailable',
+] as const;
+
+/**
+ * What went wrong while completing the launch, in the clinician's terms: declined at sign-in, a
+ * launch that is missing or expired, an EHR that could not be reached or failed, each with its
+ * own next step (never "session ended" for what was not a session).
+ */
+export function launchError(error: unknown): FhirError {
+  const detail = error instanceof Error ? error.message : String(error);
+  const firstLine = detail.split('\n')[0] ?? detail;
+  const status = (error as { status?: unknown } | null)?.status;
+  const oauth = OAUTH_ERRORS.find(
+    (code) => detail.startsWith(code) || detail.includes(`\n${code}`),
+  );
+  if (oauth === 'access_denied') {
+    return new FhirError({
+      kind: 'forbidden',
+      message: `Access to the patient's chart was declined at sign-in (${detail}). Launch again and allow access.`,
+      cause: error,
+    });
+  }
+  if (oauth === 'server_error' || oauth === 'temporarily_unavailable') {
+    return new FhirError({
+      kind: 'server',
+      message: `The EHR's sign-in failed: ${detail}`,
+      cause: error,
+    });
+  }
+  if (oauth !== undefined) {
+    return new FhirError({
+      kind: 'no-launch',
+      message: `The EHR refused the sign-in (${detail}): the launch may have expired or been used already.`,
+      cause: error,
+    });
+  }
+  if (error instanceof TypeError) {
+    return new FhirError({
+      kind: 'network',
+      message: `The EHR's sign-in service could not be reached (${detail}).`,
+      cause: error,
+    });
+  }
+  if (typeof status === 'number') {
+    return new FhirError({
+      kind: status >= 500 ? 'server' : 'no-launch',
+      status,
+      message:
+        status >= 500
+          ? `The EHR's sign-in service failed (${firstLine}).`
+          : `The EHR did not accept the sign-in (${firstLine}): the launch may have expired or been used already.`,
+      cause: error,
+    });
+  }
+  return new FhirError({
+    kind: 'no-launch',
+    message: /state/i.test(detail)
+      ? 'CLBP Pathway was opened without a launch from an EHR, or the launch expired.'
+      : `The sign-in could not be completed: ${detail}`,
+    cause: error,
+  });
+}
+
 /** Completes the SMART launch in this window; rejects with a FhirError the screen can explain. */
 export async function startSession(): Promise<Session> {
   // Public clients identify themselves on refresh (OAuth 2.1 §4.3.1); strict EHRs require it.
@@ -84,15 +155,7 @@ export async function startSession(): Promise<Session> {
   try {
     client = await FHIR.oauth2.ready();
   } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
-    const noState = /state/i.test(detail) || /No 'code'/i.test(detail);
-    throw new FhirError({
-      kind: noState ? 'no-launch' : 'session-expired',
-      message: noState
-        ? 'CLBP Pathway was opened without a launch from an EHR, or the launch expired.'
-        : `The EHR did not complete the sign-in: ${detail}`,
-      cause: error,
-    });
+    throw launchError(error);
   }
   return sessionFromClient(client);
 }

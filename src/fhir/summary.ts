@@ -66,6 +66,7 @@ function search<T extends FhirResource['resourceType']>(
       searchAll(transport, searchPath(type, params(patientId)), {
         label,
         guard,
+        resourceType: type,
         ...(signal === undefined ? {} : { signal }),
       }),
   };

@@ -2,10 +2,10 @@ import { useEffect, useMemo, useState } from 'react';
 import { loadDraft } from './drafts.ts';
 import type { Session } from '../fhir/session.ts';
 import type { FeatureId } from '../fhir/scopes.ts';
-import { enabledRequests, type SummaryKey } from '../fhir/summary.ts';
-import { sectionAccess } from './access.ts';
+import { SUMMARY_KEYS, enabledRequests, type SummaryKey } from '../fhir/summary.ts';
+import { missingWrites } from './access.ts';
 import { PatientBanner } from './PatientBanner.tsx';
-import { SectionFrame } from './SectionFrame.tsx';
+import { SectionFrame, readScopeOf } from './SectionFrame.tsx';
 import { OpioidSection } from './sections/OpioidSection.tsx';
 import { PegSection } from './sections/PegSection.tsx';
 import { ReferralSection } from './sections/ReferralSection.tsx';
@@ -24,7 +24,7 @@ export interface AppProps {
 
 export function App({ session, asOf, programme }: AppProps) {
   const enabled = useMemo(() => enabledRequests(session.grantedScope), [session.grantedScope]);
-  const access = useMemo(() => sectionAccess(session.grantedScope), [session.grantedScope]);
+  const access = useMemo(() => missingWrites(session.grantedScope), [session.grantedScope]);
   const { state, retry } = useSummary(session, enabled);
   const busy = Object.values(state).some(
     (s) => s.status === 'loading' || s.status === 'refreshing',
@@ -43,7 +43,8 @@ export function App({ session, asOf, programme }: AppProps) {
     }
   }, [session.smartStyleUrl]);
 
-  const off = Object.entries(access).filter(([, a]) => a.missingRead.length > 0);
+  const notGranted = SUMMARY_KEYS.filter((k) => state[k].status === 'off').map(readScopeOf);
+  const cannotSave = [...new Set(Object.values(access).flat())];
   const frame = { state, retry };
   const reload = (keys: readonly SummaryKey[]) => {
     keys.forEach(retry);
@@ -57,17 +58,19 @@ export function App({ session, asOf, programme }: AppProps) {
     asOf,
     session,
     reload,
-    missingWrite: access[id].missingWrite,
+    missingWrite: access[id],
   });
   return (
     <>
       {session.needPatientBanner && <PatientBanner patient={state.patient} />}
       <main aria-busy={busy} aria-labelledby="app-title">
         <h1 id="app-title">CLBP Pathway</h1>
-        {off.length > 0 && (
+        {(notGranted.length > 0 || cannotSave.length > 0) && (
           <p className="notice" role="status" data-testid="narrowed-grant">
-            The EHR granted fewer permissions than CLBP Pathway asks for. Off:{' '}
-            {off.map(([id, a]) => `${id} (needs ${a.missingRead.join(', ')})`).join('; ')}.
+            The EHR granted fewer permissions than CLBP Pathway asks for.
+            {notGranted.length > 0 && ` Not read: ${notGranted.join(', ')}.`}
+            {cannotSave.length > 0 && ` Cannot save: ${cannotSave.join(', ')}.`} The sections below
+            say what each one could not do.
           </p>
         )}
         <SectionFrame
@@ -78,10 +81,9 @@ export function App({ session, asOf, programme }: AppProps) {
             'conditions',
             'questionnaireResponses',
             'pegObservations',
-            'pegQuestionnaires',
             'referrals',
           ]}
-          missingScopes={access.screening.missingRead}
+          uses={['pegQuestionnaires']}
           {...frame}
         >
           {() => <ScreeningSection {...section('screening')} programme={programme} />}
@@ -89,8 +91,8 @@ export function App({ session, asOf, programme }: AppProps) {
         <SectionFrame
           id="peg"
           title="PEG"
-          needs={['pegObservations', 'questionnaireResponses', 'pegQuestionnaires']}
-          missingScopes={access.peg.missingRead}
+          needs={['pegObservations', 'questionnaireResponses']}
+          uses={['pegQuestionnaires', 'referrals']}
           {...frame}
         >
           {() => (
@@ -101,7 +103,6 @@ export function App({ session, asOf, programme }: AppProps) {
           id="opioids"
           title="Opioids (MME)"
           needs={['medicationStatements', 'medicationRequests']}
-          missingScopes={access.opioids.missingRead}
           {...frame}
         >
           {() => <OpioidSection {...section('opioids')} />}
@@ -109,8 +110,8 @@ export function App({ session, asOf, programme }: AppProps) {
         <SectionFrame
           id="referral"
           title="Referral"
-          needs={['referrals', 'pegObservations', 'questionnaireResponses', 'pegQuestionnaires']}
-          missingScopes={access.referral.missingRead}
+          needs={['referrals']}
+          uses={['pegObservations', 'questionnaireResponses', 'pegQuestionnaires']}
           {...frame}
         >
           {() => <ReferralSection {...section('referral')} onRecordPeg={recordPeg} />}

@@ -1,75 +1,140 @@
 import type { ReactNode } from 'react';
-import { nextStep } from '../fhir/errors.ts';
-import type { SummaryKey } from '../fhir/summary.ts';
-import type { SummaryState } from './useSummary.ts';
+import { nextStep, type FhirError } from '../fhir/errors.ts';
+import { SUMMARY_REQUESTS, type SummaryKey } from '../fhir/summary.ts';
+import type { RequestState, SummaryState } from './useSummary.ts';
 
 interface SectionFrameProps {
   readonly id: string;
   readonly title: string;
   readonly state: SummaryState;
-  /** The requests whose data this section shows. */
+  /** Requests the section cannot be right without: failed or not granted, the section says so. */
   readonly needs: readonly SummaryKey[];
+  /** Requests that complete the section: failed or not granted, it shows what it has, with a warning. */
+  readonly uses?: readonly SummaryKey[];
   readonly retry: (key: SummaryKey) => void;
-  /** Scopes the grant lacks for this section, when it is off. */
-  readonly missingScopes: readonly string[];
   readonly children: () => ReactNode;
 }
 
+/** The scope a request needs, spelled as the app asks for it. */
+export function readScopeOf(key: SummaryKey): string {
+  return `patient/${SUMMARY_REQUESTS[key].resourceType}.${key === 'patient' ? 'r' : 'rs'}`;
+}
+
+function errorOf(entry: RequestState<unknown>): FhirError | undefined {
+  return entry.status === 'error' ? entry.error : undefined;
+}
+
+function Failures(props: {
+  keys: readonly SummaryKey[];
+  state: SummaryState;
+  retry: (key: SummaryKey) => void;
+  lead?: string;
+  /** Where keyboard focus goes when the Retry button disappears. */
+  focusAfter: string;
+}) {
+  const errors = props.keys.flatMap((k) => {
+    const e = errorOf(props.state[k]);
+    return e ? [e] : [];
+  });
+  const steps = [...new Set(errors.map((e) => nextStep(e.kind)))];
+  return (
+    <div role="alert" className="request-error">
+      {props.lead !== undefined && <p>{props.lead}</p>}
+      <ul>
+        {errors.map((e) => (
+          <li key={e.request ?? e.message}>{e.message}</li>
+        ))}
+      </ul>
+      {steps.map((step) => (
+        <p key={step}>{step}</p>
+      ))}
+      <button
+        type="button"
+        onClick={() => {
+          props.keys.forEach(props.retry);
+          document.getElementById(props.focusAfter)?.focus();
+        }}
+      >
+        Retry{' '}
+        {errors.length === 1
+          ? (errors[0]?.request ?? 'the request')
+          : `the ${errors.length} failed requests`}
+      </button>
+    </div>
+  );
+}
+
+/** Records the server sent that the app could not read, so their absence is never silent. */
+function Unreadable({ keys, state }: { keys: readonly SummaryKey[]; state: SummaryState }) {
+  const counts = keys.flatMap((k) => {
+    const entry = state[k];
+    const data = entry.status === 'ok' || entry.status === 'refreshing' ? entry.data : undefined;
+    const malformed = data !== undefined && 'malformed' in data ? data.malformed : 0;
+    return malformed > 0 ? [`${malformed} ${SUMMARY_REQUESTS[k].resourceType}`] : [];
+  });
+  return counts.length === 0 ? null : (
+    <p className="notice" data-testid="unreadable">
+      Skipped as unreadable (not valid FHIR for what the app needs): {counts.join(', ')} record(s).
+      What this section shows may be incomplete.
+    </p>
+  );
+}
+
 /**
- * One summary section with its own loading, error and off states: a failed request blanks only the
- * sections that need it, names the request and offers a retry.
+ * One summary section with its own loading, error and off states: a failed or refused request the
+ * section needs blanks only this section, names the request and offers a retry; one it only uses
+ * leaves the content in place under a warning. Nothing that was not read is shown as "none".
  */
 export function SectionFrame(props: SectionFrameProps) {
-  const { id, title, state, needs, retry, missingScopes } = props;
+  const { id, title, state, needs, retry } = props;
+  const uses = props.uses ?? [];
   const headingId = `${id}-heading`;
-  const failed = needs.filter((k) => state[k].status === 'error');
-  const loading = needs.some((k) => state[k].status === 'loading');
+  const all = [...needs, ...uses];
+  const offNeeded = needs.filter((k) => state[k].status === 'off');
+  const failedNeeded = needs.filter((k) => state[k].status === 'error');
+  const offUsed = uses.filter((k) => state[k].status === 'off');
+  const failedUsed = uses.filter((k) => state[k].status === 'error');
+  const loading = all.some((k) => state[k].status === 'loading');
   let body: ReactNode;
   let status: string;
-  if (missingScopes.length > 0) {
+  if (offNeeded.length > 0) {
+    const scopes = offNeeded.map(readScopeOf);
     status = 'off';
     body = (
       <p className="notice">
-        This section is off: the EHR did not grant {missingScopes.join(', ')}. Ask your EHR
-        administrator to grant {missingScopes.length === 1 ? 'it' : 'them'} to CLBP Pathway.
+        This section is off: the EHR did not grant {scopes.join(', ')}. Ask your EHR administrator
+        to grant {scopes.length === 1 ? 'it' : 'them'} to CLBP Pathway.
       </p>
     );
-  } else if (failed.length > 0) {
+  } else if (failedNeeded.length > 0) {
     status = 'error';
-    const errors = failed.flatMap((key) => {
-      const entry = state[key];
-      return entry.status === 'error' ? [entry.error] : [];
-    });
-    const steps = [...new Set(errors.map((e) => nextStep(e.kind)))];
-    body = (
-      <div role="alert" className="request-error">
-        <ul>
-          {errors.map((e) => (
-            <li key={e.request ?? e.message}>{e.message}</li>
-          ))}
-        </ul>
-        {steps.map((step) => (
-          <p key={step}>{step}</p>
-        ))}
-        <button
-          type="button"
-          onClick={() => {
-            failed.forEach(retry);
-          }}
-        >
-          Retry{' '}
-          {errors.length === 1
-            ? (errors[0]?.request ?? 'the request')
-            : `the ${errors.length} failed requests`}
-        </button>
-      </div>
-    );
+    body = <Failures keys={failedNeeded} state={state} retry={retry} focusAfter={headingId} />;
   } else if (loading) {
     status = 'loading';
     body = <p className="loading">Loading…</p>;
   } else {
-    status = 'ready';
-    body = props.children();
+    status = failedUsed.length > 0 || offUsed.length > 0 ? 'partial' : 'ready';
+    body = (
+      <>
+        {failedUsed.length > 0 && (
+          <Failures
+            keys={failedUsed}
+            state={state}
+            retry={retry}
+            focusAfter={headingId}
+            lead="Some data could not be loaded, so this section may be incomplete:"
+          />
+        )}
+        {offUsed.length > 0 && (
+          <p className="notice">
+            Not checked, so this section may be incomplete: the EHR did not grant{' '}
+            {offUsed.map(readScopeOf).join(', ')}.
+          </p>
+        )}
+        <Unreadable keys={all} state={state} />
+        {props.children()}
+      </>
+    );
   }
   return (
     <section
@@ -78,7 +143,9 @@ export function SectionFrame(props: SectionFrameProps) {
       data-status={status}
       aria-busy={status === 'loading'}
     >
-      <h2 id={headingId}>{title}</h2>
+      <h2 id={headingId} tabIndex={-1}>
+        {title}
+      </h2>
       {body}
     </section>
   );

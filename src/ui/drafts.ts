@@ -10,6 +10,11 @@ export interface Draft {
   readonly answers: FormAnswers;
   /** Extra fields a form keeps with its answers (e.g. a referral note). */
   readonly extra: Readonly<Record<string, string>>;
+  /**
+   * When the first save was sent (ISO dateTime with the local offset). From then on the answers
+   * are locked: the EHR may already hold them, and a retry must send exactly the same record.
+   */
+  readonly sentAt?: string;
 }
 
 const key = (form: string, patientId: string): string => `clbp-pathway:draft:${form}:${patientId}`;
@@ -38,7 +43,13 @@ export function loadDraft(
         }
       }
     }
-    return { submissionId, answers: parseFormAnswers(parsed['answers']), extra };
+    const sentAt = parsed['sentAt'];
+    return {
+      submissionId,
+      answers: parseFormAnswers(parsed['answers']),
+      extra,
+      ...(typeof sentAt === 'string' ? { sentAt } : {}),
+    };
   } catch {
     // A draft that cannot be read is no draft; the form starts empty rather than failing.
     return undefined;

@@ -1,3 +1,4 @@
+import { formatISO } from 'date-fns';
 import { useCallback, useRef, useState } from 'react';
 import { normalizeError, type FhirError } from '../fhir/errors.ts';
 import type { FormAnswer } from '../fhir/questionnaireAnswers.ts';
@@ -16,7 +17,8 @@ export type SaveState<R> =
 export function useDraftSave<R>(
   form: string,
   patientId: string,
-  save: (draft: Draft) => Promise<R>,
+  save: (draft: Draft & { sentAt: string }) => Promise<R>,
+  now: () => Date,
 ) {
   const [draft, setDraft] = useState<Draft>(() => loadDraft(form, patientId) ?? newDraft());
   const [state, setState] = useState<SaveState<R>>({ status: 'editing' });
@@ -25,6 +27,10 @@ export function useDraftSave<R>(
   const update = useCallback(
     (change: (d: Draft) => Draft) => {
       setDraft((current) => {
+        if (current.sentAt !== undefined) {
+          // Sent once: the EHR may hold these answers already, so they stay as sent.
+          return current;
+        }
         const next = change(current);
         storeDraft(form, patientId, next);
         return next;
@@ -54,8 +60,11 @@ export function useDraftSave<R>(
     }
     inFlight.current = true;
     setState({ status: 'saving' });
+    const sent = { ...draft, sentAt: draft.sentAt ?? formatISO(now()) };
+    storeDraft(form, patientId, sent);
+    setDraft(sent);
     try {
-      const result = await save(draft);
+      const result = await save(sent);
       clearDraft(form, patientId);
       setDraft(newDraft());
       setState({ status: 'saved', result });
@@ -64,7 +73,14 @@ export function useDraftSave<R>(
     } finally {
       inFlight.current = false;
     }
-  }, [draft, form, patientId, save]);
+  }, [draft, form, patientId, save, now]);
 
-  return { draft, state, answer, setExtra, submit };
+  /** Drops the answers (sent or not) and starts a new, empty record. */
+  const discard = useCallback(() => {
+    clearDraft(form, patientId);
+    setDraft(newDraft());
+    setState({ status: 'editing' });
+  }, [form, patientId]);
+
+  return { draft, state, answer, setExtra, submit, discard, locked: draft.sentAt !== undefined };
 }

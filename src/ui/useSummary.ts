@@ -51,19 +51,24 @@ export function useSummary(
 ): { state: SummaryState; retry: (key: SummaryKey) => void } {
   const [state, dispatch] = useReducer(reducer, enabled, initial);
   const controller = useRef<AbortController | null>(null);
+  // The latest run of each request: an older answer arriving after a newer one is dropped.
+  const generation = useRef(new Map<SummaryKey, number>());
 
   const run = useCallback(
     (key: SummaryKey, signal: AbortSignal) => {
       const request = SUMMARY_REQUESTS[key];
+      const attempt = (generation.current.get(key) ?? 0) + 1;
+      generation.current.set(key, attempt);
+      const current = () => !signal.aborted && generation.current.get(key) === attempt;
       dispatch({ key, state: { status: 'loading' } });
       request.run(session.transport, session.patientId, signal).then(
         (data) => {
-          if (!signal.aborted) {
+          if (current()) {
             dispatch({ key, state: { status: 'ok', data } } as Action);
           }
         },
         (error: unknown) => {
-          if (!signal.aborted) {
+          if (current()) {
             dispatch({
               key,
               state: { status: 'error', error: normalizeError(error, request.label) },

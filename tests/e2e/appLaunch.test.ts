@@ -59,7 +59,7 @@ describe('launching CLBP Pathway', () => {
     const notice = await t.page.textContent('section#opioids');
     expect(notice).toContain('patient/MedicationStatement.rs');
     await expect(t.page.textContent('[data-testid="narrowed-grant"]')).resolves.toContain(
-      'opioids',
+      'Not read: patient/MedicationStatement.rs, patient/MedicationRequest.rs',
     );
     await expect(sectionStatus('peg')).resolves.toBe('ready');
   });

@@ -125,6 +125,7 @@ describe('summary searches', () => {
                 id: 'wrong-type',
                 subject: { reference: 'Patient/a' },
               },
+              search: { mode: 'match' },
             },
           ],
         }),
@@ -133,6 +134,22 @@ describe('summary searches', () => {
     const result = await SUMMARY_REQUESTS.pegObservations.run(transport(), 'a');
     expect(result.matches.map((o) => o.id)).toEqual(['peg-1']);
     expect(result.malformed).toBe(4);
+  });
+
+  it('takes an entry of another type without search.mode as an included resource', async () => {
+    server.use(
+      http.get(`${BASE}/MedicationStatement`, () =>
+        HttpResponse.json({
+          resourceType: 'Bundle',
+          type: 'searchset',
+          entry: [{ resource: resources[4] }, { resource: resources[3] }],
+        }),
+      ),
+    );
+    const result = await SUMMARY_REQUESTS.medicationStatements.run(transport(), 'a');
+    expect(result.matches.map((m) => m.id)).toEqual(['ms1']);
+    expect([...result.included.keys()]).toEqual(['Medication/m1']);
+    expect(result.malformed).toBe(0);
   });
 
   it('reports the OperationOutcome text of a failed search', async () => {

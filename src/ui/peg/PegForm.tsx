@@ -1,11 +1,11 @@
 import { useCallback, useMemo } from 'react';
 import { PEG_ITEMS, pegValueFromAnswerCode, scorePeg, type PegAnswers } from '../../domain/peg.ts';
-import { nextStep } from '../../fhir/errors.ts';
 import { savePeg, type SavedPeg } from '../../fhir/pegWrite.ts';
 import type { FormAnswers } from '../../fhir/questionnaireAnswers.ts';
 import { PEG_QUESTIONNAIRE } from '../../fhir/questionnaires.ts';
 import type { Session } from '../../fhir/session.ts';
 import type { Draft } from '../drafts.ts';
+import { DraftStatus } from '../DraftStatus.tsx';
 import { QuestionnaireForm } from '../questionnaire/QuestionnaireForm.tsx';
 import { useDraftSave } from '../useDraftSave.ts';
 
@@ -29,7 +29,7 @@ interface PegFormProps {
 
 export function PegForm({ session, now, onSaved }: PegFormProps) {
   const save = useCallback(
-    async (draft: Draft) => {
+    async (draft: Draft & { sentAt: string }) => {
       const score = scorePeg(pegAnswersFrom(draft.answers));
       if (score.kind !== 'score') {
         throw new Error('All three PEG items must be answered before saving.');
@@ -40,7 +40,7 @@ export function PegForm({ session, now, onSaved }: PegFormProps) {
           submissionId: draft.submissionId,
           patientId: session.patientId,
           practitioner: session.fhirUser,
-          authored: now().toISOString(),
+          authored: draft.sentAt,
           answers: draft.answers,
           items: score.items,
           score: score.stored,
@@ -50,9 +50,14 @@ export function PegForm({ session, now, onSaved }: PegFormProps) {
       onSaved(saved);
       return { saved, score: score.stored };
     },
-    [session, now, onSaved],
+    [session, onSaved],
   );
-  const { draft, state, answer, submit } = useDraftSave('peg', session.patientId, save);
+  const { draft, state, answer, submit, discard, locked } = useDraftSave(
+    'peg',
+    session.patientId,
+    save,
+    now,
+  );
   const score = useMemo(() => scorePeg(pegAnswersFrom(draft.answers)), [draft.answers]);
   const saving = state.status === 'saving';
   const live = score.kind === 'score' ? score.stored.toFixed(2) : '—';
@@ -72,17 +77,18 @@ export function PegForm({ session, now, onSaved }: PegFormProps) {
         answers={draft.answers}
         onAnswer={answer}
         calculated={{ 'peg-score': live }}
-        disabled={saving}
+        disabled={saving || locked}
       />
       <button type="submit" disabled={score.kind !== 'score' || saving}>
-        {saving ? 'Saving…' : state.status === 'failed' ? 'Retry saving the PEG' : 'Save PEG'}
+        {saving ? 'Saving…' : locked ? 'Retry saving the PEG' : 'Save PEG'}
       </button>
-      {state.status === 'failed' && (
-        <div role="alert" className="request-error" data-testid="peg-save-error">
-          <p>{state.error.message}</p>
-          <p>{nextStep(state.error.kind)} Your answers are kept.</p>
-        </div>
-      )}
+      <DraftStatus
+        state={state}
+        locked={locked}
+        onDiscard={discard}
+        what="Your answers"
+        testId="peg-save-error"
+      />
       {state.status === 'saved' && (
         <p role="status" data-testid="peg-saved">
           PEG saved: score {state.result.score.toFixed(2)}.

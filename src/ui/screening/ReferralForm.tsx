@@ -1,5 +1,5 @@
 import { useCallback } from 'react';
-import { nextStep } from '../../fhir/errors.ts';
+import { DraftStatus } from '../DraftStatus.tsx';
 import { placeReferral } from '../../fhir/referralWrite.ts';
 import type { Session } from '../../fhir/session.ts';
 import type { Draft } from '../drafts.ts';
@@ -19,14 +19,14 @@ interface ReferralFormProps {
 export function ReferralForm(props: ReferralFormProps) {
   const { session, programme, now, reason, supportingInfo, onPlaced } = props;
   const save = useCallback(
-    async (draft: Draft) => {
+    async (draft: Draft & { sentAt: string }) => {
       const start = draft.extra['preferredStart'] ?? '';
       const placed = await placeReferral(session.transport, {
         submissionId: draft.submissionId,
         patientId: session.patientId,
         requester: session.fhirUser,
         programme,
-        authoredOn: now().toISOString(),
+        authoredOn: draft.sentAt,
         reason,
         supportingInfo,
         note: draft.extra['note'] ?? '',
@@ -35,9 +35,14 @@ export function ReferralForm(props: ReferralFormProps) {
       onPlaced();
       return placed;
     },
-    [session, programme, now, reason, supportingInfo, onPlaced],
+    [session, programme, reason, supportingInfo, onPlaced],
   );
-  const { draft, state, setExtra, submit } = useDraftSave('referral', session.patientId, save);
+  const { draft, state, setExtra, submit, discard, locked } = useDraftSave(
+    'referral',
+    session.patientId,
+    save,
+    now,
+  );
   const placing = state.status === 'saving';
   return (
     <form
@@ -51,6 +56,7 @@ export function ReferralForm(props: ReferralFormProps) {
       <label htmlFor="referral-start">Preferred programme start (optional)</label>
       <input
         id="referral-start"
+        disabled={locked}
         type="date"
         value={draft.extra['preferredStart'] ?? ''}
         onChange={(e) => {
@@ -60,6 +66,7 @@ export function ReferralForm(props: ReferralFormProps) {
       <label htmlFor="referral-note">Note to the programme (optional)</label>
       <textarea
         id="referral-note"
+        disabled={locked}
         rows={2}
         value={draft.extra['note'] ?? ''}
         onChange={(e) => {
@@ -69,16 +76,17 @@ export function ReferralForm(props: ReferralFormProps) {
       <button type="submit" disabled={placing}>
         {placing
           ? 'Placing the referral…'
-          : state.status === 'failed'
+          : locked
             ? 'Retry the referral'
             : 'Refer to mindfulness group medical visits'}
       </button>
-      {state.status === 'failed' && (
-        <div role="alert" className="request-error">
-          <p>{state.error.message}</p>
-          <p>{nextStep(state.error.kind)}</p>
-        </div>
-      )}
+      <DraftStatus
+        state={state}
+        locked={locked}
+        onDiscard={discard}
+        what="The referral's details"
+        testId="referral-save-error"
+      />
       {state.status === 'saved' && <p role="status">Referral placed.</p>}
     </form>
   );

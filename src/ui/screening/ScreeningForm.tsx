@@ -1,10 +1,10 @@
 import { useCallback } from 'react';
-import { nextStep } from '../../fhir/errors.ts';
 import { missingRequired } from '../../fhir/questionnaireAnswers.ts';
 import { SCREENING_QUESTIONNAIRE } from '../../fhir/questionnaires.ts';
 import { saveScreening } from '../../fhir/screeningWrite.ts';
 import type { Session } from '../../fhir/session.ts';
 import type { Draft } from '../drafts.ts';
+import { DraftStatus } from '../DraftStatus.tsx';
 import { QuestionnaireForm } from '../questionnaire/QuestionnaireForm.tsx';
 import { useDraftSave } from '../useDraftSave.ts';
 
@@ -17,20 +17,25 @@ interface ScreeningFormProps {
 /** The CLBP screening, rendered from its Questionnaire; kept as a draft until the EHR confirms. */
 export function ScreeningForm({ session, now, onSaved }: ScreeningFormProps) {
   const save = useCallback(
-    async (draft: Draft) => {
+    async (draft: Draft & { sentAt: string }) => {
       const written = await saveScreening(session.transport, {
         submissionId: draft.submissionId,
         patientId: session.patientId,
         practitioner: session.fhirUser,
-        authored: now().toISOString(),
+        authored: draft.sentAt,
         answers: draft.answers,
       });
       onSaved();
       return written;
     },
-    [session, now, onSaved],
+    [session, onSaved],
   );
-  const { draft, state, answer, submit } = useDraftSave('screening', session.patientId, save);
+  const { draft, state, answer, submit, discard, locked } = useDraftSave(
+    'screening',
+    session.patientId,
+    save,
+    now,
+  );
   const missing = missingRequired(SCREENING_QUESTIONNAIRE, draft.answers);
   const saving = state.status === 'saving';
   return (
@@ -47,24 +52,21 @@ export function ScreeningForm({ session, now, onSaved }: ScreeningFormProps) {
         items={SCREENING_QUESTIONNAIRE.item ?? []}
         answers={draft.answers}
         onAnswer={answer}
-        disabled={saving}
+        disabled={saving || locked}
       />
       {missing.length > 0 && (
         <p className="hint">{missing.length} required question(s) still to answer.</p>
       )}
       <button type="submit" disabled={missing.length > 0 || saving}>
-        {saving
-          ? 'Saving…'
-          : state.status === 'failed'
-            ? 'Retry saving the screening'
-            : 'Save screening'}
+        {saving ? 'Saving…' : locked ? 'Retry saving the screening' : 'Save screening'}
       </button>
-      {state.status === 'failed' && (
-        <div role="alert" className="request-error">
-          <p>{state.error.message}</p>
-          <p>{nextStep(state.error.kind)} Your answers are kept.</p>
-        </div>
-      )}
+      <DraftStatus
+        state={state}
+        locked={locked}
+        onDiscard={discard}
+        what="Your answers"
+        testId="screening-save-error"
+      />
       {state.status === 'saved' && <p role="status">Screening saved.</p>}
     </form>
   );

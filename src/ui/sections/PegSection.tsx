@@ -13,7 +13,7 @@ function ChangeSummary({
   baseline: PegAdministration;
   latest: PegAdministration;
 }) {
-  const change = changeFromBaseline(baseline.score, latest.score);
+  const change = changeFromBaseline(baseline, latest);
   if (change.kind !== 'change') {
     return <p>{change.reason}</p>;
   }

@@ -145,8 +145,8 @@ export function ReferralSection(props: SectionProps & { readonly onRecordPeg: ()
       {standing && followUp.schedule === undefined && (
         <p>No baseline PEG on or before the referral date.</p>
       )}
-      {standing && missingWrite.length === 0 && (
-        <CancelReferral referral={standing} props={props} />
+      {followUp.active && missingWrite.length === 0 && (
+        <CancelReferral referral={followUp.active} props={props} />
       )}
     </>
   );

@@ -11,7 +11,6 @@ import { loadDraft } from '../drafts.ts';
 import { evidenceText } from '../screening/evidenceText.ts';
 import { ReferralForm } from '../screening/ReferralForm.tsx';
 import { ScreeningForm } from '../screening/ScreeningForm.tsx';
-import { standingReferral } from './referralData.ts';
 import { loaded, type SectionProps } from './sectionProps.ts';
 
 const VERDICT_TEXT: Record<EligibilityVerdict, string> = {
@@ -36,7 +35,6 @@ export function ScreeningSection(props: SectionProps & { readonly programme: str
   const patient = loaded(state, 'patient');
   const conditions = loaded(state, 'conditions');
   const responses = loaded(state, 'questionnaireResponses');
-  const referrals = loaded(state, 'referrals');
 
   const screening = useMemo((): ScreeningAnswers | undefined => {
     const readings = (responses?.matches ?? [])
@@ -46,7 +44,7 @@ export function ScreeningSection(props: SectionProps & { readonly programme: str
     return readings[0];
   }, [responses]);
 
-  const standing = referrals ? standingReferral(referrals) : undefined;
+  const standing = props.followUp.active;
   const latestPeg = peg.history.at(-1);
   const result = evaluateEligibility({
     asOf,

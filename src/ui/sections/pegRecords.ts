@@ -4,7 +4,7 @@ import type { PegAdministration } from '../../domain/peg.ts';
 import { selectBaseline } from '../../domain/pegHistory.ts';
 import { readPegRecords, type PegRecords } from '../../fhir/pegRead.ts';
 import type { SummaryState } from '../useSummary.ts';
-import { standingReferral, type Referral } from './referralData.ts';
+import { activeReferral, followedReferral, type Referral } from './referralData.ts';
 import { loaded } from './sectionProps.ts';
 
 /** Every PEG on record from the loaded requests (those not loaded count as empty). */
@@ -24,20 +24,24 @@ export function usePegRecords(state: SummaryState): PegRecords {
 }
 
 export interface FollowUp {
+  /** The referral follow-up hangs off (active or completed by the programme). */
   readonly referral: Referral | undefined;
+  /** The referral still under way (cancellable; blocks a second referral). */
+  readonly active: Referral | undefined;
   readonly baseline: PegAdministration | undefined;
   readonly schedule: FollowUpSchedule | undefined;
 }
 
-/** The standing referral, its baseline PEG and the follow-up schedule on `asOf`. */
+/** The followed and active referrals, the baseline PEG and the follow-up schedule on `asOf`. */
 export function useFollowUp(state: SummaryState, records: PegRecords, asOf: Date): FollowUp {
   const referrals = loaded(state, 'referrals');
   return useMemo(() => {
-    const referral = referrals ? standingReferral(referrals) : undefined;
+    const referral = referrals ? followedReferral(referrals) : undefined;
+    const active = referrals ? activeReferral(referrals) : undefined;
     const choice = selectBaseline(records.history, referral?.request.authoredOn);
     const baseline = choice.kind === 'baseline' ? choice.administration : undefined;
     const schedule =
       referral && baseline ? followUpSchedule(baseline, records.history, asOf) : undefined;
-    return { referral, baseline, schedule };
+    return { referral, active, baseline, schedule };
   }, [referrals, records, asOf]);
 }

@@ -1,8 +1,6 @@
 import type { ServiceRequest, Task } from 'fhir/r4';
+import { isActiveReferral, isFollowedReferral } from '../../domain/referral.ts';
 import type { SearchResult } from '../../fhir/search.ts';
-
-/** ServiceRequest statuses of a referral that still stands (revoked/entered-in-error do not). */
-const STANDING: readonly ServiceRequest['status'][] = ['active', 'on-hold', 'completed'];
 
 export interface Referral {
   readonly request: ServiceRequest & { id: string };
@@ -22,20 +20,16 @@ export function referralsOf(result: SearchResult<ServiceRequest & { id: string }
     .sort((a, b) => (b.request.authoredOn ?? '').localeCompare(a.request.authoredOn ?? ''));
 }
 
-/** The standing referral, if any: its Task is not cancelled, rejected or failed. */
-export function standingReferral(
+/** The referral the follow-up schedule hangs off (domain isFollowedReferral), newest first. */
+export function followedReferral(
   result: SearchResult<ServiceRequest & { id: string }>,
 ): Referral | undefined {
-  return referralsOf(result).find(
-    (r) =>
-      STANDING.includes(r.request.status) &&
-      !(r.task && ['cancelled', 'rejected', 'failed', 'entered-in-error'].includes(r.task.status)),
-  );
+  return referralsOf(result).find((r) => isFollowedReferral(r.request, r.task));
 }
 
-/** When the standing referral was made: the baseline PEG is the one on or before this day. */
-export function activeReferralDate(
+/** The active referral, if any (domain isActiveReferral): no second referral while it stands. */
+export function activeReferral(
   result: SearchResult<ServiceRequest & { id: string }>,
-): string | undefined {
-  return standingReferral(result)?.request.authoredOn;
+): Referral | undefined {
+  return referralsOf(result).find((r) => isActiveReferral(r.request, r.task));
 }

@@ -35,6 +35,14 @@ describe('the run-time EHR configuration', () => {
     expect(() => parseAppConfig(raw)).toThrow(message);
   });
 
+  it('matches the prefix as a URL, not as text: a look-alike host is refused', () => {
+    const config = parseAppConfig({ ehrs: [{ issPrefix: 'https://ehr.example', clientId: 'a' }] });
+    expect(ehrConfigFor(config, 'https://ehr.example/fhir/r4').clientId).toBe('a');
+    expect(() => ehrConfigFor(config, 'https://ehr.example.evil.com/fhir')).toThrow(
+      'not configured',
+    );
+  });
+
   it('refuses an EHR it has no configuration for', () => {
     const config = parseAppConfig({ ehrs: [{ issPrefix: 'https://a.example/', clientId: 'a' }] });
     expect(() => ehrConfigFor(config, 'https://evil.example/fhir')).toThrow('not configured');

@@ -1,4 +1,33 @@
+import type { QuestionnaireItem } from 'fhir/r4';
 import type { Evidence } from '../../domain/eligibility.ts';
+import { SCREENING_QUESTIONNAIRE } from '../../fhir/questionnaires.ts';
+
+function findItem(
+  items: readonly QuestionnaireItem[] | undefined,
+  linkId: string,
+): QuestionnaireItem | undefined {
+  for (const item of items ?? []) {
+    const found = item.linkId === linkId ? item : findItem(item.item, linkId);
+    if (found) {
+      return found;
+    }
+  }
+  return undefined;
+}
+
+/** A screening answer in the words of the form the clinician filled in, never its linkId or code. */
+function screeningAnswerText(linkId: string, answer: string | boolean): string {
+  const item = findItem(SCREENING_QUESTIONNAIRE.item, linkId);
+  const question = item?.text ?? 'Screening question';
+  const value =
+    typeof answer === 'boolean'
+      ? answer
+        ? 'yes'
+        : 'no'
+      : (item?.answerOption?.find((o) => o.valueCoding?.code === answer)?.valueCoding?.display ??
+        answer);
+  return `${question} — ${value}`;
+}
 
 /** One line naming the record a finding rests on, so the clinician can check it in the chart. */
 export function evidenceText(e: Evidence): string {
@@ -10,8 +39,8 @@ export function evidenceText(e: Evidence): string {
         e.clinicalStatus === undefined ? '' : `, ${e.clinicalStatus}`
       }${e.conditionId === undefined ? '' : ` — Condition/${e.conditionId}`}`;
     case 'screening-answer':
-      return `Screening answer ${e.linkId}: ${typeof e.answer === 'boolean' ? (e.answer ? 'yes' : 'no') : e.answer}${
-        e.response === undefined ? '' : ` — ${e.response}`
+      return `Screening: ${screeningAnswerText(e.linkId, e.answer)}${
+        e.response === undefined ? '' : ` (${e.response})`
       }`;
     case 'peg':
       return `PEG ${e.score.toFixed(2)} on ${e.date.slice(0, 10)} — ${e.sources.join(', ')}`;

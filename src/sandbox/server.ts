@@ -7,6 +7,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { MemoryRepository } from '@medplum/fhir-router';
 import type { Patient as MedplumPatient, Resource as MedplumResource } from '@medplum/fhirtypes';
 import type { Practitioner, Resource } from 'fhir/r4';
@@ -203,6 +204,11 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
     if (url.pathname === '/fhir' || url.pathname.startsWith('/fhir/')) {
       await fhir(req, res);
       return;
+    }
+    if (url.pathname.startsWith('/auth/') && req.method !== 'OPTIONS' && faults.latencyMs > 0) {
+      // SANDBOX_LATENCY_MS applies to the authorization server as to /fhir (the FHIR handler adds
+      // its own), so a launch benchmark pays it on the authorize redirect and the token exchange.
+      await sleep(faults.latencyMs);
     }
     if ((await auth.handle(req, res, url)) || (await ehr(req, res, url))) {
       return;

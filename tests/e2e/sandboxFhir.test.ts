@@ -180,6 +180,22 @@ describe('capabilities and authentication', () => {
     expect(JSON.stringify(rest.security)).toContain('http://auth/token');
   });
 
+  it('lists PATCH among the interactions, and serves it to a user/ scope', async () => {
+    const { json } = await call('/metadata');
+    const rest = (
+      json as { rest: { resource: { type: string; interaction: { code: string }[] }[] }[] }
+    ).rest[0]!;
+    const obs = rest.resource.find((r) => r.type === 'Observation')!;
+    expect(obs.interaction.map((i) => i.code)).toContain('patch');
+    const patched = await call('/Condition/cond-a', {
+      token: 'user-all',
+      method: 'PATCH',
+      body: [{ op: 'add', path: '/note', value: [{ text: 'patched' }] }],
+      headers: { 'Content-Type': 'application/json-patch+json' },
+    });
+    expect(patched.status).toBe(200);
+  });
+
   it('serves the SMART configuration without a token', async () => {
     const { status, json } = await call('/.well-known/smart-configuration');
     expect(status).toBe(200);
@@ -292,6 +308,16 @@ describe('read and search', () => {
     const { status, json } = await call('/Observation?bogus=1', { token: 'user-all' });
     expect([status, issueCode(json)]).toEqual([400, 'invalid']);
   });
+
+  it.each(['nonsense', '-nonsense', 'date,nonsense'])(
+    'rejects _sort=%s with 400 instead of an unsorted page',
+    async (sort) => {
+      const { status, json } = await call(`/Observation?patient=pat-a&_sort=${sort}`, {
+        token: 'user-all',
+      });
+      expect([status, issueCode(json)]).toEqual([400, 'invalid']);
+    },
+  );
 });
 
 function pegObservation(patient: string, submission: string): Observation {
@@ -615,6 +641,19 @@ describe('scopes and the launch patient compartment', () => {
     });
     expect(status).toBe(403);
     expect(await countBySubmission('pa-txn')).toBe(0);
+  });
+
+  it("shows a patient-A token only the versions of a corrected Observation that were patient A's", async () => {
+    const misfiled = { ...pegObservation('pat-b', 'misfiled'), id: 'misfiled-1' };
+    await call('/Observation/misfiled-1', { token: 'user-all', method: 'PUT', body: misfiled });
+    const corrected = { ...misfiled, subject: { reference: 'Patient/pat-a' } };
+    await call('/Observation/misfiled-1', { token: 'user-all', method: 'PUT', body: corrected });
+    const subjects = (json: unknown): (string | undefined)[] =>
+      (asBundle(json).entry ?? []).map((e) => (e.resource as Observation).subject?.reference);
+    const all = await call('/Observation/misfiled-1/_history', { token: 'user-all' });
+    expect(subjects(all.json)).toEqual(['Patient/pat-a', 'Patient/pat-b']);
+    const mine = await call('/Observation/misfiled-1/_history', { token: 'patient-A' });
+    expect([mine.status, subjects(mine.json)]).toEqual([200, ['Patient/pat-a']]);
   });
 
   it('answers each batch entry on its own: the allowed one succeeds, the other gets 403', async () => {

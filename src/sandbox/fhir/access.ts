@@ -1,18 +1,25 @@
 /**
  * Scope and compartment enforcement for one FHIR interaction. A `user/` or `system/` scope grants
  * its interactions on any patient's data; a `patient/` scope only within the launch patient's
- * compartment (AccessContext.patient).
+ * compartment (AccessContext.patient):
+ * - reads follow the compartment (compartment.ts);
+ * - writes must stay wholly in the patient's chart (writeStanding.ts), both the resource sent and
+ *   the one it replaces or deletes;
+ * - types outside the compartment (Medication, Questionnaire, Organization…) are read-only, whatever
+ *   the scope letters say: other patients' charts depend on them.
  */
 import { isGone, isNotFound, OperationOutcomeError } from '@medplum/core';
 import type { Resource } from '@medplum/fhirtypes';
 import type { AccessContext } from '../accessContext.ts';
-import { compartmentStanding } from './compartment.ts';
+import { compartmentStanding, isCompartmentType } from './compartment.ts';
 import { HttpError } from './http.ts';
 import type { ResourceOperation } from './operations.ts';
 import { interactionOf } from './operations.ts';
 import type { SandboxRepository } from './sandboxRepository.ts';
 import type { Interaction, ResourceScope } from './scopes.ts';
 import { grantFor, parseScopes } from './scopes.ts';
+import type { PlaceholderTypes } from './writeStanding.ts';
+import { writeStanding } from './writeStanding.ts';
 
 export interface Access {
   readonly scopes: readonly ResourceScope[];
@@ -64,16 +71,50 @@ function assertNotOthers(resource: Resource | undefined, patient: string, what: 
   }
 }
 
+/** A write under a patient/ scope must keep `resource` wholly in the launch patient's chart. */
+function assertWritable(
+  resource: Resource,
+  patient: string,
+  what: string,
+  placeholders: PlaceholderTypes | undefined,
+): void {
+  const standing = writeStanding(resource, patient, placeholders);
+  switch (standing.kind) {
+    case 'own':
+    case 'shared': // refused earlier: shared types are read-only under patient/ scopes
+      return;
+    case 'missing':
+      throw new HttpError(
+        400,
+        'required',
+        `Under a patient/ scope ${what} must reference the launch patient (Patient/${patient}) in ${standing.element}`,
+      );
+    case 'refused':
+      throw forbidden(
+        `A patient/ scope only writes into the launch patient's chart; ${what} is refused: ${standing.reason}`,
+      );
+  }
+}
+
+const WRITES: ReadonlySet<ResourceOperation['kind']> = new Set([
+  'create',
+  'update',
+  'delete',
+  'patch',
+]);
+
 /**
  * Checks an interaction against the scopes (and, for `patient/` scopes, the compartment).
  * @param body - the resource sent with a create or update
- * @throws HttpError 403 when refused
+ * @param placeholders - in a transaction, the resource types its entries' `urn:uuid:` fullUrls name
+ * @throws HttpError 403 when refused, 400 when a patient/ write does not name the patient
  */
 export async function authorize(
   access: Access,
   op: ResourceOperation,
   body: Resource | undefined,
   repo: SandboxRepository,
+  placeholders?: PlaceholderTypes,
 ): Promise<Permit> {
   const interaction = interactionOf(op);
   const grant = grantFor(access.scopes, { resourceType: op.resourceType, interaction });
@@ -103,19 +144,34 @@ export async function authorize(
     throw forbidden('patient/ scopes were granted without a launch patient, so they cover no data');
   }
   const label = `${op.resourceType}${'id' in op ? `/${op.id}` : ''}`;
+  if (WRITES.has(op.kind) && !isCompartmentType(op.resourceType)) {
+    throw forbidden(
+      `${op.resourceType} is outside the Patient compartment and shared by every patient's chart, ` +
+        `so patient/ scopes may read it but not ${interaction} it (a user/ or system/ scope may)`,
+    );
+  }
   switch (op.kind) {
     case 'search':
       return { confineTo: patient };
     case 'read':
     case 'vread':
     case 'history':
-    case 'delete':
       assertNotOthers(existing, patient, label);
+      return { confineTo: patient };
+    case 'delete':
+      if (existing) {
+        assertWritable(existing, patient, label, undefined);
+      }
       return { confineTo: patient };
     case 'create':
     case 'update':
-      assertNotOthers(existing, patient, label);
-      assertNotOthers(body, patient, `the ${op.resourceType} sent`);
+      if (body?.resourceType !== op.resourceType) {
+        throw new HttpError(400, 'invalid', `The body must be a ${op.resourceType} resource`);
+      }
+      if (existing) {
+        assertWritable(existing, patient, `the stored ${label}`, undefined);
+      }
+      assertWritable(body, patient, `the ${op.resourceType} sent`, placeholders);
       return { confineTo: patient };
     case 'patch':
       throw forbidden(

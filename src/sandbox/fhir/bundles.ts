@@ -16,6 +16,7 @@ import { HttpError, isObject, operationOutcome } from './http.ts';
 import type { ResourceOperation } from './operations.ts';
 import { classify, splitUrl } from './operations.ts';
 import { compartmentSearchParam } from './compartment.ts';
+import type { PlaceholderTypes } from './writeStanding.ts';
 
 type Entry = BundleEntry & { request: NonNullable<BundleEntry['request']> };
 
@@ -107,16 +108,28 @@ function confineEntry(entry: Entry, op: ResourceOperation, permit: Permit): Entr
   return { ...entry, request: { ...entry.request, ifNoneExist: query.toString() } };
 }
 
+/** The resource type each `urn:uuid:` fullUrl of a transaction stands for. */
+function placeholderTypes(entries: readonly Entry[]): PlaceholderTypes {
+  const types = new Map<string, string>();
+  for (const entry of entries) {
+    if (entry.fullUrl?.startsWith('urn:') && entry.resource) {
+      types.set(entry.fullUrl, entry.resource.resourceType);
+    }
+  }
+  return types;
+}
+
 async function runTransaction(
   ctx: ExecutionContext,
   bundle: Bundle,
   entries: Entry[],
 ): Promise<Reply> {
   const checked: Entry[] = [];
+  const placeholders = placeholderTypes(entries);
   for (const [i, entry] of entries.entries()) {
     try {
       const op = operationOf(entry, ctx.baseUrl);
-      const permit = await authorize(ctx.access, op, entry.resource, ctx.repo);
+      const permit = await authorize(ctx.access, op, entry.resource, ctx.repo, placeholders);
       checked.push(confineEntry(entry, op, permit));
     } catch (err) {
       if (err instanceof HttpError) {

@@ -12,11 +12,18 @@ import type {
   CapabilityStatementRestResourceSearchParam,
 } from '@medplum/fhirtypes';
 
-/** Interactions this server implements on every resource type (see fhirServer.ts routes). */
+/**
+ * Interactions this server implements on every resource type (see operations.ts). PATCH (JSON
+ * Patch) is served to user/ and system/ scopes; patient/ scopes are refused it (access.ts).
+ */
 const TYPE_INTERACTIONS: NonNullable<CapabilityStatementRestResource['interaction']> = [
   { code: 'read' },
   { code: 'vread' },
   { code: 'update' },
+  {
+    code: 'patch',
+    documentation: 'JSON Patch (application/json-patch+json); not under patient/ scopes',
+  },
   { code: 'delete' },
   { code: 'history-instance' },
   { code: 'create' },

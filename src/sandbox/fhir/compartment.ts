@@ -19,6 +19,15 @@ import type {
 export const COMPARTMENT_PARAM = 'patient-compartment';
 
 let compartmentExpressions: ReadonlyMap<string, string> | undefined;
+let compartmentMembers: ReadonlyMap<string, readonly CompartmentParam[]> | undefined;
+
+/** One search parameter that places a resource type in the Patient compartment. */
+export interface CompartmentParam {
+  /** The search parameter code, e.g. `subject`, `performer`, `patient`. */
+  readonly code: string;
+  /** Its FHIRPath expression (narrowed to the type by searchParameters.ts). */
+  readonly expression: string;
+}
 
 /**
  * Reads the Patient CompartmentDefinition and registers the synthetic search parameter on every
@@ -32,17 +41,19 @@ export function indexPatientCompartment(): void {
     'fhir/r4/compartmentdefinition-patient.json',
   ) as CompartmentDefinition;
   const expressions = new Map<string, string>();
+  const members = new Map<string, readonly CompartmentParam[]>();
   for (const member of definition.resource ?? []) {
     const params = globalSchema.types[member.code]?.searchParams ?? {};
-    const parts = (member.param ?? []).flatMap((code) => {
+    const memberParams = (member.param ?? []).flatMap((code): CompartmentParam[] => {
       const expression = params[code]?.expression;
-      return expression ? [expression] : [];
+      return expression ? [{ code, expression }] : [];
     });
-    if (parts.length === 0) {
+    if (memberParams.length === 0) {
       continue;
     }
-    const expression = parts.join(' | ');
+    const expression = memberParams.map((p) => p.expression).join(' | ');
     expressions.set(member.code, expression);
+    members.set(member.code, memberParams);
     const typeInfo = globalSchema.types[member.code];
     if (typeInfo?.searchParams) {
       typeInfo.searchParams[COMPARTMENT_PARAM] = {
@@ -60,6 +71,18 @@ export function indexPatientCompartment(): void {
     }
   }
   compartmentExpressions = expressions;
+  compartmentMembers = members;
+}
+
+/**
+ * The search parameters that place `resourceType` in the Patient compartment, in the
+ * CompartmentDefinition's order; `undefined` for Patient itself and for types outside it.
+ */
+export function compartmentParams(resourceType: string): readonly CompartmentParam[] | undefined {
+  if (!compartmentMembers) {
+    throw new Error('indexPatientCompartment() has not run');
+  }
+  return compartmentMembers.get(resourceType);
 }
 
 function expressions(): ReadonlyMap<string, string> {

@@ -156,6 +156,17 @@ async function search(
 }
 
 /**
+ * A resource's history as a `patient/` token may see it: only the versions in the patient's
+ * compartment (an earlier version may have been another patient's, before a correction).
+ */
+function withinCompartment(history: Bundle, patient: string): Bundle {
+  const entry = (history.entry ?? []).filter(
+    (e) => e.resource !== undefined && compartmentStanding(e.resource, patient) !== 'other',
+  );
+  return { ...history, ...(history.total === undefined ? {} : { total: entry.length }), entry };
+}
+
+/**
  * Executes a permitted interaction.
  * @param body - the resource of a create/update, the JSON Patch of a patch
  */
@@ -196,6 +207,14 @@ export async function execute(
   });
   if (!isOk(outcome)) {
     return outcomeReply(outcome);
+  }
+  if (
+    op.kind === 'history' &&
+    resource?.resourceType === 'Bundle' &&
+    permit.confineTo !== undefined
+  ) {
+    const history = withinCompartment(resource, permit.confineTo);
+    return { status: getStatus(outcome), body: history, headers: {} };
   }
   if (op.kind === 'vread' && resource && permit.confineTo !== undefined) {
     if (compartmentStanding(resource, permit.confineTo) === 'other') {

@@ -37,7 +37,7 @@ export class FhirFaults {
   #latencyMs = 0;
   #rules: ActiveRule[] = [];
 
-  /** Milliseconds added before every FHIR response. */
+  /** Milliseconds added before every FHIR response (and, in server.ts, every /auth/ response). */
   get latencyMs(): number {
     return this.#latencyMs;
   }

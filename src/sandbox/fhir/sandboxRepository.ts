@@ -5,7 +5,7 @@
  * - a search that filters first and copies only the requested page (the original deep-clones every
  *   match and re-evaluates the sort expression on every comparison: ~6 s for a sorted search over
  *   5,000 Observations);
- * - 410 Gone for deleted resources, and a 400 for unknown search parameters instead of an empty
+ * - 410 Gone for deleted resources, and a 400 for unknown search (and _sort) parameters instead of an empty
  *   result that looks like "no data".
  */
 import type { SearchRequest, WithId } from '@medplum/core';
@@ -110,10 +110,21 @@ export class SandboxRepository extends MemoryRepository {
     searchRequest: SearchRequest<T>,
   ): Promise<Bundle<WithId<T>>> {
     const filters = searchRequest.filters ?? [];
+    const known = globalSchema.types[searchRequest.resourceType]?.searchParams ?? {};
+    // Sorting by an unknown parameter would silently return an unsorted page.
+    const unknownSorts = (searchRequest.sortRules ?? [])
+      .filter((rule) => !(rule.code in known))
+      .map((rule) => rule.code);
+    if (unknownSorts.length > 0) {
+      throw new OperationOutcomeError(
+        badRequest(
+          `Unknown _sort parameter for ${searchRequest.resourceType}: ${unknownSorts.join(', ')}`,
+        ),
+      );
+    }
     if (filters.some((f) => isSpecialFilter(f.code))) {
       return super.search(searchRequest); // chained parameters: medplum's own path
     }
-    const known = globalSchema.types[searchRequest.resourceType]?.searchParams ?? {};
     const unknown = filters.filter((f) => !(f.code in known)).map((f) => f.code);
     if (unknown.length > 0) {
       throw new OperationOutcomeError(

@@ -90,7 +90,17 @@ export function isAsNeeded(dosage: unknown): boolean {
   );
 }
 
-/** Administrations per day at their maximum, from timing.repeat, timeOfDay/when, or timing.code. */
+const WEEKDAYS = new Set(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
+
+/**
+ * Administrations per day at their maximum, from timing.repeat, timeOfDay/when, or timing.code.
+ * - frequency per period and timeOfDay/when both given: the larger (frequency 1 per day at 08:00
+ *   and 20:00 is 2/day), as as-needed orders count at their maximum.
+ * - dayOfWeek (project decision): MME/day is the dose on the days it is taken (the CDC's MME is
+ *   the total dose taken in a day), not a weekly average. A period of a week or more spread over
+ *   n weekdays gives frequency ÷ n per day taken ("3 per week, mon wed fri" = 1/day on those
+ *   days); with a daily period, dayOfWeek only says which days, so the daily count stands.
+ */
 export function administrationsPerDay(dosage: unknown): Outcome<Frequency> {
   const timing = rec(dosage, 'timing');
   const repeat = rec(timing, 'repeat');
@@ -101,10 +111,12 @@ export function administrationsPerDay(dosage: unknown): Outcome<Frequency> {
     new Set(strs(repeat, 'timeOfDay')).size,
     whenEvents(strs(repeat, 'when')),
   );
+  const weekdays = [...new Set(strs(repeat, 'dayOfWeek'))].filter((d) => WEEKDAYS.has(d));
   const days = periodUnit === undefined ? undefined : unitDays(periodUnit);
   if (period !== undefined && days !== undefined) {
     const perPeriod = frequency ?? Math.max(dailyEvents, 1);
-    const perDay = perPeriod / (period * days);
+    const spread = weekdays.length > 0 && period * days >= 7 ? 7 / weekdays.length : 1;
+    const perDay = Math.max((perPeriod / (period * days)) * spread, dailyEvents);
     if (!Number.isFinite(perDay)) {
       return { ok: false, reason: 'no-frequency', detail: 'the dosage frequency is out of range' };
     }
@@ -112,12 +124,17 @@ export function administrationsPerDay(dosage: unknown): Outcome<Frequency> {
       frequency === undefined || frequency === 1
         ? `every ${show(period)} ${periodUnit ?? ''}`
         : `${show(frequency)} per ${show(period)} ${periodUnit ?? ''}`;
+    const onDays = weekdays.length > 0 ? ` on ${weekdays.join(', ')}` : '';
+    const times = dailyEvents > 0 ? ` at ${String(dailyEvents)} times of day` : '';
     const text =
-      period === 1 && periodUnit === 'd' ? `${show(perDay)}/day` : `${every} (${show(perDay)}/day)`;
+      period === 1 && periodUnit === 'd' && times === ''
+        ? `${show(perDay)}/day${onDays}`
+        : `${every}${onDays}${times} (${show(perDay)}/day${onDays === '' ? '' : ' taken'})`;
     return { ok: true, value: { perDay, text } };
   }
   if (dailyEvents > 0) {
-    return { ok: true, value: { perDay: dailyEvents, text: `${dailyEvents}/day` } };
+    const onDays = weekdays.length > 0 ? ` on ${weekdays.join(', ')}` : '';
+    return { ok: true, value: { perDay: dailyEvents, text: `${dailyEvents}/day${onDays}` } };
   }
   const codes = [
     ...recs(rec(timing, 'code'), 'coding').map((coding) => str(coding, 'code')),

@@ -9,6 +9,7 @@
  * fentanyl …) are shown but excluded from totals.
  */
 import type { DoseRoute } from './doseForm.ts';
+import type { StrengthUnit } from './drugTable.ts';
 import { CDC_2022_FACTOR_ROWS, CDC_2022_FACTORS_SOURCE } from './opioidTable.generated.ts';
 
 export const MME_FACTOR_TABLE = {
@@ -69,4 +70,14 @@ export function factorFor(
     factor: row.factor,
     basis: row.doseFormRxcui === null ? 'mg/day' : 'mcg/hr',
   };
+}
+
+/**
+ * The route used for the factor lookup. A strength per hour ("fentanyl 25 mcg/hr", a Medication
+ * ingredient strength of 25 mcg/h) is what a transdermal system delivers, so a product whose
+ * dose form is missing or unrecognised (route 'other') is read as transdermal; a stated route
+ * (buccal, nasal, injected …) is kept.
+ */
+export function factorRoute(route: DoseRoute, unit: StrengthUnit | null): DoseRoute {
+  return route === 'other' && unit === 'mg/hr' ? 'transdermal' : route;
 }

@@ -5,79 +5,18 @@
  * an exception, never NaN.
  */
 import type { Medication } from 'fhir/r4';
-import type { ActiveInterval } from './activity.ts';
-import { activeInterval, isActiveOn, statusExclusion } from './activity.ts';
-import type { DailyUnknownReason, IngredientDaily } from './dailyDose.ts';
+import { activeInterval, statusExclusion } from './activity.ts';
+import { dayIndex } from './calendar.ts';
+import type { IngredientDaily } from './dailyDose.ts';
 import { dailyDose } from './dailyDose.ts';
 import { isPatch } from './ingredientAmount.ts';
 import { explainCounted, explainNotCounted, joinExplanations } from './explain.ts';
-import { factorFor } from './factors.ts';
-import type { ProductUnknownReason } from './medication.ts';
+import { factorFor, factorRoute } from './factors.ts';
 import { resolveProduct } from './medication.ts';
+import { forEachCountedSegment, reconcileMme, recordLinks, totalGroup } from './reconcile.ts';
 import { medicationResolver } from './resolver.ts';
+import type { IngredientMme, MedicationMmeResult } from './result.ts';
 import { bool, clean, isRecord, str } from './shape.ts';
-
-/**
- * Why a medication is shown but not counted:
- * - `not-an-opioid`: the product has no opioid ingredient;
- * - `buprenorphine`: listed, never counted (CDC 2022);
- * - `no-cdc-2022-factor`: an opioid without a 2022 factor (meperidine, levorphanol, pentazocine,
- *   butorphanol, dihydrocodeine, transmucosal/nasal/injected fentanyl …);
- * - `status`: a status that does not count (entered-in-error, not-taken, cancelled, draft, unknown);
- * - `do-not-perform`: a request marked doNotPerform.
- */
-export type ExclusionReason =
-  'not-an-opioid' | 'buprenorphine' | 'no-cdc-2022-factor' | 'status' | 'do-not-perform';
-
-/**
- * Why an opioid's MME could not be computed. Drug: `no-medication`, `unresolved-reference`,
- * `unknown-rxcui` (not in the 2020 table and no readable name), `unparseable-name`. Dose:
- * `no-dosage`, `no-dose-quantity`, `unsupported-dose-unit`, `no-frequency`, `dose-unit-mismatch`
- * (tablets of a liquid …), `no-strength`, `ambiguous-dose` (mg of a two-opioid product),
- * `no-supply-duration`, `patch-wear-unknown`, `dose-out-of-range`. Input: `not-a-medication-resource`.
- */
-export type UnknownReason = ProductUnknownReason | DailyUnknownReason | 'not-a-medication-resource';
-
-/** One opioid ingredient of a medication, as the UI and CLI show it. */
-export interface IngredientMme {
-  readonly name: string;
-  readonly rxcui: string;
-  /** mg/day, or for patches mcg/hr worn at once; null when it could not be computed. */
-  readonly dailyDose: number | null;
-  readonly unit: 'mg' | 'mcg/hr';
-  /** CDC 2022 factor, or null for buprenorphine and opioids without a 2022 factor. */
-  readonly factor: number | null;
-  readonly mmePerDay: number | null;
-}
-
-/** What every result carries, whatever its kind. */
-interface ResultBase {
-  readonly id: string;
-  readonly resourceType: string;
-  /** What the record calls the medication (code text or display). */
-  readonly label: string;
-  readonly interval: ActiveInterval;
-  readonly ingredients: readonly IngredientMme[];
-  readonly explanation: string;
-}
-
-/**
- * MME of one medication: `counted` (mmePerDay is a finite number ≥ 0), `excluded` or `unknown`
- * (mmePerDay null, `reason` says why, `explanation` says it in words). `interval` is when it was
- * taken (inclusive ISO dates; null = open), used by mmeTimeline and isActiveOn.
- */
-export type MedicationMmeResult =
-  | (ResultBase & { readonly kind: 'counted'; readonly mmePerDay: number; readonly reason: null })
-  | (ResultBase & {
-      readonly kind: 'excluded';
-      readonly mmePerDay: null;
-      readonly reason: ExclusionReason;
-    })
-  | (ResultBase & {
-      readonly kind: 'unknown';
-      readonly mmePerDay: null;
-      readonly reason: UnknownReason;
-    });
 
 /**
  * MME/day of one MedicationStatement or MedicationRequest.
@@ -99,9 +38,12 @@ export function computeMedicationMme(
       ? resource['resourceType']
       : 'unknown';
   const id = str(resource, 'id') ?? '';
+  const { subject, ...links } = recordLinks(resourceType, resource, id);
+  const linked = { ...links, supersededBy: null, totalGroup: null };
   if (resourceType !== 'MedicationStatement' && resourceType !== 'MedicationRequest') {
     const explanation = `a ${resourceType} is not a MedicationStatement or MedicationRequest`;
     return {
+      ...linked,
       id,
       resourceType,
       label: '',
@@ -117,6 +59,7 @@ export function computeMedicationMme(
   const product = resolveProduct(resource, resolveMedication);
   if (product.kind === 'unknown') {
     const base = {
+      ...linked,
       id,
       resourceType,
       label: product.label,
@@ -126,7 +69,7 @@ export function computeMedicationMme(
     };
     return { ...base, kind: 'unknown', mmePerDay: null, reason: product.reason };
   }
-  const base = { id, resourceType, label: product.label, interval };
+  const base = { ...linked, id, resourceType, label: product.label, interval };
   const statusWhy = statusExclusion(resourceType, str(resource, 'status'));
   const daily = product.opioids.length > 0 ? dailyDose(resource, product) : undefined;
   const dailyOf = (rxcui: string): IngredientDaily | undefined =>
@@ -141,7 +84,7 @@ export function computeMedicationMme(
   let exclusion: 'buprenorphine' | 'no-cdc-2022-factor' = 'no-cdc-2022-factor';
   for (const c of product.opioids) {
     const d = dailyOf(c.rxcui);
-    const lookup = factorFor(c.rxcui, c.name, product.doseForm.route);
+    const lookup = factorFor(c.rxcui, c.name, factorRoute(product.doseForm.route, c.unit));
     const unit = d?.unit ?? (isPatch(product, c) ? 'mcg/hr' : 'mg');
     const dose = d === undefined ? null : clean(d.dailyDose);
     if (lookup.kind === 'factor' && d !== undefined) {
@@ -245,18 +188,20 @@ export function computeMedicationMme(
     kind: 'counted',
     mmePerDay,
     reason: null,
+    totalGroup: totalGroup(subject, product, mmePerDay),
   };
 }
 
 /**
  * MME of every MedicationStatement and MedicationRequest among `resources` (a search result's
  * resources, NDJSON lines, a Bundle's entries), resolving medicationReference against the
- * Medications among them (by "Medication/<id>" and, when given, by Bundle fullUrl).
+ * Medications among them (by "Medication/<id>" and, when given, by Bundle fullUrl), and linked by
+ * reconcileMme (statements basedOn a counted request excluded, renewed requests ended).
  */
 export function computeMmeForResources(
   resources: readonly unknown[],
   fullUrls: Iterable<readonly [string, unknown]> = [],
-): MedicationMmeResult[] {
+): readonly MedicationMmeResult[] {
   const resolve = medicationResolver(resources, fullUrls);
   const results: MedicationMmeResult[] = [];
   for (const resource of resources) {
@@ -265,20 +210,26 @@ export function computeMmeForResources(
       results.push(computeMedicationMme(resource, resolve));
     }
   }
-  return results;
+  return reconcileMme(results);
 }
 
 /**
- * Total MME/day of the counted results; with `asOf` (ISO date) only those active that day
- * (open-ended intervals count up to asOf), without it every counted result whatever its dates.
+ * Total MME/day of the counted results, each prescription once (reconcileMme, then overlapping
+ * days of one `totalGroup` once). With `asOf` (ISO date) only what is active that day (open ends
+ * run to asOf; an invalid asOf gives 0); without it every counted result whatever its dates, with
+ * only overlapping intervals of one group counted once.
  */
 export function totalMmePerDay(results: readonly MedicationMmeResult[], asOf?: string): number {
-  let total = 0;
-  for (const r of results) {
-    if (r.kind === 'counted' && (asOf === undefined || isActiveOn(r.interval, asOf))) {
-      total += r.mmePerDay;
-    }
+  const day = asOf === undefined ? undefined : dayIndex(asOf);
+  if (asOf !== undefined && day === undefined) {
+    return 0;
   }
+  let total = 0;
+  forEachCountedSegment(results, day, (first, last, mmePerDay) => {
+    if (day === undefined || (first <= day && day <= last)) {
+      total += mmePerDay;
+    }
+  });
   return clean(total);
 }
 
@@ -286,8 +237,28 @@ export type { ActiveInterval } from './activity.ts';
 export { COUNTED_STATUSES, isActiveOn } from './activity.ts';
 export { MME_FACTOR_TABLE } from './factors.ts';
 export { NLM_ATTRIBUTION } from './opioidTable.generated.ts';
+export type { CountedSegment } from './reconcile.ts';
+export { countedSegments, reconcileMme } from './reconcile.ts';
 export { bundleEntries, medicationResolver } from './resolver.ts';
-export type { MmeChange, MmeSummary, TaperVerdict } from './summary.ts';
-export { TAPER_MIN_MONTHLY_DECREASE, TAPER_SUSTAINED_MONTHS, summariseMme } from './summary.ts';
+export type {
+  ExclusionReason,
+  IngredientMme,
+  MedicationMmeResult,
+  UnknownReason,
+} from './result.ts';
+export type {
+  MmeChange,
+  MmeSummary,
+  NotComputedRecord,
+  TaperVerdict,
+  TaperWindow,
+} from './summary.ts';
+export {
+  activeNotComputed,
+  TAPER_MIN_MONTHLY_DECREASE,
+  TAPER_MONTHS,
+  TAPER_WINDOW_DAYS,
+  summariseMme,
+} from './summary.ts';
 export type { MmePoint, TimelineWindow } from './timeline.ts';
 export { mmeTimeline } from './timeline.ts';

@@ -1,10 +1,12 @@
 /**
- * Daily total MME over a window, as a difference array over day indices: each counted medication
+ * Daily total MME over a window, as a difference array over day indices: each counted segment
+ * (reconcile.ts: one prescription once, overlapping days of one product at one dose merged first)
  * adds its MME/day at its first day and removes it after its last, so the cost is
  * O(medications + days), not O(medications × days).
  */
 import { dayIndex, isoDate } from './calendar.ts';
-import type { MedicationMmeResult } from './mme.ts';
+import { forEachCountedSegment } from './reconcile.ts';
+import type { MedicationMmeResult } from './result.ts';
 import { clean } from './shape.ts';
 
 export interface MmePoint {
@@ -24,7 +26,7 @@ export interface TimelineWindow {
 /**
  * Total MME/day of the counted results on each day from `from` to `to` inclusive. Intervals with an
  * unknown start count from the window's first day; open ends stop at `asOf`. Excluded and unknown
- * results add nothing. An invalid or reversed window gives an empty series.
+ * results add nothing; each prescription counts once (see reconcileMme and countedSegments). An invalid or reversed window gives an empty series.
  */
 export function mmeTimeline(
   results: readonly MedicationMmeResult[],
@@ -38,23 +40,14 @@ export function mmeTimeline(
   }
   const days = to - from + 1;
   const diff = new Float64Array(days + 1);
-  for (const result of results) {
-    if (result.kind !== 'counted') {
-      continue;
-    }
-    const start = result.interval.start === null ? from : dayIndex(result.interval.start);
-    const end = result.interval.end === null ? asOf : dayIndex(result.interval.end);
-    if (start === undefined || end === undefined) {
-      continue;
-    }
+  forEachCountedSegment(results, asOf, (start, end, mmePerDay) => {
     const first = Math.max(start, from);
     const last = Math.min(end, to);
-    if (first > last) {
-      continue;
+    if (first <= last) {
+      diff[first - from] = (diff[first - from] ?? 0) + mmePerDay;
+      diff[last - from + 1] = (diff[last - from + 1] ?? 0) - mmePerDay;
     }
-    diff[first - from] = (diff[first - from] ?? 0) + result.mmePerDay;
-    diff[last - from + 1] = (diff[last - from + 1] ?? 0) - result.mmePerDay;
-  }
+  });
   const series: MmePoint[] = new Array<MmePoint>(days);
   let running = 0;
   for (let i = 0; i < days; i += 1) {

@@ -3,6 +3,7 @@
  * build runs against any EHR. Fields are documented in the README and `.env.example`.
  */
 import { PROGRAMME_ORGANIZATION_ID } from '../domain/canonical.ts';
+import { DEFAULT_ELIGIBILITY_CONFIG, type EligibilityConfig } from '../domain/eligibilityConfig.ts';
 import type { ScopeVersion } from './scopes.ts';
 
 export interface EhrConfig {
@@ -23,6 +24,45 @@ export interface AppConfig {
   readonly standaloneIss?: string;
   /** `Organization/<id>` of the group-visit programme that receives referrals (Task.owner). */
   readonly programme: string;
+  /** The clinic's eligibility thresholds: the defaults (src/domain/eligibilityConfig.ts) overridden. */
+  readonly eligibility: EligibilityConfig;
+}
+
+const ELIGIBILITY_LIMITS: Readonly<Record<keyof EligibilityConfig, readonly [number, number]>> = {
+  minAgeYears: [0, 120],
+  minPeg: [0, 10],
+  chronicMonths: [0, 120],
+};
+
+function parseEligibility(raw: unknown): EligibilityConfig {
+  if (raw === undefined) {
+    return DEFAULT_ELIGIBILITY_CONFIG;
+  }
+  if (!isRecord(raw)) {
+    throw new ConfigError('config.json: "eligibility" must be an object');
+  }
+  const config: Record<string, number> = { ...DEFAULT_ELIGIBILITY_CONFIG };
+  for (const [key, value] of Object.entries(raw)) {
+    const limits = ELIGIBILITY_LIMITS[key as keyof EligibilityConfig] as
+      readonly [number, number] | undefined;
+    if (limits === undefined) {
+      throw new ConfigError(
+        `config.json: "eligibility.${key}" is not a setting (${Object.keys(ELIGIBILITY_LIMITS).join(', ')})`,
+      );
+    }
+    if (
+      typeof value !== 'number' ||
+      !Number.isFinite(value) ||
+      value < limits[0] ||
+      value > limits[1]
+    ) {
+      throw new ConfigError(
+        `config.json: "eligibility.${key}" must be a number from ${limits[0]} to ${limits[1]}`,
+      );
+    }
+    config[key] = value;
+  }
+  return config as unknown as EligibilityConfig;
 }
 
 export class ConfigError extends Error {
@@ -90,7 +130,12 @@ export function parseAppConfig(raw: unknown): AppConfig {
   } else {
     throw new ConfigError('config.json: "ehrs" must be a non-empty array');
   }
-  return { ehrs, programme, ...(standaloneIss === undefined ? {} : { standaloneIss }) };
+  return {
+    ehrs,
+    programme,
+    eligibility: parseEligibility(raw['eligibility']),
+    ...(standaloneIss === undefined ? {} : { standaloneIss }),
+  };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { loadDraft } from './drafts.ts';
+import type { EligibilityConfig } from '../domain/eligibilityConfig.ts';
 import type { Session } from '../fhir/session.ts';
 import type { FeatureId } from '../fhir/scopes.ts';
 import { SUMMARY_KEYS, enabledRequests, type SummaryKey } from '../fhir/summary.ts';
@@ -20,9 +21,11 @@ export interface AppProps {
   readonly asOf: Date;
   /** `Organization/<id>` of the group-visit programme (config.json). */
   readonly programme: string;
+  /** The clinic's eligibility thresholds (config.json, defaults in the domain). */
+  readonly eligibility: EligibilityConfig;
 }
 
-export function App({ session, asOf, programme }: AppProps) {
+export function App({ session, asOf, programme, eligibility }: AppProps) {
   const enabled = useMemo(() => enabledRequests(session.grantedScope), [session.grantedScope]);
   const access = useMemo(() => missingWrites(session.grantedScope), [session.grantedScope]);
   const { state, retry } = useSummary(session, enabled);
@@ -86,7 +89,13 @@ export function App({ session, asOf, programme }: AppProps) {
           uses={['pegQuestionnaires']}
           {...frame}
         >
-          {() => <ScreeningSection {...section('screening')} programme={programme} />}
+          {() => (
+            <ScreeningSection
+              {...section('screening')}
+              programme={programme}
+              eligibility={eligibility}
+            />
+          )}
         </SectionFrame>
         <SectionFrame
           id="peg"

@@ -38,7 +38,12 @@ if (container) {
     ([session, config]) => {
       root.render(
         <StrictMode>
-          <App session={session} asOf={new Date()} programme={config.programme} />
+          <App
+            session={session}
+            asOf={new Date()}
+            programme={config.programme}
+            eligibility={config.eligibility}
+          />
         </StrictMode>,
       );
     },

@@ -5,7 +5,7 @@ import {
   type EligibilityVerdict,
   type Finding,
 } from '../../domain/eligibility.ts';
-import { DEFAULT_ELIGIBILITY_CONFIG } from '../../domain/eligibilityConfig.ts';
+import type { EligibilityConfig } from '../../domain/eligibilityConfig.ts';
 import { readScreeningResponse, type ScreeningAnswers } from '../../domain/screening.ts';
 import { loadDraft } from '../drafts.ts';
 import { evidenceText } from '../screening/evidenceText.ts';
@@ -27,7 +27,9 @@ const STATUS_TEXT: Record<Finding['status'], string> = {
   unknown: 'Unknown',
 };
 
-export function ScreeningSection(props: SectionProps & { readonly programme: string }) {
+export function ScreeningSection(
+  props: SectionProps & { readonly programme: string; readonly eligibility: EligibilityConfig },
+) {
   const { state, asOf, session, reload, missingWrite, programme, peg } = props;
   const [screeningOpen, setScreeningOpen] = useState(
     () => loadDraft('screening', session.patientId) !== undefined,
@@ -46,19 +48,18 @@ export function ScreeningSection(props: SectionProps & { readonly programme: str
 
   const standing = props.followUp.active;
   const latestPeg = peg.history.at(-1);
-  const result = evaluateEligibility({
-    asOf,
-    birthDate: patient?.birthDate,
-    conditions: conditions?.matches ?? [],
-    screening,
-    latestPeg,
-    activeReferral: standing ? { reference: `ServiceRequest/${standing.request.id}` } : undefined,
-  });
-  const chart = lowBackPainChart(
-    conditions?.matches ?? [],
-    DEFAULT_ELIGIBILITY_CONFIG.chronicMonths,
-    asOf,
+  const result = evaluateEligibility(
+    {
+      asOf,
+      birthDate: patient?.birthDate,
+      conditions: conditions?.matches ?? [],
+      screening,
+      latestPeg,
+      activeReferral: standing ? { reference: `ServiceRequest/${standing.request.id}` } : undefined,
+    },
+    props.eligibility,
   );
+  const chart = lowBackPainChart(conditions?.matches ?? [], props.eligibility.chronicMonths, asOf);
   const reasonCondition = (chart.chronic[0] ?? chart.lowBackPain[0])?.conditionId;
   const latestObservation =
     latestPeg?.sources.find((s) => s.startsWith('Observation/')) ?? latestPeg?.sources[0];

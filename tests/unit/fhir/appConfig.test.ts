@@ -66,3 +66,27 @@ describe('the run-time EHR configuration', () => {
     expect(parseAppConfig(written).ehrs[0]?.scopeVersion).toBe('v1');
   });
 });
+
+describe("a clinic's eligibility thresholds in config.json", () => {
+  it('uses the defaults when config.json says nothing', () => {
+    expect(parseAppConfig({ clientId: 'x' }).eligibility).toEqual({
+      minAgeYears: 18,
+      minPeg: 3,
+      chronicMonths: 3,
+    });
+  });
+
+  it('overrides only the thresholds it names', () => {
+    const config = parseAppConfig({ clientId: 'x', eligibility: { minPeg: 4 } });
+    expect(config.eligibility).toEqual({ minAgeYears: 18, minPeg: 4, chronicMonths: 3 });
+  });
+
+  it.each([
+    [{ minPeg: 11 }, 'from 0 to 10'],
+    [{ minPeg: '3' }, 'must be a number'],
+    [{ maxAge: 80 }, 'not a setting'],
+    [[], 'must be an object'],
+  ])('refuses %j', (eligibility, message) => {
+    expect(() => parseAppConfig({ clientId: 'x', eligibility })).toThrow(message);
+  });
+});

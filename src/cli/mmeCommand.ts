@@ -15,6 +15,7 @@ import {
   isActiveOn,
   MME_FACTOR_TABLE,
   mmeTimeline,
+  totalMmePerDay,
   NLM_ATTRIBUTION,
 } from '../domain/mme/mme.ts';
 import type { CliIo } from './io.ts';
@@ -224,9 +225,15 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const results = computeMmeForResources(loaded.resources, loaded.fullUrls);
   const asOf = opts.asOf ?? today();
   const medications = results.map((r) => toOutput(r, opts.asOf));
+  // On a day (--as-of), overlapping records of one product count once (the engine's reconciled
+  // total); without it every counted record in the file adds up, whatever its dates.
   let total = 0;
-  for (const m of medications) {
-    total += typeof m['mmePerDay'] === 'number' ? m['mmePerDay'] : 0;
+  if (opts.asOf !== undefined) {
+    total = totalMmePerDay(results, opts.asOf);
+  } else {
+    for (const m of medications) {
+      total += typeof m['mmePerDay'] === 'number' ? m['mmePerDay'] : 0;
+    }
   }
   const output: Record<string, unknown> = {
     asOf,

@@ -1,7 +1,8 @@
 import { useMemo } from 'react';
-import { subDays } from 'date-fns';
+import { format, subDays } from 'date-fns';
 import {
   computeMedicationMme,
+  reconcileMme,
   medicationResolver,
   NLM_ATTRIBUTION,
   mmeTimeline,
@@ -13,7 +14,8 @@ import { CDC_2022_MME_REFERENCE_LEVELS, MME_CHART_DAYS } from '../../domain/mmeR
 import { TrendChart } from '../chart/TrendChart.tsx';
 import { loaded, type SectionProps } from './sectionProps.ts';
 
-const isoDay = (d: Date): string => d.toISOString().slice(0, 10);
+/** The clinic's calendar day (local), the day MME totals are for. */
+const isoDay = (d: Date): string => format(d, 'yyyy-MM-dd');
 const fmt = (n: number): string => (Math.round(n * 10) / 10).toString();
 
 const STATUS_TEXT: Record<MedicationMmeResult['kind'], string> = {
@@ -51,7 +53,8 @@ export function OpioidSection({ state, asOf }: SectionProps) {
       ...(requests?.included.values() ?? []),
     ];
     const resolve = medicationResolver(included);
-    const results = records.map((r) => computeMedicationMme(r, resolve));
+    // Reconciled: statements of an order and renewed orders are marked, so the table matches the total.
+    const results = reconcileMme(records.map((r) => computeMedicationMme(r, resolve)));
     const day = isoDay(asOf);
     const series = mmeTimeline(results, {
       from: isoDay(subDays(asOf, MME_CHART_DAYS)),
@@ -81,6 +84,13 @@ export function OpioidSection({ state, asOf }: SectionProps) {
         {fmt(summary.highest.mmePerDay)} MME/day. {change('90 days', summary.change90d)};{' '}
         {change('12 months', summary.change12m)}.
       </p>
+      {summary.notComputed.count > 0 && (
+        <p className="notice" data-testid="mme-not-computed">
+          {summary.notComputed.count} active opioid record(s) could not be computed and are not in
+          the total: {summary.notComputed.records.map((r) => r.label).join('; ')}. See the table
+          below for why.
+        </p>
+      )}
       <p data-testid="mme-taper">{taperText(summary.taper)}</p>
       <TrendChart
         title={`Total MME/day over ${MME_CHART_DAYS / 365} years; now ${fmt(summary.current)}`}

@@ -71,6 +71,21 @@ describe('clbp mme', () => {
     expect(out.totalMmePerDay).toBe(90);
   });
 
+  it('counts a renewed order and the statement based on it once on an --as-of day', async () => {
+    const out = await printed(
+      'mme',
+      fixture('renewal-and-statement.json'),
+      '--as-of',
+      '2026-09-28',
+    );
+    expect(out.totalMmePerDay).toBe(30);
+    expect(out.medications.map((m) => [m.id, m.status, m.reason])).toContainEqual([
+      's1',
+      'excluded',
+      'duplicate-of-request',
+    ]);
+  });
+
   it('adds a daily timeline with --timeline FROM..TO', async () => {
     const out = await printed(
       'mme',

@@ -71,6 +71,33 @@ describe('screening, eligibility and referral', () => {
     await expect(verdict()).resolves.toBe('not-eligible');
   });
 
+  it('places one referral when the first attempt reached the EHR but its answer was lost', async () => {
+    await launchPatient(t.page, t.sandbox, 'fentanyl-patch');
+    await screen({ duration: '1-5-years', frequency: 'at-least-half' });
+    await t.page.waitForSelector('[data-testid="eligibility-verdict"][data-verdict="eligible"]');
+    let lost = false;
+    await t.page.route(/\/fhir\/?$/, async (route) => {
+      if (route.request().method() === 'POST' && !lost) {
+        lost = true;
+        await route.fetch();
+        await route.abort('connectionreset');
+        return;
+      }
+      await route.continue();
+    });
+    await t.page.click(referButton);
+    await t.page.waitForSelector('[data-testid="referral-save-error"]');
+    expect(
+      await stored<ServiceRequest>(t.sandbox, 'ServiceRequest?patient=fentanyl-patch'),
+    ).toHaveLength(1);
+    await t.page.click(referButton);
+    await t.page.waitForSelector('section#referral [data-referral-status="requested"]');
+    expect(
+      await stored<ServiceRequest>(t.sandbox, 'ServiceRequest?patient=fentanyl-patch'),
+    ).toHaveLength(1);
+    expect(await stored<Task>(t.sandbox, 'Task?patient=fentanyl-patch')).toHaveLength(1);
+  });
+
   it('asks for evaluation, citing the cancer history, and offers no referral to the red-flag patient', async () => {
     await launchPatient(t.page, t.sandbox, 'clbp-red-flag');
     await expect(verdict()).resolves.toBe('needs-evaluation');

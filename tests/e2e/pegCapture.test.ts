@@ -1,7 +1,7 @@
 import type { Observation, QuestionnaireResponse } from 'fhir/r4';
 import { describe, expect, it } from 'vitest';
 import { PEG_ITEMS, pegAnswerCodeFor } from '../../src/domain/peg.ts';
-import { appTestContext, launchPatient, stored } from './support/app.ts';
+import { appTestContext, loseNextWriteAnswer, launchPatient, stored } from './support/app.ts';
 
 const t = appTestContext();
 
@@ -101,19 +101,15 @@ describe('recording a PEG', () => {
     await launchPatient(t.page, t.sandbox, 'no-back-pain');
     await openForm();
     await answer([2, 2, 3]);
-    let lost = false;
-    await t.page.route(/\/fhir\/?$/, async (route) => {
-      if (route.request().method() === 'POST' && !lost) {
-        lost = true;
-        await route.fetch();
-        await route.abort('connectionreset');
-        return;
-      }
-      await route.continue();
-    });
+    await loseNextWriteAnswer(t.page);
     await t.page.click(saveButton);
     await t.page.waitForSelector('[data-testid="peg-save-error"]');
     expect((await records('no-back-pain')).responses).toHaveLength(before.responses.length + 1);
+    // The EHR may hold these answers already: they stay as sent, so the retry stores exactly them.
+    await t.page.waitForSelector('[data-testid="peg-save-error-locked"]');
+    await expect(t.page.isDisabled(`#peg-peg-pain-${pegAnswerCodeFor(9) ?? ''}`)).resolves.toBe(
+      true,
+    );
 
     await t.page.click(saveButton);
     await t.page.waitForSelector('[data-testid="peg-saved"]');

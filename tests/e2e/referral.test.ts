@@ -1,7 +1,7 @@
 import type { ServiceRequest, Task } from 'fhir/r4';
 import { describe, expect, it } from 'vitest';
 import { RED_FLAGS, SCREENING_LINK_IDS } from '../../src/domain/screening.ts';
-import { appTestContext, launchPatient, stored } from './support/app.ts';
+import { appTestContext, loseNextWriteAnswer, launchPatient, stored } from './support/app.ts';
 
 const t = appTestContext();
 
@@ -75,16 +75,7 @@ describe('screening, eligibility and referral', () => {
     await launchPatient(t.page, t.sandbox, 'fentanyl-patch');
     await screen({ duration: '1-5-years', frequency: 'at-least-half' });
     await t.page.waitForSelector('[data-testid="eligibility-verdict"][data-verdict="eligible"]');
-    let lost = false;
-    await t.page.route(/\/fhir\/?$/, async (route) => {
-      if (route.request().method() === 'POST' && !lost) {
-        lost = true;
-        await route.fetch();
-        await route.abort('connectionreset');
-        return;
-      }
-      await route.continue();
-    });
+    await loseNextWriteAnswer(t.page);
     await t.page.click(referButton);
     await t.page.waitForSelector('[data-testid="referral-save-error"]');
     expect(

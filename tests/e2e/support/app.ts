@@ -80,3 +80,20 @@ export function appTestContext(env: Readonly<Record<string, string>> = {}): AppT
     },
   };
 }
+
+/**
+ * Lets the next write (a POST of a transaction to the FHIR base) reach the EHR, then drops its
+ * answer, as a timeout after the server committed would: the case conditional creates exist for.
+ */
+export async function loseNextWriteAnswer(page: Page): Promise<void> {
+  let lost = false;
+  await page.route(/\/fhir\/?$/, async (route) => {
+    if (route.request().method() === 'POST' && !lost) {
+      lost = true;
+      await route.fetch();
+      await route.abort('connectionreset');
+      return;
+    }
+    await route.continue();
+  });
+}

@@ -1,13 +1,17 @@
-import { useCallback, useMemo } from 'react';
-import { PEG_ITEMS, pegValueFromAnswerCode, scorePeg, type PegAnswers } from '../../domain/peg.ts';
+import { useCallback } from 'react';
+import {
+  PEG_ITEMS,
+  PEG_SCORE_LINK_ID,
+  pegValueFromAnswerCode,
+  scorePeg,
+  type PegAnswers,
+} from '../../domain/peg.ts';
 import { savePeg, type SavedPeg } from '../../fhir/pegWrite.ts';
 import type { FormAnswers } from '../../fhir/questionnaireAnswers.ts';
 import { PEG_QUESTIONNAIRE } from '../../fhir/questionnaires.ts';
 import type { Session } from '../../fhir/session.ts';
 import type { Draft } from '../drafts.ts';
-import { DraftStatus } from '../DraftStatus.tsx';
-import { QuestionnaireForm } from '../questionnaire/QuestionnaireForm.tsx';
-import { useDraftSave } from '../useDraftSave.ts';
+import { QuestionnaireDraftForm } from '../questionnaire/QuestionnaireDraftForm.tsx';
 
 /** The item values from the form's answers, read by LOINC answer code (never display text). */
 export function pegAnswersFrom(answers: FormAnswers): PegAnswers {
@@ -52,48 +56,29 @@ export function PegForm({ session, now, onSaved }: PegFormProps) {
     },
     [session, onSaved],
   );
-  const { draft, state, answer, submit, discard, locked } = useDraftSave(
-    'peg',
-    session.patientId,
-    save,
-    now,
-  );
-  const score = useMemo(() => scorePeg(pegAnswersFrom(draft.answers)), [draft.answers]);
-  const saving = state.status === 'saving';
-  const live = score.kind === 'score' ? score.stored.toFixed(2) : '—';
-
   return (
-    <form
-      className="peg-form"
-      aria-label="Record a PEG"
-      onSubmit={(event) => {
-        event.preventDefault();
-        void submit();
+    <QuestionnaireDraftForm
+      form="peg"
+      patientId={session.patientId}
+      questionnaire={PEG_QUESTIONNAIRE}
+      label="Record a PEG"
+      noun="PEG"
+      save={save}
+      now={now}
+      notReady={(draft) =>
+        scorePeg(pegAnswersFrom(draft.answers)).kind === 'score'
+          ? undefined
+          : 'Answer all three questions to save.'
+      }
+      calculated={(draft) => {
+        const score = scorePeg(pegAnswersFrom(draft.answers));
+        return { [PEG_SCORE_LINK_ID]: score.kind === 'score' ? score.stored.toFixed(2) : '—' };
       }}
-    >
-      <QuestionnaireForm
-        idPrefix="peg"
-        items={PEG_QUESTIONNAIRE.item ?? []}
-        answers={draft.answers}
-        onAnswer={answer}
-        calculated={{ 'peg-score': live }}
-        disabled={saving || locked}
-      />
-      <button type="submit" disabled={score.kind !== 'score' || saving}>
-        {saving ? 'Saving…' : locked ? 'Retry saving the PEG' : 'Save PEG'}
-      </button>
-      <DraftStatus
-        state={state}
-        locked={locked}
-        onDiscard={discard}
-        what="Your answers"
-        testId="peg-save-error"
-      />
-      {state.status === 'saved' && (
+      saved={(result) => (
         <p role="status" data-testid="peg-saved">
-          PEG saved: score {state.result.score.toFixed(2)}.
+          PEG saved: score {result.score.toFixed(2)}.
         </p>
       )}
-    </form>
+    />
   );
 }

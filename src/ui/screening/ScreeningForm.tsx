@@ -4,9 +4,7 @@ import { SCREENING_QUESTIONNAIRE } from '../../fhir/questionnaires.ts';
 import { saveScreening } from '../../fhir/screeningWrite.ts';
 import type { Session } from '../../fhir/session.ts';
 import type { Draft } from '../drafts.ts';
-import { DraftStatus } from '../DraftStatus.tsx';
-import { QuestionnaireForm } from '../questionnaire/QuestionnaireForm.tsx';
-import { useDraftSave } from '../useDraftSave.ts';
+import { QuestionnaireDraftForm } from '../questionnaire/QuestionnaireDraftForm.tsx';
 
 interface ScreeningFormProps {
   readonly session: Session;
@@ -30,44 +28,20 @@ export function ScreeningForm({ session, now, onSaved }: ScreeningFormProps) {
     },
     [session, onSaved],
   );
-  const { draft, state, answer, submit, discard, locked } = useDraftSave(
-    'screening',
-    session.patientId,
-    save,
-    now,
-  );
-  const missing = missingRequired(SCREENING_QUESTIONNAIRE, draft.answers);
-  const saving = state.status === 'saving';
   return (
-    <form
-      className="screening-form"
-      aria-label="CLBP screening"
-      onSubmit={(event) => {
-        event.preventDefault();
-        void submit();
+    <QuestionnaireDraftForm
+      form="screening"
+      patientId={session.patientId}
+      questionnaire={SCREENING_QUESTIONNAIRE}
+      label="CLBP screening"
+      noun="screening"
+      save={save}
+      now={now}
+      notReady={(draft) => {
+        const missing = missingRequired(SCREENING_QUESTIONNAIRE, draft.answers).length;
+        return missing === 0 ? undefined : `${missing} required question(s) still to answer.`;
       }}
-    >
-      <QuestionnaireForm
-        idPrefix="screening"
-        items={SCREENING_QUESTIONNAIRE.item ?? []}
-        answers={draft.answers}
-        onAnswer={answer}
-        disabled={saving || locked}
-      />
-      {missing.length > 0 && (
-        <p className="hint">{missing.length} required question(s) still to answer.</p>
-      )}
-      <button type="submit" disabled={missing.length > 0 || saving}>
-        {saving ? 'Saving…' : locked ? 'Retry saving the screening' : 'Save screening'}
-      </button>
-      <DraftStatus
-        state={state}
-        locked={locked}
-        onDiscard={discard}
-        what="Your answers"
-        testId="screening-save-error"
-      />
-      {state.status === 'saved' && <p role="status">Screening saved.</p>}
-    </form>
+      saved={() => <p role="status">Screening saved.</p>}
+    />
   );
 }

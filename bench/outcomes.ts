@@ -3,6 +3,8 @@
  * resource type, as a bulk $export does) to a temp dir with streamed writes, then times
  * `clbp outcomes` on it in a child process and reads the child's peak memory (maxRSS from
  * process.resourceUsage(), plus RSS sampled every 50 ms). Targets: < 60 s and < 500 MB.
+ * The same command on a 1% input gives the fixed cost (Node, module loading) the peak includes,
+ * so the growth from 1% to 100% of the input shows whether memory follows the input size.
  * Results go to bench/results/outcomes.json.
  */
 import { spawn } from 'node:child_process';
@@ -18,6 +20,7 @@ import { main } from '../src/cli/clbp.ts';
 import { cohortResources } from '../src/sandbox/cohort.ts';
 
 const TARGET_RESOURCES = 1_000_000;
+const SMALL_RESOURCES = TARGET_RESOURCES / 100;
 const TARGET_MS = 60_000;
 const TARGET_RSS_MB = 500;
 const AS_OF = new Date('2026-11-21T12:00:00Z');
@@ -90,9 +93,10 @@ function patientsFor(target: number): number {
 
 async function generate(
   dir: string,
+  target: number,
 ): Promise<{ patients: number; resources: number; bytes: number; ms: number }> {
   const started = performance.now();
-  const patients = patientsFor(TARGET_RESOURCES);
+  const patients = patientsFor(target);
   const streams = new Map<string, WriteStream>();
   let resources = 0;
   for (const resource of cohortResources({ n: patients, asOf: AS_OF, seed: SEED })) {
@@ -135,15 +139,18 @@ async function runChild(dir: string): Promise<ChildResult> {
 
 async function parent(): Promise<number> {
   const dir = await mkdtemp(join(tmpdir(), 'clbp-bench-outcomes-'));
+  const smallDir = await mkdtemp(join(tmpdir(), 'clbp-bench-outcomes-small-'));
   try {
     console.log(
       `bench:outcomes: writing ~${TARGET_RESOURCES.toLocaleString('en-US')} resources to ${dir} …`,
     );
-    const data = await generate(dir);
+    const data = await generate(dir, TARGET_RESOURCES);
     console.log(
       `  wrote ${data.resources.toLocaleString('en-US')} resources (${data.patients.toLocaleString('en-US')} patients, ${(data.bytes / MB).toFixed(0)} MB) in ${(data.ms / 1000).toFixed(1)} s`,
     );
     const analysis = await runChild(dir);
+    const small = await generate(smallDir, SMALL_RESOURCES);
+    const baseline = await runChild(smallDir);
     const pass =
       analysis.exitCode === 0 && analysis.ms < TARGET_MS && analysis.maxRssMb < TARGET_RSS_MB;
     const result = {
@@ -160,6 +167,14 @@ async function parent(): Promise<number> {
         maxRssMb: Math.round(analysis.maxRssMb),
         sampledPeakRssMb: Math.round(analysis.sampledPeakRssMb),
         resourcesPerSecond: Math.round(data.resources / (analysis.ms / 1000)),
+        spill: analysis.stderr.trim(),
+      },
+      smallInput: {
+        resources: small.resources,
+        patients: small.patients,
+        ms: Math.round(baseline.ms),
+        maxRssMb: Math.round(baseline.maxRssMb),
+        growthMb: Math.round(analysis.maxRssMb - baseline.maxRssMb),
       },
       targets: { ms: TARGET_MS, rssMb: TARGET_RSS_MB },
       pass,
@@ -176,10 +191,14 @@ async function parent(): Promise<number> {
     console.log(
       `  clbp outcomes: ${(analysis.ms / 1000).toFixed(1)} s (target < ${TARGET_MS / 1000} s), peak RSS ${analysis.maxRssMb.toFixed(0)} MB (maxRSS; sampled ${analysis.sampledPeakRssMb.toFixed(0)} MB; target < ${TARGET_RSS_MB} MB), ${result.analysis.resourcesPerSecond.toLocaleString('en-US')} resources/s`,
     );
+    console.log(
+      `  same command on ${small.resources.toLocaleString('en-US')} resources: peak RSS ${baseline.maxRssMb.toFixed(0)} MB (the 100× input adds ${(analysis.maxRssMb - baseline.maxRssMb).toFixed(0)} MB)`,
+    );
     console.log(`  ${pass ? 'PASS' : 'FAIL'}; written to bench/results/outcomes.json`);
     return pass ? 0 : 1;
   } finally {
     await rm(dir, { recursive: true, force: true });
+    await rm(smallDir, { recursive: true, force: true });
   }
 }
 

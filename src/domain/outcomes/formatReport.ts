@@ -2,7 +2,7 @@
  * Renders an OutcomeReport as Markdown, CSV (one wide row per time point) or JSON, always with
  * the method and the windows, so a table never travels without how it was made.
  */
-import { formatDuration } from 'date-fns';
+import { formatDuration } from 'date-fns/formatDuration';
 import type { Proportion } from '../stats/descriptive.ts';
 import type { MeanCi, WelchResult } from '../stats/tInference.ts';
 import {
@@ -31,6 +31,7 @@ export const METHOD = [
   `Between arms: difference in mean change (intervention − comparison) by Welch's unequal-variance t-test on the change scores; ${PCT}% CI and two-sided p with Welch–Satterthwaite df; t distribution from jStat.`,
   `Responders: a drop of ≥ ${MCID_POINTS} point (OPTIMUM's MCID) and a drop of ≥ ${MODERATE_IMPROVEMENT_FRACTION * 100}% of baseline (IMMPACT's moderately important change, defined for pain intensity and extrapolated to the PEG; patients with baseline 0 are left out of that share).`,
   'Median MME/day change: among patients on opioids at baseline only (total opioid MME/day > 0 on the baseline PEG day), total MME/day (CDC 2022 factors, the MME engine) on the follow-up PEG day − on the baseline PEG day; the cell gives that n and how many of them had a lower MME/day at follow-up ("reduced"). Patients without opioids on the baseline day, including everyone without opioid records, are not in the median (counted as 0 they would make it 0 by construction), so an opioid started after baseline is not shown here. A patient with an opioid of unknown dose on either day is left out and counted as "dose unknown".',
+  'Every statistic is exact, from all change scores (a few numbers per analysed patient are kept for that, in input order), not a streaming approximation; the per-patient PEG, referral and opioid records of a large input are spilled to disk partitions and read back one partition at a time.',
 ].join(' ');
 
 export function windowsText(): string {

@@ -4,6 +4,8 @@
  * days, Group membership and opioid dose segments. Questionnaires (few) are kept whole; separate
  * PEG item Observations are kept compact (compactItems.ts) until the end, because their three
  * items may be anywhere in the stream. PEG reading and de-duplication are peg*.ts's, not re-implemented here.
+ * A large cohort's records can be taken out ({@link OutcomeStore.spill}) and put back a part at a
+ * time ({@link OutcomeStore.restore}); the caller keeps them on disk in between (src/cli).
  */
 import type { Medication, Questionnaire, QuestionnaireResponse } from 'fhir/r4';
 import { PEG_ITEMS, PEG_SCORE_LOINC, hasLoinc, normalizeReference } from '../peg.ts';
@@ -25,17 +27,21 @@ import {
   questionnaireKeys,
   subjectKey,
 } from './resourceShape.ts';
+import type { CompactRecord } from './recordCodec.ts';
+import { decodeLine, encodeMember, encodeRecord, mergeRecord } from './recordCodec.ts';
 import type { DatedScore } from './timeWindows.ts';
 
-/** Every field exists from the start (one fixed object shape, fields inside the object). */
-interface PatientRecord {
-  peg: number[];
-  /** Compact PEG item Observations (compactItems.ts), read at the end. */
-  items: number[] | undefined;
-  referralDays: number[] | undefined;
-  undatedReferral: boolean;
-  /** Opioid dose segments: (fromDay, toDay, mmePerDay) triples. */
-  mme: number[] | undefined;
+/**
+ * Every field exists from the start (one fixed object shape, fields inside the object): PEG
+ * administrations (compactPeg.ts), compact PEG item Observations (compactItems.ts, read at the
+ * end), referral days, and opioid dose segments as (fromDay, toDay, mmePerDay) triples.
+ */
+type PatientRecord = CompactRecord;
+
+/** A patient's evidence and the position of their first appearance in the stream. */
+export interface OrderedEvidence {
+  readonly order: number;
+  readonly evidence: PatientEvidence;
 }
 
 /** Why a resource that looked relevant did not contribute; counted and printed with the table. */
@@ -81,6 +87,8 @@ export class OutcomeStore {
   private readonly patients = new Map<string, PatientRecord>();
   private readonly options: OutcomeStoreOptions;
   private groupMembers: Set<string> | undefined;
+  private groupSeen = false;
+  private nextOrder = 0;
 
   constructor(options: OutcomeStoreOptions = {}) {
     this.options = options;
@@ -88,7 +96,12 @@ export class OutcomeStore {
 
   /** Whether the Group named in the options was found in the input. */
   get groupFound(): boolean {
-    return this.groupMembers !== undefined;
+    return this.groupSeen;
+  }
+
+  /** Patients (and Group members) whose records are held in memory now. */
+  get heldPatients(): number {
+    return this.patients.size + (this.groupMembers?.size ?? 0);
   }
 
   /**
@@ -121,21 +134,60 @@ export class OutcomeStore {
   }
 
   /**
-   * Each patient's evidence, one at a time (pegs de-duplicated and sorted). Drains the store:
-   * a patient's compact data is released as soon as their evidence is handed out, so the table
-   * being built never doubles the memory held.
+   * Each held patient's evidence, one at a time (pegs de-duplicated and sorted), with the order of
+   * their first appearance. Drains the store: a patient's compact data is released as soon as
+   * their evidence is handed out, so the table being built never doubles the memory held.
+   * Only call it once the whole stream has been added (a Group, Medications and item
+   * Observations may come last).
    */
-  *drainEvidence(): Generator<PatientEvidence> {
+  *drainEvidence(): Generator<OrderedEvidence> {
     for (const [key, record] of this.patients) {
       const evidence = this.evidenceOf(key, record);
       this.patients.delete(key);
       this.groupMembers?.delete(key);
-      yield evidence;
+      yield { order: record.order, evidence };
     }
     // Group members with no PEG or referral at all are still members (counted as 'no-peg').
     const membersWithoutData = this.groupMembers?.size ?? 0;
+    this.groupMembers?.clear();
     for (let i = 0; i < membersWithoutData; i += 1) {
-      yield { pegs: [], referralDays: [], undatedReferral: false, inGroup: true };
+      yield {
+        order: -1,
+        evidence: { pegs: [], referralDays: [], undatedReferral: false, inGroup: true },
+      };
+    }
+  }
+
+  /**
+   * Takes every held record (and Group member) out of memory as text lines (recordCodec.ts),
+   * keyed by patient. Records of one patient spilled at different times are merged back in the
+   * order they were spilled by {@link restore}, which gives back exactly the record one long
+   * in-memory run would have built.
+   */
+  *spill(): Generator<{ key: string; line: string }> {
+    for (const [key, record] of this.patients) {
+      yield { key, line: encodeRecord(key, record) };
+    }
+    this.patients.clear();
+    for (const member of this.groupMembers ?? []) {
+      yield { key: member, line: encodeMember(member) };
+    }
+    this.groupMembers?.clear();
+  }
+
+  /** Puts back one line from {@link spill}; lines of one patient must come in spill order. */
+  restore(line: string): void {
+    const spilled = decodeLine(line);
+    if (spilled.kind === 'member') {
+      this.groupMembers ??= new Set();
+      this.groupMembers.add(spilled.key);
+      return;
+    }
+    const held = this.patients.get(spilled.key);
+    if (held === undefined) {
+      this.patients.set(spilled.key, spilled.record);
+    } else {
+      mergeRecord(held, spilled.record);
     }
   }
 
@@ -254,6 +306,7 @@ export class OutcomeStore {
     }
     const members = activeGroupMembers(resource);
     if (members !== undefined) {
+      this.groupSeen = true;
       this.groupMembers ??= new Set();
       for (const member of members) {
         this.groupMembers.add(member);
@@ -326,12 +379,14 @@ export class OutcomeStore {
     let record = this.patients.get(subject);
     if (record === undefined) {
       record = {
+        order: this.nextOrder,
         peg: [],
         items: undefined,
         referralDays: undefined,
         undatedReferral: false,
         mme: undefined,
       };
+      this.nextOrder += 1;
       this.patients.set(subject, record);
     }
     return record;

@@ -2,7 +2,10 @@
  * The trial-style outcome table: per arm and time point, n and mean PEG change with its 95% CI,
  * the between-arm difference (Welch's t-test), responder shares and the median MME/day change of
  * the patients on opioids at baseline.
- * Patients are added one at a time, so only change scores (a few numbers per patient) are kept.
+ * Patients are added one at a time, so only change scores (a few numbers per analysed patient,
+ * with the patient's stream order) are kept. Patients may arrive in any order (a spilled cohort
+ * comes back one partition at a time): the columns are put back in stream order before summing,
+ * so the floating-point sums, and so every number of the table, do not depend on it.
  */
 import type { Estimate, Proportion } from '../stats/descriptive.ts';
 import { median, proportion } from '../stats/descriptive.ts';
@@ -75,14 +78,18 @@ export interface OutcomeReport {
 interface ChangeColumns {
   readonly change: number[];
   readonly baseline: number[];
+  /** Stream order of the patient of each `change` (and `baseline`) entry. */
+  readonly order: number[];
   /** MME/day change of each patient on opioids at baseline whose doses are known. */
   readonly mme: number[];
+  readonly mmeOrder: number[];
   /** Patients left out of `mme` because an opioid of unknown dose covers either day. */
   mmeUnknown: number;
 }
 
 interface ArmTally {
   baselines: number[];
+  baselineOrder: number[];
   excluded: Record<ExclusionReason, number>;
   /** Indexed like TIME_POINTS. */
   changes: ChangeColumns[];
@@ -92,6 +99,7 @@ interface ArmTally {
 export class OutcomeTally {
   private readonly mode: ArmMode;
   private mmeEngine = false;
+  private added = 0;
   private readonly arms: Record<ArmId, ArmTally> = {
     intervention: emptyTally(),
     comparison: emptyTally(),
@@ -101,7 +109,12 @@ export class OutcomeTally {
     this.mode = mode;
   }
 
-  add(patient: PatientEvidence): void {
+  /**
+   * `order`: the patient's position in the stream (default: the order of the calls); the table
+   * is computed as if patients had been added in that order.
+   */
+  add(patient: PatientEvidence, order: number = this.added): void {
+    this.added += 1;
     const assignment = assignPatient(patient, this.mode);
     const tally = this.arms[assignment.arm];
     if (assignment.kind === 'excluded') {
@@ -110,6 +123,7 @@ export class OutcomeTally {
     }
     const { baseline } = assignment;
     tally.baselines.push(baseline.score);
+    tally.baselineOrder.push(order);
     const mmeOnDay = patient.mmeOnDay;
     if (mmeOnDay !== undefined) {
       this.mmeEngine = true;
@@ -124,16 +138,17 @@ export class OutcomeTally {
       }
       columns.change.push(followUp.score - baseline.score);
       columns.baseline.push(baseline.score);
+      columns.order.push(order);
       if (mmeOnDay !== undefined) {
-        tallyMme(columns, mmeOnDay(baseline.day), mmeOnDay(followUp.day));
+        tallyMme(columns, mmeOnDay(baseline.day), mmeOnDay(followUp.day), order);
       }
     });
   }
 
   report(): OutcomeReport {
     const rows = TIME_POINTS.map((timePoint, index): TimePointRow => {
-      const a = this.arms.intervention.changes[index] ?? emptyColumns();
-      const b = this.arms.comparison.changes[index] ?? emptyColumns();
+      const a = inStreamOrder(this.arms.intervention.changes[index] ?? emptyColumns());
+      const b = inStreamOrder(this.arms.comparison.changes[index] ?? emptyColumns());
       return {
         timePoint,
         intervention: summarise(a, this.mmeEngine),
@@ -158,7 +173,7 @@ export class OutcomeTally {
       label: armLabel(this.mode, arm),
       baselineRule: baselineRule(this.mode, arm),
       withBaseline: tally.baselines.length,
-      baselineMean: meanWithCi(tally.baselines, CONFIDENCE_LEVEL),
+      baselineMean: meanWithCi(byOrder(tally.baselines, tally.baselineOrder), CONFIDENCE_LEVEL),
       excluded: { ...tally.excluded },
     };
   }
@@ -167,13 +182,37 @@ export class OutcomeTally {
 function emptyTally(): ArmTally {
   return {
     baselines: [],
+    baselineOrder: [],
     excluded: { 'no-peg': 0, 'referred-without-baseline-peg': 0, 'referral-without-date': 0 },
     changes: TIME_POINTS.map(emptyColumns),
   };
 }
 
 function emptyColumns(): ChangeColumns {
-  return { change: [], baseline: [], mme: [], mmeUnknown: 0 };
+  return { change: [], baseline: [], order: [], mme: [], mmeOrder: [], mmeUnknown: 0 };
+}
+
+/** The columns in stream order (the order columns are spent on it and left empty). */
+function inStreamOrder(columns: ChangeColumns): ChangeColumns {
+  return {
+    change: byOrder(columns.change, columns.order),
+    baseline: byOrder(columns.baseline, columns.order),
+    order: [],
+    mme: byOrder(columns.mme, columns.mmeOrder),
+    mmeOrder: [],
+    mmeUnknown: columns.mmeUnknown,
+  };
+}
+
+/** `values` sorted by their `order` (unchanged when already in order, as in one in-memory pass). */
+function byOrder(values: readonly number[], order: readonly number[]): number[] {
+  if (order.every((o, i) => i === 0 || (order[i - 1] ?? o) <= o)) {
+    return [...values];
+  }
+  return order
+    .map((_, i) => i)
+    .sort((x, y) => (order[x] ?? 0) - (order[y] ?? 0))
+    .map((i) => values[i] ?? 0);
 }
 
 /** MME/day on the baseline and follow-up days (undefined = an opioid of unknown dose). */
@@ -181,6 +220,7 @@ function tallyMme(
   columns: ChangeColumns,
   before: number | undefined,
   after: number | undefined,
+  order: number,
 ): void {
   if (before === undefined) {
     // Whether the patient was on opioids at baseline cannot be told.
@@ -190,6 +230,7 @@ function tallyMme(
       columns.mmeUnknown += 1;
     } else {
       columns.mme.push(after - before);
+      columns.mmeOrder.push(order);
     }
   }
 }

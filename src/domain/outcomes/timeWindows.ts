@@ -2,7 +2,8 @@
  * Choosing the baseline and follow-up PEG of one patient (pure). Inputs are the patient's PEG
  * administrations as calendar days and scores, de-duplicated and sorted by time.
  */
-import { add, sub } from 'date-fns';
+import { add } from 'date-fns/add';
+import { sub } from 'date-fns/sub';
 import type { TimePoint } from './analysisPlan.ts';
 import { BASELINE_LOOKBACK_DAYS } from './analysisPlan.ts';
 import { isoDate } from './calendar.ts';

@@ -1,5 +1,5 @@
 import type { Condition } from 'fhir/r4';
-import { addMonths } from 'date-fns';
+import { addMonths } from 'date-fns/addMonths';
 import { findMatch } from './codes/codeMatch.ts';
 import type { CodeRule } from './codes/codeMatch.ts';
 import { LOW_BACK_PAIN_CODES } from './codes/lowBackPain.ts';

@@ -1,4 +1,5 @@
-import { add, sub } from 'date-fns';
+import { add } from 'date-fns/add';
+import { sub } from 'date-fns/sub';
 import type { Duration } from 'date-fns';
 import type { PegAdministration } from './peg.ts';
 import { calendarDayOf, localDayOf } from './pegHistory.ts';

@@ -3,7 +3,7 @@
  * referral pattern of clinical.md, after the BSeR and SDOH referral guides).
  */
 import type { ServiceRequest, Task } from 'fhir/r4';
-import { addWeeks } from 'date-fns';
+import { addWeeks } from 'date-fns/addWeeks';
 
 /** SNOMED CT 3457005 "Patient referral" (clinical.md, Codes). */
 export const REFERRAL_CATEGORY = {

@@ -1,4 +1,4 @@
-import { formatISO } from 'date-fns';
+import { formatISO } from 'date-fns/formatISO';
 import { useCallback, useRef, useState } from 'react';
 import { normalizeError, type FhirError } from '../fhir/errors.ts';
 import type { FormAnswer } from '../fhir/questionnaireAnswers.ts';

@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
-import { format, subDays } from 'date-fns';
+import { format } from 'date-fns/format';
+import { subDays } from 'date-fns/subDays';
 import {
   computeMedicationMme,
   reconcileMme,

@@ -122,5 +122,7 @@ describe('clbp outcomes recovers the generating effects from a 400-patient cohor
         expect(row.difference.upper - row.difference.lower).toBeLessThan(1);
       }
     },
+    // A whole 400-patient analysis: seconds on a loaded 2-core machine, not the 5 s default.
+    30_000,
   );
 });

@@ -16,7 +16,8 @@ afterAll(async () => {
   await sandbox.close();
 });
 
-const rows = () => page.locator('[data-testid="mme-table"] tbody tr').allTextContents();
+/** Rows of both tables: the last 12 months, and the earlier records behind a disclosure. */
+const rows = () => page.locator('[data-testid^="mme-table"] tbody tr').allTextContents();
 
 describe('the opioid dose trend', () => {
   it('shows the two-year taper from 120 to 30 MME/day with a taper verdict', async () => {

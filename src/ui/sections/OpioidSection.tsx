@@ -44,6 +44,42 @@ function taperText(taper: MmeSummary['taper']): string {
   }
 }
 
+function MedicationTable(props: {
+  testId: string;
+  caption: string;
+  rows: readonly MedicationMmeResult[];
+}) {
+  return (
+    <table data-testid={props.testId}>
+      <caption>{props.caption}</caption>
+      <thead>
+        <tr>
+          <th scope="col">Medication</th>
+          <th scope="col">Record</th>
+          <th scope="col">Active</th>
+          <th scope="col">Status</th>
+          <th scope="col">MME/day</th>
+          <th scope="col">How</th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.rows.map((r) => (
+          <tr key={`${r.resourceType}/${r.id}`} data-kind={r.kind}>
+            <td>{r.label}</td>
+            <td>{r.resourceType}</td>
+            <td>
+              {r.interval.start ?? '?'} – {r.interval.end ?? 'ongoing'}
+            </td>
+            <td>{STATUS_TEXT[r.kind]}</td>
+            <td>{r.mmePerDay === null ? '—' : fmt(r.mmePerDay)}</td>
+            <td>{r.explanation}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 export function OpioidSection({ state, asOf }: SectionProps) {
   const statements = loaded(state, 'medicationStatements');
   const requests = loaded(state, 'medicationRequests');
@@ -69,6 +105,10 @@ export function OpioidSection({ state, asOf }: SectionProps) {
   const relevant = results
     .filter((r) => r.reason !== 'not-an-opioid')
     .sort((a, b) => (b.interval.start ?? '').localeCompare(a.interval.start ?? ''));
+  // A long history stays one click away: the clinician sees what the patient takes now first.
+  const yearAgo = isoDay(subDays(asOf, 365));
+  const recent = relevant.filter((r) => r.interval.end === null || r.interval.end >= yearAgo);
+  const earlier = relevant.filter((r) => !recent.includes(r));
   if (relevant.length === 0) {
     return (
       <p className="empty">
@@ -111,33 +151,21 @@ export function OpioidSection({ state, asOf }: SectionProps) {
         The 50 and 90 MME/day lines are information from the CDC 2022 guideline, not limits or taper
         triggers.
       </p>
-      <table data-testid="mme-table">
-        <caption>Each opioid record and how its MME/day was computed</caption>
-        <thead>
-          <tr>
-            <th scope="col">Medication</th>
-            <th scope="col">Record</th>
-            <th scope="col">Active</th>
-            <th scope="col">Status</th>
-            <th scope="col">MME/day</th>
-            <th scope="col">How</th>
-          </tr>
-        </thead>
-        <tbody>
-          {relevant.map((r) => (
-            <tr key={`${r.resourceType}/${r.id}`} data-kind={r.kind}>
-              <td>{r.label}</td>
-              <td>{r.resourceType}</td>
-              <td>
-                {r.interval.start ?? '?'} – {r.interval.end ?? 'ongoing'}
-              </td>
-              <td>{STATUS_TEXT[r.kind]}</td>
-              <td>{r.mmePerDay === null ? '—' : fmt(r.mmePerDay)}</td>
-              <td>{r.explanation}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <MedicationTable
+        testId="mme-table"
+        caption="Opioid records active in the last 12 months and how each MME/day was computed"
+        rows={recent}
+      />
+      {earlier.length > 0 && (
+        <details>
+          <summary>Earlier opioid records ({earlier.length})</summary>
+          <MedicationTable
+            testId="mme-table-earlier"
+            caption="Opioid records that ended more than 12 months ago"
+            rows={earlier}
+          />
+        </details>
+      )}
       <p className="chart-note">Factors: CDC 2022. Drug data: {NLM_ATTRIBUTION}</p>
     </>
   );

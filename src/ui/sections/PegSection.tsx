@@ -34,6 +34,47 @@ function ChangeSummary({
   );
 }
 
+/** How many PEGs the history table shows before the rest go behind a disclosure. */
+const RECENT_PEGS = 12;
+
+function PegTable(props: {
+  testId: string;
+  caption: string;
+  rows: readonly PegAdministration[];
+  baseline: PegAdministration | undefined;
+}) {
+  return (
+    <table data-testid={props.testId}>
+      <caption>{props.caption}</caption>
+      <thead>
+        <tr>
+          <th scope="col">Date</th>
+          <th scope="col">P</th>
+          <th scope="col">E</th>
+          <th scope="col">G</th>
+          <th scope="col">Score</th>
+          <th scope="col">Recorded as</th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.rows.map((a) => (
+          <tr key={a.keys[0] ?? a.date} data-baseline={a === props.baseline ? 'true' : undefined}>
+            <td>
+              {a.date.slice(0, 10)}
+              {a === props.baseline && ' (baseline)'}
+            </td>
+            <td>{a.items?.pain ?? '—'}</td>
+            <td>{a.items?.enjoyment ?? '—'}</td>
+            <td>{a.items?.activity ?? '—'}</td>
+            <td>{a.score.toFixed(2)}</td>
+            <td>{a.sources.map((s) => s.split('/')[0]).join(' + ')}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 interface PegSectionProps extends SectionProps {
   readonly formOpen: boolean;
   readonly setFormOpen: (open: boolean) => void;
@@ -56,6 +97,8 @@ export function PegSection(props: PegSectionProps) {
     followUp.baseline ??
     (baselineChoice.kind === 'baseline' ? baselineChoice.administration : undefined);
   const latest = records.history.at(-1);
+  const recent = records.history.slice(-RECENT_PEGS);
+  const earlier = records.history.slice(0, -RECENT_PEGS);
   const markers: Marker[] =
     followUp.schedule?.kind === 'schedule'
       ? followUp.schedule.points.map((p) => ({ t: Date.parse(p.dueDate), label: p.label }))
@@ -87,36 +130,23 @@ export function PegSection(props: PegSectionProps) {
               highlight: a === baseline,
             }))}
           />
-          <table data-testid="peg-history">
-            <caption>
-              Every PEG on record (P = pain, E = enjoyment of life, G = general activity)
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">Date</th>
-                <th scope="col">P</th>
-                <th scope="col">E</th>
-                <th scope="col">G</th>
-                <th scope="col">Score</th>
-                <th scope="col">Recorded as</th>
-              </tr>
-            </thead>
-            <tbody>
-              {records.history.map((a) => (
-                <tr key={a.keys[0] ?? a.date} data-baseline={a === baseline ? 'true' : undefined}>
-                  <td>
-                    {a.date.slice(0, 10)}
-                    {a === baseline && ' (baseline)'}
-                  </td>
-                  <td>{a.items?.pain ?? '—'}</td>
-                  <td>{a.items?.enjoyment ?? '—'}</td>
-                  <td>{a.items?.activity ?? '—'}</td>
-                  <td>{a.score.toFixed(2)}</td>
-                  <td>{a.sources.map((s) => s.split('/')[0]).join(' + ')}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <PegTable
+            testId="peg-history"
+            caption={`The ${recent.length} most recent PEGs (P = pain, E = enjoyment of life, G = general activity)`}
+            rows={recent}
+            baseline={baseline}
+          />
+          {earlier.length > 0 && (
+            <details>
+              <summary>Earlier PEGs ({earlier.length})</summary>
+              <PegTable
+                testId="peg-history-earlier"
+                caption="Earlier PEGs"
+                rows={earlier}
+                baseline={baseline}
+              />
+            </details>
+          )}
         </>
       )}
       {records.unreadable.length > 0 && (

@@ -12,6 +12,7 @@ import type { ExportLevel } from '../fhir/bulk/bulkClient.ts';
 import { ANALYSIS_TYPES, runBulkExport, systemScopes } from '../fhir/bulk/bulkClient.ts';
 import { lineReporter } from './bulkReporter.ts';
 import type { CliIo } from './io.ts';
+import { fhirBaseOption, missingOptions, parseError, type Parsed as ParsedArgs } from './args.ts';
 
 const USAGE = `usage: clbp bulk --fhir <base> (--group <id> | --patient-level) --client-id <id> --key <jwk-file> --out <dir>
                  [--type <A,B,…>] [--since <instant>]
@@ -38,8 +39,7 @@ interface Options {
   readonly since?: string;
 }
 
-type Parsed =
-  { kind: 'run'; options: Options } | { kind: 'help' } | { kind: 'error'; message: string };
+type Parsed = ParsedArgs<Options>;
 
 function parse(argv: readonly string[]): Parsed {
   let values;
@@ -61,22 +61,23 @@ function parse(argv: readonly string[]): Parsed {
       },
     }));
   } catch (err) {
-    return { kind: 'error', message: err instanceof Error ? err.message : String(err) };
+    return parseError(err);
   }
   if (values.help === true) {
     return { kind: 'help' };
   }
-  const missing = (['fhir', 'client-id', 'key', 'out'] as const).filter((k) => !values[k]);
-  if (missing.length > 0) {
-    return { kind: 'error', message: `missing ${missing.map((m) => `--${m}`).join(', ')}` };
+  const missing = missingOptions(values, ['fhir', 'client-id', 'key', 'out']);
+  if (missing !== undefined) {
+    return { kind: 'error', message: missing };
   }
   if ((values.group === undefined) === (values['patient-level'] !== true)) {
     return { kind: 'error', message: 'give exactly one of --group <id> and --patient-level' };
   }
-  const fhirBase = values.fhir ?? '';
-  if (!/^https?:\/\//.test(fhirBase)) {
-    return { kind: 'error', message: `--fhir must be an http(s) URL, got '${fhirBase}'` };
+  const fhir = fhirBaseOption(values.fhir);
+  if ('error' in fhir) {
+    return { kind: 'error', message: fhir.error };
   }
+  const fhirBase = fhir.base;
   const types =
     values.type === undefined ? ANALYSIS_TYPES : values.type.split(',').map((s) => s.trim());
   const badType = types.find((t) => !TYPE.test(t));
@@ -89,7 +90,7 @@ function parse(argv: readonly string[]): Parsed {
   return {
     kind: 'run',
     options: {
-      fhirBase: fhirBase.replace(/\/$/, ''),
+      fhirBase,
       level:
         values.group === undefined ? { kind: 'patient' } : { kind: 'group', groupId: values.group },
       clientId: values['client-id'] ?? '',

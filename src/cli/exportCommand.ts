@@ -18,6 +18,7 @@ import { createBackendAuth, parsePrivateJwk } from '../fhir/bulk/backendAuth.ts'
 import { systemScopes } from '../fhir/bulk/bulkClient.ts';
 import { exportPatient } from '../fhir/patientExport.ts';
 import type { CliIo } from './io.ts';
+import { fhirBaseOption, missingOptions, parseError, type Parsed as ParsedArgs } from './args.ts';
 
 const USAGE = `usage: clbp export --fhir <base> --patient <id> (--token <t> | --client-id <id> --key <jwk-file>)
                    --out <file|-> [--deidentify [--deid-secret <s>]]
@@ -58,8 +59,7 @@ interface Options {
   readonly secret: string | undefined;
 }
 
-type Parsed =
-  { kind: 'run'; options: Options } | { kind: 'help' } | { kind: 'error'; message: string };
+type Parsed = ParsedArgs<Options>;
 
 function parse(argv: readonly string[], env: NodeJS.ProcessEnv): Parsed {
   let values;
@@ -81,19 +81,20 @@ function parse(argv: readonly string[], env: NodeJS.ProcessEnv): Parsed {
       },
     }));
   } catch (err) {
-    return { kind: 'error', message: err instanceof Error ? err.message : String(err) };
+    return parseError(err);
   }
   if (values.help === true) {
     return { kind: 'help' };
   }
-  const missing = (['fhir', 'patient', 'out'] as const).filter((k) => !values[k]);
-  if (missing.length > 0) {
-    return { kind: 'error', message: `missing ${missing.map((m) => `--${m}`).join(', ')}` };
+  const missing = missingOptions(values, ['fhir', 'patient', 'out']);
+  if (missing !== undefined) {
+    return { kind: 'error', message: missing };
   }
-  const fhirBase = (values.fhir ?? '').replace(/\/$/, '');
-  if (!/^https?:\/\//.test(fhirBase)) {
-    return { kind: 'error', message: `--fhir must be an http(s) URL, got '${fhirBase}'` };
+  const fhir = fhirBaseOption(values.fhir);
+  if ('error' in fhir) {
+    return { kind: 'error', message: fhir.error };
   }
+  const fhirBase = fhir.base;
   const patientId = values.patient ?? '';
   if (!FHIR_ID.test(patientId)) {
     return { kind: 'error', message: `--patient must be a FHIR id, got '${patientId}'` };

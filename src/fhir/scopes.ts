@@ -151,18 +151,23 @@ export function grants(granted: string, resourceType: string, access: string): b
   return Array.from(access).every((l) => allowed.has(l));
 }
 
-export interface FeatureAccess {
-  readonly feature: Feature;
-  /** Scopes (v2 spelling) the feature needs and the grant lacks; empty when the feature is on. */
-  readonly missing: readonly string[];
-}
-
-/** Which features the granted scopes turn on, and for the others what is missing. */
-export function featureAccess(granted: string): FeatureAccess[] {
-  return FEATURES.map((feature) => ({
-    feature,
-    missing: feature.needs
-      .filter((n) => !grants(granted, n.resourceType, n.access))
-      .map((n) => `patient/${n.resourceType}.${n.access}`),
-  }));
+/**
+ * The write scopes each feature lacks under this grant: such a feature shows its data but cannot
+ * save. (Missing read scopes show per request: the request is not made and its sections say so.)
+ * An empty grant means the EHR did not say, so nothing is reported missing.
+ */
+export function missingWrites(granted: string): Record<FeatureId, string[]> {
+  const result = {} as Record<FeatureId, string[]>;
+  for (const feature of FEATURES) {
+    result[feature.id] =
+      granted.trim() === ''
+        ? []
+        : feature.needs.flatMap((need) => {
+            const write = need.access.replace(/[rs]/g, '');
+            return write !== '' && !grants(granted, need.resourceType, write)
+              ? [`patient/${need.resourceType}.${write}`]
+              : [];
+          });
+  }
+  return result;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { featureAccess, grants, requestedScope } from '../../../src/fhir/scopes.ts';
+import { grants, missingWrites, requestedScope } from '../../../src/fhir/scopes.ts';
 
 describe('the scopes CLBP Pathway asks for', () => {
   it('asks, in SMART v2, for exactly what its features read and write', () => {
@@ -44,11 +44,13 @@ describe('the scopes CLBP Pathway asks for', () => {
     expect(grants(granted, type, access)).toBe(expected);
   });
 
-  it('names the missing scopes of each feature a narrowed grant turns off', () => {
-    const granted = requestedScope('v2', 'ehr').replace('patient/MedicationRequest.rs ', '');
-    const off = featureAccess(granted).filter((f) => f.missing.length > 0);
-    expect(off.map((f) => [f.feature.id, f.missing])).toEqual([
-      ['opioids', ['patient/MedicationRequest.rs']],
-    ]);
+  it('names the write scope a narrowed grant lacks, for the feature that cannot save', () => {
+    const granted = requestedScope('v2', 'ehr').replace('ServiceRequest.crus', 'ServiceRequest.rs');
+    const lacking = Object.entries(missingWrites(granted)).filter(([, m]) => m.length > 0);
+    expect(lacking).toEqual([['referral', ['patient/ServiceRequest.cu']]]);
+  });
+
+  it('reports nothing missing when the EHR did not say what it granted', () => {
+    expect(Object.values(missingWrites('')).flat()).toEqual([]);
   });
 });

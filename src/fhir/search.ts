@@ -40,14 +40,12 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-async function readJson(response: Response, label: string): Promise<unknown> {
+/** The JSON body of a response; a body that is not JSON or breaks off is a FhirError naming `label`. */
+export async function readJson(response: Response, label: string): Promise<unknown> {
   try {
     return await response.json();
   } catch (error) {
-    throw normalizeError(
-      error instanceof SyntaxError ? error : new SyntaxError(String(error)),
-      label,
-    );
+    throw normalizeError(error, label);
   }
 }
 

@@ -5,7 +5,8 @@
  */
 import type { Bundle, BundleEntry, FhirResource, Identifier } from 'fhir/r4';
 import { SUBMISSION_IDENTIFIER_SYSTEM } from '../domain/canonical.ts';
-import { FhirError, normalizeError } from './errors.ts';
+import { FhirError } from './errors.ts';
+import { readJson } from './search.ts';
 import type { FhirTransport } from './transport.ts';
 
 export function submissionIdentifier(submissionId: string): Identifier {
@@ -56,12 +57,7 @@ export async function submitTransaction(
 ): Promise<WrittenResource[]> {
   const bundle: Bundle = { resourceType: 'Bundle', type: 'transaction', entry: [...entries] };
   const response = await transport.request('', { label, method: 'POST', body: bundle });
-  let body: unknown;
-  try {
-    body = await response.json();
-  } catch (error) {
-    throw normalizeError(error, label);
-  }
+  const body = await readJson(response, label);
   const result = body as Partial<Bundle> | null;
   const answers = result?.resourceType === 'Bundle' ? (result.entry ?? []) : [];
   if (answers.length !== entries.length) {

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { MemoryRepository } from '@medplum/fhir-router';
-import type { Patient as MedplumPatient, Resource as MedplumResource } from '@medplum/fhirtypes';
+import type { Patient as MedplumPatient } from '@medplum/fhirtypes';
 import type { Practitioner, Resource } from 'fhir/r4';
 import type { TokenVerifier } from './accessContext.ts';
 import { appConfigFromEnv } from '../fhir/appConfig.ts';
@@ -81,14 +81,6 @@ function practitionerName(p: Practitioner): string {
   return text === '' ? (p.id ?? 'unknown') : text;
 }
 
-/**
- * The seed is typed with @types/fhir (R4), medplum with its own R4 types; the JSON is the same, only
- * the optional-property typing differs, so this boundary cast is safe.
- */
-export function asMedplum(resources: readonly Resource[]): readonly MedplumResource[] {
-  return resources as unknown as readonly MedplumResource[];
-}
-
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const onError = (err: Error): void => {
@@ -128,10 +120,10 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
 
   const seed = generateSeed({ asOf: o.asOf ?? new Date() });
   const repo = await createFhirRepository();
-  await loadResources(repo, asMedplum(seed.resources));
+  await loadResources(repo, seed.resources);
   if (o.cohort !== undefined) {
     const cohort = generateCohort({ n: o.cohort, asOf: o.asOf ?? new Date() });
-    await loadResources(repo, asMedplum(cohort.resources));
+    await loadResources(repo, cohort.resources);
   }
   const practitioners: Person[] = seed.resources
     .filter((r: Resource): r is Practitioner => r.resourceType === 'Practitioner')

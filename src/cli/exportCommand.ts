@@ -13,7 +13,7 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { Client } from 'fhir-kit-client';
 import type { Bundle } from 'fhir/r4';
-import { deidentifyBundle } from '../domain/deidentify.ts';
+import { deidentifyBundle } from '../domain/deidentify/deidentify.ts';
 import { createBackendAuth, parsePrivateJwk } from '../fhir/bulk/backendAuth.ts';
 import { systemScopes } from '../fhir/bulk/bulkClient.ts';
 import { exportPatient } from '../fhir/patientExport.ts';

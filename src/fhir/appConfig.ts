@@ -2,8 +2,11 @@
  * Per-EHR launch configuration, read at run time from `/config.json` (served beside the app), so one
  * build runs against any EHR. Fields are documented in the README and `.env.example`.
  */
-import { PROGRAMME_ORGANIZATION_ID } from '../domain/canonical.ts';
-import { DEFAULT_ELIGIBILITY_CONFIG, type EligibilityConfig } from '../domain/eligibilityConfig.ts';
+import { PROGRAMME_ORGANIZATION_ID } from '../domain/codes/canonical.ts';
+import {
+  DEFAULT_ELIGIBILITY_CONFIG,
+  type EligibilityConfig,
+} from '../domain/screening/eligibilityConfig.ts';
 import type { ScopeVersion } from './scopes.ts';
 
 export interface EhrConfig {
@@ -24,7 +27,7 @@ export interface AppConfig {
   readonly standaloneIss?: string;
   /** `Organization/<id>` of the group-visit programme that receives referrals (Task.owner). */
   readonly programme: string;
-  /** The clinic's eligibility thresholds: the defaults (src/domain/eligibilityConfig.ts) overridden. */
+  /** The clinic's eligibility thresholds: the defaults (src/domain/screening/eligibilityConfig.ts) overridden. */
   readonly eligibility: EligibilityConfig;
 }
 

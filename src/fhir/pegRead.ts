@@ -4,10 +4,10 @@
  * and item Observations; merged so one administration counts once.
  */
 import type { Observation, Questionnaire, QuestionnaireResponse } from 'fhir/r4';
-import type { PegAdministration } from '../domain/peg.ts';
-import { mergePegHistory } from '../domain/pegHistory.ts';
-import { pegFromObservations } from '../domain/pegObservations.ts';
-import { pegFromQuestionnaireResponse } from '../domain/pegResponse.ts';
+import type { PegAdministration } from '../domain/peg/peg.ts';
+import { mergePegHistory } from '../domain/peg/history.ts';
+import { pegFromObservations } from '../domain/peg/observations.ts';
+import { pegFromQuestionnaireResponse } from '../domain/peg/questionnaireResponse.ts';
 import { PEG_QUESTIONNAIRE } from './questionnaires.ts';
 
 export interface PegRecords {

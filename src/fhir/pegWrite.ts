@@ -4,7 +4,7 @@
  * transaction, both conditional on the same client-generated identifier.
  */
 import type { BundleEntry, Observation, Questionnaire, QuestionnaireResponse } from 'fhir/r4';
-import { PEG_QUESTIONNAIRE_URL, PEG_QUESTIONNAIRE_VERSION } from '../domain/canonical.ts';
+import { PEG_QUESTIONNAIRE_URL, PEG_QUESTIONNAIRE_VERSION } from '../domain/codes/canonical.ts';
 import {
   LOINC_SYSTEM,
   PEG_ITEMS,
@@ -12,7 +12,7 @@ import {
   PEG_SCORE_LOINC,
   PEG_SCORE_UNIT,
   type PegItemValues,
-} from '../domain/peg.ts';
+} from '../domain/peg/peg.ts';
 import type { FormAnswers } from './questionnaireAnswers.ts';
 import { responseItems } from './questionnaireAnswers.ts';
 import {

@@ -4,13 +4,13 @@
  * a double click or a retry places one referral.
  */
 import type { BundleEntry, ServiceRequest, Task } from 'fhir/r4';
-import { MINDFULNESS_GMV_CODE, PATHWAY_CODE_SYSTEM } from '../domain/canonical.ts';
+import { MINDFULNESS_GMV_CODE, PATHWAY_CODE_SYSTEM } from '../domain/codes/canonical.ts';
 import {
   REFERRAL_CATEGORY,
   REFERRAL_REASON_CODE,
   REFERRAL_SERVICE_TEXT,
   programmeWindow,
-} from '../domain/referral.ts';
+} from '../domain/pathway/referral.ts';
 import {
   conditionalCreate,
   submissionIdentifier,

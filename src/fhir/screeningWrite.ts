@@ -6,7 +6,7 @@ import type { QuestionnaireResponse } from 'fhir/r4';
 import {
   SCREENING_QUESTIONNAIRE_URL,
   SCREENING_QUESTIONNAIRE_VERSION,
-} from '../domain/canonical.ts';
+} from '../domain/codes/canonical.ts';
 import type { FormAnswers } from './questionnaireAnswers.ts';
 import { responseItems } from './questionnaireAnswers.ts';
 import { SCREENING_QUESTIONNAIRE } from './questionnaires.ts';

@@ -4,7 +4,7 @@
  * failed save creates nothing new.
  */
 import type { Bundle, BundleEntry, FhirResource, Identifier } from 'fhir/r4';
-import { SUBMISSION_IDENTIFIER_SYSTEM } from '../domain/canonical.ts';
+import { SUBMISSION_IDENTIFIER_SYSTEM } from '../domain/codes/canonical.ts';
 import { FhirError } from './errors.ts';
 import { readJson } from './search.ts';
 import type { FhirTransport } from './transport.ts';

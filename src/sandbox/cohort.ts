@@ -22,7 +22,7 @@ import {
   MINDFULNESS_GMV_CODE,
   PATHWAY_CODE_SYSTEM,
   PROGRAMME_ORGANIZATION_ID,
-} from '../domain/canonical.ts';
+} from '../domain/codes/canonical.ts';
 import type { TimePointId } from '../domain/outcomes/analysisPlan.ts';
 import type { Clock } from './seed/clock.ts';
 import { createClock, dateAgo, instantAgo, yearsInDays } from './seed/clock.ts';

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { loadDraft } from './drafts.ts';
-import type { EligibilityConfig } from '../domain/eligibilityConfig.ts';
+import type { EligibilityConfig } from '../domain/screening/eligibilityConfig.ts';
 import type { Session } from '../fhir/session.ts';
 import { missingWrites, type FeatureId } from '../fhir/scopes.ts';
 import { SUMMARY_KEYS, enabledRequests, type SummaryKey } from '../fhir/summary.ts';

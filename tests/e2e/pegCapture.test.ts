@@ -1,6 +1,6 @@
 import type { Observation, QuestionnaireResponse } from 'fhir/r4';
 import { describe, expect, it } from 'vitest';
-import { PEG_ITEMS, pegAnswerCodeFor } from '../../src/domain/peg.ts';
+import { PEG_ITEMS, pegAnswerCodeFor } from '../../src/domain/peg/peg.ts';
 import { appTestContext, loseNextWriteAnswer, launchPatient, stored } from './support/app.ts';
 
 const t = appTestContext();

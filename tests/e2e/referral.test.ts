@@ -1,6 +1,6 @@
 import type { ServiceRequest, Task } from 'fhir/r4';
 import { describe, expect, it } from 'vitest';
-import { RED_FLAGS, SCREENING_LINK_IDS } from '../../src/domain/screening.ts';
+import { RED_FLAGS, SCREENING_LINK_IDS } from '../../src/domain/screening/screening.ts';
 import { appTestContext, loseNextWriteAnswer, launchPatient, stored } from './support/app.ts';
 
 const t = appTestContext();

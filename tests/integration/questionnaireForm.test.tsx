@@ -2,7 +2,7 @@
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { useState } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PEG_ITEMS, scorePeg } from '../../src/domain/peg.ts';
+import { PEG_ITEMS, scorePeg } from '../../src/domain/peg/peg.ts';
 import type { FormAnswer, FormAnswers } from '../../src/fhir/questionnaireAnswers.ts';
 import { PEG_QUESTIONNAIRE, SCREENING_QUESTIONNAIRE } from '../../src/fhir/questionnaires.ts';
 import { pegAnswersFrom } from '../../src/ui/peg/PegForm.tsx';

@@ -6,7 +6,7 @@
  * table). Every other list was added by the project straight from the code systems named in its
  * `*_SOURCE`, and must be reviewed by a clinician before its matches are relied on.
  */
-import type { ConditionList } from '../chartEvidence.ts';
+import type { ConditionList } from '../screening/chartEvidence.ts';
 import type { CodeRule } from './codeMatch.ts';
 import { LOW_BACK_PAIN_CODES, LOW_BACK_PAIN_SOURCE } from './lowBackPain.ts';
 import { PREGNANCY_CODES, PREGNANCY_SOURCE } from './pregnancy.ts';

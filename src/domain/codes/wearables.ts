@@ -5,7 +5,7 @@
  * or researcher must review; add further device codes here, nowhere else.
  */
 import type { CodeListSource } from './codeLists.ts';
-import { LOINC_SYSTEM } from '../peg.ts';
+import { LOINC_SYSTEM } from '../peg/peg.ts';
 
 export const WEARABLE_SOURCE: CodeListSource = {
   reviewStatus: 'needs-clinician-review',

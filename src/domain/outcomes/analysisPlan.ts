@@ -2,14 +2,14 @@
  * The outcome analysis plan: time points, windows and response criteria. Printed with every
  * table so a reader knows exactly which PEG counted.
  *
- * Time points and windows are the app's follow-up schedule (followUp.ts: OPTIMUM's week 8,
+ * Time points and windows are the app's follow-up schedule (pathway/followUp.ts: OPTIMUM's week 8,
  * month 6 and month 12 from baseline; windows ±2 weeks and ±1 month, a project decision), so the
  * research table and the clinician's "follow-up done" agree on which PEG counts.
  */
 import type { Duration } from 'date-fns';
-import type { FollowUpId } from '../followUp.ts';
-import { FOLLOW_UP_TIME_POINTS } from '../followUp.ts';
-import { PEG_MCID_PERCENT, PEG_MCID_POINTS } from '../peg.ts';
+import type { FollowUpId } from '../pathway/followUp.ts';
+import { FOLLOW_UP_TIME_POINTS } from '../pathway/followUp.ts';
+import { PEG_MCID_PERCENT, PEG_MCID_POINTS } from '../peg/peg.ts';
 
 export type TimePointId = 'week8' | 'month6' | 'month12';
 

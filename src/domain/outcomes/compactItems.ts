@@ -13,9 +13,9 @@ import {
   identifierKey,
   normalizeReference,
   pegValueFromAnswerCode,
-} from '../peg.ts';
-import type { PegAdministration } from '../peg.ts';
-import { pegFromObservations } from '../pegObservations.ts';
+} from '../peg/peg.ts';
+import type { PegAdministration } from '../peg/peg.ts';
+import { pegFromObservations } from '../peg/observations.ts';
 import { hash53, parseWhen, formatWhen } from './compactPeg.ts';
 
 /** FHIR R4 observation-status codes, by index. */

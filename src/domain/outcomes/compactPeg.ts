@@ -5,7 +5,7 @@
  * PegAdministration that pegHistory's merge treats exactly like the original (keys are compared
  * only for equality, within one patient, where a hash collision is vanishingly unlikely).
  */
-import type { PegAdministration } from '../peg.ts';
+import type { PegAdministration } from '../peg/peg.ts';
 
 const MS_PER_MINUTE = 60_000;
 const OFFSET = /(Z|[+-]\d{2}:\d{2})$/;

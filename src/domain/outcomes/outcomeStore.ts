@@ -8,11 +8,11 @@
  * time ({@link OutcomeStore.restore}); the caller keeps them on disk in between (src/cli).
  */
 import type { Medication, Questionnaire, QuestionnaireResponse } from 'fhir/r4';
-import { PEG_ITEMS, PEG_SCORE_LOINC, hasLoinc, normalizeReference } from '../peg.ts';
-import type { PegAdministration } from '../peg.ts';
-import { mergePegHistory } from '../pegHistory.ts';
-import { pegFromObservations } from '../pegObservations.ts';
-import { pegFromQuestionnaireResponse } from '../pegResponse.ts';
+import { PEG_ITEMS, PEG_SCORE_LOINC, hasLoinc, normalizeReference } from '../peg/peg.ts';
+import type { PegAdministration } from '../peg/peg.ts';
+import { mergePegHistory } from '../peg/history.ts';
+import { pegFromObservations } from '../peg/observations.ts';
+import { pegFromQuestionnaireResponse } from '../peg/questionnaireResponse.ts';
 import type { PatientEvidence } from './armAssignment.ts';
 import { calendarDay } from './calendar.ts';
 import { appendCompact, decodeCompact } from './compactPeg.ts';

@@ -2,8 +2,8 @@
  * Which ServiceRequests are referrals to the programme, and which Group members count, for arm
  * assignment. Pure; inputs are unverified resources.
  */
-import { MINDFULNESS_GMV_CODE, PATHWAY_CODE_SYSTEM } from '../canonical.ts';
-import { normalizeReference } from '../peg.ts';
+import { MINDFULNESS_GMV_CODE, PATHWAY_CODE_SYSTEM } from '../codes/canonical.ts';
+import { normalizeReference } from '../peg/peg.ts';
 import { calendarDay } from './calendar.ts';
 import type { Json } from './resourceShape.ts';
 import { asGroup, asServiceRequest, subjectKey } from './resourceShape.ts';

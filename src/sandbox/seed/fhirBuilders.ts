@@ -8,7 +8,7 @@ import type {
   Patient,
   Reference,
 } from 'fhir/r4';
-import { CANONICAL_BASE } from '../../domain/canonical.ts';
+import { CANONICAL_BASE } from '../../domain/codes/canonical.ts';
 import { type Clock, dateAgo, yearsInDays } from './clock.ts';
 import { DOSE_UNITS, type DrugCode, ROUTES, SYSTEM, TIMING_CODES } from './codes.ts';
 

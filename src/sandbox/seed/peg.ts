@@ -9,7 +9,7 @@ import {
   PEG_QUESTIONNAIRE_URL,
   PEG_QUESTIONNAIRE_VERSION,
   SUBMISSION_IDENTIFIER_SYSTEM,
-} from '../../domain/canonical.ts';
+} from '../../domain/codes/canonical.ts';
 import { CLINIC_MINUTES, type Clock, instantAgo } from './clock.ts';
 import {
   PEG_ITEMS,
@@ -19,7 +19,7 @@ import {
   PEG_SCORE_UNIT,
   pegAnswerCodeFor,
   scorePeg,
-} from '../../domain/peg.ts';
+} from '../../domain/peg/peg.ts';
 import { SYSTEM } from './codes.ts';
 import { PCP, ref } from './fhirBuilders.ts';
 import type { Rng } from './prng.ts';

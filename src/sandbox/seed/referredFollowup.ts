@@ -8,7 +8,7 @@ import {
   PATHWAY_CODE_SYSTEM,
   PROGRAMME_ORGANIZATION_ID,
   SUBMISSION_IDENTIFIER_SYSTEM,
-} from '../../domain/canonical.ts';
+} from '../../domain/codes/canonical.ts';
 import { dateAgo, instantAgo, yearsInDays } from './clock.ts';
 import { CONDITIONS, REFERRAL_CATEGORY, SYSTEM } from './codes.ts';
 import { buildCondition, buildPatient, PCP, ref } from './fhirBuilders.ts';

@@ -4,7 +4,7 @@
  * seeded PRNG with one stream per patient.
  */
 import type { Organization, Practitioner, Questionnaire, Resource } from 'fhir/r4';
-import { CANONICAL_BASE, PROGRAMME_ORGANIZATION_ID } from '../../domain/canonical.ts';
+import { CANONICAL_BASE, PROGRAMME_ORGANIZATION_ID } from '../../domain/codes/canonical.ts';
 import { createClock } from './clock.ts';
 import { heavyHistory } from './heavyHistory.ts';
 import { opioidTaper } from './opioidTaper.ts';

@@ -5,7 +5,7 @@ import {
   pegValueFromAnswerCode,
   scorePeg,
   type PegAnswers,
-} from '../../domain/peg.ts';
+} from '../../domain/peg/peg.ts';
 import { savePeg, type SavedPeg } from '../../fhir/pegWrite.ts';
 import type { FormAnswers } from '../../fhir/questionnaireAnswers.ts';
 import { PEG_QUESTIONNAIRE } from '../../fhir/questionnaires.ts';

@@ -1,5 +1,5 @@
 import type { QuestionnaireItem } from 'fhir/r4';
-import type { Evidence } from '../../domain/eligibility.ts';
+import type { Evidence } from '../../domain/screening/eligibility.ts';
 import { SCREENING_QUESTIONNAIRE } from '../../fhir/questionnaires.ts';
 
 function findItem(

@@ -11,7 +11,7 @@ import {
   type MedicationMmeResult,
   type MmeSummary,
 } from '../../domain/mme/mme.ts';
-import { CDC_2022_MME_REFERENCE_LEVELS, MME_CHART_DAYS } from '../../domain/mmeReference.ts';
+import { CDC_2022_MME_REFERENCE_LEVELS, MME_CHART_DAYS } from '../../domain/mme/referenceLevels.ts';
 import { TrendChart } from '../chart/TrendChart.tsx';
 import { loaded, type SectionProps } from './sectionProps.ts';
 

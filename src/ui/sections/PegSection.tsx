@@ -1,5 +1,5 @@
-import type { PegAdministration } from '../../domain/peg.ts';
-import { changeFromBaseline, selectBaseline } from '../../domain/pegHistory.ts';
+import type { PegAdministration } from '../../domain/peg/peg.ts';
+import { changeFromBaseline, selectBaseline } from '../../domain/peg/history.ts';
 import { TrendChart, type Marker } from '../chart/TrendChart.tsx';
 import { PegForm } from '../peg/PegForm.tsx';
 import type { SectionProps } from './sectionProps.ts';

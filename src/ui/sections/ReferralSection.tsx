@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { TASK_STATUS_TEXT } from '../../domain/referral.ts';
+import { TASK_STATUS_TEXT } from '../../domain/pathway/referral.ts';
 import { nextStep, normalizeError, type FhirError } from '../../fhir/errors.ts';
 import { cancelReferral } from '../../fhir/referralWrite.ts';
 import type { Referral } from './referralData.ts';

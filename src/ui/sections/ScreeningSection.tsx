@@ -1,12 +1,12 @@
 import { useMemo, useState } from 'react';
-import { lowBackPainChart } from '../../domain/chartEvidence.ts';
+import { lowBackPainChart } from '../../domain/screening/chartEvidence.ts';
 import {
   evaluateEligibility,
   type EligibilityVerdict,
   type Finding,
-} from '../../domain/eligibility.ts';
-import type { EligibilityConfig } from '../../domain/eligibilityConfig.ts';
-import { readScreeningResponse, type ScreeningAnswers } from '../../domain/screening.ts';
+} from '../../domain/screening/eligibility.ts';
+import type { EligibilityConfig } from '../../domain/screening/eligibilityConfig.ts';
+import { readScreeningResponse, type ScreeningAnswers } from '../../domain/screening/screening.ts';
 import { loadDraft } from '../drafts.ts';
 import { evidenceText } from '../screening/evidenceText.ts';
 import { ReferralForm } from '../screening/ReferralForm.tsx';

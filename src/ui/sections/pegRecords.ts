@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
-import { followUpSchedule, type FollowUpSchedule } from '../../domain/followUp.ts';
-import type { PegAdministration } from '../../domain/peg.ts';
-import { selectBaseline } from '../../domain/pegHistory.ts';
+import { followUpSchedule, type FollowUpSchedule } from '../../domain/pathway/followUp.ts';
+import type { PegAdministration } from '../../domain/peg/peg.ts';
+import { selectBaseline } from '../../domain/peg/history.ts';
 import { readPegRecords, type PegRecords } from '../../fhir/pegRead.ts';
 import type { SummaryState } from '../useSummary.ts';
 import { activeReferral, followedReferral, type Referral } from './referralData.ts';

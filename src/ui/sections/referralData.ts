@@ -1,5 +1,5 @@
 import type { ServiceRequest, Task } from 'fhir/r4';
-import { isActiveReferral, isFollowedReferral } from '../../domain/referral.ts';
+import { isActiveReferral, isFollowedReferral } from '../../domain/pathway/referral.ts';
 import type { SearchResult } from '../../fhir/search.ts';
 
 export interface Referral {

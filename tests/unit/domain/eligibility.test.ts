@@ -1,11 +1,11 @@
 import type { Condition } from 'fhir/r4';
 import { describe, expect, it } from 'vitest';
-import { evaluateEligibility } from '../../../src/domain/eligibility.ts';
-import type { CriterionId, EligibilityInput } from '../../../src/domain/eligibility.ts';
-import { DEFAULT_ELIGIBILITY_CONFIG } from '../../../src/domain/eligibilityConfig.ts';
+import { evaluateEligibility } from '../../../src/domain/screening/eligibility.ts';
+import type { CriterionId, EligibilityInput } from '../../../src/domain/screening/eligibility.ts';
+import { DEFAULT_ELIGIBILITY_CONFIG } from '../../../src/domain/screening/eligibilityConfig.ts';
 import { CONDITION_LIST_LABELS } from '../../../src/domain/codes/codeLists.ts';
-import { RED_FLAGS, SCREENING_LINK_IDS } from '../../../src/domain/screening.ts';
-import type { RedFlagKey, ScreeningAnswers } from '../../../src/domain/screening.ts';
+import { RED_FLAGS, SCREENING_LINK_IDS } from '../../../src/domain/screening/screening.ts';
+import type { RedFlagKey, ScreeningAnswers } from '../../../src/domain/screening/screening.ts';
 
 const asOf = new Date(2026, 2, 15, 12, 0); // 15 March 2026, noon local (TZ pinned by the test script)
 const ICD = 'http://hl7.org/fhir/sid/icd-10-cm';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { followUpSchedule } from '../../../src/domain/followUp.ts';
-import type { FollowUpId } from '../../../src/domain/followUp.ts';
+import { followUpSchedule } from '../../../src/domain/pathway/followUp.ts';
+import type { FollowUpId } from '../../../src/domain/pathway/followUp.ts';
 
 const baseline = { date: '2026-01-05T09:30:00-07:00' };
 const at = (day: string) => {

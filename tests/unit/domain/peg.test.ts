@@ -5,7 +5,7 @@ import {
   pegAnswerCodeFor,
   pegValueFromAnswerCode,
   scorePeg,
-} from '../../../src/domain/peg.ts';
+} from '../../../src/domain/peg/peg.ts';
 
 describe('scorePeg', () => {
   it.each([

@@ -1,11 +1,11 @@
 import type { Observation, Questionnaire, QuestionnaireResponse } from 'fhir/r4';
 import { describe, expect, it } from 'vitest';
 import pegQuestionnaireJson from '../../../questionnaires/peg.json' with { type: 'json' };
-import { PEG_ITEMS, pegAnswerCodeFor, roundScore } from '../../../src/domain/peg.ts';
-import type { PegAdministration, PegItemValues } from '../../../src/domain/peg.ts';
-import { changeFromBaseline, mergePegHistory } from '../../../src/domain/pegHistory.ts';
-import { pegFromObservations } from '../../../src/domain/pegObservations.ts';
-import { pegFromQuestionnaireResponse } from '../../../src/domain/pegResponse.ts';
+import { PEG_ITEMS, pegAnswerCodeFor, roundScore } from '../../../src/domain/peg/peg.ts';
+import type { PegAdministration, PegItemValues } from '../../../src/domain/peg/peg.ts';
+import { changeFromBaseline, mergePegHistory } from '../../../src/domain/peg/history.ts';
+import { pegFromObservations } from '../../../src/domain/peg/observations.ts';
+import { pegFromQuestionnaireResponse } from '../../../src/domain/peg/questionnaireResponse.ts';
 
 const LOINC = 'http://loinc.org';
 const questionnaire = pegQuestionnaireJson as Questionnaire;

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { PegAdministration } from '../../../src/domain/peg.ts';
+import type { PegAdministration } from '../../../src/domain/peg/peg.ts';
 import {
   changeFromBaseline,
   mergePegHistory,
   reaches30Percent,
   reachesMcid,
   selectBaseline,
-} from '../../../src/domain/pegHistory.ts';
+} from '../../../src/domain/peg/history.ts';
 
 function administration(overrides: Partial<PegAdministration>): PegAdministration {
   return {

@@ -1,7 +1,7 @@
 import type { Observation } from 'fhir/r4';
 import { describe, expect, it } from 'vitest';
-import { mergePegHistory } from '../../../src/domain/pegHistory.ts';
-import { pegFromObservations } from '../../../src/domain/pegObservations.ts';
+import { mergePegHistory } from '../../../src/domain/peg/history.ts';
+import { pegFromObservations } from '../../../src/domain/peg/observations.ts';
 
 const LOINC = 'http://loinc.org';
 const code = (c: string) => ({ coding: [{ system: LOINC, code: c }] });

@@ -2,7 +2,10 @@ import { evalFhirPath } from '@medplum/core';
 import type { Questionnaire, QuestionnaireItem } from 'fhir/r4';
 import { describe, expect, it } from 'vitest';
 import pegQuestionnaireJson from '../../../questionnaires/peg.json' with { type: 'json' };
-import { PEG_QUESTIONNAIRE_URL, PEG_QUESTIONNAIRE_VERSION } from '../../../src/domain/canonical.ts';
+import {
+  PEG_QUESTIONNAIRE_URL,
+  PEG_QUESTIONNAIRE_VERSION,
+} from '../../../src/domain/codes/canonical.ts';
 import {
   LOINC_SYSTEM,
   PEG_ANSWER_CODES,
@@ -10,8 +13,8 @@ import {
   PEG_PANEL_LOINC,
   PEG_SCORE_LINK_ID,
   PEG_SCORE_LOINC,
-} from '../../../src/domain/peg.ts';
-import { ORDINAL_VALUE_URL } from '../../../src/domain/pegResponse.ts';
+} from '../../../src/domain/peg/peg.ts';
+import { ORDINAL_VALUE_URL } from '../../../src/domain/peg/questionnaireResponse.ts';
 
 const questionnaire = pegQuestionnaireJson as Questionnaire;
 const items = questionnaire.item ?? [];

@@ -1,7 +1,7 @@
 import type { Questionnaire, QuestionnaireResponse, QuestionnaireResponseItem } from 'fhir/r4';
 import { describe, expect, it } from 'vitest';
 import pegQuestionnaireJson from '../../../questionnaires/peg.json' with { type: 'json' };
-import { pegFromQuestionnaireResponse } from '../../../src/domain/pegResponse.ts';
+import { pegFromQuestionnaireResponse } from '../../../src/domain/peg/questionnaireResponse.ts';
 
 const ours = pegQuestionnaireJson as Questionnaire;
 const LOINC = 'http://loinc.org';

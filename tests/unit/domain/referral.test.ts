@@ -4,7 +4,7 @@ import {
   isActiveReferral,
   isFollowedReferral,
   programmeWindow,
-} from '../../../src/domain/referral.ts';
+} from '../../../src/domain/pathway/referral.ts';
 
 const request = (status: ServiceRequest['status']): ServiceRequest => ({
   resourceType: 'ServiceRequest',

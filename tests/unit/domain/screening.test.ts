@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   SCREENING_ANSWER_CODE_SYSTEM,
   SCREENING_QUESTIONNAIRE_URL,
-} from '../../../src/domain/canonical.ts';
+} from '../../../src/domain/codes/canonical.ts';
 import {
   DURATION_ANSWERS,
   FREQUENCY_ANSWERS,
@@ -12,8 +12,12 @@ import {
   classifyTaskForce,
   evaluateRedFlags,
   readScreeningResponse,
-} from '../../../src/domain/screening.ts';
-import type { DurationCode, FrequencyCode, RedFlagKey } from '../../../src/domain/screening.ts';
+} from '../../../src/domain/screening/screening.ts';
+import type {
+  DurationCode,
+  FrequencyCode,
+  RedFlagKey,
+} from '../../../src/domain/screening/screening.ts';
 
 const allNo = Object.fromEntries(RED_FLAGS.map((flag) => [flag.key, false])) as Record<
   RedFlagKey,

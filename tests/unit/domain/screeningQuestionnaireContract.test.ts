@@ -5,7 +5,7 @@ import {
   SCREENING_ANSWER_CODE_SYSTEM,
   SCREENING_QUESTIONNAIRE_URL,
   SCREENING_QUESTIONNAIRE_VERSION,
-} from '../../../src/domain/canonical.ts';
+} from '../../../src/domain/codes/canonical.ts';
 import {
   DURATION_ANSWERS,
   DURATION_QUESTION,
@@ -13,7 +13,7 @@ import {
   FREQUENCY_QUESTION,
   RED_FLAGS,
   SCREENING_LINK_IDS,
-} from '../../../src/domain/screening.ts';
+} from '../../../src/domain/screening/screening.ts';
 
 const questionnaire = screeningJson as Questionnaire;
 const flatten = (items: readonly QuestionnaireItem[] | undefined): QuestionnaireItem[] =>

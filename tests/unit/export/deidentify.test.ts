@@ -5,7 +5,7 @@ import {
   pseudonymousReference,
   REDACTED,
   shiftDate,
-} from '../../../src/domain/deidentify.ts';
+} from '../../../src/domain/deidentify/deidentify.ts';
 
 const pseudonym = (type: string, id: string): string => `p-${type.toLowerCase()}-${id.length}`;
 const OPTIONS = { shiftDays: -40, pseudonym };

@@ -5,7 +5,7 @@
  */
 import type { Bundle, Condition, Medication, MedicationStatement, Patient } from 'fhir/r4';
 import { describe, expect, it } from 'vitest';
-import { deidentifyBundle, REDACTED } from '../../../src/domain/deidentify.ts';
+import { deidentifyBundle, REDACTED } from '../../../src/domain/deidentify/deidentify.ts';
 import { computeMmeForResources } from '../../../src/domain/mme/mme.ts';
 
 const pseudonym = (type: string, id: string): string => `x${type.length}${id.length}`;

@@ -8,7 +8,7 @@ import type { Bundle, FhirResource, MedicationStatement, Patient, Task } from 'f
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runClbp } from '../../support/cli.ts';
 import { dateShiftDays } from '../../../src/cli/exportCommand.ts';
-import { shiftDate } from '../../../src/domain/deidentify.ts';
+import { shiftDate } from '../../../src/domain/deidentify/deidentify.ts';
 import { computeMmeForResources } from '../../../src/domain/mme/mme.ts';
 import { createBackendAuth } from '../../../src/fhir/bulk/backendAuth.ts';
 import type { Sandbox } from '../../../src/sandbox/server.ts';

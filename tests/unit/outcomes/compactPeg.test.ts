@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { appendCompact, decodeCompact, hash53 } from '../../../src/domain/outcomes/compactPeg.ts';
-import type { PegAdministration } from '../../../src/domain/peg.ts';
-import { mergePegHistory } from '../../../src/domain/pegHistory.ts';
+import type { PegAdministration } from '../../../src/domain/peg/peg.ts';
+import { mergePegHistory } from '../../../src/domain/peg/history.ts';
 
 function administration(over: Partial<PegAdministration>): PegAdministration {
   return {

@@ -1,11 +1,14 @@
 import type { Observation, Questionnaire, QuestionnaireResponse, Resource } from 'fhir/r4';
 import { describe, expect, it } from 'vitest';
 import pegQuestionnaire from '../../../questionnaires/peg.json' with { type: 'json' };
-import { PEG_QUESTIONNAIRE_URL, PEG_QUESTIONNAIRE_VERSION } from '../../../src/domain/canonical.ts';
-import type { PegAdministration } from '../../../src/domain/peg.ts';
-import { mergePegHistory } from '../../../src/domain/pegHistory.ts';
-import { pegFromObservations } from '../../../src/domain/pegObservations.ts';
-import { pegFromQuestionnaireResponse } from '../../../src/domain/pegResponse.ts';
+import {
+  PEG_QUESTIONNAIRE_URL,
+  PEG_QUESTIONNAIRE_VERSION,
+} from '../../../src/domain/codes/canonical.ts';
+import type { PegAdministration } from '../../../src/domain/peg/peg.ts';
+import { mergePegHistory } from '../../../src/domain/peg/history.ts';
+import { pegFromObservations } from '../../../src/domain/peg/observations.ts';
+import { pegFromQuestionnaireResponse } from '../../../src/domain/peg/questionnaireResponse.ts';
 import { generateSeed } from '../../../src/sandbox/seed/seed.ts';
 
 const seed = generateSeed({ asOf: new Date('2026-11-21T19:35:00Z') });

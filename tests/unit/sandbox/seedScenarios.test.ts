@@ -16,7 +16,7 @@ import {
   MINDFULNESS_GMV_CODE,
   PATHWAY_CODE_SYSTEM,
   SUBMISSION_IDENTIFIER_SYSTEM,
-} from '../../../src/domain/canonical.ts';
+} from '../../../src/domain/codes/canonical.ts';
 import { generateSeed } from '../../../src/sandbox/seed/seed.ts';
 
 const AS_OF = new Date('2026-11-21T19:35:00Z');

@@ -1,6 +1,6 @@
 import { conditionsMatching, lowBackPainChart } from './chartEvidence.ts';
-import { CONDITION_LIST_LABELS } from './codes/codeLists.ts';
-import { PREGNANCY_CODES } from './codes/pregnancy.ts';
+import { CONDITION_LIST_LABELS } from '../codes/codeLists.ts';
+import { PREGNANCY_CODES } from '../codes/pregnancy.ts';
 import {
   CANCER_HISTORY_CODES,
   IMMUNOSUPPRESSION_CODES,
@@ -9,7 +9,7 @@ import {
   METASTATIC_CANCER_CODES,
   OSTEOPOROSIS_CODES,
   SPINAL_TRAUMA_CODES,
-} from './codes/redFlagConditions.ts';
+} from '../codes/redFlagConditions.ts';
 import type {
   CriterionId,
   CriterionStatus,
@@ -18,7 +18,7 @@ import type {
   Finding,
 } from './eligibility.ts';
 import type { EligibilityConfig } from './eligibilityConfig.ts';
-import { localDayOf } from './pegHistory.ts';
+import { localDayOf } from '../peg/history.ts';
 import { RED_FLAGS, SCREENING_LINK_IDS, classifyTaskForce, evaluateRedFlags } from './screening.ts';
 import type { ScreeningAnswers } from './screening.ts';
 

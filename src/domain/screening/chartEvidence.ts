@@ -1,9 +1,9 @@
 import type { Condition } from 'fhir/r4';
 import { addMonths } from 'date-fns/addMonths';
-import { findMatch } from './codes/codeMatch.ts';
-import type { CodeRule } from './codes/codeMatch.ts';
-import { LOW_BACK_PAIN_CODES } from './codes/lowBackPain.ts';
-import { localDayOf } from './pegHistory.ts';
+import { findMatch } from '../codes/codeMatch.ts';
+import type { CodeRule } from '../codes/codeMatch.ts';
+import { LOW_BACK_PAIN_CODES } from '../codes/lowBackPain.ts';
+import { localDayOf } from '../peg/history.ts';
 
 /** Which code list a Condition matched. */
 export type ConditionList =

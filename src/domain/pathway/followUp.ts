@@ -1,8 +1,8 @@
 import { add } from 'date-fns/add';
 import { sub } from 'date-fns/sub';
 import type { Duration } from 'date-fns';
-import type { PegAdministration } from './peg.ts';
-import { calendarDayOf, localDayOf } from './pegHistory.ts';
+import type { PegAdministration } from '../peg/peg.ts';
+import { calendarDayOf, localDayOf } from '../peg/history.ts';
 
 export type FollowUpId = 'week-8' | 'month-6' | 'month-12';
 

@@ -1,5 +1,5 @@
 import type { QuestionnaireResponse, QuestionnaireResponseItem } from 'fhir/r4';
-import { SCREENING_ANSWER_CODE_SYSTEM, SCREENING_QUESTIONNAIRE_URL } from './canonical.ts';
+import { SCREENING_ANSWER_CODE_SYSTEM, SCREENING_QUESTIONNAIRE_URL } from '../codes/canonical.ts';
 
 /**
  * Screening for chronic low back pain: the NIH Research Task Force two questions (Deyo et al.,

@@ -12,7 +12,7 @@ import {
   redFlags,
   telehealth,
 } from './eligibilityCriteria.ts';
-import type { PegAdministration } from './peg.ts';
+import type { PegAdministration } from '../peg/peg.ts';
 import type { ScreeningAnswers } from './screening.ts';
 
 export type EligibilityVerdict =

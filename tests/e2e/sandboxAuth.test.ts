@@ -381,7 +381,8 @@ describe('FHIR access with tokens', () => {
 
   it("keeps a clbp-eligible token out of opioid-taper's data", async () => {
     const token = await ehrLaunchToken(sandbox, { patient: 'clbp-eligible' });
-    expect((await fhirFetch(sandbox, token.access_token, 'Patient/opioid-taper')).status).toBe(403);
+    // 404, as for a patient that does not exist: the answer does not say the record is there.
+    expect((await fhirFetch(sandbox, token.access_token, 'Patient/opioid-taper')).status).toBe(404);
     const system = await backendToken(sandbox, 'system/MedicationStatement.rs');
     const all = (await (
       await fhirFetch(

@@ -522,10 +522,13 @@ describe('scopes and the launch patient compartment', () => {
   it.each([
     ['read patient B', '/Patient/pat-b'],
     ["read one of patient B's Observations", '/Observation/obs-b-1'],
-  ])('refuses a patient-A token to %s with 403', async (_, path) => {
-    const { status, json } = await call(path, { token: 'patient-A' });
-    expect([status, issueCode(json)]).toEqual([403, 'forbidden']);
-  });
+  ])(
+    'answers a patient-A token that tries to %s with 404, as for a missing record',
+    async (_, path) => {
+      const { status, json } = await call(path, { token: 'patient-A' });
+      expect([status, issueCode(json)]).toEqual([404, 'not-found']);
+    },
+  );
 
   it("returns only patient A's Observations to a patient-A token, whatever the query asks", async () => {
     const all = await call('/Observation?_count=1000', { token: 'patient-A' });
@@ -656,7 +659,7 @@ describe('scopes and the launch patient compartment', () => {
     expect([mine.status, subjects(mine.json)]).toEqual([200, ['Patient/pat-a']]);
   });
 
-  it('answers each batch entry on its own: the allowed one succeeds, the other gets 403', async () => {
+  it("answers each batch entry on its own: the allowed one succeeds, the other chart's gets 404", async () => {
     const { json } = await call('', {
       token: 'patient-A',
       method: 'POST',
@@ -669,7 +672,7 @@ describe('scopes and the launch patient compartment', () => {
         ],
       },
     });
-    expect((asBundle(json).entry ?? []).map((e) => e.response?.status)).toEqual(['200', '403']);
+    expect((asBundle(json).entry ?? []).map((e) => e.response?.status)).toEqual(['200', '404']);
   });
 });
 

@@ -13,12 +13,12 @@ import type { Resource } from '@medplum/fhirtypes';
 import type { AccessContext } from '../accessContext.ts';
 import { compartmentStanding, isCompartmentType } from './compartment.ts';
 import { HttpError } from './http.ts';
+import type { EntryOperation } from './entryOperation.ts';
 import type { ResourceOperation } from './operations.ts';
 import { interactionOf } from './operations.ts';
 import type { SandboxRepository } from './sandboxRepository.ts';
 import type { Interaction, ResourceScope } from './scopes.ts';
 import { grantFor, parseScopes } from './scopes.ts';
-import type { PlaceholderTypes } from './writeStanding.ts';
 import { writeStanding } from './writeStanding.ts';
 
 export interface Access {
@@ -63,22 +63,22 @@ async function current(
   }
 }
 
-function assertNotOthers(resource: Resource | undefined, patient: string, what: string): void {
-  if (resource && compartmentStanding(resource, patient) === 'other') {
-    throw forbidden(
-      `A patient/ scope only covers the launch patient's data; ${what} belongs to another patient`,
-    );
-  }
+/**
+ * What a `patient/` token is told about a resource outside its compartment: exactly what it is told
+ * about one that does not exist, so that no answer (403 against 404, 410, "id already in use")
+ * says whether another patient's record exists.
+ */
+export function notInCompartment(label: string): HttpError {
+  return new HttpError(
+    404,
+    'not-found',
+    `${label} was not found in the launch patient's record (a patient/ scope sees only that record)`,
+  );
 }
 
 /** A write under a patient/ scope must keep `resource` wholly in the launch patient's chart. */
-function assertWritable(
-  resource: Resource,
-  patient: string,
-  what: string,
-  placeholders: PlaceholderTypes | undefined,
-): void {
-  const standing = writeStanding(resource, patient, placeholders);
+function assertWritable(resource: Resource, patient: string, what: string): void {
+  const standing = writeStanding(resource, patient);
   switch (standing.kind) {
     case 'own':
     case 'shared': // refused earlier: shared types are read-only under patient/ scopes
@@ -103,32 +103,35 @@ const WRITES: ReadonlySet<ResourceOperation['kind']> = new Set([
   'patch',
 ]);
 
+/** The patient whose compartment confines `interaction` on `resourceType`, if only patient/ scopes grant it. */
+export function confinementOf(
+  access: Access,
+  resourceType: string,
+  interaction: Interaction,
+): string | undefined {
+  const grant = grantFor(access.scopes, { resourceType, interaction });
+  return grant === 'launch-patient' ? access.patient : undefined;
+}
+
 /**
- * Checks an interaction against the scopes (and, for `patient/` scopes, the compartment).
- * @param body - the resource sent with a create or update
- * @param placeholders - in a transaction, the resource types its entries' `urn:uuid:` fullUrls name
- * @throws HttpError 403 when refused, 400 when a patient/ write does not name the patient
+ * Checks one parsed interaction (the very object execute.ts runs) against the scopes and, for
+ * `patient/` scopes, the compartment. There a resource outside the compartment answers 404 like a
+ * missing one, and an update never creates (update-as-create would tell a taken id from a free one).
+ * @throws HttpError 403 when refused, 404 outside the compartment, 400 when a patient/ write does
+ *   not name the patient
  */
 export async function authorize(
   access: Access,
-  op: ResourceOperation,
-  body: Resource | undefined,
+  entry: EntryOperation,
   repo: SandboxRepository,
-  placeholders?: PlaceholderTypes,
 ): Promise<Permit> {
+  const { op } = entry;
   const interaction = interactionOf(op);
   const grant = grantFor(access.scopes, { resourceType: op.resourceType, interaction });
   if (grant === 'denied') {
     throw denied(access, interaction, op.resourceType);
   }
-  const existing =
-    op.kind === 'update' ||
-    op.kind === 'delete' ||
-    op.kind === 'read' ||
-    op.kind === 'vread' ||
-    op.kind === 'history'
-      ? await current(repo, op.resourceType, op.id)
-      : undefined;
+  const existing = 'id' in op ? await current(repo, op.resourceType, op.id) : undefined;
   if (
     op.kind === 'update' &&
     !existing &&
@@ -150,28 +153,33 @@ export async function authorize(
         `so patient/ scopes may read it but not ${interaction} it (a user/ or system/ scope may)`,
     );
   }
+  const hidden =
+    'id' in op &&
+    isCompartmentType(op.resourceType) &&
+    (existing === undefined || compartmentStanding(existing, patient) === 'other');
+  if (hidden) {
+    throw notInCompartment(label);
+  }
   switch (op.kind) {
     case 'search':
-      return { confineTo: patient };
     case 'read':
     case 'vread':
     case 'history':
-      assertNotOthers(existing, patient, label);
       return { confineTo: patient };
     case 'delete':
       if (existing) {
-        assertWritable(existing, patient, label, undefined);
+        assertWritable(existing, patient, label);
       }
       return { confineTo: patient };
     case 'create':
     case 'update':
-      if (body?.resourceType !== op.resourceType) {
+      if (entry.resource === undefined) {
         throw new HttpError(400, 'invalid', `The body must be a ${op.resourceType} resource`);
       }
       if (existing) {
-        assertWritable(existing, patient, `the stored ${label}`, undefined);
+        assertWritable(existing, patient, `the stored ${label}`);
       }
-      assertWritable(body, patient, `the ${op.resourceType} sent`, placeholders);
+      assertWritable(entry.resource, patient, `the ${op.resourceType} sent`);
       return { confineTo: patient };
     case 'patch':
       throw forbidden(

@@ -1,54 +1,29 @@
 /**
- * Batch and transaction Bundles (`POST /fhir`).
+ * Batch and transaction Bundles (`POST /fhir`). Every entry is parsed once (entryOperation.ts) into
+ * the operation it asks for, and that same object is authorised (access.ts) and executed
+ * (execute.ts): what the engine runs is never another reading of the entry than the one checked.
  *
- * - A batch runs each entry as an independent request through the same pipeline as a plain
- *   request (scopes, compartment, paging), and reports each entry's own status.
- * - A transaction is checked entry by entry first; if any entry is refused the whole Bundle is
- *   refused with 403. It then runs in medplum's BatchProcessor (which resolves `urn:uuid`
- *   references) inside SandboxRepository.withTransaction, which undoes everything on failure.
+ * - A batch runs each entry on its own through that pipeline and reports each entry's status.
+ * - A transaction runs inside SandboxRepository.withTransaction, all or nothing: every create gets
+ *   its id first (a conditional create whose confined search finds one record stands for that
+ *   record), every `urn:uuid:` reference to an entry's fullUrl becomes `Type/id`, then every entry is
+ *   authorised (one refusal refuses the Bundle), then the entries run in the FHIR order (DELETE,
+ *   POST, PUT, GET); any failure undoes them all.
  */
-import type { Bundle, BundleEntry } from '@medplum/fhirtypes';
+import { parseSearchRequest } from '@medplum/core';
+import type { Bundle, BundleEntry, Resource } from '@medplum/fhirtypes';
 import type { Permit } from './access.ts';
 import { authorize } from './access.ts';
+import type { BundleEntryOperation } from './entryOperation.ts';
+import { parseBundleEntry } from './entryOperation.ts';
 import type { ExecutionContext, Reply } from './execute.ts';
-import { execute, outcomeReply, route } from './execute.ts';
+import { confinedQuery, execute } from './execute.ts';
 import { HttpError, isObject, operationOutcome } from './http.ts';
-import type { ResourceOperation } from './operations.ts';
-import { classify, splitUrl } from './operations.ts';
-import { compartmentSearchParam } from './compartment.ts';
-import type { PlaceholderTypes } from './writeStanding.ts';
+import { interactionOf } from './operations.ts';
+import { grantFor } from './scopes.ts';
 
-type Entry = BundleEntry & { request: NonNullable<BundleEntry['request']> };
-
-function entriesOf(bundle: Bundle): Entry[] {
-  return (bundle.entry ?? []).map((entry, i) => {
-    if (
-      !isObject(entry.request) ||
-      typeof entry.request.method !== 'string' ||
-      typeof entry.request.url !== 'string'
-    ) {
-      throw new HttpError(400, 'invalid', `Bundle.entry[${i}].request needs a method and a url`);
-    }
-    return entry as Entry;
-  });
-}
-
-function relativeUrl(url: string, baseUrl: string): string {
-  return url.startsWith(baseUrl) ? url.slice(baseUrl.length) : url;
-}
-
-function operationOf(entry: Entry, baseUrl: string): ResourceOperation {
-  const { segments, query } = splitUrl(relativeUrl(entry.request.url, baseUrl));
-  const op = classify(entry.request.method, segments, query);
-  if (op.kind === 'bundle') {
-    throw new HttpError(
-      400,
-      'not-supported',
-      'A Bundle entry cannot itself be a batch or transaction',
-    );
-  }
-  return op;
-}
+/** Most entries one Bundle may carry (the app sends 2 or 3). */
+export const MAX_BUNDLE_ENTRIES = 500;
 
 function responseEntry(reply: Reply): BundleEntry {
   const ok = reply.status < 400;
@@ -65,91 +40,204 @@ function responseEntry(reply: Reply): BundleEntry {
   };
 }
 
-async function runBatchEntry(ctx: ExecutionContext, entry: Entry): Promise<BundleEntry> {
+function errorEntry(err: HttpError): BundleEntry {
+  return responseEntry({
+    status: err.status,
+    body: operationOutcome(err.code, err.message),
+    headers: {},
+  });
+}
+
+async function runBatchEntry(ctx: ExecutionContext, raw: unknown): Promise<BundleEntry> {
   try {
-    const op = operationOf(entry, ctx.baseUrl);
-    const permit = await authorize(ctx.access, op, entry.resource, ctx.repo);
-    const reply = await execute(ctx, op, permit, entry.resource, {
-      ...(entry.request.ifMatch ? { ifMatch: entry.request.ifMatch } : {}),
-      ...(entry.request.ifNoneExist ? { ifNoneExist: entry.request.ifNoneExist } : {}),
-    });
-    return responseEntry(reply);
+    const entry = parseBundleEntry(raw, ctx.baseUrl);
+    const permit = await authorize(ctx.access, entry, ctx.repo);
+    return responseEntry(await execute(ctx, entry, permit));
   } catch (err) {
     if (err instanceof HttpError) {
-      return responseEntry({
-        status: err.status,
-        body: operationOutcome(err.code, err.message),
-        headers: {},
-      });
+      return errorEntry(err);
     }
     throw err;
   }
 }
 
-/** Adds the compartment restriction to a transaction entry's search or If-None-Exist query. */
-function confineEntry(entry: Entry, op: ResourceOperation, permit: Permit): Entry {
-  const patient = permit.confineTo;
-  if (patient === undefined) {
-    return entry;
-  }
-  if (op.kind === 'search' || op.kind === 'read' || op.kind === 'vread' || op.kind === 'history') {
-    throw new HttpError(
-      403,
-      'forbidden',
-      'Under patient/ scopes a transaction may only write; read in a batch',
-    );
-  }
-  const restriction = compartmentSearchParam(op.resourceType, patient);
-  if (op.kind !== 'create' || !entry.request.ifNoneExist || !restriction) {
-    return entry;
-  }
-  const query = new URLSearchParams(entry.request.ifNoneExist);
-  query.append(...restriction);
-  return { ...entry, request: { ...entry.request, ifNoneExist: query.toString() } };
+/** Re-throws an entry's refusal naming the entry (the whole transaction fails with it). */
+function entryError(err: unknown, index: number, verb: string): unknown {
+  return err instanceof HttpError
+    ? new HttpError(err.status, err.code, `Transaction ${verb}, entry ${index}: ${err.message}`)
+    : err;
 }
 
-/** The resource type each `urn:uuid:` fullUrl of a transaction stands for. */
-function placeholderTypes(entries: readonly Entry[]): PlaceholderTypes {
-  const types = new Map<string, string>();
-  for (const entry of entries) {
-    if (entry.fullUrl?.startsWith('urn:') && entry.resource) {
-      types.set(entry.fullUrl, entry.resource.resourceType);
+/** FHIR's processing order for a transaction (https://hl7.org/fhir/R4/http.html#trules). */
+const ORDER: Readonly<Record<ReturnType<typeof interactionOf>, number>> = {
+  delete: 0,
+  create: 1,
+  update: 2,
+  read: 3,
+  search: 3,
+};
+
+interface Identities {
+  /** The id each create entry will get (by entry index). */
+  readonly createdIds: ReadonlyMap<number, string>;
+  /** `urn:uuid:` fullUrl → `Type/id`. */
+  readonly references: ReadonlyMap<string, string>;
+}
+
+/** The one record a conditional create's confined search finds, if exactly one. */
+async function existingMatch(
+  ctx: ExecutionContext,
+  entry: BundleEntryOperation,
+  resourceType: string,
+): Promise<string | undefined> {
+  const grant = grantFor(ctx.access.scopes, { resourceType, interaction: 'create' });
+  if (entry.ifNoneExist === undefined || grant === 'denied') {
+    return undefined; // a refused create searches nothing
+  }
+  if (grant === 'launch-patient' && ctx.access.patient === undefined) {
+    return undefined;
+  }
+  const confineTo = grant === 'launch-patient' ? ctx.access.patient : undefined;
+  const query = confinedQuery(new URLSearchParams(entry.ifNoneExist), resourceType, confineTo);
+  const search = parseSearchRequest(`${resourceType}?${query.toString()}`);
+  const matches = await ctx.repo.searchResources({ ...search, count: 2, sortRules: [] });
+  if (matches.length > 1) {
+    throw new HttpError(
+      412,
+      'duplicate',
+      `If-None-Exist "${entry.ifNoneExist}" matches more than one ${resourceType}`,
+    );
+  }
+  return matches[0] === undefined ? undefined : `${resourceType}/${matches[0].id}`;
+}
+
+async function assignIdentities(
+  ctx: ExecutionContext,
+  entries: readonly BundleEntryOperation[],
+): Promise<Identities> {
+  const createdIds = new Map<number, string>();
+  const references = new Map<string, string>();
+  const targets = new Set<string>();
+  for (const [i, entry] of entries.entries()) {
+    const { op } = entry;
+    let reference: string | undefined;
+    try {
+      if (op.kind === 'create') {
+        const id = ctx.repo.generateId();
+        createdIds.set(i, id);
+        reference =
+          (await existingMatch(ctx, entry, op.resourceType)) ?? `${op.resourceType}/${id}`;
+      } else if (op.kind === 'update' || op.kind === 'delete') {
+        reference = `${op.resourceType}/${op.id}`;
+        if (targets.has(reference)) {
+          throw new HttpError(400, 'invalid', `${reference} is changed by more than one entry`);
+        }
+        targets.add(reference);
+      }
+    } catch (err) {
+      throw entryError(err, i, 'refused');
+    }
+    if (entry.fullUrl !== undefined && reference !== undefined) {
+      if (references.has(entry.fullUrl)) {
+        throw new HttpError(400, 'invalid', `Two entries have the fullUrl ${entry.fullUrl}`);
+      }
+      references.set(entry.fullUrl, reference);
     }
   }
-  return types;
+  return { createdIds, references };
+}
+
+/**
+ * A copy of `value` with each string equal to a known fullUrl replaced by `Type/id`; a
+ * `reference` to a `urn:` that no entry has as its fullUrl is collected in `unresolved`.
+ */
+function resolveReferences(
+  value: unknown,
+  references: ReadonlyMap<string, string>,
+  unresolved: Set<string>,
+): unknown {
+  if (typeof value === 'string') {
+    return references.get(value) ?? value;
+  }
+  if (Array.isArray(value)) {
+    return value.map((v) => resolveReferences(v, references, unresolved));
+  }
+  if (!isObject(value)) {
+    return value;
+  }
+  const reference = value['reference'];
+  if (typeof reference === 'string' && reference.startsWith('urn:') && !references.has(reference)) {
+    unresolved.add(reference);
+  }
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [k, resolveReferences(v, references, unresolved)]),
+  );
+}
+
+function withResolvedReferences(
+  entry: BundleEntryOperation,
+  references: ReadonlyMap<string, string>,
+  index: number,
+): BundleEntryOperation {
+  if (entry.resource === undefined) {
+    return entry;
+  }
+  const unresolved = new Set<string>();
+  const resource = resolveReferences(entry.resource, references, unresolved) as Resource;
+  if (unresolved.size > 0) {
+    throw new HttpError(
+      400,
+      'invalid',
+      `Transaction refused, entry ${index}: it references ${[...unresolved].join(', ')}, which no entry has as its fullUrl`,
+    );
+  }
+  return { ...entry, resource };
 }
 
 async function runTransaction(
   ctx: ExecutionContext,
-  bundle: Bundle,
-  entries: Entry[],
+  parsed: readonly BundleEntryOperation[],
 ): Promise<Reply> {
-  const checked: Entry[] = [];
-  const placeholders = placeholderTypes(entries);
-  for (const [i, entry] of entries.entries()) {
-    try {
-      const op = operationOf(entry, ctx.baseUrl);
-      const permit = await authorize(ctx.access, op, entry.resource, ctx.repo, placeholders);
-      checked.push(confineEntry(entry, op, permit));
-    } catch (err) {
-      if (err instanceof HttpError) {
+  return ctx.repo.withTransaction(async () => {
+    const { createdIds, references } = await assignIdentities(ctx, parsed);
+    const entries = parsed.map((e, i) => withResolvedReferences(e, references, i));
+    const permits: Permit[] = [];
+    for (const [i, entry] of entries.entries()) {
+      permits.push(
+        await authorize(ctx.access, entry, ctx.repo).catch((err: unknown) => {
+          throw entryError(err, i, 'refused');
+        }),
+      );
+    }
+    const order = entries
+      .map((entry, i) => ({ entry, i }))
+      .sort((a, b) => ORDER[interactionOf(a.entry.op)] - ORDER[interactionOf(b.entry.op)]);
+    const results = new Array<BundleEntry>(entries.length);
+    for (const { entry, i } of order) {
+      const permit = permits[i] ?? {};
+      const assignedId = createdIds.get(i);
+      const reply = await execute(
+        ctx,
+        entry,
+        permit,
+        assignedId === undefined ? {} : { assignedId },
+      ).catch((err: unknown) => {
+        throw entryError(err, i, 'failed');
+      });
+      if (reply.status >= 400) {
+        const outcome = reply.body?.resourceType === 'OperationOutcome' ? reply.body : undefined;
+        const issue = outcome?.issue[0];
         throw new HttpError(
-          err.status,
-          err.code,
-          `Transaction refused, entry ${i}: ${err.message}`,
+          reply.status,
+          issue?.code ?? 'exception',
+          `Transaction failed, entry ${i}: ${issue?.details?.text ?? issue?.diagnostics ?? `HTTP ${reply.status}`}`,
         );
       }
-      throw err;
+      results[i] = responseEntry(reply);
     }
-  }
-  const { outcome, resource } = await route(ctx, {
-    method: 'POST',
-    url: '/',
-    body: { ...bundle, entry: checked } satisfies Bundle,
+    const bundle: Bundle = { resourceType: 'Bundle', type: 'transaction-response', entry: results };
+    return { status: 200, body: bundle, headers: {} };
   });
-  return resource?.resourceType === 'Bundle'
-    ? { status: 200, body: resource, headers: {} }
-    : outcomeReply(outcome);
 }
 
 /** Handles `POST /fhir` with a batch or transaction Bundle. */
@@ -157,13 +245,26 @@ export async function runBundle(ctx: ExecutionContext, body: unknown): Promise<R
   if (!isObject(body) || body.resourceType !== 'Bundle') {
     throw new HttpError(400, 'invalid', 'POST /fhir expects a Bundle of type batch or transaction');
   }
-  const bundle = body as unknown as Bundle;
-  const entries = entriesOf(bundle);
+  const entries: unknown[] = Array.isArray(body['entry']) ? body['entry'] : [];
   if (entries.length === 0) {
     throw new HttpError(400, 'invalid', 'The Bundle has no entries');
   }
+  if (entries.length > MAX_BUNDLE_ENTRIES) {
+    throw new HttpError(
+      400,
+      'too-costly',
+      `The Bundle has ${entries.length} entries; this server takes at most ${MAX_BUNDLE_ENTRIES}`,
+    );
+  }
   if (body.type === 'transaction') {
-    return runTransaction(ctx, bundle, entries);
+    const parsed = entries.map((raw, i) => {
+      try {
+        return parseBundleEntry(raw, ctx.baseUrl);
+      } catch (err) {
+        throw entryError(err, i, 'refused');
+      }
+    });
+    return runTransaction(ctx, parsed);
   }
   if (body.type !== 'batch') {
     throw new HttpError(
@@ -173,8 +274,8 @@ export async function runBundle(ctx: ExecutionContext, body: unknown): Promise<R
     );
   }
   const results: BundleEntry[] = [];
-  for (const entry of entries) {
-    results.push(await runBatchEntry(ctx, entry));
+  for (const raw of entries) {
+    results.push(await runBatchEntry(ctx, raw));
   }
   const reply: Bundle = { resourceType: 'Bundle', type: 'batch-response', entry: results };
   return { status: 200, body: reply, headers: {} };

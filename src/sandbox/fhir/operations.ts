@@ -46,6 +46,22 @@ export function interactionOf(op: ResourceOperation): Interaction {
 
 const ID_PATTERN = /^[A-Za-z0-9\-.]{1,64}$/;
 
+/**
+ * A write's URL carries no search: medplum would run `PUT Type?query` / `DELETE Type?query` as a
+ * conditional write against whatever an unconfined search finds, and a create with a query as a
+ * search over every chart. Conditional create sends its search in If-None-Exist instead.
+ */
+function refuseQuery(method: string, path: string, query: URLSearchParams): void {
+  if (query.size > 0) {
+    throw new HttpError(
+      400,
+      'not-supported',
+      `${method} ${path}?${query.toString()}: a write's URL cannot carry a search (conditional update and ` +
+        'delete are not offered; a conditional create sends its search in If-None-Exist)',
+    );
+  }
+}
+
 function checkType(resourceType: string): string {
   if (!isResourceType(resourceType)) {
     throw new HttpError(404, 'not-found', `Unknown resource type "${resourceType}"`);
@@ -98,6 +114,7 @@ export function classify(
       case 'GET':
         return { kind: 'search', resourceType, query };
       case 'POST':
+        refuseQuery(method, path, query);
         return { kind: 'create', resourceType };
       default:
         throw notAllowed(method, path, ' (conditional update/delete/patch are not offered)');
@@ -111,6 +128,9 @@ export function classify(
   }
   const id = checkId(second);
   if (third === undefined) {
+    if (method !== 'GET') {
+      refuseQuery(method, path, query);
+    }
     switch (method) {
       case 'GET':
         return { kind: 'read', resourceType, id };

@@ -6,9 +6,9 @@
  * Writing is stricter, or a patient token could file data into another patient's chart by naming
  * itself as performer: a written resource is the patient's own only when
  * - EVERY Patient reference in its compartment parameters (subject, patient, for, performer,
- *   author…) points to the launch patient, and references that cannot be checked (a `urn:uuid:`
- *   that is not another entry of the same transaction, a logical Patient reference by identifier)
- *   count as pointing elsewhere;
+ *   author…) points to the launch patient, and references that cannot be checked (a `urn:uuid:`,
+ *   a logical Patient reference by identifier) count as pointing elsewhere (a transaction
+ *   replaces its entries' `urn:uuid:` fullUrls with the ids they get before anything is checked);
  * - and the resource is about the patient: its `patient` or `subject` compartment parameter, when
  *   the type has one, names the launch patient (otherwise at least one parameter does).
  */
@@ -25,11 +25,6 @@ export type WriteStanding =
   | { readonly kind: 'missing'; readonly element: string }
   /** It names someone else, or something that cannot be checked. */
   | { readonly kind: 'refused'; readonly reason: string };
-
-/** `urn:uuid:` fullUrls of a transaction's entries → the resource type each entry writes. */
-export type PlaceholderTypes = ReadonlyMap<string, string>;
-
-const NO_PLACEHOLDERS: PlaceholderTypes = new Map();
 
 /** The parameters whose target is the subject of the record, in preference order. */
 const ABOUT_PARAMS = ['patient', 'subject'] as const;
@@ -49,7 +44,7 @@ type Target =
   | { readonly kind: 'not-patient' }
   | { readonly kind: 'unknown' };
 
-function targetOf(ref: Reference, placeholders: PlaceholderTypes): Target {
+function targetOf(ref: Reference): Target {
   const text = ref.reference;
   if (text === undefined) {
     // A logical reference (identifier/display only) joins no compartment, unless it names a Patient.
@@ -59,8 +54,7 @@ function targetOf(ref: Reference, placeholders: PlaceholderTypes): Target {
     return { kind: 'not-patient' }; // a contained resource is part of this one
   }
   if (text.startsWith('urn:')) {
-    const type = placeholders.get(text);
-    return type === undefined || type === 'Patient' ? { kind: 'unknown' } : { kind: 'not-patient' };
+    return { kind: 'unknown' };
   }
   const match = LITERAL_REFERENCE.exec(text);
   if (!match?.[1] || !match[2]) {
@@ -85,13 +79,8 @@ function describe(ref: Reference): string {
 /**
  * How a resource about to be written (or about to be overwritten/deleted) stands relative to the
  * launch patient's chart.
- * @param placeholders - in a transaction, the types of the entries its `urn:uuid:` fullUrls name
  */
-export function writeStanding(
-  resource: Resource,
-  patientId: string,
-  placeholders: PlaceholderTypes = NO_PLACEHOLDERS,
-): WriteStanding {
+export function writeStanding(resource: Resource, patientId: string): WriteStanding {
   if (resource.resourceType === 'Patient') {
     return resource.id === patientId
       ? { kind: 'own' }
@@ -109,7 +98,7 @@ export function writeStanding(
   for (const param of params) {
     const values = evalFhirPath(elementOf(param), resource);
     for (const ref of values.filter(isReference)) {
-      const target = targetOf(ref, placeholders);
+      const target = targetOf(ref);
       if (target.kind === 'patient' && target.id === patientId) {
         naming.add(param.code);
       } else if (target.kind !== 'not-patient') {

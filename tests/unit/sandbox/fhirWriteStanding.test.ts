@@ -19,12 +19,9 @@ const obs = (extra: Partial<Record<string, unknown>>): Resource => ({
   ...extra,
 });
 const ref = (reference: string): { reference: string } => ({ reference });
-const REQUEST_URN = 'urn:uuid:11111111-2222-4333-8444-555555555555';
-const PATIENT_URN = 'urn:uuid:66666666-7777-4888-8999-aaaaaaaaaaaa';
-const PLACEHOLDERS = new Map([
-  [REQUEST_URN, 'ServiceRequest'],
-  [PATIENT_URN, 'Patient'],
-]);
+// A transaction replaces its entries' urn:uuid fullUrls with the ids they get before checking.
+const REQUEST_OF_SAME_TRANSACTION = 'ServiceRequest/new-request';
+const PATIENT_OF_SAME_TRANSACTION = 'Patient/new-patient';
 
 describe('writeStanding for launch patient "a"', () => {
   it.each<[string, Resource, string]>([
@@ -65,13 +62,13 @@ describe('writeStanding for launch patient "a"', () => {
       'refused',
     ],
     [
-      'an Observation about a urn:uuid that is no Patient entry of the transaction',
+      'an Observation about a urn:uuid (no entry of the transaction)',
       obs({ subject: ref('urn:uuid:00000000-0000-4000-8000-000000000000') }),
       'refused',
     ],
     [
       'an Observation about a Patient created in the same transaction',
-      obs({ subject: ref(PATIENT_URN) }),
+      obs({ subject: ref(PATIENT_OF_SAME_TRANSACTION) }),
       'refused',
     ],
     [
@@ -81,7 +78,7 @@ describe('writeStanding for launch patient "a"', () => {
         status: 'requested',
         intent: 'order',
         for: ref('Patient/a'),
-        focus: ref(REQUEST_URN),
+        focus: ref(REQUEST_OF_SAME_TRANSACTION),
       },
       'own',
     ],
@@ -91,7 +88,7 @@ describe('writeStanding for launch patient "a"', () => {
         resourceType: 'Task',
         status: 'requested',
         intent: 'order',
-        focus: ref(REQUEST_URN),
+        focus: ref(REQUEST_OF_SAME_TRANSACTION),
       },
       'missing',
     ],
@@ -123,7 +120,7 @@ describe('writeStanding for launch patient "a"', () => {
     ],
     ['a Medication (shared by every chart)', { resourceType: 'Medication' }, 'shared'],
   ])('places %s', (_, resource, kind) => {
-    expect(writeStanding(resource, 'a', PLACEHOLDERS).kind).toBe(kind);
+    expect(writeStanding(resource, 'a').kind).toBe(kind);
   });
 
   it('names the element that must reference the patient when it is empty', () => {

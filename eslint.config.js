@@ -17,6 +17,30 @@ const noSandbox = {
 };
 const noCli = { group: ['**/cli/**'], message: 'Only the CLI entry imports src/cli.' };
 
+const domainBase = [
+  noUi,
+  noSandbox,
+  noCli,
+  {
+    group: ['**/fhir/*.ts', '**/fhir/bulk/**', 'fhirclient', 'fhir-kit-client'],
+    message: 'Domain code is I/O-free.',
+  },
+  { group: ['react', 'react-dom', 'node:*'], message: 'Domain code is React- and Node-free.' },
+];
+
+/** src/domain's concept folders and the folders each may import (see each folder's README). */
+const DOMAIN_FOLDER_IMPORTS = {
+  'fhir-primitives': [],
+  codes: ['fhir-primitives'],
+  peg: ['fhir-primitives', 'codes'],
+  screening: ['fhir-primitives', 'codes', 'peg'],
+  mme: ['fhir-primitives', 'codes'],
+  pathway: ['fhir-primitives', 'codes', 'peg', 'screening', 'mme'],
+  stats: [],
+  deidentify: ['fhir-primitives'],
+  outcomes: ['fhir-primitives', 'codes', 'peg', 'screening', 'pathway', 'mme', 'stats'],
+};
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'bench/results/**'] },
   js.configs.recommended,
@@ -48,24 +72,37 @@ export default tseslint.config(
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
   },
-  layer(
-    ['src/domain/**'],
-    [
-      noUi,
-      noSandbox,
-      noCli,
-      {
-        group: ['**/fhir/*.ts', 'fhirclient', 'fhir-kit-client'],
-        message: 'Domain code is I/O-free.',
-      },
-      { group: ['react', 'react-dom', 'node:*'], message: 'Domain code is React- and Node-free.' },
-    ],
+  layer(['src/domain/**'], domainBase),
+  // Inside src/domain each concept folder imports only the folders its README names.
+  ...Object.entries(DOMAIN_FOLDER_IMPORTS).map(([folder, allowed]) =>
+    layer(
+      [`src/domain/${folder}/**`],
+      [
+        ...domainBase,
+        ...Object.keys(DOMAIN_FOLDER_IMPORTS)
+          .filter((other) => other !== folder && !allowed.includes(other))
+          .map((other) => ({
+            group: [`../${other}/**`],
+            message: `src/domain/${folder} may import only ${allowed.join(', ') || 'nothing else in src/domain'} (its README).`,
+          })),
+      ],
+    ),
   ),
   layer(
     ['src/fhir/**'],
     [noUi, noSandbox, noCli, { group: ['react', 'react-dom'], message: 'src/fhir is React-free.' }],
   ),
-  layer(['src/ui/**', 'launch/**'], [noSandbox, noCli]),
+  layer(
+    ['src/ui/**', 'launch/**'],
+    [
+      noSandbox,
+      noCli,
+      {
+        group: ['**/fhir/bulk/**', '**/fhir/ndjson.ts', 'node:*'],
+        message: 'Browser code never imports Node-only modules (bulk client, NDJSON files).',
+      },
+    ],
+  ),
   layer(['src/cli/**'], [noUi, noSandbox]),
   layer(['src/sandbox/**'], [noUi, noCli]),
   {

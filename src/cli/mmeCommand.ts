@@ -19,6 +19,8 @@ import {
   NLM_ATTRIBUTION,
 } from '../domain/mme/mme.ts';
 import type { CliIo } from './io.ts';
+import { isRecord } from '../domain/fhir-primitives/json.ts';
+import { localDayOf, parseIsoDay } from '../domain/fhir-primitives/dates.ts';
 
 const USAGE = 'usage: clbp mme <file.json|file.ndjson> [--as-of YYYY-MM-DD] [--timeline FROM..TO]';
 
@@ -40,10 +42,6 @@ class InputError extends Error {}
 
 function oneLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ');
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function add(loaded: Loaded, value: unknown, where: string): void {
@@ -98,21 +96,12 @@ async function loadJson(file: string): Promise<Loaded> {
   return loaded;
 }
 
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
 function validDate(value: string): boolean {
-  const match = ISO_DATE.exec(value);
-  if (!match) {
-    return false;
-  }
-  const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
+  return parseIsoDay(value) !== undefined;
 }
 
 function today(): string {
-  const now = new Date();
-  const pad = (n: number): string => String(n).padStart(2, '0');
-  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+  return localDayOf(new Date());
 }
 
 function toOutput(result: MedicationMmeResult, asOf: string | undefined): Record<string, unknown> {

@@ -8,6 +8,7 @@ import {
   type EligibilityConfig,
 } from '../domain/screening/eligibilityConfig.ts';
 import type { ScopeVersion } from './scopes.ts';
+import { isRecord } from '../domain/fhir-primitives/json.ts';
 
 export interface EhrConfig {
   /** Applies when the launching `iss` starts with this prefix; the first match wins. */
@@ -70,10 +71,6 @@ function parseEligibility(raw: unknown): EligibilityConfig {
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function optionalString(record: Record<string, unknown>, key: string): string | undefined {

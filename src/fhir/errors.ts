@@ -3,6 +3,7 @@
  * normalizeOperationOutcome). Every screen shows `message` and acts on `kind`.
  */
 import type { OperationOutcome } from 'fhir/r4';
+import { isRecord } from '../domain/fhir-primitives/json.ts';
 
 export type FhirErrorKind =
   /** No usable launch context: opened without `iss`/`launch`, or the state was lost. */
@@ -48,10 +49,6 @@ export class FhirError extends Error {
     this.outcome = init.outcome;
     this.request = init.request;
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
 }
 
 export function isOperationOutcome(value: unknown): value is OperationOutcome {

@@ -4,15 +4,12 @@
  * counted by the caller, never fatal.
  */
 import type { FhirResource, Resource } from 'fhir/r4';
+import { isRecord } from '../domain/fhir-primitives/json.ts';
 
 export type ResourceOf<T extends FhirResource['resourceType']> = Extract<
   FhirResource,
   { resourceType: T }
 >;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 const isString = (v: unknown): boolean => typeof v === 'string' && v !== '';
 const isObject = (v: unknown): boolean => isRecord(v);

@@ -28,7 +28,8 @@ import { findMatch } from '../domain/codes/codeMatch.ts';
 import { LOW_BACK_PAIN_CODES } from '../domain/codes/lowBackPain.ts';
 import { WEARABLE_CODES } from '../domain/codes/wearables.ts';
 import { computeMmeForResources } from '../domain/mme/mme.ts';
-import { LOINC_SYSTEM, PEG_ITEMS, PEG_PANEL_LOINC, PEG_SCORE_LOINC } from '../domain/peg/peg.ts';
+import { PEG_ITEMS, PEG_PANEL_LOINC, PEG_SCORE_LOINC } from '../domain/peg/peg.ts';
+import { LOINC_SYSTEM } from '../domain/fhir-primitives/codings.ts';
 import { FhirError, normalizeError } from './errors.ts';
 
 /** PEG panel, score and item codes, then the wearable codes: the Observations the export keeps. */

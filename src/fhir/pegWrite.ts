@@ -6,13 +6,13 @@
 import type { BundleEntry, Observation, Questionnaire, QuestionnaireResponse } from 'fhir/r4';
 import { PEG_QUESTIONNAIRE_URL, PEG_QUESTIONNAIRE_VERSION } from '../domain/codes/canonical.ts';
 import {
-  LOINC_SYSTEM,
   PEG_ITEMS,
   PEG_SCORE_LINK_ID,
   PEG_SCORE_LOINC,
   PEG_SCORE_UNIT,
   type PegItemValues,
 } from '../domain/peg/peg.ts';
+import { LOINC_SYSTEM } from '../domain/fhir-primitives/codings.ts';
 import type { FormAnswers } from './questionnaireAnswers.ts';
 import { responseItems } from './questionnaireAnswers.ts';
 import {

@@ -3,6 +3,7 @@
  * items they become. Kept apart from React so the write path and the tests share it.
  */
 import type { Coding, Questionnaire, QuestionnaireItem, QuestionnaireResponseItem } from 'fhir/r4';
+import { isRecord } from '../domain/fhir-primitives/json.ts';
 
 export type FormAnswer =
   | { readonly kind: 'coding'; readonly coding: Coding }
@@ -10,10 +11,6 @@ export type FormAnswer =
 
 /** Answers by linkId. */
 export type FormAnswers = Readonly<Record<string, FormAnswer>>;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Reads answers back from storage; anything that is not a well-formed answer is dropped. */
 export function parseFormAnswers(raw: unknown): Record<string, FormAnswer> {

@@ -6,6 +6,7 @@ import type { Resource } from 'fhir/r4';
 import { FhirError, normalizeError } from './errors.ts';
 import { isResource } from './guards.ts';
 import type { FhirTransport } from './transport.ts';
+import { isRecord } from '../domain/fhir-primitives/json.ts';
 
 /** Page size asked for: large, so a heavy chart needs few round trips (servers may cap it). */
 export const PAGE_SIZE = 1000;
@@ -34,10 +35,6 @@ export interface SearchOptions<T> {
   /** The type searched for: entries of other types without search.mode are taken as included. */
   readonly resourceType?: string;
   readonly onPage?: (page: number) => void;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The JSON body of a response; a body that is not JSON or breaks off is a FhirError naming `label`. */

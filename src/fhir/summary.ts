@@ -15,7 +15,8 @@ import type {
   ServiceRequest,
 } from 'fhir/r4';
 import { MINDFULNESS_GMV_CODE, PATHWAY_CODE_SYSTEM } from '../domain/codes/canonical.ts';
-import { LOINC_SYSTEM, PEG_ITEMS, PEG_SCORE_LOINC } from '../domain/peg/peg.ts';
+import { PEG_ITEMS, PEG_SCORE_LOINC } from '../domain/peg/peg.ts';
+import { LOINC_SYSTEM } from '../domain/fhir-primitives/codings.ts';
 import { guardFor, type ResourceOf } from './guards.ts';
 import { grants } from './scopes.ts';
 import { readResource, searchAll, searchPath, type SearchResult } from './search.ts';

@@ -6,7 +6,6 @@
  * table). Every other list was added by the project straight from the code systems named in its
  * `*_SOURCE`, and must be reviewed by a clinician before its matches are relied on.
  */
-import type { ConditionList } from '../screening/chartEvidence.ts';
 import type { CodeRule } from './codeMatch.ts';
 import { LOW_BACK_PAIN_CODES, LOW_BACK_PAIN_SOURCE } from './lowBackPain.ts';
 import { PREGNANCY_CODES, PREGNANCY_SOURCE } from './pregnancy.ts';
@@ -27,6 +26,19 @@ import {
   SPINAL_TRAUMA_SOURCE,
 } from './redFlagConditions.ts';
 import { WEARABLE_CODES, WEARABLE_SOURCE } from './wearables.ts';
+
+/** Which code list a Condition matched. */
+export type ConditionList =
+  | 'low-back-pain'
+  | 'chronic-pain'
+  | 'cancer-history'
+  | 'metastatic-cancer'
+  | 'immunosuppression'
+  | 'iv-drug-use'
+  | 'spinal-trauma'
+  | 'osteoporosis'
+  | 'long-term-steroids'
+  | 'pregnancy';
 
 /**
  * - `clinical-reference`: every code is listed in the project's clinical reference.

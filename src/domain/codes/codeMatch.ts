@@ -2,19 +2,8 @@
  * Matching codings against the code tables in this folder: by system + code, never by display.
  * ICD-10-CM codes compare without their dot and case-insensitively ('M54.50' = 'm5450').
  */
-
-/** ICD-10-CM: FHIR URI (terminology.hl7.org) and the HL7 OID some EHRs still send. */
-export const ICD10CM_SYSTEMS: readonly string[] = [
-  'http://hl7.org/fhir/sid/icd-10-cm',
-  'urn:oid:2.16.840.1.113883.6.90',
-];
-/** SNOMED CT: FHIR URI and HL7 OID. */
-export const SNOMED_SYSTEMS: readonly string[] = [
-  'http://snomed.info/sct',
-  'urn:oid:2.16.840.1.113883.6.96',
-];
-export const ICD10CM_SYSTEM = 'http://hl7.org/fhir/sid/icd-10-cm';
-export const SNOMED_SYSTEM = 'http://snomed.info/sct';
+import { ICD10CM_SYSTEMS, SNOMED_SYSTEMS } from '../fhir-primitives/codings.ts';
+import type { CodingLike } from '../fhir-primitives/codings.ts';
 
 /**
  * One row of a code table.
@@ -27,11 +16,6 @@ export type CodeRule =
   | { kind: 'icd10'; code: string; descendants: boolean; display: string }
   | { kind: 'icd10-range'; from: string; to: string; display: string }
   | { kind: 'snomed'; code: string; display: string };
-
-export interface CodingLike {
-  readonly system?: string | undefined;
-  readonly code?: string | undefined;
-}
 
 export function normalizeIcd10(code: string): string {
   return code.replaceAll('.', '').trim().toUpperCase();

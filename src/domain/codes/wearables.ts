@@ -5,7 +5,7 @@
  * or researcher must review; add further device codes here, nowhere else.
  */
 import type { CodeListSource } from './codeLists.ts';
-import { LOINC_SYSTEM } from '../peg/peg.ts';
+import { LOINC_SYSTEM } from '../fhir-primitives/codings.ts';
 
 export const WEARABLE_SOURCE: CodeListSource = {
   reviewStatus: 'needs-clinician-review',

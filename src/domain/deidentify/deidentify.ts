@@ -28,6 +28,8 @@
  */
 import type { Bundle, FhirResource } from 'fhir/r4';
 import { shiftDate } from './dateShift.ts';
+import { parseReference } from '../fhir-primitives/references.ts';
+import { isRecord } from '../fhir-primitives/json.ts';
 
 export { shiftDate } from './dateShift.ts';
 
@@ -128,7 +130,6 @@ const IDENTIFYING_SHAPE = [
 const CONTACT_POINT_SYSTEMS = new Set(['phone', 'fax', 'email', 'pager', 'url', 'sms', 'other']);
 
 const FREE_TEXT_CHOICE = /^[a-z][A-Za-z]*(String|Markdown)$/;
-const REFERENCE = /^(?:.*\/)?([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]+)?$/;
 
 type Json = Record<string, unknown>;
 
@@ -143,20 +144,12 @@ export function pseudonymousReference(
   if (reference.startsWith('#') || reference.startsWith('urn:')) {
     return reference;
   }
-  const m = REFERENCE.exec(reference);
-  if (m === null) {
-    return undefined;
-  }
-  const [, type, id] = m as unknown as [string, string, string];
-  return `${type}/${pseudonym(type, id)}`;
+  const parsed = parseReference(reference);
+  return parsed === undefined ? undefined : `${parsed.type}/${pseudonym(parsed.type, parsed.id)}`;
 }
 
 function isDateKey(key: string): boolean {
   return DATE_KEYS.has(key) || /(Date|DateTime|Instant)$/.test(key);
-}
-
-function isRecord(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** A HumanName, Address, Attachment or ContactPoint, wherever it sits. */

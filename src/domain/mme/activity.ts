@@ -12,9 +12,9 @@
  *   or validityPeriod.end;
  *   else open (ongoing statuses) or one day (completed/stopped).
  */
-import { dayIndex, isoDate } from './calendar.ts';
+import { dayIndex, isoDate } from '../fhir-primitives/dates.ts';
 import { quantityDays } from './quantity.ts';
-import { num, rec, recsOf, str } from './shape.ts';
+import { num, rec, recsOf, str } from '../fhir-primitives/json.ts';
 
 export interface ActiveInterval {
   readonly start: string | null;
@@ -50,11 +50,7 @@ export function statusExclusion(
 
 function date(value: string | undefined): string | null {
   const day = dayIndex(value);
-  if (day === undefined || value === undefined) {
-    return null;
-  }
-  // A full date is already its own ISO form; only partial dates ("2026-03") need rebuilding.
-  return /^\d{4}-\d{2}-\d{2}/.test(value) ? value.slice(0, 10) : isoDate(day);
+  return day === undefined ? null : isoDate(day);
 }
 
 function plusDays(start: string, days: number): string | null {

@@ -22,7 +22,7 @@ import type { AmountUnknownReason, Converted } from './ingredientAmount.ts';
 import { ingredientAmount as convert, strengthText } from './ingredientAmount.ts';
 import type { ResolvedProduct } from './medication.ts';
 import { doseAmount, quantityDays } from './quantity.ts';
-import { num, rec, recsOf } from './shape.ts';
+import { num, rec, recsOf } from '../fhir-primitives/json.ts';
 
 export type DailyUnknownReason =
   | DosageUnknownReason

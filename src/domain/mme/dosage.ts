@@ -6,7 +6,7 @@
 import type { DoseFormUnit } from './doseForm.ts';
 import type { DoseAmount } from './quantity.ts';
 import { doseAmount, quantityDays, unitDays } from './quantity.ts';
-import { bool, positive, rec, recs, str, strs } from './shape.ts';
+import { bool, positive, rec, recs, str, strs } from '../fhir-primitives/json.ts';
 
 export type DosageUnknownReason = 'no-dose-quantity' | 'unsupported-dose-unit' | 'no-frequency';
 

@@ -11,8 +11,10 @@ import { classifyDoseForm } from './doseForm.ts';
 import type { OpioidComponent, StrengthUnit } from './drugTable.ts';
 import { lookupDrug, opioidInText, opioidNameByRxcui } from './drugTable.ts';
 import { parseRxNormName } from './rxnormName.ts';
-import type { JsonRecord } from './shape.ts';
-import { isRecord, num, rec, recs, str } from './shape.ts';
+import type { JsonRecord } from '../fhir-primitives/json.ts';
+import { isRecord, num, rec, recs, str } from '../fhir-primitives/json.ts';
+import { mgPerUnit } from '../fhir-primitives/quantities.ts';
+import { RXNORM_SYSTEM } from '../fhir-primitives/codings.ts';
 
 /**
  * Looks up a Medication by a reference string ("Medication/123", a fullUrl, "urn:uuid:…").
@@ -43,8 +45,6 @@ export type ProductResolution =
       readonly label: string;
     };
 
-const RXNORM = 'http://www.nlm.nih.gov/research/umls/rxnorm';
-
 function rxnormCodes(concept: JsonRecord | undefined): string[] {
   const codes: string[] = [];
   for (const coding of recs(concept, 'coding')) {
@@ -53,7 +53,7 @@ function rxnormCodes(concept: JsonRecord | undefined): string[] {
     if (
       code !== undefined &&
       system !== undefined &&
-      (system === RXNORM || system.toLowerCase().includes('rxnorm'))
+      (system === RXNORM_SYSTEM || system.toLowerCase().includes('rxnorm'))
     ) {
       codes.push(code);
     }
@@ -108,13 +108,6 @@ function referencedMedication(
 
 const COUNT_UNITS =
   /^(1|\{?(tbl|tab|tablet|tabs|cap|capsule|each|ea|unit|patch|dose|film|lozenge|suppository)s?\}?)$/i;
-const MASS_TO_MG: Readonly<Record<string, number>> = {
-  mg: 1,
-  mcg: 0.001,
-  ug: 0.001,
-  µg: 0.001,
-  g: 1000,
-};
 
 /** A Medication.ingredient.strength Ratio as mg per tablet / mL / hour / actuation. */
 function ratioStrength(
@@ -123,7 +116,7 @@ function ratioStrength(
   const numerator = rec(ratio, 'numerator');
   const denominator = rec(ratio, 'denominator');
   const value = num(numerator, 'value');
-  const toMg = MASS_TO_MG[(str(numerator, 'code') ?? str(numerator, 'unit') ?? '').toLowerCase()];
+  const toMg = mgPerUnit(str(numerator, 'code') ?? str(numerator, 'unit') ?? '');
   const per = num(denominator, 'value') ?? 1;
   if (value === undefined || value < 0 || toMg === undefined || per <= 0) {
     return undefined;

@@ -6,7 +6,7 @@
  */
 import type { Medication } from 'fhir/r4';
 import { activeInterval, statusExclusion } from './activity.ts';
-import { dayIndex } from './calendar.ts';
+import { dayIndex } from '../fhir-primitives/dates.ts';
 import type { IngredientDaily } from './dailyDose.ts';
 import { dailyDose } from './dailyDose.ts';
 import { isPatch } from './ingredientAmount.ts';
@@ -16,7 +16,7 @@ import { resolveProduct } from './medication.ts';
 import { forEachCountedSegment, reconcileMme, recordLinks, totalGroup } from './reconcile.ts';
 import { medicationResolver } from './resolver.ts';
 import type { IngredientMme, MedicationMmeResult } from './result.ts';
-import { bool, clean, isRecord, str } from './shape.ts';
+import { bool, clean, isRecord, str } from '../fhir-primitives/json.ts';
 
 /**
  * MME/day of one MedicationStatement or MedicationRequest.

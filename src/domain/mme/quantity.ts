@@ -3,7 +3,8 @@
  * non-UCUM spellings EHRs send (TAB, {tbl}, tablets, mcg, MG, mL, ML, patch, ug/h).
  */
 import type { DoseFormUnit } from './doseForm.ts';
-import { num, str } from './shape.ts';
+import { num, str } from '../fhir-primitives/json.ts';
+import { mgPerHourPerUnit, mgPerUnit, mLPerUnit } from '../fhir-primitives/quantities.ts';
 
 /** One dose (or a dispensed quantity) in the unit it was written in, normalised. */
 export type DoseAmount =
@@ -13,38 +14,6 @@ export type DoseAmount =
   | { readonly basis: 'rate'; readonly mgPerHr: number };
 
 export type CountNoun = Exclude<DoseFormUnit, 'mL' | null> | 'unit';
-
-const MASS_TO_MG: Readonly<Record<string, number>> = {
-  mg: 1,
-  milligram: 1,
-  milligrams: 1,
-  mcg: 0.001,
-  ug: 0.001,
-  µg: 0.001,
-  microgram: 0.001,
-  micrograms: 0.001,
-  g: 1000,
-};
-
-const VOLUME_TO_ML: Readonly<Record<string, number>> = {
-  ml: 1,
-  milliliter: 1,
-  milliliters: 1,
-  millilitre: 1,
-  millilitres: 1,
-  l: 1000,
-};
-
-const RATE_TO_MG_PER_HR: Readonly<Record<string, number>> = {
-  'ug/h': 0.001,
-  'ug/hr': 0.001,
-  'mcg/h': 0.001,
-  'mcg/hr': 0.001,
-  'µg/h': 0.001,
-  'µg/hr': 0.001,
-  'mg/h': 1,
-  'mg/hr': 1,
-};
 
 const COUNT_NOUNS: readonly (readonly [RegExp, CountNoun])[] = [
   [/^(tbl|tab|tabs|tablets?)$/, 'tablet'],
@@ -76,15 +45,15 @@ export function doseAmount(quantity: unknown, formUnit: DoseFormUnit): DoseAmoun
   if (unit === undefined) {
     return undefined;
   }
-  const mg = MASS_TO_MG[unit];
+  const mg = mgPerUnit(unit);
   if (mg !== undefined) {
     return { basis: 'mass', mg: value * mg };
   }
-  const mL = VOLUME_TO_ML[unit];
+  const mL = mLPerUnit(unit);
   if (mL !== undefined) {
     return { basis: 'volume', mL: value * mL };
   }
-  const rate = RATE_TO_MG_PER_HR[unit.replace(/\s+/g, '')];
+  const rate = mgPerHourPerUnit(unit);
   if (rate !== undefined) {
     return { basis: 'rate', mgPerHr: value * rate };
   }

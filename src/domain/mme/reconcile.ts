@@ -4,10 +4,11 @@
  * overlapping fills of the same tablets. This module links them so the totals count each day of a
  * therapy once, while each record keeps its own result for the table.
  */
-import { dayIndex, isoDate } from './calendar.ts';
+import { dayIndex, isoDate } from '../fhir-primitives/dates.ts';
 import type { ResolvedProduct } from './medication.ts';
 import type { MedicationMmeResult } from './result.ts';
-import { rec, recs, str } from './shape.ts';
+import { rec, recs, str } from '../fhir-primitives/json.ts';
+import { referenceTo } from '../fhir-primitives/references.ts';
 
 /** A record's links to other records, read from the resource (never throws). */
 export interface RecordLinks {
@@ -18,12 +19,8 @@ export interface RecordLinks {
 }
 
 /** "MedicationRequest/<id>" from a relative or absolute reference (a _history suffix dropped). */
-const REQUEST_REFERENCE =
-  /(?:^|\/)MedicationRequest\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]*)?$/;
-
 function requestReference(reference: string | undefined): string | null {
-  const id = reference === undefined ? undefined : REQUEST_REFERENCE.exec(reference)?.[1];
-  return id === undefined ? null : `MedicationRequest/${id}`;
+  return referenceTo(reference, 'MedicationRequest') ?? null;
 }
 
 export function recordLinks(resourceType: string, resource: unknown, id: string): RecordLinks {

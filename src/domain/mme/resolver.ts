@@ -5,13 +5,8 @@
  * resolve to "Medication/1".
  */
 import type { Medication } from 'fhir/r4';
-import { isRecord, str } from './shape.ts';
-
-function relative(reference: string): string {
-  const path = reference.replace(/\/_history\/[^/]+$/, '');
-  const match = /(?:^|\/)(Medication\/[^/]+)$/.exec(path);
-  return match?.[1] ?? path;
-}
+import { isRecord, str } from '../fhir-primitives/json.ts';
+import { normalizeReference } from '../fhir-primitives/references.ts';
 
 /** A resolver over the Medications among `resources`; `fullUrls` pairs a Bundle entry's fullUrl with its resource. */
 export function medicationResolver(
@@ -30,7 +25,7 @@ export function medicationResolver(
       byKey.set(fullUrl, resource as unknown as Medication);
     }
   }
-  return (reference) => byKey.get(reference) ?? byKey.get(relative(reference));
+  return (reference) => byKey.get(reference) ?? byKey.get(normalizeReference(reference));
 }
 
 /** The resources and fullUrls of a Bundle (a missing `entry` is an empty Bundle). */

@@ -8,6 +8,7 @@
  * Case-insensitive, lenient about "5mg" for "5 MG"; packs ("{…} Pack") are not parsed.
  */
 import type { StrengthUnit } from './drugTable.ts';
+import { mgPerUnit } from '../fhir-primitives/quantities.ts';
 
 export interface ParsedComponent {
   /** The ingredient as written, e.g. "oxycodone hydrochloride". */
@@ -37,13 +38,6 @@ const COMPONENT = new RegExp(
   'i',
 );
 
-const MASS_TO_MG: Readonly<Record<string, number>> = {
-  mg: 1,
-  mcg: 0.001,
-  ug: 0.001,
-  µg: 0.001,
-  g: 1000,
-};
 const PER_UNIT: Readonly<Record<string, StrengthUnit>> = {
   ml: 'mg/mL',
   hr: 'mg/hr',
@@ -58,7 +52,7 @@ function component(
   perAmount: string | undefined,
   per: string | undefined,
 ): ParsedComponent {
-  const toMg = MASS_TO_MG[unit.toLowerCase()];
+  const toMg = mgPerUnit(unit);
   const perDivisor = perAmount === undefined ? 1 : Number(perAmount);
   const strengthUnit: StrengthUnit | undefined =
     per === undefined ? 'mg' : PER_UNIT[per.toLowerCase()];

@@ -5,12 +5,12 @@
  * lines are the UI's business, never a trigger here.
  */
 import { isActiveOn } from './activity.ts';
-import { addMonths, dayIndex, isoDate } from './calendar.ts';
+import { addMonths, dayIndex, isoDate } from '../fhir-primitives/dates.ts';
 import { reconcileMme } from './reconcile.ts';
 import type { MedicationMmeResult, UnknownReason } from './result.ts';
 import type { MmePoint } from './timeline.ts';
 import { mmeTimeline } from './timeline.ts';
-import { clean } from './shape.ts';
+import { clean } from '../fhir-primitives/json.ts';
 
 /**
  * A taper is a sustained decrease of at least 10% per month, or a stop (source: the CLBP Pathway

@@ -4,10 +4,10 @@
  * adds its MME/day at its first day and removes it after its last, so the cost is
  * O(medications + days), not O(medications × days).
  */
-import { dayIndex, isoDate } from './calendar.ts';
+import { dayIndex, isoDate } from '../fhir-primitives/dates.ts';
 import { forEachCountedSegment } from './reconcile.ts';
 import type { MedicationMmeResult } from './result.ts';
-import { clean } from './shape.ts';
+import { clean } from '../fhir-primitives/json.ts';
 
 export interface MmePoint {
   readonly date: string;

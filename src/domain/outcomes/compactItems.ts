@@ -6,16 +6,11 @@
  * back the hashed keys of the Observations they came from.
  */
 import type { Observation } from 'fhir/r4';
-import {
-  LOINC_SYSTEM,
-  PEG_ITEMS,
-  hasLoinc,
-  identifierKey,
-  normalizeReference,
-  pegValueFromAnswerCode,
-} from '../peg/peg.ts';
+import { PEG_ITEMS } from '../peg/peg.ts';
+import { identifierKey, normalizeReference } from '../fhir-primitives/references.ts';
+import { LOINC_SYSTEM, hasLoinc } from '../fhir-primitives/codings.ts';
 import type { PegAdministration } from '../peg/peg.ts';
-import { pegFromObservations } from '../peg/observations.ts';
+import { pegFromObservations, pegItemValue } from '../peg/observations.ts';
 import { hash53, parseWhen, formatWhen } from './compactPeg.ts';
 
 /** FHIR R4 observation-status codes, by index. */
@@ -59,7 +54,7 @@ export function appendItem(out: number[], observation: Observation): boolean {
     ];
   });
   out.push(when.instant, when.offset, Math.max(0, STATUSES.indexOf(observation.status)), item);
-  out.push(itemValue(observation) ?? Number.NaN);
+  out.push(pegItemValue(observation) ?? Number.NaN);
   out.push(keys.length, ...keys.map(hash53), derived.length, ...derived.map(hash53));
   return true;
 }
@@ -103,21 +98,4 @@ export function readItems(data: readonly number[], subject: string): ItemReading
     keys: administration.keys.flatMap((key) => keysById.get(key) ?? [key]),
   }));
   return { administrations, skipped: reading.skipped.length };
-}
-
-/** The item's number as recorded: a quantity, an integer, or a LOINC 0–10 answer code. */
-function itemValue(observation: Observation): number | undefined {
-  if (observation.valueQuantity?.value !== undefined) {
-    return observation.valueQuantity.value;
-  }
-  if (observation.valueInteger !== undefined) {
-    return observation.valueInteger;
-  }
-  for (const coding of observation.valueCodeableConcept?.coding ?? []) {
-    const value = pegValueFromAnswerCode(coding);
-    if (value !== undefined) {
-      return value;
-    }
-  }
-  return undefined;
 }

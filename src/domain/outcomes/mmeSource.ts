@@ -5,10 +5,10 @@
  */
 import type { Medication } from 'fhir/r4';
 import { computeMedicationMme } from '../mme/mme.ts';
-import { calendarDay } from './calendar.ts';
+import { fullDayIndex } from '../fhir-primitives/dates.ts';
 
 export interface MmeSegment {
-  /** First calendar day (see calendar.ts) the dose applies; -Infinity when the start is unknown. */
+  /** First calendar day (fhir-primitives/dates.ts) the dose applies; -Infinity when the start is unknown. */
   readonly fromDay: number;
   /** Last calendar day, inclusive; Infinity while ongoing. */
   readonly toDay: number;
@@ -33,9 +33,9 @@ export function medicationSegment(
 ): MedicationOutcome {
   const result = computeMedicationMme(resource, resolveMedication);
   const fromDay =
-    result.interval.start === null ? -Infinity : (calendarDay(result.interval.start) ?? -Infinity);
+    result.interval.start === null ? -Infinity : (fullDayIndex(result.interval.start) ?? -Infinity);
   const toDay =
-    result.interval.end === null ? Infinity : (calendarDay(result.interval.end) ?? Infinity);
+    result.interval.end === null ? Infinity : (fullDayIndex(result.interval.end) ?? Infinity);
   switch (result.kind) {
     case 'counted':
       return { kind: 'counted', segment: { fromDay, toDay, mmePerDay: result.mmePerDay } };

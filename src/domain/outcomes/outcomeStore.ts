@@ -8,13 +8,15 @@
  * time ({@link OutcomeStore.restore}); the caller keeps them on disk in between (src/cli).
  */
 import type { Medication, Questionnaire, QuestionnaireResponse } from 'fhir/r4';
-import { PEG_ITEMS, PEG_SCORE_LOINC, hasLoinc, normalizeReference } from '../peg/peg.ts';
+import { PEG_ITEMS, PEG_SCORE_LOINC } from '../peg/peg.ts';
+import { normalizeReference } from '../fhir-primitives/references.ts';
+import { hasLoinc } from '../fhir-primitives/codings.ts';
 import type { PegAdministration } from '../peg/peg.ts';
 import { mergePegHistory } from '../peg/history.ts';
 import { pegFromObservations } from '../peg/observations.ts';
 import { pegFromQuestionnaireResponse } from '../peg/questionnaireResponse.ts';
 import type { PatientEvidence } from './armAssignment.ts';
-import { calendarDay } from './calendar.ts';
+import { fullDayIndex } from '../fhir-primitives/dates.ts';
 import { appendCompact, decodeCompact } from './compactPeg.ts';
 import { appendItem, readItems } from './compactItems.ts';
 import { medicationSegment, mmeOnDay } from './mmeSource.ts';
@@ -346,7 +348,7 @@ export class OutcomeStore {
     }
     const pegs: DatedScore[] = [];
     for (const administration of mergePegHistory(administrations)) {
-      const day = calendarDay(administration.date);
+      const day = fullDayIndex(administration.date);
       if (day !== undefined) {
         pegs.push({ day, score: administration.score });
       }

@@ -3,8 +3,8 @@
  * assignment. Pure; inputs are unverified resources.
  */
 import { MINDFULNESS_GMV_CODE, PATHWAY_CODE_SYSTEM } from '../codes/canonical.ts';
-import { normalizeReference } from '../peg/peg.ts';
-import { calendarDay } from './calendar.ts';
+import { normalizeReference } from '../fhir-primitives/references.ts';
+import { fullDayIndex } from '../fhir-primitives/dates.ts';
 import type { Json } from './resourceShape.ts';
 import { asGroup, asServiceRequest, subjectKey } from './resourceShape.ts';
 
@@ -33,7 +33,7 @@ export function programmeReferral(resource: Json): ProgrammeReferral {
   ) {
     return { kind: 'not-a-referral' };
   }
-  const day = request.authoredOn === undefined ? undefined : calendarDay(request.authoredOn);
+  const day = request.authoredOn === undefined ? undefined : fullDayIndex(request.authoredOn);
   return day === undefined
     ? { kind: 'undated-referral', subject }
     : { kind: 'referral', subject, day };

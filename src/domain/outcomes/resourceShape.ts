@@ -10,7 +10,7 @@ import type {
   QuestionnaireResponse,
   ServiceRequest,
 } from 'fhir/r4';
-import { normalizeReference } from '../peg/peg.ts';
+import { normalizeReference } from '../fhir-primitives/references.ts';
 
 export type Json = Readonly<Record<string, unknown>>;
 

@@ -6,10 +6,10 @@ import { add } from 'date-fns/add';
 import { sub } from 'date-fns/sub';
 import type { TimePoint } from './analysisPlan.ts';
 import { BASELINE_LOOKBACK_DAYS } from './analysisPlan.ts';
-import { isoDate } from './calendar.ts';
+import { localDate, localDayIndex } from '../fhir-primitives/dates.ts';
 
 export interface DatedScore {
-  /** Calendar day number (see calendar.ts). */
+  /** Calendar day number (fhir-primitives/dates.ts). */
   readonly day: number;
   /** PEG score 0–10. */
   readonly score: number;
@@ -59,9 +59,9 @@ export function timePointWindow(baselineDay: number, timePoint: TimePoint): DayW
   }
   const due = add(localDate(baselineDay), timePoint.offset);
   const window = {
-    due: dayOfLocal(due),
-    from: dayOfLocal(sub(due, timePoint.window.before)),
-    to: dayOfLocal(add(due, timePoint.window.after)),
+    due: localDayIndex(due),
+    from: localDayIndex(sub(due, timePoint.window.before)),
+    to: localDayIndex(add(due, timePoint.window.after)),
   };
   windowCache.set(key, window);
   return window;
@@ -88,16 +88,4 @@ export function followUpAt(pegs: readonly DatedScore[], window: DayWindow): Date
     }
   }
   return best;
-}
-
-const MS_PER_DAY = 86_400_000;
-
-/** Local midnight of a day number's calendar date (date-fns works on local dates). */
-function localDate(day: number): Date {
-  const [y, m, d] = isoDate(day).split('-').map(Number);
-  return new Date(y ?? 1970, (m ?? 1) - 1, d ?? 1);
-}
-
-function dayOfLocal(date: Date): number {
-  return Date.UTC(date.getFullYear(), date.getMonth(), date.getDate()) / MS_PER_DAY;
 }

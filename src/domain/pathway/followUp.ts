@@ -2,7 +2,17 @@ import { add } from 'date-fns/add';
 import { sub } from 'date-fns/sub';
 import type { Duration } from 'date-fns';
 import type { PegAdministration } from '../peg/peg.ts';
-import { calendarDayOf, localDayOf } from '../peg/history.ts';
+import {
+  calendarDayOf,
+  dayIndex,
+  daysBetween,
+  localDate,
+  localDayOf,
+} from '../fhir-primitives/dates.ts';
+
+function dayDistance(a: string, b: string): number {
+  return daysBetween(dayIndex(a) ?? 0, dayIndex(b) ?? 0);
+}
 
 export type FollowUpId = 'week-8' | 'month-6' | 'month-12';
 
@@ -64,23 +74,6 @@ export type FollowUpSchedule =
   | { kind: 'no-baseline' }
   | { kind: 'invalid-baseline-date'; date: string };
 
-function dayAsDate(day: string): Date {
-  const [year, month, date] = day.split('-').map(Number) as [number, number, number];
-  return new Date(year, month - 1, date);
-}
-
-/**
- * Whole calendar days between two 'YYYY-MM-DD' days, counted on the UTC calendar so that a
- * daylight-saving change (a 23- or 25-hour local day) cannot make one side of a tie look closer.
- */
-function daysBetween(a: string, b: string): number {
-  const utc = (day: string): number => {
-    const [year, month, date] = day.split('-').map(Number) as [number, number, number];
-    return Date.UTC(year, month - 1, date);
-  };
-  return Math.round(Math.abs(utc(a) - utc(b)) / 86_400_000);
-}
-
 /**
  * The follow-up PEG schedule from a baseline PEG (see pegHistory.selectBaseline), with each time
  * point's status on `asOf`. `administrations` is the patient's PEG history (any order); those
@@ -100,13 +93,14 @@ export function followUpSchedule(
   if (baselineDay === undefined) {
     return { kind: 'invalid-baseline-date', date: baseline.date };
   }
+  const baselineIndex = dayIndex(baselineDay) ?? 0;
   const today = localDayOf(asOf);
   const known = administrations.flatMap((administration) => {
     const day = calendarDayOf(administration.date);
     return day !== undefined && day > baselineDay && day <= today ? [{ administration, day }] : [];
   });
   const points = FOLLOW_UP_TIME_POINTS.map((point): FollowUpPoint => {
-    const due = add(dayAsDate(baselineDay), point.offset);
+    const due = add(localDate(baselineIndex), point.offset);
     const dueDate = localDayOf(due);
     const start = localDayOf(sub(due, point.window.before));
     const end = localDayOf(add(due, point.window.after));
@@ -114,7 +108,7 @@ export function followUpSchedule(
       .filter(({ day }) => day >= start && day <= end)
       .sort(
         (a, b) =>
-          daysBetween(a.day, dueDate) - daysBetween(b.day, dueDate) || a.day.localeCompare(b.day),
+          dayDistance(a.day, dueDate) - dayDistance(b.day, dueDate) || a.day.localeCompare(b.day),
       );
     const done = inWindow[0]?.administration;
     const status: FollowUpStatus =

@@ -3,7 +3,7 @@
  * referral pattern of clinical.md, after the BSeR and SDOH referral guides).
  */
 import type { ServiceRequest, Task } from 'fhir/r4';
-import { addWeeks } from 'date-fns/addWeeks';
+import { addDays, isoDate, parseIsoDay } from '../fhir-primitives/dates.ts';
 
 /** SNOMED CT 3457005 "Patient referral" (clinical.md, Codes). */
 export const REFERRAL_CATEGORY = {
@@ -76,15 +76,8 @@ export const TASK_STATUS_TEXT: Readonly<Record<string, string>> = {
 
 /** The programme's window from a start day ('YYYY-MM-DD'): 8 weekly sessions, the last 7 weeks on. */
 export function programmeWindow(start: string): { start: string; end: string } | undefined {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(start);
-  if (!match) {
-    return undefined;
-  }
-  const day = new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
-  if (day.getMonth() !== Number(match[2]) - 1 || day.getDate() !== Number(match[3])) {
-    return undefined;
-  }
-  const end = addWeeks(day, PROGRAMME_SESSIONS - 1);
-  const pad = (n: number): string => String(n).padStart(2, '0');
-  return { start, end: `${end.getFullYear()}-${pad(end.getMonth() + 1)}-${pad(end.getDate())}` };
+  const day = parseIsoDay(start);
+  return day === undefined
+    ? undefined
+    : { start, end: isoDate(addDays(day, 7 * (PROGRAMME_SESSIONS - 1))) };
 }

@@ -1,31 +1,10 @@
 import { PEG_MAX, PEG_MCID_PERCENT, PEG_MCID_POINTS, PEG_MIN, pegMean, roundScore } from './peg.ts';
 import type { PegAdministration } from './peg.ts';
+import { calendarDayOf, instantOf } from '../fhir-primitives/dates.ts';
 
-const DAY_PATTERN = /^(\d{4})-(\d{2})-(\d{2})/;
-
-/**
- * The calendar day ('YYYY-MM-DD') a FHIR date/dateTime was recorded on, in the zone it was
- * recorded in (its own offset), or undefined for a partial date ('2026', '2026-03').
- *
- * This is THE day rule for PEG dates: baseline selection, ordering and follow-up windows all use
- * it, and compare it with `localDayOf(asOf)` for "today". It is right when the writer records the
- * local offset of the clinic (`2026-03-02T18:30:00-07:00`); a writer that records UTC ('Z') puts
- * an evening PEG on the next day. Writers must therefore record local offsets.
- */
-export function calendarDayOf(value: string): string | undefined {
-  const match = DAY_PATTERN.exec(value);
-  return match === null ? undefined : `${match[1]}-${match[2]}-${match[3]}`;
-}
-
-/** The local calendar day of an instant ('YYYY-MM-DD'), e.g. of `asOf` ("today"). */
-export function localDayOf(instant: Date): string {
-  const pad = (n: number): string => String(n).padStart(2, '0');
-  return `${instant.getFullYear()}-${pad(instant.getMonth() + 1)}-${pad(instant.getDate())}`;
-}
-
-function instantOf(date: string): number {
-  const parsed = Date.parse(date);
-  return Number.isFinite(parsed) ? parsed : Number.POSITIVE_INFINITY;
+/** Instant for ordering within a day; an unreadable date sorts last. */
+function orderInstant(date: string): number {
+  return instantOf(date) ?? Number.POSITIVE_INFINITY;
 }
 
 /**
@@ -39,7 +18,7 @@ function chronological(a: PegAdministration, b: PegAdministration): number {
   const dayB = calendarDayOf(b.date) ?? b.date;
   return (
     dayA.localeCompare(dayB) ||
-    instantOf(a.date) - instantOf(b.date) ||
+    orderInstant(a.date) - orderInstant(b.date) ||
     a.date.localeCompare(b.date)
   );
 }
@@ -61,7 +40,9 @@ function sameAdministration(a: PegAdministration, b: PegAdministration): boolean
     intersects(b.derivedFrom, a.keys) ||
     // The 2-decimal score, not the exact mean: a score-only 91147-9 (5.67) and the item
     // Observations of the same administration (mean 5.666…) must still meet.
-    (a.subject === b.subject && instantOf(a.date) === instantOf(b.date) && a.score === b.score)
+    (a.subject === b.subject &&
+      orderInstant(a.date) === orderInstant(b.date) &&
+      a.score === b.score)
   );
 }
 

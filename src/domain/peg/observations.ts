@@ -6,16 +6,15 @@ import {
   PEG_MIN,
   PEG_SCORE_LOINC,
   exactPegMean,
-  hasLoinc,
-  identifierKey,
   itemsMean,
-  normalizeReference,
   pegValueFromAnswerCode,
-  resourceKeys,
   roundScore,
   scorePeg,
 } from './peg.ts';
+import { identifierKey, normalizeReference, resourceKeys } from '../fhir-primitives/references.ts';
+import { hasLoinc } from '../fhir-primitives/codings.ts';
 import type { PegAdministration, PegAnswers, PegItemKey, PegItemValues } from './peg.ts';
+import { instantOf } from '../fhir-primitives/dates.ts';
 
 /** Observation statuses whose value is a result (FHIR R4 observation-status). */
 const USABLE_OBSERVATION_STATUSES: readonly string[] = ['final', 'amended', 'corrected'];
@@ -31,13 +30,14 @@ export interface PegObservationReading {
   readonly skipped: PegObservationSkip[];
 }
 
-interface ValueCarrier {
+export interface ValueCarrier {
   valueQuantity?: Quantity | undefined;
   valueInteger?: number | undefined;
   valueCodeableConcept?: CodeableConcept | undefined;
 }
 
-function numericValue(carrier: ValueCarrier): number | undefined {
+/** A PEG item's number as recorded: a quantity, an integer, or a LOINC 0–10 answer code. */
+export function pegItemValue(carrier: ValueCarrier): number | undefined {
   if (carrier.valueQuantity?.value !== undefined) {
     return carrier.valueQuantity.value;
   }
@@ -89,7 +89,7 @@ function itemsFromComponents(observation: Observation): PegItemValues | undefine
   for (const component of observation.component ?? []) {
     const key = itemKeyOf(component.code.coding);
     if (key !== undefined) {
-      answers[key] = numericValue(component);
+      answers[key] = pegItemValue(component);
     }
   }
   const score = scorePeg(answers);
@@ -104,8 +104,8 @@ interface Bucket {
 }
 
 function bucketKey(subject: string | undefined, date: string): string {
-  const instant = Date.parse(date);
-  return `${subject ?? ''}|${Number.isFinite(instant) ? String(instant) : date}`;
+  const instant = instantOf(date);
+  return `${subject ?? ''}|${instant === undefined ? date : String(instant)}`;
 }
 
 function administrationOf(
@@ -137,7 +137,7 @@ function itemsFromItemObservations(bucket: Bucket): PegItemValues | undefined {
     if (found.length !== 1 || only === undefined) {
       return undefined;
     }
-    answers[key] = numericValue(only);
+    answers[key] = pegItemValue(only);
   }
   const score = scorePeg(answers);
   return score.kind === 'score' ? score.items : undefined;
@@ -163,7 +163,7 @@ function readBucket(bucket: Bucket, skipped: PegObservationSkip[]): PegAdministr
   return bucket.scores.flatMap((observation) => {
     const components = itemsFromComponents(observation);
     const items = components ?? (attachItems ? fromItems : undefined);
-    const recorded = numericValue(observation);
+    const recorded = pegItemValue(observation);
     const score = recorded ?? (items === undefined ? undefined : itemsMean(items));
     if (score === undefined || score < PEG_MIN || score > PEG_MAX) {
       skipped.push({

@@ -5,8 +5,7 @@
  * reference. This module is pure: it scores, and it maps answers to numbers by code, never by
  * display text (one LOINC form labels LA6113-0 "2 or more").
  */
-
-export const LOINC_SYSTEM = 'http://loinc.org';
+import { LOINC_SYSTEM, UCUM_SYSTEM } from '../fhir-primitives/codings.ts';
 
 /** LOINC 91148-7 "Pain, Enjoyment of life and General activity [PEG]" panel. */
 export const PEG_PANEL_LOINC = '91148-7';
@@ -16,7 +15,7 @@ export const PEG_SCORE_LINK_ID = 'peg-score';
 /** UCUM annotation used by US Core for survey scores. */
 export const PEG_SCORE_UNIT = {
   unit: '{score}',
-  system: 'http://unitsofmeasure.org',
+  system: UCUM_SYSTEM,
   code: '{score}',
 };
 
@@ -221,49 +220,4 @@ export function pegMean(
   administration: Pick<PegAdministration, 'score' | 'mean' | 'items'>,
 ): number {
   return administration.mean ?? exactPegMean(administration.score, administration.items);
-}
-
-const REFERENCE_PATTERN = /(?:^|\/)([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]+)?$/;
-
-/**
- * Normalises a literal reference to 'Type/id' so that relative, absolute and versioned forms of
- * the same reference compare equal; other references (urn:uuid:…, contained '#x') are kept as is.
- */
-export function normalizeReference(reference: string): string {
-  const match = REFERENCE_PATTERN.exec(reference);
-  return match?.[1] !== undefined && match[2] !== undefined ? `${match[1]}/${match[2]}` : reference;
-}
-
-/** De-duplication key of an Identifier: 'identifier:system|value'; undefined without a value. */
-export function identifierKey(identifier: {
-  system?: string | undefined;
-  value?: string | undefined;
-}): string | undefined {
-  return identifier.value === undefined
-    ? undefined
-    : `identifier:${identifier.system ?? ''}|${identifier.value}`;
-}
-
-/** The keys of a resource: its normalised 'Type/id' (when it has an id) and its identifiers. */
-export function resourceKeys(
-  resourceType: string,
-  id: string | undefined,
-  identifiers: readonly { system?: string | undefined; value?: string | undefined }[],
-): string[] {
-  const keys = id === undefined ? [] : [`${resourceType}/${id}`];
-  for (const identifier of identifiers) {
-    const key = identifierKey(identifier);
-    if (key !== undefined) {
-      keys.push(key);
-    }
-  }
-  return keys;
-}
-
-/** True when one of the codings is the LOINC code (system and code, never display). */
-export function hasLoinc(
-  codings: readonly { system?: string | undefined; code?: string | undefined }[] | undefined,
-  code: string,
-): boolean {
-  return (codings ?? []).some((c) => c.system === LOINC_SYSTEM && c.code === code);
 }

@@ -4,19 +4,13 @@ import type {
   Questionnaire,
   QuestionnaireItem,
   QuestionnaireResponse,
-  QuestionnaireResponseItem,
   QuestionnaireResponseItemAnswer,
 } from 'fhir/r4';
-import {
-  PEG_ITEMS,
-  PEG_ITEM_KEYS,
-  hasLoinc,
-  normalizeReference,
-  pegValueFromAnswerCode,
-  resourceKeys,
-  scorePeg,
-} from './peg.ts';
+import { PEG_ITEMS, PEG_ITEM_KEYS, pegValueFromAnswerCode, scorePeg } from './peg.ts';
+import { normalizeReference, resourceKeys } from '../fhir-primitives/references.ts';
+import { hasLoinc } from '../fhir-primitives/codings.ts';
 import type { PegAdministration, PegAnswers, PegItemKey } from './peg.ts';
+import { flattenQuestionnaire, flattenResponse } from '../fhir-primitives/questionnaires.ts';
 
 /** R4 core extension carrying an answer option's numeric value (SDC 3 `ordinal()`). */
 export const ORDINAL_VALUE_URL = 'http://hl7.org/fhir/StructureDefinition/ordinalValue';
@@ -35,22 +29,6 @@ export type PegReading =
 
 function stripVersion(canonical: string): string {
   return canonical.split('|')[0] ?? canonical;
-}
-
-function flattenQuestionnaire(
-  items: readonly QuestionnaireItem[] | undefined,
-): QuestionnaireItem[] {
-  return (items ?? []).flatMap((item) => [item, ...flattenQuestionnaire(item.item)]);
-}
-
-function flattenResponse(
-  items: readonly QuestionnaireResponseItem[] | undefined,
-): QuestionnaireResponseItem[] {
-  return (items ?? []).flatMap((item) => [
-    item,
-    ...flattenResponse(item.item),
-    ...(item.answer ?? []).flatMap((answer) => flattenResponse(answer.item)),
-  ]);
 }
 
 function ordinalOf(extensions: readonly Extension[] | undefined): number | undefined {

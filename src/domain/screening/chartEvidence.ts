@@ -1,22 +1,9 @@
 import type { Condition } from 'fhir/r4';
-import { addMonths } from 'date-fns/addMonths';
 import { findMatch } from '../codes/codeMatch.ts';
 import type { CodeRule } from '../codes/codeMatch.ts';
+import type { ConditionList } from '../codes/codeLists.ts';
 import { LOW_BACK_PAIN_CODES } from '../codes/lowBackPain.ts';
-import { localDayOf } from '../peg/history.ts';
-
-/** Which code list a Condition matched. */
-export type ConditionList =
-  | 'low-back-pain'
-  | 'chronic-pain'
-  | 'cancer-history'
-  | 'metastatic-cancer'
-  | 'immunosuppression'
-  | 'iv-drug-use'
-  | 'spinal-trauma'
-  | 'osteoporosis'
-  | 'long-term-steroids'
-  | 'pregnancy';
+import { addMonths, lastDayIndex, localDayIndex } from '../fhir-primitives/dates.ts';
 
 /** A Condition that matched a code list, as traceable evidence. */
 export interface ConditionEvidence {
@@ -92,24 +79,10 @@ export function conditionsMatching(
   });
 }
 
-/** The latest calendar day a FHIR date/dateTime can denote ('2025' → 2025-12-31). */
-function latestDay(value: string): Date | undefined {
-  const match = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?/.exec(value);
-  if (match === null) {
-    return undefined;
-  }
-  const year = Number(match[1]);
-  const month = match[2] === undefined ? 12 : Number(match[2]);
-  // Day 0 of the next month is the last day of this month.
-  return match[3] === undefined
-    ? new Date(year, month, 0)
-    : new Date(year, month - 1, Number(match[3]));
-}
-
 /** True when `value` is at least `months` calendar months before the local day of `asOf`. */
 export function atLeastMonthsBefore(value: string, months: number, asOf: Date): boolean {
-  const day = latestDay(value);
-  return day !== undefined && localDayOf(addMonths(day, months)) <= localDayOf(asOf);
+  const day = lastDayIndex(value);
+  return day !== undefined && addMonths(day, months) <= localDayIndex(asOf);
 }
 
 export interface LowBackPainChart {

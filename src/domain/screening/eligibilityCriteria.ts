@@ -18,7 +18,7 @@ import type {
   Finding,
 } from './eligibility.ts';
 import type { EligibilityConfig } from './eligibilityConfig.ts';
-import { localDayOf } from '../peg/history.ts';
+import { localDayOf } from '../fhir-primitives/dates.ts';
 import { RED_FLAGS, SCREENING_LINK_IDS, classifyTaskForce, evaluateRedFlags } from './screening.ts';
 import type { ScreeningAnswers } from './screening.ts';
 

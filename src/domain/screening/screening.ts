@@ -1,5 +1,6 @@
-import type { QuestionnaireResponse, QuestionnaireResponseItem } from 'fhir/r4';
+import type { QuestionnaireResponse } from 'fhir/r4';
 import { SCREENING_ANSWER_CODE_SYSTEM, SCREENING_QUESTIONNAIRE_URL } from '../codes/canonical.ts';
+import { flattenResponse } from '../fhir-primitives/questionnaires.ts';
 
 /**
  * Screening for chronic low back pain: the NIH Research Task Force two questions (Deyo et al.,
@@ -187,16 +188,6 @@ export type ScreeningReading =
   | { kind: 'not-screening'; reason: string }
   | { kind: 'invalid'; problems: string[] };
 
-function flatten(
-  items: readonly QuestionnaireResponseItem[] | undefined,
-): QuestionnaireResponseItem[] {
-  return (items ?? []).flatMap((item) => [
-    item,
-    ...flatten(item.item),
-    ...(item.answer ?? []).flatMap((answer) => flatten(answer.item)),
-  ]);
-}
-
 /**
  * Reads a QuestionnaireResponse to the CLBP screening Questionnaire (any version) into answers.
  * Unanswered items stay undefined; a coded answer outside the project CodeSystem is a problem.
@@ -212,7 +203,9 @@ export function readScreeningResponse(response: QuestionnaireResponse): Screenin
   if (response.status !== 'completed' && response.status !== 'amended') {
     return { kind: 'not-screening', reason: `status ${response.status}` };
   }
-  const byLinkId = new Map(flatten(response.item).map((item) => [item.linkId, item.answer?.[0]]));
+  const byLinkId = new Map(
+    flattenResponse(response.item).map((item) => [item.linkId, item.answer?.[0]]),
+  );
   const problems: string[] = [];
   const code = <T extends { code: string }>(
     linkId: string,

@@ -4,6 +4,7 @@
  */
 import type { JSONWebKeySet } from 'jose';
 import registry from '../clients.json' with { type: 'json' };
+import { isRecord } from '../../domain/fhir-primitives/json.ts';
 
 interface ClientBase {
   readonly clientId: string;
@@ -29,10 +30,6 @@ export type RegisteredClient = PublicClient | AsymmetricClient;
 export interface ClientRegistry {
   get(clientId: string): RegisteredClient | undefined;
   readonly all: readonly RegisteredClient[];
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function stringList(v: unknown, what: string): string[] {

@@ -3,6 +3,8 @@
  * few hundred points need ~2 KB here against ~20 KB gzipped for the smallest library, and SVG
  * elements carry their own accessible titles. The table beside every chart is its text alternative.
  */
+import { localDayOf } from '../../domain/fhir-primitives/dates.ts';
+
 export interface ChartPoint {
   /** Milliseconds since the epoch. */
   readonly t: number;
@@ -38,8 +40,9 @@ const W = 640;
 const H = 220;
 const PAD = { left: 44, right: 12, top: 26, bottom: 28 };
 
+/** The clinic's local day of a point in time: UTC would show tomorrow after 17:00 in Denver. */
 function formatDay(t: number): string {
-  return new Date(t).toISOString().slice(0, 10);
+  return localDayOf(new Date(t));
 }
 
 export function TrendChart(props: TrendChartProps) {

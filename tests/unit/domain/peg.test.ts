@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
   PEG_ANSWER_CODES,
-  normalizeReference,
   pegAnswerCodeFor,
   pegValueFromAnswerCode,
   scorePeg,
 } from '../../../src/domain/peg/peg.ts';
+import { normalizeReference } from '../../../src/domain/fhir-primitives/references.ts';
 
 describe('scorePeg', () => {
   it.each([

@@ -7,13 +7,13 @@ import {
   PEG_QUESTIONNAIRE_VERSION,
 } from '../../../src/domain/codes/canonical.ts';
 import {
-  LOINC_SYSTEM,
   PEG_ANSWER_CODES,
   PEG_ITEMS,
   PEG_PANEL_LOINC,
   PEG_SCORE_LINK_ID,
   PEG_SCORE_LOINC,
 } from '../../../src/domain/peg/peg.ts';
+import { LOINC_SYSTEM } from '../../../src/domain/fhir-primitives/codings.ts';
 import { ORDINAL_VALUE_URL } from '../../../src/domain/peg/questionnaireResponse.ts';
 
 const questionnaire = pegQuestionnaireJson as Questionnaire;

@@ -11,7 +11,7 @@ import {
   computeMedicationMme,
   summariseMme,
 } from '../../../src/domain/mme/mme.ts';
-import { isoDate, dayIndex } from '../../../src/domain/mme/calendar.ts';
+import { isoDate, dayIndex } from '../../../src/domain/fhir-primitives/dates.ts';
 import { RX, dosage, noMedications, rxnorm, statement } from './builders.ts';
 
 const AS_OF = '2026-11-21';

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { PatientEvidence } from '../../../src/domain/outcomes/armAssignment.ts';
-import { calendarDay } from '../../../src/domain/outcomes/calendar.ts';
+import { fullDayIndex } from '../../../src/domain/fhir-primitives/dates.ts';
 import { formatReport } from '../../../src/domain/outcomes/formatReport.ts';
 import type { MmeChange } from '../../../src/domain/outcomes/outcomeTable.ts';
 import { OutcomeTally } from '../../../src/domain/outcomes/outcomeTable.ts';
 
-const BASELINE = calendarDay('2025-01-06')!;
+const BASELINE = fullDayIndex('2025-01-06')!;
 const WEEK_8 = BASELINE + 56;
 const MODE = { kind: 'group', groupId: 'g' } as const;
 

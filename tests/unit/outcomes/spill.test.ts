@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PatientEvidence } from '../../../src/domain/outcomes/armAssignment.ts';
-import { calendarDay } from '../../../src/domain/outcomes/calendar.ts';
+import { fullDayIndex } from '../../../src/domain/fhir-primitives/dates.ts';
 import { OutcomeTally } from '../../../src/domain/outcomes/outcomeTable.ts';
 import type { CompactRecord } from '../../../src/domain/outcomes/recordCodec.ts';
 import {
@@ -182,7 +182,7 @@ describe('disk partitions', () => {
 });
 
 describe('the outcome table from patients arriving out of stream order', () => {
-  const base = calendarDay('2025-01-06') ?? 0;
+  const base = fullDayIndex('2025-01-06') ?? 0;
   /** Change scores chosen so that their float sum depends on the order of addition. */
   const patients: PatientEvidence[] = [0.1, 0.7, 0.2, 1e-3, 9.9, 0.3, 3.3, 0.6, 7.1, 0.05].map(
     (drop, i) => ({

@@ -1,4 +1,12 @@
 /**
+ * FHIR dates, dateTimes and instants as calendar days: the one date module of the project.
+ *
+ * THE day rule: a FHIR date/dateTime belongs to the calendar day written in it (its first ten
+ * characters, in the zone it was recorded in), so "day 84 after baseline" means the same to the
+ * clinic, the screen and the research table, and a PEG taken at 18:30 in Denver stays on its day.
+ * Writers must record local offsets ('2026-03-02T18:30:00-07:00'); a writer that records UTC puts
+ * an evening PEG on the next day. "Today" is the local day of `asOf` ({@link localDayOf}).
+ *
  * Calendar arithmetic on ISO dates ("YYYY-MM-DD") as whole day numbers (days since 1970-01-01,
  * proleptic Gregorian), so results never depend on the machine's time zone. A FHIR dateTime is
  * read as the calendar date it was recorded on (its first ten characters); a partial date ("2026"
@@ -52,14 +60,19 @@ const digit = (text: string, i: number): number => {
 
 /** "YYYY-MM-DD…" without a regex (the common case, hit once per medication per series). */
 function fullDate(value: string): number | undefined {
-  if (value.length < 10 || value[4] !== '-' || value[7] !== '-') {
+  if (
+    value.length < 10 ||
+    value[4] !== '-' ||
+    value[7] !== '-' ||
+    (value.length > 10 && value[10] !== 'T')
+  ) {
     return undefined;
   }
   const year =
     digit(value, 0) * 1000 + digit(value, 1) * 100 + digit(value, 2) * 10 + digit(value, 3);
   const month = digit(value, 5) * 10 + digit(value, 6);
   const day = digit(value, 8) * 10 + digit(value, 9);
-  if (!(month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month))) {
+  if (!(year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month))) {
     return undefined;
   }
   return daysFromCivil(year, month, day);
@@ -109,4 +122,84 @@ export function addMonths(index: number, months: number): number {
   const newYear = Math.floor(total / 12);
   const newMonth = total - newYear * 12 + 1;
   return daysFromCivil(newYear, newMonth, Math.min(day, daysInMonth(newYear, newMonth)));
+}
+
+/** The same day `days` days later (negative: earlier). */
+export function addDays(index: number, days: number): number {
+  return index + days;
+}
+
+/**
+ * Day number of a complete FHIR date or dateTime ('YYYY-MM-DD…'); undefined for partial dates
+ * ('2024', '2024-05'), impossible days and anything else, which cannot be placed on a calendar day.
+ */
+export function fullDayIndex(value: unknown): number | undefined {
+  return typeof value === 'string' ? fullDate(value) : undefined;
+}
+
+/**
+ * The latest day a FHIR date can denote: a partial date's last day ('2025' → 2025-12-31,
+ * '2025-02' → 2025-02-28), a full date's own day.
+ */
+export function lastDayIndex(value: unknown): number | undefined {
+  if (typeof value !== 'string') {
+    return undefined;
+  }
+  const full = fullDate(value);
+  if (full !== undefined) {
+    return full;
+  }
+  const match = /^(\d{4})(?:-(\d{2}))?$/.exec(value.trim());
+  if (match === null) {
+    return undefined;
+  }
+  const year = Number(match[1]);
+  const month = match[2] === undefined ? 12 : Number(match[2]);
+  return month >= 1 && month <= 12
+    ? daysFromCivil(year, month, daysInMonth(year, month))
+    : undefined;
+}
+
+/**
+ * The calendar day ('YYYY-MM-DD') a FHIR date/dateTime was recorded on (the day rule above), or
+ * undefined for a partial or impossible date.
+ */
+export function calendarDayOf(value: string): string | undefined {
+  const index = fullDate(value);
+  return index === undefined ? undefined : isoDate(index);
+}
+
+/** A strict 'YYYY-MM-DD' day (nothing before or after it) as a day number. */
+export function parseIsoDay(day: string): number | undefined {
+  return day.length === 10 ? fullDate(day) : undefined;
+}
+
+/** The local calendar day of an instant ('YYYY-MM-DD'), e.g. of `asOf` ("today"). */
+export function localDayOf(instant: Date): string {
+  return `${String(instant.getFullYear()).padStart(4, '0')}-${pad2(instant.getMonth() + 1)}-${pad2(instant.getDate())}`;
+}
+
+/** Day number of the local calendar day of an instant. */
+export function localDayIndex(instant: Date): number {
+  return daysFromCivil(instant.getFullYear(), instant.getMonth() + 1, instant.getDate());
+}
+
+/**
+ * The instant of a FHIR date/dateTime/instant in epoch ms (a date-only value as UTC midnight), or
+ * undefined when it is not one. For ordering within a day; days themselves come from the day rule.
+ */
+export function instantOf(value: string): number | undefined {
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/** Local midnight of a day number, for date-fns duration arithmetic in the caller's zone. */
+export function localDate(index: number): Date {
+  const [year, month, day] = civilFromDays(index);
+  return new Date(year, month - 1, day);
+}
+
+/** Whole calendar days between two days, by day number (daylight saving cannot shift it). */
+export function daysBetween(a: number, b: number): number {
+  return Math.abs(a - b);
 }

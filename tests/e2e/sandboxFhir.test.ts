@@ -739,3 +739,67 @@ describe('fault injection', () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(140);
   });
 });
+
+describe('cost limits: a request asking too much gets 400 and an OperationOutcome naming the bound', () => {
+  const sort5kb = Array.from({ length: 400 }, (_, i) => (i % 2 ? '-date' : 'code')).join(',');
+  it.each([
+    [
+      'a 5 KB _sort (once 18 s of a blocked server)',
+      `/Observation?_sort=${sort5kb}`,
+      /_sort has 400 keys/,
+    ],
+    ['four _sort keys', '/Observation?_sort=date,code,status,-date', /at most 3/],
+    ['_include:iterate', '/Observation?_include:iterate=Observation:derived-from', /iterate/],
+    [
+      'four includes',
+      '/Observation?_include=Observation:patient&_include=Observation:subject&_include=Observation:derived-from&_revinclude=Observation:derived-from',
+      /at most 3/,
+    ],
+    [
+      '101 values of one parameter',
+      `/Observation?code=${Array.from({ length: 101 }, (_, i) => `c${i}`).join(',')}`,
+      /101 values/,
+    ],
+    ['an 8 KB URL', `/Observation?code=${'x'.repeat(8 * 1024)}`, /at most 8192/],
+  ])('refuses %s', async (_, path, message) => {
+    const { status, json } = await call(path, { token: 'user-all' });
+    expect([status, issueCode(json)]).toEqual([400, 'too-costly']);
+    expect(JSON.stringify(json)).toMatch(message);
+  });
+
+  it('refuses a Bundle of more than 100 entries, and a body over 5 MB with 413', async () => {
+    const entry = { request: { method: 'GET', url: 'Observation/obs-a-1' } };
+    const big = await call('', {
+      token: 'user-all',
+      method: 'POST',
+      body: {
+        resourceType: 'Bundle',
+        type: 'batch',
+        entry: Array.from({ length: 101 }, () => entry),
+      },
+    });
+    expect([big.status, issueCode(big.json)]).toEqual([400, 'too-costly']);
+    const huge = await call('/Observation', {
+      token: 'user-all',
+      method: 'POST',
+      body: { ...pegObservation('pat-a', 'huge'), note: [{ text: 'x'.repeat(5 * 1024 * 1024) }] },
+    });
+    expect([huge.status, issueCode(huge.json)]).toEqual([413, 'too-costly']);
+  });
+
+  it('pages a search with includes 250 at a time, whatever _count asks', async () => {
+    const { json } = await call('/Observation?_count=1000&_include=Observation:patient', {
+      token: 'user-all',
+    });
+    const next = asBundle(json).link?.find((l) => l.relation === 'self')?.url ?? '';
+    expect(new URL(next).searchParams.get('_count')).toBe('250');
+  });
+
+  it.each([
+    ['a chained parameter', '/Observation?derived-from:Observation.subject=Patient/pat-b'],
+    ['a _has parameter', '/Patient?_has:Observation:subject:code=x'],
+  ])("refuses a patient-A token %s, which would test another chart's records", async (_, path) => {
+    const { status, json } = await call(path, { token: 'patient-A' });
+    expect([status, issueCode(json)]).toEqual([403, 'forbidden']);
+  });
+});

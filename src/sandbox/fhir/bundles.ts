@@ -18,12 +18,10 @@ import type { BundleEntryOperation } from './entryOperation.ts';
 import { parseBundleEntry } from './entryOperation.ts';
 import type { ExecutionContext, Reply } from './execute.ts';
 import { confinedQuery, execute } from './execute.ts';
+import { COST_LIMITS } from './costLimits.ts';
 import { HttpError, isObject, operationOutcome } from './http.ts';
 import { interactionOf } from './operations.ts';
 import { grantFor } from './scopes.ts';
-
-/** Most entries one Bundle may carry (the app sends 2 or 3). */
-export const MAX_BUNDLE_ENTRIES = 500;
 
 function responseEntry(reply: Reply): BundleEntry {
   const ok = reply.status < 400;
@@ -66,6 +64,11 @@ function entryError(err: unknown, index: number, verb: string): unknown {
   return err instanceof HttpError
     ? new HttpError(err.status, err.code, `Transaction ${verb}, entry ${index}: ${err.message}`)
     : err;
+}
+
+/** Lets other work run between two entries (the FHIR server's lock keeps other requests out). */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** FHIR's processing order for a transaction (https://hl7.org/fhir/R4/http.html#trules). */
@@ -137,6 +140,7 @@ async function assignIdentities(
     } catch (err) {
       throw entryError(err, i, 'refused');
     }
+    await yieldToEventLoop();
     if (entry.fullUrl !== undefined && reference !== undefined) {
       if (references.has(entry.fullUrl)) {
         throw new HttpError(400, 'invalid', `Two entries have the fullUrl ${entry.fullUrl}`);
@@ -208,6 +212,7 @@ async function runTransaction(
           throw entryError(err, i, 'refused');
         }),
       );
+      await yieldToEventLoop();
     }
     const order = entries
       .map((entry, i) => ({ entry, i }))
@@ -234,6 +239,7 @@ async function runTransaction(
         );
       }
       results[i] = responseEntry(reply);
+      await yieldToEventLoop();
     }
     const bundle: Bundle = { resourceType: 'Bundle', type: 'transaction-response', entry: results };
     return { status: 200, body: bundle, headers: {} };
@@ -249,11 +255,11 @@ export async function runBundle(ctx: ExecutionContext, body: unknown): Promise<R
   if (entries.length === 0) {
     throw new HttpError(400, 'invalid', 'The Bundle has no entries');
   }
-  if (entries.length > MAX_BUNDLE_ENTRIES) {
+  if (entries.length > COST_LIMITS.bundleEntries) {
     throw new HttpError(
       400,
       'too-costly',
-      `The Bundle has ${entries.length} entries; this server takes at most ${MAX_BUNDLE_ENTRIES}`,
+      `The Bundle has ${entries.length} entries; this server takes at most ${COST_LIMITS.bundleEntries}`,
     );
   }
   if (body.type === 'transaction') {
@@ -276,6 +282,7 @@ export async function runBundle(ctx: ExecutionContext, body: unknown): Promise<R
   const results: BundleEntry[] = [];
   for (const raw of entries) {
     results.push(await runBatchEntry(ctx, raw));
+    await yieldToEventLoop();
   }
   const reply: Bundle = { resourceType: 'Bundle', type: 'batch-response', entry: results };
   return { status: 200, body: reply, headers: {} };

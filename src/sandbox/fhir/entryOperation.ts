@@ -6,6 +6,7 @@
  * a client-chosen id, and a resource of another type than its URL names is refused.
  */
 import type { Resource } from '@medplum/fhirtypes';
+import { checkSearchCost, checkUrlCost } from './costLimits.ts';
 import { HttpError, isObject } from './http.ts';
 import type { ResourceOperation } from './operations.ts';
 import { classify, splitUrl } from './operations.ts';
@@ -63,6 +64,9 @@ export function entryOperation(
     op.kind !== 'patch'
   ) {
     throw invalid('If-Match applies only to an update, patch or delete');
+  }
+  if (ifNoneExist !== undefined) {
+    checkSearchCost(new URLSearchParams(ifNoneExist));
   }
   let resource: Resource | undefined;
   if (op.kind === 'create' || op.kind === 'update') {
@@ -130,6 +134,7 @@ export function parseBundleEntry(raw: unknown, baseUrl: string): BundleEntryOper
       `${method} is not offered in a Bundle (GET, POST, PUT, DELETE are)`,
     );
   }
+  checkUrlCost(url);
   const { segments, query } = splitUrl(relativeUrl(url, baseUrl));
   const op = classify(method, segments, query);
   if (op.kind === 'bundle') {

@@ -9,6 +9,7 @@ import type { Bundle, OperationOutcome, Resource } from '@medplum/fhirtypes';
 import type { Access, Permit } from './access.ts';
 import { maySee, notInCompartment } from './access.ts';
 import { compartmentSearchParam, compartmentStanding, shownToPatient } from './compartment.ts';
+import { checkSearchCost } from './costLimits.ts';
 import type { EntryOperation } from './entryOperation.ts';
 import { HttpError } from './http.ts';
 import type { ResourceOperation } from './operations.ts';
@@ -127,11 +128,34 @@ export function outcomeReply(outcome: OperationOutcome): Reply {
   return { status: getStatus(outcome), body: outcome, headers: {} };
 }
 
+/**
+ * Under patient/ scopes a search may not test other resources through chained (`subject.name`) or
+ * reverse-chained (`_has:`) parameters: the results stay in the compartment, but which of them match
+ * would say something about records outside it.
+ */
+function refuseReachingOut(query: URLSearchParams): void {
+  const reaching = [...query.keys()].filter(
+    (k) =>
+      k.startsWith('_has:') || (k.split(':')[0] ?? '').includes('.') || /:[A-Z][A-Za-z]+\./.test(k),
+  );
+  if (reaching.length > 0) {
+    throw new HttpError(
+      403,
+      'forbidden',
+      `Chained and _has search parameters (${reaching.join(', ')}) are not offered under patient/ scopes: they would test other patients' records`,
+    );
+  }
+}
+
 async function search(
   ctx: ExecutionContext,
   op: Extract<ResourceOperation, { kind: 'search' }>,
   permit: Permit,
 ): Promise<Reply> {
+  checkSearchCost(op.query);
+  if (permit.confineTo !== undefined) {
+    refuseReachingOut(op.query);
+  }
   const page = pageRequest(op.query);
   if (!page.ok) {
     throw new HttpError(400, 'invalid', page.message);

@@ -13,6 +13,8 @@ import type { Resource as R4Resource } from 'fhir/r4';
 import type { TokenVerifier } from '../accessContext.ts';
 import { accessFrom, authorize } from './access.ts';
 import { runBundle } from './bundles.ts';
+import { checkUrlCost } from './costLimits.ts';
+import { ReadWriteLock } from './readWriteLock.ts';
 import { entryOperation } from './entryOperation.ts';
 import { BulkExports } from './bulkExport.ts';
 import { buildCapabilityStatement } from './capability.ts';
@@ -151,13 +153,8 @@ export function createFhirHandler(
 ): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const router = new FhirRouter();
   let capability: { readonly baseUrl: string; readonly body: unknown } | undefined;
-  // Writes run one at a time, so a transaction's rollback can never undo another request's write.
-  let writes: Promise<unknown> = Promise.resolve();
-  const serialized = <T>(work: () => Promise<T>): Promise<T> => {
-    const run = writes.then(work, work);
-    writes = run.catch(() => undefined);
-    return run;
-  };
+  // Reads share the repository; a write (a transaction's rollback included) has it alone.
+  const lock = new ReadWriteLock();
 
   const metadata = (baseUrl: string): unknown => {
     if (capability?.baseUrl !== baseUrl) {
@@ -182,6 +179,7 @@ export function createFhirHandler(
       sendPreflight(req, res, originAllowed);
       return;
     }
+    checkUrlCost(req.url ?? '');
     const fault = o.faults.decide(method, url.pathname + url.search);
     if (o.faults.latencyMs > 0) {
       await sleep(o.faults.latencyMs);
@@ -244,7 +242,8 @@ export function createFhirHandler(
         returnMinimal: /return=minimal/.test(req.headers.prefer?.toString() ?? ''),
       });
     };
-    sendReply(res, method === 'GET' || op.kind === 'search' ? await run() : await serialized(run));
+    const reads = method === 'GET' || op.kind === 'search';
+    sendReply(res, reads ? await lock.read(run) : await lock.write(run));
   }
 
   return async (req, res) => {

@@ -5,11 +5,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { OperationOutcome, OperationOutcomeIssue } from '@medplum/fhirtypes';
 import { readBodyLimited } from '../readBody.ts';
+import { COST_LIMITS } from './costLimits.ts';
 
 export const FHIR_JSON = 'application/fhir+json; charset=utf-8';
-
-/** Largest request body accepted (a transaction of a few thousand resources fits). */
-const MAX_BODY_BYTES = 20 * 1024 * 1024;
 
 /** An error that becomes an HTTP status with an OperationOutcome body. */
 export class HttpError extends Error {
@@ -115,8 +113,13 @@ export function sendPreflight(
 export function readBody(req: IncomingMessage): Promise<string> {
   return readBodyLimited(
     req,
-    MAX_BODY_BYTES,
-    () => new HttpError(413, 'too-costly', `Request body exceeds ${MAX_BODY_BYTES} bytes`),
+    COST_LIMITS.bodyBytes,
+    () =>
+      new HttpError(
+        413,
+        'too-costly',
+        `The request body exceeds ${COST_LIMITS.bodyBytes} bytes, the most this server takes`,
+      ),
   );
 }
 

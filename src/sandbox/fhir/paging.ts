@@ -8,6 +8,11 @@ import type { BundleLink } from '@medplum/fhirtypes';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 1000;
+/**
+ * Smaller pages when a search `_include`s or `_revinclude`s: each included reference is read, so
+ * the page bounds that work (clients follow `next`; the app asks for 250 then too).
+ */
+export const MAX_INCLUDE_PAGE_SIZE = 250;
 
 export type PageRequest =
   | { readonly ok: true; readonly count: number; readonly offset: number }
@@ -21,8 +26,8 @@ function nonNegativeInteger(value: string | null): number | undefined | 'invalid
 }
 
 /**
- * Reads `_count` (default 20, at most 1000) and `_offset` (default 0) from a search query;
- * `_summary=count` asks for the total only.
+ * Reads `_count` (default 20, at most 1000, or 250 with includes) and `_offset` (default 0) from a
+ * search query; `_summary=count` asks for the total only.
  */
 export function pageRequest(query: URLSearchParams): PageRequest {
   const count = nonNegativeInteger(query.get('_count'));
@@ -33,9 +38,10 @@ export function pageRequest(query: URLSearchParams): PageRequest {
   if (query.get('_summary') === 'count') {
     return { ok: true, count: 0, offset: 0 }; // only Bundle.total
   }
+  const includes = [...query.keys()].some((k) => /^_(rev)?include(:|$)/.test(k));
   return {
     ok: true,
-    count: Math.min(count ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE),
+    count: Math.min(count ?? DEFAULT_PAGE_SIZE, includes ? MAX_INCLUDE_PAGE_SIZE : MAX_PAGE_SIZE),
     offset: offset ?? 0,
   };
 }

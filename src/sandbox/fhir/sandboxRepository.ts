@@ -35,6 +35,9 @@ interface Snapshot {
   readonly historyLengths: Map<string, Map<string, number>>;
 }
 
+/** Longest stretch of search work between two yields to the event loop, in ms. */
+const SLICE_MS = 15;
+
 /** Filter codes the in-memory search understands besides the type's own search parameters. */
 const isSpecialFilter = (code: string): boolean => code.includes('.') || code.startsWith('_has:');
 
@@ -133,17 +136,18 @@ export class SandboxRepository extends MemoryRepository {
         ),
       );
     }
-    const stored = this.#internals.resources.get(searchRequest.resourceType)?.values() ?? [];
-    let matches = Array.from(stored).filter((r) =>
-      matchesSearchRequest(r, searchRequest),
+    const stored = Array.from(
+      this.#internals.resources.get(searchRequest.resourceType)?.values() ?? [],
     ) as WithId<T>[];
-    matches = sortBy(matches, searchRequest);
+    const matching = await this.#inSlices(stored, (r) => matchesSearchRequest(r, searchRequest));
+    let matches = stored.filter((_, i) => matching[i]);
+    matches = await this.#sortBy(matches, searchRequest);
     const offset = searchRequest.offset ?? 0;
     const page = matches.slice(
       offset,
       searchRequest.count === undefined ? undefined : offset + searchRequest.count,
     );
-    const resources = page.map((r) => deepClone(r));
+    const resources = await this.#inSlices(page, (r) => deepClone(r));
     const entry: BundleEntry<WithId<T>>[] = resources.map((resource) => ({
       search: { mode: 'match' },
       resource,
@@ -174,6 +178,57 @@ export class SandboxRepository extends MemoryRepository {
     } finally {
       this.#loading = false;
     }
+  }
+
+  /**
+   * `f` over every item, yielding to the event loop after each SLICE_MS of work so that one large
+   * search never stalls the other requests (the FHIR server's read/write lock keeps a write from
+   * running meanwhile).
+   */
+  async #inSlices<I, R>(items: readonly I[], f: (item: I) => R): Promise<R[]> {
+    const results: R[] = [];
+    let sliceStart = performance.now();
+    for (const [i, item] of items.entries()) {
+      results.push(f(item));
+      if (i % 8 === 7 && performance.now() - sliceStart > SLICE_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        sliceStart = performance.now();
+      }
+    }
+    return results;
+  }
+
+  /**
+   * Sorts by `_sort` rules with each resource's sort key computed once (medplum's comparator
+   * evaluates FHIRPath on every comparison). Same ordering as medplum: JSON of the values, compared
+   * as strings.
+   */
+  async #sortBy<T extends Resource>(
+    resources: WithId<T>[],
+    searchRequest: SearchRequest<T>,
+  ): Promise<WithId<T>[]> {
+    const rules = searchRequest.sortRules ?? [];
+    if (rules.length === 0 || resources.length < 2) {
+      return resources;
+    }
+    const params = globalSchema.types[searchRequest.resourceType]?.searchParams ?? {};
+    const keys = await this.#inSlices(resources, (resource) =>
+      rules.map((rule) => {
+        const expression = params[rule.code]?.expression;
+        return expression ? JSON.stringify(evalFhirPath(expression, resource)) : '';
+      }),
+    );
+    const keyed = resources.map((resource, i) => ({ resource, keys: keys[i] ?? [] }));
+    keyed.sort((a, b) => {
+      for (const [i, rule] of rules.entries()) {
+        const order = (a.keys[i] ?? '').localeCompare(b.keys[i] ?? '');
+        if (order !== 0) {
+          return rule.descending ? -order : order;
+        }
+      }
+      return 0;
+    });
+    return keyed.map((k) => k.resource);
   }
 
   #snapshot(): Snapshot {
@@ -223,37 +278,4 @@ function assertValid(resource: Resource): void {
       issue: errors,
     });
   }
-}
-
-/**
- * Sorts by `_sort` rules with each resource's sort key computed once (medplum's comparator
- * evaluates FHIRPath on every comparison). Same ordering as medplum: JSON of the values, compared
- * as strings.
- */
-function sortBy<T extends Resource>(
-  resources: WithId<T>[],
-  searchRequest: SearchRequest<T>,
-): WithId<T>[] {
-  const rules = searchRequest.sortRules ?? [];
-  if (rules.length === 0 || resources.length < 2) {
-    return resources;
-  }
-  const params = globalSchema.types[searchRequest.resourceType]?.searchParams ?? {};
-  const keyed = resources.map((resource) => ({
-    resource,
-    keys: rules.map((rule) => {
-      const expression = params[rule.code]?.expression;
-      return expression ? JSON.stringify(evalFhirPath(expression, resource)) : '';
-    }),
-  }));
-  keyed.sort((a, b) => {
-    for (const [i, rule] of rules.entries()) {
-      const order = (a.keys[i] ?? '').localeCompare(b.keys[i] ?? '');
-      if (order !== 0) {
-        return rule.descending ? -order : order;
-      }
-    }
-    return 0;
-  });
-  return keyed.map((k) => k.resource);
 }

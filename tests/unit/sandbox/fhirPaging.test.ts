@@ -17,6 +17,8 @@ describe('pageRequest', () => {
     ['_count=5&_offset=10', 5, 10],
     ['_count=0', 0, 0],
     ['_count=5000', 1000, 0],
+    ['_count=1000&_include=Observation:patient', 250, 0],
+    ['_count=100&_revinclude=Task:focus', 100, 0],
     ['_summary=count&_count=50', 0, 0],
   ])('reads "%s" as count %i, offset %i', (query, count, offset) => {
     expect(pageRequest(new URLSearchParams(query))).toEqual({ ok: true, count, offset });

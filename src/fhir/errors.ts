@@ -112,6 +112,19 @@ export async function errorFromResponse(response: Response, request: string): Pr
   return new FhirError({ kind, message, status, request, ...(outcome ? { outcome } : {}) });
 }
 
+/**
+ * Whether a failed search says the EHR does not offer the resource type at all (not that the
+ * request failed): 404 for the type's endpoint, or 400/501 with an OperationOutcome `not-supported`.
+ * US Core 4 and later dropped the MedicationStatement profile, so a US Core server may answer so.
+ */
+export function isNotOffered(error: FhirError): boolean {
+  if (error.kind !== 'server') {
+    return false;
+  }
+  const notSupported = error.outcome?.issue.some((i) => i.code === 'not-supported') ?? false;
+  return error.status === 404 || ((error.status === 400 || error.status === 501) && notSupported);
+}
+
 /** Normalises anything thrown during FHIR I/O into a FhirError. */
 export function normalizeError(error: unknown, request?: string): FhirError {
   if (error instanceof FhirError) {

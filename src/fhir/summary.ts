@@ -47,8 +47,22 @@ export interface SummaryRequest<D> {
   readonly label: string;
   /** The resource type asked for, to check the grant before asking. */
   readonly resourceType: FhirResource['resourceType'];
+  /** A search's 404 means the EHR does not offer the type; a read's means the record is missing. */
+  readonly kind: 'read' | 'search';
   run(transport: FhirTransport, patientId: string, signal?: AbortSignal): Promise<D>;
 }
+
+/** Every MedicationRequest.intent of FHIR R4 (required binding, request-intent). */
+export const MEDICATION_REQUEST_INTENTS = [
+  'proposal',
+  'plan',
+  'order',
+  'original-order',
+  'reflex-order',
+  'filler-order',
+  'instance-order',
+  'option',
+] as const;
 
 const PEG_OBSERVATION_CODES = [PEG_SCORE_LOINC, ...PEG_ITEMS.map((i) => i.loinc)]
   .map((code) => `${LOINC_SYSTEM}|${code}`)
@@ -63,6 +77,7 @@ function search<T extends FhirResource['resourceType']>(
   return {
     label,
     resourceType: type,
+    kind: 'search',
     run: (transport, patientId, signal) =>
       searchAll(transport, searchPath(type, params(patientId)), {
         label,
@@ -77,6 +92,7 @@ export const SUMMARY_REQUESTS: { readonly [K in SummaryKey]: SummaryRequest<Summ
   patient: {
     label: 'Patient read',
     resourceType: 'Patient',
+    kind: 'read',
     run: (transport, patientId, signal) =>
       readResource(transport, `Patient/${encodeURIComponent(patientId)}`, {
         label: 'Patient read',
@@ -97,8 +113,12 @@ export const SUMMARY_REQUESTS: { readonly [K in SummaryKey]: SummaryRequest<Summ
     ['patient', p],
     ['_include', 'MedicationStatement:medication'],
   ]),
+  // US Core guarantees MedicationRequest searches only with `intent` (and lists
+  // `_include=MedicationRequest:medication`); every intent is asked for, so proposals and plans are
+  // shown (and not counted) rather than silently missing.
   medicationRequests: search('MedicationRequest', (p) => [
     ['patient', p],
+    ['intent', MEDICATION_REQUEST_INTENTS.join(',')],
     ['_include', 'MedicationRequest:medication'],
   ]),
   referrals: search('ServiceRequest', (p) => [

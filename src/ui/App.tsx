@@ -110,7 +110,8 @@ export function App({ session, asOf, programme, eligibility }: AppProps) {
         <SectionFrame
           id="opioids"
           title="Opioids (MME)"
-          needs={['medicationStatements', 'medicationRequests']}
+          needs={[]}
+          needsOneOf={['medicationStatements', 'medicationRequests']}
           {...frame}
         >
           {() => <OpioidSection {...section('opioids')} />}

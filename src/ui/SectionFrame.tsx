@@ -11,6 +11,12 @@ interface SectionFrameProps {
   readonly needs: readonly SummaryKey[];
   /** Requests that complete the section: failed or not granted, it shows what it has, with a warning. */
   readonly uses?: readonly SummaryKey[];
+  /**
+   * Alternative sources (e.g. MedicationStatement and MedicationRequest): the section works from
+   * whichever the EHR grants and offers, and says which it read; off only when none is available.
+   * A failed one (not a refused or unoffered one) is an error, as for `needs`.
+   */
+  readonly needsOneOf?: readonly SummaryKey[];
   readonly retry: (key: SummaryKey) => void;
   readonly children: () => ReactNode;
 }
@@ -64,6 +70,39 @@ function Failures(props: {
   );
 }
 
+/** Why a request was not read, or undefined when it was (or is still loading or failed). */
+export function unavailableReason(key: SummaryKey, state: SummaryState): string | undefined {
+  const entry = state[key];
+  switch (entry.status) {
+    case 'off':
+      return `the EHR did not grant ${readScopeOf(key)}`;
+    case 'unsupported':
+      return `the EHR does not offer ${SUMMARY_REQUESTS[key].resourceType} (HTTP ${entry.error.status ?? '?'})`;
+    case 'loading':
+    case 'refreshing':
+    case 'ok':
+    case 'error':
+      return undefined;
+  }
+}
+
+/** Which of the alternative sources were read, and why the others were not. */
+function Sources({ keys, state }: { keys: readonly SummaryKey[]; state: SummaryState }) {
+  const type = (k: SummaryKey) => SUMMARY_REQUESTS[k].resourceType;
+  const read = keys.filter((k) => unavailableReason(k, state) === undefined);
+  const missing = keys.flatMap((k) => {
+    const why = unavailableReason(k, state);
+    return why === undefined ? [] : [`${type(k)}s were not available: ${why}`];
+  });
+  return (
+    <p className={missing.length > 0 ? 'notice' : 'sources'} data-testid="read-sources">
+      Read from {read.map((k) => `${type(k)}s`).join(' and ')}.
+      {missing.length > 0 &&
+        ` ${missing.join('; ')}. What this section shows comes from these alone.`}
+    </p>
+  );
+}
+
 /** Records the server sent that the app could not read, so their absence is never silent. */
 function Unreadable({ keys, state }: { keys: readonly SummaryKey[]; state: SummaryState }) {
   const counts = keys.flatMap((k) => {
@@ -88,22 +127,28 @@ function Unreadable({ keys, state }: { keys: readonly SummaryKey[]; state: Summa
 export function SectionFrame(props: SectionFrameProps) {
   const { id, title, state, needs, retry } = props;
   const uses = props.uses ?? [];
+  const oneOf = props.needsOneOf ?? [];
   const headingId = `${id}-heading`;
-  const all = [...needs, ...uses];
-  const offNeeded = needs.filter((k) => state[k].status === 'off');
-  const failedNeeded = needs.filter((k) => state[k].status === 'error');
-  const offUsed = uses.filter((k) => state[k].status === 'off');
+  const all = [...needs, ...oneOf, ...uses];
+  const unavailable = (k: SummaryKey) => unavailableReason(k, state) !== undefined;
+  const offNeeded = [
+    ...needs.filter(unavailable),
+    ...(oneOf.length > 0 && oneOf.every(unavailable) ? oneOf : []),
+  ];
+  const failedNeeded = [...needs, ...oneOf].filter((k) => state[k].status === 'error');
+  const offUsed = uses.filter(unavailable);
   const failedUsed = uses.filter((k) => state[k].status === 'error');
   const loading = all.some((k) => state[k].status === 'loading');
   let body: ReactNode;
   let status: string;
   if (offNeeded.length > 0) {
-    const scopes = offNeeded.map(readScopeOf);
+    const scopes = offNeeded.filter((k) => state[k].status === 'off').map(readScopeOf);
     status = 'off';
     body = (
       <p className="notice">
-        This section is off: the EHR did not grant {scopes.join(', ')}. Ask your EHR administrator
-        to grant {scopes.length === 1 ? 'it' : 'them'} to CLBP Pathway.
+        This section is off: {offNeeded.map((k) => unavailableReason(k, state)).join('; ')}.
+        {scopes.length > 0 &&
+          ` Ask your EHR administrator to grant ${scopes.length === 1 ? 'it' : 'them'} to CLBP Pathway.`}
       </p>
     );
   } else if (failedNeeded.length > 0) {
@@ -127,10 +172,11 @@ export function SectionFrame(props: SectionFrameProps) {
         )}
         {offUsed.length > 0 && (
           <p className="notice">
-            Not checked, so this section may be incomplete: the EHR did not grant{' '}
-            {offUsed.map(readScopeOf).join(', ')}.
+            Not checked, so this section may be incomplete:{' '}
+            {offUsed.map((k) => unavailableReason(k, state)).join('; ')}.
           </p>
         )}
+        {oneOf.length > 0 && <Sources keys={oneOf} state={state} />}
         <Unreadable keys={all} state={state} />
         {props.children()}
       </>

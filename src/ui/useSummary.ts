@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useReducer, useRef } from 'react';
-import { normalizeError, type FhirError } from '../fhir/errors.ts';
+import { isNotOffered, normalizeError, type FhirError } from '../fhir/errors.ts';
 import type { Session } from '../fhir/session.ts';
 import {
   SUMMARY_KEYS,
@@ -15,7 +15,9 @@ export type RequestState<D> =
   | { readonly status: 'refreshing'; readonly data: D }
   | { readonly status: 'error'; readonly error: FhirError }
   /** Not requested: the grant lacks the scope (the section says which). */
-  | { readonly status: 'off' };
+  | { readonly status: 'off' }
+  /** The EHR does not offer this resource type (e.g. 404 for MedicationStatement on US Core 4+). */
+  | { readonly status: 'unsupported'; readonly error: FhirError };
 
 export type SummaryState = { readonly [K in SummaryKey]: RequestState<SummaryData[K]> };
 
@@ -69,9 +71,14 @@ export function useSummary(
         },
         (error: unknown) => {
           if (current()) {
+            const failure = normalizeError(error, request.label);
             dispatch({
               key,
-              state: { status: 'error', error: normalizeError(error, request.label) },
+              state: {
+                status:
+                  request.kind === 'search' && isNotOffered(failure) ? 'unsupported' : 'error',
+                error: failure,
+              },
             });
           }
         },

@@ -48,10 +48,13 @@ export interface CapabilityOptions {
   readonly oauthUris: { readonly authorize: string; readonly token: string };
   /** Fixed publication date (ISO), so the statement is byte-stable across requests. */
   readonly date: string;
+  /** Types the server answers 404 for (SANDBOX_UNSUPPORTED_TYPES): not listed. */
+  readonly unsupported?: ReadonlySet<string>;
 }
 
 export function buildCapabilityStatement(o: CapabilityOptions): CapabilityStatement {
   const resource: CapabilityStatementRestResource[] = getResourceTypes()
+    .filter((type) => !(o.unsupported?.has(type) ?? false))
     .sort()
     .map((type) => ({
       type,

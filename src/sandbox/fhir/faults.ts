@@ -36,6 +36,25 @@ interface ActiveRule {
 export class FhirFaults {
   #latencyMs = 0;
   #rules: ActiveRule[] = [];
+  #unsupported = new Set<string>();
+
+  /**
+   * Resource types the server pretends not to offer, as a US Core 4+ server may for
+   * MedicationStatement: every request on them answers 404 `not-supported`, and the
+   * CapabilityStatement leaves them out.
+   */
+  get unsupportedTypes(): ReadonlySet<string> {
+    return this.#unsupported;
+  }
+
+  setUnsupportedTypes(types: readonly string[]): void {
+    for (const type of types) {
+      if (!/^[A-Z][A-Za-z]+$/.test(type)) {
+        throw new RangeError(`not a resource type: "${type}"`);
+      }
+    }
+    this.#unsupported = new Set(types);
+  }
 
   /** Milliseconds added before every FHIR response (and, in server.ts, every /auth/ response). */
   get latencyMs(): number {
@@ -70,10 +89,11 @@ export class FhirFaults {
     this.failNext({ ...rule, status: 0, dropConnection: true });
   }
 
-  /** No latency, no rules. */
+  /** No latency, no rules, every type offered. */
   reset(): void {
     this.#latencyMs = 0;
     this.#rules = [];
+    this.#unsupported = new Set();
   }
 
   /** Counts the request against every rule and says whether it should fail. */
@@ -121,11 +141,18 @@ function positiveInteger(name: string, value: string | undefined): number | unde
 /**
  * Builds the faults from `SANDBOX_LATENCY_MS`, `SANDBOX_FAIL_NTH` (fail the n-th FHIR request),
  * `SANDBOX_FAIL_STATUS` (default 500; `0` drops the connection), `SANDBOX_FAIL_MATCH` (a regex
- * tested against "METHOD /fhir/path?query") and `SANDBOX_FAIL_RETRY_AFTER` (seconds).
+ * tested against "METHOD /fhir/path?query"), `SANDBOX_FAIL_RETRY_AFTER` (seconds) and
+ * `SANDBOX_UNSUPPORTED_TYPES` (comma list of resource types answered with 404).
  * Throws on malformed values: a fault silently not injected would make a test pass for nothing.
  */
 export function faultsFromEnv(env: NodeJS.ProcessEnv): FhirFaults {
   const faults = new FhirFaults();
+  faults.setUnsupportedTypes(
+    (env.SANDBOX_UNSUPPORTED_TYPES ?? '')
+      .split(',')
+      .map((t) => t.trim())
+      .filter((t) => t !== ''),
+  );
   const latency = positiveInteger('SANDBOX_LATENCY_MS', env.SANDBOX_LATENCY_MS);
   if (latency !== undefined) {
     faults.setLatency(latency);

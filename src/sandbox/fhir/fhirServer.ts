@@ -152,18 +152,21 @@ export function createFhirHandler(
   o: FhirHandlerOptions,
 ): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const router = new FhirRouter();
-  let capability: { readonly baseUrl: string; readonly body: unknown } | undefined;
+  let capability:
+    { readonly baseUrl: string; readonly unsupported: string; readonly body: unknown } | undefined;
   // Reads share the repository; a write (a transaction's rollback included) has it alone.
   const lock = new ReadWriteLock();
 
   const metadata = (baseUrl: string): unknown => {
-    if (capability?.baseUrl !== baseUrl) {
+    const unsupported = [...o.faults.unsupportedTypes].sort().join(',');
+    if (capability?.baseUrl !== baseUrl || capability.unsupported !== unsupported) {
       const body = buildCapabilityStatement({
         baseUrl,
         oauthUris: o.oauthUris(),
         date: new Date().toISOString(),
+        unsupported: o.faults.unsupportedTypes,
       });
-      capability = { baseUrl, body };
+      capability = { baseUrl, unsupported, body };
     }
     return capability.body;
   };
@@ -221,6 +224,10 @@ export function createFhirHandler(
       return;
     }
     const { segments, query } = splitUrl(relative + url.search);
+    const type = segments[0];
+    if (type !== undefined && o.faults.unsupportedTypes.has(type)) {
+      throw new HttpError(404, 'not-supported', `Resource type ${type} is not supported`);
+    }
     const op = classify(method, segments, query);
     const body = await requestBody(req, op);
     const ctx: ExecutionContext = {

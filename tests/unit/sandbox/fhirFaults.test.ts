@@ -125,3 +125,18 @@ describe('faultsFromEnv', () => {
     expect(() => faultsFromEnv(env)).toThrow();
   });
 });
+
+describe('SANDBOX_UNSUPPORTED_TYPES', () => {
+  it('names the resource types the server answers 404 for, and reset offers them again', () => {
+    const faults = faultsFromEnv({ SANDBOX_UNSUPPORTED_TYPES: 'MedicationStatement, Task' });
+    expect([...faults.unsupportedTypes]).toEqual(['MedicationStatement', 'Task']);
+    faults.reset();
+    expect(faults.unsupportedTypes.size).toBe(0);
+  });
+
+  it('refuses a value that is not a resource type, so a typo cannot pass silently', () => {
+    expect(() => faultsFromEnv({ SANDBOX_UNSUPPORTED_TYPES: 'medicationstatement' })).toThrow(
+      /not a resource type/,
+    );
+  });
+});

@@ -3,6 +3,7 @@
  * the shared data folder beside the repository (`../shared/data/sql-on-fhir-tests/`, as CI lays
  * it out; a worktree one level deeper finds it one folder further up). Tests only.
  */
+import { expect } from 'vitest';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
@@ -57,4 +58,21 @@ export function canonicalRows(rows: readonly Record<string, unknown>[]): string[
       ),
     )
     .sort();
+}
+
+/** Asserts one case: the error it expects, its row count, or its rows (in any order). */
+export async function expectCase(
+  test: ConformanceCase,
+  run: () => Promise<readonly Record<string, unknown>[]>,
+): Promise<void> {
+  if (test.expectError === true) {
+    await expect(run()).rejects.toThrow();
+    return;
+  }
+  const rows = await run();
+  if (test.expectCount !== undefined) {
+    expect(rows).toHaveLength(test.expectCount);
+    return;
+  }
+  expect(canonicalRows(rows)).toEqual(canonicalRows(test.expect ?? []));
 }

@@ -1,0 +1,78 @@
+/**
+ * The embedded analytic engine: DuckDB (@duckdb/node-api) in this process, reading FHIR NDJSON
+ * with its own parallel JSON reader and running the compiled views and the analysis SQL. Memory
+ * is capped (`memoryLimit`): past it DuckDB spills to its temp directory, so a run's memory does
+ * not follow the input size. The temp directory is removed on close.
+ */
+import { DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { VIEW_SQL_MACROS, compileViewSql } from '../views/viewSql.ts';
+import type { ViewSql } from '../views/viewSql.ts';
+import { sqlString } from '../views/fhirpathSql.ts';
+
+export interface EngineOptions {
+  /** DuckDB memory_limit, e.g. '600MB'. */
+  readonly memoryLimit?: string;
+  readonly threads?: number;
+}
+
+/** Longest NDJSON line read (a Group of a million members is one line). */
+const MAX_LINE_BYTES = 1 << 30;
+
+export type SqlRow = Record<string, unknown>;
+
+export class AnalyticsEngine {
+  private readonly instance: DuckDBInstance;
+  readonly connection: DuckDBConnection;
+  private readonly tempDir: string;
+
+  private constructor(instance: DuckDBInstance, connection: DuckDBConnection, tempDir: string) {
+    this.instance = instance;
+    this.connection = connection;
+    this.tempDir = tempDir;
+  }
+
+  static async open(options: EngineOptions = {}): Promise<AnalyticsEngine> {
+    const tempDir = await mkdtemp(join(tmpdir(), 'clbp-duckdb-'));
+    const instance = await DuckDBInstance.create(':memory:', {
+      memory_limit: options.memoryLimit ?? '600MB',
+      temp_directory: tempDir,
+      ...(options.threads === undefined ? {} : { threads: String(options.threads) }),
+      preserve_insertion_order: 'false',
+    });
+    const connection = await instance.connect();
+    await connection.run(VIEW_SQL_MACROS);
+    return new AnalyticsEngine(instance, connection, tempDir);
+  }
+
+  /** A relation of the resources in NDJSON files (one JSON column `resource`). */
+  static ndjsonSource(files: readonly string[]): string {
+    const list = `[${files.map(sqlString).join(', ')}]`;
+    return `(SELECT json AS resource FROM read_json_objects(${list}, format = 'newline_delimited', maximum_object_size = ${MAX_LINE_BYTES}, ignore_errors = true))`;
+  }
+
+  /** Materialises a view as table `name` from `source`; returns the compiled view. */
+  async createView(name: string, view: unknown, source: string): Promise<ViewSql> {
+    const compiled = compileViewSql(view, source);
+    await this.connection.run(`CREATE OR REPLACE TABLE "${name}" AS ${compiled.sql}`);
+    return compiled;
+  }
+
+  async all(sql: string): Promise<SqlRow[]> {
+    const reader = await this.connection.runAndReadAll(sql);
+    return reader.getRowObjectsJS();
+  }
+
+  async run(sql: string): Promise<void> {
+    await this.connection.run(sql);
+  }
+
+  async close(): Promise<void> {
+    this.connection.closeSync();
+    this.instance.closeSync();
+    await rm(this.tempDir, { recursive: true, force: true });
+  }
+}

@@ -16,6 +16,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   export: async () => (await import('./exportCommand.ts')).run,
   mme: async () => (await import('./mmeCommand.ts')).run,
   outcomes: async () => (await import('./outcomesCommand.ts')).run,
+  views: async () => (await import('./viewsCommand.ts')).run,
 };
 
 const USAGE = `usage: clbp <command> [options]
@@ -25,6 +26,7 @@ commands:
   export            one patient's pathway data as a FHIR collection Bundle (optionally de-identified)
   mme <file>        opioid MME per medication and in total (FHIR JSON or NDJSON)
   outcomes <input>  trial-style PEG outcome table from NDJSON or a Bundle
+  views [<name>]    the SQL on FHIR v2 ViewDefinitions the analysis reads (JSON, or --sql)
 `;
 
 export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {

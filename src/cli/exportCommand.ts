@@ -110,6 +110,14 @@ function parse(argv: readonly string[], env: NodeJS.ProcessEnv): Parsed {
   if (values['deid-secret'] !== undefined && values.deidentify !== true) {
     return { kind: 'error', message: '--deid-secret only makes sense with --deidentify' };
   }
+  // An empty secret is a mistake (an unset shell variable, a missing value), not a request for a
+  // random key: extracts made with it could never be linked, and nobody would know why.
+  if (values.deidentify === true && secret === '') {
+    return {
+      kind: 'error',
+      message: `${values['deid-secret'] === '' ? '--deid-secret' : 'CLBP_DEID_SECRET'} is empty: give the study's secret, or leave it out for a random key per run`,
+    };
+  }
   return {
     kind: 'run',
     options: {
@@ -120,7 +128,7 @@ function parse(argv: readonly string[], env: NodeJS.ProcessEnv): Parsed {
         : { kind: 'token', token: values.token ?? '' },
       out: values.out ?? '',
       deidentify: values.deidentify === true,
-      secret: secret === '' ? undefined : secret,
+      secret,
     },
   };
 }

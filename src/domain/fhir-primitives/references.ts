@@ -6,7 +6,8 @@
  */
 
 /** Type and id at the end of a literal reference, with an optional _history suffix. */
-const LITERAL_REFERENCE = /(?:^|\/)([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]+)?$/;
+export const LITERAL_REFERENCE =
+  /(?:^|\/)([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]+)?$/;
 
 export interface ParsedReference {
   readonly type: string;

@@ -1,11 +1,15 @@
 /**
- * FHIRPath (the SQL on FHIR shareable subset) compiled to DuckDB SQL over JSON. Every expression
- * becomes a SQL expression of type JSON[] (a FHIRPath collection); navigation flattens arrays,
- * functions map to list lambdas. Parsing is fhirpath.js's own parser, so both runners read a path
- * the same way. What the subset does not cover (lowBoundary, highBoundary, is/as …) is a
- * ViewError naming the function, never a silent wrong answer.
+ * FHIRPath (the SQL on FHIR shareable subset) compiled to DuckDB SQL over JSON. Parsing is
+ * fhirpath.js's own parser, so both runners read a path alike. An expression compiles to one of
+ * three kinds: `list` (JSON[], a collection), `one` (a JSON value or NULL: at most one item) or
+ * `bool` (SQL BOOLEAN, NULL = empty). With FHIR's structure known (fhirModel.ts), a chain of
+ * members is one JSONPath extraction (`$.code.coding[*]`), and comparisons and logic are plain
+ * SQL; lambdas remain only where FHIRPath iterates (where, forEach). What the subset does not
+ * cover (lowBoundary, highBoundary, is/as …) is a ViewError naming it, never a wrong answer.
  */
 import fhirpath from 'fhirpath';
+import { LITERAL_REFERENCE } from '../../domain/fhir-primitives/references.ts';
+import { memberOf } from './fhirModel.ts';
 import { ViewError } from './viewDefinition.ts';
 
 interface Ast {
@@ -15,19 +19,73 @@ interface Ast {
   readonly children?: readonly Ast[];
 }
 
-export interface SqlScope {
-  /** The lambda variable (JSON) the path is evaluated on. */
-  readonly focus: string;
-  /** SQL integer expression for %rowIndex. */
-  readonly rowIndex: string;
-  /** The view's resource type, so `Patient.name` reads as `name`. */
-  readonly resourceType: string;
+/** A compiled expression; `type` is its items' FHIR type when known; `chain` a JSONPath from a variable. */
+export type Compiled =
+  | {
+      readonly kind: 'list';
+      readonly sql: string;
+      readonly type?: string | undefined;
+      readonly chain?: Chain;
+    }
+  | {
+      readonly kind: 'one';
+      readonly sql: string;
+      readonly type?: string | undefined;
+      readonly chain?: Chain;
+    }
+  | { readonly kind: 'bool'; readonly sql: string };
+
+interface Chain {
+  readonly root: string;
+  readonly path: string;
 }
 
-let lambdaCounter = 0;
+/**
+ * The resource's top-level members a view reads, extracted with one JSON parse
+ * (`json_extract(resource, ['$.a', '$.b'])` as `name`); paths then continue on those parts.
+ */
+export class TopLevel {
+  readonly keys: string[] = [];
+  readonly root: string;
+  readonly name: string;
+
+  constructor(root: string, name: string) {
+    this.root = root;
+    this.name = name;
+  }
+
+  /** `name[i]`, the part holding `key`. */
+  part(key: string): string {
+    let index = this.keys.indexOf(key);
+    if (index < 0) {
+      this.keys.push(key);
+      index = this.keys.length - 1;
+    }
+    return `${this.name}[${index + 1}]`;
+  }
+
+  /** The extraction, or undefined when the view reads no member this way. */
+  sql(): string | undefined {
+    return this.keys.length === 0
+      ? undefined
+      : `json_extract(${this.root}, [${this.keys.map((k) => sqlString(`$."${k}"`)).join(', ')}])`;
+  }
+}
+
+export interface SqlScope {
+  /** The variable (JSON) the path is evaluated on, and its FHIR type when known. */
+  readonly focus: string;
+  readonly type: string | undefined;
+  /** SQL integer expression for %rowIndex. */
+  readonly rowIndex: string;
+  readonly resourceType: string;
+  readonly top?: TopLevel | undefined;
+}
+
+let counter = 0;
 function fresh(): string {
-  lambdaCounter += 1;
-  return `v${lambdaCounter}`;
+  counter += 1;
+  return `v${counter}`;
 }
 
 export const EMPTY = '[]::JSON[]';
@@ -37,87 +95,155 @@ export function sqlString(text: string): string {
   return `'${text.replace(/'/g, "''")}'`;
 }
 
-function jsonLiteral(value: unknown): string {
-  return `[CAST(${sqlString(JSON.stringify(value))} AS JSON)]`;
+/** `body` with `sql` in it: written as is when it is a name, else bound once (see bind). */
+export function once(sql: string, body: (name: string) => string): string {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(sql) ? body(sql) : bind(sql, body);
 }
 
-/** JSON[] of `key` under each item of `list` (arrays flattened, absent and null left out). */
-function child(list: string, key: string): string {
-  const v = fresh();
-  return `flatten(list_transform(${list}, lambda ${v}: fp_arr(json_extract(${v}, ${sqlString(`$."${key}"`)}))))`;
+/** `body` over the value of `sql` computed once (a one-element list_transform names it). */
+export function bind(sql: string, body: (name: string) => string): string {
+  const name = fresh();
+  return `(list_transform([${sql}], lambda ${name}: ${body(name)})[1])`;
 }
 
-/** SQL BOOLEAN (NULL = empty) of a singleton collection. */
-export function truth(list: string): string {
-  return `(CASE WHEN len(${list}) = 0 THEN NULL ELSE CAST(${list}[1] AS BOOLEAN) END)`;
+export function asList(c: Compiled): string {
+  switch (c.kind) {
+    case 'list':
+      return c.sql;
+    case 'one':
+      return once(c.sql, (x) => `fp_one(${x})`);
+    case 'bool':
+      return bind(c.sql, (b) => `(CASE WHEN ${b} IS NULL THEN ${EMPTY} ELSE [to_json(${b})] END)`);
+  }
 }
 
-function fromBool(sql: string): string {
-  return `(CASE WHEN (${sql}) IS NULL THEN ${EMPTY} ELSE [to_json((${sql}))] END)`;
+export function asOne(c: Compiled): string {
+  switch (c.kind) {
+    case 'list':
+      return `(${c.sql})[1]`;
+    case 'one':
+      return c.sql;
+    case 'bool':
+      return `to_json(${c.sql})`;
+  }
 }
 
-const NUMERIC = `('BIGINT', 'UBIGINT', 'DOUBLE')`;
+/** FHIRPath singleton evaluation as a boolean: empty → NULL; a non-boolean item → true. */
+export function asBool(c: Compiled): string {
+  if (c.kind === 'bool') {
+    return c.sql;
+  }
+  if (c.type === 'boolean') {
+    return `CAST(${asOne(c)} AS BOOLEAN)`;
+  }
+  return once(asOne(c), (x) => `fp_bool(${x})`);
+}
 
-function compare(op: string, a: string, b: string): string {
-  const x = `${a}[1]`;
-  const y = `${b}[1]`;
-  const numeric = `json_type(${x}) IN ${NUMERIC} AND json_type(${y}) IN ${NUMERIC}`;
+/** Macros the compiled SQL uses; run once per connection. */
+export const FHIRPATH_SQL_MACROS = [
+  `CREATE OR REPLACE MACRO fp_arr(j) AS (CASE WHEN j IS NULL OR json_type(j) = 'NULL' THEN []::JSON[] WHEN json_type(j) = 'ARRAY' THEN CAST(j AS JSON[]) ELSE [j] END)`,
+  `CREATE OR REPLACE MACRO fp_one(j) AS (CASE WHEN j IS NULL OR json_type(j) = 'NULL' THEN []::JSON[] ELSE [j] END)`,
+  `CREATE OR REPLACE MACRO fp_bool(j) AS (CASE WHEN j IS NULL THEN NULL WHEN json_type(j) = 'BOOLEAN' THEN CAST(j AS BOOLEAN) ELSE true END)`,
+  `CREATE OR REPLACE MACRO fp_num(j) AS (json_type(j) IN ('BIGINT', 'UBIGINT', 'DOUBLE'))`,
+  `CREATE OR REPLACE MACRO fp_ref(r) AS (regexp_extract(r, ${sqlString(LITERAL_REFERENCE.source.replace(/\\\//g, '/'))}, 1) || '/' || regexp_extract(r, ${sqlString(LITERAL_REFERENCE.source.replace(/\\\//g, '/'))}, 2))`,
+];
+
+const NUMERIC_TYPES = new Set(['integer', 'decimal', 'positiveInt', 'unsignedInt', 'integer64']);
+const STRING_TYPES = new Set([
+  'string',
+  'code',
+  'id',
+  'uri',
+  'url',
+  'canonical',
+  'oid',
+  'uuid',
+  'markdown',
+  'date',
+  'dateTime',
+  'instant',
+  'time',
+  'base64Binary',
+]);
+
+function compare(op: string, a: Compiled, b: Compiled): Compiled {
+  const x = asOne(a);
+  const y = asOne(b);
   const sqlOp = op === '!=' ? '<>' : op;
-  const value = `(CASE WHEN ${numeric} THEN CAST(${x} AS DOUBLE) ${sqlOp} CAST(${y} AS DOUBLE) ELSE (${x} ->> '$') ${sqlOp} (${y} ->> '$') END)`;
-  return `(CASE WHEN len(${a}) = 0 OR len(${b}) = 0 THEN ${EMPTY} ELSE ${fromBool(value)} END)`;
+  const typeOf = (c: Compiled): string | undefined => (c.kind === 'bool' ? 'boolean' : c.type);
+  const [ta, tb] = [typeOf(a), typeOf(b)];
+  if (ta !== undefined && tb !== undefined && NUMERIC_TYPES.has(ta) && NUMERIC_TYPES.has(tb)) {
+    return { kind: 'bool', sql: `(CAST(${x} AS DOUBLE) ${sqlOp} CAST(${y} AS DOUBLE))` };
+  }
+  if (ta !== undefined && tb !== undefined && STRING_TYPES.has(ta) && STRING_TYPES.has(tb)) {
+    return { kind: 'bool', sql: `((${x} ->> '$') ${sqlOp} (${y} ->> '$'))` };
+  }
+  if (ta === 'boolean' && tb === 'boolean') {
+    return { kind: 'bool', sql: `(${asBool(a)} ${sqlOp} ${asBool(b)})` };
+  }
+  return {
+    kind: 'bool',
+    sql: bind(x, (p) =>
+      bind(
+        y,
+        (q) =>
+          `(CASE WHEN fp_num(${p}) AND fp_num(${q}) THEN CAST(${p} AS DOUBLE) ${sqlOp} CAST(${q} AS DOUBLE) ELSE (${p} ->> '$') ${sqlOp} (${q} ->> '$') END)`,
+      ),
+    ),
+  };
 }
 
-function arithmetic(op: string, a: string, b: string): string {
-  const x = `${a}[1]`;
-  const y = `${b}[1]`;
-  const value =
-    op === '&'
-      ? `to_json(coalesce(${x} ->> '$', '') || coalesce(${y} ->> '$', ''))`
-      : op === '+'
-        ? `(CASE WHEN json_type(${x}) = 'VARCHAR' THEN to_json((${x} ->> '$') || (${y} ->> '$')) ELSE to_json(CAST(${x} AS DOUBLE) + CAST(${y} AS DOUBLE)) END)`
-        : `to_json(CAST(${x} AS DOUBLE) ${op === 'div' ? '//' : op === 'mod' ? '%' : op} CAST(${y} AS DOUBLE))`;
+function arithmetic(op: string, a: Compiled, b: Compiled): Compiled {
+  const x = asOne(a);
+  const y = asOne(b);
   if (op === '&') {
-    return `[${value}]`;
+    return {
+      kind: 'one',
+      sql: `to_json(coalesce(${x} ->> '$', '') || coalesce(${y} ->> '$', ''))`,
+      type: 'string',
+    };
   }
-  return `(CASE WHEN len(${a}) = 0 OR len(${b}) = 0 THEN ${EMPTY} ELSE [${value}] END)`;
-}
-
-const REFERENCE_KEY = sqlString(
-  '(?:^|/)([A-Z][A-Za-z]+/[A-Za-z0-9\\-.]{1,64})(?:/_history/[^/]+)?$',
-);
-
-const PRIMITIVE_JSON_TYPES: Readonly<Record<string, string>> = {
-  string: `('VARCHAR')`,
-  code: `('VARCHAR')`,
-  id: `('VARCHAR')`,
-  uri: `('VARCHAR')`,
-  boolean: `('BOOLEAN')`,
-  integer: `('BIGINT', 'UBIGINT')`,
-  decimal: `('BIGINT', 'UBIGINT', 'DOUBLE')`,
-};
-
-function capitalise(name: string): string {
-  return name.charAt(0).toUpperCase() + name.slice(1);
-}
-
-function params(node: Ast): readonly Ast[] {
-  const functn = node.children?.[0];
-  return functn?.children?.[1]?.children ?? [];
-}
-
-function functionName(node: Ast): string {
-  return node.children?.[0]?.children?.[0]?.text ?? '';
-}
-
-/** Compiles `node` applied to the collection `input` (JSON[]). */
-export function compilePathSql(path: string, input: string, scope: SqlScope): string {
-  let ast: Ast;
-  try {
-    ast = fhirpath.parse(path) as Ast;
-  } catch (error) {
-    throw new ViewError(`FHIRPath '${path}': ${error instanceof Error ? error.message : ''}`);
+  const stringy = a.kind !== 'bool' && a.type !== undefined && STRING_TYPES.has(a.type);
+  if (op === '+' && stringy) {
+    return { kind: 'one', sql: `to_json((${x} ->> '$') || (${y} ->> '$'))`, type: 'string' };
   }
-  return expression(ast, input, scope);
+  const sqlOp = op === 'div' ? '//' : op === 'mod' ? '%' : op;
+  return {
+    kind: 'one',
+    sql: `to_json(CAST(${x} AS DOUBLE) ${sqlOp} CAST(${y} AS DOUBLE))`,
+    type: 'decimal',
+  };
+}
+
+function literal(node: Ast): Compiled {
+  const text = node.text ?? '';
+  const json = (value: unknown, type: string): Compiled => ({
+    kind: 'one',
+    sql: `CAST(${sqlString(JSON.stringify(value))} AS JSON)`,
+    type,
+  });
+  switch (node.type) {
+    case 'StringLiteral':
+      return json(
+        text
+          .slice(1, -1)
+          .replace(/\\(.)/g, (_, c: string) => ({ n: '\n', t: '\t', r: '\r' })[c] ?? c),
+        'string',
+      );
+    case 'NumberLiteral':
+      return json(Number(text), text.includes('.') ? 'decimal' : 'integer');
+    case 'BooleanLiteral':
+      return { kind: 'bool', sql: text === 'true' ? 'true' : 'false' };
+    case 'NullLiteral':
+      return { kind: 'list', sql: EMPTY };
+    case 'DateTimeLiteral':
+    case 'DateLiteral':
+      return json(text.replace(/^@/, ''), 'dateTime');
+    case 'TimeLiteral':
+      return json(text.replace(/^@T/, ''), 'time');
+    default:
+      throw new ViewError(`FHIRPath literal ${node.type} is not supported by the SQL runner`);
+  }
 }
 
 function first(node: Ast): Ast {
@@ -136,7 +262,105 @@ function pair(node: Ast): [Ast, Ast] {
   return [a, b];
 }
 
-function expression(node: Ast, input: string, scope: SqlScope): string {
+function params(node: Ast): readonly Ast[] {
+  return node.children?.[0]?.children?.[1]?.children ?? [];
+}
+
+function functionName(node: Ast): string {
+  return node.children?.[0]?.children?.[0]?.text ?? '';
+}
+
+function capitalise(name: string): string {
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
+/** Compiles a FHIRPath expression evaluated on `scope.focus`. */
+export function compilePathSql(path: string, scope: SqlScope): Compiled {
+  let ast: Ast;
+  try {
+    ast = fhirpath.parse(path) as Ast;
+  } catch (error) {
+    throw new ViewError(`FHIRPath '${path}': ${error instanceof Error ? error.message : ''}`);
+  }
+  return expression(ast, focusOf(scope), scope);
+}
+
+function focusOf(scope: SqlScope): Compiled {
+  return {
+    kind: 'one',
+    sql: scope.focus,
+    type: scope.type,
+    chain: { root: scope.focus, path: '$' },
+  };
+}
+
+const RESOURCE_TYPE = { type: 'string', repeats: false };
+
+/** `key` of every item of `input`, typed by the model when it knows `member`. */
+function member(
+  input: Compiled,
+  name: string,
+  key: string,
+  scope: SqlScope,
+  known?: { type: string; repeats: boolean | undefined },
+): Compiled {
+  if (input.kind === 'bool') {
+    return { kind: 'list', sql: EMPTY };
+  }
+  const info =
+    known ??
+    (name === 'resourceType' ? RESOURCE_TYPE : undefined) ??
+    (input.type === undefined ? undefined : memberOf(input.type, name));
+  const step = `."${key}"`;
+  const top = scope.top;
+  if (
+    info?.repeats !== undefined &&
+    top !== undefined &&
+    input.chain?.root === top.root &&
+    input.chain.path === '$'
+  ) {
+    const part = top.part(key);
+    const chain = { root: part, path: info.repeats ? '$[*]' : '$' };
+    return info.repeats
+      ? {
+          kind: 'list',
+          sql: `coalesce(json_extract(${part}, '$[*]'), ${EMPTY})`,
+          type: info.type,
+          chain,
+        }
+      : { kind: 'one', sql: part, type: info.type, chain };
+  }
+  if (info?.repeats !== undefined && input.chain !== undefined) {
+    const path = `${input.chain.path}${step}${info.repeats ? '[*]' : ''}`;
+    const chain = { root: input.chain.root, path };
+    const many = path.includes('[*]');
+    return many
+      ? {
+          kind: 'list',
+          sql: `coalesce(json_extract(${chain.root}, ${sqlString(path)}), ${EMPTY})`,
+          type: info.type,
+          chain,
+        }
+      : {
+          kind: 'one',
+          sql: `json_extract(${chain.root}, ${sqlString(path)})`,
+          type: info.type,
+          chain,
+        };
+  }
+  const each = (x: string): string => `fp_arr(json_extract(${x}, ${sqlString(`$${step}`)}))`;
+  if (input.kind === 'one') {
+    return { kind: 'list', sql: once(input.sql, each), type: info?.type };
+  }
+  const v = fresh();
+  return {
+    kind: 'list',
+    sql: `flatten(list_transform(${input.sql}, lambda ${v}: ${each(v)}))`,
+    type: info?.type,
+  };
+}
+
+function expression(node: Ast, input: Compiled, scope: SqlScope): Compiled {
   switch (node.type) {
     case 'EntireExpression':
     case 'TermExpression':
@@ -148,7 +372,7 @@ function expression(node: Ast, input: string, scope: SqlScope): string {
     case 'ExternalConstantTerm': {
       const name = node.children?.[0]?.children?.[0]?.text ?? node.text;
       if (name === 'rowIndex') {
-        return `[to_json(${scope.rowIndex})]`;
+        return { kind: 'one', sql: `to_json(${scope.rowIndex})`, type: 'integer' };
       }
       throw new ViewError(`%${name ?? ''} is not available in the SQL runner`);
     }
@@ -156,15 +380,23 @@ function expression(node: Ast, input: string, scope: SqlScope): string {
       const [base, invocation] = pair(node);
       const choice = choiceMember(base, invocation);
       if (choice !== undefined) {
-        return child(expression(choice.base, input, scope), choice.key);
+        return member(expression(choice.base, input, scope), choice.key, choice.key, scope, {
+          type: choice.type,
+          repeats: false,
+        });
       }
       return invoke(invocation, expression(base, input, scope), scope);
     }
     case 'IndexerExpression': {
       const [base, index] = pair(node);
-      const list = expression(base, input, scope);
-      const at = expression(index, `[${scope.focus}]`, scope);
-      return `(CASE WHEN len(${at}) = 0 THEN ${EMPTY} ELSE ${list}[CAST(${at}[1] AS BIGINT) + 1 : CAST(${at}[1] AS BIGINT) + 1] END)`;
+      const list = asList(expression(base, input, scope));
+      const at = asOne(expression(index, focusOf(scope), scope));
+      const c = expression(base, input, scope);
+      return {
+        kind: 'one',
+        sql: `(${list})[CAST(${at} AS BIGINT) + 1]`,
+        type: c.kind === 'bool' ? 'boolean' : c.type,
+      };
     }
     case 'MemberInvocation':
     case 'FunctionInvocation':
@@ -183,18 +415,18 @@ function expression(node: Ast, input: string, scope: SqlScope): string {
     case 'OrExpression':
     case 'ImpliesExpression': {
       const [a, b] = pair(node);
-      const x = truth(expression(a, input, scope));
-      const y = truth(expression(b, input, scope));
+      const x = asBool(expression(a, input, scope));
+      const y = asBool(expression(b, input, scope));
       const op = node.text ?? 'and';
       const sql =
         op === 'and'
-          ? `${x} AND ${y}`
+          ? `(${x} AND ${y})`
           : op === 'or'
-            ? `${x} OR ${y}`
+            ? `(${x} OR ${y})`
             : op === 'xor'
-              ? `${x} <> ${y}`
-              : `(NOT ${x}) OR ${y}`;
-      return fromBool(sql);
+              ? `(${x} <> ${y})`
+              : `((NOT ${x}) OR ${y})`;
+      return { kind: 'bool', sql };
     }
     case 'AdditiveExpression':
     case 'MultiplicativeExpression': {
@@ -203,13 +435,21 @@ function expression(node: Ast, input: string, scope: SqlScope): string {
     }
     case 'UnionExpression': {
       const [a, b] = pair(node);
-      return `list_distinct(list_concat(${expression(a, input, scope)}, ${expression(b, input, scope)}))`;
+      const ca = expression(a, input, scope);
+      const cb = expression(b, input, scope);
+      const type =
+        ca.kind !== 'bool' && cb.kind !== 'bool' && ca.type === cb.type ? ca.type : undefined;
+      return {
+        kind: 'list',
+        sql: `list_distinct(list_concat(${asList(ca)}, ${asList(cb)}))`,
+        type,
+      };
     }
     case 'PolarityExpression': {
-      const list = expression(first(node), input, scope);
+      const c = expression(first(node), input, scope);
       return node.text === '-'
-        ? `list_transform(${list}, lambda n: to_json(-CAST(n AS DOUBLE)))`
-        : list;
+        ? { kind: 'one', sql: `to_json(-CAST(${asOne(c)} AS DOUBLE))`, type: 'decimal' }
+        : c;
     }
     default:
       throw new ViewError(`FHIRPath ${node.type} is not supported by the SQL runner`);
@@ -217,63 +457,55 @@ function expression(node: Ast, input: string, scope: SqlScope): string {
 }
 
 /** `x.value.ofType(Quantity)` reads the JSON key `valueQuantity`. */
-function choiceMember(base: Ast, invocation: Ast): { base: Ast; key: string } | undefined {
+function choiceMember(
+  base: Ast,
+  invocation: Ast,
+): { base: Ast; key: string; type: string } | undefined {
   if (invocation.type !== 'FunctionInvocation' || functionName(invocation) !== 'ofType') {
     return undefined;
   }
-  const typeName = params(invocation)[0]?.text;
-  let member: Ast | undefined;
+  const typeName = params(invocation)[0]?.text?.replace(/^(FHIR|System)\./, '');
+  let memberNode: Ast | undefined;
   let inner: Ast | undefined;
   if (base.type === 'InvocationExpression') {
-    [inner, member] = pair(base);
+    [inner, memberNode] = pair(base);
   } else if (base.type === 'TermExpression') {
-    member = first(first(base));
+    memberNode = first(first(base));
   }
-  if (member?.type !== 'MemberInvocation' || typeName === undefined) {
+  if (memberNode?.type !== 'MemberInvocation' || typeName === undefined) {
     return undefined;
   }
-  const key = `${member.children?.[0]?.text ?? ''}${capitalise(typeName.replace(/^FHIR\./, ''))}`;
   return {
     base: inner ?? { type: 'ThisInvocation' },
-    key,
+    key: `${memberNode.children?.[0]?.text ?? ''}${capitalise(typeName)}`,
+    type: typeName,
   };
 }
 
-function literal(node: Ast): string {
-  const text = node.text ?? '';
-  switch (node.type) {
-    case 'StringLiteral':
-      return jsonLiteral(
-        text
-          .slice(1, -1)
-          .replace(/\\(.)/g, (_, c: string) => ({ n: '\n', t: '\t', r: '\r' })[c] ?? c),
-      );
-    case 'NumberLiteral':
-      return jsonLiteral(Number(text));
-    case 'BooleanLiteral':
-      return jsonLiteral(text === 'true');
-    case 'NullLiteral':
-      return EMPTY;
-    case 'DateTimeLiteral':
-    case 'DateLiteral':
-      return jsonLiteral(text.replace(/^@/, ''));
-    case 'TimeLiteral':
-      return jsonLiteral(text.replace(/^@T/, ''));
-    default:
-      throw new ViewError(`FHIRPath literal ${node.type} is not supported by the SQL runner`);
-  }
+const JSON_TYPES: Readonly<Record<string, string>> = {
+  string: `('VARCHAR')`,
+  code: `('VARCHAR')`,
+  id: `('VARCHAR')`,
+  uri: `('VARCHAR')`,
+  boolean: `('BOOLEAN')`,
+  integer: `('BIGINT', 'UBIGINT')`,
+  decimal: `('BIGINT', 'UBIGINT', 'DOUBLE')`,
+};
+
+function typeOf(c: Compiled): string | undefined {
+  return c.kind === 'bool' ? 'boolean' : c.type;
 }
 
-function invoke(node: Ast, input: string, scope: SqlScope): string {
+function invoke(node: Ast, input: Compiled, scope: SqlScope): Compiled {
   if (node.type === 'ThisInvocation') {
-    return `[${scope.focus}]`;
+    return focusOf(scope);
   }
   if (node.type === 'MemberInvocation') {
-    const name = node.children?.[0]?.text ?? node.text ?? '';
+    const name = (node.children?.[0]?.text ?? node.text ?? '').replace(/^`|`$/g, '');
     if (node.atRoot !== undefined && name === scope.resourceType) {
       return input;
     }
-    return child(input, name.replace(/^`|`$/g, ''));
+    return member(input, name, name, scope);
   }
   if (node.type !== 'FunctionInvocation') {
     return expression(node, input, scope);
@@ -281,52 +513,104 @@ function invoke(node: Ast, input: string, scope: SqlScope): string {
   const name = functionName(node);
   const args = params(node);
   const v = fresh();
-  const each = (arg: Ast): string => truth(expression(arg, `[${v}]`, { ...scope, focus: v }));
+  const type = typeOf(input);
+  const inner: SqlScope = { ...scope, focus: v, type };
+  const condition = (arg: Ast): string =>
+    `coalesce(${asBool(expression(arg, focusOf(inner), inner))}, false)`;
   switch (name) {
     case 'where':
-      return `list_filter(${input}, lambda ${v}: coalesce(${each(args[0] ?? { type: 'NullLiteral' })}, false))`;
+      return {
+        kind: 'list',
+        sql: `list_filter(${asList(input)}, lambda ${v}: ${condition(args[0] ?? { type: 'NullLiteral' })})`,
+        type,
+      };
     case 'exists':
-      return args[0] === undefined
-        ? `[to_json(len(${input}) > 0)]`
-        : `[to_json(len(list_filter(${input}, lambda ${v}: coalesce(${each(args[0])}, false))) > 0)]`;
+      if (args[0] !== undefined) {
+        return {
+          kind: 'bool',
+          sql: `(len(list_filter(${asList(input)}, lambda ${v}: ${condition(args[0])})) > 0)`,
+        };
+      }
+      return {
+        kind: 'bool',
+        sql: input.kind === 'one' ? `(${input.sql} IS NOT NULL)` : `(len(${asList(input)}) > 0)`,
+      };
     case 'empty':
-      return `[to_json(len(${input}) = 0)]`;
+      return {
+        kind: 'bool',
+        sql: input.kind === 'one' ? `(${input.sql} IS NULL)` : `(len(${asList(input)}) = 0)`,
+      };
     case 'not':
-      return fromBool(`NOT ${truth(input)}`);
+      return { kind: 'bool', sql: `(NOT ${asBool(input)})` };
     case 'first':
-      return `${input}[1:1]`;
+      return input.kind === 'list' ? { kind: 'one', sql: `(${input.sql})[1]`, type } : input;
     case 'last':
-      return `${input}[-1:]`;
+      return input.kind === 'list' ? { kind: 'one', sql: `(${input.sql})[-1]`, type } : input;
     case 'count':
-      return `[to_json(len(${input}))]`;
+      return { kind: 'one', sql: `to_json(len(${asList(input)}))`, type: 'integer' };
     case 'join': {
       const separator =
         args[0]?.text === undefined
           ? "''"
           : sqlString(JSON.parse(`"${args[0].text.slice(1, -1)}"`) as string);
-      return `[to_json(coalesce(array_to_string(list_transform(${input}, lambda ${v}: ${v} ->> '$'), ${separator}), ''))]`;
+      return {
+        kind: 'one',
+        sql: `to_json(coalesce(array_to_string(list_transform(${asList(input)}, lambda ${v}: ${v} ->> '$'), ${separator}), ''))`,
+        type: 'string',
+      };
     }
     case 'ofType': {
-      const type = args[0]?.text?.replace(/^(FHIR|System)\./, '') ?? '';
-      const jsonTypes = PRIMITIVE_JSON_TYPES[type];
-      return jsonTypes === undefined
-        ? `list_filter(${input}, lambda ${v}: json_type(${v}) = 'OBJECT')`
-        : `list_filter(${input}, lambda ${v}: json_type(${v}) IN ${jsonTypes})`;
+      const wanted = args[0]?.text?.replace(/^(FHIR|System)\./, '') ?? '';
+      const jsonTypes = JSON_TYPES[wanted];
+      const test =
+        jsonTypes === undefined ? `json_type(${v}) = 'OBJECT'` : `json_type(${v}) IN ${jsonTypes}`;
+      return {
+        kind: 'list',
+        sql: `list_filter(${asList(input)}, lambda ${v}: ${test})`,
+        type: wanted,
+      };
     }
     case 'extension': {
-      const url = args[0] === undefined ? EMPTY : expression(args[0], `[${scope.focus}]`, scope);
-      return `list_filter(${child(input, 'extension')}, lambda ${v}: (${v} ->> '$.url') = (${url}[1] ->> '$'))`;
+      const url =
+        args[0] === undefined ? 'NULL' : asOne(expression(args[0], focusOf(scope), scope));
+      const extensions = member(input, 'extension', 'extension', scope, {
+        type: 'Extension',
+        repeats: true,
+      });
+      return {
+        kind: 'list',
+        sql: `list_filter(${asList(extensions)}, lambda ${v}: json_extract_string(${v}, '$.url') = (${url} ->> '$'))`,
+        type: 'Extension',
+      };
     }
-    case 'getResourceKey':
-      return `list_filter(list_transform(${input}, lambda ${v}: to_json((${v} ->> '$.resourceType') || '/' || (${v} ->> '$.id'))), lambda k: k IS NOT NULL)`;
+    case 'getResourceKey': {
+      const part = (key: string): string =>
+        `(${asOne(member(input, key, key, scope, { type: 'string', repeats: false }))} ->> '$')`;
+      return {
+        kind: 'one',
+        sql: `to_json(${part('resourceType')} || '/' || ${part('id')})`,
+        type: 'string',
+      };
+    }
     case 'getReferenceKey': {
-      const type = args[0]?.text;
-      const key = `nullif(regexp_extract(${v} ->> '$.reference', ${REFERENCE_KEY}, 1), '')`;
-      const typed =
-        type === undefined
-          ? key
-          : `(CASE WHEN starts_with(${key}, ${sqlString(`${type}/`)}) THEN ${key} END)`;
-      return `list_filter(list_transform(${input}, lambda ${v}: to_json(${typed})), lambda k: k IS NOT NULL AND json_type(k) <> 'NULL')`;
+      const target = args[0]?.text;
+      const key = (x: string): string =>
+        `nullif(fp_ref(json_extract_string(${x}, '$.reference')), '/')`;
+      const typed = (x: string): string =>
+        target === undefined
+          ? key(x)
+          : bind(
+              key(x),
+              (k) => `(CASE WHEN starts_with(${k}, ${sqlString(`${target}/`)}) THEN ${k} END)`,
+            );
+      if (input.kind === 'one') {
+        return { kind: 'one', sql: `to_json(${typed(input.sql)})`, type: 'string' };
+      }
+      return {
+        kind: 'list',
+        sql: `list_filter(list_transform(${asList(input)}, lambda ${v}: to_json(${typed(v)})), lambda k: json_type(k) <> 'NULL')`,
+        type: 'string',
+      };
     }
     default:
       throw new ViewError(`FHIRPath function ${name}() is not supported by the SQL runner`);

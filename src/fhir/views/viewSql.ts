@@ -8,14 +8,23 @@
 import type { ViewColumn, ViewSelect } from './viewDefinition.ts';
 import { ViewError, checkView } from './viewDefinition.ts';
 import { constantLiteral, inlineConstants } from './constants.ts';
-import { EMPTY, compilePathSql, sqlString, truth } from './fhirpathSql.ts';
-import type { SqlScope } from './fhirpathSql.ts';
+import {
+  EMPTY,
+  FHIRPATH_SQL_MACROS,
+  TopLevel,
+  asList,
+  asOne,
+  bind,
+  compilePathSql,
+  sqlString,
+} from './fhirpathSql.ts';
+import type { Compiled, SqlScope } from './fhirpathSql.ts';
 
 /** Macros the compiled SQL uses; run once per connection before a view's SQL. */
-export const VIEW_SQL_MACROS = `CREATE OR REPLACE MACRO fp_arr(j) AS (CASE WHEN j IS NULL OR json_type(j) = 'NULL' THEN []::JSON[] WHEN json_type(j) = 'ARRAY' THEN CAST(j AS JSON[]) ELSE [j] END);`;
+export const VIEW_SQL_MACROS = FHIRPATH_SQL_MACROS.join(';\n');
 
-/** Repeat paths are followed this deep (SQL has no recursion inside an expression). */
-const REPEAT_DEPTH = 6;
+/** Repeat paths are followed this deep (SQL has no recursion inside an expression); PEG and screening forms nest two. */
+const REPEAT_DEPTH = 4;
 
 const INTEGER_TYPES = new Set(['integer', 'positiveInt', 'unsignedInt', 'integer64']);
 
@@ -52,18 +61,43 @@ function fresh(prefix: string): string {
   return `${prefix}${counter}`;
 }
 
-function path(compiler: Compiler, fhirPath: string, scope: SqlScope): string {
-  return compilePathSql(inlineConstants(fhirPath, compiler.constants), `[${scope.focus}]`, scope);
+function path(compiler: Compiler, fhirPath: string, scope: SqlScope): Compiled {
+  return compilePathSql(inlineConstants(fhirPath, compiler.constants), scope);
 }
 
 function columnSql(compiler: Compiler, column: ViewColumn, scope: SqlScope): string {
-  const list = path(compiler, column.path, scope);
+  const compiled = path(compiler, column.path, scope);
   if (column.collection === true) {
     const v = fresh('c');
-    return `list_transform(${list}, lambda ${v}: ${convert(v, column)})`;
+    return `list_transform(${asList(compiled)}, lambda ${v}: ${convert(v, column)})`;
   }
-  const message = sqlString(`column '${column.name}' (${column.path}) gave several values`);
-  return `(CASE WHEN len(${list}) > 1 THEN error(${message}) ELSE ${convert(`${list}[1]`, column)} END)`;
+  switch (compiled.kind) {
+    case 'bool':
+      return column.type === undefined || column.type === 'boolean'
+        ? compiled.sql
+        : `CAST(${compiled.sql} AS ${sqlType(column)})`;
+    case 'one':
+      return convert(compiled.sql, column);
+    case 'list': {
+      const message = sqlString(`column '${column.name}' (${column.path}) gave several values`);
+      return bind(
+        compiled.sql,
+        (l) =>
+          `(CASE WHEN len(${l}) > 1 THEN error(${message}) ELSE ${convert(`${l}[1]`, column)} END)`,
+      );
+    }
+  }
+}
+
+/** A select node that yields exactly one row per resource: no iteration, no unionAll. */
+function isFlat(node: ViewSelect): boolean {
+  return (
+    node.forEach === undefined &&
+    node.forEachOrNull === undefined &&
+    (node.repeat ?? []).length === 0 &&
+    (node.unionAll ?? []).length === 0 &&
+    (node.select ?? []).every(isFlat)
+  );
 }
 
 function columnsOf(node: ViewSelect): ViewColumn[] {
@@ -90,13 +124,12 @@ function product(parts: readonly { sql: string; columns: readonly ViewColumn[] }
   return sql;
 }
 
-/** forEachOrNull's row for no items: nulls, but the node's own columns see %rowIndex 0. */
-function nullRow(compiler: Compiler, node: ViewSelect, scope: SqlScope): string {
+/** forEachOrNull's row for no items: nulls, but %rowIndex is 0 there. */
+function nullRow(node: ViewSelect): string {
   const own = new Set((node.column ?? []).map((c) => c.name));
-  const nothing: SqlScope = { ...scope, focus: 'CAST(NULL AS JSON)', rowIndex: '0' };
   const fields = columnsOf(node).map(
     (c) =>
-      `${quoteName(c.name)} := ${own.has(c.name) ? columnSql(compiler, c, nothing) : `CAST(NULL AS ${sqlType(c)})`}`,
+      `${quoteName(c.name)} := ${own.has(c.name) && c.path.trim() === '%rowIndex' ? `CAST(0 AS ${sqlType(c)})` : `CAST(NULL AS ${sqlType(c)})`}`,
   );
   return `[struct_pack(${fields.join(', ')})]`;
 }
@@ -127,46 +160,52 @@ function innerRows(compiler: Compiler, node: ViewSelect, scope: SqlScope): strin
 }
 
 /** Items of repeat paths in depth-first pre-order (as runView.ts visits them). */
-function repeatItems(compiler: Compiler, paths: readonly string[], scope: SqlScope): string {
-  const childrenOf = (focus: string): string =>
-    `list_concat(${paths.map((p) => path(compiler, p, { ...scope, focus })).join(', ')})`;
-  const levels: string[] = [];
-  const n = fresh('n');
-  const i = fresh('i');
-  levels.push(
-    `list_transform(${childrenOf(scope.focus)}, lambda ${n}, ${i}: {'k': [${i}], 'n': ${n}})`,
-  );
-  for (let depth = 1; depth < REPEAT_DEPTH; depth += 1) {
-    const e = fresh('e');
-    const m = fresh('m');
-    const j = fresh('j');
-    const previous = levels[depth - 1] ?? EMPTY;
-    levels.push(
-      `flatten(list_transform(${previous}, lambda ${e}: list_transform(${childrenOf(`${e}.n`)}, lambda ${m}, ${j}: {'k': list_append(${e}.k, ${j}), 'n': ${m}})))`,
-    );
-  }
-  const s = fresh('s');
-  return `list_transform(list_sort(list_concat(${levels.join(', ')})), lambda ${s}: ${s}.n)`;
+function repeatItems(
+  compiler: Compiler,
+  paths: readonly string[],
+  scope: SqlScope,
+): { sql: string; type: string | undefined } {
+  const firstLevel = paths.map((p) => path(compiler, p, scope));
+  const first = firstLevel[0];
+  const type = first === undefined || first.kind === 'bool' ? undefined : first.type;
+  const children = (focus: string, depth: number): string =>
+    depth === 0
+      ? `list_concat(${firstLevel.map(asList).join(', ')})`
+      : `list_concat(${paths.map((p) => asList(path(compiler, p, { ...scope, focus, type }))).join(', ')})`;
+  // Depth-first pre-order: each item, then its own items, REPEAT_DEPTH levels deep.
+  const walk = (focus: string, depth: number): string => {
+    const c = fresh('n');
+    const below = depth + 1 < REPEAT_DEPTH ? walk(c, depth + 1) : EMPTY;
+    return `flatten(list_transform(${children(focus, depth)}, lambda ${c}: list_concat([${c}], ${below})))`;
+  };
+  return { sql: walk(scope.focus, 0), type };
 }
 
 function selectRows(compiler: Compiler, node: ViewSelect, scope: SqlScope): string {
   const iterate = node.forEach ?? node.forEachOrNull;
-  const items =
-    iterate !== undefined
-      ? path(compiler, iterate, scope)
-      : node.repeat !== undefined && node.repeat.length > 0
-        ? repeatItems(compiler, node.repeat, scope)
-        : undefined;
-  if (items === undefined) {
+  let found: { sql: string; type: string | undefined } | undefined;
+  if (iterate !== undefined) {
+    const compiled = path(compiler, iterate, scope);
+    found = { sql: asList(compiled), type: compiled.kind === 'bool' ? 'boolean' : compiled.type };
+  } else if (node.repeat !== undefined && node.repeat.length > 0) {
+    found = repeatItems(compiler, node.repeat, scope);
+  }
+  if (found === undefined) {
     return innerRows(compiler, node, scope);
   }
+  const items = found.sql;
+  const itemScope = { ...scope, type: found.type };
   const v = fresh('f');
   const i = fresh('x');
-  const each = `flatten(list_transform(${items}, lambda ${v}, ${i}: ${innerRows(compiler, node, { ...scope, focus: v, rowIndex: `(${i} - 1)` })}))`;
+  const each = (list: string): string =>
+    `flatten(list_transform(${list}, lambda ${v}, ${i}: ${innerRows(compiler, node, { ...itemScope, focus: v, rowIndex: `(${i} - 1)` })}))`;
   if (node.forEachOrNull === undefined) {
-    return each;
+    return each(items);
   }
-  return `(CASE WHEN len(${items}) = 0 THEN ${nullRow(compiler, node, scope)} ELSE ${each} END)`;
+  return bind(
+    items,
+    (list) => `(CASE WHEN len(${list}) = 0 THEN ${nullRow(node)} ELSE ${each(list)} END)`,
+  );
 }
 
 export interface ViewSql {
@@ -186,20 +225,57 @@ export function compileViewSql(definition: unknown, source: string): ViewSql {
     constants: new Map((view.constant ?? []).map((c) => [c.name, constantLiteral(c)])),
     resourceType: view.resource,
   };
-  const scope: SqlScope = { focus: 'resource', rowIndex: '0', resourceType: view.resource };
+  const top = new TopLevel('resource', 'top');
+  const scope: SqlScope = {
+    focus: 'resource',
+    type: view.resource,
+    rowIndex: '0',
+    resourceType: view.resource,
+    top,
+  };
   const wheres = (view.where ?? []).map((clause) => {
-    const list = path(compiler, clause.path, scope);
     const message = sqlString(`where '${clause.path}' must give a boolean`);
-    return `(CASE WHEN len(${list}) > 0 AND json_type(${list}[1]) <> 'BOOLEAN' THEN error(${message}) ELSE coalesce(${truth(list)}, false) END)`;
+    const compiled = path(compiler, clause.path, scope);
+    if (compiled.kind === 'bool') {
+      return `coalesce(${compiled.sql}, false)`;
+    }
+    return bind(
+      asList(compiled),
+      (l) =>
+        `(CASE WHEN len(${l}) > 0 AND json_type(${l}[1]) <> 'BOOLEAN' THEN error(${message}) ELSE coalesce(CAST(${l}[1] AS BOOLEAN), false) END)`,
+    );
   });
-  const tops = view.select.map((node) => ({
-    sql: selectRows(compiler, node, scope),
-    columns: columnsOf(node),
-  }));
-  const rows = tops.length === 1 ? (tops[0]?.sql ?? EMPTY) : product(tops);
-  const filter = [`(resource ->> '$.resourceType') = ${sqlString(view.resource)}`, ...wheres].join(
+  // A line without the text "Patient" (quoted) cannot be a Patient: that cheap test skips other
+  // types' lines before any JSON is parsed; the parsed resourceType then decides.
+  const resourceType = asOne(compilePathSql('resourceType', scope));
+  const typeFilter = `contains(resource::VARCHAR, ${sqlString(`"${view.resource}"`)})`;
+  const filter = [`(${resourceType} ->> '$') = ${sqlString(view.resource)}`, ...wheres].join(
     ' AND ',
   );
-  const sql = `SELECT ${columns.map((c) => `row.${quoteName(c.name)} AS ${quoteName(c.name)}`).join(', ')} FROM (SELECT unnest(${rows}) AS row FROM ${source} WHERE ${filter})`;
+  // Columns outside any iteration are plain expressions of the resource row; only iterated
+  // select nodes build lists of row structs to unnest (far cheaper in DuckDB for wide views).
+  const flat = view.select.filter(isFlat).flatMap(columnsOf);
+  const flatNames = new Set(flat.map((c) => c.name));
+  const flatSql = flat.map((c) => `${columnSql(compiler, c, scope)} AS ${quoteName(c.name)}`);
+  const iterated = view.select
+    .filter((node) => !isFlat(node))
+    .map((node) => ({ sql: selectRows(compiler, node, scope), columns: columnsOf(node) }));
+  const parts = top.sql();
+  const from =
+    parts === undefined
+      ? source
+      : `(SELECT resource, ${parts} AS ${top.name} FROM ${source} WHERE ${typeFilter})`;
+  let sql: string;
+  if (iterated.length === 0) {
+    sql = `SELECT ${flatSql.join(', ')} FROM ${from} WHERE ${filter}`;
+  } else {
+    const rows = iterated.length === 1 ? (iterated[0]?.sql ?? EMPTY) : product(iterated);
+    const outer = columns.map((c) =>
+      flatNames.has(c.name)
+        ? quoteName(c.name)
+        : `row.${quoteName(c.name)} AS ${quoteName(c.name)}`,
+    );
+    sql = `SELECT ${outer.join(', ')} FROM (SELECT ${[...flatSql, `unnest(${rows}) AS row`].join(', ')} FROM ${from} WHERE ${filter})`;
+  }
   return { resource: view.resource, columns, sql };
 }

@@ -243,6 +243,14 @@ describe('clbp export', () => {
       ['--patient', 'p', '--token', 't', '--out', 'x', '--deid-secret', 's'],
       'only makes sense with --deidentify',
     ],
+    [
+      ['--patient', 'p', '--token', 't', '--out', 'x', '--deidentify', '--deid-secret', ''],
+      "--deid-secret is empty: give the study's secret",
+    ],
+    [
+      ['--patient', 'p', '--token', 't', '--out', 'x', '--deidentify', '--deid-secret='],
+      "--deid-secret is empty: give the study's secret",
+    ],
   ])('refuses %j with exit 2', async (args, message) => {
     const r = await clbp(['export', '--fhir', sandbox.fhirBase, ...args]);
     expect(r.code).toBe(2);

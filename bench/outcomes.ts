@@ -167,7 +167,7 @@ async function parent(): Promise<number> {
         maxRssMb: Math.round(analysis.maxRssMb),
         sampledPeakRssMb: Math.round(analysis.sampledPeakRssMb),
         resourcesPerSecond: Math.round(data.resources / (analysis.ms / 1000)),
-        spill: analysis.stderr.trim(),
+        stderr: analysis.stderr.trim(),
       },
       smallInput: {
         resources: small.resources,

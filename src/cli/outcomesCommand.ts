@@ -1,39 +1,35 @@
 /**
- * `clbp outcomes <ndjson-dir | bundle-file> [--format md|csv|json] [--arm-by referral|group:<id>]
- *  [--spill-after <patients>]`
+ * `clbp outcomes <ndjson-dir | bundle-file> [--format md|csv|json] [--arm-by referral|group:<id>]`
  *
- * Streams the input twice: a quick first pass keeps the Questionnaires and Medications (few,
- * needed to read responses and medication statements that may come before them), the second feeds
- * every resource to a compact per-patient store. Once the store holds more than `--spill-after`
- * patients, their records go to hash partitions on disk (partitionStore.ts) and the store starts
- * empty again; at the end the partitions are read back one at a time (every record of a patient
- * is in one partition) and tallied. The compact records in memory are then bounded by the spill
- * threshold and the largest partition, whatever the input size; what still grows with the cohort
- * is the table's change scores (a few numbers per analysed patient, see outcomeTable.ts).
+ * The analytic engine (DuckDB, src/fhir/analytics) reads the NDJSON in parallel within a fixed
+ * memory limit and hands over the Questionnaires and Medications, then each patient's PEG,
+ * referral and medication resources, one patient at a time in patient-key order; the domain
+ * reads them (patientEvidence.ts) and the table is tallied patient by patient. Memory holds one
+ * patient's resources and the change scores, whatever the input size. A Bundle file is first
+ * written out as NDJSON (entry by entry, reporting broken entries) into the engine's temp dir.
  */
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { join } from 'node:path';
 import type { ArmMode } from '../domain/outcomes/armAssignment.ts';
 import type { ReportFormat } from '../domain/outcomes/formatReport.ts';
 import { formatReport } from '../domain/outcomes/formatReport.ts';
-import { OutcomeStore } from '../domain/outcomes/outcomeStore.ts';
+import type { EvidenceCounts } from '../domain/outcomes/patientEvidence.ts';
+import { Definitions, emptyCounts, patientEvidence } from '../domain/outcomes/patientEvidence.ts';
 import type { Json } from '../domain/outcomes/resourceShape.ts';
 import { OutcomeTally } from '../domain/outcomes/outcomeTable.ts';
-import { stat } from 'node:fs/promises';
-import { listInputFiles, readResources } from '../fhir/ndjson.ts';
-import { PartitionStore, partitionsFor } from '../fhir/partitionStore.ts';
+import { AnalyticsEngine } from '../fhir/analytics/engine.ts';
+import { PatientResourceSource } from '../fhir/analytics/patientResources.ts';
+import { isNdjson, listInputFiles, readResources } from '../fhir/ndjson.ts';
 import { PEG_QUESTIONNAIRE } from '../fhir/questionnaires.ts';
 import type { CliIo } from './io.ts';
 
-/** Patients whose compact records (~1 KB each) are held before spilling them to disk. */
-const DEFAULT_SPILL_AFTER = 20_000;
-
-const USAGE = `usage: clbp outcomes <ndjson-dir | bundle-file> [--format md|csv|json] [--arm-by referral|group:<id>] [--spill-after <patients>]
+const USAGE = `usage: clbp outcomes <ndjson-dir | bundle-file> [--format md|csv|json] [--arm-by referral|group:<id>]
 
 Trial-style PEG outcome table (week 8, month 6, month 12) from FHIR R4 NDJSON files or a Bundle.
   --format   md (default), csv or json
   --arm-by   referral (default): patients referred to the programme vs everyone else with a PEG
              group:<id>: members of Group/<id> vs everyone else with a PEG
-  --spill-after  patients kept in memory before their records are spilled to disk partitions
-             under the system temp directory (default ${String(DEFAULT_SPILL_AFTER)}; removed at the end)
 `;
 
 /** Malformed lines printed one by one before only counting them. */
@@ -43,7 +39,6 @@ interface Options {
   readonly input: string;
   readonly format: ReportFormat;
   readonly mode: ArmMode;
-  readonly spillAfter: number;
 }
 
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
@@ -56,7 +51,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     io.stderr(`clbp outcomes: ${parsed.message}\n${USAGE}`);
     return 2;
   }
-  const { input, format, mode, spillAfter } = parsed.options;
+  const { input } = parsed.options;
   let files: string[];
   try {
     files = await listInputFiles(input);
@@ -64,91 +59,125 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     io.stderr(`clbp outcomes: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   }
-  const store = new OutcomeStore(mode.kind === 'group' ? { groupId: mode.groupId } : {});
+  const engine = await AnalyticsEngine.open();
+  try {
+    return await analyse(engine, files, parsed.options, io);
+  } finally {
+    await engine.close();
+  }
+}
+
+async function analyse(
+  engine: AnalyticsEngine,
+  files: readonly string[],
+  { format, mode }: Options,
+  io: CliIo,
+): Promise<number> {
+  const reporter = malformedReporter(io);
+  const ndjson = files.filter(isNdjson);
+  const bundles = files.filter((file) => !isNdjson(file));
+  if (bundles.length > 0) {
+    ndjson.push(await bundlesAsNdjson(bundles, join(engine.tempDir, 'bundles.ndjson'), reporter));
+  }
+  const source = new PatientResourceSource(engine, ndjson);
+  const lines = await source.lineCounts();
+  if (lines.malformed > 0) {
+    // DuckDB counts them; the line-by-line reader says where they are.
+    for await (const item of readResources(files.filter(isNdjson))) {
+      if (item.kind === 'malformed') {
+        reporter.report(item.file, item.line, item.message);
+      }
+    }
+  }
+  if (reporter.count > 0) {
+    io.stderr(
+      `clbp outcomes: ${reporter.count} malformed line(s) skipped; the rest was processed\n`,
+    );
+  }
+  const definitions = new Definitions();
   // CLBP Pathway's own form is known even when an export leaves Questionnaires out; a copy in
   // the data (read next) takes its place.
-  store.addDefinition(PEG_QUESTIONNAIRE as unknown as Json);
-  for await (const item of readResources(files, { prefilter: mentionsDefinition })) {
-    if (item.kind === 'resource') {
-      store.addDefinition(item.resource);
-    }
+  definitions.add(PEG_QUESTIONNAIRE as unknown as Json);
+  for (const text of await source.definitions()) {
+    definitions.add(JSON.parse(text) as Json);
   }
-  let malformed = 0;
-  let spill: PartitionStore | undefined;
+  const withGroup = mode.kind === 'group';
+  if (mode.kind === 'group' && !(await source.loadGroup(mode.groupId))) {
+    io.stderr(`clbp outcomes: Group/${mode.groupId} is not in the input\n`);
+    return 1;
+  }
+  const medicationRecords = await source.hasMedicationRecords();
+  const counts = emptyCounts();
   const tally = new OutcomeTally(mode);
-  try {
-    for await (const item of readResources(files)) {
-      if (item.kind === 'resource') {
-        store.add(item.resource);
-        if (store.heldPatients > spillAfter) {
-          spill ??= await PartitionStore.create(partitionsFor(await totalBytes(files)));
-          await spillAll(store, spill);
-        }
-        continue;
-      }
-      malformed += 1;
-      if (malformed <= MAX_REPORTED_LINES) {
-        io.stderr(`${item.file}:${item.line}: ${item.message}\n`);
-      }
+  for await (const group of source.patients(withGroup)) {
+    const resources = group.resources.map((text) => JSON.parse(text) as Json);
+    const evidence = patientEvidence(resources, definitions, counts, {
+      inGroup: group.inGroup,
+      medicationRecords,
+    });
+    if (group.patient === undefined) {
+      withoutSubject(counts, evidence.pegs.length);
+      continue;
     }
-    if (malformed > 0) {
-      io.stderr(`clbp outcomes: ${malformed} malformed line(s) skipped; the rest was processed\n`);
-    }
-    if (mode.kind === 'group' && !store.groupFound) {
-      io.stderr(`clbp outcomes: Group/${mode.groupId} is not in the input\n`);
-      return 1;
-    }
-    if (spill === undefined) {
-      tallyHeld(store, tally);
-    } else {
-      await spillAll(store, spill);
-      io.stderr(
-        `clbp outcomes: more than ${String(spillAfter)} patients; their records were spilled to ${String(spill.partitions)} disk partitions and tallied one partition at a time\n`,
-      );
-      for (let partition = 0; partition < spill.partitions; partition += 1) {
-        for await (const line of spill.read(partition)) {
-          store.restore(line);
-        }
-        tallyHeld(store, tally);
-      }
-    }
-  } finally {
-    await spill?.remove();
+    tally.add(evidence);
   }
+  const members = withGroup ? await source.membersWithoutRecords() : 0;
+  for (let i = 0; i < members; i += 1) {
+    tally.add({ pegs: [], referralDays: [], undatedReferral: false, inGroup: true });
+  }
+  const total: EvidenceCounts = { ...counts, resources: lines.resources };
   io.stdout(
-    formatReport(
-      tally.report(),
-      { files, malformedLines: malformed, counts: store.counts },
-      format,
-    ),
+    formatReport(tally.report(), { files, malformedLines: reporter.count, counts: total }, format),
   );
   return 0;
 }
 
-async function spillAll(store: OutcomeStore, spill: PartitionStore): Promise<void> {
-  for (const { key, line } of store.spill()) {
-    await spill.write(key, line);
-  }
-  await spill.flush();
-}
-
-function tallyHeld(store: OutcomeStore, tally: OutcomeTally): void {
-  for (const { order, evidence } of store.drainEvidence()) {
-    tally.add(evidence, order);
+/** PEG administrations of resources without a subject cannot be placed in an arm. */
+function withoutSubject(counts: EvidenceCounts, administrations: number): void {
+  counts.pegAdministrations -= administrations;
+  if (administrations > 0) {
+    counts.skipped['peg-without-subject'] =
+      (counts.skipped['peg-without-subject'] ?? 0) + administrations;
   }
 }
 
-async function totalBytes(files: readonly string[]): Promise<number> {
-  let bytes = 0;
-  for (const file of files) {
-    bytes += (await stat(file)).size;
-  }
-  return bytes;
+interface MalformedReporter {
+  readonly count: number;
+  report(file: string, line: number, message: string): void;
 }
 
-/** Lines that may be a Questionnaire or a Medication; only those are parsed in the first pass. */
-function mentionsDefinition(text: string): boolean {
-  return text.includes('"Questionnaire"') || text.includes('"Medication"');
+function malformedReporter(io: CliIo): MalformedReporter {
+  let count = 0;
+  return {
+    get count() {
+      return count;
+    },
+    report(file, line, message) {
+      count += 1;
+      if (count <= MAX_REPORTED_LINES) {
+        io.stderr(`${file}:${line}: ${message}\n`);
+      }
+    },
+  };
+}
+
+/** The resources of Bundle files as one NDJSON file; broken entries are reported. */
+async function bundlesAsNdjson(
+  bundles: readonly string[],
+  out: string,
+  reporter: MalformedReporter,
+): Promise<string> {
+  const stream = createWriteStream(out);
+  for await (const item of readResources(bundles)) {
+    if (item.kind === 'malformed') {
+      reporter.report(item.file, item.line, item.message);
+    } else if (!stream.write(`${JSON.stringify(item.resource)}\n`)) {
+      await once(stream, 'drain');
+    }
+  }
+  stream.end();
+  await once(stream, 'finish');
+  return out;
 }
 
 type Parsed =
@@ -158,24 +187,11 @@ function parseArgs(argv: readonly string[]): Parsed {
   let input: string | undefined;
   let format: ReportFormat = 'md';
   let mode: ArmMode = { kind: 'referral' };
-  let spillAfter = DEFAULT_SPILL_AFTER;
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i] ?? '';
     const [flag, inlineValue] = arg.startsWith('--') ? splitFlag(arg) : [arg, undefined];
     if (flag === '--help' || flag === '-h') {
       return { kind: 'help' };
-    }
-    if (flag === '--spill-after') {
-      const value = inlineValue ?? argv[++i];
-      const patients = value === undefined ? Number.NaN : Number(value);
-      if (value === undefined || !/^\d+$/.test(value) || !Number.isSafeInteger(patients)) {
-        return {
-          kind: 'error',
-          message: `--spill-after needs a whole number of patients, not '${value ?? ''}'`,
-        };
-      }
-      spillAfter = patients;
-      continue;
     }
     if (flag === '--format' || flag === '--arm-by') {
       const value = inlineValue ?? argv[++i];
@@ -210,7 +226,7 @@ function parseArgs(argv: readonly string[]): Parsed {
   if (input === undefined) {
     return { kind: 'error', message: 'an NDJSON directory or a Bundle file is required' };
   }
-  return { kind: 'options', options: { input, format, mode, spillAfter } };
+  return { kind: 'options', options: { input, format, mode } };
 }
 
 function splitFlag(arg: string): [string, string | undefined] {

@@ -102,7 +102,7 @@ export async function* readBundle(
   }
 }
 
-function isNdjson(name: string): boolean {
+export function isNdjson(name: string): boolean {
   return NDJSON_SUFFIXES.some((suffix) => name.endsWith(suffix));
 }
 

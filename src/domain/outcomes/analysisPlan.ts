@@ -49,8 +49,5 @@ export const BASELINE_LOOKBACK_DAYS = 30;
 export const MCID_POINTS = PEG_MCID_POINTS;
 export const MODERATE_IMPROVEMENT_FRACTION = PEG_MCID_PERCENT / 100;
 
-/** Tolerance for comparing change scores that are means of thirds (e.g. −1.0000000001). */
-export const SCORE_EPSILON = 1e-9;
-
 /** Two-sided confidence level of every interval in the table. */
 export const CONFIDENCE_LEVEL = 0.95;

@@ -4,6 +4,7 @@
  */
 import { formatDuration } from 'date-fns/formatDuration';
 import type { Proportion } from '../stats/descriptive.ts';
+import type { AncovaResult } from '../stats/ancova.ts';
 import type { MeanCi, WelchResult } from '../stats/tInference.ts';
 import {
   BASELINE_LOOKBACK_DAYS,
@@ -12,7 +13,7 @@ import {
   MODERATE_IMPROVEMENT_FRACTION,
   TIME_POINTS,
 } from './analysisPlan.ts';
-import type { StoreCounts } from './outcomeStore.ts';
+import type { EvidenceCounts as StoreCounts } from './patientEvidence.ts';
 import type { ArmAtTimePoint, MmeChange, OutcomeReport } from './outcomeTable.ts';
 
 export type ReportFormat = 'md' | 'csv' | 'json';
@@ -31,7 +32,9 @@ export const METHOD = [
   `Between arms: difference in mean change (intervention − comparison) by Welch's unequal-variance t-test on the change scores; ${PCT}% CI and two-sided p with Welch–Satterthwaite df; t distribution from jStat.`,
   `Responders: a drop of ≥ ${MCID_POINTS} point (OPTIMUM's MCID) and a drop of ≥ ${MODERATE_IMPROVEMENT_FRACTION * 100}% of baseline (IMMPACT's moderately important change, defined for pain intensity and extrapolated to the PEG; patients with baseline 0 are left out of that share).`,
   'Median MME/day change: among patients on opioids at baseline only (total opioid MME/day > 0 on the baseline PEG day), total MME/day (CDC 2022 factors, the MME engine) on the follow-up PEG day − on the baseline PEG day; the cell gives that n and how many of them had a lower MME/day at follow-up ("reduced"). Patients without opioids on the baseline day, including everyone without opioid records, are not in the median (counted as 0 they would make it 0 by construction), so an opioid started after baseline is not shown here. A patient with an opioid of unknown dose on either day is left out and counted as "dose unknown".',
-  'Every statistic is exact, from all change scores (a few numbers per analysed patient are kept for that, in input order), not a streaming approximation; the per-patient PEG, referral and opioid records of a large input are spilled to disk partitions and read back one partition at a time.',
+  `Adjusted difference: ANCOVA of the change on arm and baseline PEG (common within-arm slope), the same complete cases; ${PCT}% CI and two-sided p on n − 3 df. Patients with a baseline but no PEG in a window are counted as lost to follow-up for that time point; no value is imputed.`,
+  "Scores are the exact means of the three items (7/7/6 is 20/3, not 6.67), and the responder verdicts are the PEG module's own (reachesMcid, reaches30Percent), as the app shows them.",
+  "Every statistic is exact, from all change scores (a few numbers per analysed patient are kept for that, in patient order), not a streaming approximation; the input is read by the embedded DuckDB engine, one patient's resources at a time.",
 ].join(' ');
 
 export function windowsText(): string {
@@ -49,7 +52,7 @@ export function formatReport(report: OutcomeReport, run: RunInfo, format: Report
     case 'csv':
       return csv(report);
     case 'json':
-      return `${JSON.stringify({ method: METHOD, windows: windowsText(), timePoints: TIME_POINTS, ...report, input: run }, jsonNumbers, 2)}\n`;
+      return `${JSON.stringify({ design: OBSERVATIONAL, method: METHOD, windows: windowsText(), timePoints: TIME_POINTS, ...report, input: run }, jsonNumbers, 2)}\n`;
   }
 }
 
@@ -60,19 +63,21 @@ function markdown(report: OutcomeReport, run: RunInfo): string {
     '',
     `Arms by ${armModeText(report)}.`,
     '',
+    `**${OBSERVATIONAL}**`,
+    '',
     `- ${intervention.label}: ${intervention.withBaseline} patients with a baseline; baseline = ${intervention.baselineRule}; mean baseline PEG ${meanOnly(intervention.baselineMean)}.`,
     `- ${comparison.label}: ${comparison.withBaseline} patients with a baseline; baseline = ${comparison.baselineRule}; mean baseline PEG ${meanOnly(comparison.baselineMean)}.`,
     '',
-    `| Time point | Arm | n | Mean change (${PCT}% CI) | ≥ ${MCID_POINTS}-point drop | ≥ ${MODERATE_IMPROVEMENT_FRACTION * 100}% drop | Median MME/day change (on opioids at baseline) |`,
-    '| --- | --- | ---: | --- | ---: | ---: | ---: |',
+    `| Time point | Arm | n | Lost to follow-up | Mean change (${PCT}% CI) | ≥ ${MCID_POINTS}-point drop | ≥ ${MODERATE_IMPROVEMENT_FRACTION * 100}% drop | Median MME/day change (on opioids at baseline) |`,
+    '| --- | --- | ---: | ---: | --- | ---: | ---: | ---: |',
     ...report.rows.flatMap((row) => [
       armRow(row.timePoint.label, intervention.label, row.intervention),
       armRow(row.timePoint.label, comparison.label, row.comparison),
     ]),
     '',
-    `| Time point | Difference in mean change (${PCT}% CI) | p | t | df |`,
-    '| --- | --- | ---: | ---: | ---: |',
-    ...report.rows.map((row) => differenceRow(row.timePoint.label, row.difference)),
+    `| Time point | Difference in mean change (${PCT}% CI), Welch | p | t | df | Adjusted for baseline PEG (${PCT}% CI), ANCOVA | p |`,
+    '| --- | --- | ---: | ---: | ---: | --- | ---: |',
+    ...report.rows.map((row) => differenceRow(row.timePoint.label, row.difference, row.adjusted)),
     '',
     `Method: ${METHOD}`,
     '',
@@ -95,15 +100,27 @@ function armModeText(report: OutcomeReport): string {
 }
 
 function armRow(timePoint: string, arm: string, cell: ArmAtTimePoint): string {
-  return `| ${timePoint} | ${arm} | ${cell.n} | ${meanCi(cell.meanChange)} | ${share(cell.improvedOnePoint)} | ${share(cell.improvedThirtyPercent)} | ${mme(cell.medianMmeChange)} |`;
+  const lost =
+    cell.n + cell.missing === 0
+      ? '–'
+      : `${cell.missing} (${((100 * cell.missing) / (cell.n + cell.missing)).toFixed(1)}%)`;
+  return `| ${timePoint} | ${arm} | ${cell.n} | ${lost} | ${meanCi(cell.meanChange)} | ${share(cell.improvedOnePoint)} | ${share(cell.improvedThirtyPercent)} | ${mme(cell.medianMmeChange)} |`;
 }
 
-function differenceRow(timePoint: string, d: WelchResult): string {
+function differenceRow(timePoint: string, d: WelchResult, a: AncovaResult): string {
+  const adjusted =
+    a.kind === 'insufficient'
+      ? `not estimable (${a.reason}) | –`
+      : `${fix(a.difference)} (${fix(a.lower)} to ${fix(a.upper)}) | ${pValue(a.p)}`;
   if (d.kind === 'insufficient') {
-    return `| ${timePoint} | not estimable (${d.reason}) | – | – | – |`;
+    return `| ${timePoint} | not estimable (${d.reason}) | – | – | – | ${adjusted} |`;
   }
-  return `| ${timePoint} | ${fix(d.difference)} (${fix(d.lower)} to ${fix(d.upper)}) | ${pValue(d.p)} | ${fix(d.t)} | ${d.df.toFixed(1)} |`;
+  return `| ${timePoint} | ${fix(d.difference)} (${fix(d.lower)} to ${fix(d.upper)}) | ${pValue(d.p)} | ${fix(d.t)} | ${d.df.toFixed(1)} | ${adjusted} |`;
 }
+
+/** Said with every table: arms chosen by referral or Group are not randomised. */
+export const OBSERVATIONAL =
+  'Observational comparison, not a randomised trial: patients were not assigned to the arms by chance, so a difference may come from who was referred (or put in the Group) rather than from the programme. The adjusted estimate corrects for baseline PEG only.';
 
 function csv(report: OutcomeReport): string {
   const armColumns = (prefix: string): string[] =>
@@ -121,6 +138,7 @@ function csv(report: OutcomeReport): string {
       'median_mme_change_n',
       'mme_reduced',
       'mme_dose_unknown',
+      'lost_to_follow_up',
     ].map((c) => `${prefix}_${c}`);
   const header = [
     'time_point',
@@ -135,6 +153,10 @@ function csv(report: OutcomeReport): string {
     't',
     'df',
     'p',
+    'adjusted_difference',
+    'adjusted_ci_lower',
+    'adjusted_ci_upper',
+    'adjusted_p',
   ];
   const armCells = (label: string, cell: ArmAtTimePoint): string[] => {
     const m = cell.meanChange;
@@ -149,6 +171,7 @@ function csv(report: OutcomeReport): string {
       String(cell.improvedThirtyPercent.successes),
       String(cell.improvedThirtyPercent.n),
       ...mmeCells(cell.medianMmeChange),
+      String(cell.missing),
     ];
   };
   const rows = report.rows.map((row) => {
@@ -163,6 +186,9 @@ function csv(report: OutcomeReport): string {
       ...(d.kind === 'estimate'
         ? [num(d.difference), num(d.lower), num(d.upper), num(d.t), num(d.df), num(d.p)]
         : ['', '', '', '', '', '']),
+      ...(row.adjusted.kind === 'estimate'
+        ? [row.adjusted.difference, row.adjusted.lower, row.adjusted.upper, row.adjusted.p].map(num)
+        : ['', '', '', '']),
     ].join(',');
   });
   return `${[header.join(','), ...rows].join('\n')}\n`;

@@ -2,23 +2,19 @@
  * The trial-style outcome table: per arm and time point, n and mean PEG change with its 95% CI,
  * the between-arm difference (Welch's t-test), responder shares and the median MME/day change of
  * the patients on opioids at baseline.
- * Patients are added one at a time, so only change scores (a few numbers per analysed patient,
- * with the patient's stream order) are kept. Patients may arrive in any order (a spilled cohort
- * comes back one partition at a time): the columns are put back in stream order before summing,
- * so the floating-point sums, and so every number of the table, do not depend on it.
+ * Patients are added one at a time (in patient-key order from the engine, so the floating-point
+ * sums and every number of the table are the same on every run), and only change scores, a few
+ * numbers per analysed patient, are kept.
  */
 import type { Estimate, Proportion } from '../stats/descriptive.ts';
 import { median, proportion } from '../stats/descriptive.ts';
 import type { MeanCi, WelchResult } from '../stats/tInference.ts';
 import { meanWithCi, welchTTest } from '../stats/tInference.ts';
 import type { TimePoint } from './analysisPlan.ts';
-import {
-  CONFIDENCE_LEVEL,
-  MCID_POINTS,
-  MODERATE_IMPROVEMENT_FRACTION,
-  SCORE_EPSILON,
-  TIME_POINTS,
-} from './analysisPlan.ts';
+import { CONFIDENCE_LEVEL, TIME_POINTS } from './analysisPlan.ts';
+import { reaches30Percent, reachesMcid } from '../peg/history.ts';
+import type { AncovaResult, ArmSums } from '../stats/ancova.ts';
+import { ancova, armSums } from '../stats/ancova.ts';
 import type { ArmId, ArmMode, ExclusionReason, PatientEvidence } from './armAssignment.ts';
 import { armLabel, assignPatient, baselineRule } from './armAssignment.ts';
 
@@ -42,6 +38,8 @@ export type MmeChange =
 
 export interface ArmAtTimePoint {
   readonly n: number;
+  /** Patients with a baseline but no PEG in this time point's window (lost to follow-up here). */
+  readonly missing: number;
   readonly meanChange: MeanCi;
   /** Share with a drop of at least MCID_POINTS. */
   readonly improvedOnePoint: Proportion;
@@ -56,6 +54,8 @@ export interface TimePointRow {
   readonly comparison: ArmAtTimePoint;
   /** intervention − comparison mean change; negative favours the intervention arm. */
   readonly difference: WelchResult;
+  /** The same difference adjusted for baseline PEG (ANCOVA), complete cases. */
+  readonly adjusted: AncovaResult;
 }
 
 export interface ArmSummary {
@@ -78,18 +78,16 @@ export interface OutcomeReport {
 interface ChangeColumns {
   readonly change: number[];
   readonly baseline: number[];
-  /** Stream order of the patient of each `change` (and `baseline`) entry. */
-  readonly order: number[];
+  readonly followUp: number[];
+  missing: number;
   /** MME/day change of each patient on opioids at baseline whose doses are known. */
   readonly mme: number[];
-  readonly mmeOrder: number[];
   /** Patients left out of `mme` because an opioid of unknown dose covers either day. */
   mmeUnknown: number;
 }
 
 interface ArmTally {
   baselines: number[];
-  baselineOrder: number[];
   excluded: Record<ExclusionReason, number>;
   /** Indexed like TIME_POINTS. */
   changes: ChangeColumns[];
@@ -99,7 +97,6 @@ interface ArmTally {
 export class OutcomeTally {
   private readonly mode: ArmMode;
   private mmeEngine = false;
-  private added = 0;
   private readonly arms: Record<ArmId, ArmTally> = {
     intervention: emptyTally(),
     comparison: emptyTally(),
@@ -109,12 +106,7 @@ export class OutcomeTally {
     this.mode = mode;
   }
 
-  /**
-   * `order`: the patient's position in the stream (default: the order of the calls); the table
-   * is computed as if patients had been added in that order.
-   */
-  add(patient: PatientEvidence, order: number = this.added): void {
-    this.added += 1;
+  add(patient: PatientEvidence): void {
     const assignment = assignPatient(patient, this.mode);
     const tally = this.arms[assignment.arm];
     if (assignment.kind === 'excluded') {
@@ -123,37 +115,38 @@ export class OutcomeTally {
     }
     const { baseline } = assignment;
     tally.baselines.push(baseline.score);
-    tally.baselineOrder.push(order);
     const mmeOnDay = patient.mmeOnDay;
     if (mmeOnDay !== undefined) {
       this.mmeEngine = true;
     }
     assignment.followUps.forEach((followUp, index) => {
-      if (followUp === undefined) {
-        return;
-      }
       const columns = tally.changes[index];
       if (columns === undefined) {
         return;
       }
+      if (followUp === undefined) {
+        columns.missing += 1;
+        return;
+      }
       columns.change.push(followUp.score - baseline.score);
       columns.baseline.push(baseline.score);
-      columns.order.push(order);
+      columns.followUp.push(followUp.score);
       if (mmeOnDay !== undefined) {
-        tallyMme(columns, mmeOnDay(baseline.day), mmeOnDay(followUp.day), order);
+        tallyMme(columns, mmeOnDay(baseline.day), mmeOnDay(followUp.day));
       }
     });
   }
 
   report(): OutcomeReport {
     const rows = TIME_POINTS.map((timePoint, index): TimePointRow => {
-      const a = inStreamOrder(this.arms.intervention.changes[index] ?? emptyColumns());
-      const b = inStreamOrder(this.arms.comparison.changes[index] ?? emptyColumns());
+      const a = this.arms.intervention.changes[index] ?? emptyColumns();
+      const b = this.arms.comparison.changes[index] ?? emptyColumns();
       return {
         timePoint,
         intervention: summarise(a, this.mmeEngine),
         comparison: summarise(b, this.mmeEngine),
         difference: welchTTest(a.change, b.change, CONFIDENCE_LEVEL),
+        adjusted: ancova(sumsOf(a), sumsOf(b), CONFIDENCE_LEVEL),
       };
     });
     return {
@@ -173,7 +166,7 @@ export class OutcomeTally {
       label: armLabel(this.mode, arm),
       baselineRule: baselineRule(this.mode, arm),
       withBaseline: tally.baselines.length,
-      baselineMean: meanWithCi(byOrder(tally.baselines, tally.baselineOrder), CONFIDENCE_LEVEL),
+      baselineMean: meanWithCi(tally.baselines, CONFIDENCE_LEVEL),
       excluded: { ...tally.excluded },
     };
   }
@@ -182,37 +175,20 @@ export class OutcomeTally {
 function emptyTally(): ArmTally {
   return {
     baselines: [],
-    baselineOrder: [],
     excluded: { 'no-peg': 0, 'referred-without-baseline-peg': 0, 'referral-without-date': 0 },
     changes: TIME_POINTS.map(emptyColumns),
   };
 }
 
 function emptyColumns(): ChangeColumns {
-  return { change: [], baseline: [], order: [], mme: [], mmeOrder: [], mmeUnknown: 0 };
-}
-
-/** The columns in stream order (the order columns are spent on it and left empty). */
-function inStreamOrder(columns: ChangeColumns): ChangeColumns {
   return {
-    change: byOrder(columns.change, columns.order),
-    baseline: byOrder(columns.baseline, columns.order),
-    order: [],
-    mme: byOrder(columns.mme, columns.mmeOrder),
-    mmeOrder: [],
-    mmeUnknown: columns.mmeUnknown,
+    change: [],
+    baseline: [],
+    followUp: [],
+    missing: 0,
+    mme: [],
+    mmeUnknown: 0,
   };
-}
-
-/** `values` sorted by their `order` (unchanged when already in order, as in one in-memory pass). */
-function byOrder(values: readonly number[], order: readonly number[]): number[] {
-  if (order.every((o, i) => i === 0 || (order[i - 1] ?? o) <= o)) {
-    return [...values];
-  }
-  return order
-    .map((_, i) => i)
-    .sort((x, y) => (order[x] ?? 0) - (order[y] ?? 0))
-    .map((i) => values[i] ?? 0);
 }
 
 /** MME/day on the baseline and follow-up days (undefined = an opioid of unknown dose). */
@@ -220,7 +196,6 @@ function tallyMme(
   columns: ChangeColumns,
   before: number | undefined,
   after: number | undefined,
-  order: number,
 ): void {
   if (before === undefined) {
     // Whether the patient was on opioids at baseline cannot be told.
@@ -230,26 +205,29 @@ function tallyMme(
       columns.mmeUnknown += 1;
     } else {
       columns.mme.push(after - before);
-      columns.mmeOrder.push(order);
     }
   }
 }
 
 function summarise(columns: ChangeColumns, mmeEngine: boolean): ArmAtTimePoint {
-  const { change, baseline } = columns;
+  const { change, baseline, followUp } = columns;
   const indices = change.map((_, i) => i);
   const withBaseline = indices.filter((i) => (baseline[i] ?? 0) > 0);
+  // The PEG module's verdicts on exact means, as the screen shows them.
   return {
     n: change.length,
+    missing: columns.missing,
     meanChange: meanWithCi(change, CONFIDENCE_LEVEL),
-    improvedOnePoint: proportion(change, (c) => c <= -MCID_POINTS + SCORE_EPSILON),
-    improvedThirtyPercent: proportion(
-      withBaseline,
-      (i) =>
-        (change[i] ?? 0) <= -MODERATE_IMPROVEMENT_FRACTION * (baseline[i] ?? 0) + SCORE_EPSILON,
+    improvedOnePoint: proportion(indices, (i) => reachesMcid(baseline[i] ?? 0, followUp[i] ?? 0)),
+    improvedThirtyPercent: proportion(withBaseline, (i) =>
+      reaches30Percent(baseline[i] ?? 0, followUp[i] ?? 0),
     ),
     medianMmeChange: mmeSummary(columns, mmeEngine),
   };
+}
+
+function sumsOf(columns: ChangeColumns): ArmSums {
+  return armSums(columns.baseline.map((x, i) => ({ x, y: columns.change[i] ?? 0 })));
 }
 
 function mmeSummary(columns: ChangeColumns, mmeEngine: boolean): MmeChange {

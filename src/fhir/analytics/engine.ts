@@ -24,10 +24,17 @@ const MAX_LINE_BYTES = 64 * 1024 * 1024;
 
 export type SqlRow = Record<string, unknown>;
 
+/** NDJSON files as rows of one JSON column `json`; a malformed line is a NULL row, not an error. */
+export function ndjsonRelation(files: readonly string[]): string {
+  const list = `[${files.map(sqlString).join(', ')}]`;
+  return `read_json_objects(${list}, format = 'newline_delimited', ignore_errors = true, maximum_object_size = ${MAX_LINE_BYTES})`;
+}
+
 export class AnalyticsEngine {
   private readonly instance: DuckDBInstance;
   readonly connection: DuckDBConnection;
-  private readonly tempDir: string;
+  /** DuckDB's spill directory, also where converted inputs go; removed on close. */
+  readonly tempDir: string;
 
   private constructor(instance: DuckDBInstance, connection: DuckDBConnection, tempDir: string) {
     this.instance = instance;
@@ -50,8 +57,7 @@ export class AnalyticsEngine {
 
   /** A relation of the resources in NDJSON files (one JSON column `resource`). */
   static ndjsonSource(files: readonly string[]): string {
-    const list = `[${files.map(sqlString).join(', ')}]`;
-    return `(SELECT json AS resource FROM read_json_objects(${list}, format = 'newline_delimited', maximum_object_size = ${MAX_LINE_BYTES}, ignore_errors = true))`;
+    return `(SELECT json AS resource FROM ${ndjsonRelation(files)} WHERE json IS NOT NULL)`;
   }
 
   /** Materialises a view as table `name` from `source`; returns the compiled view. */

@@ -103,13 +103,17 @@ describe('clbp outcomes by referral', () => {
     const { code, out } = await clbp('outcomes', SMALL);
     expect(code).toBe(0);
     expect(out).toContain(
-      '| Week 8 | Referred | 3 | -1.67 (-3.10 to -0.23) | 100.0% (3/3) | 33.3% (1/3) |',
+      '| Week 8 | Referred | 3 | 0 (0.0%) | -1.67 (-3.10 to -0.23) | 100.0% (3/3) | 33.3% (1/3) |',
     );
     expect(out).toContain(
-      '| Week 8 | Not referred | 4 | -0.25 (-1.05 to 0.55) | 25.0% (1/4) | 0.0% (0/4) |',
+      '| Week 8 | Not referred | 4 | 0 (0.0%) | -0.25 (-1.05 to 0.55) | 25.0% (1/4) | 0.0% (0/4) |',
     );
     expect(out).toMatch(/\| Week 8 \| -1\.42 \(-2\.57 to -0\.26\) \| 0\.027 \|/);
     expect(out).toContain("Welch's unequal-variance t-test");
+    expect(out).toContain('**Observational comparison, not a randomised trial');
+    expect(out).toMatch(
+      /\| Week 8 \| -1\.42 .*\| -?\d\.\d\d \(-?\d\.\d\d to -?\d\.\d\d\) \| [<\d.]+ \|$/m,
+    );
     expect(out).toContain(
       'Week 8: due 8 weeks after baseline, window 2 weeks before to 2 weeks after',
     );

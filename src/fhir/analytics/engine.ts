@@ -20,7 +20,7 @@ export interface EngineOptions {
 }
 
 /** Longest NDJSON line read (a Group of half a million members is one ~25 MB line). */
-const MAX_LINE_BYTES = 64 * 1024 * 1024;
+const MAX_LINE_BYTES = 32 * 1024 * 1024;
 
 export type SqlRow = Record<string, unknown>;
 
@@ -45,7 +45,7 @@ export class AnalyticsEngine {
   static async open(options: EngineOptions = {}): Promise<AnalyticsEngine> {
     const tempDir = await mkdtemp(join(tmpdir(), 'clbp-duckdb-'));
     const instance = await DuckDBInstance.create(':memory:', {
-      memory_limit: options.memoryLimit ?? '600MB',
+      memory_limit: options.memoryLimit ?? '450MB',
       temp_directory: tempDir,
       ...(options.threads === undefined ? {} : { threads: String(options.threads) }),
       preserve_insertion_order: 'false',

@@ -26,39 +26,58 @@ function referenceKey(sql: string): string {
   return `(CASE WHEN regexp_matches(${sql}, ${REFERENCE}) THEN fp_ref(${sql}) ELSE ${sql} END)`;
 }
 
-function anyText(words: readonly string[]): string {
-  return words.map((w) => `contains(json, ${sqlString(`"${w}"`)})`).join(' OR ');
-}
+const DEFINITION_TYPES = ['Questionnaire', 'Medication', 'Group'];
 
 export class PatientResourceSource {
   private readonly engine: AnalyticsEngine;
   private readonly raw: string;
+  private loaded = false;
 
   constructor(engine: AnalyticsEngine, ndjsonFiles: readonly string[]) {
     this.engine = engine;
     this.raw = ndjsonRelation(ndjsonFiles);
   }
 
+  /**
+   * The one scan of the input: every line's resource type, and the JSON of the types the
+   * analysis reads (with the patient key of those read per patient), into table `lines`, which
+   * DuckDB keeps within its memory limit (spilling to disk).
+   */
+  private async load(): Promise<void> {
+    if (this.loaded) {
+      return;
+    }
+    const kept = [...DEFINITION_TYPES, ...PATIENT_RESOURCE_TYPES].map(sqlString).join(', ');
+    const perPatient = PATIENT_RESOURCE_TYPES.map(sqlString).join(', ');
+    await this.engine.run(
+      `CREATE OR REPLACE TEMP TABLE lines AS SELECT json IS NULL AS malformed, rt, CASE WHEN rt IN (${kept}) THEN json END AS json, CASE WHEN rt IN (${perPatient}) THEN ${referenceKey('subject')} END AS patient FROM (SELECT json, parts[1] ->> '$' AS rt, parts[2] ->> '$' AS subject FROM (SELECT json, json_extract(json, ['$.resourceType', '$.subject.reference']) AS parts FROM ${this.raw}))`,
+    );
+    this.loaded = true;
+  }
+
   /** Lines that are JSON (resources, as far as DuckDB can tell) and lines that are not. */
   async lineCounts(): Promise<{ resources: number; malformed: number }> {
+    await this.load();
     const [row] = await this.engine.all(
-      `SELECT count(json) AS resources, count(*) - count(json) AS malformed FROM ${this.raw}`,
+      'SELECT count(*) FILTER (WHERE NOT malformed) AS resources, count(*) FILTER (WHERE malformed) AS malformed FROM lines',
     );
     return { resources: Number(row?.resources ?? 0), malformed: Number(row?.malformed ?? 0) };
   }
 
   /** Questionnaires and Medications, as JSON text (few; other resources refer to them). */
   async definitions(): Promise<string[]> {
+    await this.load();
     const rows = await this.engine.all(
-      `SELECT json::VARCHAR AS json FROM ${this.raw} WHERE (${anyText(['Questionnaire', 'Medication'])}) AND json_extract_string(json, '$.resourceType') IN ('Questionnaire', 'Medication')`,
+      `SELECT json::VARCHAR AS json FROM lines WHERE rt IN ('Questionnaire', 'Medication')`,
     );
     return rows.map((row) => String(row.json));
   }
 
   /** Whether any MedicationStatement or MedicationRequest is in the input. */
   async hasMedicationRecords(): Promise<boolean> {
+    await this.load();
     const [row] = await this.engine.all(
-      `SELECT count(*) AS n FROM ${this.raw} WHERE (${anyText(['MedicationStatement', 'MedicationRequest'])}) AND json_extract_string(json, '$.resourceType') IN ('MedicationStatement', 'MedicationRequest')`,
+      `SELECT count(*) AS n FROM lines WHERE rt IN ('MedicationStatement', 'MedicationRequest')`,
     );
     return Number(row?.n ?? 0) > 0;
   }
@@ -68,8 +87,9 @@ export class PatientResourceSource {
    * whether the Group is in the input at all.
    */
   async loadGroup(groupId: string): Promise<boolean> {
+    await this.load();
     await this.engine.run(
-      `CREATE OR REPLACE TEMP TABLE clbp_groups AS SELECT json FROM ${this.raw} WHERE contains(json, '"Group"') AND json_extract_string(json, '$.resourceType') = 'Group' AND json_extract_string(json, '$.id') = ${sqlString(groupId)}`,
+      `CREATE OR REPLACE TEMP TABLE clbp_groups AS SELECT json FROM lines WHERE rt = 'Group' AND json_extract_string(json, '$.id') = ${sqlString(groupId)}`,
     );
     await this.engine.run(
       `CREATE OR REPLACE TEMP TABLE group_members AS SELECT DISTINCT ${referenceKey("json_extract_string(m, '$.entity.reference')")} AS patient FROM clbp_groups, unnest(json_extract(json, '$.member[*]')) AS t(m) WHERE json_extract_string(m, '$.entity.reference') IS NOT NULL AND coalesce(json_extract_string(m, '$.inactive'), 'false') <> 'true'`,
@@ -81,35 +101,41 @@ export class PatientResourceSource {
   /** Group members with no resource of PATIENT_RESOURCE_TYPES (still members of the arm). */
   async membersWithoutRecords(): Promise<number> {
     const [row] = await this.engine.all(
-      `SELECT count(*) AS n FROM group_members WHERE patient NOT IN (SELECT patient FROM (${this.keyed()}) WHERE patient IS NOT NULL)`,
+      `SELECT count(*) AS n FROM group_members WHERE patient NOT IN (SELECT patient FROM lines WHERE patient IS NOT NULL)`,
     );
     return Number(row?.n ?? 0);
   }
 
-  private keyed(): string {
-    const types = PATIENT_RESOURCE_TYPES.map(sqlString).join(', ');
-    return `SELECT json, ${referenceKey("json_extract_string(json, '$.subject.reference')")} AS patient FROM ${this.raw} WHERE (${anyText(PATIENT_RESOURCE_TYPES)}) AND json_extract_string(json, '$.resourceType') IN (${types})`;
-  }
-
   /**
    * Every patient's resources (JSON text), one patient at a time in patient-key order; resources
-   * without a subject come last, as one group with `patient` undefined.
+   * without a subject come last, as one group with `patient` undefined. The rows come sorted
+   * (DuckDB's external sort spills past its memory limit; a GROUP BY with list() would not) and
+   * are cut into patients here.
    */
   async *patients(
     withGroup: boolean,
   ): AsyncGenerator<{ patient: string | undefined; inGroup: boolean; resources: string[] }> {
+    await this.load();
     const inGroup = withGroup ? 'patient IN (SELECT patient FROM group_members)' : 'false';
+    const perPatient = PATIENT_RESOURCE_TYPES.map(sqlString).join(', ');
     const result = await this.engine.connection.stream(
-      `SELECT patient, ${inGroup} AS in_group, list(json::VARCHAR) AS resources FROM (${this.keyed()}) GROUP BY patient ORDER BY patient NULLS LAST`,
+      `SELECT patient, ${inGroup} AS in_group, json::VARCHAR AS json FROM lines WHERE rt IN (${perPatient}) ORDER BY patient NULLS LAST`,
     );
+    let current: { patient: string | undefined; inGroup: boolean; resources: string[] } | undefined;
     for await (const rows of result.yieldRowsJs()) {
-      for (const [patient, group, resources] of rows) {
-        yield {
-          patient: typeof patient === 'string' ? patient : undefined,
-          inGroup: group === true,
-          resources: (resources as string[] | null) ?? [],
-        };
+      for (const [patient, group, json] of rows) {
+        const key = typeof patient === 'string' ? patient : undefined;
+        if (current === undefined || current.patient !== key) {
+          if (current !== undefined) {
+            yield current;
+          }
+          current = { patient: key, inGroup: group === true, resources: [] };
+        }
+        current.resources.push(String(json));
       }
+    }
+    if (current !== undefined) {
+      yield current;
     }
   }
 }

@@ -18,6 +18,7 @@ import type { EvidenceCounts } from '../domain/outcomes/patientEvidence.ts';
 import { Definitions, emptyCounts, patientEvidence } from '../domain/outcomes/patientEvidence.ts';
 import type { Json } from '../domain/outcomes/resourceShape.ts';
 import { OutcomeTally } from '../domain/outcomes/outcomeTable.ts';
+import { DEFAULT_ELIGIBILITY_CONFIG } from '../domain/screening/eligibilityConfig.ts';
 import { AnalyticsEngine } from '../fhir/analytics/engine.ts';
 import { PatientResourceSource } from '../fhir/analytics/patientResources.ts';
 import { isNdjson, listInputFiles, readResources } from '../fhir/ndjson.ts';
@@ -114,6 +115,7 @@ async function analyse(
     const evidence = patientEvidence(resources, definitions, counts, {
       inGroup: group.inGroup,
       medicationRecords,
+      eligibility: DEFAULT_ELIGIBILITY_CONFIG,
     });
     if (group.patient === undefined) {
       withoutSubject(counts, evidence.pegs.length);

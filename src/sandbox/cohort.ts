@@ -35,6 +35,7 @@ import { itemPegObservations, ourPeg, pegScore } from './seed/peg.ts';
 import type { Rng } from './seed/prng.ts';
 import { createRng, deriveSeed } from './seed/prng.ts';
 import { GMV_SERVICE_TEXT } from './seed/referredFollowup.ts';
+import { eligibleScreening } from './seed/screening.ts';
 
 export type ArmEffects = Readonly<Record<TimePointId, number>>;
 
@@ -47,19 +48,30 @@ export interface CohortEffects {
   readonly individualSd: number;
   /** Share of opioid users whose dose is stepped down after baseline, by arm (illustrative). */
   readonly opioidStepDownShare: { readonly referred: number; readonly notReferred: number };
+  /** Share of patients with no PEG at each time point, by arm (illustrative attrition). */
+  readonly missingFollowUp: {
+    readonly referred: ArmEffects;
+    readonly notReferred: ArmEffects;
+  };
 }
 
 /**
  * OPTIMUM's mean changes (JAMA Intern Med 2026; clinical.md): week 8 −1.16 vs −0.27, month 6
  * −1.21 vs −0.59, month 12 −1.52 vs −0.78. The individual SD of 2.0 is this generator's choice,
  * back-calculated from the trial's 95% CIs (half-width ≈ 0.39 with ~225 per arm ⇒ SE ≈ 0.20 ⇒
- * SD ≈ 0.20 / √(2/225) ≈ 2.1). The opioid step-down shares are illustrative only (no trial source).
+ * SD ≈ 0.20 / √(2/225) ≈ 2.1). The opioid step-down shares and the missing follow-ups (more in
+ * the comparison arm, growing with time) are illustrative only (no trial source); missingness is
+ * at random, so complete-case estimates stay unbiased and the attrition columns are exercised.
  */
 export const OPTIMUM_EFFECTS: CohortEffects = {
   referred: { week8: -1.16, month6: -1.21, month12: -1.52 },
   notReferred: { week8: -0.27, month6: -0.59, month12: -0.78 },
   individualSd: 2.0,
-  opioidStepDownShare: { referred: 0.3, notReferred: 0.15 },
+  opioidStepDownShare: { referred: 0.6, notReferred: 0.2 },
+  missingFollowUp: {
+    referred: { week8: 0.08, month6: 0.15, month12: 0.2 },
+    notReferred: { week8: 0.12, month6: 0.2, month12: 0.28 },
+  },
 };
 
 export interface CohortOptions {
@@ -168,6 +180,12 @@ function* patientResources(
   const { rng, clock, patientId } = ctx;
   const baselineDaysAgo = rng.int(BASELINE_DAYS_AGO.min, BASELINE_DAYS_AGO.max);
   yield patient(clock, rng, patientId);
+  // Screened (the app's own screening: eligible) a few days before the baseline PEG.
+  yield eligibleScreening(
+    `${patientId}-screening`,
+    patientId,
+    instantAgo(clock, baselineDaysAgo + rng.int(1, 10), 10 * 60),
+  );
   const baseline = pegItems(rng, clampScore(6 + 1.4 * normal(rng)), 0.7);
   const baselineScore = pegScore(baseline);
   yield* pegResources(ctx, 'baseline', baselineDaysAgo, baseline);
@@ -175,10 +193,15 @@ function* patientResources(
     yield* referral(clock, rng, patientId, baselineDaysAgo);
   }
   const arm = referred ? effects.referred : effects.notReferred;
+  const missing = referred ? effects.missingFollowUp.referred : effects.missingFollowUp.notReferred;
   for (const followUp of FOLLOW_UPS) {
     const change = arm[followUp.id] + effects.individualSd * normal(rng);
     const daysAgo = baselineDaysAgo - followUp.day - rng.int(-followUp.jitter, followUp.jitter);
-    yield* pegResources(ctx, followUp.id, daysAgo, pegItems(rng, baselineScore + change, 0.5));
+    const items = pegItems(rng, baselineScore + change, 0.5);
+    // Drawn whether or not the PEG is kept, so the other patients' data stay the same.
+    if (rng.next() >= missing[followUp.id]) {
+      yield* pegResources(ctx, followUp.id, daysAgo, items);
+    }
   }
   if (rng.next() < OPIOID_SHARE) {
     const share = referred

@@ -7,6 +7,7 @@
  * - `group:<id>`: members of the FHIR Group are the intervention arm, every other patient with a
  *   PEG the comparison arm; baseline = the first PEG for both.
  */
+import type { EligibilityVerdict } from '../screening/eligibility.ts';
 import { BASELINE_LOOKBACK_DAYS, TIME_POINTS } from './analysisPlan.ts';
 import type { DatedScore } from './timeWindows.ts';
 import { firstPeg, followUpAt, pegAtReferral, timePointWindow } from './timeWindows.ts';
@@ -27,9 +28,19 @@ export interface PatientEvidence {
    * Absent when no MME engine is wired in.
    */
   readonly mmeOnDay?: (day: number) => number | undefined;
+  /**
+   * The programme eligibility verdict on a day with that day's PEG (the app's rule on the chart
+   * as it was then). Absent: everyone counts as eligible (arms by Group, or tests of the rest).
+   */
+  readonly eligibility?: (day: number, score: number) => EligibilityVerdict;
 }
 
-export type ExclusionReason = 'no-peg' | 'referred-without-baseline-peg' | 'referral-without-date';
+export type ExclusionReason =
+  | 'no-peg'
+  | 'referred-without-baseline-peg'
+  | 'referral-without-date'
+  | 'not-eligible-at-referral'
+  | 'never-eligible';
 
 export type PatientAssignment =
   | {
@@ -53,7 +64,10 @@ export function armLabel(mode: ArmMode, arm: ArmId): string {
 /** How each arm's baseline was chosen, in words for the printed table. */
 export function baselineRule(mode: ArmMode, arm: ArmId): string {
   if (mode.kind === 'referral' && arm === 'intervention') {
-    return `the PEG at the first referral (latest PEG on the referral day or up to ${BASELINE_LOOKBACK_DAYS} days before)`;
+    return `the PEG at the first referral (latest PEG on the referral day or up to ${BASELINE_LOOKBACK_DAYS} days before), the patient eligible for the programme that day`;
+  }
+  if (mode.kind === 'referral') {
+    return "the first PEG on a day the patient was eligible for the programme (the app's criteria on the chart as it was that day): the referral's index event for a patient not referred";
   }
   return "the patient's first PEG";
 }
@@ -67,12 +81,29 @@ export function assignPatient(patient: PatientEvidence, mode: ArmMode): PatientA
   if (mode.kind === 'referral' && arm === 'intervention' && firstReferral === undefined) {
     return { kind: 'excluded', arm, reason: 'referral-without-date' };
   }
-  const baseline =
-    mode.kind === 'referral' && firstReferral !== undefined
-      ? pegAtReferral(patient.pegs, firstReferral)
-      : firstPeg(patient.pegs);
+  const eligible = (day: number, score: number): boolean =>
+    patient.eligibility === undefined || patient.eligibility(day, score) === 'eligible';
+  let baseline: DatedScore | undefined;
+  if (mode.kind === 'referral' && firstReferral !== undefined) {
+    baseline = pegAtReferral(patient.pegs, firstReferral);
+    if (baseline === undefined) {
+      return { kind: 'excluded', arm, reason: 'referred-without-baseline-peg' };
+    }
+    if (!eligible(firstReferral, baseline.score)) {
+      return { kind: 'excluded', arm, reason: 'not-eligible-at-referral' };
+    }
+  } else if (mode.kind === 'referral') {
+    // Same criteria, same baseline rule: the index day is the first day with a PEG on which the
+    // patient could have been referred, and that PEG is the baseline.
+    baseline = patient.pegs.find((peg) => eligible(peg.day, peg.score));
+    if (baseline === undefined) {
+      return { kind: 'excluded', arm, reason: 'never-eligible' };
+    }
+  } else {
+    baseline = firstPeg(patient.pegs);
+  }
   if (baseline === undefined) {
-    return { kind: 'excluded', arm, reason: 'referred-without-baseline-peg' };
+    return { kind: 'excluded', arm, reason: 'no-peg' };
   }
   return {
     kind: 'analysed',

@@ -199,7 +199,7 @@ function exclusions(report: OutcomeReport): string {
   for (const arm of [report.arms.intervention, report.arms.comparison]) {
     const { excluded } = arm;
     parts.push(
-      `${arm.label}: ${excluded['no-peg']} without any PEG, ${excluded['referred-without-baseline-peg']} without a PEG at referral, ${excluded['referral-without-date']} with an undated referral`,
+      `${arm.label}: ${excluded['no-peg']} without any PEG, ${excluded['referred-without-baseline-peg']} without a PEG at referral, ${excluded['referral-without-date']} with an undated referral, ${excluded['not-eligible-at-referral']} not eligible on the referral day, ${excluded['never-eligible']} never eligible on a PEG day (age, screening, red flags, pregnancy, PEG below the threshold, or not screened)`,
     );
   }
   return parts.join('; ');

@@ -175,7 +175,13 @@ export class OutcomeTally {
 function emptyTally(): ArmTally {
   return {
     baselines: [],
-    excluded: { 'no-peg': 0, 'referred-without-baseline-peg': 0, 'referral-without-date': 0 },
+    excluded: {
+      'no-peg': 0,
+      'referred-without-baseline-peg': 0,
+      'referral-without-date': 0,
+      'not-eligible-at-referral': 0,
+      'never-eligible': 0,
+    },
     changes: TIME_POINTS.map(emptyColumns),
   };
 }

@@ -6,7 +6,14 @@
  * EXACT mean (`pegMean`), programme referrals, and opioid dose segments from the MME engine.
  * Questionnaires and Medications, which other resources refer to, are `Definitions`.
  */
-import type { Medication, Observation, Questionnaire, QuestionnaireResponse } from 'fhir/r4';
+import type {
+  Condition,
+  Medication,
+  Observation,
+  Questionnaire,
+  QuestionnaireResponse,
+} from 'fhir/r4';
+import { SCREENING_QUESTIONNAIRE_URL } from '../codes/canonical.ts';
 import { hasLoinc } from '../fhir-primitives/codings.ts';
 import { fullDayIndex } from '../fhir-primitives/dates.ts';
 import { normalizeReference } from '../fhir-primitives/references.ts';
@@ -16,6 +23,8 @@ import type { PegAdministration } from '../peg/peg.ts';
 import { PEG_ITEMS, PEG_SCORE_LOINC, pegMean } from '../peg/peg.ts';
 import { pegFromQuestionnaireResponse } from '../peg/questionnaireResponse.ts';
 import type { PatientEvidence } from './armAssignment.ts';
+import { eligibilityOn, screeningsOf } from './eligibilityAtIndex.ts';
+import type { EligibilityConfig } from '../screening/eligibilityConfig.ts';
 import { medicationSegment, mmeOnDay } from './mmeSource.ts';
 import { programmeReferral } from './programmeReferral.ts';
 import type { Json } from './resourceShape.ts';
@@ -105,6 +114,8 @@ export interface EvidenceOptions {
   readonly inGroup: boolean;
   /** Whether the input holds any medication record (else doses are not computed at all). */
   readonly medicationRecords: boolean;
+  /** The programme's eligibility thresholds (the app's table). */
+  readonly eligibility: EligibilityConfig;
 }
 
 function responseAdministration(
@@ -141,6 +152,10 @@ function responseAdministration(
   }
 }
 
+function readsAsScreening(response: QuestionnaireResponse): boolean {
+  return response.questionnaire?.split('|')[0] === SCREENING_QUESTIONNAIRE_URL;
+}
+
 function isPegObservation(observation: Observation): boolean {
   const codings = observation.code.coding;
   return (
@@ -163,11 +178,25 @@ export function patientEvidence(
   const referralDays: number[] = [];
   let undatedReferral = false;
   const mme: number[] = [];
+  let birthDate: string | undefined;
+  const conditions: Condition[] = [];
+  const responses: QuestionnaireResponse[] = [];
   for (const resource of resources) {
     counts.resources += 1;
     try {
       switch (resource.resourceType) {
+        case 'Patient':
+          birthDate = typeof resource.birthDate === 'string' ? resource.birthDate : undefined;
+          break;
+        case 'Condition':
+          conditions.push(resource as unknown as Condition);
+          break;
         case 'QuestionnaireResponse': {
+          const response = asQuestionnaireResponse(resource);
+          if (response !== undefined && readsAsScreening(response)) {
+            responses.push(response);
+            break;
+          }
           const administration = responseAdministration(resource, definitions, counts);
           if (administration !== undefined) {
             administrations.push(administration);
@@ -225,8 +254,11 @@ export function patientEvidence(
     // The exact mean (7/7/6 is 20/3, not 6.67), as the screen's change verdicts use it.
     pegs.push({ day, score: pegMean(administration) });
   }
+  const facts = { birthDate, conditions, screenings: screeningsOf(responses) };
   return {
     pegs,
+    eligibility: (day: number, score: number) =>
+      eligibilityOn(facts, day, score, options.eligibility),
     referralDays: referralDays.sort((a, b) => a - b),
     undatedReferral,
     inGroup: options.inGroup,

@@ -12,7 +12,9 @@ import {
 } from '../../../src/domain/outcomes/patientEvidence.ts';
 import type { Json } from '../../../src/domain/outcomes/resourceShape.ts';
 import { OutcomeTally } from '../../../src/domain/outcomes/outcomeTable.ts';
+import { DEFAULT_ELIGIBILITY_CONFIG } from '../../../src/domain/screening/eligibilityConfig.ts';
 import { pegAnswerCodeFor } from '../../../src/domain/peg/peg.ts';
+import { eligibleScreening } from '../../../src/sandbox/seed/screening.ts';
 import { PEG_QUESTIONNAIRE } from '../../../src/fhir/questionnaires.ts';
 
 function peg(
@@ -43,12 +45,14 @@ describe('exact PEG means in the research table', () => {
   definitions.add(PEG_QUESTIONNAIRE as unknown as Json);
   const evidence = patientEvidence(
     [
+      { resourceType: 'Patient', id: 'p1', birthDate: '1970-01-01' },
+      eligibleScreening('s1', 'p1', '2025-01-02T09:00:00-07:00'),
       peg('b', '2025-01-10T09:00:00-07:00', [7, 7, 6]),
       peg('f', '2025-03-07T09:00:00-07:00', [5, 5, 4]),
     ].map((r) => r as unknown as Json),
     definitions,
     emptyCounts(),
-    { inGroup: false, medicationRecords: false },
+    { inGroup: false, medicationRecords: false, eligibility: DEFAULT_ELIGIBILITY_CONFIG },
   );
 
   it('keeps each administration as the exact mean of its items', () => {

@@ -118,9 +118,11 @@ describe('clbp outcomes by referral', () => {
       'Week 8: due 8 weeks after baseline, window 2 weeks before to 2 weeks after',
     );
     expect(out).toContain(
-      "Not referred: 4 patients with a baseline; baseline = the patient's first PEG",
+      'Not referred: 4 patients with a baseline; baseline = the first PEG on a day the patient was eligible for the programme',
     );
     expect(out).toContain('1 without a PEG at referral');
+    // p9 is 16: never eligible, so not a comparison patient.
+    expect(out).toContain('1 never eligible on a PEG day');
     expect(out).toContain(
       '| 33.3% (1/3) | -8.75 (n 2 on opioids at baseline, 2 reduced; 1 dose unknown) |',
     );
@@ -171,10 +173,11 @@ describe('clbp outcomes by referral', () => {
 describe('clbp outcomes by Group membership', () => {
   it('compares active Group members with every other patient, each from their first PEG', async () => {
     const { rows, arms } = await jsonReport('--arm-by', 'group:cohort-a');
-    // members p5 and p6 (p8's membership is inactive); p3's first PEG (9) is 20 days before its referral PEG.
+    // members p5 and p6 (p8's membership is inactive); p3's first PEG (9) is 20 days before its
+    // referral PEG; p9 (16, never eligible) is still a non-member: Group arms are the Group's.
     expect(arms).toMatchObject({
       intervention: { label: 'Group cohort-a', withBaseline: 2 },
-      comparison: { label: 'Not in group', withBaseline: 6 },
+      comparison: { label: 'Not in group', withBaseline: 7 },
     });
     const week8 = rows.find((r) => r.timePoint.id === 'week8')!;
     expect(week8.intervention.n).toBe(2);

@@ -3,6 +3,7 @@
  * exactly which feature is off and which scope would turn it back on.
  * SMART App Launch 2.x scopes: https://hl7.org/fhir/smart-app-launch/scopes-and-launch-context.html
  */
+import { parseResourceScope, splitScope } from './smartScope.ts';
 
 export type ScopeVersion = 'v1' | 'v2';
 
@@ -113,39 +114,18 @@ export function requestedScope(version: ScopeVersion, launch: 'ehr' | 'standalon
   return [context, ...CONTEXT_SCOPES, ...resourceScopes(version)].join(' ');
 }
 
-const PERMISSION_RE = /^(patient|user|system)\/([A-Za-z*]+)\.([a-z*]+)$/;
-
-function lettersOf(permission: string): Set<string> {
-  switch (permission) {
-    case '*':
-      return new Set('cruds');
-    case 'read':
-      return new Set('rs');
-    case 'write':
-      return new Set('cud');
-    default:
-      return new Set(permission);
-  }
-}
-
-/** Whether a granted scope string lets the app do `access` on `resourceType`. */
+/** Whether a granted scope string lets the app do `access` (v2 letters) on `resourceType`. */
 export function grants(granted: string, resourceType: string, access: string): boolean {
   const allowed = new Set<string>();
-  for (const scope of granted.split(/\s+/)) {
-    const match = PERMISSION_RE.exec(scope.split('?')[0] ?? '');
-    if (!match) {
-      continue;
-    }
-    const [, context, type, permission] = match;
+  for (const scope of splitScope(granted).map(parseResourceScope)) {
     if (
-      context === 'system' ||
-      (type !== resourceType && type !== '*') ||
-      permission === undefined
+      scope !== undefined &&
+      scope.context !== 'system' &&
+      (scope.resourceType === resourceType || scope.resourceType === '*')
     ) {
-      continue;
-    }
-    for (const letter of lettersOf(permission)) {
-      allowed.add(letter);
+      for (const letter of scope.letters) {
+        allowed.add(letter);
+      }
     }
   }
   return Array.from(access).every((l) => allowed.has(l));

@@ -8,7 +8,8 @@ import type { PublicClient } from './clients.ts';
 import type { AuthDeps } from './deps.ts';
 import { BodyError, readParams, redirect, sendHtml, single } from './http.ts';
 import { consentPage, errorPage, patientPickerPage, signInPage } from './pages.ts';
-import { decideScopes, splitScope } from './scopes.ts';
+import { splitScope } from '../../fhir/smartScope.ts';
+import { decideScopes } from './scopes.ts';
 import { LIFETIMES_MS, randomId } from './state.ts';
 import type { GrantContext, LaunchContext, PendingAuthorization } from './state.ts';
 

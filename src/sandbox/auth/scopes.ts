@@ -3,18 +3,9 @@
  * parsing, the sandbox's narrowing fault switch, and consent-screen wording.
  * https://build.fhir.org/ig/HL7/smart-app-launch/scopes-and-launch-context.html
  */
+import { parseResourceScope } from '../../fhir/smartScope.ts';
 import type { RegisteredClient } from './clients.ts';
 import { clientMayHave } from './clients.ts';
-
-export type ScopeContext = 'patient' | 'user' | 'system';
-
-export interface ClinicalScope {
-  readonly context: ScopeContext;
-  /** A resource type or `*`. */
-  readonly resourceType: string;
-  /** v2 letters in canonical order (`cruds` subset) after mapping v1 `read`/`write`/`*`. */
-  readonly permissions: string;
-}
 
 /** Non-resource scopes the sandbox understands. */
 const SPECIAL_SCOPES = new Set([
@@ -27,35 +18,8 @@ const SPECIAL_SCOPES = new Set([
   'online_access',
 ]);
 
-const CLINICAL =
-  /^(patient|user|system)\/(\*|[A-Z][A-Za-z]+)\.(read|write|\*|c?r?u?d?s?)(\?[^\s]*)?$/;
-
-const V1_PERMISSIONS: Readonly<Record<string, string>> = { read: 'rs', write: 'cud', '*': 'cruds' };
-
-/** Parses a resource scope; `undefined` for special, unknown or malformed scopes. */
-export function parseClinicalScope(scope: string): ClinicalScope | undefined {
-  const m = CLINICAL.exec(scope);
-  if (!m) {
-    return undefined;
-  }
-  const [, context, resourceType, access] = m;
-  if (
-    context === undefined ||
-    resourceType === undefined ||
-    access === undefined ||
-    access === ''
-  ) {
-    return undefined;
-  }
-  return {
-    context: context as ScopeContext,
-    resourceType,
-    permissions: V1_PERMISSIONS[access] ?? access,
-  };
-}
-
 export function isKnownScope(scope: string): boolean {
-  return SPECIAL_SCOPES.has(scope) || parseClinicalScope(scope) !== undefined;
+  return SPECIAL_SCOPES.has(scope) || parseResourceScope(scope) !== undefined;
 }
 
 const RESOURCE_TYPE_RULE = /^[A-Z][A-Za-z]+$/;
@@ -72,7 +36,7 @@ export function refusedByRule(scope: string, rule: string): boolean {
   if (!RESOURCE_TYPE_RULE.test(rule)) {
     return false;
   }
-  const parsed = parseClinicalScope(scope);
+  const parsed = parseResourceScope(scope);
   return parsed !== undefined && (parsed.resourceType === rule || parsed.resourceType === '*');
 }
 
@@ -102,10 +66,6 @@ export function decideScopes(
   return { granted, refused };
 }
 
-export function splitScope(scope: string | null | undefined): string[] {
-  return (scope ?? '').split(/\s+/).filter((s) => s !== '');
-}
-
 const PERMISSION_WORDS: Readonly<Record<string, string>> = {
   c: 'create',
   r: 'read',
@@ -130,11 +90,11 @@ export function describeScope(scope: string): string {
   if (special !== undefined) {
     return special;
   }
-  const parsed = parseClinicalScope(scope);
+  const parsed = parseResourceScope(scope);
   if (!parsed) {
     return scope;
   }
-  const verbs = parsed.permissions
+  const verbs = parsed.letters
     .split('') // ASCII letters c r u d s only
     .map((p) => PERMISSION_WORDS[p] ?? p)
     .join(', ');

@@ -1,52 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { loadClients } from '../../../src/sandbox/auth/clients.ts';
 import type { RegisteredClient } from '../../../src/sandbox/auth/clients.ts';
-import {
-  decideScopes,
-  describeScope,
-  parseClinicalScope,
-  refusedByRule,
-} from '../../../src/sandbox/auth/scopes.ts';
+import { decideScopes, describeScope, refusedByRule } from '../../../src/sandbox/auth/scopes.ts';
 
 const clients = loadClients('http://127.0.0.1:5173');
 const app = clients.get('clbp-pathway') as RegisteredClient;
 const backend = clients.get('clbp-research') as RegisteredClient;
-
-describe('parseClinicalScope', () => {
-  it.each([
-    [
-      'patient/Observation.read',
-      { context: 'patient', resourceType: 'Observation', permissions: 'rs' },
-    ],
-    [
-      'patient/Observation.write',
-      { context: 'patient', resourceType: 'Observation', permissions: 'cud' },
-    ],
-    ['user/*.*', { context: 'user', resourceType: '*', permissions: 'cruds' }],
-    [
-      'patient/Observation.crs',
-      { context: 'patient', resourceType: 'Observation', permissions: 'crs' },
-    ],
-    [
-      'patient/Observation.rs?category=vital-signs',
-      { context: 'patient', resourceType: 'Observation', permissions: 'rs' },
-    ],
-    ['system/Patient.rs', { context: 'system', resourceType: 'Patient', permissions: 'rs' }],
-  ])('reads %s', (scope, expected) => {
-    expect(parseClinicalScope(scope)).toEqual(expected);
-  });
-
-  it.each([
-    'patient/Observation.sr',
-    'patient/Observation.',
-    'patient/observation.rs',
-    'launch/patient',
-    'openid',
-    'group/Patient.rs',
-  ])('does not take %s for a resource scope', (scope) => {
-    expect(parseClinicalScope(scope)).toBeUndefined();
-  });
-});
 
 describe('narrowing rules', () => {
   it.each([

@@ -22,7 +22,7 @@ const domainBase = [
   noSandbox,
   noCli,
   {
-    group: ['**/fhir/*.ts', '**/fhir/bulk/**', 'fhirclient', 'fhir-kit-client'],
+    group: ['**/fhir/*.ts', '**/fhir/bulk/**', 'fhirclient'],
     message: 'Domain code is I/O-free.',
   },
   { group: ['react', 'react-dom', 'node:*'], message: 'Domain code is React- and Node-free.' },

@@ -30,7 +30,7 @@ export function describeEvent(e: BulkEvent): string | undefined {
     case 'progress':
       return `export running${e.progress === undefined ? '' : `: ${e.progress}`}; next check in ${seconds(e.waitMs)}`;
     case 'retry':
-      return `${e.what}: ${e.status === 'network' ? 'network error' : `HTTP ${e.status}`}, retry ${e.attempt} in ${seconds(e.waitMs)}`;
+      return `${e.what}: ${typeof e.status === 'number' ? `HTTP ${e.status}` : e.status === 'timeout' ? 'no answer in time' : 'network error'}, retry ${e.attempt} in ${seconds(e.waitMs)}`;
     case 'manifest':
       return `export ready: ${e.files.length} file(s)${e.errors > 0 ? `, ${e.errors} error file(s)` : ''}`;
     case 'download-start':

@@ -11,12 +11,13 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { Client } from 'fhir-kit-client';
 import type { Bundle } from 'fhir/r4';
 import { deidentifyBundle } from '../domain/deidentify/deidentify.ts';
 import { createBackendAuth, parsePrivateJwk } from '../fhir/bulk/backendAuth.ts';
 import { systemScopes } from '../fhir/bulk/bulkClient.ts';
 import { exportPatient } from '../fhir/patientExport.ts';
+import type { TokenSource } from '../fhir/transport.ts';
+import { COMMAND_LINE_RETRIES, createTransport } from '../fhir/transport.ts';
 import type { CliIo } from './io.ts';
 import { fhirBaseOption, missingOptions, parseError, type Parsed as ParsedArgs } from './args.ts';
 
@@ -133,9 +134,10 @@ function parse(argv: readonly string[], env: NodeJS.ProcessEnv): Parsed {
   };
 }
 
-async function accessToken(o: Options): Promise<string> {
+async function tokenSource(o: Options): Promise<TokenSource> {
   if (o.auth.kind === 'token') {
-    return o.auth.token;
+    const token = o.auth.token;
+    return { token: () => Promise.resolve(token) };
   }
   const { keyFile, clientId } = o.auth;
   const keyText = await readFile(keyFile, 'utf8').catch(() => {
@@ -146,7 +148,7 @@ async function accessToken(o: Options): Promise<string> {
     clientId,
     privateKey: parsePrivateJwk(keyText, keyFile),
     scope: systemScopes(EXPORT_TYPES),
-  }).token();
+  });
 }
 
 /** Date shift in days (±1…365, never 0) for a patient under a key. */
@@ -181,8 +183,12 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   }
   const o = parsed.options;
   try {
-    const client = new Client({ baseUrl: o.fhirBase, bearerToken: await accessToken(o) });
-    let bundle = await exportPatient(client, o.fhirBase, o.patientId, new Date());
+    const transport = createTransport({
+      baseUrl: o.fhirBase,
+      auth: await tokenSource(o),
+      retry: COMMAND_LINE_RETRIES,
+    });
+    let bundle = await exportPatient(transport, o.patientId, new Date());
     if (o.deidentify) {
       const key = o.secret ?? randomBytes(32);
       bundle = deidentifyBundle(bundle, {

@@ -1,6 +1,8 @@
 /**
- * One error type for everything FHIR I/O can go wrong with, and one normaliser (after medplum's
- * normalizeOperationOutcome). Every screen shows `message` and acts on `kind`.
+ * One error type for everything FHIR I/O can go wrong with, in the browser and on the command line,
+ * and one normaliser (after medplum's normalizeOperationOutcome): an HTTP error answer goes through
+ * errorFromStatus, anything thrown through normalizeError. Every screen and every command line
+ * shows `message` and acts on `kind`.
  */
 import type { OperationOutcome } from 'fhir/r4';
 import { isRecord } from '../domain/fhir-primitives/json.ts';
@@ -14,6 +16,8 @@ export type FhirErrorKind =
   | 'forbidden'
   /** The server could not be reached, or the connection dropped. */
   | 'network'
+  /** The server did not answer in time. */
+  | 'timeout'
   /** The server answered 429 and kept doing so. */
   | 'rate-limited'
   /** The server answered with an error status (and usually an OperationOutcome). */
@@ -76,6 +80,8 @@ export function nextStep(kind: FhirErrorKind): string {
       return 'Ask your EHR administrator to grant the app the access listed below.';
     case 'network':
       return 'Check the connection to the EHR, then retry.';
+    case 'timeout':
+      return 'The EHR did not answer in time. Retry; if it keeps happening, tell your EHR support.';
     case 'rate-limited':
       return 'The EHR is busy. Wait a moment, then retry.';
     case 'server':
@@ -89,17 +95,30 @@ export function nextStep(kind: FhirErrorKind): string {
   }
 }
 
-/** Turns an HTTP error response into a FhirError, reading the OperationOutcome when there is one. */
-export async function errorFromResponse(response: Response, request: string): Promise<FhirError> {
-  let outcome: OperationOutcome | undefined;
-  try {
-    const body: unknown = await response.json();
-    outcome = isOperationOutcome(body) ? body : undefined;
-  } catch {
-    outcome = undefined;
+/** The one line an error body has to say: an OperationOutcome's issues, an OAuth error, or text. */
+function bodyDetail(body: unknown): { detail: string; outcome?: OperationOutcome } {
+  if (isOperationOutcome(body)) {
+    return { detail: outcomeText(body), outcome: body };
   }
-  const detail = outcome ? outcomeText(outcome) : response.statusText;
-  const status = response.status;
+  if (isRecord(body) && typeof body['error'] === 'string') {
+    const description = body['error_description'];
+    return {
+      detail: typeof description === 'string' ? `${body['error']}: ${description}` : body['error'],
+    };
+  }
+  if (typeof body === 'string') {
+    return { detail: body.replace(/\s+/g, ' ').trim().slice(0, 200) };
+  }
+  return { detail: '' };
+}
+
+/**
+ * THE normaliser of an HTTP error answer, for every client (browser, `clbp bulk`, `clbp export`).
+ * @param body - the parsed JSON body, or its text when it is not JSON, or undefined
+ * @param request - the short name of the request, e.g. "MedicationStatement search"
+ */
+export function errorFromStatus(status: number, body: unknown, request: string): FhirError {
+  const { detail, outcome } = bodyDetail(body);
   const kind: FhirErrorKind =
     status === 401
       ? 'session-expired'
@@ -110,6 +129,18 @@ export async function errorFromResponse(response: Response, request: string): Pr
           : 'server';
   const message = `${request} failed: HTTP ${status}${detail ? ` (${detail})` : ''}`;
   return new FhirError({ kind, message, status, request, ...(outcome ? { outcome } : {}) });
+}
+
+/** Reads an error response's body (JSON or text, never throwing) and normalises it. */
+export async function errorFromResponse(response: Response, request: string): Promise<FhirError> {
+  const text = await response.text().catch(() => '');
+  let body: unknown = text === '' ? undefined : text;
+  try {
+    body = JSON.parse(text) as unknown;
+  } catch {
+    // not JSON: keep the text
+  }
+  return errorFromStatus(response.status, body, request);
 }
 
 /**
@@ -132,14 +163,18 @@ export function normalizeError(error: unknown, request?: string): FhirError {
   }
   const label = request ?? 'The request';
   const base = request === undefined ? {} : { request };
-  if (
-    error instanceof DOMException &&
-    (error.name === 'AbortError' || error.name === 'TimeoutError')
-  ) {
-    const kind = error.name === 'AbortError' ? 'aborted' : 'network';
+  if (error instanceof DOMException && error.name === 'TimeoutError') {
     return new FhirError({
-      kind,
-      message: `${label} was cancelled or timed out.`,
+      kind: 'timeout',
+      message: `${label} timed out: the server did not answer in time.`,
+      cause: error,
+      ...base,
+    });
+  }
+  if (error instanceof DOMException && error.name === 'AbortError') {
+    return new FhirError({
+      kind: 'aborted',
+      message: `${label} was cancelled.`,
       cause: error,
       ...base,
     });

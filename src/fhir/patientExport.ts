@@ -4,17 +4,16 @@
  * MedicationStatements/Requests with their Medications, the mindfulness programme referrals
  * (ServiceRequests) and their Tasks, and wearable activity and sleep Observations.
  *
- * The searches are independent and run in parallel through fhir-kit-client; each follows its
- * `next` links to the end. Selection beyond what a search can say (which Conditions are low back
- * pain, which medications are opioids) uses the domain tables.
+ * The searches are independent and run in parallel through the one FHIR transport (which follows
+ * `next` links only under the FHIR base); each follows its pages to the end. Selection beyond what a
+ * search can say (which Conditions are low back pain, which medications are opioids) uses the
+ * domain tables.
  */
-import type { Client } from 'fhir-kit-client';
 import type {
   Bundle,
   Condition,
   FhirResource,
   Medication,
-  Patient,
   QuestionnaireResponse,
   ServiceRequest,
   Task,
@@ -30,7 +29,9 @@ import { WEARABLE_CODES } from '../domain/codes/wearables.ts';
 import { computeMmeForResources } from '../domain/mme/mme.ts';
 import { PEG_ITEMS, PEG_PANEL_LOINC, PEG_SCORE_LOINC } from '../domain/peg/peg.ts';
 import { LOINC_SYSTEM } from '../domain/fhir-primitives/codings.ts';
-import { FhirError, normalizeError } from './errors.ts';
+import { guardFor, isResource } from './guards.ts';
+import { readResource, searchAll, searchPath } from './search.ts';
+import type { FhirTransport } from './transport.ts';
 
 /** PEG panel, score and item codes, then the wearable codes: the Observations the export keeps. */
 export const EXPORTED_OBSERVATION_CODES: readonly { system: string; code: string }[] = [
@@ -41,58 +42,18 @@ export const EXPORTED_OBSERVATION_CODES: readonly { system: string; code: string
   ...WEARABLE_CODES.map(({ system, code }) => ({ system, code })),
 ];
 
-/** Longest chain of `next` pages followed per search (a guard against a server that loops). */
-const MAX_PAGES = 200;
-
-function isBundle(value: unknown): value is Bundle {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    (value as { resourceType?: unknown }).resourceType === 'Bundle'
-  );
-}
-
-/** fhir-kit-client throws Errors carrying `response.status` and `response.data`. */
-function fromKitError(err: unknown, request: string): FhirError {
-  const response = (err as { response?: { status?: unknown; data?: unknown } }).response;
-  if (typeof response?.status !== 'number') {
-    return normalizeError(err, request);
-  }
-  const data = response.data as { issue?: { diagnostics?: string; details?: { text?: string } }[] };
-  const issue = data.issue?.[0];
-  const detail = issue?.diagnostics ?? issue?.details?.text;
-  const status = response.status;
-  return new FhirError({
-    kind: status === 401 ? 'session-expired' : status === 403 ? 'forbidden' : 'server',
-    message: `${request} failed: HTTP ${status}${detail === undefined ? '' : ` (${detail})`}`,
-    status,
-    request,
-  });
-}
-
 /** Every resource of a search (all pages), `_include`d ones too. */
-async function searchAll(
-  client: Client,
+async function searchEverything(
+  transport: FhirTransport,
   resourceType: string,
-  searchParams: Record<string, string>,
+  params: readonly (readonly [string, string])[],
 ): Promise<FhirResource[]> {
-  const request = `${resourceType} search`;
-  const resources: FhirResource[] = [];
-  try {
-    let page: unknown = await client.search({ resourceType, searchParams });
-    for (let n = 0; isBundle(page); n += 1) {
-      for (const entry of page.entry ?? []) {
-        if (entry.resource) {
-          resources.push(entry.resource as FhirResource);
-        }
-      }
-      const next = n < MAX_PAGES ? client.nextPage({ bundle: page as never }) : undefined;
-      page = next === undefined ? undefined : await next;
-    }
-  } catch (err) {
-    throw fromKitError(err, request);
-  }
-  return resources;
+  const { matches, included } = await searchAll(transport, searchPath(resourceType, params), {
+    label: `${resourceType} search`,
+    guard: isResource,
+    resourceType,
+  });
+  return [...matches, ...included.values()] as FhirResource[];
 }
 
 function ofType<T extends FhirResource>(
@@ -134,8 +95,7 @@ function isProgrammeReferral(s: ServiceRequest): boolean {
  * @throws FhirError when a request fails (404 for an unknown patient)
  */
 export async function exportPatient(
-  client: Client,
-  fhirBase: string,
+  transport: FhirTransport,
   patientId: string,
   timestamp: Date,
 ): Promise<Bundle> {
@@ -143,22 +103,26 @@ export async function exportPatient(
   const codes = EXPORTED_OBSERVATION_CODES.map((c) => `${c.system}|${c.code}`).join(',');
   const [patient, conditions, observations, responses, statements, requests, referrals, tasks] =
     await Promise.all([
-      client.read({ resourceType: 'Patient', id: patientId }).catch((err: unknown) => {
-        throw fromKitError(err, `Patient/${patientId} read`);
-      }) as Promise<Patient>,
-      searchAll(client, 'Condition', { patient: patientId }),
-      searchAll(client, 'Observation', { patient: patientId, code: codes }),
-      searchAll(client, 'QuestionnaireResponse', { patient: patientId }),
-      searchAll(client, 'MedicationStatement', {
-        patient: patientId,
-        _include: 'MedicationStatement:medication',
+      readResource(transport, `Patient/${encodeURIComponent(patientId)}`, {
+        label: `Patient/${patientId} read`,
+        guard: guardFor('Patient'),
       }),
-      searchAll(client, 'MedicationRequest', {
-        patient: patientId,
-        _include: 'MedicationRequest:medication',
-      }),
-      searchAll(client, 'ServiceRequest', { patient: patientId }),
-      searchAll(client, 'Task', { subject: patientRef }),
+      searchEverything(transport, 'Condition', [['patient', patientId]]),
+      searchEverything(transport, 'Observation', [
+        ['patient', patientId],
+        ['code', codes],
+      ]),
+      searchEverything(transport, 'QuestionnaireResponse', [['patient', patientId]]),
+      searchEverything(transport, 'MedicationStatement', [
+        ['patient', patientId],
+        ['_include', 'MedicationStatement:medication'],
+      ]),
+      searchEverything(transport, 'MedicationRequest', [
+        ['patient', patientId],
+        ['_include', 'MedicationRequest:medication'],
+      ]),
+      searchEverything(transport, 'ServiceRequest', [['patient', patientId]]),
+      searchEverything(transport, 'Task', [['subject', patientRef]]),
     ]);
 
   const medicationUses = [...statements, ...requests];
@@ -192,7 +156,7 @@ export async function exportPatient(
     ...kept,
     ...ofType<Task>(tasks, 'Task').filter((t) => keptRefs.has(t.focus?.reference ?? '')),
   ];
-  const base = fhirBase.replace(/\/$/, '');
+  const base = transport.baseUrl;
   return {
     resourceType: 'Bundle',
     type: 'collection',

@@ -3,7 +3,7 @@
  * empty page, a malformed entry is counted and skipped, a non-Bundle answer is an error.
  */
 import type { Resource } from 'fhir/r4';
-import { FhirError, normalizeError } from './errors.ts';
+import { FhirError } from './errors.ts';
 import { isResource } from './guards.ts';
 import type { FhirTransport } from './transport.ts';
 import { isRecord } from '../domain/fhir-primitives/json.ts';
@@ -35,15 +35,6 @@ export interface SearchOptions<T> {
   /** The type searched for: entries of other types without search.mode are taken as included. */
   readonly resourceType?: string;
   readonly onPage?: (page: number) => void;
-}
-
-/** The JSON body of a response; a body that is not JSON or breaks off is a FhirError naming `label`. */
-export async function readJson(response: Response, label: string): Promise<unknown> {
-  try {
-    return await response.json();
-  } catch (error) {
-    throw normalizeError(error, label);
-  }
 }
 
 function nextLink(bundle: Record<string, unknown>): string | undefined {
@@ -93,11 +84,10 @@ export async function searchAll<T>(
       });
     }
     seen.add(url);
-    const response = await transport.request(url, {
+    const body = await transport.json(url, {
       label: options.label,
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     });
-    const body = await readJson(response, options.label);
     if (!isRecord(body) || body['resourceType'] !== 'Bundle') {
       throw new FhirError({
         kind: 'malformed',
@@ -143,11 +133,10 @@ export async function readResource<T>(
   path: string,
   options: SearchOptions<T>,
 ): Promise<T> {
-  const response = await transport.request(path, {
+  const body = await transport.json(path, {
     label: options.label,
     ...(options.signal === undefined ? {} : { signal: options.signal }),
   });
-  const body = await readJson(response, options.label);
   if (!options.guard(body)) {
     throw new FhirError({
       kind: 'malformed',

@@ -6,7 +6,7 @@
 import FHIR from 'fhirclient';
 import type Client from 'fhirclient/lib/Client';
 import { FhirError } from './errors.ts';
-import { createTransport, type FhirTransport } from './transport.ts';
+import { APP_RETRIES, createTransport, type FhirTransport } from './transport.ts';
 
 export interface Session {
   readonly transport: FhirTransport;
@@ -18,6 +18,12 @@ export interface Session {
   readonly needPatientBanner: boolean;
   readonly smartStyleUrl: string | undefined;
 }
+
+/**
+ * How long the app waits for one answer (a chart's longest page of 1,000 Observations takes the
+ * sandbox under a second; a slow EHR a few).
+ */
+const REQUEST_TIMEOUT_MS = 30_000;
 
 /** Refresh this many seconds before the token's stated expiry. */
 const EXPIRY_MARGIN_S = 10;
@@ -52,19 +58,23 @@ export function sessionFromClient(client: Client): Session {
   const current = (): string | undefined => client.state.tokenResponse?.access_token;
   const transport = createTransport({
     baseUrl: client.state.serverUrl,
-    getToken: async () => {
-      const expiresAt = client.state.expiresAt ?? Infinity;
-      if (refreshing !== undefined || expiresAt - EXPIRY_MARGIN_S < Date.now() / 1000) {
-        // A failed refresh still leaves the current token to try; a 401 then says the session ended.
-        const refreshed = await refreshOnce().catch(() => undefined);
-        if (refreshed !== undefined) {
-          return refreshed;
+    auth: {
+      token: async () => {
+        const expiresAt = client.state.expiresAt ?? Infinity;
+        if (refreshing !== undefined || expiresAt - EXPIRY_MARGIN_S < Date.now() / 1000) {
+          // A failed refresh still leaves the current token to try; a 401 then says the session ended.
+          const refreshed = await refreshOnce().catch(() => undefined);
+          if (refreshed !== undefined) {
+            return refreshed;
+          }
         }
-      }
-      return current();
+        return current();
+      },
+      renew: async (rejected) =>
+        rejected !== undefined && rejected !== current() ? current() : refreshOnce(),
     },
-    refresh: async (rejected) =>
-      rejected !== undefined && rejected !== current() ? current() : refreshOnce(),
+    retry: APP_RETRIES,
+    timeoutMs: REQUEST_TIMEOUT_MS,
   });
   return {
     transport,

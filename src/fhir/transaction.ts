@@ -6,7 +6,6 @@
 import type { Bundle, BundleEntry, FhirResource, Identifier } from 'fhir/r4';
 import { SUBMISSION_IDENTIFIER_SYSTEM } from '../domain/codes/canonical.ts';
 import { FhirError } from './errors.ts';
-import { readJson } from './search.ts';
 import type { FhirTransport } from './transport.ts';
 
 export function submissionIdentifier(submissionId: string): Identifier {
@@ -56,8 +55,7 @@ export async function submitTransaction(
   label: string,
 ): Promise<WrittenResource[]> {
   const bundle: Bundle = { resourceType: 'Bundle', type: 'transaction', entry: [...entries] };
-  const response = await transport.request('', { label, method: 'POST', body: bundle });
-  const body = await readJson(response, label);
+  const body = await transport.json('', { label, method: 'POST', body: bundle });
   const result = body as Partial<Bundle> | null;
   const answers = result?.resourceType === 'Bundle' ? (result.entry ?? []) : [];
   if (answers.length !== entries.length) {

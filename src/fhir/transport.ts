@@ -1,131 +1,263 @@
 /**
- * The one place the app talks HTTP to the FHIR server: adds the bearer token, refreshes it once on
- * 401, waits out 429 with Retry-After, and never sends the token anywhere but the FHIR base.
+ * The one HTTP client of every FHIR caller: the browser app, `clbp bulk` and `clbp export`.
+ *
+ * - THE token-origin rule ({@link destinationOf}): a URL the server hands back (`next` links, Bulk
+ *   status and file URLs) is followed only where the caller says it may lead, and the bearer token
+ *   goes only to the FHIR base's origin; anything else is refused with a FhirError naming the URL.
+ * - The bearer token from a {@link TokenSource}, renewed once after a 401.
+ * - Retries as the caller's {@link RetryPolicy} allows: 429 (honouring Retry-After) always; 5xx and
+ *   network failures on the command line, whose requests are reads or idempotent.
+ * - A timeout on every attempt, whose error names the request.
+ * - Every failure is a FhirError (errors.ts: errorFromStatus, normalizeError).
  */
-import { FhirError, errorFromResponse, normalizeError } from './errors.ts';
+import { errorFromResponse, FhirError, normalizeError } from './errors.ts';
+import type { RetryPolicy } from './retry.ts';
+import { APP_RETRIES, retryAfterMs, wait } from './retry.ts';
+import type { Destination } from './tokenOrigin.ts';
+import { destinationOf, WHERE } from './tokenOrigin.ts';
+
+export type { Destination } from './tokenOrigin.ts';
+export type { RetryPolicy } from './retry.ts';
+export { APP_RETRIES, COMMAND_LINE_RETRIES, retryAfterMs, wait } from './retry.ts';
+
+export interface TokenSource {
+  /** The current access token (undefined: send none). */
+  token(signal?: AbortSignal): Promise<string | undefined>;
+  /**
+   * A new token after `rejected` was refused with 401; undefined when none can be had. When
+   * another request has renewed meanwhile, the current token is the answer.
+   */
+  renew?(rejected: string | undefined, signal?: AbortSignal): Promise<string | undefined>;
+}
+
+export type TransportEvent =
+  | {
+      readonly type: 'retry';
+      readonly request: string;
+      readonly status: number | 'network' | 'timeout';
+      readonly attempt: number;
+      readonly waitMs: number;
+    }
+  | { readonly type: 'token-renewed'; readonly request: string };
 
 export interface TransportOptions {
   /** FHIR base URL, e.g. `https://ehr.example.org/fhir` (no trailing slash needed). */
   readonly baseUrl: string;
-  /** The current access token (refreshing first if it is about to expire). */
-  readonly getToken: () => Promise<string | undefined>;
-  /**
-   * Gets a new access token after a 401 with `rejected`; resolves undefined (or rejects) when it
-   * cannot. When another request has refreshed meanwhile, the current token is the answer.
-   */
-  readonly refresh?: (rejected: string | undefined) => Promise<string | undefined>;
+  readonly auth?: TokenSource;
+  readonly retry?: RetryPolicy;
+  /** Per attempt, until the answer's headers (and, for json(), its body) are in. Default 60 s. */
+  readonly timeoutMs?: number;
   readonly fetch?: typeof fetch;
-  readonly sleep?: (ms: number) => Promise<void>;
-  /** How many times a 429 is waited out before giving up. */
-  readonly maxRateLimitRetries?: number;
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  readonly onEvent?: (event: TransportEvent) => void;
 }
 
 export interface RequestOptions {
   /** Short name for messages, e.g. "MedicationStatement search". */
   readonly label: string;
-  readonly method?: 'GET' | 'POST' | 'PUT';
+  readonly method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Sent as FHIR JSON. */
   readonly body?: unknown;
+  /** Sent as application/x-www-form-urlencoded (OAuth token requests). */
+  readonly form?: URLSearchParams;
   readonly headers?: Readonly<Record<string, string>>;
   readonly signal?: AbortSignal;
+  readonly destination?: Destination;
+  /** Send no token even where it may go (discovery documents). */
+  readonly anonymous?: boolean;
+  /** Statuses handed back to the caller instead of thrown (e.g. 202, 404 for a Bulk status poll). */
+  readonly accept?: readonly number[];
+  readonly timeoutMs?: number;
+  /** This request's own retries (a one-time token request must not be sent twice). */
+  readonly retry?: RetryPolicy;
 }
 
 export interface FhirTransport {
   readonly baseUrl: string;
-  /** Resolves a path relative to the base (`Observation?…`) or checks an absolute URL is under it. */
-  resolve(pathOrUrl: string): string;
-  /** Sends the request; resolves with a 2xx Response, rejects with a FhirError otherwise. */
+  /**
+   * Resolves a path relative to the FHIR base (`Observation?…`), or checks that an absolute URL is
+   * where `destination` allows; throws a FhirError naming the URL otherwise.
+   */
+  resolve(pathOrUrl: string, destination?: Destination, label?: string): string;
+  /** Sends the request; resolves with a 2xx (or accepted) Response, rejects with a FhirError. */
   request(pathOrUrl: string, options: RequestOptions): Promise<Response>;
+  /** request() and its JSON body, both within the timeout. */
+  json(pathOrUrl: string, options: RequestOptions): Promise<unknown>;
 }
 
-/** Longest wait the app accepts from a Retry-After header before giving up, in ms. */
-const MAX_RETRY_AFTER_MS = 30_000;
-const DEFAULT_RETRY_AFTER_MS = 1_000;
+const DEFAULT_TIMEOUT_MS = 60_000;
 
-/** Retry-After is either delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
-export function retryAfterMs(header: string | null, now: number): number {
-  if (header === null || header.trim() === '') {
-    return DEFAULT_RETRY_AFTER_MS;
-  }
-  const seconds = Number(header);
-  const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(header) - now;
-  return Number.isFinite(ms)
-    ? Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS)
-    : DEFAULT_RETRY_AFTER_MS;
-}
-
-const defaultSleep = (ms: number): Promise<void> =>
-  new Promise((resolve) => setTimeout(resolve, ms));
+const duration = (ms: number): string => (ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`);
 
 export function createTransport(options: TransportOptions): FhirTransport {
   const base = options.baseUrl.replace(/\/+$/, '');
   const doFetch = options.fetch ?? ((input, init) => fetch(input, init));
-  const sleep = options.sleep ?? defaultSleep;
-  const maxRetries = options.maxRateLimitRetries ?? 3;
+  const sleep = options.sleep ?? wait;
+  const defaultPolicy = options.retry ?? APP_RETRIES;
 
-  function resolve(pathOrUrl: string): string {
-    if (/^https?:\/\//i.test(pathOrUrl)) {
-      if (
-        pathOrUrl !== base &&
-        !pathOrUrl.startsWith(`${base}/`) &&
-        !pathOrUrl.startsWith(`${base}?`)
-      ) {
-        throw new FhirError({
-          kind: 'malformed',
-          message: `The EHR pointed the app to ${new URL(pathOrUrl).origin}, outside its FHIR server; the app did not follow.`,
-        });
-      }
-      return pathOrUrl;
+  function resolve(
+    pathOrUrl: string,
+    destination: Destination = 'fhir',
+    label = 'The request',
+  ): string {
+    if (!/^[a-z][a-z0-9+.-]*:/i.test(pathOrUrl)) {
+      return `${base}/${pathOrUrl.replace(/^\/+/, '')}`;
     }
-    return `${base}/${pathOrUrl.replace(/^\/+/, '')}`;
+    if (!destinationOf(base, pathOrUrl, destination)) {
+      throw new FhirError({
+        kind: 'malformed',
+        request: label,
+        message: `${label}: the server pointed to ${pathOrUrl}, ${WHERE[destination]} (${base}); not followed.`,
+      });
+    }
+    return pathOrUrl;
   }
 
-  async function send(
+  /** One attempt; the timer runs until `done()` (after the headers, or after the body). */
+  async function attempt(
     url: string,
     token: string | undefined,
     o: RequestOptions,
-  ): Promise<Response> {
+  ): Promise<{ response: Response; done: () => void }> {
     const headers: Record<string, string> = { Accept: 'application/fhir+json', ...o.headers };
     if (token !== undefined) {
       headers['Authorization'] = `Bearer ${token}`;
     }
-    if (o.body !== undefined) {
+    let body: string | undefined;
+    if (o.form !== undefined) {
+      headers['Content-Type'] = 'application/x-www-form-urlencoded';
+      body = o.form.toString();
+    } else if (o.body !== undefined) {
       headers['Content-Type'] = 'application/fhir+json';
+      body = JSON.stringify(o.body);
     }
+    const timeoutMs = o.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const timer = new AbortController();
+    const timeout = setTimeout(() => {
+      timer.abort(new DOMException(`${o.label} timed out`, 'TimeoutError'));
+    }, timeoutMs);
+    const done = (): void => {
+      clearTimeout(timeout);
+    };
+    const signal = o.signal ? AbortSignal.any([o.signal, timer.signal]) : timer.signal;
     try {
-      return await doFetch(url, {
+      const response = await doFetch(url, {
         method: o.method ?? 'GET',
         headers,
-        ...(o.body === undefined ? {} : { body: JSON.stringify(o.body) }),
-        ...(o.signal === undefined ? {} : { signal: o.signal }),
+        ...(body === undefined ? {} : { body }),
+        signal,
       });
+      return { response, done };
     } catch (error) {
-      throw normalizeError(error, o.label);
+      done();
+      throw timedOut(error, timer.signal, o, timeoutMs);
+    }
+  }
+
+  function timedOut(error: unknown, timer: AbortSignal, o: RequestOptions, ms: number): FhirError {
+    if (timer.aborted && o.signal?.aborted !== true) {
+      return new FhirError({
+        kind: 'timeout',
+        request: o.label,
+        message: `${o.label} timed out: no answer within ${duration(ms)}.`,
+        cause: error,
+      });
+    }
+    return normalizeError(error, o.label);
+  }
+
+  /** Sends with renewal and retries; resolves with the final attempt (its timer still running). */
+  async function send(
+    pathOrUrl: string,
+    o: RequestOptions,
+  ): Promise<{ response: Response; done: () => void; timeoutMs: number }> {
+    const destination = o.destination ?? 'fhir';
+    const url = resolve(pathOrUrl, destination, o.label);
+    const auth = destination !== 'anywhere' && o.anonymous !== true ? options.auth : undefined;
+    const policy = o.retry ?? defaultPolicy;
+    let token = auth ? await auth.token(o.signal) : undefined;
+    let renewed = false;
+    for (let n = 1; ; n++) {
+      let result: { response: Response; done: () => void };
+      try {
+        result = await attempt(url, token, o);
+      } catch (error) {
+        const failure = normalizeError(error, o.label);
+        const retryable = failure.kind === 'network' || failure.kind === 'timeout';
+        if (!retryable || !policy.network || n > policy.retries || o.signal?.aborted === true) {
+          throw failure;
+        }
+        const waitMs = policy.backoffMs * 2 ** (n - 1);
+        const status = failure.kind === 'timeout' ? 'timeout' : 'network';
+        options.onEvent?.({ type: 'retry', request: o.label, status, attempt: n, waitMs });
+        await sleep(waitMs, o.signal);
+        continue;
+      }
+      const timeoutMs = o.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+      const { response, done } = result;
+      if (response.ok || o.accept?.includes(response.status) === true) {
+        return { response, done, timeoutMs };
+      }
+      if (response.status === 401 && auth?.renew && !renewed) {
+        renewed = true;
+        const refused = await errorFromResponse(response, o.label);
+        done();
+        token = await auth.renew(token, o.signal).catch(() => undefined);
+        if (token === undefined) {
+          throw refused;
+        }
+        options.onEvent?.({ type: 'token-renewed', request: o.label });
+        n -= 1;
+        continue;
+      }
+      const retryable = response.status === 429 || (response.status >= 500 && policy.serverErrors);
+      if (retryable && n <= policy.retries) {
+        const waitMs =
+          retryAfterMs(response.headers.get('Retry-After'), Date.now(), policy.maxWaitMs) ??
+          policy.backoffMs * 2 ** (n - 1);
+        done();
+        await response.body?.cancel();
+        options.onEvent?.({
+          type: 'retry',
+          request: o.label,
+          status: response.status,
+          attempt: n,
+          waitMs,
+        });
+        await sleep(waitMs, o.signal);
+        continue;
+      }
+      try {
+        throw await errorFromResponse(response, o.label);
+      } finally {
+        done();
+      }
     }
   }
 
   async function request(pathOrUrl: string, o: RequestOptions): Promise<Response> {
-    const url = resolve(pathOrUrl);
-    let token = await options.getToken();
-    let refreshed = false;
-    for (let attempt = 0; ; attempt++) {
-      const response = await send(url, token, o);
-      if (response.ok) {
-        return response;
-      }
-      if (response.status === 401 && !refreshed && options.refresh) {
-        refreshed = true;
-        token = await options.refresh(token).catch(() => undefined);
-        if (token !== undefined) {
-          continue;
-        }
-      }
-      if (response.status === 429 && attempt < maxRetries) {
-        await sleep(retryAfterMs(response.headers.get('Retry-After'), Date.now()));
-        continue;
-      }
-      throw await errorFromResponse(response, o.label);
+    const { response, done } = await send(pathOrUrl, o);
+    done();
+    return response;
+  }
+
+  async function json(pathOrUrl: string, o: RequestOptions): Promise<unknown> {
+    const { response, done, timeoutMs } = await send(pathOrUrl, o);
+    try {
+      return await response.json();
+    } catch (error) {
+      throw error instanceof DOMException && error.name === 'TimeoutError'
+        ? new FhirError({
+            kind: 'timeout',
+            request: o.label,
+            message: `${o.label} timed out: the answer did not arrive within ${duration(timeoutMs)}.`,
+            cause: error,
+          })
+        : normalizeError(error, o.label);
+    } finally {
+      done();
     }
   }
 
-  return { baseUrl: base, resolve, request };
+  return { baseUrl: base, resolve, request, json };
 }

@@ -5,6 +5,7 @@ const TITLES: Record<FhirError['kind'], string> = {
   'session-expired': 'Your session has ended',
   forbidden: 'The EHR refused access',
   network: 'The EHR could not be reached',
+  timeout: 'The EHR did not answer in time',
   'rate-limited': 'The EHR is busy',
   server: 'The EHR reported an error',
   malformed: 'The EHR sent data the app cannot read',

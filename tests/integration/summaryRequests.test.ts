@@ -27,7 +27,7 @@ afterAll(() => {
 function transport(overrides: Partial<Parameters<typeof createTransport>[0]> = {}) {
   return createTransport({
     baseUrl: BASE,
-    getToken: () => Promise.resolve('token-1'),
+    auth: { token: () => Promise.resolve('token-1') },
     sleep: () => Promise.resolve(),
     ...overrides,
   });
@@ -80,9 +80,9 @@ describe('summary searches', () => {
           : HttpResponse.json({ resourceType: 'Bundle', type: 'searchset', entry: [] });
       }),
     );
-    const sleep = vi.fn(() => Promise.resolve());
+    const sleep = vi.fn((_ms: number) => Promise.resolve());
     await SUMMARY_REQUESTS.conditions.run(transport({ sleep }), 'a');
-    expect(sleep).toHaveBeenCalledWith(2000);
+    expect(sleep.mock.calls.map(([ms]) => ms)).toEqual([2000]);
     expect(calls).toBe(2);
   });
 
@@ -182,7 +182,9 @@ describe('summary searches', () => {
       }),
     );
     const patient = await SUMMARY_REQUESTS.patient.run(
-      transport({ refresh: () => Promise.resolve('token-2') }),
+      transport({
+        auth: { token: () => Promise.resolve('token-1'), renew: () => Promise.resolve('token-2') },
+      }),
       'a',
     );
     expect(patient.id).toBe('a');
@@ -192,7 +194,15 @@ describe('summary searches', () => {
   it('says the session has ended when the token cannot be refreshed', async () => {
     server.use(http.get(`${BASE}/Patient/a`, () => new HttpResponse(null, { status: 401 })));
     await expect(
-      SUMMARY_REQUESTS.patient.run(transport({ refresh: () => Promise.resolve(undefined) }), 'a'),
+      SUMMARY_REQUESTS.patient.run(
+        transport({
+          auth: {
+            token: () => Promise.resolve('token-1'),
+            renew: () => Promise.resolve(undefined),
+          },
+        }),
+        'a',
+      ),
     ).rejects.toMatchObject({ kind: 'session-expired' });
   });
 

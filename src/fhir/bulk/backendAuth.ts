@@ -7,9 +7,10 @@
  */
 import { importJWK, SignJWT } from 'jose';
 import type { JWK } from 'jose';
+import { FhirError } from '../errors.ts';
+import type { FhirTransport, TokenSource } from '../transport.ts';
+import { COMMAND_LINE_RETRIES, createTransport } from '../transport.ts';
 import type { BulkEventListener } from './events.ts';
-import type { TokenSource } from './http.ts';
-import { BulkError } from './http.ts';
 
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 /** The spec caps a client assertion's lifetime at five minutes. */
@@ -24,6 +25,12 @@ export interface BackendAuthOptions {
   readonly scope: string;
   readonly fetch?: typeof fetch;
   readonly onEvent?: BulkEventListener;
+  /** Per request (discovery, token); default 60 s. */
+  readonly timeoutMs?: number;
+}
+
+function keyProblem(message: string): FhirError {
+  return new FhirError({ kind: 'config', message });
 }
 
 /** The signing algorithm for a key: its own `alg`, else ES384 for P-384 EC keys, RS384 for RSA. */
@@ -41,66 +48,71 @@ export function signingAlgorithm(jwk: JWK): 'ES384' | 'RS384' {
   if (jwk.alg === undefined && jwk.kty === 'RSA') {
     return 'RS384';
   }
-  throw new BulkError(
+  throw keyProblem(
     `the key must be an ES384 (EC P-384) or RS384 (RSA) private JWK; got kty ${jwk.kty ?? '?'}${jwk.alg ? `, alg ${jwk.alg}` : ''}`,
   );
 }
 
-/** Parses a private JWK file's text; throws a BulkError that says what is wrong. */
+/** Parses a private JWK file's text; throws a FhirError that says what is wrong. */
 export function parsePrivateJwk(text: string, source: string): JWK {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    throw new BulkError(`${source} is not JSON (expected a private JWK)`);
+    throw keyProblem(`${source} is not JSON (expected a private JWK)`);
   }
   if (typeof value !== 'object' || value === null || !('kty' in value) || !('d' in value)) {
-    throw new BulkError(`${source} is not a private JWK (needs "kty" and the private part "d")`);
+    throw keyProblem(`${source} is not a private JWK (needs "kty" and the private part "d")`);
   }
   return value as JWK;
 }
 
-/** Finds the token endpoint in the server's SMART configuration. */
+/** Finds the token endpoint in the server's SMART configuration (asked without a token). */
 export async function discoverTokenEndpoint(
-  fhirBase: string,
-  doFetch: typeof fetch,
+  http: FhirTransport,
   signal?: AbortSignal,
 ): Promise<string> {
-  const url = `${fhirBase.replace(/\/$/, '')}/.well-known/smart-configuration`;
-  let response: Response;
-  try {
-    response = await doFetch(url, {
-      headers: { Accept: 'application/json' },
-      ...(signal ? { signal } : {}),
+  const label = 'the SMART configuration (.well-known/smart-configuration)';
+  const body = (await http.json('.well-known/smart-configuration', {
+    label,
+    anonymous: true,
+    headers: { Accept: 'application/json' },
+    ...(signal ? { signal } : {}),
+  })) as { token_endpoint?: unknown } | null;
+  if (typeof body?.token_endpoint !== 'string') {
+    throw new FhirError({
+      kind: 'malformed',
+      request: label,
+      message: `${http.baseUrl}/.well-known/smart-configuration has no token_endpoint; is --fhir a FHIR base URL?`,
     });
-  } catch (err) {
-    if (signal?.aborted) {
-      throw err;
-    }
-    throw new BulkError(`cannot reach ${url}: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  if (!response.ok) {
-    throw new BulkError(`${url} answered HTTP ${response.status}; is --fhir a FHIR base URL?`);
-  }
-  const body = (await response.json().catch(() => ({}))) as { token_endpoint?: unknown };
-  if (typeof body.token_endpoint !== 'string') {
-    throw new BulkError(`${url} has no token_endpoint`);
   }
   return body.token_endpoint;
 }
 
+/** A backend client's tokens: there always is one (or an error saying why not). */
+export interface BackendAuth extends TokenSource {
+  token(signal?: AbortSignal): Promise<string>;
+  renew(rejected: string | undefined, signal?: AbortSignal): Promise<string>;
+}
+
 /** A TokenSource for a backend client; fetches lazily and renews when the token has expired. */
-export function createBackendAuth(o: BackendAuthOptions): TokenSource {
-  const doFetch = o.fetch ?? fetch;
+export function createBackendAuth(o: BackendAuthOptions): BackendAuth {
   const alg = signingAlgorithm(o.privateKey);
+  // The token endpoint is the authorization server's, so this client sends no bearer token at all.
+  const http = createTransport({
+    baseUrl: o.fhirBase,
+    retry: COMMAND_LINE_RETRIES,
+    ...(o.fetch ? { fetch: o.fetch } : {}),
+    ...(o.timeoutMs === undefined ? {} : { timeoutMs: o.timeoutMs }),
+  });
   let tokenEndpoint: string | undefined;
   let current: { token: string; renewAt: number } | undefined;
   let pending: Promise<string> | undefined;
 
   async function request(signal?: AbortSignal): Promise<string> {
-    tokenEndpoint ??= await discoverTokenEndpoint(o.fhirBase, doFetch, signal);
+    tokenEndpoint ??= await discoverTokenEndpoint(http, signal);
     const key = await importJWK(o.privateKey, alg).catch((err: unknown) => {
-      throw new BulkError(`cannot use the private key: ${(err as Error).message}`);
+      throw keyProblem(`cannot use the private key: ${(err as Error).message}`);
     });
     const now = Math.floor(Date.now() / 1000);
     const assertion = await new SignJWT({})
@@ -115,28 +127,28 @@ export function createBackendAuth(o: BackendAuthOptions): TokenSource {
       .setExpirationTime(now + ASSERTION_LIFETIME_S)
       .setJti(crypto.randomUUID())
       .sign(key);
-    const form = new URLSearchParams({
-      grant_type: 'client_credentials',
-      scope: o.scope,
-      client_assertion_type: JWT_BEARER,
-      client_assertion: assertion,
-    });
-    const response = await doFetch(tokenEndpoint, {
+    const label = `the token endpoint (client ${o.clientId})`;
+    const body = (await http.json(tokenEndpoint, {
+      label,
       method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-      body: form.toString(),
+      destination: 'anywhere',
+      // Only a 429 is sent again: a server that failed may have spent the assertion's jti.
+      retry: { ...COMMAND_LINE_RETRIES, serverErrors: false, network: false },
+      headers: { Accept: 'application/json' },
+      form: new URLSearchParams({
+        grant_type: 'client_credentials',
+        scope: o.scope,
+        client_assertion_type: JWT_BEARER,
+        client_assertion: assertion,
+      }),
       ...(signal ? { signal } : {}),
-    });
-    const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
-    if (!response.ok || typeof body['access_token'] !== 'string') {
-      const why =
-        typeof body['error_description'] === 'string'
-          ? body['error_description']
-          : `HTTP ${response.status}`;
-      throw new BulkError(
-        `the token endpoint refused client ${o.clientId}: ${why}`,
-        response.status,
-      );
+    })) as Record<string, unknown> | null;
+    if (typeof body?.['access_token'] !== 'string') {
+      throw new FhirError({
+        kind: 'malformed',
+        request: label,
+        message: `${label} answered without an access_token`,
+      });
     }
     const expiresInMs =
       typeof body['expires_in'] === 'number' ? body['expires_in'] * 1000 : 300_000;
@@ -168,7 +180,10 @@ export function createBackendAuth(o: BackendAuthOptions): TokenSource {
       }
       return fetchOnce(signal);
     },
-    async renew(signal) {
+    async renew(rejected, signal) {
+      if (current !== undefined && rejected !== current.token) {
+        return current.token; // another request renewed meanwhile
+      }
       current = undefined;
       return fetchOnce(signal);
     },

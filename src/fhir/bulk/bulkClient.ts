@@ -8,11 +8,12 @@
  */
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { FhirError } from '../errors.ts';
+import type { FhirTransport, TokenSource } from '../transport.ts';
+import { COMMAND_LINE_RETRIES, createTransport, retryAfterMs, wait } from '../transport.ts';
 import type { Downloaded } from './downloader.ts';
 import { downloadFile, fileNames } from './downloader.ts';
 import type { BulkEventListener } from './events.ts';
-import type { TokenSource, Transport } from './http.ts';
-import { authorizedRequest, BulkError, describeFailure, retryAfterMs, wait } from './http.ts';
 export { ANALYSIS_TYPES, systemScopes } from './manifest.ts';
 import type { JobState } from './jobState.ts';
 import type { Manifest } from './manifest.ts';
@@ -40,6 +41,20 @@ export interface BulkExportOptions {
   readonly backoffMs?: number;
   /** Wait between polls when the server sends no Retry-After (default 1000 ms). */
   readonly defaultPollMs?: number;
+  /** Per request, until its answer starts (and between two chunks of a file); default 60 s. */
+  readonly timeoutMs?: number;
+}
+
+/** The transport and what the steps of one export share. */
+interface Job {
+  readonly http: FhirTransport;
+  readonly onEvent: BulkEventListener;
+  readonly signal: AbortSignal | undefined;
+  readonly timeoutMs: number | undefined;
+}
+
+function bulkProblem(message: string): FhirError {
+  return new FhirError({ kind: 'malformed', message });
 }
 
 export interface ExportedFile {
@@ -74,23 +89,40 @@ export function kickOffUrl(
   return `${base}/${path}${query === '' ? '' : `?${query}`}`;
 }
 
-/** Runs (or resumes) an export into `outDir`. Throws BulkError with one readable line. */
+/** Runs (or resumes) an export into `outDir`. Throws a FhirError with one readable line. */
 export async function runBulkExport(o: BulkExportOptions): Promise<BulkExportResult> {
   const onEvent: BulkEventListener = o.onEvent ?? (() => undefined);
   const started = Date.now();
-  const t: Transport = {
-    fetch: o.fetch ?? fetch,
+  const http = createTransport({
+    baseUrl: o.fhirBase,
     auth: o.auth,
-    onEvent,
-    ...(o.signal ? { signal: o.signal } : {}),
-    ...(o.maxRetries === undefined ? {} : { maxRetries: o.maxRetries }),
-    ...(o.backoffMs === undefined ? {} : { backoffMs: o.backoffMs }),
-  };
+    retry: {
+      ...COMMAND_LINE_RETRIES,
+      ...(o.maxRetries === undefined ? {} : { retries: o.maxRetries }),
+      ...(o.backoffMs === undefined ? {} : { backoffMs: o.backoffMs }),
+    },
+    ...(o.fetch ? { fetch: o.fetch } : {}),
+    ...(o.timeoutMs === undefined ? {} : { timeoutMs: o.timeoutMs }),
+    onEvent: (e) => {
+      onEvent(
+        e.type === 'retry'
+          ? {
+              type: 'retry',
+              what: e.request,
+              status: e.status,
+              attempt: e.attempt,
+              waitMs: e.waitMs,
+            }
+          : { type: 'token-renewed', reason: 'rejected' },
+      );
+    },
+  });
+  const t: Job = { http, onEvent, signal: o.signal, timeoutMs: o.timeoutMs };
   await mkdir(o.outDir, { recursive: true });
   const request = kickOffUrl(o);
   let state = await readJobState(o.outDir);
   if (state !== undefined && state.request !== request) {
-    throw new BulkError(
+    throw bulkProblem(
       `${o.outDir} holds the state of another export (${state.request}); use another --out or delete its bulk-job.state`,
     );
   }
@@ -114,7 +146,7 @@ export async function runBulkExport(o: BulkExportOptions): Promise<BulkExportRes
     manifest = await poll(t, state.statusUrl, o.defaultPollMs);
   }
   if (manifest === undefined) {
-    throw new BulkError(`the export job at ${state.statusUrl} disappeared before it finished`);
+    throw bulkProblem(`the export job at ${state.statusUrl} disappeared before it finished`);
   }
   state.manifest = { transactionTime: manifest.transactionTime, output: manifest.output };
   await writeJobState(o.outDir, state);
@@ -133,41 +165,55 @@ export async function runBulkExport(o: BulkExportOptions): Promise<BulkExportRes
   return { files, transactionTime: manifest.transactionTime };
 }
 
-async function kickOff(t: Transport, request: string): Promise<JobState> {
-  const response = await authorizedRequest(
-    t,
-    request,
-    { headers: { Accept: 'application/fhir+json', Prefer: 'respond-async' } },
-    'export kick-off',
-  );
-  if (response.status !== 202) {
-    throw await describeFailure(response, 'export kick-off');
-  }
+const signalOf = (t: Job): { signal?: AbortSignal } => (t.signal ? { signal: t.signal } : {});
+
+async function kickOff(t: Job, request: string): Promise<JobState> {
+  const label = 'export kick-off';
+  const response = await t.http.request(request, {
+    label,
+    headers: { Accept: 'application/fhir+json', Prefer: 'respond-async' },
+    ...signalOf(t),
+  });
   await response.body?.cancel();
-  const statusUrl = response.headers.get('content-location');
-  if (statusUrl === null) {
-    throw new BulkError('the export kick-off answered 202 without a Content-Location status URL');
+  if (response.status !== 202) {
+    throw bulkProblem(`${label} answered HTTP ${response.status}, not 202 Accepted`);
   }
+  const location = response.headers.get('content-location');
+  if (location === null) {
+    throw bulkProblem(`${label} answered 202 without a Content-Location status URL`);
+  }
+  // The status URL is polled with the token: it must be on the FHIR server.
+  const statusUrl = t.http.resolve(
+    new URL(location, request).href,
+    'fhir-origin',
+    'the export status URL',
+  );
   t.onEvent({ type: 'kick-off', statusUrl, request });
   return { version: 1, request, statusUrl, startedAt: new Date().toISOString(), completed: {} };
 }
 
 /** Polls until the manifest; undefined when the job no longer exists (404 / 410). */
 async function poll(
-  t: Transport,
+  t: Job,
   statusUrl: string,
   defaultPollMs = 1000,
 ): Promise<Manifest | undefined> {
   for (;;) {
-    const response = await authorizedRequest(
-      t,
-      statusUrl,
-      { headers: { Accept: 'application/json' } },
-      'status poll',
-    );
+    const response = await t.http.request(statusUrl, {
+      label: 'status poll',
+      destination: 'fhir-origin',
+      headers: { Accept: 'application/json' },
+      accept: [202, 404, 410],
+      ...signalOf(t),
+    });
     if (response.status === 202) {
       await response.body?.cancel();
-      const waitMs = retryAfterMs(response.headers.get('retry-after'), Date.now()) ?? defaultPollMs;
+      const waitMs =
+        retryAfterMs(
+          response.headers.get('retry-after'),
+          Date.now(),
+          COMMAND_LINE_RETRIES.maxWaitMs,
+        ) ?? defaultPollMs;
       t.onEvent({
         type: 'progress',
         progress: response.headers.get('x-progress') ?? undefined,
@@ -180,10 +226,25 @@ async function poll(
       await response.body?.cancel();
       return undefined;
     }
-    if (response.status !== 200) {
-      throw await describeFailure(response, 'the export job');
-    }
-    return parseManifest(await response.json().catch(() => undefined));
+    const manifest = parseManifest(await response.json().catch(() => undefined));
+    checkFileOrigins(t.http, manifest);
+    return manifest;
+  }
+}
+
+/**
+ * The manifest's files are fetched with the token only from the FHIR server (when it says they
+ * require the token); one elsewhere that requires it is refused before anything is downloaded.
+ */
+function checkFileOrigins(http: FhirTransport, manifest: Manifest): void {
+  for (const file of [...manifest.output, ...manifest.error]) {
+    http.resolve(
+      file.url,
+      manifest.requiresAccessToken ? 'fhir-origin' : 'anywhere',
+      manifest.requiresAccessToken
+        ? 'the export manifest (requiresAccessToken: the token goes only to the FHIR server)'
+        : 'the export manifest',
+    );
   }
 }
 
@@ -219,7 +280,7 @@ async function exists(path: string): Promise<boolean> {
 }
 
 async function downloadAll(
-  t: Transport,
+  t: Job,
   o: BulkExportOptions,
   state: JobState,
   manifest: Manifest,
@@ -249,7 +310,11 @@ async function downloadAll(
         continue;
       }
       t.onEvent({ type: 'download-start', file: name, url: file.url });
-      const downloaded = await downloadFile(t, file, o.outDir, name, manifest.requiresAccessToken);
+      const downloaded = await downloadFile(t.http, file, o.outDir, name, {
+        requiresAccessToken: manifest.requiresAccessToken,
+        ...(t.timeoutMs === undefined ? {} : { timeoutMs: t.timeoutMs }),
+        ...signalOf(t),
+      });
       state.completed[file.url] = name;
       saving = saving.then(() => writeJobState(o.outDir, state));
       await saving;
@@ -262,15 +327,16 @@ async function downloadAll(
   return results;
 }
 
-async function deleteJob(t: Transport, statusUrl: string): Promise<void> {
+async function deleteJob(t: Job, statusUrl: string): Promise<void> {
   try {
-    const response = await authorizedRequest(t, statusUrl, { method: 'DELETE' }, 'job deletion');
+    const response = await t.http.request(statusUrl, {
+      label: 'job deletion',
+      method: 'DELETE',
+      destination: 'fhir-origin',
+      ...signalOf(t),
+    });
     await response.body?.cancel();
-    if (response.ok) {
-      t.onEvent({ type: 'deleted', statusUrl });
-    } else {
-      t.onEvent({ type: 'delete-failed', statusUrl, message: `HTTP ${response.status}` });
-    }
+    t.onEvent({ type: 'deleted', statusUrl });
   } catch (err) {
     if (t.signal?.aborted) {
       throw err;

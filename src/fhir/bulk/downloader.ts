@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { pipeline } from 'node:stream/promises';
+import { FhirError } from '../errors.ts';
+import type { FhirTransport } from '../transport.ts';
 import type { ManifestFile } from './events.ts';
-import type { Transport } from './http.ts';
-import { authorizedRequest, BulkError, describeFailure } from './http.ts';
 
 export interface Downloaded {
   readonly bytes: number;
@@ -31,31 +31,56 @@ export function fileNames(files: readonly ManifestFile[]): string[] {
   });
 }
 
-/**
- * Streams `file.url` to `dir/name` (via `name.part`).
- * @param requiresAccessToken - the manifest's flag: send the bearer token only when it is true
- */
+export interface DownloadOptions {
+  /** The manifest's flag: the token is sent (to the FHIR server only) when it is true. */
+  readonly requiresAccessToken: boolean;
+  /** Longest wait for the answer to start, and between two chunks of it; default 60 s. */
+  readonly timeoutMs?: number;
+  readonly signal?: AbortSignal;
+}
+
+const DEFAULT_IDLE_MS = 60_000;
+
+/** Streams `file.url` to `dir/name` (via `name.part`). */
 export async function downloadFile(
-  t: Transport,
+  http: FhirTransport,
   file: ManifestFile,
   dir: string,
   name: string,
-  requiresAccessToken: boolean,
+  o: DownloadOptions,
 ): Promise<Downloaded> {
-  const init: RequestInit = { headers: { Accept: 'application/fhir+ndjson' } };
-  const response = requiresAccessToken
-    ? await authorizedRequest(t, file.url, init, `download of ${name}`)
-    : await t.fetch(file.url, { ...init, ...(t.signal ? { signal: t.signal } : {}) });
-  if (!response.ok || response.body === null) {
-    throw await describeFailure(response, `download of ${name}`);
+  const label = `download of ${name}`;
+  const idleMs = o.timeoutMs ?? DEFAULT_IDLE_MS;
+  const stalled = new AbortController();
+  const signal = o.signal ? AbortSignal.any([o.signal, stalled.signal]) : stalled.signal;
+  const response = await http.request(file.url, {
+    label,
+    destination: o.requiresAccessToken ? 'fhir-origin' : 'anywhere',
+    headers: { Accept: 'application/fhir+ndjson' },
+    timeoutMs: idleMs,
+    signal,
+  });
+  if (response.body === null) {
+    throw new FhirError({
+      kind: 'malformed',
+      request: label,
+      message: `${label}: the answer has no body`,
+    });
   }
   const final = join(dir, name);
   const part = `${final}.part`;
   let bytes = 0;
   let lines = 0;
   let last = NEWLINE;
+  let idle = setTimeout(() => {
+    stalled.abort();
+  }, idleMs);
   const counter = new Transform({
     transform(chunk: Buffer, _encoding, done) {
+      clearTimeout(idle);
+      idle = setTimeout(() => {
+        stalled.abort();
+      }, idleMs);
       bytes += chunk.length;
       for (const byte of chunk) {
         if (byte === NEWLINE) {
@@ -70,17 +95,29 @@ export async function downloadFile(
     await pipeline(
       Readable.fromWeb(response.body as unknown as WebReadableStream<Uint8Array>),
       counter,
-      createWriteStream(part),
-      ...(t.signal ? [{ signal: t.signal }] : []),
+      createWriteStream(part, { mode: 0o600 }),
+      { signal },
     );
   } catch (err) {
     await rm(part, { force: true });
-    if (t.signal?.aborted) {
+    if (o.signal?.aborted) {
       throw err;
     }
-    throw new BulkError(
-      `download of ${name} broke off: ${err instanceof Error ? err.message : String(err)}`,
-    );
+    if (stalled.signal.aborted) {
+      throw new FhirError({
+        kind: 'timeout',
+        request: label,
+        message: `${label} stalled: no data for ${Math.round(idleMs / 1000)} s`,
+      });
+    }
+    throw new FhirError({
+      kind: 'network',
+      request: label,
+      message: `${label} broke off: ${err instanceof Error ? err.message : String(err)}`,
+      cause: err,
+    });
+  } finally {
+    clearTimeout(idle);
   }
   await rename(part, final);
   return { bytes, lines: last === NEWLINE ? lines : lines + 1 };

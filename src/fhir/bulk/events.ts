@@ -24,7 +24,7 @@ export type BulkEvent =
   | {
       readonly type: 'retry';
       readonly what: string;
-      readonly status: number | 'network';
+      readonly status: number | 'network' | 'timeout';
       readonly attempt: number;
       readonly waitMs: number;
     }

@@ -4,7 +4,11 @@
  * @see https://hl7.org/fhir/uv/bulkdata/STU2/export.html#response---complete-status
  */
 import type { ManifestFile } from './events.ts';
-import { BulkError } from './http.ts';
+import { FhirError } from '../errors.ts';
+
+function manifestProblem(message: string): FhirError {
+  return new FhirError({ kind: 'malformed', request: 'the export manifest', message });
+}
 
 export interface Manifest {
   readonly transactionTime: string;
@@ -18,12 +22,12 @@ function parseFiles(value: unknown, field: string): ManifestFile[] {
     return [];
   }
   if (!Array.isArray(value)) {
-    throw new BulkError(`the export manifest's ${field} is not an array`);
+    throw manifestProblem(`the export manifest's ${field} is not an array`);
   }
   return value.map((item: unknown) => {
     const f = item as Partial<Record<string, unknown>>;
     if (typeof f['type'] !== 'string' || typeof f['url'] !== 'string') {
-      throw new BulkError(`an entry of the export manifest's ${field} lacks type or url`);
+      throw manifestProblem(`an entry of the export manifest's ${field} lacks type or url`);
     }
     return {
       type: f['type'],
@@ -35,7 +39,7 @@ function parseFiles(value: unknown, field: string): ManifestFile[] {
 
 export function parseManifest(body: unknown): Manifest {
   if (typeof body !== 'object' || body === null) {
-    throw new BulkError('the export job answered 200 without a JSON manifest');
+    throw manifestProblem('the export job answered 200 without a JSON manifest');
   }
   const m = body as Record<string, unknown>;
   return {

@@ -233,7 +233,7 @@ describe('a Patient-level export of the research cohort', () => {
     const auth = {
       token: async () =>
         handedOut++ === 0 ? 'a-token-the-server-no-longer-accepts' : o.auth.token(),
-      renew: async () => o.auth.renew(),
+      renew: async (rejected: string | undefined) => o.auth.renew?.(rejected),
     };
     const result = await runBulkExport({ ...o, auth });
     expect(events.filter((e) => e.type === 'token-renewed')).toEqual([
@@ -247,7 +247,7 @@ describe('a Patient-level export of the research cohort', () => {
       level: { kind: 'group', groupId: 'no-such-group' },
     });
     await expect(runBulkExport(o)).rejects.toThrow(
-      'export kick-off failed with HTTP 404: Group/no-such-group does not exist on this server',
+      'export kick-off failed: HTTP 404 (Group/no-such-group does not exist on this server',
     );
   });
 

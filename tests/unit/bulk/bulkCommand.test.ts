@@ -84,7 +84,9 @@ describe('clbp bulk', () => {
     ]);
     expect(r.code).toBe(1);
     expect(r.stderr.trim().split('\n')).toEqual([
-      expect.stringMatching(/^clbp bulk: the token endpoint refused client someone-else: /),
+      expect.stringMatching(
+        /^clbp bulk: the token endpoint \(client someone-else\) failed: HTTP 401 \(invalid_client/,
+      ),
     ]);
   });
 });

@@ -1,7 +1,7 @@
 import type { Bundle, Observation, Resource } from 'fhir/r4';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FhirError } from '../../src/fhir/errors.ts';
 import { SUMMARY_REQUESTS } from '../../src/fhir/summary.ts';
 import { guardFor } from '../../src/fhir/guards.ts';
@@ -80,9 +80,13 @@ describe('summary searches', () => {
           : HttpResponse.json({ resourceType: 'Bundle', type: 'searchset', entry: [] });
       }),
     );
-    const sleep = vi.fn((_ms: number) => Promise.resolve());
+    const waits: number[] = [];
+    const sleep = (ms: number): Promise<void> => {
+      waits.push(ms);
+      return Promise.resolve();
+    };
     await SUMMARY_REQUESTS.conditions.run(transport({ sleep }), 'a');
-    expect(sleep.mock.calls.map(([ms]) => ms)).toEqual([2000]);
+    expect(waits).toEqual([2000]);
     expect(calls).toBe(2);
   });
 

@@ -1,7 +1,9 @@
 /**
- * The PEG write-back (US Core): a QuestionnaireResponse (what was asked and answered) and an
- * Observation 91147-9 (the score, with the items as components, derivedFrom the response), in one
- * transaction, both conditional on the same client-generated identifier.
+ * The PEG write-back (US Core 6.1/7.0): a US Core QuestionnaireResponse (what was asked and
+ * answered: `author` who entered it, `source` the patient who answered) and a US Core Observation
+ * Screening Assessment 91147-9 (category survey, the score with the items as components,
+ * `performer` the patient who answered, derivedFrom the response), in one transaction, both
+ * conditional on the same client-generated identifier, both on the launch's encounter if any.
  */
 import type { BundleEntry, Observation, Questionnaire, QuestionnaireResponse } from 'fhir/r4';
 import { PEG_QUESTIONNAIRE_URL, PEG_QUESTIONNAIRE_VERSION } from '../domain/codes/canonical.ts';
@@ -22,16 +24,18 @@ import {
   type WrittenResource,
 } from './transaction.ts';
 import type { FhirTransport } from './transport.ts';
-
-const US_CORE_QR = 'http://hl7.org/fhir/us/core/StructureDefinition/us-core-questionnaireresponse';
-const OBSERVATION_CATEGORY = 'http://terminology.hl7.org/CodeSystem/observation-category';
+import {
+  encounterOf,
+  patientReference,
+  SURVEY_CATEGORY,
+  US_CORE_PROFILE,
+  type WriteContext,
+} from './usCore.ts';
 
 export interface PegSubmission {
   /** Client-generated UUID, kept with the draft so every retry sends the same one. */
   readonly submissionId: string;
-  readonly patientId: string;
-  /** `Practitioner/<id>` from fhirUser, when known. */
-  readonly practitioner: string | undefined;
+  readonly context: WriteContext;
   /** When the answers were given (ISO dateTime with offset). */
   readonly authored: string;
   readonly answers: FormAnswers;
@@ -47,37 +51,38 @@ function scoreQuantity(value: number) {
 export function pegEntries(submission: PegSubmission, questionnaire: Questionnaire): BundleEntry[] {
   const responseUrl = `urn:uuid:${submission.submissionId}`;
   const observationUrl = `urn:uuid:${crypto.randomUUID()}`;
-  const author =
-    submission.practitioner === undefined ? {} : { author: { reference: submission.practitioner } };
-  const performer =
-    submission.practitioner === undefined
-      ? {}
-      : { performer: [{ reference: submission.practitioner }] };
-  const subject = { reference: `Patient/${submission.patientId}` };
+  const { context } = submission;
+  // The PEG is the patient's own report, whoever types it in.
+  const patient = patientReference(context);
   const response: QuestionnaireResponse = {
     resourceType: 'QuestionnaireResponse',
-    meta: { profile: [US_CORE_QR] },
+    meta: { profile: [US_CORE_PROFILE.questionnaireResponse] },
     identifier: submissionIdentifier(submission.submissionId),
     questionnaire: `${PEG_QUESTIONNAIRE_URL}|${PEG_QUESTIONNAIRE_VERSION}`,
     status: 'completed',
-    subject,
+    subject: patient,
+    ...encounterOf(context),
     authored: submission.authored,
-    ...author,
+    ...(context.enterer === undefined ? {} : { author: { reference: context.enterer } }),
+    source: patient,
     item: responseItems(questionnaire.item, submission.answers, {
       [PEG_SCORE_LINK_ID]: submission.score,
     }),
   };
   const observation: Observation = {
     resourceType: 'Observation',
+    meta: { profile: [US_CORE_PROFILE.screeningAssessment] },
     identifier: [submissionIdentifier(submission.submissionId)],
     status: 'final',
-    category: [{ coding: [{ system: OBSERVATION_CATEGORY, code: 'survey', display: 'Survey' }] }],
+    category: [SURVEY_CATEGORY],
     code: {
       coding: [{ system: LOINC_SYSTEM, code: PEG_SCORE_LOINC, display: 'Mean score [PEG]' }],
+      text: 'PEG score',
     },
-    subject,
+    subject: patient,
+    ...encounterOf(context),
     effectiveDateTime: submission.authored,
-    ...performer,
+    performer: [patient],
     valueQuantity: scoreQuantity(submission.score),
     derivedFrom: [{ reference: responseUrl }],
     component: PEG_ITEMS.map((item) => ({

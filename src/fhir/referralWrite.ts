@@ -1,13 +1,17 @@
 /**
- * Placing and cancelling the programme referral: a US Core ServiceRequest and the Task the programme
- * works from, written together in one transaction, conditional on a client-generated identifier so
- * a double click or a retry places one referral.
+ * Placing and cancelling the programme referral: a US Core ServiceRequest (category from US Core's
+ * ServiceRequest category value set, a standard service code beside the project's) and the Task the
+ * programme works from (shaped as SDOH Clinical Care's TaskForReferralManagement: intent order,
+ * code fulfill, priority, focus, for, requester, owner), written together in one transaction,
+ * conditional on a client-generated identifier so a double click or a retry places one referral.
  */
 import type { BundleEntry, ServiceRequest, Task } from 'fhir/r4';
 import { MINDFULNESS_GMV_CODE, PATHWAY_CODE_SYSTEM } from '../domain/codes/canonical.ts';
 import {
-  REFERRAL_CATEGORY,
+  REFERRAL_CATEGORIES,
+  REFERRAL_PRIORITY,
   REFERRAL_REASON_CODE,
+  REFERRAL_SERVICE_STANDARD_CODE,
   REFERRAL_SERVICE_TEXT,
   programmeWindow,
 } from '../domain/pathway/referral.ts';
@@ -18,15 +22,12 @@ import {
   type WrittenResource,
 } from './transaction.ts';
 import type { FhirTransport } from './transport.ts';
-
-const US_CORE_SERVICE_REQUEST =
-  'http://hl7.org/fhir/us/core/StructureDefinition/us-core-servicerequest';
+import { encounterOf, patientReference, US_CORE_PROFILE, type WriteContext } from './usCore.ts';
 
 export interface ReferralOrder {
   readonly submissionId: string;
-  readonly patientId: string;
-  /** `Practitioner/<id>` of the referring clinician (fhirUser). */
-  readonly requester: string | undefined;
+  /** The referring clinician is the enterer (fhirUser). */
+  readonly context: WriteContext;
   /** `Organization/<id>` of the programme. */
   readonly programme: string;
   readonly authoredOn: string;
@@ -44,27 +45,30 @@ export interface ReferralOrder {
 
 export function referralEntries(order: ReferralOrder): BundleEntry[] {
   const requestUrl = `urn:uuid:${order.submissionId}`;
-  const subject = { reference: `Patient/${order.patientId}` };
+  const { context } = order;
+  const subject = patientReference(context);
   const requester =
-    order.requester === undefined ? {} : { requester: { reference: order.requester } };
+    context.enterer === undefined ? {} : { requester: { reference: context.enterer } };
   const window =
     order.preferredStart === undefined ? undefined : programmeWindow(order.preferredStart);
   const note =
     order.note.trim() === '' ? {} : { note: [{ text: order.note.trim(), time: order.authoredOn }] };
   const request: ServiceRequest = {
     resourceType: 'ServiceRequest',
-    meta: { profile: [US_CORE_SERVICE_REQUEST] },
+    meta: { profile: [US_CORE_PROFILE.serviceRequest] },
     identifier: [submissionIdentifier(order.submissionId)],
     status: 'active',
     intent: 'order',
-    category: [{ coding: [REFERRAL_CATEGORY] }],
+    category: REFERRAL_CATEGORIES.map((coding) => ({ coding: [{ ...coding }] })),
     code: {
       coding: [
+        { ...REFERRAL_SERVICE_STANDARD_CODE },
         { system: PATHWAY_CODE_SYSTEM, code: MINDFULNESS_GMV_CODE, display: REFERRAL_SERVICE_TEXT },
       ],
       text: REFERRAL_SERVICE_TEXT,
     },
     subject,
+    ...encounterOf(context),
     authoredOn: order.authoredOn,
     ...requester,
     performer: [{ reference: order.programme }],
@@ -82,9 +86,11 @@ export function referralEntries(order: ReferralOrder): BundleEntry[] {
     identifier: [submissionIdentifier(order.submissionId)],
     status: 'requested',
     intent: 'order',
+    priority: REFERRAL_PRIORITY,
     code: { coding: [{ system: 'http://hl7.org/fhir/CodeSystem/task-code', code: 'fulfill' }] },
     focus: { reference: requestUrl },
     for: subject,
+    ...encounterOf(context),
     authoredOn: order.authoredOn,
     ...requester,
     owner: { reference: order.programme },

@@ -17,27 +17,32 @@ import {
   type WrittenResource,
 } from './transaction.ts';
 import type { FhirTransport } from './transport.ts';
+import { encounterOf, patientReference, US_CORE_PROFILE, type WriteContext } from './usCore.ts';
 
 export interface ScreeningSubmission {
   readonly submissionId: string;
-  readonly patientId: string;
-  readonly practitioner: string | undefined;
+  readonly context: WriteContext;
   readonly authored: string;
   readonly answers: FormAnswers;
 }
 
+/**
+ * A US Core QuestionnaireResponse: `author` who entered it (the launch's user), `source` the patient
+ * (the Task Force questions are the patient's history; the red flags are asked of them too).
+ */
 export function screeningResponse(s: ScreeningSubmission): QuestionnaireResponse {
+  const patient = patientReference(s.context);
   return {
     resourceType: 'QuestionnaireResponse',
-    meta: {
-      profile: ['http://hl7.org/fhir/us/core/StructureDefinition/us-core-questionnaireresponse'],
-    },
+    meta: { profile: [US_CORE_PROFILE.questionnaireResponse] },
     identifier: submissionIdentifier(s.submissionId),
     questionnaire: `${SCREENING_QUESTIONNAIRE_URL}|${SCREENING_QUESTIONNAIRE_VERSION}`,
     status: 'completed',
-    subject: { reference: `Patient/${s.patientId}` },
+    subject: patient,
+    ...encounterOf(s.context),
     authored: s.authored,
-    ...(s.practitioner === undefined ? {} : { author: { reference: s.practitioner } }),
+    ...(s.context.enterer === undefined ? {} : { author: { reference: s.context.enterer } }),
+    source: patient,
     item: responseItems(SCREENING_QUESTIONNAIRE.item, s.answers),
   };
 }

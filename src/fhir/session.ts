@@ -7,12 +7,15 @@ import FHIR from 'fhirclient';
 import type Client from 'fhirclient/lib/Client';
 import { FhirError } from './errors.ts';
 import { APP_RETRIES, createTransport, type FhirTransport } from './transport.ts';
+import type { WriteContext } from './usCore.ts';
 
 export interface Session {
   readonly transport: FhirTransport;
   readonly patientId: string;
   /** `Practitioner/<id>` from the id_token, when the EHR gave one. */
   readonly fhirUser: string | undefined;
+  /** `Encounter/<id>` from the launch context, when the EHR launched the app within a visit. */
+  readonly encounter: string | undefined;
   /** The scopes the EHR granted (may be fewer than asked). */
   readonly grantedScope: string;
   readonly needPatientBanner: boolean;
@@ -24,6 +27,19 @@ export interface Session {
  * sandbox under a second; a slow EHR a few).
  */
 const REQUEST_TIMEOUT_MS = 30_000;
+
+/** What every write of this launch records: the patient, who enters it, the visit. */
+export function writeContext(session: Session): WriteContext {
+  return {
+    patientId: session.patientId,
+    enterer: session.fhirUser,
+    encounter: session.encounter,
+  };
+}
+
+function encounterReference(id: string | null): string | undefined {
+  return id === null || id === '' ? undefined : `Encounter/${id}`;
+}
 
 /** Refresh this many seconds before the token's stated expiry. */
 const EXPIRY_MARGIN_S = 10;
@@ -80,6 +96,7 @@ export function sessionFromClient(client: Client): Session {
     transport,
     patientId,
     fhirUser: client.getFhirUser() ?? undefined,
+    encounter: encounterReference(client.getEncounterId()),
     grantedScope: stringField(tokenResponse, 'scope') ?? '',
     needPatientBanner: tokenResponse['need_patient_banner'] === true,
     smartStyleUrl: stringField(tokenResponse, 'smart_style_url'),

@@ -8,7 +8,6 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { MemoryRepository } from '@medplum/fhir-router';
 import type { Patient as MedplumPatient } from '@medplum/fhirtypes';
 import type { Practitioner, Resource } from 'fhir/r4';
 import type { TokenVerifier } from './accessContext.ts';
@@ -28,6 +27,7 @@ import {
   faultsFromEnv,
   loadResources,
 } from './fhir/fhirServer.ts';
+import type { SandboxRepository } from './fhir/fhirServer.ts';
 import type { FhirFaults } from './fhir/fhirServer.ts';
 import { generateSeed } from './seed/seed.ts';
 import type { SeedPatient } from './seed/seed.ts';
@@ -67,7 +67,7 @@ export interface Sandbox {
   launchUrl(patient: string, practitioner?: string): string;
   readonly faults: FhirFaults;
   readonly auth: SandboxAuth;
-  readonly repo: MemoryRepository;
+  readonly repo: SandboxRepository;
   /** The seeded test patients (id, name, scenario, expected). */
   readonly patients: readonly SeedPatient[];
   close(): Promise<void>;

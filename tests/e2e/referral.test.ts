@@ -60,7 +60,12 @@ describe('screening, eligibility and referral', () => {
       intent: 'order',
       requester: { reference: 'Practitioner/pcp-1' },
     });
-    expect(request?.category?.[0]?.coding?.[0]?.code).toBe('3457005');
+    // Counseling from US Core's category value set (an EHR's category search finds it) and
+    // Patient referral; the standard service code beside the project's, and the text.
+    expect(request?.category?.map((c) => c.coding?.[0]?.code)).toEqual(['409063005', '3457005']);
+    expect(request?.code?.coding?.map((c) => c.code)).toEqual(['409063005', 'mindfulness-gmv']);
+    expect(request?.code?.text).toMatch(/^Mindfulness group medical visits/);
+    expect(task?.priority).toBe('routine');
     expect(request?.reasonReference?.[0]?.reference).toMatch(/^Condition\//);
     expect(request?.supportingInfo?.map((s) => (s.reference ?? '').split('/')[0])).toEqual([
       'QuestionnaireResponse',

@@ -5,12 +5,31 @@
 import type { ServiceRequest, Task } from 'fhir/r4';
 import { addDays, isoDate, parseIsoDay } from '../fhir-primitives/dates.ts';
 
-/** SNOMED CT 3457005 "Patient referral" (clinical.md, Codes). */
-export const REFERRAL_CATEGORY = {
+/**
+ * ServiceRequest.category: SNOMED CT 409063005 "Counseling", the nearest code of US Core's
+ * ServiceRequest category value set (required binding; the R4 servicerequest-category codes are in
+ * it), so an EHR's category search finds the referral; and 3457005 "Patient referral" of the
+ * clinical reference. *Verify* with the clinic's terminologist.
+ */
+export const REFERRAL_CATEGORIES = [
+  { system: 'http://snomed.info/sct', code: '409063005', display: 'Counseling' },
+  { system: 'http://snomed.info/sct', code: '3457005', display: 'Patient referral' },
+] as const;
+
+/**
+ * The standard code beside the project's for the service (US Core Procedure Codes, extensible):
+ * SNOMED CT 409063005 "Counseling (procedure)", the nearest verified concept. No SNOMED CT code
+ * for mindfulness group medical visits was verified (clinical.md), so the project code and the
+ * text say what the service is. *Verify*: a terminologist may pick a more specific procedure.
+ */
+export const REFERRAL_SERVICE_STANDARD_CODE = {
   system: 'http://snomed.info/sct',
-  code: '3457005',
-  display: 'Patient referral',
-};
+  code: '409063005',
+  display: 'Counseling (procedure)',
+} as const;
+
+/** Task.priority of a programme referral: routine (an urgent problem is never referred to a group). */
+export const REFERRAL_PRIORITY = 'routine';
 
 /** ServiceRequest.code.text: the service in words, for any EHR that does not know our CodeSystem. */
 export const REFERRAL_SERVICE_TEXT =

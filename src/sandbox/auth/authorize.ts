@@ -226,6 +226,9 @@ export async function advance(
     practitioner: p.practitioner,
     needPatientBanner: p.launch?.needPatientBanner ?? true,
     ...(hasPatientContext && p.patient !== undefined ? { patient: p.patient } : {}),
+    ...(scopes.includes('launch') && p.launch?.encounter !== undefined
+      ? { encounter: p.launch.encounter }
+      : {}),
     ...(p.nonce === undefined ? {} : { nonce: p.nonce }),
   };
   const code = randomId(32);

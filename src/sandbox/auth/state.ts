@@ -10,6 +10,8 @@ export interface LaunchContext {
   readonly practitioner: string;
   /** False when the EHR shows its own patient banner (embedded/iframe launch). */
   readonly needPatientBanner: boolean;
+  /** The visit the app was launched in (SMART `encounter` launch context). */
+  readonly encounter?: string;
 }
 
 /** Everything a token grant carries from authorization to token (and on through refresh). */
@@ -22,6 +24,8 @@ export interface GrantContext {
   /** Practitioner id of the signed-in user. */
   readonly practitioner?: string;
   readonly needPatientBanner: boolean;
+  /** Encounter id of an EHR launch within a visit (returned as `encounter` with the token). */
+  readonly encounter?: string;
   readonly nonce?: string;
 }
 

@@ -64,6 +64,9 @@ async function userTokenResponse(
   if (grant.patient !== undefined) {
     body['patient'] = grant.patient;
   }
+  if (grant.encounter !== undefined) {
+    body['encounter'] = grant.encounter;
+  }
   const offline = grant.scopes.includes('offline_access');
   if (offline || grant.scopes.includes('online_access')) {
     const refresh = randomId(32);

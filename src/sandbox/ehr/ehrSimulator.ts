@@ -49,7 +49,9 @@ function notFound(res: ServerResponse, title: string, message: string): void {
   );
 }
 
-type Resolved = { ok: true; patient: string; name: string; practitioner: string } | { ok: false };
+type Resolved =
+  | { ok: true; patient: string; name: string; practitioner: string; encounter?: string }
+  | { ok: false };
 
 async function resolveLaunchTarget(
   url: URL,
@@ -75,7 +77,9 @@ async function resolveLaunchTarget(
     );
     return { ok: false };
   }
-  return { ok: true, patient, name, practitioner };
+  // `?encounter=<id>`: a launch within a visit (the app then records its writes on it).
+  const encounter = url.searchParams.get('encounter') ?? '';
+  return { ok: true, patient, name, practitioner, ...(encounter === '' ? {} : { encounter }) };
 }
 
 /** The URL `/ehr/launch` redirects to: the app's launch page with iss and launch. */
@@ -115,6 +119,7 @@ export function createEhrHandler(o: EhrOptions) {
             patient: target.patient,
             practitioner: target.practitioner,
             needPatientBanner: !embedded,
+            ...(target.encounter === undefined ? {} : { encounter: target.encounter }),
           });
           redirect(res, appLaunchUrl(o.launchUri(), o.fhirBase(), id));
         }

@@ -250,7 +250,8 @@ export function createFhirHandler(
       });
     };
     const reads = method === 'GET' || op.kind === 'search';
-    sendReply(res, reads ? await lock.read(run) : await lock.write(run));
+    const write = () => o.repo.asWriter(check.context.clientId, run);
+    sendReply(res, reads ? await lock.read(run) : await lock.write(write));
   }
 
   return async (req, res) => {

@@ -15,6 +15,7 @@ import {
   evalFhirPath,
   globalSchema,
   gone,
+  isCreated,
   isNotFound,
   matchesSearchRequest,
   OperationOutcomeError,
@@ -33,6 +34,13 @@ interface MemoryInternals {
 interface Snapshot {
   readonly resources: Map<string, Map<string, Resource>>;
   readonly historyLengths: Map<string, Map<string, number>>;
+  readonly journalLength: number;
+}
+
+/** One stored version written over HTTP (not seeded), and the client whose token wrote it. */
+export interface JournalEntry {
+  readonly clientId: string | undefined;
+  readonly resource: Resource;
 }
 
 /** Longest stretch of search work between two yields to the event loop, in ms. */
@@ -45,6 +53,8 @@ export class SandboxRepository extends MemoryRepository {
   readonly #internals: MemoryInternals;
   #transactionDepth = 0;
   #loading = false;
+  #writer: string | undefined;
+  readonly #journal: JournalEntry[] = [];
 
   constructor() {
     super();
@@ -82,10 +92,31 @@ export class SandboxRepository extends MemoryRepository {
     options?: CreateResourceOptions,
     update = false,
   ): Promise<WithId<T>> {
-    if (!this.#loading) {
-      assertValid(resource);
+    if (this.#loading) {
+      return super.createResource(resource, options, update);
     }
-    return super.createResource(resource, options, update);
+    assertValid(resource);
+    const stored = await super.createResource(resource, options, update);
+    this.#journal.push({ clientId: this.#writer, resource: deepClone(stored) });
+    return stored;
+  }
+
+  /**
+   * Runs a write on behalf of a client: every version it stores is journalled with the client id
+   * (a rolled-back transaction's are dropped), so tests can check what an app wrote.
+   */
+  async asWriter<R>(clientId: string, work: () => Promise<R>): Promise<R> {
+    this.#writer = clientId;
+    try {
+      return await work();
+    } finally {
+      this.#writer = undefined;
+    }
+  }
+
+  /** Every version written since start (seed excluded), oldest first. */
+  journal(): readonly JournalEntry[] {
+    return this.#journal;
   }
 
   override async conditionalCreate<T extends Resource>(
@@ -94,7 +125,12 @@ export class SandboxRepository extends MemoryRepository {
     options?: CreateResourceOptions,
   ): Promise<{ resource: WithId<T>; outcome: OperationOutcome }> {
     assertValid(resource);
-    return super.conditionalCreate(resource, search, options);
+    const result = await super.conditionalCreate(resource, search, options);
+    // Medplum's in-memory conditional create stores without createResource: journal it here.
+    if (isCreated(result.outcome)) {
+      this.#journal.push({ clientId: this.#writer, resource: deepClone(result.resource) });
+    }
+    return result;
   }
 
   override async readResource<T extends Resource>(resourceType: string, id: string): Promise<T> {
@@ -243,10 +279,11 @@ export class SandboxRepository extends MemoryRepository {
         new Map(Array.from(byId, ([id, versions]) => [id, versions.length])),
       );
     }
-    return { resources, historyLengths };
+    return { resources, historyLengths, journalLength: this.#journal.length };
   }
 
   #restore(snapshot: Snapshot): void {
+    this.#journal.length = snapshot.journalLength;
     const { resources, history } = this.#internals;
     resources.clear();
     for (const [type, byId] of snapshot.resources) {

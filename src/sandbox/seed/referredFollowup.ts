@@ -3,14 +3,10 @@
  * writes them, baseline and week-8 PEG on file, month 6 due now.
  */
 import type { ServiceRequest, Task } from 'fhir/r4';
-import {
-  MINDFULNESS_GMV_CODE,
-  PATHWAY_CODE_SYSTEM,
-  PROGRAMME_ORGANIZATION_ID,
-  SUBMISSION_IDENTIFIER_SYSTEM,
-} from '../../domain/codes/canonical.ts';
+import { PROGRAMME_ORGANIZATION_ID } from '../../domain/codes/canonical.ts';
+import { referralEntries } from '../../fhir/referralWrite.ts';
 import { dateAgo, instantAgo, yearsInDays } from './clock.ts';
-import { CONDITIONS, REFERRAL_CATEGORY, SYSTEM } from './codes.ts';
+import { CONDITIONS } from './codes.ts';
 import { buildCondition, buildPatient, PCP, ref } from './fhirBuilders.ts';
 import { ourPeg, pegScore } from './peg.ts';
 import { fmt, pegContext, type ScenarioContext, type ScenarioResult } from './scenario.ts';
@@ -42,41 +38,28 @@ export function referredFollowup(ctx: ScenarioContext): ScenarioResult {
     week8,
   );
   const authoredOn = instantAgo(ctx.clock, REFERRAL_DAYS_AGO, REFERRAL_MINUTE);
-  const serviceRequest: ServiceRequest = {
-    resourceType: 'ServiceRequest',
-    id: `${ID}-referral`,
-    identifier: [{ system: SUBMISSION_IDENTIFIER_SYSTEM, value: ctx.rng.uuid() }],
-    status: 'active',
-    intent: 'order',
-    category: [{ coding: [REFERRAL_CATEGORY] }],
-    code: {
-      coding: [{ system: PATHWAY_CODE_SYSTEM, code: MINDFULNESS_GMV_CODE }],
-      text: GMV_SERVICE_TEXT,
-    },
-    subject: ref('Patient', ID),
-    occurrencePeriod: {
-      start: dateAgo(ctx.clock, REFERRAL_DAYS_AGO),
-      end: dateAgo(ctx.clock, WEEK_8_DAYS_AGO),
-    },
+  // Built by the app's own referral builder, then stored as the EHR would have them (ids
+  // assigned, the Task's focus resolved) and moved on by the programme (Task in progress).
+  const [requestEntry, taskEntry] = referralEntries({
+    submissionId: ctx.rng.uuid(),
+    context: { patientId: ID, enterer: PCP.reference, encounter: undefined },
+    programme: `Organization/${PROGRAMME_ORGANIZATION_ID}`,
     authoredOn,
-    requester: PCP,
-    performer: [ref('Organization', PROGRAMME_ORGANIZATION_ID)],
-    reasonReference: [ref('Condition', `${ID}-clbp`)],
-    supportingInfo: [ref('Observation', baselineObservation.id ?? '')],
+    reason: `Condition/${ID}-clbp`,
+    supportingInfo: [`Observation/${baselineObservation.id ?? ''}`],
+    note: '',
+    preferredStart: dateAgo(ctx.clock, REFERRAL_DAYS_AGO),
+  });
+  const serviceRequest = {
+    ...(requestEntry?.resource as ServiceRequest),
+    id: `${ID}-referral`,
   };
   const task: Task = {
-    resourceType: 'Task',
+    ...(taskEntry?.resource as Task),
     id: `${ID}-referral-task`,
-    identifier: [{ system: SUBMISSION_IDENTIFIER_SYSTEM, value: ctx.rng.uuid() }],
     status: 'in-progress',
-    intent: 'order',
-    code: { coding: [{ system: SYSTEM.taskCode, code: 'fulfill' }] },
-    focus: ref('ServiceRequest', serviceRequest.id ?? ''),
-    for: ref('Patient', ID),
-    authoredOn,
+    focus: ref('ServiceRequest', serviceRequest.id),
     lastModified: instantAgo(ctx.clock, REFERRAL_DAYS_AGO - 9, REFERRAL_MINUTE),
-    requester: PCP,
-    owner: ref('Organization', PROGRAMME_ORGANIZATION_ID),
   };
   return {
     patient: {

@@ -9,7 +9,7 @@ import {
 import { savePeg, type SavedPeg } from '../../fhir/pegWrite.ts';
 import type { FormAnswers } from '../../fhir/questionnaireAnswers.ts';
 import { PEG_QUESTIONNAIRE } from '../../fhir/questionnaires.ts';
-import type { Session } from '../../fhir/session.ts';
+import { writeContext, type Session } from '../../fhir/session.ts';
 import type { Draft } from '../drafts.ts';
 import { QuestionnaireDraftForm } from '../questionnaire/QuestionnaireDraftForm.tsx';
 
@@ -42,8 +42,7 @@ export function PegForm({ session, now, onSaved }: PegFormProps) {
         session.transport,
         {
           submissionId: draft.submissionId,
-          patientId: session.patientId,
-          practitioner: session.fhirUser,
+          context: writeContext(session),
           authored: draft.sentAt,
           answers: draft.answers,
           items: score.items,

@@ -1,7 +1,7 @@
 import { useCallback } from 'react';
 import { DraftStatus } from '../DraftStatus.tsx';
 import { placeReferral } from '../../fhir/referralWrite.ts';
-import type { Session } from '../../fhir/session.ts';
+import { writeContext, type Session } from '../../fhir/session.ts';
 import type { Draft } from '../drafts.ts';
 import { useDraftSave } from '../useDraftSave.ts';
 
@@ -23,8 +23,7 @@ export function ReferralForm(props: ReferralFormProps) {
       const start = draft.extra['preferredStart'] ?? '';
       const placed = await placeReferral(session.transport, {
         submissionId: draft.submissionId,
-        patientId: session.patientId,
-        requester: session.fhirUser,
+        context: writeContext(session),
         programme,
         authoredOn: draft.sentAt,
         reason,

@@ -2,7 +2,7 @@ import { useCallback } from 'react';
 import { missingRequired } from '../../fhir/questionnaireAnswers.ts';
 import { SCREENING_QUESTIONNAIRE } from '../../fhir/questionnaires.ts';
 import { saveScreening } from '../../fhir/screeningWrite.ts';
-import type { Session } from '../../fhir/session.ts';
+import { writeContext, type Session } from '../../fhir/session.ts';
 import type { Draft } from '../drafts.ts';
 import { QuestionnaireDraftForm } from '../questionnaire/QuestionnaireDraftForm.tsx';
 
@@ -18,8 +18,7 @@ export function ScreeningForm({ session, now, onSaved }: ScreeningFormProps) {
     async (draft: Draft & { sentAt: string }) => {
       const written = await saveScreening(session.transport, {
         submissionId: draft.submissionId,
-        patientId: session.patientId,
-        practitioner: session.fhirUser,
+        context: writeContext(session),
         authored: draft.sentAt,
         answers: draft.answers,
       });

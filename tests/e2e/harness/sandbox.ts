@@ -15,6 +15,16 @@ export interface TestSandboxOptions {
   readonly asOf?: Date;
 }
 
+/** Every sandbox this test file started: the US Core check reads what the app wrote to each. */
+export const startedSandboxes: Sandbox[] = [];
+
 export async function startTestSandbox(o: TestSandboxOptions = {}): Promise<Sandbox> {
-  return startSandbox({ port: 0, appPort: 0, asOf: o.asOf ?? E2E_AS_OF, env: { ...o.env } });
+  const sandbox = await startSandbox({
+    port: 0,
+    appPort: 0,
+    asOf: o.asOf ?? E2E_AS_OF,
+    env: { ...o.env },
+  });
+  startedSandboxes.push(sandbox);
+  return sandbox;
 }

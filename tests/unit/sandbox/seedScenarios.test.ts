@@ -253,8 +253,8 @@ describe('sandbox patients: the referral in follow-up', () => {
       intent: 'order',
       requester: { reference: 'Practitioner/pcp-1' },
     });
-    expect(referral?.category?.[0]?.coding?.[0]).toMatchObject({ system: SNOMED, code: '3457005' });
-    expect(referral?.code?.coding?.[0]).toMatchObject({
+    expect(referral?.category?.[1]?.coding?.[0]).toMatchObject({ system: SNOMED, code: '3457005' });
+    expect(referral?.code?.coding?.[1]).toMatchObject({
       system: PATHWAY_CODE_SYSTEM,
       code: MINDFULNESS_GMV_CODE,
     });
@@ -264,9 +264,10 @@ describe('sandbox patients: the referral in follow-up', () => {
     expect(referral?.identifier?.[0]?.system).toBe(SUBMISSION_IDENTIFIER_SYSTEM);
     expect(daysAgo(referral?.authoredOn)).toBeGreaterThanOrEqual(190);
     expect(daysAgo(referral?.authoredOn)).toBeLessThanOrEqual(225);
+    // 8 weekly sessions: the last one 7 weeks after the first (the app's programme window).
     expect(
       daysAgo(referral?.occurrencePeriod?.start) - daysAgo(referral?.occurrencePeriod?.end),
-    ).toBe(56);
+    ).toBe(49);
     const reason = seed.resources.find(
       (r) => `Condition/${r.id ?? ''}` === referral?.reasonReference?.[0]?.reference,
     );

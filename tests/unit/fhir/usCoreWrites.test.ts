@@ -1,0 +1,197 @@
+/**
+ * The app's write builders against the US Core conformance check (tests/support/usCore), and the
+ * check itself against resources that break each kind of rule: a check that cannot fail proves
+ * nothing.
+ */
+import type {
+  BundleEntry,
+  Observation,
+  QuestionnaireResponse,
+  Resource,
+  ServiceRequest,
+  Task,
+} from 'fhir/r4';
+import { describe, expect, it } from 'vitest';
+import { pegEntries } from '../../../src/fhir/pegWrite.ts';
+import { PEG_QUESTIONNAIRE } from '../../../src/fhir/questionnaires.ts';
+import { referralEntries } from '../../../src/fhir/referralWrite.ts';
+import { screeningResponse } from '../../../src/fhir/screeningWrite.ts';
+import type { WriteContext } from '../../../src/fhir/usCore.ts';
+import { checkConformance } from '../../support/usCore/conformance.ts';
+
+const CLINICIAN: WriteContext = {
+  patientId: 'p1',
+  enterer: 'Practitioner/pcp-1',
+  encounter: 'Encounter/visit-1',
+};
+const AUTHORED = '2026-03-16T10:00:00-06:00';
+
+/** What a server makes of a transaction: ids assigned, urn:uuid references resolved, meta set. */
+function stored(entries: readonly BundleEntry[]): Resource[] {
+  const ids = new Map<string, string>();
+  entries.forEach((e, i) => {
+    ids.set(e.fullUrl ?? '', `${e.resource?.resourceType ?? ''}/id-${i}`);
+  });
+  return entries.map((e, i) => {
+    const json = JSON.stringify(e.resource).replace(/urn:uuid:[0-9a-f-]+/g, (u) => ids.get(u) ?? u);
+    const resource = JSON.parse(json) as Resource;
+    return {
+      ...resource,
+      id: `id-${i}`,
+      meta: { ...resource.meta, versionId: '1', lastUpdated: AUTHORED },
+    };
+  });
+}
+
+const peg = (context: WriteContext) =>
+  stored(
+    pegEntries(
+      {
+        submissionId: '11111111-1111-4111-8111-111111111111',
+        context,
+        authored: AUTHORED,
+        answers: {},
+        items: { pain: 6, enjoyment: 7, activity: 4 },
+        score: 5.67,
+      },
+      PEG_QUESTIONNAIRE,
+    ),
+  );
+
+const referral = (context: WriteContext) =>
+  stored(
+    referralEntries({
+      submissionId: '22222222-2222-4222-8222-222222222222',
+      context,
+      programme: 'Organization/optimum-gmv-programme',
+      authoredOn: AUTHORED,
+      reason: 'Condition/c1',
+      supportingInfo: ['QuestionnaireResponse/q1'],
+      note: '',
+      preferredStart: '2026-04-06',
+    }),
+  );
+
+const screening = (context: WriteContext): Resource => ({
+  ...screeningResponse({
+    submissionId: '33333333-3333-4333-8333-333333333333',
+    context,
+    authored: AUTHORED,
+    answers: {
+      'clbp-duration': {
+        kind: 'coding',
+        coding: {
+          system: 'http://fhir.clbp-pathway.org/CodeSystem/clbp-screening-answers',
+          code: '1-5-years',
+        },
+      },
+      'rf-saddle-anaesthesia': { kind: 'boolean', value: false },
+    },
+  }),
+  id: 's1',
+});
+
+describe('what the app writes meets the US Core profiles it claims', () => {
+  it.each([
+    ['the PEG response and score', () => peg(CLINICIAN)],
+    ['the referral ServiceRequest and Task', () => referral(CLINICIAN)],
+    ['the screening response', () => [screening(CLINICIAN)]],
+    ['a PEG in a launch without encounter', () => peg({ ...CLINICIAN, encounter: undefined })],
+  ])('%s', (_name, build) => {
+    expect(build().flatMap((r) => checkConformance(r))).toEqual([]);
+  });
+
+  it('records the clinician as author, the patient as source and as performer of the PEG', () => {
+    const [response, observation] = peg(CLINICIAN) as [QuestionnaireResponse, Observation];
+    expect(response.author).toEqual({ reference: 'Practitioner/pcp-1' });
+    expect(response.source).toEqual({ reference: 'Patient/p1' });
+    expect(observation.performer).toEqual([{ reference: 'Patient/p1' }]);
+    expect(observation.derivedFrom).toEqual([{ reference: 'QuestionnaireResponse/id-0' }]);
+  });
+
+  it('puts every write of a launch within a visit on that encounter', () => {
+    const all = [...peg(CLINICIAN), ...referral(CLINICIAN), screening(CLINICIAN)];
+    expect(
+      all.map((r) => (r as { encounter?: { reference?: string } }).encounter?.reference),
+    ).toEqual(all.map(() => 'Encounter/visit-1'));
+  });
+
+  it('gives the referral a US Core category, a standard service code beside the project code, and a priority', () => {
+    const [request, task] = referral(CLINICIAN) as [ServiceRequest, Task];
+    expect(request.category?.map((c) => c.coding?.[0]?.code)).toEqual(['409063005', '3457005']);
+    expect(request.code?.coding?.map((c) => `${c.system ?? ''}|${c.code ?? ''}`)).toEqual([
+      'http://snomed.info/sct|409063005',
+      'http://fhir.clbp-pathway.org/CodeSystem/clbp-pathway|mindfulness-gmv',
+    ]);
+    expect(task.priority).toBe('routine');
+  });
+});
+
+describe('the conformance check finds what breaks a profile', () => {
+  const [response, observation] = peg(CLINICIAN) as [QuestionnaireResponse, Observation];
+  const [request, task] = referral(CLINICIAN) as [ServiceRequest, Task];
+  it.each<[string, Resource, RegExp]>([
+    [
+      'a PEG Observation without the survey category',
+      { ...observation, category: [] },
+      /category.*0 found, 1\.\.\* required|survey.*0 found/,
+    ],
+    [
+      'a referral whose only category is outside the US Core value set (3457005)',
+      {
+        ...request,
+        category: [{ coding: [{ system: 'http://snomed.info/sct', code: '3457005' }] }],
+      },
+      /category\.coding: no coding from the bound value set/,
+    ],
+    [
+      'a referral coded only with the project code',
+      { ...request, code: { coding: [request.code?.coding?.[1] ?? {}], text: 'x' } },
+      /code\.coding: no coding from the bound value set/,
+    ],
+    [
+      'a response without source',
+      { ...response, source: undefined } as Resource,
+      /source: must-support element missing/,
+    ],
+    [
+      'a PEG performed by a Device',
+      { ...observation, performer: [{ reference: 'Device/d1' }] },
+      /performer: refers to Device/,
+    ],
+    [
+      'a Task without priority',
+      { ...task, priority: undefined } as Resource,
+      /priority: 0 found, 1\.\.1 required/,
+    ],
+    [
+      'an Observation that claims no profile',
+      { ...observation, meta: {} },
+      /claims no US Core profile/,
+    ],
+    [
+      'a profile the check does not know',
+      { ...observation, meta: { profile: ['http://example.org/StructureDefinition/x'] } },
+      /claims a profile the conformance check has no rules for/,
+    ],
+    [
+      'a type the check has no rules for',
+      {
+        resourceType: 'Flag',
+        id: 'f1',
+        status: 'active',
+        code: { text: 'x' },
+        subject: { reference: 'Patient/p1' },
+      },
+      /no rules for Flag/,
+    ],
+    [
+      'a response with an invalid status (base R4)',
+      { ...response, status: 'finished' } as unknown as Resource,
+      /FHIR R4|status/,
+    ],
+  ])('%s', (_name, resource, message) => {
+    const issues = checkConformance(resource);
+    expect(issues.map((i) => `${i.profile}: ${i.message}`).join('\n')).toMatch(message);
+  });
+});

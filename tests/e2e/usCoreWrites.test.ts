@@ -18,7 +18,7 @@ describe('writes in a launch within a visit', () => {
       class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'AMB' },
       subject: { reference: 'Patient/no-back-pain' },
     };
-    const encounter = await t.sandbox.repo.createResource(visit as never);
+    const encounter = (await t.sandbox.repo.createResource(visit as never)) as { id: string };
     await t.page.goto(`${t.sandbox.launchUrl('no-back-pain', 'pcp-1')}&encounter=${encounter.id}`);
     await t.page.waitForSelector('main[aria-busy="false"] section', { timeout: 30_000 });
     await t.page.click('button:has-text("Record a PEG")');

@@ -5,6 +5,7 @@
  */
 import type {
   BundleEntry,
+  FhirResource,
   Observation,
   QuestionnaireResponse,
   Resource,
@@ -130,7 +131,7 @@ describe('what the app writes meets the US Core profiles it claims', () => {
 describe('the conformance check finds what breaks a profile', () => {
   const [response, observation] = peg(CLINICIAN) as [QuestionnaireResponse, Observation];
   const [request, task] = referral(CLINICIAN) as [ServiceRequest, Task];
-  it.each<[string, Resource, RegExp]>([
+  it.each<[string, FhirResource, RegExp]>([
     [
       'a PEG Observation without the survey category',
       { ...observation, category: [] },
@@ -151,7 +152,7 @@ describe('the conformance check finds what breaks a profile', () => {
     ],
     [
       'a response without source',
-      { ...response, source: undefined } as Resource,
+      { ...response, source: undefined } as FhirResource,
       /source: must-support element missing/,
     ],
     [
@@ -161,7 +162,7 @@ describe('the conformance check finds what breaks a profile', () => {
     ],
     [
       'a Task without priority',
-      { ...task, priority: undefined } as Resource,
+      { ...task, priority: undefined } as FhirResource,
       /priority: 0 found, 1\.\.1 required/,
     ],
     [
@@ -187,7 +188,7 @@ describe('the conformance check finds what breaks a profile', () => {
     ],
     [
       'a response with an invalid status (base R4)',
-      { ...response, status: 'finished' } as unknown as Resource,
+      { ...response, status: 'finished' } as unknown as FhirResource,
       /FHIR R4|status/,
     ],
   ])('%s', (_name, resource, message) => {

@@ -152,7 +152,7 @@ describe('the conformance check finds what breaks a profile', () => {
     ],
     [
       'a response without source',
-      { ...response, source: undefined } as FhirResource,
+      { ...response, source: undefined },
       /source: must-support element missing/,
     ],
     [
@@ -162,7 +162,7 @@ describe('the conformance check finds what breaks a profile', () => {
     ],
     [
       'a Task without priority',
-      { ...task, priority: undefined } as FhirResource,
+      { ...task, priority: undefined },
       /priority: 0 found, 1\.\.1 required/,
     ],
     [

@@ -58,7 +58,11 @@ async function launch(): Promise<void> {
     iss,
     ...(launchId === null ? {} : { launch: launchId }),
     clientId: ehr.clientId,
-    scope: ehr.scope ?? requestedScope(ehr.scopeVersion, kind),
+    scope:
+      ehr.scope ??
+      requestedScope(ehr.scopeVersion, kind, {
+        publishQuestionnaires: ehr.publishQuestionnaires === true,
+      }),
     redirectUri: ehr.redirectUri ?? new URL('../', window.location.href).href,
     pkceMode: 'required',
     stateKey: crypto.randomUUID(),

@@ -20,6 +20,11 @@ export interface EhrConfig {
   readonly scope?: string;
   /** `v1` for EHRs that still spell scopes `patient/Observation.read`. */
   readonly scopeVersion: ScopeVersion;
+  /**
+   * Ask for `user/Questionnaire.c` and create the app's Questionnaires on the EHR when missing.
+   * Off by default: most EHR teams load definitions themselves (README, "for the EHR team").
+   */
+  readonly publishQuestionnaires?: boolean;
 }
 
 export interface AppConfig {
@@ -99,9 +104,19 @@ function parseEhr(raw: unknown, where: string): EhrConfig {
   const issPrefix = optionalString(raw, 'issPrefix');
   const redirectUri = optionalString(raw, 'redirectUri');
   const scope = optionalString(raw, 'scope');
+  const publish = raw['publishQuestionnaires'];
+  if (
+    publish !== undefined &&
+    typeof publish !== 'boolean' &&
+    publish !== 'true' &&
+    publish !== 'false'
+  ) {
+    throw new ConfigError(`config.json: ${where}.publishQuestionnaires must be true or false`);
+  }
   return {
     clientId,
     scopeVersion: version,
+    ...(publish === true || publish === 'true' ? { publishQuestionnaires: true } : {}),
     ...(issPrefix === undefined ? {} : { issPrefix }),
     ...(redirectUri === undefined ? {} : { redirectUri }),
     ...(scope === undefined ? {} : { scope }),
@@ -159,7 +174,12 @@ export function ehrConfigFor(config: AppConfig, iss: string): EhrConfig {
 /** Environment variables a deployment sets to write config.json (see .env.example). */
 export function appConfigFromEnv(
   env: Readonly<Record<string, string | undefined>>,
-  defaults: { clientId: string; standaloneIss?: string; issPrefix?: string },
+  defaults: {
+    clientId: string;
+    standaloneIss?: string;
+    issPrefix?: string;
+    publishQuestionnaires?: boolean;
+  },
 ): Record<string, string> {
   const pick = (key: string): string | undefined => {
     const value = env[key];
@@ -173,6 +193,11 @@ export function appConfigFromEnv(
     ['issPrefix', pick('CLBP_ISS_PREFIX') ?? defaults.issPrefix],
     ['standaloneIss', pick('CLBP_STANDALONE_ISS') ?? defaults.standaloneIss],
     ['programme', pick('CLBP_PROGRAMME')],
+    [
+      'publishQuestionnaires',
+      pick('CLBP_PUBLISH_QUESTIONNAIRES') ??
+        (defaults.publishQuestionnaires === true ? 'true' : undefined),
+    ],
   ];
   return Object.fromEntries(entries.filter((e): e is [string, string] => e[1] !== undefined));
 }

@@ -108,10 +108,25 @@ export function resourceScopes(version: ScopeVersion): string[] {
   return scopes;
 }
 
+/**
+ * Creating the app's Questionnaires on the EHR (src/fhir/questionnairePublish.ts): a user-level
+ * write on a shared definition, asked for only where the EHR's configuration says so.
+ */
+export const PUBLISH_QUESTIONNAIRE_SCOPE: Readonly<Record<ScopeVersion, string>> = {
+  v2: 'user/Questionnaire.c',
+  v1: 'user/Questionnaire.write',
+};
+
 /** The scope string to ask for: launch context, identity, refresh, and the resource scopes. */
-export function requestedScope(version: ScopeVersion, launch: 'ehr' | 'standalone'): string {
+export function requestedScope(
+  version: ScopeVersion,
+  launch: 'ehr' | 'standalone',
+  options: { readonly publishQuestionnaires?: boolean } = {},
+): string {
   const context = launch === 'ehr' ? 'launch' : 'launch/patient';
-  return [context, ...CONTEXT_SCOPES, ...resourceScopes(version)].join(' ');
+  const publish =
+    options.publishQuestionnaires === true ? [PUBLISH_QUESTIONNAIRE_SCOPE[version]] : [];
+  return [context, ...CONTEXT_SCOPES, ...resourceScopes(version), ...publish].join(' ');
 }
 
 /** Whether a granted scope string lets the app do `access` (v2 letters) on `resourceType`. */

@@ -222,6 +222,8 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
         clientId: 'clbp-pathway',
         standaloneIss: fhirBase(),
         issPrefix: fhirBase(),
+        // The sandbox plays an EHR that lets the app load its own Questionnaires.
+        publishQuestionnaires: true,
       }),
   });
   const appServer = createServer((req, res) => {

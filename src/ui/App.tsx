@@ -5,6 +5,7 @@ import type { Session } from '../fhir/session.ts';
 import { missingWrites, type FeatureId } from '../fhir/scopes.ts';
 import { SUMMARY_KEYS, enabledRequests, type SummaryKey } from '../fhir/summary.ts';
 import { PatientBanner } from './PatientBanner.tsx';
+import { QuestionnaireStatus } from './QuestionnaireStatus.tsx';
 import { SectionFrame, readScopeOf } from './SectionFrame.tsx';
 import { OpioidSection } from './sections/OpioidSection.tsx';
 import { PegSection } from './sections/PegSection.tsx';
@@ -125,6 +126,7 @@ export function App({ session, asOf, programme, eligibility }: AppProps) {
         >
           {() => <ReferralSection {...section('referral')} onRecordPeg={recordPeg} />}
         </SectionFrame>
+        <QuestionnaireStatus session={session} />
       </main>
     </>
   );

@@ -3,12 +3,57 @@
  * US Core profile it follows and says who entered and who answered. (Every write of every e2e file
  * is also checked against the profiles by tests/e2e/harness/usCoreConformance.ts.)
  */
-import type { Encounter, Observation, QuestionnaireResponse } from 'fhir/r4';
+import type { Encounter, Observation, Questionnaire, QuestionnaireResponse } from 'fhir/r4';
 import { describe, expect, it } from 'vitest';
 import { PEG_ITEMS, pegAnswerCodeFor } from '../../src/domain/peg/peg.ts';
-import { appTestContext, stored } from './support/app.ts';
+import { appTestContext, launchPatient, stored } from './support/app.ts';
 
 const t = appTestContext();
+
+const APP_QUESTIONNAIRES = [
+  'http://fhir.clbp-pathway.org/Questionnaire/peg',
+  'http://fhir.clbp-pathway.org/Questionnaire/clbp-screening',
+];
+
+const appQuestionnaires = () =>
+  stored<Questionnaire>(t.sandbox, `Questionnaire?url=${APP_QUESTIONNAIRES.join(',')}`);
+
+async function publication(): Promise<string | null> {
+  const status = t.page.locator('[data-testid="questionnaire-status"]:not([data-kind="checking"])');
+  await status.waitFor();
+  return status.getAttribute('data-kind');
+}
+
+describe("the app's Questionnaires on the EHR", () => {
+  it('creates them once when the grant allows, then finds them', async () => {
+    // The seed has them, as an EHR team that loaded them would: take them away first.
+    for (const q of await appQuestionnaires()) {
+      await t.sandbox.repo.deleteResource('Questionnaire', q.id ?? '');
+    }
+    await launchPatient(t.page, t.sandbox, 'clbp-eligible');
+    await expect(publication()).resolves.toBe('created');
+    await launchPatient(t.page, t.sandbox, 'opioid-taper');
+    await expect(publication()).resolves.toBe('on-ehr');
+    const found = await appQuestionnaires();
+    expect(found.map((q) => `${q.url ?? ''}|${q.version ?? ''}`).sort()).toEqual([
+      'http://fhir.clbp-pathway.org/Questionnaire/clbp-screening|1.0.0',
+      'http://fhir.clbp-pathway.org/Questionnaire/peg|1.0.0',
+    ]);
+  });
+
+  it('creates none without the grant and names the canonicals the answers refer to', async () => {
+    for (const q of await appQuestionnaires()) {
+      await t.sandbox.repo.deleteResource('Questionnaire', q.id ?? '');
+    }
+    t.sandbox.auth.setNarrowing(['user/Questionnaire']);
+    await launchPatient(t.page, t.sandbox, 'clbp-eligible');
+    await expect(publication()).resolves.toBe('not-on-ehr');
+    await expect(t.page.textContent('[data-testid="questionnaire-status"]')).resolves.toContain(
+      'http://fhir.clbp-pathway.org/Questionnaire/peg|1.0.0',
+    );
+    await expect(appQuestionnaires()).resolves.toEqual([]);
+  });
+});
 
 describe('writes in a launch within a visit', () => {
   it('records the PEG on the launch encounter, entered by the clinician and answered by the patient', async () => {

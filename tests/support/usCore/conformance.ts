@@ -128,7 +128,7 @@ export function checkConformance(resource: Resource): ConformanceIssue[] {
     const profiled = PROFILES.some((p) => p.resourceType === resource.resourceType);
     const fallback = UNPROFILED.find((p) => p.resourceType === resource.resourceType);
     if (profiled && claimed.length === 0) {
-      issues.push(issue('US Core')('claims no US Core profile although US Core profiles the type'));
+      issues.push(issue('none')('claims no profile although the check knows one for its type'));
     } else if (fallback !== undefined) {
       rules.push(fallback);
     } else if (claimed.length === 0) {

@@ -103,7 +103,7 @@ const CONDITION_CODE_SYSTEMS = [`${SCT}|*`, 'http://hl7.org/fhir/sid/icd-10-cm|*
 const PATIENT = ['Patient'];
 const WHO = ['Practitioner', 'Organization', 'Patient', 'PractitionerRole', 'RelatedPerson'];
 
-export const PROFILES: readonly ProfileRules[] = [
+export const US_CORE_PROFILES: readonly ProfileRules[] = [
   {
     url: `${US_CORE}/us-core-questionnaireresponse`,
     title: 'US Core QuestionnaireResponse',
@@ -220,6 +220,24 @@ export const PROFILES: readonly ProfileRules[] = [
   },
 ];
 
+/** The app's own Questionnaires claim SDC's base Questionnaire profile (SDC 3.0.0). */
+const SDC_QUESTIONNAIRE: ProfileRules = {
+  url: 'http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire',
+  title: 'SDC Questionnaire (published with its canonical URL and version)',
+  resourceType: 'Questionnaire',
+  source: 'SDC 3.0.0 sdc-questionnaire; a canonical resource an EHR resolves by url|version',
+  rules: [
+    card('url', 1, 1),
+    card('version', 1, 1),
+    card('name', 1, 1),
+    card('title', 1, 1),
+    card('status', 1, 1),
+    card('item', 1),
+    ms('item.linkId'),
+    ms('item.type'),
+  ],
+};
+
 /** Resources the app writes that US Core does not profile, checked against these rules instead. */
 export const UNPROFILED: readonly ProfileRules[] = [
   {
@@ -255,17 +273,7 @@ export const UNPROFILED: readonly ProfileRules[] = [
       ms('statusReason.text', { when: 'statusReason.exists()' }),
     ],
   },
-  {
-    url: 'urn:clbp:published-questionnaire',
-    title: 'Published Questionnaire (canonical URL and version)',
-    resourceType: 'Questionnaire',
-    source: 'FHIR R4 Questionnaire; a canonical resource an EHR resolves by url|version',
-    rules: [
-      card('url', 1, 1),
-      card('version', 1, 1),
-      card('name', 1, 1),
-      card('title', 1, 1),
-      card('item', 1),
-    ],
-  },
 ];
+
+/** Every profile the check knows: US Core's, and the others the app's resources claim. */
+export const PROFILES: readonly ProfileRules[] = [...US_CORE_PROFILES, SDC_QUESTIONNAIRE];

@@ -13,6 +13,22 @@ describe('the run-time EHR configuration', () => {
     expect(config.programme).toBe('Organization/optimum-gmv-programme');
   });
 
+  it.each([
+    [true, { publishQuestionnaires: true }],
+    ['true', { publishQuestionnaires: true }],
+    [false, {}],
+    [undefined, {}],
+  ])('reads publishQuestionnaires %s', (value, expected) => {
+    const config = parseAppConfig({ clientId: 'c', publishQuestionnaires: value });
+    expect(config.ehrs[0]).toEqual({ clientId: 'c', scopeVersion: 'v2', ...expected });
+  });
+
+  it('refuses a publishQuestionnaires that is not true or false', () => {
+    expect(() => parseAppConfig({ clientId: 'c', publishQuestionnaires: 'yes' })).toThrow(
+      /publishQuestionnaires must be true or false/,
+    );
+  });
+
   it('picks the first EHR whose issPrefix matches the launching iss', () => {
     const config = parseAppConfig({
       ehrs: [

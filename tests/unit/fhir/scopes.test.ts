@@ -30,7 +30,18 @@ describe('the scopes CLBP Pathway asks for', () => {
     expect(v1).not.toContain('patient/MedicationStatement.write');
   });
 
+  it('asks to create Questionnaires (user level) only where the EHR configuration says so', () => {
+    expect(requestedScope('v2', 'ehr')).not.toContain('Questionnaire.c');
+    expect(requestedScope('v2', 'ehr', { publishQuestionnaires: true }).split(' ')).toContain(
+      'user/Questionnaire.c',
+    );
+    expect(requestedScope('v1', 'ehr', { publishQuestionnaires: true }).split(' ')).toContain(
+      'user/Questionnaire.write',
+    );
+  });
+
   it.each([
+    ['user/Questionnaire.c', 'Questionnaire', 'c', true],
     ['patient/Observation.rs', 'Observation', 'rs', true],
     ['patient/Observation.rs', 'Observation', 'c', false],
     ['patient/Observation.read', 'Observation', 'rs', true],

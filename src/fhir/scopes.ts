@@ -30,8 +30,11 @@ export const FEATURES: readonly Feature[] = [
     id: 'screening',
     label: 'Screening and eligibility',
     needs: [
-      { resourceType: 'Condition', access: 'rs' },
+      // c: the problem-list entry a clinician confirms after a screening
+      { resourceType: 'Condition', access: 'crs' },
       { resourceType: 'QuestionnaireResponse', access: 'crs' },
+      // c: the screening's findings (Task Force result, red flags, pregnancy status)
+      { resourceType: 'Observation', access: 'crs' },
     ],
   },
   {

@@ -2,7 +2,10 @@
  * Saves a CLBP screening as a QuestionnaireResponse, with the PEG's no-loss, no-duplicate write:
  * a transaction whose create is conditional on the client-generated identifier.
  */
-import type { QuestionnaireResponse } from 'fhir/r4';
+import type { BundleEntry, QuestionnaireResponse } from 'fhir/r4';
+import { screeningFindings } from '../domain/screening/findings.ts';
+import { readScreeningResponse } from '../domain/screening/screening.ts';
+import { findingEntries } from './findingsWrite.ts';
 import {
   SCREENING_QUESTIONNAIRE_URL,
   SCREENING_QUESTIONNAIRE_VERSION,
@@ -47,15 +50,32 @@ export function screeningResponse(s: ScreeningSubmission): QuestionnaireResponse
   };
 }
 
+/**
+ * The screening's transaction: the response, and its findings (Task Force result, red flags,
+ * pregnancy) as Observations derived from it, each conditional on its own identifier.
+ */
+export function screeningEntries(s: ScreeningSubmission): BundleEntry[] {
+  const responseUrl = `urn:uuid:${s.submissionId}`;
+  const response = screeningResponse(s);
+  // The findings come from the response as any reader of it would read it back.
+  const reading = readScreeningResponse(response);
+  const findings = reading.kind === 'screening' ? screeningFindings(reading.answers) : [];
+  return [
+    conditionalCreate(responseUrl, response, s.submissionId),
+    ...findingEntries(findings, {
+      submissionId: s.submissionId,
+      context: s.context,
+      authored: s.authored,
+      response: responseUrl,
+    }),
+  ];
+}
+
 export async function saveScreening(
   transport: FhirTransport,
   s: ScreeningSubmission,
 ): Promise<WrittenResource> {
-  const [written] = await submitTransaction(
-    transport,
-    [conditionalCreate(`urn:uuid:${s.submissionId}`, screeningResponse(s), s.submissionId)],
-    'Saving the screening',
-  );
+  const [written] = await submitTransaction(transport, screeningEntries(s), 'Saving the screening');
   if (!written) {
     throw new Error('The transaction answered no entry');
   }

@@ -14,6 +14,7 @@ export const US_CORE_PROFILE = {
   screeningAssessment: `${US_CORE}/us-core-observation-screening-assessment`,
   serviceRequest: `${US_CORE}/us-core-servicerequest`,
   problem: `${US_CORE}/us-core-condition-problems-health-concerns`,
+  pregnancyStatus: `${US_CORE}/us-core-observation-pregnancystatus`,
 } as const;
 
 export const OBSERVATION_CATEGORY_SYSTEM =

@@ -3,7 +3,14 @@
  * US Core profile it follows and says who entered and who answered. (Every write of every e2e file
  * is also checked against the profiles by tests/e2e/harness/usCoreConformance.ts.)
  */
-import type { Encounter, Observation, Questionnaire, QuestionnaireResponse } from 'fhir/r4';
+import type {
+  Condition,
+  Encounter,
+  Observation,
+  Questionnaire,
+  QuestionnaireResponse,
+} from 'fhir/r4';
+import { RED_FLAGS, SCREENING_LINK_IDS } from '../../src/domain/screening/screening.ts';
 import { describe, expect, it } from 'vitest';
 import { PEG_ITEMS, pegAnswerCodeFor } from '../../src/domain/peg/peg.ts';
 import { appTestContext, launchPatient, stored } from './support/app.ts';
@@ -99,5 +106,69 @@ describe('writes in a launch within a visit', () => {
       performer: [{ reference: 'Patient/no-back-pain' }],
       derivedFrom: [{ reference: `QuestionnaireResponse/${response?.id ?? ''}` }],
     });
+  });
+});
+
+describe('screening findings in the chart', () => {
+  it('writes the Task Force result, red flags and pregnancy status, and adds chronic low back pain to the problem list only on confirmation', async () => {
+    const patient = 'no-back-pain';
+    await launchPatient(t.page, t.sandbox, patient);
+    await t.page.click('button:has-text("Screen")');
+    await t.page.check(`#screening-${SCREENING_LINK_IDS.duration}-1-5-years`);
+    await t.page.check(`#screening-${SCREENING_LINK_IDS.frequency}-every-day`);
+    for (const flag of RED_FLAGS) {
+      await t.page.check(`#screening-${flag.linkId}-false`);
+    }
+    await t.page.check(`#screening-${SCREENING_LINK_IDS.pregnant}-false`);
+    await t.page.check(`#screening-${SCREENING_LINK_IDS.telehealthAble}-true`);
+    await t.page.click('button:has-text("Save screening")');
+    const confirm = 'form[aria-label="Add chronic low back pain to the problem list"]';
+    await t.page.waitForSelector(confirm);
+
+    const [response] = await stored<QuestionnaireResponse>(
+      t.sandbox,
+      `QuestionnaireResponse?patient=${patient}&questionnaire=http://fhir.clbp-pathway.org/Questionnaire/clbp-screening|1.0.0`,
+    );
+    const findings = await stored<Observation>(
+      t.sandbox,
+      `Observation?patient=${patient}&derived-from=QuestionnaireResponse/${response?.id ?? ''}`,
+    );
+    const byCode = Object.fromEntries(findings.map((o) => [o.code.coding?.[0]?.code ?? '', o]));
+    expect(Object.keys(byCode).sort()).toEqual([
+      '82810-3',
+      'clbp-task-force-definition',
+      'low-back-pain-red-flags',
+    ]);
+    expect(byCode['clbp-task-force-definition']?.valueBoolean).toBe(true);
+    expect(byCode['low-back-pain-red-flags']?.valueBoolean).toBe(false);
+    expect(byCode['low-back-pain-red-flags']?.component).toHaveLength(RED_FLAGS.length);
+    expect(byCode['82810-3']?.valueCodeableConcept?.coding?.[0]?.code).toBe('60001007');
+    expect(byCode['82810-3']?.meta?.profile).toEqual([
+      'http://hl7.org/fhir/us/core/StructureDefinition/us-core-observation-pregnancystatus',
+    ]);
+
+    // Nothing goes on the problem list until the clinician confirms.
+    await expect(
+      stored<Condition>(t.sandbox, `Condition?patient=${patient}`),
+    ).resolves.toHaveLength(1);
+    await expect(t.page.isDisabled(`${confirm} button[type="submit"]`)).resolves.toBe(true);
+    await t.page.check(`${confirm} input[type="checkbox"]`);
+    await t.page.click(`${confirm} button[type="submit"]`);
+    await t.page.waitForSelector(confirm, { state: 'detached' });
+    const problems = (await stored<Condition>(t.sandbox, `Condition?patient=${patient}`)).filter(
+      (c) => c.code?.coding?.some((coding) => coding.code === '278860009'),
+    );
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({
+      verificationStatus: { coding: [{ code: 'confirmed' }] },
+      category: [{ coding: [{ code: 'problem-list-item' }] }],
+      recorder: { reference: 'Practitioner/pcp-1' },
+      evidence: [{ detail: [{ reference: `QuestionnaireResponse/${response?.id ?? ''}` }] }],
+    });
+    expect(problems[0]?.code?.coding?.map((c) => c.code)).toEqual([
+      '278860009',
+      'M54.50',
+      'G89.29',
+    ]);
   });
 });

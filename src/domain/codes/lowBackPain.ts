@@ -122,3 +122,19 @@ export const LOW_BACK_PAIN_CODES: readonly LowBackPainCode[] = [
     chronic: false,
   },
 ];
+
+/**
+ * The problem-list entry a clinician confirms after a screening that meets the NIH Task Force
+ * definition: SNOMED CT 278860009 "Chronic low back pain" and its ICD-10-CM coding M54.50 (low
+ * back pain, unspecified) with G89.29 (other chronic pain) for the chronicity (clinical.md, Codes;
+ * issue 12).
+ */
+export const CLBP_PROBLEM_CODINGS = [
+  { system: 'http://snomed.info/sct', code: '278860009', display: 'Chronic low back pain' },
+  {
+    system: 'http://hl7.org/fhir/sid/icd-10-cm',
+    code: 'M54.50',
+    display: 'Low back pain, unspecified',
+  },
+  { system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'G89.29', display: 'Other chronic pain' },
+] as const;

@@ -250,7 +250,8 @@ export function createFhirHandler(
       });
     };
     const reads = method === 'GET' || op.kind === 'search';
-    const write = () => o.repo.asWriter(check.context.clientId, run);
+    const writer = { clientId: check.context.clientId, origin: header(req, 'origin') };
+    const write = () => o.repo.asWriter(writer, run);
     sendReply(res, reads ? await lock.read(run) : await lock.write(write));
   }
 

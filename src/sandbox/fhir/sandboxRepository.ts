@@ -37,9 +37,16 @@ interface Snapshot {
   readonly journalLength: number;
 }
 
-/** One stored version written over HTTP (not seeded), and the client whose token wrote it. */
+/** Who wrote: the client whose token was used, and the page origin the request came from. */
+export interface Writer {
+  readonly clientId: string;
+  /** The request's `Origin` header: the app's origin for what the app's pages wrote. */
+  readonly origin: string | undefined;
+}
+
+/** One stored version written over HTTP (not seeded), and who wrote it. */
 export interface JournalEntry {
-  readonly clientId: string | undefined;
+  readonly writer: Writer | undefined;
   readonly resource: Resource;
 }
 
@@ -53,7 +60,7 @@ export class SandboxRepository extends MemoryRepository {
   readonly #internals: MemoryInternals;
   #transactionDepth = 0;
   #loading = false;
-  #writer: string | undefined;
+  #writer: Writer | undefined;
   readonly #journal: JournalEntry[] = [];
 
   constructor() {
@@ -97,16 +104,16 @@ export class SandboxRepository extends MemoryRepository {
     }
     assertValid(resource);
     const stored = await super.createResource(resource, options, update);
-    this.#journal.push({ clientId: this.#writer, resource: deepClone(stored) });
+    this.#journal.push({ writer: this.#writer, resource: deepClone(stored) });
     return stored;
   }
 
   /**
-   * Runs a write on behalf of a client: every version it stores is journalled with the client id
+   * Runs a write on behalf of a client: every version it stores is journalled with the writer
    * (a rolled-back transaction's are dropped), so tests can check what an app wrote.
    */
-  async asWriter<R>(clientId: string, work: () => Promise<R>): Promise<R> {
-    this.#writer = clientId;
+  async asWriter<R>(writer: Writer, work: () => Promise<R>): Promise<R> {
+    this.#writer = writer;
     try {
       return await work();
     } finally {
@@ -128,7 +135,7 @@ export class SandboxRepository extends MemoryRepository {
     const result = await super.conditionalCreate(resource, search, options);
     // Medplum's in-memory conditional create stores without createResource: journal it here.
     if (isCreated(result.outcome)) {
-      this.#journal.push({ clientId: this.#writer, resource: deepClone(result.resource) });
+      this.#journal.push({ writer: this.#writer, resource: deepClone(result.resource) });
     }
     return result;
   }

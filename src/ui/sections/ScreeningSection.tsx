@@ -6,9 +6,14 @@ import {
   type Finding,
 } from '../../domain/screening/eligibility.ts';
 import type { EligibilityConfig } from '../../domain/screening/eligibilityConfig.ts';
-import { readScreeningResponse, type ScreeningAnswers } from '../../domain/screening/screening.ts';
+import {
+  classifyTaskForce,
+  readScreeningResponse,
+  type ScreeningAnswers,
+} from '../../domain/screening/screening.ts';
 import { loadDraft } from '../drafts.ts';
 import { evidenceText } from '../screening/evidenceText.ts';
+import { ProblemListConfirm } from '../screening/ProblemListConfirm.tsx';
 import { ReferralForm } from '../screening/ReferralForm.tsx';
 import { ScreeningForm } from '../screening/ScreeningForm.tsx';
 import { loaded, type SectionProps } from './sectionProps.ts';
@@ -67,6 +72,12 @@ export function ScreeningSection(
     (s): s is string => s !== undefined,
   );
   const canWrite = missingWrite.length === 0;
+  // A screening that meets the Task Force definition, and no chronic low back pain on the problem
+  // list: the clinician may confirm it (never added without that).
+  const confirmable =
+    screening?.source !== undefined &&
+    classifyTaskForce(screening.duration, screening.frequency).kind === 'clbp' &&
+    chart.chronic.length === 0;
 
   return (
     <>
@@ -99,6 +110,16 @@ export function ScreeningSection(
       </ul>
       {screening?.authored !== undefined && (
         <p>Latest screening: {screening.authored.slice(0, 10)}.</p>
+      )}
+      {confirmable && canWrite && (
+        <ProblemListConfirm
+          session={session}
+          screening={screening.source}
+          now={() => new Date()}
+          onAdded={() => {
+            reload(['conditions']);
+          }}
+        />
       )}
       {!canWrite ? (
         <p className="notice">

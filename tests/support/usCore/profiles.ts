@@ -165,6 +165,28 @@ export const US_CORE_PROFILES: readonly ProfileRules[] = [
     ],
   },
   {
+    url: `${US_CORE}/us-core-observation-pregnancystatus`,
+    title: 'US Core Observation Pregnancy Status',
+    resourceType: 'Observation',
+    source: 'US Core 6.1.0/7.0.0 StructureDefinition-us-core-observation-pregnancystatus',
+    rules: [
+      ms('status'),
+      card(
+        `category.where(coding.where(system='${OBSERVATION_CATEGORY}' and code='social-history').exists())`,
+        0,
+        1,
+      ),
+      ms(
+        `category.where(coding.where(system='${OBSERVATION_CATEGORY}' and code='social-history').exists())`,
+      ),
+      card("code.coding.where(system='http://loinc.org' and code='82810-3')", 1, 1),
+      card('subject', 1, 1),
+      ref('subject', PATIENT),
+      card('effectiveDateTime', 1, 1),
+      card('valueCodeableConcept', 1, 1),
+    ],
+  },
+  {
     url: `${US_CORE}/us-core-servicerequest`,
     title: 'US Core ServiceRequest',
     resourceType: 'ServiceRequest',

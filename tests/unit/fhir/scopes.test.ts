@@ -9,7 +9,7 @@ describe('the scopes CLBP Pathway asks for', () => {
       'fhirUser',
       'online_access',
       'patient/Patient.r',
-      'patient/Condition.rs',
+      'patient/Condition.crs',
       'patient/QuestionnaireResponse.crs',
       'patient/Observation.crs',
       'patient/Questionnaire.rs',

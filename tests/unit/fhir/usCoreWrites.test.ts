@@ -16,7 +16,8 @@ import { describe, expect, it } from 'vitest';
 import { pegEntries } from '../../../src/fhir/pegWrite.ts';
 import { PEG_QUESTIONNAIRE } from '../../../src/fhir/questionnaires.ts';
 import { referralEntries } from '../../../src/fhir/referralWrite.ts';
-import { screeningResponse } from '../../../src/fhir/screeningWrite.ts';
+import { clbpProblem } from '../../../src/fhir/problemWrite.ts';
+import { screeningEntries, screeningResponse } from '../../../src/fhir/screeningWrite.ts';
 import type { WriteContext } from '../../../src/fhir/usCore.ts';
 import { checkConformance } from '../../support/usCore/conformance.ts';
 
@@ -92,8 +93,56 @@ const screening = (context: WriteContext): Resource => ({
   id: 's1',
 });
 
+const SCREENING_ANSWERS = 'http://fhir.clbp-pathway.org/CodeSystem/clbp-screening-answers';
+
+const screeningWithFindings = (answers: Parameters<typeof screeningEntries>[0]['answers']) =>
+  stored(
+    screeningEntries({
+      submissionId: '44444444-4444-4444-8444-444444444444',
+      context: CLINICIAN,
+      authored: AUTHORED,
+      answers,
+    }),
+  );
+
 describe('what the app writes meets the US Core profiles it claims', () => {
   it.each([
+    [
+      'a screening with its findings (Task Force met, a red flag, pregnant)',
+      () =>
+        screeningWithFindings({
+          'clbp-duration': {
+            kind: 'coding',
+            coding: { system: SCREENING_ANSWERS, code: '1-5-years' },
+          },
+          'clbp-frequency': {
+            kind: 'coding',
+            coding: { system: SCREENING_ANSWERS, code: 'every-day' },
+          },
+          'rf-saddle-anaesthesia': { kind: 'boolean', value: true },
+          pregnant: { kind: 'boolean', value: true },
+        }),
+    ],
+    [
+      'the confirmed problem-list entry',
+      () => [
+        {
+          ...clbpProblem({
+            submissionId: '55555555-5555-4555-8555-555555555555',
+            context: CLINICIAN,
+            confirmedAt: AUTHORED,
+            screening: 'QuestionnaireResponse/s1',
+          }),
+          id: 'c1',
+          meta: {
+            profile: [
+              'http://hl7.org/fhir/us/core/StructureDefinition/us-core-condition-problems-health-concerns',
+            ],
+            lastUpdated: AUTHORED,
+          },
+        } as Resource,
+      ],
+    ],
     ['the PEG response and score', () => peg(CLINICIAN)],
     ['the referral ServiceRequest and Task', () => referral(CLINICIAN)],
     ['the screening response', () => [screening(CLINICIAN)]],
@@ -194,5 +243,26 @@ describe('the conformance check finds what breaks a profile', () => {
   ])('%s', (_name, resource, message) => {
     const issues = checkConformance(resource);
     expect(issues.map((i) => `${i.profile}: ${i.message}`).join('\n')).toMatch(message);
+  });
+});
+
+describe("a screening's findings", () => {
+  it('writes only what the answers decide: one red flag asked and absent is no verdict on the others', () => {
+    const written = screeningWithFindings({
+      'clbp-duration': {
+        kind: 'coding',
+        coding: { system: SCREENING_ANSWERS, code: '1-3-months' },
+      },
+      'rf-trauma': { kind: 'boolean', value: false },
+    }) as Observation[];
+    const [response, taskForce, redFlags] = written;
+    expect(response?.resourceType).toBe('QuestionnaireResponse');
+    // Under 3 months decides "not CLBP" even without the frequency answer.
+    expect(taskForce?.valueBoolean).toBe(false);
+    expect(redFlags?.valueBoolean).toBeUndefined();
+    expect(redFlags?.dataAbsentReason?.coding?.[0]?.code).toBe('not-asked');
+    expect(redFlags?.component?.map((c) => c.valueBoolean)).toEqual([false]);
+    expect(written).toHaveLength(3);
+    expect(new Set(written.map((r) => (r as Observation).identifier?.[0]?.value)).size).toBe(3);
   });
 });

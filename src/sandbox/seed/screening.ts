@@ -29,8 +29,7 @@ export function eligibleScreening(
     id,
     ...screeningResponse({
       submissionId: `${id}-submission`,
-      patientId,
-      practitioner: 'Practitioner/pcp-1',
+      context: { patientId, enterer: 'Practitioner/pcp-1', encounter: undefined },
       authored,
       answers: ELIGIBLE_SCREENING_ANSWERS,
     }),

@@ -263,6 +263,6 @@ describe("a screening's findings", () => {
     expect(redFlags?.dataAbsentReason?.coding?.[0]?.code).toBe('not-asked');
     expect(redFlags?.component?.map((c) => c.valueBoolean)).toEqual([false]);
     expect(written).toHaveLength(3);
-    expect(new Set(written.map((r) => (r).identifier?.[0]?.value)).size).toBe(3);
+    expect(new Set(written.map((r) => r.identifier?.[0]?.value)).size).toBe(3);
   });
 });

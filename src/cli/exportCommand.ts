@@ -1,34 +1,42 @@
 /**
- * `clbp export --fhir <base> --patient <id> (--token <t> | --client-id <id> --key <jwk-file>)
- *  --out <file|-> [--deidentify [--deid-secret <s>]]`: one patient's CLBP pathway data as a FHIR
- * collection Bundle. Exit 0, 1 on failure (one line on stderr), 2 on bad options.
+ * `clbp export --fhir <base> --patient <id> (CLBP_TOKEN | --token-file <f> | --token <t> |
+ *  --client-id <id> --key <jwk-file>) --out <file|-> [--force] [--deidentify [--deid-secret <s>]]`:
+ * one patient's CLBP pathway data as a FHIR collection Bundle, written whole or not at all (a
+ * temporary file, 0600, renamed into place; an existing file only with --force). Exit 0, 1 on
+ * failure (one line on stderr), 2 on bad options or input (one line).
  *
  * De-identification keys: with --deid-secret (or CLBP_DEID_SECRET) the date shift and the id
  * pseudonyms are HMAC-SHA256 of the patient id / resource id under that secret, so repeated
  * extracts of a patient line up; without it a random key is drawn per run, so two runs cannot be
  * linked. The shift is 1–365 days either way and never 0.
  */
-import { createHmac, randomBytes } from 'node:crypto';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { link, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Bundle } from 'fhir/r4';
 import { deidentifyBundle } from '../domain/deidentify/deidentify.ts';
 import { createBackendAuth, parsePrivateJwk } from '../fhir/bulk/backendAuth.ts';
 import { systemScopes } from '../fhir/bulk/bulkClient.ts';
+import { FhirError } from '../fhir/errors.ts';
 import { exportPatient } from '../fhir/patientExport.ts';
 import type { TokenSource } from '../fhir/transport.ts';
 import { COMMAND_LINE_RETRIES, createTransport } from '../fhir/transport.ts';
 import type { CliIo } from './io.ts';
 import { fhirBaseOption, missingOptions, parseError, type Parsed as ParsedArgs } from './args.ts';
 
-const USAGE = `usage: clbp export --fhir <base> --patient <id> (--token <t> | --client-id <id> --key <jwk-file>)
-                   --out <file|-> [--deidentify [--deid-secret <s>]]
+const USAGE = `usage: clbp export --fhir <base> --patient <id> (--token-file <f> | --client-id <id> --key <jwk-file>)
+                   --out <file|-> [--force] [--deidentify [--deid-secret <s>]]
 
 One patient's CLBP pathway data (Patient, low back pain Conditions, PEG, opioid medications,
 programme referrals and Tasks, wearable activity/sleep) as a FHIR collection Bundle.
-  --token <t>            a bearer token with read access to the patient's data, or
+  a bearer token with read access to the patient's data, from (first found):
+    CLBP_TOKEN           the environment variable, or
+    --token-file <f>     a file holding it, or
+    --token <t>          the command line (other users of the machine can see it: avoid), or
   --client-id, --key     a backend client and its private JWK (SMART Backend Services)
-  --out <file>           where the Bundle goes ('-' = stdout)
+  --out <file>           where the Bundle goes ('-' = stdout); created 0600 (patient data)
+  --force                replace --out if it exists
   --deidentify           drop names, addresses, telecom, identifiers, narrative and free text;
                          shift every date by one per-patient offset; pseudonymise ids
   --deid-secret <s>      key for the offset and pseudonyms (default: CLBP_DEID_SECRET, else random
@@ -54,8 +62,11 @@ interface Options {
   readonly fhirBase: string;
   readonly patientId: string;
   readonly auth:
-    { kind: 'token'; token: string } | { kind: 'backend'; clientId: string; keyFile: string };
+    | { kind: 'token'; token: string }
+    | { kind: 'token-file'; file: string }
+    | { kind: 'backend'; clientId: string; keyFile: string };
   readonly out: string;
+  readonly force: boolean;
   readonly deidentify: boolean;
   readonly secret: string | undefined;
 }
@@ -73,9 +84,11 @@ function parse(argv: readonly string[], env: NodeJS.ProcessEnv): Parsed {
         fhir: { type: 'string' },
         patient: { type: 'string' },
         token: { type: 'string' },
+        'token-file': { type: 'string' },
         'client-id': { type: 'string' },
         key: { type: 'string' },
         out: { type: 'string' },
+        force: { type: 'boolean' },
         deidentify: { type: 'boolean' },
         'deid-secret': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -101,8 +114,21 @@ function parse(argv: readonly string[], env: NodeJS.ProcessEnv): Parsed {
     return { kind: 'error', message: `--patient must be a FHIR id, got '${patientId}'` };
   }
   const backend = values['client-id'] !== undefined || values.key !== undefined;
-  if ((values.token !== undefined) === backend) {
-    return { kind: 'error', message: 'give either --token or --client-id with --key' };
+  const envToken = env['CLBP_TOKEN'] === '' ? undefined : env['CLBP_TOKEN'];
+  const given = [values.token, values['token-file'], backend ? 'backend' : undefined].filter(
+    (v) => v !== undefined,
+  );
+  if (given.length > 1) {
+    return {
+      kind: 'error',
+      message: 'give one of --token, --token-file and --client-id with --key',
+    };
+  }
+  if (given.length === 0 && envToken === undefined) {
+    return {
+      kind: 'error',
+      message: 'give a token (CLBP_TOKEN, --token-file or --token) or --client-id with --key',
+    };
   }
   if (backend && (values['client-id'] === undefined || values.key === undefined)) {
     return { kind: 'error', message: '--client-id and --key go together' };
@@ -126,29 +152,87 @@ function parse(argv: readonly string[], env: NodeJS.ProcessEnv): Parsed {
       patientId,
       auth: backend
         ? { kind: 'backend', clientId: values['client-id'] ?? '', keyFile: values.key ?? '' }
-        : { kind: 'token', token: values.token ?? '' },
+        : values['token-file'] !== undefined
+          ? { kind: 'token-file', file: values['token-file'] }
+          : { kind: 'token', token: values.token ?? envToken ?? '' },
       out: values.out ?? '',
+      force: values.force === true,
       deidentify: values.deidentify === true,
       secret,
     },
   };
 }
 
+/** Bad input found before anything is asked of the server: exit 2 with this line. */
+class UsageError extends Error {}
+
+async function readOption(file: string, what: string): Promise<string> {
+  return readFile(file, 'utf8').catch(() => {
+    throw new UsageError(`cannot read the ${what} ${file}`);
+  });
+}
+
 async function tokenSource(o: Options): Promise<TokenSource> {
-  if (o.auth.kind === 'token') {
-    const token = o.auth.token;
-    return { token: () => Promise.resolve(token) };
+  switch (o.auth.kind) {
+    case 'token': {
+      const token = o.auth.token;
+      return { token: () => Promise.resolve(token) };
+    }
+    case 'token-file': {
+      const token = (await readOption(o.auth.file, 'token file')).trim();
+      if (token === '' || /\s/.test(token)) {
+        throw new UsageError(`${o.auth.file} must hold one bearer token and nothing else`);
+      }
+      return { token: () => Promise.resolve(token) };
+    }
+    case 'backend': {
+      const { keyFile, clientId } = o.auth;
+      const keyText = await readOption(keyFile, 'key file');
+      return createBackendAuth({
+        fhirBase: o.fhirBase,
+        clientId,
+        privateKey: parsePrivateJwk(keyText, keyFile),
+        scope: systemScopes(EXPORT_TYPES),
+      });
+    }
   }
-  const { keyFile, clientId } = o.auth;
-  const keyText = await readFile(keyFile, 'utf8').catch(() => {
-    throw new Error(`cannot read the key file ${keyFile}`);
-  });
-  return createBackendAuth({
-    fhirBase: o.fhirBase,
-    clientId,
-    privateKey: parsePrivateJwk(keyText, keyFile),
-    scope: systemScopes(EXPORT_TYPES),
-  });
+}
+
+/** Refuses an --out that exists (without --force) or whose folder does not. */
+async function checkOut(o: Options): Promise<void> {
+  if (o.out === '-') {
+    return;
+  }
+  if (!o.force && (await stat(o.out).catch(() => undefined)) !== undefined) {
+    throw new UsageError(`${o.out} exists; use --force to replace it, or another --out`);
+  }
+  const folder = await stat(dirname(o.out)).catch(() => undefined);
+  if (folder?.isDirectory() !== true) {
+    throw new UsageError(`--out: the folder ${dirname(o.out)} does not exist`);
+  }
+}
+
+/**
+ * Writes the extract whole or not at all: a new temporary file beside --out (0600: it holds
+ * patient data), then linked into place (refusing a file that appeared meanwhile) or, with
+ * --force, renamed over it. The temporary file never survives a failure.
+ */
+async function writeExtract(out: string, text: string, force: boolean): Promise<void> {
+  const part = join(dirname(out), `.${basename(out)}.${randomUUID()}.part`);
+  try {
+    await writeFile(part, text, { encoding: 'utf8', mode: 0o600, flag: 'wx' });
+    if (force) {
+      await rename(part, out);
+    } else {
+      await link(part, out).catch((err: unknown) => {
+        throw (err as NodeJS.ErrnoException).code === 'EEXIST'
+          ? new UsageError(`${out} exists; use --force to replace it, or another --out`)
+          : err;
+      });
+    }
+  } finally {
+    await rm(part, { force: true });
+  }
 }
 
 /** Date shift in days (±1…365, never 0) for a patient under a key. */
@@ -183,6 +267,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   }
   const o = parsed.options;
   try {
+    await checkOut(o);
     const transport = createTransport({
       baseUrl: o.fhirBase,
       auth: await tokenSource(o),
@@ -200,8 +285,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     if (o.out === '-') {
       io.stdout(text);
     } else {
-      await writeFile(`${o.out}.part`, text, 'utf8');
-      await rename(`${o.out}.part`, o.out);
+      await writeExtract(o.out, text, o.force);
     }
     const where = o.out === '-' ? 'stdout' : o.out;
     io.stderr(
@@ -211,6 +295,6 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   } catch (err) {
     const message = (err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, ' ');
     io.stderr(`clbp export: ${message}\n`);
-    return 1;
+    return err instanceof UsageError || (err instanceof FhirError && err.kind === 'config') ? 2 : 1;
   }
 }

@@ -4,9 +4,7 @@
  * MedicationRequests and Medications. Prints JSON to stdout; exit 0, or 2 with one line on stderr
  * when the input or the options are unusable.
  */
-import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
+import { readFile, stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { MedicationMmeResult } from '../domain/mme/mme.ts';
 import {
@@ -18,6 +16,7 @@ import {
   totalMmePerDay,
   NLM_ATTRIBUTION,
 } from '../domain/mme/mme.ts';
+import { assertReadable, InputError, readNdjson } from '../fhir/ndjson.ts';
 import type { CliIo } from './io.ts';
 import { isRecord } from '../domain/fhir-primitives/json.ts';
 import { localDayOf, parseIsoDay } from '../domain/fhir-primitives/dates.ts';
@@ -38,7 +37,8 @@ interface Loaded {
   readonly fullUrls: [string, unknown][];
 }
 
-class InputError extends Error {}
+/** Largest .json file read whole (a Bundle); bigger inputs should be NDJSON, which streams. */
+const MAX_JSON_BYTES = 256 * 1024 * 1024;
 
 function oneLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ');
@@ -57,29 +57,26 @@ function add(loaded: Loaded, value: unknown, where: string): void {
   }
 }
 
-function parseLine(line: string, where: string): unknown {
-  try {
-    return JSON.parse(line) as unknown;
-  } catch (error) {
-    throw new InputError(`${where}: invalid JSON (${oneLine(error)})`);
-  }
-}
-
-/** Streams NDJSON line by line; a bad line names the file and line number. */
+/** Streams NDJSON (src/fhir/ndjson.ts); the first bad line stops it, naming the file and line. */
 async function loadNdjson(file: string): Promise<Loaded> {
   const loaded: Loaded = { resources: [], fullUrls: [] };
-  const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
-  let lineNumber = 0;
-  for await (const line of lines) {
-    lineNumber += 1;
-    if (line.trim() !== '') {
-      add(loaded, parseLine(line, `${file}:${lineNumber}`), `${file}:${lineNumber}`);
+  for await (const item of readNdjson(file)) {
+    if (item.kind === 'malformed') {
+      throw new InputError(`${item.file}:${item.line}: ${item.message}`);
     }
+    add(loaded, item.resource, `${item.file}:${item.line}`);
   }
   return loaded;
 }
 
 async function loadJson(file: string): Promise<Loaded> {
+  await assertReadable([file]);
+  const size = (await stat(file)).size;
+  if (size > MAX_JSON_BYTES) {
+    throw new InputError(
+      `${file}: ${Math.round(size / 1024 / 1024)} MB is too large to read as one JSON document; give NDJSON (.ndjson), which is streamed`,
+    );
+  }
   const text = await readFile(file, 'utf8');
   const loaded: Loaded = { resources: [], fullUrls: [] };
   let value: unknown;
@@ -209,6 +206,10 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     const message =
       error instanceof InputError ? error.message : `cannot read ${opts.file} (${oneLine(error)})`;
     io.stderr(`clbp mme: ${message}\n`);
+    return 2;
+  }
+  if (loaded.resources.length === 0) {
+    io.stderr(`clbp mme: ${opts.file}: no FHIR resources\n`);
     return 2;
   }
   const results = computeMmeForResources(loaded.resources, loaded.fullUrls);

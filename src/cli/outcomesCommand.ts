@@ -21,7 +21,13 @@ import { OutcomeTally } from '../domain/outcomes/outcomeTable.ts';
 import { DEFAULT_ELIGIBILITY_CONFIG } from '../domain/screening/eligibilityConfig.ts';
 import { AnalyticsEngine } from '../fhir/analytics/engine.ts';
 import { PatientResourceSource } from '../fhir/analytics/patientResources.ts';
-import { isNdjson, listInputFiles, readResources } from '../fhir/ndjson.ts';
+import {
+  assertReadable,
+  InputError,
+  isNdjson,
+  listInputFiles,
+  readResources,
+} from '../fhir/ndjson.ts';
 import { PEG_QUESTIONNAIRE } from '../fhir/questionnaires.ts';
 import type { CliIo } from './io.ts';
 
@@ -31,6 +37,7 @@ Trial-style PEG outcome table (week 8, month 6, month 12) from FHIR R4 NDJSON fi
   --format   md (default), csv or json
   --arm-by   referral (default): patients referred to the programme vs everyone else with a PEG
              group:<id>: members of Group/<id> vs everyone else with a PEG
+Exit 0; 2 when the input cannot be read (one line naming the file and line); 1 on other failures.
 `;
 
 /** Malformed lines printed one by one before only counting them. */
@@ -53,19 +60,34 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     return 2;
   }
   const { input } = parsed.options;
-  let files: string[];
   try {
-    files = await listInputFiles(input);
+    const files = await listInputFiles(input);
+    await assertReadable(files);
+    const engine = await AnalyticsEngine.open();
+    try {
+      return await analyse(engine, files, parsed.options, io);
+    } finally {
+      await engine.close();
+    }
   } catch (error) {
-    io.stderr(`clbp outcomes: ${error instanceof Error ? error.message : String(error)}\n`);
-    return 1;
+    // Unreadable input: exit 2 and one line; anything else: exit 1 and one line, never a trace.
+    const line = (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ');
+    io.stderr(`clbp outcomes: ${line}\n`);
+    return error instanceof InputError ? 2 : 1;
   }
-  const engine = await AnalyticsEngine.open();
-  try {
-    return await analyse(engine, files, parsed.options, io);
-  } finally {
-    await engine.close();
+}
+
+/**
+ * The first thing wrong with the NDJSON files, as the line-by-line reader finds it: a line too long
+ * or unreadable (thrown), else the first malformed line.
+ */
+async function firstProblem(files: readonly string[]): Promise<InputError | undefined> {
+  for await (const item of readResources(files)) {
+    if (item.kind === 'malformed') {
+      return new InputError(`${item.file}:${item.line}: ${item.message}`);
+    }
   }
+  return undefined;
 }
 
 async function analyse(
@@ -81,15 +103,27 @@ async function analyse(
     ndjson.push(await bundlesAsNdjson(bundles, join(engine.tempDir, 'bundles.ndjson'), reporter));
   }
   const source = new PatientResourceSource(engine, ndjson);
-  const lines = await source.lineCounts();
-  if (lines.malformed > 0) {
-    // DuckDB counts them; the line-by-line reader says where they are.
-    for await (const item of readResources(files.filter(isNdjson))) {
+  const lines = await source.lineCounts().catch(async (error: unknown) => {
+    // DuckDB refuses an oversized line without saying where; the streaming reader does.
+    throw (await firstProblem(files.filter(isNdjson))) ?? error;
+  });
+  if (lines.malformed > 0 || lines.resources === 0) {
+    // DuckDB counts them; the line-by-line reader says where they are, and whether any line at
+    // all is a resource (DuckDB takes any JSON, binary garbage has some).
+    let resources = 0;
+    for await (const item of readResources(ndjson)) {
       if (item.kind === 'malformed') {
         reporter.report(item.file, item.line, item.message);
+      } else {
+        resources += 1;
       }
     }
+    if (resources === 0) {
+      // No table from nothing: the first bad line, or the input's emptiness, is the one error.
+      throw reporter.first ?? new InputError(`${files.join(', ')}: no FHIR resources`);
+    }
   }
+  reporter.print();
   if (reporter.count > 0) {
     io.stderr(
       `clbp outcomes: ${reporter.count} malformed line(s) skipped; the rest was processed\n`,
@@ -145,19 +179,39 @@ function withoutSubject(counts: EvidenceCounts, administrations: number): void {
 
 interface MalformedReporter {
   readonly count: number;
+  /** The first malformed line, as the error when nothing else could be read. */
+  readonly first: InputError | undefined;
   report(file: string, line: number, message: string): void;
+  /** Prints the lines kept so far (the first MAX_REPORTED_LINES), then each new one. */
+  print(): void;
 }
 
 function malformedReporter(io: CliIo): MalformedReporter {
+  const kept: string[] = [];
   let count = 0;
+  let printing = false;
   return {
     get count() {
       return count;
     },
+    get first() {
+      return kept[0] === undefined ? undefined : new InputError(kept[0]);
+    },
     report(file, line, message) {
       count += 1;
       if (count <= MAX_REPORTED_LINES) {
-        io.stderr(`${file}:${line}: ${message}\n`);
+        kept.push(`${file}:${line}: ${message}`);
+        if (printing) {
+          io.stderr(`${file}:${line}: ${message}\n`);
+        }
+      }
+    },
+    print() {
+      if (!printing) {
+        printing = true;
+        for (const text of kept) {
+          io.stderr(`${text}\n`);
+        }
       }
     },
   };
@@ -169,7 +223,7 @@ async function bundlesAsNdjson(
   out: string,
   reporter: MalformedReporter,
 ): Promise<string> {
-  const stream = createWriteStream(out);
+  const stream = createWriteStream(out, { mode: 0o600 }); // patient data
   for await (const item of readResources(bundles)) {
     if (item.kind === 'malformed') {
       reporter.report(item.file, item.line, item.message);

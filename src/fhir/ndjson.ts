@@ -3,12 +3,52 @@
  * $export) and Bundle JSON files (entries yielded one by one by a small JSON scanner). Neither
  * ever holds a whole file: memory is bounded by the largest single resource.
  * Bad lines are yielded as `malformed` items with file and line so the caller can report them and
- * carry on.
+ * carry on. What cannot be read at all (a missing or unreadable file, a line or entry longer than
+ * MAX_RECORD_BYTES, which no single resource is) throws an InputError naming the file and line:
+ * commands answer it with exit 2 and that one line.
  */
 import { createReadStream } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
+
+/** Longest line (or Bundle entry) read: no FHIR resource is this large; binary data often is. */
+export const MAX_RECORD_BYTES = 32 * 1024 * 1024;
+
+/** Input that cannot be read: one line for the user, naming the file (and line). */
+export class InputError extends Error {
+  override readonly name = 'InputError';
+}
+
+function systemReason(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file or directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'is a directory';
+    default:
+      return error instanceof Error ? error.message : String(error);
+  }
+}
+
+/** Throws an InputError unless every file can be opened for reading. */
+export async function assertReadable(files: readonly string[]): Promise<void> {
+  for (const file of files) {
+    try {
+      const handle = await open(file, 'r');
+      try {
+        await handle.read(Buffer.alloc(1), 0, 1, 0);
+      } finally {
+        await handle.close();
+      }
+    } catch (error) {
+      throw new InputError(`${file}: cannot read (${systemReason(error)})`);
+    }
+  }
+}
 
 export type StreamItem =
   | { kind: 'resource'; resource: FhirLike; file: string; line: number }
@@ -36,7 +76,7 @@ const BUNDLE_SUFFIX = '.json';
 export async function listInputFiles(input: string): Promise<string[]> {
   const info = await stat(input).catch(() => undefined);
   if (info === undefined) {
-    throw new Error(`${input}: no such file or directory`);
+    throw new InputError(`${input}: no such file or directory`);
   }
   if (!info.isDirectory()) {
     return [input];
@@ -45,7 +85,7 @@ export async function listInputFiles(input: string): Promise<string[]> {
     .filter((name) => isNdjson(name) || name.endsWith(BUNDLE_SUFFIX))
     .sort();
   if (names.length === 0) {
-    throw new Error(`${input}: no .ndjson, .jsonl or .json files in this directory`);
+    throw new InputError(`${input}: no .ndjson, .jsonl or .json files in this directory`);
   }
   return names.map((name) => join(input, name));
 }
@@ -60,17 +100,64 @@ export async function* readResources(
   }
 }
 
-/** One resource per non-blank line; `for await` over readline, so never the whole file. */
+/**
+ * The lines of a file as UTF-8 text, without their line ends, streamed: never more than one line
+ * (at most MAX_RECORD_BYTES) in memory.
+ */
+async function* linesOf(file: string): AsyncGenerator<string> {
+  const decoder = new TextDecoder();
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let line = 0;
+  const tooLong = (): InputError =>
+    new InputError(
+      `${file}:${line + 1}: a line longer than ${MAX_RECORD_BYTES / 1024 / 1024} MB (is this one FHIR resource per line?)`,
+    );
+  try {
+    for await (const chunk of createReadStream(file, { highWaterMark: 1 << 16 })) {
+      const bytes = chunk as Buffer;
+      let start = 0;
+      for (let end = bytes.indexOf(10, start); end >= 0; end = bytes.indexOf(10, start)) {
+        if (pendingBytes + end - start > MAX_RECORD_BYTES) {
+          throw tooLong();
+        }
+        const piece = bytes.subarray(start, end);
+        const text = decoder.decode(
+          pendingBytes === 0 ? piece : Buffer.concat([...pending, piece]),
+        );
+        pending = [];
+        pendingBytes = 0;
+        line += 1;
+        yield text.endsWith('\r') ? text.slice(0, -1) : text;
+        start = end + 1;
+      }
+      if (start < bytes.length) {
+        pending.push(bytes.subarray(start));
+        pendingBytes += bytes.length - start;
+        if (pendingBytes > MAX_RECORD_BYTES) {
+          throw tooLong();
+        }
+      }
+    }
+  } catch (error) {
+    throw error instanceof InputError
+      ? error
+      : new InputError(
+          `${line === 0 ? file : `${file}:${line + 1}`}: cannot read (${systemReason(error)})`,
+        );
+  }
+  if (pendingBytes > 0) {
+    yield decoder.decode(Buffer.concat(pending));
+  }
+}
+
+/** One resource per non-blank line, streamed; throws an InputError for what cannot be read. */
 export async function* readNdjson(
   file: string,
   options: ReadOptions = {},
 ): AsyncGenerator<StreamItem> {
-  const lines = createInterface({
-    input: createReadStream(file, { encoding: 'utf8' }),
-    crlfDelay: Infinity,
-  });
   let line = 0;
-  for await (const text of lines) {
+  for await (const text of linesOf(file)) {
     line += 1;
     if (text.trim() === '' || (options.prefilter !== undefined && !options.prefilter(text))) {
       continue;
@@ -88,9 +175,10 @@ export async function* readBundle(
   file: string,
   options: ReadOptions = {},
 ): AsyncGenerator<StreamItem> {
-  const scanner = new BundleScanner();
-  for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 16 })) {
-    for (const entry of scanner.push(chunk as string)) {
+  const scanner = new BundleScanner(file);
+  const chunks = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 16 });
+  for await (const chunk of guarded(chunks, file)) {
+    for (const entry of scanner.push(chunk)) {
       if (options.prefilter !== undefined && !options.prefilter(entry.text)) {
         continue;
       }
@@ -99,6 +187,17 @@ export async function* readBundle(
   }
   for (const problem of scanner.finish()) {
     yield { kind: 'malformed', file, line: problem.line, message: problem.message };
+  }
+}
+
+export /** A file's chunks, with a read failure as an InputError naming the file. */
+async function* guarded(chunks: AsyncIterable<unknown>, file: string): AsyncGenerator<string> {
+  try {
+    for await (const chunk of chunks) {
+      yield chunk as string;
+    }
+  } catch (error) {
+    throw new InputError(`${file}: cannot read (${systemReason(error)})`);
   }
 }
 
@@ -160,6 +259,7 @@ interface ScannedEntry {
 
 /** Incremental scanner that cuts the elements of a top-level `"entry": [ … ]` out of a JSON text. */
 class BundleScanner {
+  private readonly file: string;
   private depth = 0;
   private inString = false;
   private escaped = false;
@@ -172,6 +272,10 @@ class BundleScanner {
   private capture: { buffer: string; line: number } | undefined;
   private expectValue = false;
   private topLevelType: string | undefined;
+
+  constructor(file: string) {
+    this.file = file;
+  }
 
   *push(chunk: string): Generator<ScannedEntry> {
     let captureFrom = 0;
@@ -238,6 +342,11 @@ class BundleScanner {
     }
     if (this.capture !== undefined) {
       this.capture.buffer += chunk.slice(captureFrom);
+      if (this.capture.buffer.length > MAX_RECORD_BYTES) {
+        throw new InputError(
+          `${this.file}:${this.capture.line}: a Bundle entry longer than ${MAX_RECORD_BYTES / 1024 / 1024} MB`,
+        );
+      }
     }
   }
 

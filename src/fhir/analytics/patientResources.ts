@@ -57,11 +57,14 @@ export class PatientResourceSource {
     this.loaded = true;
   }
 
-  /** Lines that are JSON (resources, as far as DuckDB can tell) and lines that are not. */
+  /**
+   * Lines that are resources (JSON objects with a resourceType) and lines that are not (not JSON,
+   * or JSON that is no resource: binary garbage parses as a number now and then).
+   */
   async lineCounts(): Promise<{ resources: number; malformed: number }> {
     await this.load();
     const [row] = await this.engine.all(
-      'SELECT count(*) FILTER (WHERE NOT malformed) AS resources, count(*) FILTER (WHERE malformed) AS malformed FROM lines',
+      'SELECT count(*) FILTER (WHERE rt IS NOT NULL) AS resources, count(*) FILTER (WHERE rt IS NULL) AS malformed FROM lines',
     );
     return { resources: Number(row?.resources ?? 0), malformed: Number(row?.malformed ?? 0) };
   }

@@ -43,6 +43,8 @@ export interface BulkExportOptions {
   readonly defaultPollMs?: number;
   /** Per request, until its answer starts (and between two chunks of a file); default 60 s. */
   readonly timeoutMs?: number;
+  /** Delete an earlier export's files and state in `outDir` first, instead of resuming. */
+  readonly replace?: boolean;
 }
 
 /** The transport and what the steps of one export share. */
@@ -118,7 +120,11 @@ export async function runBulkExport(o: BulkExportOptions): Promise<BulkExportRes
     },
   });
   const t: Job = { http, onEvent, signal: o.signal, timeoutMs: o.timeoutMs };
-  await mkdir(o.outDir, { recursive: true });
+  await mkdir(o.outDir, { recursive: true, mode: 0o700 });
+  if (o.replace === true) {
+    await removeExportFiles(o.outDir, undefined);
+    await removeJobState(o.outDir);
+  }
   const request = kickOffUrl(o);
   let state = await readJobState(o.outDir);
   if (state !== undefined && state.request !== request) {
@@ -257,14 +263,11 @@ const EXPORT_FILE = /^[A-Za-z]+\.\d{3}\.ndjson(\.part)?$/;
  * the state records as complete and every data or error file this client names, with
  * interrupted `.part` ones. Other files are left alone. Returns how many were deleted.
  */
-async function removeExportFiles(outDir: string, state: JobState): Promise<number> {
-  const names = new Set(Object.values(state.completed));
-  for (const dir of ['', 'errors']) {
-    const listed = await readdir(join(outDir, dir)).catch(() => [] as string[]);
-    for (const name of listed.filter((n) => EXPORT_FILE.test(n))) {
-      names.add(dir === '' ? name : join(dir, name));
-    }
-  }
+async function removeExportFiles(outDir: string, state: JobState | undefined): Promise<number> {
+  const names = new Set([
+    ...Object.values(state?.completed ?? {}),
+    ...(await exportFilesIn(outDir)),
+  ]);
   let removed = 0;
   for (const name of names) {
     if (await exists(join(outDir, name))) {
@@ -273,6 +276,18 @@ async function removeExportFiles(outDir: string, state: JobState): Promise<numbe
     }
   }
   return removed;
+}
+
+/** The data and error files this client names (finished or `.part`) in `outDir`. */
+export async function exportFilesIn(outDir: string): Promise<string[]> {
+  const names: string[] = [];
+  for (const dir of ['', 'errors']) {
+    const listed = await readdir(join(outDir, dir)).catch(() => [] as string[]);
+    for (const name of listed.filter((n) => EXPORT_FILE.test(n))) {
+      names.push(dir === '' ? name : join(dir, name));
+    }
+  }
+  return names;
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -292,7 +307,7 @@ async function downloadAll(
   ];
   const all = [...manifest.output, ...manifest.error];
   if (manifest.error.length > 0) {
-    await mkdir(join(o.outDir, 'errors'), { recursive: true });
+    await mkdir(join(o.outDir, 'errors'), { recursive: true, mode: 0o700 });
   }
   const results: ExportedFile[] = new Array<ExportedFile>(all.length);
   let saving = Promise.resolve();

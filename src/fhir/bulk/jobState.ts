@@ -62,7 +62,10 @@ export async function readJobState(dir: string): Promise<JobState | undefined> {
 
 export async function writeJobState(dir: string, state: JobState): Promise<void> {
   const path = join(dir, STATE_FILE);
-  await writeFile(`${path}.tmp`, `${JSON.stringify(state, null, 2)}\n`, 'utf8');
+  await writeFile(`${path}.tmp`, `${JSON.stringify(state, null, 2)}\n`, {
+    encoding: 'utf8',
+    mode: 0o600, // it names the export's files
+  });
   await rename(`${path}.tmp`, path);
 }
 

@@ -2,7 +2,7 @@
  * `clbp bulk` through main(argv), and the sandbox's $export rules a client must meet, against the
  * real sandbox on port 0.
  */
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -46,6 +46,37 @@ describe('clbp bulk', () => {
     expect((await readdir(dir)).sort()).toEqual(['Condition.001.ndjson', 'Patient.001.ndjson']);
     expect(r.stderr).toMatch(/Patient\.001\.ndjson {2}\d+ resources/);
     expect(r.stderr).toContain('export job deleted on the server');
+    // Patient data: readable by the researcher only.
+    expect((await stat(join(dir, 'Patient.001.ndjson'))).mode & 0o777).toBe(0o600);
+  });
+
+  it('refuses to replace a finished export unless --force, asking the server nothing', async () => {
+    const dir = join(out, 'twice');
+    const args = [
+      'bulk',
+      '--fhir',
+      sandbox.fhirBase,
+      '--patient-level',
+      '--client-id',
+      CLIENT_ID,
+      '--key',
+      KEY_FILE,
+      '--out',
+      dir,
+      '--type',
+      'Patient',
+    ];
+    expect((await clbp(args)).code).toBe(0);
+    const first = await readFile(join(dir, 'Patient.001.ndjson'), 'utf8');
+    const again = await clbp(args);
+    expect([again.code, again.stderr]).toEqual([
+      2,
+      `clbp bulk: ${dir} already holds an export (1 file(s)); use another --out, or --force to replace it\n`,
+    ]);
+    expect(await readFile(join(dir, 'Patient.001.ndjson'), 'utf8')).toBe(first);
+    const forced = await clbp([...args, '--force']);
+    expect(forced.code).toBe(0);
+    expect(forced.stderr).toContain('export started');
   });
 
   it.each([

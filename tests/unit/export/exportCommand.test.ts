@@ -1,11 +1,11 @@
 /**
  * `clbp export` through main(argv) against the real sandbox (port 0) and its seeded test patients.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Bundle, FhirResource, MedicationStatement, Patient, Task } from 'fhir/r4';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runClbp } from '../../support/cli.ts';
 import { dateShiftDays } from '../../../src/cli/exportCommand.ts';
 import { shiftDate } from '../../../src/domain/deidentify/deidentify.ts';
@@ -34,12 +34,14 @@ afterAll(async () => {
 });
 
 const clbp = runClbp;
+let extracts = 0;
 
 async function exported(
   patient: string,
   extra: string[] = [],
 ): Promise<{ bundle: Bundle; resources: FhirResource[] }> {
-  const out = join(dir, `${patient}-${extra.length}.json`);
+  extracts += 1;
+  const out = join(dir, `${patient}-${extracts}.json`);
   const r = await clbp([
     'export',
     '--fhir',
@@ -233,10 +235,13 @@ describe('clbp export', () => {
 
   it.each([
     [['--patient', 'a b', '--token', 't', '--out', 'x'], "--patient must be a FHIR id, got 'a b'"],
-    [['--patient', 'p', '--out', 'x'], 'give either --token or --client-id with --key'],
+    [
+      ['--patient', 'p', '--out', 'x'],
+      'give a token (CLBP_TOKEN, --token-file or --token) or --client-id with --key',
+    ],
     [
       ['--patient', 'p', '--token', 't', '--client-id', 'c', '--key', 'k', '--out', 'x'],
-      'give either --token',
+      'give one of --token, --token-file and --client-id with --key',
     ],
     [['--patient', 'p', '--client-id', 'c', '--out', 'x'], '--client-id and --key go together'],
     [
@@ -255,5 +260,66 @@ describe('clbp export', () => {
     const r = await clbp(['export', '--fhir', sandbox.fhirBase, ...args]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(message);
+  });
+});
+
+describe('clbp export --out and the token', () => {
+  const base = (out: string): string[] => [
+    'export',
+    '--fhir',
+    sandbox.fhirBase,
+    '--patient',
+    'opioid-taper',
+    '--out',
+    out,
+  ];
+  const leftovers = async (folder: string): Promise<string[]> =>
+    (await readdir(folder)).filter((n) => n.endsWith('.part'));
+
+  it('writes the extract 0600 (patient data) and refuses to overwrite it without --force', async () => {
+    const folder = await mkdtemp(join(dir, 'out-'));
+    const out = join(folder, 'extract.json');
+    expect((await clbp([...base(out), '--token', token])).code).toBe(0);
+    expect((await stat(out)).mode & 0o777).toBe(0o600);
+    await writeFile(out, 'an earlier extract');
+    const refused = await clbp([...base(out), '--token', token]);
+    expect([refused.code, refused.stderr]).toEqual([
+      2,
+      `clbp export: ${out} exists; use --force to replace it, or another --out\n`,
+    ]);
+    expect(await readFile(out, 'utf8')).toBe('an earlier extract');
+    expect((await clbp([...base(out), '--token', token, '--force'])).code).toBe(0);
+    expect(JSON.parse(await readFile(out, 'utf8'))).toMatchObject({ resourceType: 'Bundle' });
+    expect(await leftovers(folder)).toEqual([]);
+  });
+
+  it('leaves nothing behind when the export fails', async () => {
+    const folder = await mkdtemp(join(dir, 'failed-'));
+    const args = ['export', '--fhir', sandbox.fhirBase, '--patient', 'nobody'];
+    const r = await clbp([...args, '--out', join(folder, 'x.json'), '--token', token]);
+    expect(r.code).toBe(1);
+    expect(await readdir(folder)).toEqual([]);
+  });
+
+  it('takes the token from CLBP_TOKEN or from --token-file instead of the command line', async () => {
+    const folder = await mkdtemp(join(dir, 'token-'));
+    vi.stubEnv('CLBP_TOKEN', token);
+    try {
+      expect((await clbp(base(join(folder, 'env.json')))).code).toBe(0);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+    const file = join(folder, 'token.txt');
+    await writeFile(file, `${token}\n`, { mode: 0o600 });
+    expect((await clbp([...base(join(folder, 'file.json')), '--token-file', file])).code).toBe(0);
+    const missing = await clbp([
+      ...base(join(folder, 'no.json')),
+      '--token-file',
+      join(folder, 'nope'),
+    ]);
+    expect([missing.code, missing.stderr]).toEqual([
+      2,
+      `clbp export: cannot read the token file ${join(folder, 'nope')}\n`,
+    ]);
   });
 });

@@ -123,12 +123,12 @@ describe('clbp mme', () => {
     [
       'a missing file',
       ['mme', fixture('nope.json')],
-      /^clbp mme: cannot read .*nope\.json \(ENOENT/,
+      /^clbp mme: .*nope\.json: cannot read \(no such file or directory\)\n$/,
     ],
     [
       'a missing NDJSON file',
       ['mme', fixture('nope.ndjson')],
-      /^clbp mme: cannot read .*nope\.ndjson \(ENOENT/,
+      /^clbp mme: .*nope\.ndjson: cannot read \(no such file or directory\)\n$/,
     ],
     [
       'bad JSON',

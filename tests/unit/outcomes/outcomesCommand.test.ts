@@ -211,9 +211,9 @@ describe('clbp outcomes input and arguments', () => {
     expect(err).toContain('usage: clbp outcomes');
   });
 
-  it('says when the input does not exist', async () => {
+  it('says when the input does not exist, with the bad-input exit code 2', async () => {
     const { code, err } = await clbp('outcomes', '/nonexistent/dir');
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(err).toContain('/nonexistent/dir: no such file or directory');
   });
 });

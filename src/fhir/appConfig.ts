@@ -9,6 +9,7 @@ import {
 } from '../domain/screening/eligibilityConfig.ts';
 import type { ScopeVersion } from './scopes.ts';
 import { isRecord } from '../domain/fhir-primitives/json.ts';
+import { destinationOf } from './tokenOrigin.ts';
 
 export interface EhrConfig {
   /** Applies when the launching `iss` starts with this prefix; the first match wins. */
@@ -154,12 +155,18 @@ export function parseAppConfig(raw: unknown): AppConfig {
 }
 
 /**
- * Whether `iss` is the prefix URL or below it as a path: `https://ehr.example/fhir` is under
- * `https://ehr.example`, `https://ehr.example.evil.com` is not.
+ * Whether `iss` is the prefix URL or below it as a path, compared as parsed, normalised URLs (the
+ * token-origin rule's own test): `https://ehr.example/fhir` is under `https://ehr.example`;
+ * `https://ehr.example.evil.com`, `https://ehr.example/fhir/../evil` and an iss with credentials,
+ * a query or a fragment are not.
  */
 function underPrefix(iss: string, prefix: string): boolean {
-  const base = prefix.replace(/\/+$/, '');
-  return iss === base || iss.startsWith(`${base}/`);
+  if (!URL.canParse(iss)) {
+    return false;
+  }
+  const url = new URL(iss);
+  const plain = url.username === '' && url.password === '' && url.search === '' && url.hash === '';
+  return plain && !/\/\.\.?(\/|$)|%2e/i.test(iss) && destinationOf(prefix, iss, 'fhir');
 }
 
 /** The configuration for the EHR at `iss`; throws ConfigError when none applies. */

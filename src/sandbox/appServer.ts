@@ -1,6 +1,7 @@
 /**
  * Serves the built app (vite output in dist/) on its own origin, as a real deployment would, plus
- * `GET /config.json` telling the app its client id and the sandbox's FHIR base.
+ * `GET /config.json` telling the app its client id and the sandbox's FHIR base. Every answer
+ * carries a Content-Security-Policy fitting the EHRs in that configuration.
  */
 import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
@@ -43,17 +44,59 @@ export interface AppServerOptions {
   readonly config: () => Record<string, unknown>;
 }
 
-function send(
+/** The origins of the EHRs a configuration names (issPrefix, standaloneIss, ehrs[].issPrefix). */
+function ehrOrigins(config: Record<string, unknown>): string[] {
+  const urls: unknown[] = [config['issPrefix'], config['standaloneIss']];
+  const ehrs = config['ehrs'];
+  if (Array.isArray(ehrs)) {
+    for (const ehr of ehrs as unknown[]) {
+      urls.push(
+        typeof ehr === 'object' && ehr !== null
+          ? (ehr as Record<string, unknown>)['issPrefix']
+          : undefined,
+      );
+    }
+  }
+  const origins = urls.flatMap((u) =>
+    typeof u === 'string' && URL.canParse(u) ? [new URL(u).origin] : [],
+  );
+  return [...new Set(origins)];
+}
+
+/**
+ * The app's Content-Security-Policy: its own scripts and styles only (the build has no inline
+ * code), fetches to itself and the configured EHRs' origins only, and framing by those EHRs only
+ * (an EHR that embeds the app, as Epic does, must be named in config.json).
+ */
+export function contentSecurityPolicy(config: Record<string, unknown>): string {
+  const ehrs = ehrOrigins(config);
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    `connect-src ${["'self'", ...ehrs].join(' ')}`,
+    `frame-ancestors ${["'self'", ...ehrs].join(' ')}`,
+    "base-uri 'self'",
+    "form-action 'self'",
+    "object-src 'none'",
+  ].join('; ');
+}
+
+function sendWith(
   res: ServerResponse,
   status: number,
   type: string,
   body: string | Buffer,
   head: boolean,
+  policy: string,
 ): void {
   res.writeHead(status, {
     'Content-Type': type,
     'Cache-Control': 'no-cache',
     'X-Content-Type-Options': 'nosniff',
+    'Content-Security-Policy': policy,
+    'Referrer-Policy': 'no-referrer',
   });
   res.end(head ? undefined : body);
 }
@@ -61,21 +104,26 @@ function send(
 export function createAppHandler(o: AppServerOptions) {
   const root = resolve(o.distDir);
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const config = o.config();
+    const policy = contentSecurityPolicy(config);
+    const send = (status: number, type: string, body: string | Buffer, head: boolean): void => {
+      sendWith(res, status, type, body, head, policy);
+    };
     const head = req.method === 'HEAD';
     if (req.method !== 'GET' && !head) {
-      send(res, 405, 'text/plain; charset=utf-8', 'Method not allowed', head);
+      send(405, 'text/plain; charset=utf-8', 'Method not allowed', head);
       return;
     }
     const url = new URL(req.url ?? '/', 'http://app.invalid');
     if (url.pathname === '/config.json') {
-      send(res, 200, CONTENT_TYPES['.json'] ?? '', JSON.stringify(o.config()), head);
+      send(200, CONTENT_TYPES['.json'] ?? '', JSON.stringify(config), head);
       return;
     }
     let pathname: string;
     try {
       pathname = decodeURIComponent(url.pathname);
     } catch {
-      send(res, 400, 'text/plain; charset=utf-8', 'Bad path', head);
+      send(400, 'text/plain; charset=utf-8', 'Bad path', head);
       return;
     }
     if (pathname.endsWith('/')) {
@@ -83,7 +131,7 @@ export function createAppHandler(o: AppServerOptions) {
     }
     const file = resolve(root, `.${pathname}`);
     if (file !== root && !file.startsWith(root + sep)) {
-      send(res, 404, 'text/plain; charset=utf-8', 'Not found', head);
+      send(404, 'text/plain; charset=utf-8', 'Not found', head);
       return;
     }
     try {
@@ -95,11 +143,10 @@ export function createAppHandler(o: AppServerOptions) {
       const missing = existsSync(resolve(root, 'index.html'))
         ? `Not found: ${pathname}`
         : 'The app is not built: run `npm run build` first.';
-      send(res, 404, 'text/plain; charset=utf-8', missing, head);
+      send(404, 'text/plain; charset=utf-8', missing, head);
       return;
     }
     send(
-      res,
       200,
       CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
       await readFile(file),

@@ -52,6 +52,28 @@ describe('launching CLBP Pathway', () => {
     await expect(frame.locator('[data-testid="patient-name"]').count()).resolves.toBe(0);
   });
 
+  it('sends a Content-Security-Policy that lets only the configured EHR frame it, and keeps to it', async () => {
+    const violations: string[] = [];
+    t.page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) {
+        violations.push(message.text());
+      }
+    });
+    const res = await fetch(`${t.sandbox.appOrigin}/`);
+    const policy = res.headers.get('content-security-policy') ?? '';
+    expect(policy).toContain("script-src 'self'");
+    expect(policy).toContain(`frame-ancestors 'self' ${t.sandbox.origin}`);
+    expect(policy).toContain(`connect-src 'self' ${t.sandbox.origin}`);
+    // A launch in the EHR's frame and a plain one both work under it, with no violation reported.
+    await t.page.goto(`${t.sandbox.origin}/ehr/frame?patient=opioid-taper&practitioner=pcp-1`);
+    await t.page
+      .frameLocator('#app-frame')
+      .locator('main[aria-busy="false"] section#opioids[data-status="ready"]')
+      .waitFor({ timeout: 30_000 });
+    await launchPatient(t.page, t.sandbox, 'clbp-eligible');
+    expect(violations).toEqual([]);
+  });
+
   it('says which feature is off when the EHR grants fewer scopes', async () => {
     t.sandbox.auth.setNarrowing(['MedicationStatement', 'MedicationRequest']);
     await launchPatient(t.page, t.sandbox, 'clbp-eligible');

@@ -2,7 +2,7 @@
  * The sandbox's SMART authorization server, end to end over HTTP against the real sandbox
  * (FHIR server, auth server, EHR simulator) on free ports.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { AxeBuilder } from '@axe-core/playwright';
@@ -222,27 +222,40 @@ describe('authorization endpoint variants', () => {
   });
 });
 
+/**
+ * Runs the sandbox's command line in a child process without blocking this process's event loop:
+ * the sandbox under test lives here, and a loop blocked for seconds leaves its keep-alive sockets
+ * to be closed under the next request.
+ */
+function sandboxCli(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ status: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['src/sandbox/main.ts', ...args],
+      { cwd: REPO_ROOT, env, encoding: 'utf8', timeout: 30_000 },
+      (error, _stdout, stderr) => {
+        const code = error === null ? 0 : error.code;
+        resolve({ status: typeof code === 'number' ? code : null, stderr });
+      },
+    );
+  });
+}
+
 describe('sandbox command line', () => {
-  it('exits non-zero with a one-line message when the port is taken', () => {
+  it('exits non-zero with a one-line message when the port is taken', async () => {
     const port = new URL(sandbox.origin).port;
-    const run = spawnSync(process.execPath, ['src/sandbox/main.ts'], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, SANDBOX_PORT: port, APP_PORT: '0' },
-      encoding: 'utf8',
-      timeout: 30_000,
-    });
+    const run = await sandboxCli([], { ...process.env, SANDBOX_PORT: port, APP_PORT: '0' });
     expect(run.status).toBe(1);
     expect(run.stderr.trim()).toBe(
       `error: port ${port} is already in use; stop the other server or set SANDBOX_PORT / APP_PORT`,
     );
   });
 
-  it('refuses a cohort size that is not a whole number', () => {
-    const run = spawnSync(process.execPath, ['src/sandbox/main.ts', '--cohort', 'many'], {
-      cwd: REPO_ROOT,
-      encoding: 'utf8',
-      timeout: 30_000,
-    });
+  it('refuses a cohort size that is not a whole number', async () => {
+    const run = await sandboxCli(['--cohort', 'many']);
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('--cohort needs a whole number');
   });
@@ -286,6 +299,76 @@ describe('standalone launch', () => {
     const back = location(await postForm(interact, { request, action: 'deny' }));
     expect(back.searchParams.get('error')).toBe('access_denied');
     expect(back.searchParams.get('state')).toBe('deny-me');
+  });
+});
+
+describe('the authorization server under anonymous and out-of-order requests', () => {
+  const scope = 'launch/patient openid fhirUser patient/Patient.rs';
+  const interact = (): string => `${sandbox.origin}/auth/interact`;
+
+  async function newRequest(): Promise<string> {
+    const page = await fetchManual(authorizeUrl(sandbox, { scope }, createPkce()));
+    return formRequestId(await page.text());
+  }
+
+  it('holds at most 1000 authorizations in progress: the oldest goes, memory does not grow', async () => {
+    const oldest = await newRequest();
+    for (let i = 0; i < 1000; i++) {
+      await (await fetchManual(authorizeUrl(sandbox, { scope }, createPkce()))).text();
+    }
+    const newest = await newRequest();
+    const gone = await postForm(interact(), {
+      request: oldest,
+      action: 'sign-in',
+      practitioner: 'pcp-1',
+    });
+    expect([gone.status, await gone.text()]).toEqual([
+      400,
+      expect.stringContaining('Sign-in expired'),
+    ]);
+    const kept = await postForm(interact(), {
+      request: newest,
+      action: 'sign-in',
+      practitioner: 'pcp-1',
+    });
+    expect([kept.status, await kept.text()]).toEqual([
+      200,
+      expect.stringContaining('Choose a patient'),
+    ]);
+  });
+
+  it('refuses consent posted before sign-in, and a patient chosen before sign-in', async () => {
+    const request = await newRequest();
+    const consent = await postForm(interact(), { request, action: 'approve', scope: 'openid' });
+    expect([consent.status, await consent.text()]).toEqual([
+      400,
+      expect.stringContaining('Sign in and choose the patient before allowing access.'),
+    ]);
+    const patient = await postForm(interact(), {
+      request,
+      action: 'choose-patient',
+      patient: 'clbp-eligible',
+    });
+    expect(await patient.text()).toContain('Sign in before choosing a patient.');
+    await (
+      await postForm(interact(), { request, action: 'sign-in', practitioner: 'pcp-1' })
+    ).text();
+    const early = await postForm(interact(), { request, action: 'approve', scope: 'openid' });
+    expect([early.status, early.headers.get('location')]).toEqual([400, null]);
+  });
+
+  it('asks the user before granting user/ write scopes in an EHR launch', async () => {
+    const launch = await ehrLaunchId(sandbox, 'clbp-eligible');
+    const res = await fetchManual(
+      authorizeUrl(
+        sandbox,
+        { scope: 'launch openid user/Observation.cruds', launch },
+        createPkce(),
+      ),
+    );
+    expect(res.status).toBe(200);
+    expect(res.headers.get('location')).toBeNull();
+    expect(await res.text()).toContain('Allow CLBP Pathway access?');
   });
 });
 

@@ -4,11 +4,12 @@
  * as a page; after that they go back to the app as OAuth error redirects (RFC 6749 §4.1.2.1).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isCompartmentType } from '../fhir/compartment.ts';
 import type { PublicClient } from './clients.ts';
 import type { AuthDeps } from './deps.ts';
 import { BodyError, readParams, redirect, sendHtml, single } from './http.ts';
 import { consentPage, errorPage, patientPickerPage, signInPage } from './pages.ts';
-import { splitScope } from '../../fhir/smartScope.ts';
+import { parseResourceScope, splitScope } from '../../fhir/smartScope.ts';
 import { decideScopes } from './scopes.ts';
 import { LIFETIMES_MS, randomId } from './state.ts';
 import type { GrantContext, LaunchContext, PendingAuthorization } from './state.ts';
@@ -38,6 +39,23 @@ export function errorRedirect(
     target.searchParams.set('state', state);
   }
   redirect(res, target.href);
+}
+
+/**
+ * A `user/` (or `system/`) scope that can change records the user did not open: any update or
+ * delete, or a create in patients' charts. Creating a shared definition (the app's own
+ * Questionnaire, `user/Questionnaire.c`) changes no existing record and no chart.
+ */
+function writesAnyChart(scope: string): boolean {
+  const parsed = parseResourceScope(scope);
+  if (parsed === undefined || parsed.context === 'patient') {
+    return false;
+  }
+  const { resourceType, letters } = parsed;
+  return (
+    /[ud]/.test(letters) ||
+    (letters.includes('c') && (resourceType === '*' || isCompartmentType(resourceType)))
+  );
 }
 
 function sameUrl(a: string, b: string): boolean {
@@ -109,7 +127,9 @@ function validateRequest(
     offeredScopes: granted,
     refusedScopes: refused,
     needsPatient: launch === undefined && granted.includes('launch/patient'),
-    needsConsent: launch === undefined || deps.settings.ehrConsent,
+    // An EHR launch skips the consent screen, as EHRs do for apps they trust with the patient's
+    // chart, but never for user/ write scopes: changing any patient's record needs the user's yes.
+    needsConsent: launch === undefined || deps.settings.ehrConsent || granted.some(writesAnyChart),
     ...(nonce === undefined ? {} : { nonce }),
   };
   if (launch !== undefined && launchId !== undefined) {

@@ -77,6 +77,9 @@ async function applyAction(
       return undefined;
     }
     case 'choose-patient': {
+      if (p.practitioner === undefined) {
+        return 'Sign in before choosing a patient.';
+      }
       const patient = params.get('patient') ?? '';
       if (!p.needsPatient || !(await deps.directory.patientExists(patient))) {
         return `Patient "${patient}" cannot be chosen here.`;
@@ -85,6 +88,10 @@ async function applyAction(
       return undefined;
     }
     case 'approve': {
+      // Consent is the last step: only a signed-in user who has the patient in front of them gives it.
+      if (p.practitioner === undefined || (p.needsPatient && p.patient === undefined)) {
+        return 'Sign in and choose the patient before allowing access.';
+      }
       const ticked = params.getAll('scope');
       const extra = ticked.filter((s) => !p.offeredScopes.includes(s));
       if (extra.length > 0) {

@@ -66,17 +66,35 @@ export function randomId(bytes = 24): string {
   return randomBytes(bytes).toString('base64url');
 }
 
-/** A map whose entries disappear after their time to live. */
+/**
+ * A map whose entries disappear after their time to live, and which never holds more than
+ * `maxEntries`: past that the oldest entry goes, so requests anyone can send (an authorization
+ * request, an EHR launch) cannot grow the server's memory.
+ */
 export class ExpiringMap<V> {
   readonly #entries = new Map<string, { value: V; expiresAt: number }>();
   readonly #now: () => number;
+  readonly #maxEntries: number;
 
-  constructor(now: () => number) {
+  constructor(now: () => number, maxEntries = Number.POSITIVE_INFINITY) {
     this.#now = now;
+    this.#maxEntries = maxEntries;
+  }
+
+  get size(): number {
+    return this.#entries.size;
   }
 
   set(key: string, value: V, ttlMs: number): void {
     this.#sweep();
+    this.#entries.delete(key);
+    while (this.#entries.size >= this.#maxEntries) {
+      const oldest = this.#entries.keys().next();
+      if (oldest.done === true) {
+        break;
+      }
+      this.#entries.delete(oldest.value);
+    }
     this.#entries.set(key, { value, expiresAt: this.#now() + ttlMs });
   }
 
@@ -115,6 +133,12 @@ export class ExpiringMap<V> {
   }
 }
 
+/**
+ * Most authorizations in progress, launches and codes held at once: each can be created without
+ * credentials (the sandbox signs in without a password), so each is bounded.
+ */
+export const MAX_UNAUTHENTICATED_ENTRIES = 1000;
+
 /** Lifetimes. Codes are short-lived (RFC 6749 §4.1.2 recommends at most 10 minutes). */
 export const LIFETIMES_MS = {
   launch: 5 * 60_000,
@@ -134,9 +158,9 @@ export class AuthState {
   readonly #revokedGrants = new Set<string>();
 
   constructor(now: () => number) {
-    this.launches = new ExpiringMap(now);
-    this.pending = new ExpiringMap(now);
-    this.codes = new ExpiringMap(now);
+    this.launches = new ExpiringMap(now, MAX_UNAUTHENTICATED_ENTRIES);
+    this.pending = new ExpiringMap(now, MAX_UNAUTHENTICATED_ENTRIES);
+    this.codes = new ExpiringMap(now, MAX_UNAUTHENTICATED_ENTRIES);
     this.refreshTokens = new ExpiringMap(now);
     this.usedAssertionIds = new ExpiringMap(now);
   }

@@ -59,6 +59,23 @@ describe('the run-time EHR configuration', () => {
     );
   });
 
+  it.each([
+    ['https://ehr.example/fhir/../evil', 'a dot-dot path out of the prefix'],
+    ['https://ehr.example/fhir/%2e%2e/evil', 'an encoded dot-dot'],
+    ['https://ehr.example/fhir-evil', 'a longer path that only starts like the prefix'],
+    ['https://ehr.example:8443/fhir', 'another port'],
+    ['http://ehr.example/fhir', 'plain http'],
+    ['https://user@ehr.example/fhir', 'credentials'],
+    ['https://ehr.example/fhir?iss=https://evil.example', 'a query'],
+    ['not a url', 'no URL at all'],
+  ])('refuses %s (%s) under the prefix https://ehr.example/fhir', (iss) => {
+    const config = parseAppConfig({
+      ehrs: [{ issPrefix: 'https://ehr.example/fhir', clientId: 'a' }],
+    });
+    expect(ehrConfigFor(config, 'https://ehr.example/fhir/r4').clientId).toBe('a');
+    expect(() => ehrConfigFor(config, iss)).toThrow('not configured');
+  });
+
   it('refuses an EHR it has no configuration for', () => {
     const config = parseAppConfig({ ehrs: [{ issPrefix: 'https://a.example/', clientId: 'a' }] });
     expect(() => ehrConfigFor(config, 'https://evil.example/fhir')).toThrow('not configured');

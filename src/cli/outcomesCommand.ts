@@ -19,6 +19,8 @@ import { Definitions, emptyCounts, patientEvidence } from '../domain/outcomes/pa
 import type { Json } from '../domain/outcomes/resourceShape.ts';
 import { OutcomeTally } from '../domain/outcomes/outcomeTable.ts';
 import { DEFAULT_ELIGIBILITY_CONFIG } from '../domain/screening/eligibilityConfig.ts';
+import { datasetRows } from '../domain/outcomes/dataset.ts';
+import { DatasetWriter } from '../fhir/analytics/datasetWriter.ts';
 import { AnalyticsEngine } from '../fhir/analytics/engine.ts';
 import { PatientResourceSource } from '../fhir/analytics/patientResources.ts';
 import {
@@ -31,12 +33,14 @@ import {
 import { PEG_QUESTIONNAIRE } from '../fhir/questionnaires.ts';
 import type { CliIo } from './io.ts';
 
-const USAGE = `usage: clbp outcomes <ndjson-dir | bundle-file> [--format md|csv|json] [--arm-by referral|group:<id>]
+const USAGE = `usage: clbp outcomes <ndjson-dir | bundle-file> [--format md|csv|json] [--arm-by referral|group:<id>] [--dataset <dir>]
 
 Trial-style PEG outcome table (week 8, month 6, month 12) from FHIR R4 NDJSON files or a Bundle.
   --format   md (default), csv or json
   --arm-by   referral (default): patients referred to the programme vs everyone else with a PEG
              group:<id>: members of Group/<id> vs everyone else with a PEG
+  --dataset  also write the analysis dataset (one row per patient and time point) to <dir>:
+             clbp_analysis.parquet, clbp_analysis.csv and data_dictionary.md
 Exit 0; 2 when the input cannot be read (one line naming the file and line); 1 on other failures.
 `;
 
@@ -47,6 +51,7 @@ interface Options {
   readonly input: string;
   readonly format: ReportFormat;
   readonly mode: ArmMode;
+  readonly dataset: string | undefined;
 }
 
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
@@ -93,7 +98,7 @@ async function firstProblem(files: readonly string[]): Promise<InputError | unde
 async function analyse(
   engine: AnalyticsEngine,
   files: readonly string[],
-  { format, mode }: Options,
+  { format, mode, dataset }: Options,
   io: CliIo,
 ): Promise<number> {
   const reporter = malformedReporter(io);
@@ -144,6 +149,7 @@ async function analyse(
   const medicationRecords = await source.hasMedicationRecords();
   const counts = emptyCounts();
   const tally = new OutcomeTally(mode);
+  const writer = dataset === undefined ? undefined : await DatasetWriter.open(engine);
   for await (const group of source.patients(withGroup)) {
     const resources = group.resources.map((text) => JSON.parse(text) as Json);
     const evidence = patientEvidence(resources, definitions, counts, {
@@ -156,12 +162,17 @@ async function analyse(
       continue;
     }
     tally.add(evidence);
+    writer?.add(datasetRows(group.patient, evidence, mode));
   }
   const members = withGroup ? await source.membersWithoutRecords() : 0;
   for (let i = 0; i < members; i += 1) {
     tally.add({ pegs: [], referralDays: [], undatedReferral: false, inGroup: true });
   }
   const total: EvidenceCounts = { ...counts, resources: lines.resources };
+  if (writer !== undefined && dataset !== undefined) {
+    const written = await writer.finish(dataset);
+    io.stderr(`clbp outcomes: analysis dataset, ${writer.rows} rows: ${written.join(', ')}\n`);
+  }
   io.stdout(
     formatReport(tally.report(), { files, malformedLines: reporter.count, counts: total }, format),
   );
@@ -243,11 +254,19 @@ function parseArgs(argv: readonly string[]): Parsed {
   let input: string | undefined;
   let format: ReportFormat = 'md';
   let mode: ArmMode = { kind: 'referral' };
+  let dataset: string | undefined;
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i] ?? '';
     const [flag, inlineValue] = arg.startsWith('--') ? splitFlag(arg) : [arg, undefined];
     if (flag === '--help' || flag === '-h') {
       return { kind: 'help' };
+    }
+    if (flag === '--dataset') {
+      dataset = inlineValue ?? argv[++i];
+      if (dataset === undefined || dataset === '') {
+        return { kind: 'error', message: '--dataset needs a directory' };
+      }
+      continue;
     }
     if (flag === '--format' || flag === '--arm-by') {
       const value = inlineValue ?? argv[++i];
@@ -282,7 +301,7 @@ function parseArgs(argv: readonly string[]): Parsed {
   if (input === undefined) {
     return { kind: 'error', message: 'an NDJSON directory or a Bundle file is required' };
   }
-  return { kind: 'options', options: { input, format, mode } };
+  return { kind: 'options', options: { input, format, mode, dataset } };
 }
 
 function splitFlag(arg: string): [string, string | undefined] {

@@ -46,6 +46,8 @@ export type PatientAssignment =
   | {
       kind: 'analysed';
       arm: ArmId;
+      /** The index event's day: the referral, or (not referred, or by Group) the baseline PEG. */
+      indexDay: number;
       baseline: DatedScore;
       /** One entry per TIME_POINTS element, in the same order. */
       followUps: readonly (DatedScore | undefined)[];
@@ -108,6 +110,8 @@ export function assignPatient(patient: PatientEvidence, mode: ArmMode): PatientA
   return {
     kind: 'analysed',
     arm,
+    indexDay:
+      mode.kind === 'referral' && firstReferral !== undefined ? firstReferral : baseline.day,
     baseline,
     followUps: TIME_POINTS.map((timePoint) =>
       followUpAt(patient.pegs, timePointWindow(baseline.day, timePoint)),

@@ -1,0 +1,73 @@
+/**
+ * Writes the analysis dataset through DuckDB: rows are appended to a table as patients are
+ * analysed (DuckDB keeps it within its memory limit), then copied out as Parquet and CSV with the
+ * data dictionary beside them.
+ */
+import type { DuckDBAppender } from '@duckdb/node-api';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { DatasetRow } from '../../domain/outcomes/dataset.ts';
+import { TIME_POINTS } from '../../domain/outcomes/analysisPlan.ts';
+import { DATASET_COLUMNS, dataDictionaryMarkdown } from '../../domain/outcomes/dataset.ts';
+import type { AnalyticsEngine } from './engine.ts';
+import { sqlString } from '../views/fhirpathSql.ts';
+
+export class DatasetWriter {
+  private readonly engine: AnalyticsEngine;
+  private readonly appender: DuckDBAppender;
+  rows = 0;
+
+  private constructor(engine: AnalyticsEngine, appender: DuckDBAppender) {
+    this.engine = engine;
+    this.appender = appender;
+  }
+
+  static async open(engine: AnalyticsEngine): Promise<DatasetWriter> {
+    const columns = DATASET_COLUMNS.map((c) => `"${c.name}" ${c.type}`).join(', ');
+    await engine.run(`CREATE OR REPLACE TABLE clbp_analysis (${columns})`);
+    return new DatasetWriter(engine, await engine.connection.createAppender('clbp_analysis'));
+  }
+
+  add(rows: readonly DatasetRow[]): void {
+    for (const row of rows) {
+      for (const column of DATASET_COLUMNS) {
+        const value = row[column.name] ?? null;
+        if (value === null) {
+          this.appender.appendNull();
+        } else if (typeof value === 'boolean') {
+          this.appender.appendBoolean(value);
+        } else if (typeof value === 'number') {
+          if (column.type === 'INTEGER') {
+            this.appender.appendInteger(value);
+          } else {
+            this.appender.appendDouble(value);
+          }
+        } else {
+          // DATE columns take their ISO text; DuckDB casts it on append.
+          this.appender.appendVarchar(value);
+        }
+      }
+      this.appender.endRow();
+      this.rows += 1;
+    }
+  }
+
+  /** Flushes and writes clbp_analysis.parquet, clbp_analysis.csv and the data dictionary. */
+  async finish(dir: string): Promise<string[]> {
+    this.appender.closeSync();
+    await mkdir(dir, { recursive: true });
+    const rank = TIME_POINTS.map((tp, i) => `WHEN ${sqlString(tp.id)} THEN ${i}`).join(' ');
+    const order = `ORDER BY patient, CASE time_point ${rank} END NULLS FIRST`;
+    const parquet = join(dir, 'clbp_analysis.parquet');
+    const csv = join(dir, 'clbp_analysis.csv');
+    await this.engine.run(
+      `COPY (SELECT * FROM clbp_analysis ${order}) TO ${sqlString(parquet)} (FORMAT parquet)`,
+    );
+    await this.engine.run(
+      `COPY (SELECT * FROM clbp_analysis ${order}) TO ${sqlString(csv)} (FORMAT csv, HEADER true)`,
+    );
+    const dictionary = join(dir, 'data_dictionary.md');
+    await writeFile(dictionary, dataDictionaryMarkdown());
+    return [parquet, csv, dictionary];
+  }
+}

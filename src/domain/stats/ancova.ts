@@ -7,7 +7,7 @@
  * SE² = s²(1/na + 1/nb + (x̄a − x̄b)²/Sxx_w); t on n − 3 df. Works from sums, so a SQL GROUP
  * BY can feed it. Pure.
  */
-import { tQuantile, twoSidedP } from './studentT.ts';
+import { tEstimate } from './studentT.ts';
 
 /** Sufficient statistics of one arm: x = baseline, y = change. */
 export interface ArmSums {
@@ -85,17 +85,5 @@ export function ancova(a: ArmSums, b: ArmSums, level = 0.95): AncovaResult {
   if (!(standardError > 0)) {
     return { kind: 'insufficient', reason: 'no-residual-df' };
   }
-  const t = difference / standardError;
-  const half = tQuantile(1 - (1 - level) / 2, df) * standardError;
-  return {
-    kind: 'estimate',
-    difference,
-    standardError,
-    df,
-    t,
-    p: twoSidedP(t, df),
-    lower: difference - half,
-    upper: difference + half,
-    slope,
-  };
+  return { ...tEstimate(difference, standardError, df, level), slope };
 }

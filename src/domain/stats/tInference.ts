@@ -4,7 +4,7 @@
  * (Welch, Biometrika 1947; Satterthwaite, Biometrics Bulletin 1946). Pure.
  */
 import { mean, sampleVariance } from './descriptive.ts';
-import { tQuantile, twoSidedP } from './studentT.ts';
+import { tEstimate, tQuantile } from './studentT.ts';
 
 export type InsufficientReason = 'fewer-than-two' | 'zero-variance';
 
@@ -86,17 +86,5 @@ export function welchTTest(a: readonly number[], b: readonly number[], level = 0
   }
   const standardError = Math.sqrt(se2);
   const df = (se2 * se2) / ((qa * qa) / (a.length - 1) + (qb * qb) / (b.length - 1));
-  const difference = ma.value - mb.value;
-  const t = difference / standardError;
-  const half = tQuantile(1 - (1 - level) / 2, df) * standardError;
-  return {
-    kind: 'estimate',
-    difference,
-    standardError,
-    df,
-    t,
-    p: twoSidedP(t, df),
-    lower: difference - half,
-    upper: difference + half,
-  };
+  return tEstimate(ma.value - mb.value, standardError, df, level);
 }

@@ -33,6 +33,8 @@ export interface PatientEvidence {
    * as it was then). Absent: everyone counts as eligible (arms by Group, or tests of the rest).
    */
   readonly eligibility?: (day: number, score: number) => EligibilityVerdict;
+  /** Status of the programme's Task for the first referral (requested … in-progress, completed). */
+  readonly programmeTask?: string;
 }
 
 export type ExclusionReason =

@@ -63,6 +63,12 @@ export const DATASET_COLUMNS: readonly DatasetColumn[] = [
       "Eligible for the programme on the index day by the app's criteria (arms by referral); null with arms by Group (not checked).",
   },
   {
+    name: 'programme_task',
+    type: 'VARCHAR',
+    description:
+      "Status of the programme's Task for the first referral, the attendance the app records: requested, accepted, in-progress (first session attended), completed (programme finished), rejected or cancelled; null without a Task. The app records no per-session attendance.",
+  },
+  {
     name: 'baseline_date',
     type: 'DATE',
     description: 'Day of the baseline PEG (as recorded, in its own time zone).',
@@ -158,7 +164,12 @@ export function datasetRows(
   mode: ArmMode,
 ): DatasetRow[] {
   const assignment = assignPatient(evidence, mode);
-  const common = { patient, arm: assignment.arm, arm_label: armLabel(mode, assignment.arm) };
+  const common = {
+    patient,
+    arm: assignment.arm,
+    arm_label: armLabel(mode, assignment.arm),
+    programme_task: evidence.programmeTask ?? null,
+  };
   const empty = Object.fromEntries(DATASET_COLUMNS.map((c) => [c.name, null]));
   if (assignment.kind === 'excluded') {
     return [{ ...empty, ...common, analysed: false, exclusion: assignment.reason }];

@@ -7,6 +7,7 @@
  * Questionnaires and Medications, which other resources refer to, are `Definitions`.
  */
 import type {
+  Task,
   Condition,
   Medication,
   Observation,
@@ -181,6 +182,8 @@ export function patientEvidence(
   let birthDate: string | undefined;
   const conditions: Condition[] = [];
   const responses: QuestionnaireResponse[] = [];
+  const referrals: { day: number; key: string | undefined }[] = [];
+  const taskStatus = new Map<string, string>();
   for (const resource of resources) {
     counts.resources += 1;
     try {
@@ -191,6 +194,14 @@ export function patientEvidence(
         case 'Condition':
           conditions.push(resource as unknown as Condition);
           break;
+        case 'Task': {
+          const task = resource as unknown as Task;
+          const focus = task.focus?.reference;
+          if (focus !== undefined) {
+            taskStatus.set(normalizeReference(focus), task.status);
+          }
+          break;
+        }
         case 'QuestionnaireResponse': {
           const response = asQuestionnaireResponse(resource);
           if (response !== undefined && readsAsScreening(response)) {
@@ -216,6 +227,7 @@ export function patientEvidence(
           const referral = programmeReferral(resource);
           if (referral.kind === 'referral') {
             referralDays.push(referral.day);
+            referrals.push({ day: referral.day, key: referral.key });
           } else if (referral.kind === 'undated-referral') {
             undatedReferral = true;
           }
@@ -255,7 +267,10 @@ export function patientEvidence(
     pegs.push({ day, score: pegMean(administration) });
   }
   const facts = { birthDate, conditions, screenings: screeningsOf(responses) };
+  const first = referrals.sort((a, b) => a.day - b.day)[0];
+  const programmeTask = first?.key === undefined ? undefined : taskStatus.get(first.key);
   return {
+    ...(programmeTask === undefined ? {} : { programmeTask }),
     pegs,
     eligibility: (day: number, score: number) =>
       eligibilityOn(facts, day, score, options.eligibility),

@@ -12,7 +12,7 @@ import { asGroup, asServiceRequest, subjectKey } from './resourceShape.ts';
 const REFERRAL_STATUSES: readonly string[] = ['active', 'completed'];
 
 export type ProgrammeReferral =
-  | { kind: 'referral'; subject: string; day: number }
+  | { kind: 'referral'; subject: string; day: number; key: string | undefined }
   | { kind: 'undated-referral'; subject: string }
   | { kind: 'not-a-referral' };
 
@@ -36,7 +36,12 @@ export function programmeReferral(resource: Json): ProgrammeReferral {
   const day = request.authoredOn === undefined ? undefined : fullDayIndex(request.authoredOn);
   return day === undefined
     ? { kind: 'undated-referral', subject }
-    : { kind: 'referral', subject, day };
+    : {
+        kind: 'referral',
+        subject,
+        day,
+        key: typeof resource.id === 'string' ? `ServiceRequest/${resource.id}` : undefined,
+      };
 }
 
 /** The normalised references of a Group's members, leaving out those marked inactive. */

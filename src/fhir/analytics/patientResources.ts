@@ -10,7 +10,10 @@ import { ndjsonRelation } from './engine.ts';
 import { sqlString } from '../views/fhirpathSql.ts';
 import { LITERAL_REFERENCE } from '../../domain/fhir-primitives/references.ts';
 
-/** Resource types the per-patient analysis reads (their `subject` is the patient; a Patient is its own). */
+/**
+ * Resource types the per-patient analysis reads: their `subject` (a Task's `for`) is the
+ * patient; a Patient is its own.
+ */
 export const PATIENT_RESOURCE_TYPES = [
   'Patient',
   'Condition',
@@ -19,6 +22,7 @@ export const PATIENT_RESOURCE_TYPES = [
   'ServiceRequest',
   'MedicationStatement',
   'MedicationRequest',
+  'Task',
 ] as const;
 
 const REFERENCE = sqlString(LITERAL_REFERENCE.source.replace(/\\\//g, '/'));
@@ -52,7 +56,7 @@ export class PatientResourceSource {
     const kept = [...DEFINITION_TYPES, ...PATIENT_RESOURCE_TYPES].map(sqlString).join(', ');
     const perPatient = PATIENT_RESOURCE_TYPES.map(sqlString).join(', ');
     await this.engine.run(
-      `CREATE OR REPLACE TEMP TABLE lines AS SELECT json IS NULL AS malformed, rt, CASE WHEN rt IN (${kept}) THEN json END AS json, CASE WHEN rt IN (${perPatient}) THEN ${referenceKey('subject')} END AS patient FROM (SELECT json, parts[1] ->> '$' AS rt, CASE WHEN parts[1] ->> '$' = 'Patient' THEN 'Patient/' || (parts[3] ->> '$') ELSE parts[2] ->> '$' END AS subject FROM (SELECT json, json_extract(json, ['$.resourceType', '$.subject.reference', '$.id']) AS parts FROM ${this.raw}))`,
+      `CREATE OR REPLACE TEMP TABLE lines AS SELECT json IS NULL AS malformed, rt, CASE WHEN rt IN (${kept}) THEN json END AS json, CASE WHEN rt IN (${perPatient}) THEN ${referenceKey('subject')} END AS patient FROM (SELECT json, parts[1] ->> '$' AS rt, CASE WHEN parts[1] ->> '$' = 'Patient' THEN 'Patient/' || (parts[3] ->> '$') ELSE coalesce(parts[2] ->> '$', parts[4] ->> '$') END AS subject FROM (SELECT json, json_extract(json, ['$.resourceType', '$.subject.reference', '$.id', '$.for.reference']) AS parts FROM ${this.raw}))`,
     );
     this.loaded = true;
   }

@@ -217,7 +217,7 @@ async function parent(): Promise<number> {
       totalMemMb: Math.round(totalmem() / MB),
       node: process.version,
     },
-    engine: 'DuckDB (@duckdb/node-api), memory_limit 450 MB; per-patient domain step in Node',
+    engine: 'DuckDB (@duckdb/node-api), memory_limit 550 MB; per-patient domain step in Node',
     targets: { '1M ms': 10_000, '10M ms': 60_000, rssMb: TARGET_RSS_MB },
     sizes: results,
     pass: results.every((r) => r.pass),

@@ -37,7 +37,8 @@ const USAGE = `usage: clbp outcomes <ndjson-dir | bundle-file> [--format md|csv|
 
 Trial-style PEG outcome table (week 8, month 6, month 12) from FHIR R4 NDJSON files or a Bundle.
   --format   md (default), csv or json
-  --arm-by   referral (default): patients referred to the programme vs everyone else with a PEG
+  --arm-by   referral (default): patients referred to the programme vs patients who were
+             eligible for it on a PEG day (the app's criteria then); observational
              group:<id>: members of Group/<id> vs everyone else with a PEG
   --dataset  also write the analysis dataset (one row per patient and time point) to <dir>:
              clbp_analysis.parquet, clbp_analysis.csv and data_dictionary.md

@@ -10,7 +10,7 @@ import type { DatasetRow } from '../../domain/outcomes/dataset.ts';
 import { TIME_POINTS } from '../../domain/outcomes/analysisPlan.ts';
 import { DATASET_COLUMNS, dataDictionaryMarkdown } from '../../domain/outcomes/dataset.ts';
 import type { AnalyticsEngine } from './engine.ts';
-import { sqlString } from '../views/fhirpathSql.ts';
+import { sqlString } from '../views/sqlMacros.ts';
 
 export class DatasetWriter {
   private readonly engine: AnalyticsEngine;

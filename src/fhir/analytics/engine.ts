@@ -9,9 +9,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { VIEW_SQL_MACROS, compileViewSql } from '../views/viewSql.ts';
-import type { ViewSql } from '../views/viewSql.ts';
-import { sqlString } from '../views/fhirpathSql.ts';
+import { SQL_MACROS, sqlString } from '../views/sqlMacros.ts';
 
 export interface EngineOptions {
   /** DuckDB memory_limit, e.g. '600MB'. */
@@ -45,26 +43,19 @@ export class AnalyticsEngine {
   static async open(options: EngineOptions = {}): Promise<AnalyticsEngine> {
     const tempDir = await mkdtemp(join(tmpdir(), 'clbp-duckdb-'));
     const instance = await DuckDBInstance.create(':memory:', {
-      memory_limit: options.memoryLimit ?? '450MB',
+      memory_limit: options.memoryLimit ?? '550MB',
       temp_directory: tempDir,
       ...(options.threads === undefined ? {} : { threads: String(options.threads) }),
       preserve_insertion_order: 'false',
     });
     const connection = await instance.connect();
-    await connection.run(VIEW_SQL_MACROS);
+    await connection.run(SQL_MACROS.join(';\n'));
     return new AnalyticsEngine(instance, connection, tempDir);
   }
 
   /** A relation of the resources in NDJSON files (one JSON column `resource`). */
   static ndjsonSource(files: readonly string[]): string {
     return `(SELECT json AS resource FROM ${ndjsonRelation(files)} WHERE json IS NOT NULL)`;
-  }
-
-  /** Materialises a view as table `name` from `source`; returns the compiled view. */
-  async createView(name: string, view: unknown, source: string): Promise<ViewSql> {
-    const compiled = compileViewSql(view, source);
-    await this.connection.run(`CREATE OR REPLACE TABLE "${name}" AS ${compiled.sql}`);
-    return compiled;
   }
 
   async all(sql: string): Promise<SqlRow[]> {

@@ -7,7 +7,7 @@
  */
 import type { AnalyticsEngine } from './engine.ts';
 import { ndjsonRelation } from './engine.ts';
-import { sqlString } from '../views/fhirpathSql.ts';
+import { sqlString } from '../views/sqlMacros.ts';
 import { LITERAL_REFERENCE } from '../../domain/fhir-primitives/references.ts';
 
 /**

@@ -8,8 +8,8 @@
  * cover (lowBoundary, highBoundary, is/as …) is a ViewError naming it, never a wrong answer.
  */
 import fhirpath from 'fhirpath';
-import { LITERAL_REFERENCE } from '../../domain/fhir-primitives/references.ts';
 import { memberOf } from './fhirModel.ts';
+import { sqlString } from './sqlMacros.ts';
 import { ViewError } from './viewDefinition.ts';
 
 interface Ast {
@@ -90,10 +90,7 @@ function fresh(): string {
 
 export const EMPTY = '[]::JSON[]';
 
-/** A SQL string literal. */
-export function sqlString(text: string): string {
-  return `'${text.replace(/'/g, "''")}'`;
-}
+export { sqlString };
 
 /** `body` with `sql` in it: written as is when it is a name, else bound once (see bind). */
 export function once(sql: string, body: (name: string) => string): string {
@@ -138,15 +135,6 @@ export function asBool(c: Compiled): string {
   }
   return once(asOne(c), (x) => `fp_bool(${x})`);
 }
-
-/** Macros the compiled SQL uses; run once per connection. */
-export const FHIRPATH_SQL_MACROS = [
-  `CREATE OR REPLACE MACRO fp_arr(j) AS (CASE WHEN j IS NULL OR json_type(j) = 'NULL' THEN []::JSON[] WHEN json_type(j) = 'ARRAY' THEN CAST(j AS JSON[]) ELSE [j] END)`,
-  `CREATE OR REPLACE MACRO fp_one(j) AS (CASE WHEN j IS NULL OR json_type(j) = 'NULL' THEN []::JSON[] ELSE [j] END)`,
-  `CREATE OR REPLACE MACRO fp_bool(j) AS (CASE WHEN j IS NULL THEN NULL WHEN json_type(j) = 'BOOLEAN' THEN CAST(j AS BOOLEAN) ELSE true END)`,
-  `CREATE OR REPLACE MACRO fp_num(j) AS (json_type(j) IN ('BIGINT', 'UBIGINT', 'DOUBLE'))`,
-  `CREATE OR REPLACE MACRO fp_ref(r) AS (regexp_extract(r, ${sqlString(LITERAL_REFERENCE.source.replace(/\\\//g, '/'))}, 1) || '/' || regexp_extract(r, ${sqlString(LITERAL_REFERENCE.source.replace(/\\\//g, '/'))}, 2))`,
-];
 
 const NUMERIC_TYPES = new Set(['integer', 'decimal', 'positiveInt', 'unsignedInt', 'integer64']);
 const STRING_TYPES = new Set([

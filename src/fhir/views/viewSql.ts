@@ -8,20 +8,12 @@
 import type { ViewColumn, ViewSelect } from './viewDefinition.ts';
 import { ViewError, checkView } from './viewDefinition.ts';
 import { constantLiteral, inlineConstants } from './constants.ts';
-import {
-  EMPTY,
-  FHIRPATH_SQL_MACROS,
-  TopLevel,
-  asList,
-  asOne,
-  bind,
-  compilePathSql,
-  sqlString,
-} from './fhirpathSql.ts';
+import { EMPTY, TopLevel, asList, asOne, bind, compilePathSql, sqlString } from './fhirpathSql.ts';
 import type { Compiled, SqlScope } from './fhirpathSql.ts';
+import { SQL_MACROS } from './sqlMacros.ts';
 
 /** Macros the compiled SQL uses; run once per connection before a view's SQL. */
-export const VIEW_SQL_MACROS = FHIRPATH_SQL_MACROS.join(';\n');
+export const VIEW_SQL_MACROS = SQL_MACROS.join(';\n');
 
 /** Repeat paths are followed this deep (SQL has no recursion inside an expression); PEG and screening forms nest two. */
 const REPEAT_DEPTH = 4;

@@ -1,7 +1,7 @@
 /**
  * The portable outcome-table SQL over the analysis dataset gives the table `clbp outcomes`
  * prints: n, mean change, responders, lost to follow-up, and (through the ANCOVA sums) the
- * adjusted difference, on a generated cohort.
+ * adjusted difference, on the sandbox's patients and a generated cohort.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,7 @@ import { OUTCOME_TABLE_SQL } from '../../../src/domain/outcomes/outcomeTableSql.
 import { ancova } from '../../../src/domain/stats/ancova.ts';
 import { AnalyticsEngine } from '../../../src/fhir/analytics/engine.ts';
 import { generateCohort } from '../../../src/sandbox/cohort.ts';
+import { generateSeed } from '../../../src/sandbox/seed/seed.ts';
 
 interface Cell {
   n: number;
@@ -33,11 +34,13 @@ let rows: Row[];
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'clbp-table-sql-'));
-  const cohort = generateCohort({ n: 300, asOf: new Date('2026-11-21T12:00:00-07:00') });
-  await writeFile(
-    join(dir, 'cohort.ndjson'),
-    cohort.resources.map((r) => JSON.stringify(r)).join('\n'),
-  );
+  const asOf = new Date('2026-11-21T12:00:00-07:00');
+  // The sandbox's own patients (never eligible: not screened) beside a generated cohort.
+  const resources = [
+    ...generateSeed({ asOf }).resources,
+    ...generateCohort({ n: 300, asOf }).resources,
+  ];
+  await writeFile(join(dir, 'cohort.ndjson'), resources.map((r) => JSON.stringify(r)).join('\n'));
   let out = '';
   const code = await main(
     ['outcomes', join(dir, 'cohort.ndjson'), '--format', 'json', '--dataset', join(dir, 'ds')],

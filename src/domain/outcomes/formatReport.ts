@@ -27,7 +27,7 @@ export interface RunInfo {
 const PCT = Math.round(CONFIDENCE_LEVEL * 100);
 
 export const METHOD = [
-  'Change = follow-up PEG − baseline PEG (negative = improvement).',
+  "Change = follow-up PEG − baseline PEG (negative = improvement); time points count from the baseline PEG, the trial's rule (the clinic screen counts from the programme start once known).",
   `Per arm: mean change with a ${PCT}% CI from Student's t on n − 1 df.`,
   `Between arms: difference in mean change (intervention − comparison) by Welch's unequal-variance t-test on the change scores; ${PCT}% CI and two-sided p with Welch–Satterthwaite df; t distribution from jStat.`,
   `Responders: a drop of ≥ ${MCID_POINTS} point (OPTIMUM's MCID) and a drop of ≥ ${MODERATE_IMPROVEMENT_FRACTION * 100}% of baseline (IMMPACT's moderately important change, defined for pain intensity and extrapolated to the PEG; patients with baseline 0 are left out of that share).`,

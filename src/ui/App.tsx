@@ -100,7 +100,8 @@ export function App({ session, asOf, programme, eligibility }: AppProps) {
         <SectionFrame
           id="peg"
           title="PEG"
-          needs={['pegObservations', 'questionnaireResponses']}
+          needs={[]}
+          needsOneOf={['pegObservations', 'questionnaireResponses']}
           uses={['pegQuestionnaires', 'referrals']}
           {...frame}
         >

@@ -62,3 +62,17 @@ describe('the Opioids section without MedicationStatement', () => {
     ).resolves.toContain('Read from MedicationStatements. MedicationRequests were not available');
   });
 });
+
+describe('the PEG section without QuestionnaireResponse', () => {
+  it('charts the PEG from the score Observations when the EHR does not offer QuestionnaireResponse', async () => {
+    t.sandbox.auth.setNarrowing([]);
+    t.sandbox.faults.setUnsupportedTypes(['QuestionnaireResponse']);
+    await launchPatient(t.page, t.sandbox, 'opioid-taper');
+    await expect(t.page.getAttribute('section#peg', 'data-status')).resolves.toBe('ready');
+    await expect(t.page.textContent('section#peg [data-testid="read-sources"]')).resolves.toContain(
+      'Read from Observations. QuestionnaireResponses were not available: the EHR does not offer QuestionnaireResponse (HTTP 404).',
+    );
+    // opioid-taper's PEGs are score-only Observations: 6.33 → 4.67.
+    await expect(t.page.textContent('section#peg')).resolves.toContain('4.67');
+  });
+});

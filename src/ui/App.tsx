@@ -127,7 +127,7 @@ export function App({ session, asOf, programme, eligibility }: AppProps) {
         >
           {() => <ReferralSection {...section('referral')} onRecordPeg={recordPeg} />}
         </SectionFrame>
-        <QuestionnaireStatus session={session} />
+        <QuestionnaireStatus session={session} start={!busy} />
       </main>
     </>
   );

@@ -22,11 +22,25 @@ function text(state: State): string {
 
 /**
  * Makes sure the EHR can resolve what the app's QuestionnaireResponses answer (once per launch, in
- * the background: nothing waits for it) and says where the definitions stand.
+ * the background: nothing waits for it) and says where the definitions stand. It starts once the
+ * summary has loaded (`start`), so it never competes with the chart's own requests.
  */
-export function QuestionnaireStatus({ session }: { readonly session: Session }) {
+export function QuestionnaireStatus({
+  session,
+  start,
+}: {
+  readonly session: Session;
+  readonly start: boolean;
+}) {
   const [state, setState] = useState<State>({ kind: 'checking' });
+  const [started, setStarted] = useState(false);
+  if (start && !started) {
+    setStarted(true);
+  }
   useEffect(() => {
+    if (!started) {
+      return;
+    }
     let live = true;
     ensureQuestionnaires(session.transport, session.grantedScope).then(
       (status) => {
@@ -43,7 +57,7 @@ export function QuestionnaireStatus({ session }: { readonly session: Session }) 
     return () => {
       live = false;
     };
-  }, [session]);
+  }, [session, started]);
   return (
     <p className="chart-note" data-testid="questionnaire-status" data-kind={state.kind}>
       {text(state)}

@@ -42,6 +42,8 @@ const ELIGIBILITY_LIMITS: Readonly<Record<keyof EligibilityConfig, readonly [num
   minAgeYears: [0, 120],
   minPeg: [0, 10],
   chronicMonths: [0, 120],
+  screeningMaxAgeMonths: [1, 120],
+  pegMaxAgeDays: [1, 3650],
 };
 
 function parseEligibility(raw: unknown): EligibilityConfig {

@@ -22,3 +22,14 @@ export const PROGRAMME_ORGANIZATION_ID = 'optimum-gmv-programme';
 
 /** The project's CodeSystem for the answers of the CLBP screening Questionnaire (Task Force Q1/Q2). */
 export const SCREENING_ANSWER_CODE_SYSTEM = `${CANONICAL_BASE}/CodeSystem/clbp-screening-answers`;
+
+/** The red-flag evaluation a clinician records to clear a red flag (clearance.ts). */
+export const RED_FLAG_EVALUATION_QUESTIONNAIRE_URL = `${CANONICAL_BASE}/Questionnaire/clbp-red-flag-evaluation`;
+export const RED_FLAG_EVALUATION_QUESTIONNAIRE_VERSION = '1.0.0';
+
+/**
+ * The project's CodeSystem of red flags (codes = RedFlagId, e.g. 'saddleAnaesthesia',
+ * 'cancer-history') and of the evaluation outcome. No verified SNOMED CT code is available here
+ * for each screening prompt, so the app's own codes are used with a human-readable text.
+ */
+export const RED_FLAG_CODE_SYSTEM = `${CANONICAL_BASE}/CodeSystem/clbp-red-flags`;

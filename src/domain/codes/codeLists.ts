@@ -12,19 +12,29 @@ import { PREGNANCY_CODES, PREGNANCY_SOURCE } from './pregnancy.ts';
 import {
   CANCER_HISTORY_CODES,
   CANCER_HISTORY_SOURCE,
+  CAUDA_EQUINA_SYNDROME_CODES,
+  CAUDA_EQUINA_SYNDROME_SOURCE,
   IMMUNOSUPPRESSION_CODES,
   IMMUNOSUPPRESSION_SOURCE,
+  IMMUNOSUPPRESSIVE_DRUG_CODES,
+  IMMUNOSUPPRESSIVE_DRUG_SOURCE,
   IV_DRUG_USE_CODES,
   IV_DRUG_USE_SOURCE,
-  LONG_TERM_STEROID_CODES,
-  LONG_TERM_STEROID_SOURCE,
   METASTATIC_CANCER_CODES,
   METASTATIC_CANCER_SOURCE,
   OSTEOPOROSIS_CODES,
   OSTEOPOROSIS_SOURCE,
-  SPINAL_TRAUMA_CODES,
-  SPINAL_TRAUMA_SOURCE,
+  SPINAL_INFECTION_CODES,
+  SPINAL_INFECTION_SOURCE,
+  VERTEBRAL_FRACTURE_CODES,
+  VERTEBRAL_FRACTURE_SOURCE,
 } from './redFlagConditions.ts';
+import type { CdcValueSet } from './cdcValueSets.generated.ts';
+import {
+  BENZODIAZEPINE_MEDICATIONS,
+  NALOXONE_MEDICATIONS,
+  OPIOID_MISUSE_DISORDERS,
+} from './cdcValueSets.generated.ts';
 import { WEARABLE_CODES, WEARABLE_SOURCE } from './wearables.ts';
 
 /** Which code list a Condition matched. */
@@ -34,18 +44,21 @@ export type ConditionList =
   | 'cancer-history'
   | 'metastatic-cancer'
   | 'immunosuppression'
+  | 'immunosuppressive-drugs'
   | 'iv-drug-use'
-  | 'spinal-trauma'
+  | 'vertebral-fracture'
+  | 'spinal-infection'
+  | 'cauda-equina-syndrome'
   | 'osteoporosis'
-  | 'long-term-steroids'
   | 'pregnancy';
 
 /**
  * - `clinical-reference`: every code is listed in the project's clinical reference.
  * - `needs-clinician-review`: a project addition taken from the named code system; not reviewed
  *   by a clinician yet. Matches only prompt a clinician; they never decide on their own.
+ * - `cdc-value-set`: a published CDC opioid guideline value set, generated from its expansion.
  */
-export type ReviewStatus = 'clinical-reference' | 'needs-clinician-review';
+export type ReviewStatus = 'clinical-reference' | 'needs-clinician-review' | 'cdc-value-set';
 
 export interface CodeListSource {
   readonly reviewStatus: ReviewStatus;
@@ -60,10 +73,12 @@ export const CONDITION_LIST_LABELS: Readonly<Record<ConditionList, string>> = {
   'cancer-history': 'history of cancer',
   'metastatic-cancer': 'metastatic cancer',
   immunosuppression: 'immunosuppression',
+  'immunosuppressive-drugs': 'immunosuppressive drugs',
   'iv-drug-use': 'intravenous drug use',
-  'spinal-trauma': 'spinal fracture or spinal cord injury',
+  'vertebral-fracture': 'vertebral fracture or spinal cord injury',
+  'spinal-infection': 'spinal infection',
+  'cauda-equina-syndrome': 'cauda equina syndrome',
   osteoporosis: 'osteoporosis',
-  'long-term-steroids': 'long-term steroid use',
   pregnancy: 'pregnancy',
 };
 
@@ -97,6 +112,25 @@ function summary(
   return { table, use, ...source, codes: rules.map((entry) => ruleText(entry.rule)) };
 }
 
+const SYSTEM_NAMES: Readonly<Record<string, string>> = {
+  'http://www.nlm.nih.gov/research/umls/rxnorm': 'RxNorm',
+  'http://hl7.org/fhir/sid/icd-10-cm': 'ICD-10-CM',
+  'http://snomed.info/sct': 'SNOMED CT',
+};
+
+/** A generated CDC value set: counted per code system rather than listed (hundreds of codes). */
+function valueSetSummary(table: string, use: string, set: CdcValueSet): CodeListSummary {
+  return {
+    table,
+    use,
+    reviewStatus: 'cdc-value-set',
+    sources: [`${set.title}, ${set.url} (expansion ${set.expansion.slice(0, 10)}; CC0-1.0, © CDC)`],
+    codes: set.codes.map(
+      ([system, codes]) => `${codes.length} ${SYSTEM_NAMES[system] ?? system} codes`,
+    ),
+  };
+}
+
 /** Every code table of the app, with its source and review status (the README lists this). */
 export const CODE_LIST_SUMMARY: readonly CodeListSummary[] = [
   summary(
@@ -124,28 +158,40 @@ export const CODE_LIST_SUMMARY: readonly CodeListSummary[] = [
     IMMUNOSUPPRESSION_CODES,
   ),
   summary(
+    'IMMUNOSUPPRESSIVE_DRUG_CODES',
+    'red flag: immunosuppressive drugs',
+    IMMUNOSUPPRESSIVE_DRUG_SOURCE,
+    IMMUNOSUPPRESSIVE_DRUG_CODES,
+  ),
+  summary(
     'IV_DRUG_USE_CODES',
     'red flag: intravenous drug use',
     IV_DRUG_USE_SOURCE,
     IV_DRUG_USE_CODES,
   ),
   summary(
-    'SPINAL_TRAUMA_CODES',
-    'red flag: spinal fracture or spinal cord injury',
-    SPINAL_TRAUMA_SOURCE,
-    SPINAL_TRAUMA_CODES,
+    'VERTEBRAL_FRACTURE_CODES',
+    'red flag: vertebral fracture or spinal cord injury',
+    VERTEBRAL_FRACTURE_SOURCE,
+    VERTEBRAL_FRACTURE_CODES,
+  ),
+  summary(
+    'SPINAL_INFECTION_CODES',
+    'red flag: spinal infection',
+    SPINAL_INFECTION_SOURCE,
+    SPINAL_INFECTION_CODES,
+  ),
+  summary(
+    'CAUDA_EQUINA_SYNDROME_CODES',
+    'red flag: cauda equina syndrome (not clearable in the app)',
+    CAUDA_EQUINA_SYNDROME_SOURCE,
+    CAUDA_EQUINA_SYNDROME_CODES,
   ),
   summary(
     'OSTEOPOROSIS_CODES',
-    'context shown with a spinal trauma red flag',
+    'context shown with a vertebral fracture red flag',
     OSTEOPOROSIS_SOURCE,
     OSTEOPOROSIS_CODES,
-  ),
-  summary(
-    'LONG_TERM_STEROID_CODES',
-    'context shown with a spinal trauma red flag',
-    LONG_TERM_STEROID_SOURCE,
-    LONG_TERM_STEROID_CODES,
   ),
   summary(
     'PREGNANCY_CODES',
@@ -159,13 +205,29 @@ export const CODE_LIST_SUMMARY: readonly CodeListSummary[] = [
     ...WEARABLE_SOURCE,
     codes: WEARABLE_CODES.map((code) => `LOINC ${code.code}`),
   },
+  valueSetSummary(
+    'BENZODIAZEPINE_MEDICATIONS',
+    'concurrent benzodiazepine flag and naloxone prompt (CDC 2022 Recommendations 8 and 11)',
+    BENZODIAZEPINE_MEDICATIONS,
+  ),
+  valueSetSummary(
+    'NALOXONE_MEDICATIONS',
+    'naloxone on record (CDC 2022 Recommendation 8)',
+    NALOXONE_MEDICATIONS,
+  ),
+  valueSetSummary(
+    'OPIOID_MISUSE_DISORDERS',
+    'opioid use disorder: methadone and buprenorphine are treatment, not pain MME; naloxone prompt',
+    OPIOID_MISUSE_DISORDERS,
+  ),
 ];
 
 /** CODE_LIST_SUMMARY as a Markdown table (for the README and `clbp` output). */
 export function codeListSummaryMarkdown(): string {
   const status: Readonly<Record<ReviewStatus, string>> = {
     'clinical-reference': 'in the clinical reference',
-    'needs-clinician-review': 'project addition: needs clinician review',
+    'needs-clinician-review': 'project table: needs clinician review',
+    'cdc-value-set': 'CDC value set (as published)',
   };
   const cell = (text: string): string => text.replaceAll('|', '\\|');
   const rows = CODE_LIST_SUMMARY.map(

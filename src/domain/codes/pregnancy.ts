@@ -36,3 +36,48 @@ export const PREGNANCY_CODES: readonly { readonly rule: CodeRule }[] = [
   },
   { rule: { kind: 'snomed', code: '77386006', display: 'Pregnant' } },
 ];
+
+/** US Core pregnancy status Observation code (clinical.md: "US Core pregnancy status is LOINC 82810-3"). */
+export const PREGNANCY_STATUS_LOINC = '82810-3';
+
+export type PregnancyStatusValue = 'pregnant' | 'not-pregnant' | 'unknown';
+
+/**
+ * Values of a pregnancy status Observation (valueCodeableConcept). Source: US Core Pregnancy
+ * Status Codes (http://hl7.org/fhir/us/core/ValueSet/us-core-pregnancy-status: the VSAC Extended
+ * Pregnancy Status codes and v3-NullFlavor UNK) and the IPS pregnancy status value set (SNOMED CT
+ * 77386006, 60001007, 152231000119106, 146799005). "Possible" and "not yet confirmed" read as
+ * unknown: they prompt a clinician to confirm, as does any value not listed here.
+ */
+export const PREGNANCY_STATUS_VALUES: readonly {
+  readonly system: string;
+  readonly code: string;
+  readonly display: string;
+  readonly status: PregnancyStatusValue;
+}[] = [
+  { system: 'http://snomed.info/sct', code: '77386006', display: 'Pregnant', status: 'pregnant' },
+  {
+    system: 'http://snomed.info/sct',
+    code: '60001007',
+    display: 'Not pregnant',
+    status: 'not-pregnant',
+  },
+  {
+    system: 'http://snomed.info/sct',
+    code: '152231000119106',
+    display: 'Pregnancy not yet confirmed',
+    status: 'unknown',
+  },
+  {
+    system: 'http://snomed.info/sct',
+    code: '146799005',
+    display: 'Possible pregnancy',
+    status: 'unknown',
+  },
+  {
+    system: 'http://terminology.hl7.org/CodeSystem/v3-NullFlavor',
+    code: 'UNK',
+    display: 'Unknown',
+    status: 'unknown',
+  },
+];

@@ -3,11 +3,13 @@ import type { CodeRule } from './codeMatch.ts';
 
 /**
  * Chart evidence for the red flags and exclusions of the CLBP pathway. The project's clinical
- * reference names the red flags in words only; it lists NONE of these codes. Each table below is
- * a project addition taken from the code system named in its `*_SOURCE`, and a clinician must
- * review it before use (reviewStatus 'needs-clinician-review'). A match only prompts a clinician.
- * SNOMED lists are exact concepts: no hierarchy is available here, so a subtype (e.g. a specific
- * cancer) matches only if it is listed or also coded in ICD-10-CM.
+ * reference (clinical.md, "Screening") names the chart red flags and some of their codes (cauda
+ * equina syndrome, spinal infection, vertebral fracture, immunosuppressive drugs); the other codes
+ * are project additions taken from the code system named in each `*_SOURCE`. Every table is a
+ * project table that a clinician must review before use (reviewStatus 'needs-clinician-review');
+ * a match only prompts a clinician, it never diagnoses. SNOMED lists are exact concepts: no
+ * hierarchy is available here, so a subtype (e.g. a specific cancer) matches only if it is listed
+ * or also coded in ICD-10-CM.
  */
 export interface RedFlagCode {
   readonly rule: CodeRule;
@@ -86,20 +88,60 @@ export const IV_DRUG_USE_SOURCE: CodeListSource = {
   sources: [`${SNOMED_INTL}: 228388006 "Intravenous drug user (finding)"`],
 };
 
-/** Spinal trauma (red flag "major trauma"): vertebral fractures and spinal cord injury. */
-export const SPINAL_TRAUMA_CODES: readonly RedFlagCode[] = [
-  icd10('S22.0', 'Fracture of thoracic vertebra'),
-  icd10('S32.0', 'Fracture of lumbar vertebra'),
-  icd10('S34', 'Injury of lumbar and sacral spinal cord and nerves'),
+/**
+ * Cauda equina syndrome on the chart. Code named in the clinical reference (clinical.md,
+ * "Screening": "cauda equina syndrome (G83.4)"); *verify*.
+ */
+export const CAUDA_EQUINA_SYNDROME_CODES: readonly RedFlagCode[] = [
+  icd10('G83.4', 'Cauda equina syndrome'),
 ];
-export const SPINAL_TRAUMA_SOURCE: CodeListSource = {
+export const CAUDA_EQUINA_SYNDROME_SOURCE: CodeListSource = {
   reviewStatus: REVIEW,
   sources: [
-    `${ICD10CM}: S22.0 fracture of thoracic vertebra; S32.0 fracture of lumbar vertebra; S34 injury of lumbar and sacral spinal cord and nerves at abdomen, lower back and pelvis level (every code under each, any encounter)`,
+    `project clinical reference (clinical.md, 'Screening'): G83.4; ${ICD10CM}: G83.4 cauda equina syndrome (every code under it)`,
   ],
 };
 
-/** Osteoporosis: shown with spinal trauma (the red flag "minor trauma with osteoporosis"). */
+/**
+ * Spinal infection (red flag "fever …"). Codes named in the clinical reference (clinical.md,
+ * "Screening": vertebral osteomyelitis M46.2x, discitis M46.3x–M46.4x, spinal epidural abscess
+ * G06.1); *verify*.
+ */
+export const SPINAL_INFECTION_CODES: readonly RedFlagCode[] = [
+  icd10('M46.2', 'Osteomyelitis of vertebra'),
+  icd10('M46.3', 'Infection of intervertebral disc (pyogenic)'),
+  icd10('M46.4', 'Discitis, unspecified'),
+  icd10('G06.1', 'Intraspinal abscess and granuloma'),
+];
+export const SPINAL_INFECTION_SOURCE: CodeListSource = {
+  reviewStatus: REVIEW,
+  sources: [
+    `project clinical reference (clinical.md, 'Screening'): M46.2x, M46.3x, M46.4x, G06.1; ${ICD10CM}: M46.2 osteomyelitis of vertebra; M46.3 infection of intervertebral disc (pyogenic); M46.4 discitis, unspecified; G06.1 intraspinal abscess and granuloma (every code under each)`,
+  ],
+};
+
+/**
+ * Vertebral fracture (red flag "major trauma, or minor trauma with osteoporosis …"). S22.0x,
+ * S32.0x, osteoporotic M80.08 and collapsed vertebra M48.5x are named in the clinical reference
+ * (clinical.md, "Screening"); S34 (lumbar and sacral spinal cord injury) is a project addition.
+ * Any encounter character (A initial, D subsequent, S sequela) matches; *verify*.
+ */
+export const VERTEBRAL_FRACTURE_CODES: readonly RedFlagCode[] = [
+  icd10('S22.0', 'Fracture of thoracic vertebra'),
+  icd10('S32.0', 'Fracture of lumbar vertebra'),
+  icd10('M80.08', 'Age-related osteoporosis with current pathological fracture, vertebra(e)'),
+  icd10('M48.5', 'Collapsed vertebra, not elsewhere classified'),
+  icd10('S34', 'Injury of lumbar and sacral spinal cord and nerves'),
+];
+export const VERTEBRAL_FRACTURE_SOURCE: CodeListSource = {
+  reviewStatus: REVIEW,
+  sources: [
+    `project clinical reference (clinical.md, 'Screening'): S22.0x, S32.0x, M80.08, M48.5x`,
+    `${ICD10CM}: S22.0 fracture of thoracic vertebra; S32.0 fracture of lumbar vertebra; M80.08 age-related osteoporosis with current pathological fracture, vertebra(e); M48.5 collapsed vertebra, NEC; S34 injury of lumbar and sacral spinal cord and nerves (project addition) (every code under each)`,
+  ],
+};
+
+/** Osteoporosis: shown with a vertebral fracture (the red flag "minor trauma with osteoporosis"). */
 export const OSTEOPOROSIS_CODES: readonly RedFlagCode[] = [
   icd10('M80', 'Osteoporosis with current pathological fracture'),
   icd10('M81', 'Osteoporosis without current pathological fracture'),
@@ -113,11 +155,20 @@ export const OSTEOPOROSIS_SOURCE: CodeListSource = {
   ],
 };
 
-/** Long-term steroid use: shown with spinal trauma ("minor trauma with long-term steroids"). */
-export const LONG_TERM_STEROID_CODES: readonly RedFlagCode[] = [
+/**
+ * Immunosuppressive drugs (red flag "immunosuppression"). Named in the clinical reference
+ * (clinical.md, "Screening": "long-term steroids Z79.52, biologics Z79.6x"); Z79.6 covers
+ * Z79.60–Z79.69 (immunomodulators and immunosuppressants, ICD-10-CM since FY2024, e.g. Z79.620
+ * immunosuppressive biologic); *verify*.
+ */
+export const IMMUNOSUPPRESSIVE_DRUG_CODES: readonly RedFlagCode[] = [
   icd10('Z79.52', 'Long term (current) use of systemic steroids'),
+  icd10('Z79.6', 'Long term (current) use of immunomodulators and immunosuppressants'),
 ];
-export const LONG_TERM_STEROID_SOURCE: CodeListSource = {
+export const IMMUNOSUPPRESSIVE_DRUG_SOURCE: CodeListSource = {
   reviewStatus: REVIEW,
-  sources: [`${ICD10CM}: Z79.52 long term (current) use of systemic steroids`],
+  sources: [
+    `project clinical reference (clinical.md, 'Screening'): Z79.52, Z79.6x`,
+    `${ICD10CM}: Z79.52 long term (current) use of systemic steroids; Z79.6 long term (current) use of immunomodulators and immunosuppressants (category, every code under it, e.g. Z79.620)`,
+  ],
 };

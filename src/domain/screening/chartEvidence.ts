@@ -16,6 +16,8 @@ export interface ConditionEvidence {
   readonly display: string;
   readonly clinicalStatus: string | undefined;
   readonly onset: string | undefined;
+  /** When it was put on the chart (recordedDate, else onset): a clearance covers it if not later. */
+  readonly recorded: string | undefined;
 }
 
 /** clinicalStatus codes that mean the problem is current (FHIR R4 condition-clinical). */
@@ -74,6 +76,7 @@ export function conditionsMatching(
         display: match.entry.rule.display,
         clinicalStatus: statusCode(condition.clinicalStatus),
         onset: onsetOf(condition),
+        recorded: condition.recordedDate ?? onsetOf(condition),
       },
     ];
   });

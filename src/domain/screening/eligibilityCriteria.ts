@@ -1,46 +1,15 @@
 import { conditionsMatching, lowBackPainChart } from './chartEvidence.ts';
-import { CONDITION_LIST_LABELS } from '../codes/codeLists.ts';
-import { PREGNANCY_CODES } from '../codes/pregnancy.ts';
-import {
-  CANCER_HISTORY_CODES,
-  IMMUNOSUPPRESSION_CODES,
-  IV_DRUG_USE_CODES,
-  LONG_TERM_STEROID_CODES,
-  METASTATIC_CANCER_CODES,
-  OSTEOPOROSIS_CODES,
-  SPINAL_TRAUMA_CODES,
-} from '../codes/redFlagConditions.ts';
-import type {
-  CriterionId,
-  CriterionStatus,
-  EligibilityInput,
-  Evidence,
-  Finding,
-} from './eligibility.ts';
-import type { EligibilityConfig } from './eligibilityConfig.ts';
-import { localDayOf } from '../fhir-primitives/dates.ts';
-import { RED_FLAGS, SCREENING_LINK_IDS, classifyTaskForce, evaluateRedFlags } from './screening.ts';
-import type { ScreeningAnswers } from './screening.ts';
+import { METASTATIC_CANCER_CODES } from '../codes/redFlagConditions.ts';
+import { calendarDayOf, localDayOf } from '../fhir-primitives/dates.ts';
+import type { CriterionContext } from './criterionSupport.ts';
+import { answerEvidence, dayText, finding } from './criterionSupport.ts';
+import type { Evidence, Finding } from './eligibility.ts';
+import { SCREENING_LINK_IDS, classifyTaskForce } from './screening.ts';
 
-/** The criteria of programme eligibility, one function each; eligibility.ts combines them. */
-
-const finding = (
-  criterion: CriterionId,
-  status: CriterionStatus,
-  message: string,
-  evidence: readonly Evidence[] = [],
-  urgent = false,
-): Finding => ({ criterion, status, message, evidence, urgent });
-
-function answer(
-  screening: ScreeningAnswers | undefined,
-  linkId: string,
-  value: string | boolean | undefined,
-): Evidence[] {
-  return value === undefined
-    ? []
-    : [{ kind: 'screening-answer', linkId, answer: value, response: screening?.source }];
-}
+/**
+ * The criteria of programme eligibility, one function each; eligibility.ts combines them (red
+ * flags: redFlagCriterion.ts; pregnancy: pregnancyCriterion.ts).
+ */
 
 /** The Task Force questions in the clinician's words (screening.ts keys them 'duration'/'frequency'). */
 const TASK_FORCE_QUESTION_LABELS: Readonly<Record<'duration' | 'frequency', string>> = {
@@ -65,7 +34,7 @@ function ageRange(birthDate: string, asOf: Date): { min: number; max: number } |
   return { min: age(y, ...latest), max: age(y, ...earliest) };
 }
 
-export function adult(input: EligibilityInput, config: EligibilityConfig): Finding {
+export function adult({ input, config }: CriterionContext): Finding {
   if (input.birthDate === undefined) {
     return finding('adult', 'unknown', 'No birth date on record: age cannot be checked.');
   }
@@ -89,19 +58,24 @@ export function adult(input: EligibilityInput, config: EligibilityConfig): Findi
 }
 
 /**
- * CLBP by the Task Force definition. The screening answers decide. The chart can stand in for
- * question 1 only (duration): a current low back pain Condition with a chronic code, a chronic
- * pain code alongside, or onset ≥ chronicMonths ago. No code says "at least half the days", so
- * question 2 always needs an answer. A "no" answer is not overridden by the chart.
+ * CLBP by the Task Force definition. The current screening answers decide (an answer older than
+ * the screening window is out of date: ask again). The chart can stand in for question 1 only
+ * (duration): a current low back pain Condition with a chronic code, a chronic pain code
+ * alongside, or onset ≥ chronicMonths ago. No code says "at least half the days", so question 2
+ * always needs an answer. A "no" answer is not overridden by the chart.
  */
-export function chronicLowBackPain(input: EligibilityInput, config: EligibilityConfig): Finding {
-  const { screening } = input;
+export function chronicLowBackPain({ input, config, screening }: CriterionContext): Finding {
+  const { duration, frequency } = screening.current;
   const chart = lowBackPainChart(input.conditions, config.chronicMonths, input.asOf);
   const answers = [
-    ...answer(screening, SCREENING_LINK_IDS.duration, screening?.duration),
-    ...answer(screening, SCREENING_LINK_IDS.frequency, screening?.frequency),
+    ...answerEvidence(SCREENING_LINK_IDS.duration, duration),
+    ...answerEvidence(SCREENING_LINK_IDS.frequency, frequency),
   ];
-  const taskForce = classifyTaskForce(screening?.duration, screening?.frequency);
+  const stale = [
+    ...answerEvidence(SCREENING_LINK_IDS.duration, screening.outOfDate.duration, true),
+    ...answerEvidence(SCREENING_LINK_IDS.frequency, screening.outOfDate.frequency, true),
+  ];
+  const taskForce = classifyTaskForce(duration?.value, frequency?.value);
   switch (taskForce.kind) {
     case 'clbp':
       return finding(
@@ -134,115 +108,72 @@ export function chronicLowBackPain(input: EligibilityInput, config: EligibilityC
         chart.chronic.length > 0
           ? ' The chart supports the duration; the frequency question still needs an answer.'
           : '';
+      const staleNote = outOfDateNote(stale);
       return finding(
         'chronic-low-back-pain',
         'unknown',
-        `Ask the NIH Task Force questions (${taskForce.unanswered.map((q) => TASK_FORCE_QUESTION_LABELS[q]).join('; ')}).${chartNote}`,
-        [...answers, ...chart.chronic],
+        `Ask the NIH Task Force questions (${taskForce.unanswered.map((q) => TASK_FORCE_QUESTION_LABELS[q]).join('; ')}).${staleNote}${chartNote}`,
+        [...answers, ...stale, ...chart.chronic],
       );
     }
   }
 }
 
-export function painInterference(input: EligibilityInput, config: EligibilityConfig): Finding {
+/** " Answers of 2025-08-01 are out of date — ask again." for answers older than the window. */
+export function outOfDateNote(stale: readonly Evidence[]): string {
+  const days = [
+    ...new Set(stale.flatMap((e) => (e.kind === 'screening-answer' ? [dayText(e.authored)] : []))),
+  ];
+  return days.length === 0
+    ? ''
+    : ` The answer${stale.length > 1 ? 's' : ''} of ${days.join(', ')} ${stale.length > 1 ? 'are' : 'is'} out of date — ask again.`;
+}
+
+/**
+ * PEG ≥ minPeg, from a PEG of the last `pegMaxAgeDays` days (clinical.md: "use one from the last
+ * 30 days"); an older latest PEG is out of date: record a new one.
+ */
+export function painInterference({ input, config }: CriterionContext): Finding {
   const peg = input.latestPeg;
   if (peg === undefined) {
     return finding('pain-interference', 'unknown', 'No PEG on record: record a PEG.');
   }
+  const earliest = shiftDays(localDayOf(input.asOf), -config.pegMaxAgeDays);
+  const day = calendarDayOf(peg.date);
+  const outOfDate = day === undefined || day < earliest;
   const evidence: Evidence[] = [
-    { kind: 'peg', date: peg.date, score: peg.score, sources: peg.sources },
+    { kind: 'peg', date: peg.date, score: peg.score, sources: peg.sources, outOfDate },
   ];
+  if (outOfDate) {
+    return finding(
+      'pain-interference',
+      'unknown',
+      `Latest PEG ${peg.score.toFixed(2)} on ${dayText(peg.date)} is out of date (older than ${config.pegMaxAgeDays} days) — ask again: record a new PEG.`,
+      evidence,
+    );
+  }
   return peg.score >= config.minPeg
     ? finding(
         'pain-interference',
         'met',
-        `Latest PEG ${peg.score.toFixed(2)} (≥ ${config.minPeg}).`,
+        `Latest PEG ${peg.score.toFixed(2)} (≥ ${config.minPeg}) on ${dayText(peg.date)}.`,
         evidence,
       )
     : finding(
         'pain-interference',
         'not-met',
-        `Latest PEG ${peg.score.toFixed(2)} is below ${config.minPeg}.`,
+        `Latest PEG ${peg.score.toFixed(2)} on ${dayText(peg.date)} is below ${config.minPeg}.`,
         evidence,
       );
 }
 
-export function redFlags(input: EligibilityInput): Finding[] {
-  const { screening, conditions } = input;
-  const findings: Finding[] = [];
-  const reported = evaluateRedFlags(screening?.redFlags ?? {});
-  if (reported.kind === 'positive') {
-    const evidence = reported.flags.flatMap((flag) => answer(screening, flag.linkId, true));
-    const names = reported.flags.map((flag) => flag.text).join('; ');
-    const message = reported.urgent
-      ? `Possible cauda equina syndrome (${names}): urgent clinician evaluation.`
-      : `Red flag reported (${names}): clinician evaluation needed.`;
-    findings.push(finding('no-red-flags', 'evaluate', message, evidence, reported.urgent));
-  }
-  const chart = [
-    ...conditionsMatching(conditions, CANCER_HISTORY_CODES, 'cancer-history', false),
-    ...conditionsMatching(conditions, IMMUNOSUPPRESSION_CODES, 'immunosuppression', true),
-    ...conditionsMatching(conditions, IV_DRUG_USE_CODES, 'iv-drug-use', true),
-    ...conditionsMatching(conditions, SPINAL_TRAUMA_CODES, 'spinal-trauma', true),
-  ];
-  if (chart.length > 0) {
-    const context = [
-      ...conditionsMatching(conditions, OSTEOPOROSIS_CODES, 'osteoporosis', true),
-      ...conditionsMatching(conditions, LONG_TERM_STEROID_CODES, 'long-term-steroids', true),
-    ];
-    const lists = [...new Set(chart.map((c) => CONDITION_LIST_LABELS[c.list]))].join(', ');
-    findings.push(
-      finding(
-        'no-red-flags',
-        'evaluate',
-        `Chart shows a red flag (${lists}): clinician evaluation needed.`,
-        [...chart, ...context],
-      ),
-    );
-  }
-  if (reported.kind === 'needs-screening') {
-    findings.push(
-      finding(
-        'no-red-flags',
-        'unknown',
-        `Ask the red-flag questions (${reported.unanswered.length} unanswered).`,
-      ),
-    );
-  }
-  if (findings.length === 0) {
-    const evidence = RED_FLAGS.flatMap((flag) => answer(screening, flag.linkId, false));
-    findings.push(
-      finding('no-red-flags', 'met', 'No red flag reported or on the chart.', evidence),
-    );
-  }
-  return findings;
+/** 'YYYY-MM-DD' shifted by whole days (calendar arithmetic, no time zone involved). */
+function shiftDays(day: string, days: number): string {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  return localDayOf(new Date(y, m - 1, d + days, 12));
 }
 
-export function notPregnant(input: EligibilityInput): Finding {
-  const { screening } = input;
-  const evidence = answer(screening, SCREENING_LINK_IDS.pregnant, screening?.pregnant);
-  const chart = conditionsMatching(input.conditions, PREGNANCY_CODES, 'pregnancy', true);
-  if (screening?.pregnant === true) {
-    return finding('not-pregnant', 'not-met', 'Pregnant.', [...evidence, ...chart]);
-  }
-  if (screening?.pregnant === false) {
-    const note =
-      chart.length > 0
-        ? ' (the chart still lists a current pregnancy code: update the problem list)'
-        : '';
-    return finding('not-pregnant', 'met', `Not pregnant${note}.`, [...evidence, ...chart]);
-  }
-  return chart.length > 0
-    ? finding(
-        'not-pregnant',
-        'evaluate',
-        'The chart lists a current pregnancy code: confirm pregnancy status.',
-        chart,
-      )
-    : finding('not-pregnant', 'unknown', 'Pregnancy question unanswered.');
-}
-
-export function noMetastaticCancer(input: EligibilityInput): Finding {
+export function noMetastaticCancer({ input }: CriterionContext): Finding {
   const chart = conditionsMatching(
     input.conditions,
     METASTATIC_CANCER_CODES,
@@ -254,10 +185,10 @@ export function noMetastaticCancer(input: EligibilityInput): Finding {
     : finding('no-metastatic-cancer', 'met', 'No current metastatic cancer on the chart.');
 }
 
-export function telehealth(input: EligibilityInput): Finding {
-  const { screening } = input;
-  const evidence = answer(screening, SCREENING_LINK_IDS.telehealthAble, screening?.telehealthAble);
-  switch (screening?.telehealthAble) {
+export function telehealth({ screening }: CriterionContext): Finding {
+  const answer = screening.current.telehealthAble;
+  const evidence = answerEvidence(SCREENING_LINK_IDS.telehealthAble, answer);
+  switch (answer?.value) {
     case true:
       return finding('telehealth', 'met', 'Able to join telehealth group sessions.', evidence);
     case false:
@@ -267,12 +198,23 @@ export function telehealth(input: EligibilityInput): Finding {
         'Not able to join telehealth group sessions.',
         evidence,
       );
-    case undefined:
-      return finding('telehealth', 'unknown', 'Telehealth question unanswered.');
+    case undefined: {
+      const stale = answerEvidence(
+        SCREENING_LINK_IDS.telehealthAble,
+        screening.outOfDate.telehealthAble,
+        true,
+      );
+      return finding(
+        'telehealth',
+        'unknown',
+        `Telehealth question unanswered.${outOfDateNote(stale)}`,
+        stale,
+      );
+    }
   }
 }
 
-export function noActiveReferral(input: EligibilityInput): Finding {
+export function noActiveReferral({ input }: CriterionContext): Finding {
   const referral = input.activeReferral;
   return referral === undefined
     ? finding('no-active-referral', 'met', 'No active referral to the programme.')

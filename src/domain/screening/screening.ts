@@ -200,7 +200,9 @@ export function readScreeningResponse(response: QuestionnaireResponse): Screenin
       reason: `answers ${response.questionnaire ?? 'no Questionnaire'}`,
     };
   }
-  if (response.status !== 'completed' && response.status !== 'amended') {
+  // 'in-progress': the record of an urgent answer saved before the form was finished; its answers
+  // were given, so they count (each answer is dated by its response, newest wins).
+  if (!['completed', 'amended', 'in-progress'].includes(response.status)) {
     return { kind: 'not-screening', reason: `status ${response.status}` };
   }
   const byLinkId = new Map(

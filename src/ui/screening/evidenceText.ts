@@ -29,6 +29,10 @@ function screeningAnswerText(linkId: string, answer: string | boolean): string {
   return `${question} — ${value}`;
 }
 
+function dayOf(date: string | undefined): string {
+  return date === undefined ? 'date unknown' : date.slice(0, 10);
+}
+
 /** One line naming the record a finding rests on, so the clinician can check it in the chart. */
 export function evidenceText(e: Evidence): string {
   switch (e.kind) {
@@ -39,11 +43,23 @@ export function evidenceText(e: Evidence): string {
         e.clinicalStatus === undefined ? '' : `, ${e.clinicalStatus}`
       }${e.conditionId === undefined ? '' : ` — Condition/${e.conditionId}`}`;
     case 'screening-answer':
-      return `Screening: ${screeningAnswerText(e.linkId, e.answer)}${
-        e.response === undefined ? '' : ` (${e.response})`
-      }`;
+      return `Screening: ${screeningAnswerText(e.linkId, e.answer)}, ${dayOf(e.authored)}${
+        e.outOfDate ? ' (out of date — ask again)' : ''
+      }${e.response === undefined ? '' : ` — ${e.response}`}`;
     case 'peg':
-      return `PEG ${e.score.toFixed(2)} on ${e.date.slice(0, 10)} — ${e.sources.join(', ')}`;
+      return `PEG ${e.score.toFixed(2)} on ${e.date.slice(0, 10)}${
+        e.outOfDate ? ' (out of date — ask again)' : ''
+      } — ${e.sources.join(', ')}`;
+    case 'pregnancy-observation':
+      return `Pregnancy status "${e.value}", ${dayOf(e.date)}${
+        e.outOfDate ? ' (out of date — ask again)' : ''
+      }${e.reference === undefined ? '' : ` — ${e.reference}`}`;
+    case 'clearance':
+      return `Evaluated by ${e.clearance.authorName ?? e.clearance.author ?? 'a clinician'} on ${dayOf(
+        e.clearance.authored,
+      )}: does not preclude the programme${
+        e.clearance.note === undefined ? '' : ` ("${e.clearance.note}")`
+      }${e.clearance.source === undefined ? '' : ` — ${e.clearance.source}`}`;
     case 'referral':
       return `Referral ${e.reference}`;
   }

@@ -11,6 +11,7 @@ import {
   readScreeningResponse,
   type ScreeningAnswers,
 } from '../../domain/screening/screening.ts';
+import { readClearanceResponse } from '../../domain/screening/clearance.ts';
 import { loadDraft } from '../drafts.ts';
 import { evidenceText } from '../screening/evidenceText.ts';
 import { ProblemListConfirm } from '../screening/ProblemListConfirm.tsx';
@@ -43,13 +44,23 @@ export function ScreeningSection(
   const conditions = loaded(state, 'conditions');
   const responses = loaded(state, 'questionnaireResponses');
 
-  const screening = useMemo((): ScreeningAnswers | undefined => {
-    const readings = (responses?.matches ?? [])
-      .map((qr) => readScreeningResponse(qr))
-      .flatMap((r) => (r.kind === 'screening' ? [r.answers] : []))
-      .sort((a, b) => (b.authored ?? '').localeCompare(a.authored ?? ''));
-    return readings[0];
+  const { screenings, clearances } = useMemo(() => {
+    const matches = responses?.matches ?? [];
+    return {
+      screenings: matches
+        .map((qr) => readScreeningResponse(qr))
+        .flatMap((r) => (r.kind === 'screening' ? [r.answers] : [])),
+      clearances: matches
+        .map((qr) => readClearanceResponse(qr))
+        .flatMap((r) => (r.kind === 'clearance' ? [r.clearance] : [])),
+    };
   }, [responses]);
+  const screening = useMemo(
+    (): ScreeningAnswers | undefined =>
+      [...screenings].sort((a, b) => (b.authored ?? '').localeCompare(a.authored ?? ''))[0],
+    [screenings],
+  );
+  const observations = loaded(state, 'pegObservations');
 
   const standing = props.followUp.active;
   const latestPeg = peg.history.at(-1);
@@ -58,7 +69,9 @@ export function ScreeningSection(
       asOf,
       birthDate: patient?.birthDate,
       conditions: conditions?.matches ?? [],
-      screening,
+      screenings,
+      clearances,
+      observations: observations?.matches ?? [],
       latestPeg,
       activeReferral: standing ? { reference: `ServiceRequest/${standing.request.id}` } : undefined,
     },

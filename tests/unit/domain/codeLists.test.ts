@@ -41,44 +41,68 @@ describe('code list sources and review status', () => {
   });
 
   it.each([
-    'CANCER_HISTORY_CODES',
-    'METASTATIC_CANCER_CODES',
-    'IMMUNOSUPPRESSION_CODES',
-    'IV_DRUG_USE_CODES',
-    'SPINAL_TRAUMA_CODES',
-    'OSTEOPOROSIS_CODES',
-    'LONG_TERM_STEROID_CODES',
-    'PREGNANCY_CODES',
-    'WEARABLE_CODES',
-  ])('marks %s as a project addition that needs clinician review', (name) => {
-    const list = table(name);
-    expect(list?.reviewStatus).toBe('needs-clinician-review');
-    expect(list?.sources.join(' ')).not.toContain('clinical reference');
-  });
-
-  it.each(CODE_LIST_SUMMARY.map((list) => [list.table, list] as const))(
-    "names every code of %s in its source, with the code system's edition",
-    (_name, list) => {
-      const sources = list.sources.join(' ');
-      for (const code of list.codes) {
-        // "ICD-10-CM Z85*" → "Z85", "ICD-10-CM C00–C96" → "C00–C96", "SNOMED CT 363346000" → …
-        const bare = code.replace(/^(ICD-10-CM|SNOMED CT|LOINC) /, '').replace(/\*$/, '');
-        expect(sources, `${list.table}: ${code}`).toContain(bare);
-      }
-      const editions =
-        list.reviewStatus === 'clinical-reference'
-          ? []
-          : [
-              ...(list.codes.some((code) => code.startsWith('ICD-10-CM'))
-                ? ['ICD-10-CM tabular list (CMS/NCHS, FY2025)']
-                : []),
-              ...(list.codes.some((code) => code.startsWith('SNOMED'))
-                ? ['SNOMED CT International Edition']
-                : []),
-            ];
-      expect(editions.filter((edition) => !sources.includes(edition))).toEqual([]);
+    ['CANCER_HISTORY_CODES', false],
+    ['METASTATIC_CANCER_CODES', false],
+    ['IMMUNOSUPPRESSION_CODES', false],
+    ['IMMUNOSUPPRESSIVE_DRUG_CODES', true],
+    ['IV_DRUG_USE_CODES', false],
+    ['VERTEBRAL_FRACTURE_CODES', true],
+    ['SPINAL_INFECTION_CODES', true],
+    ['CAUDA_EQUINA_SYNDROME_CODES', true],
+    ['OSTEOPOROSIS_CODES', false],
+    ['PREGNANCY_CODES', false],
+    ['WEARABLE_CODES', false],
+  ])(
+    'marks %s as a project table that needs clinician review (codes from clinical.md: %s)',
+    (name, fromReference) => {
+      const list = table(name);
+      expect(list?.reviewStatus).toBe('needs-clinician-review');
+      expect(list?.sources.join(' ').includes('clinical.md')).toBe(fromReference);
     },
   );
+
+  it.each(['BENZODIAZEPINE_MEDICATIONS', 'NALOXONE_MEDICATIONS', 'OPIOID_MISUSE_DISORDERS'])(
+    'marks %s as a CDC value set, with its canonical URL and expansion date',
+    (name) => {
+      const list = table(name);
+      expect(list?.reviewStatus).toBe('cdc-value-set');
+      expect(list?.sources.join(' ')).toMatch(
+        /http:\/\/fhir\.org\/guides\/cdc\/opioid-cds\/ValueSet\/.+expansion \d{4}-\d{2}-\d{2}/,
+      );
+    },
+  );
+
+  it('counts the opioid misuse disorder codes per code system (57 ICD-10-CM, 155 SNOMED CT)', () => {
+    expect(table('OPIOID_MISUSE_DISORDERS')?.codes).toEqual([
+      '57 ICD-10-CM codes',
+      '155 SNOMED CT codes',
+    ]);
+  });
+
+  it.each(
+    CODE_LIST_SUMMARY.filter((list) => list.reviewStatus !== 'cdc-value-set').map(
+      (list) => [list.table, list] as const,
+    ),
+  )("names every code of %s in its source, with the code system's edition", (_name, list) => {
+    const sources = list.sources.join(' ');
+    for (const code of list.codes) {
+      // "ICD-10-CM Z85*" → "Z85", "ICD-10-CM C00–C96" → "C00–C96", "SNOMED CT 363346000" → …
+      const bare = code.replace(/^(ICD-10-CM|SNOMED CT|LOINC) /, '').replace(/\*$/, '');
+      expect(sources, `${list.table}: ${code}`).toContain(bare);
+    }
+    const editions =
+      list.reviewStatus === 'clinical-reference'
+        ? []
+        : [
+            ...(list.codes.some((code) => code.startsWith('ICD-10-CM'))
+              ? ['ICD-10-CM tabular list (CMS/NCHS, FY2025)']
+              : []),
+            ...(list.codes.some((code) => code.startsWith('SNOMED'))
+              ? ['SNOMED CT International Edition']
+              : []),
+          ];
+    expect(editions.filter((edition) => !sources.includes(edition))).toEqual([]);
+  });
 
   it('lists the cancer codes as a range, a category and two SNOMED concepts', () => {
     expect(table('CANCER_HISTORY_CODES')?.codes).toEqual([
@@ -95,7 +119,7 @@ describe('code list sources and review status', () => {
     // five cells per row: no unescaped '|' inside a cell
     expect(markdown.map((row) => row.split(/(?<!\\)\|/).length - 2)).toEqual(markdown.map(() => 5));
     expect(markdown.find((row) => row.startsWith('| PREGNANCY_CODES '))).toContain(
-      'project addition: needs clinician review |',
+      'project table: needs clinician review |',
     );
     expect(markdown.find((row) => row.startsWith('| LOW_BACK_PAIN_CODES '))).toContain(
       '| in the clinical reference |',

@@ -6,7 +6,7 @@ import {
   CANCER_HISTORY_CODES,
   IMMUNOSUPPRESSION_CODES,
   METASTATIC_CANCER_CODES,
-  SPINAL_TRAUMA_CODES,
+  VERTEBRAL_FRACTURE_CODES,
 } from '../../../src/domain/codes/redFlagConditions.ts';
 
 const ICD = 'http://hl7.org/fhir/sid/icd-10-cm';
@@ -86,8 +86,8 @@ describe('ICD-10-CM matching', () => {
     ['S22.000A', true],
     ['S34.109A', true],
     ['S32.401A', false],
-  ])('counts %s as spinal trauma: %s', (code, expected) => {
-    expect(findMatch(SPINAL_TRAUMA_CODES, icd(code)) !== undefined).toBe(expected);
+  ])('counts %s as a vertebral fracture or spinal cord injury: %s', (code, expected) => {
+    expect(findMatch(VERTEBRAL_FRACTURE_CODES, icd(code)) !== undefined).toBe(expected);
   });
 
   it('counts the immunodeficiency block D80–D84 but not D86 (sarcoidosis)', () => {

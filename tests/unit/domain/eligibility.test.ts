@@ -2,7 +2,10 @@ import type { Condition } from 'fhir/r4';
 import { describe, expect, it } from 'vitest';
 import { evaluateEligibility } from '../../../src/domain/screening/eligibility.ts';
 import type { CriterionId, EligibilityInput } from '../../../src/domain/screening/eligibility.ts';
-import { DEFAULT_ELIGIBILITY_CONFIG } from '../../../src/domain/screening/eligibilityConfig.ts';
+import {
+  DEFAULT_ELIGIBILITY_CONFIG,
+  RED_FLAG_RULES,
+} from '../../../src/domain/screening/eligibilityConfig.ts';
 import { CONDITION_LIST_LABELS } from '../../../src/domain/codes/codeLists.ts';
 import { RED_FLAGS, SCREENING_LINK_IDS } from '../../../src/domain/screening/screening.ts';
 import type { RedFlagKey, ScreeningAnswers } from '../../../src/domain/screening/screening.ts';
@@ -15,6 +18,7 @@ const noFlags = Object.fromEntries(RED_FLAGS.map((f) => [f.key, false])) as Reco
   boolean
 >;
 
+const AUTHORED = '2026-03-01T10:00:00-07:00';
 const screening: ScreeningAnswers = {
   duration: '1-5-years',
   frequency: 'every-day',
@@ -22,17 +26,25 @@ const screening: ScreeningAnswers = {
   pregnant: false,
   telehealthAble: true,
   source: 'QuestionnaireResponse/s1',
+  authored: AUTHORED,
 };
 
-function input(overrides: Partial<EligibilityInput> = {}): EligibilityInput {
+/** `screening`: the one screening on record (undefined: none); other fields as in EligibilityInput. */
+type Overrides = Partial<Omit<EligibilityInput, 'screenings'>> & {
+  screening?: ScreeningAnswers | undefined;
+};
+
+function input(overrides: Overrides = {}): EligibilityInput {
+  const { screening: one, ...rest } = overrides;
+  const screenings = 'screening' in overrides ? (one === undefined ? [] : [one]) : [screening];
   return {
     asOf,
     birthDate: '1970-05-01',
     conditions: [],
-    screening,
+    screenings,
     latestPeg: { date: '2026-03-10', score: 5.67, sources: ['QuestionnaireResponse/p1'] },
     activeReferral: undefined,
-    ...overrides,
+    ...rest,
   };
 }
 
@@ -63,7 +75,13 @@ describe('evaluateEligibility', () => {
     expect(result.reasons).toEqual([]);
     expect(result.urgent).toBe(false);
     expect(finding(result, 'pain-interference')[0]?.evidence).toEqual([
-      { kind: 'peg', date: '2026-03-10', score: 5.67, sources: ['QuestionnaireResponse/p1'] },
+      {
+        kind: 'peg',
+        date: '2026-03-10',
+        score: 5.67,
+        sources: ['QuestionnaireResponse/p1'],
+        outOfDate: false,
+      },
     ]);
   });
 
@@ -100,6 +118,8 @@ describe('evaluateEligibility', () => {
       linkId: 'clbp-duration',
       answer: '1-3-months',
       response: 'QuestionnaireResponse/s1',
+      authored: AUTHORED,
+      outOfDate: false,
     });
   });
 
@@ -195,8 +215,10 @@ describe('evaluateEligibility', () => {
     ).toBe('not-eligible');
   });
 
-  it.each(RED_FLAGS.map((f) => [f.key, f.linkId, f.caudaEquina] as const))(
-    'sends a patient with red flag %s to clinician evaluation (urgent: %s)',
+  it.each(
+    RED_FLAGS.map((f) => [f.key, f.linkId, RED_FLAG_RULES[f.key].urgency !== 'evaluate'] as const),
+  )(
+    'sends a patient with red flag %s (%s) to clinician evaluation (urgent: %s)',
     (key, linkId, urgent) => {
       const result = evaluateEligibility(
         input({ screening: { ...screening, redFlags: { ...noFlags, [key]: true } } }),
@@ -204,7 +226,14 @@ describe('evaluateEligibility', () => {
       expect(result.verdict).toBe('needs-evaluation');
       expect(result.urgent).toBe(urgent);
       expect(result.reasons[0]?.evidence).toEqual([
-        { kind: 'screening-answer', linkId, answer: true, response: 'QuestionnaireResponse/s1' },
+        {
+          kind: 'screening-answer',
+          linkId,
+          answer: true,
+          response: 'QuestionnaireResponse/s1',
+          authored: AUTHORED,
+          outOfDate: false,
+        },
       ]);
     },
   );
@@ -229,7 +258,7 @@ describe('evaluateEligibility', () => {
     ['SNOMED malignant neoplastic disease', condition(SCT, '363346000'), 'cancer-history'],
     ['HIV disease (B20)', condition(ICD, 'B20'), 'immunosuppression'],
     ['intravenous drug user (SNOMED 228388006)', condition(SCT, '228388006'), 'iv-drug-use'],
-    ['a lumbar vertebra fracture (S32.010A)', condition(ICD, 'S32.010A'), 'spinal-trauma'],
+    ['a lumbar vertebra fracture (S32.010A)', condition(ICD, 'S32.010A'), 'vertebral-fracture'],
   ])('flags %s on the chart for clinician evaluation', (_label, chartCondition, list) => {
     const result = evaluateEligibility(input({ conditions: [chartCondition] }));
     expect(result.verdict).toBe('needs-evaluation');
@@ -240,24 +269,41 @@ describe('evaluateEligibility', () => {
   });
 
   it.each([
-    ['a history of cancer (Z85.3)', [condition(ICD, 'Z85.3')], 'history of cancer'],
-    ['HIV disease (B20)', [condition(ICD, 'B20')], 'immunosuppression'],
-    ['an intravenous drug user record', [condition(SCT, '228388006')], 'intravenous drug use'],
+    [
+      'a history of cancer (Z85.3)',
+      [condition(ICD, 'Z85.3')],
+      ['History of cancer on the chart (Personal history of malignant neoplasm (Z85.3))'],
+    ],
+    [
+      'HIV disease (B20)',
+      [condition(ICD, 'B20')],
+      ['Immunosuppression on the chart (Human immunodeficiency virus [HIV] disease (B20))'],
+    ],
+    [
+      'an intravenous drug user record',
+      [condition(SCT, '228388006')],
+      ['Intravenous drug use on the chart (Intravenous drug user (228388006))'],
+    ],
     [
       'a lumbar fracture (S32.010A)',
       [condition(ICD, 'S32.010A')],
-      'spinal fracture or spinal cord injury',
+      [
+        'Vertebral fracture or spinal cord injury on the chart (Fracture of lumbar vertebra (S32.010A))',
+      ],
     ],
     [
       'metastatic cancer and HIV',
       [condition(ICD, 'C78.00'), condition(ICD, 'B20')],
-      'history of cancer, immunosuppression',
+      [
+        'History of cancer on the chart (Malignant neoplasms (C78.00))',
+        'Immunosuppression on the chart (Human immunodeficiency virus [HIV] disease (B20))',
+      ],
     ],
   ])('names a chart red flag from %s in clinical words', (_label, conditions, words) => {
     const result = evaluateEligibility(input({ conditions }));
-    expect(finding(result, 'no-red-flags').map((f) => f.message)).toEqual([
-      `Chart shows a red flag (${words}): clinician evaluation needed.`,
-    ]);
+    expect(finding(result, 'no-red-flags').map((f) => f.message)).toEqual(
+      words.map((w) => `${w}: clinician evaluation needed.`),
+    );
   });
 
   it('names the unanswered Task Force questions in words, not by their internal keys', () => {
@@ -305,9 +351,7 @@ describe('evaluateEligibility', () => {
   });
 
   it('shows osteoporosis as context of a spinal fracture, but not as a red flag alone', () => {
-    const alone = evaluateEligibility(
-      input({ conditions: [condition(ICD, 'M81.0'), condition(ICD, 'Z79.52')] }),
-    );
+    const alone = evaluateEligibility(input({ conditions: [condition(ICD, 'M81.0')] }));
     expect(alone.verdict).toBe('eligible');
     const withFracture = evaluateEligibility(
       input({ conditions: [condition(ICD, 'M81.0'), condition(ICD, 'S32.010A')] }),
@@ -316,7 +360,7 @@ describe('evaluateEligibility', () => {
       finding(withFracture, 'no-red-flags')[0]?.evidence.map((e) =>
         e.kind === 'condition' ? e.list : e.kind,
       ),
-    ).toEqual(['spinal-trauma', 'osteoporosis']);
+    ).toEqual(['vertebral-fracture', 'osteoporosis']);
   });
 
   it('ignores an inactive IV drug use record', () => {
@@ -351,9 +395,12 @@ describe('evaluateEligibility', () => {
       expect(result.verdict).toBe('needs-evaluation');
     });
 
-    it('trusts the clinician\'s "not pregnant" over a lingering chart code', () => {
-      const result = evaluateEligibility(input({ conditions: [condition(ICD, 'O09.90')] }));
+    it('trusts a newer "not pregnant" answer over an older chart code, and says so', () => {
+      const result = evaluateEligibility(
+        input({ conditions: [condition(ICD, 'O09.90', { recordedDate: '2026-01-10' })] }),
+      );
       expect(result.verdict).toBe('eligible');
+      expect(finding(result, 'not-pregnant')[0]?.message).toContain('update the problem list');
     });
 
     it('needs screening when the question is unanswered and the chart is silent', () => {

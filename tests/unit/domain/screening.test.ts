@@ -183,12 +183,17 @@ describe('readScreeningResponse', () => {
     ).toBe('invalid');
   });
 
-  it('does not read a response to another Questionnaire or an unfinished one', () => {
+  it('does not read a response to another Questionnaire, a stopped or an erroneous one', () => {
     expect(
       readScreeningResponse(response([], { questionnaire: 'http://other/Questionnaire/x' })).kind,
     ).toBe('not-screening');
-    expect(readScreeningResponse(response([], { status: 'in-progress' })).kind).toBe(
+    expect(readScreeningResponse(response([], { status: 'stopped' })).kind).toBe('not-screening');
+    expect(readScreeningResponse(response([], { status: 'entered-in-error' })).kind).toBe(
       'not-screening',
     );
+  });
+
+  it('reads an in-progress response (the record of an urgent answer saved at once)', () => {
+    expect(readScreeningResponse(response([], { status: 'in-progress' })).kind).toBe('screening');
   });
 });

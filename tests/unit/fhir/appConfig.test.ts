@@ -106,17 +106,34 @@ describe("a clinic's eligibility thresholds in config.json", () => {
       minAgeYears: 18,
       minPeg: 3,
       chronicMonths: 3,
+      screeningMaxAgeMonths: 6,
+      pegMaxAgeDays: 30,
     });
   });
 
   it('overrides only the thresholds it names', () => {
     const config = parseAppConfig({ clientId: 'x', eligibility: { minPeg: 4 } });
-    expect(config.eligibility).toEqual({ minAgeYears: 18, minPeg: 4, chronicMonths: 3 });
+    expect(config.eligibility).toEqual({
+      minAgeYears: 18,
+      minPeg: 4,
+      chronicMonths: 3,
+      screeningMaxAgeMonths: 6,
+      pegMaxAgeDays: 30,
+    });
+  });
+
+  it('lets a clinic change how long screening answers and the PEG hold', () => {
+    const config = parseAppConfig({
+      clientId: 'x',
+      eligibility: { screeningMaxAgeMonths: 3, pegMaxAgeDays: 14 },
+    });
+    expect(config.eligibility).toMatchObject({ screeningMaxAgeMonths: 3, pegMaxAgeDays: 14 });
   });
 
   it.each([
     [{ minPeg: 11 }, 'from 0 to 10'],
     [{ minPeg: '3' }, 'must be a number'],
+    [{ pegMaxAgeDays: 0 }, 'from 1 to 3650'],
     [{ maxAge: 80 }, 'not a setting'],
     [[], 'must be an object'],
   ])('refuses %j', (eligibility, message) => {

@@ -1,0 +1,165 @@
+/**
+ * Generates src/domain/codes/cdcValueSets.generated.ts from the CDC opioid guideline value sets in
+ * ../shared/data/opioids/valuesets (relative to the repository): benzodiazepines (CDC 2022
+ * Recommendation 11), naloxone (Recommendation 8) and opioid misuse disorders (methadone or
+ * buprenorphine for opioid use disorder is treatment, not pain MME). Like genOpioidTable.ts, this
+ * script is the only code that reads that folder; the app and CLI use the committed table.
+ *
+ * Run: `npm run gen:valuesets`.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import process from 'node:process';
+
+const repoRoot = path.resolve(import.meta.dirname, '..');
+// CLBP_SHARED_DIR points elsewhere when the clone is not beside ../shared (e.g. a git worktree).
+const sharedDir = process.env['CLBP_SHARED_DIR'] ?? path.resolve(repoRoot, '../shared');
+const dataDir = path.join(sharedDir, 'data/opioids/valuesets');
+const outFile = path.join(repoRoot, 'src/domain/codes/cdcValueSets.generated.ts');
+
+const RXNORM = 'http://www.nlm.nih.gov/research/umls/rxnorm';
+const ICD10CM = 'http://hl7.org/fhir/sid/icd-10-cm';
+const SNOMED = 'http://snomed.info/sct';
+
+/** [constant name, file, the code systems it may hold]. */
+const SETS = [
+  ['BENZODIAZEPINE_MEDICATIONS', 'benzodiazepine-medications.json', [RXNORM]],
+  ['NALOXONE_MEDICATIONS', 'naloxone-medications.json', [RXNORM]],
+  ['OPIOID_MISUSE_DISORDERS', 'opioid-misuse-disorders.json', [ICD10CM, SNOMED]],
+] as const;
+
+function fail(message: string): never {
+  process.stderr.write(`gen:valuesets: ${message}\n`);
+  process.exit(1);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function text(record: Record<string, unknown>, key: string, file: string): string {
+  const value = record[key];
+  if (typeof value !== 'string' || value === '') {
+    return fail(`${file}: "${key}" is missing`);
+  }
+  return value;
+}
+
+interface Expanded {
+  readonly url: string;
+  readonly title: string;
+  readonly copyright: string;
+  readonly timestamp: string;
+  readonly codes: ReadonlyMap<string, readonly string[]>;
+}
+
+function readValueSet(file: string, systems: readonly string[]): Expanded {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path.join(dataDir, file), 'utf8')) as unknown;
+  } catch (error) {
+    return fail(`cannot read ${path.join(dataDir, file)}: ${String(error)}`);
+  }
+  if (!isRecord(raw) || raw['resourceType'] !== 'ValueSet' || !isRecord(raw['expansion'])) {
+    return fail(`${file}: not a ValueSet with an expansion`);
+  }
+  const expansion = raw['expansion'];
+  const contains = expansion['contains'];
+  if (!Array.isArray(contains) || contains.length === 0) {
+    return fail(`${file}: the expansion lists no codes`);
+  }
+  const codes = new Map<string, string[]>(systems.map((s) => [s, []]));
+  contains.forEach((entry: unknown, i) => {
+    if (
+      !isRecord(entry) ||
+      typeof entry['system'] !== 'string' ||
+      typeof entry['code'] !== 'string'
+    ) {
+      fail(`${file}: code ${i} has an unexpected shape`);
+    }
+    const list = codes.get(entry['system']);
+    if (list === undefined) {
+      fail(`${file}: code ${i} is in ${entry['system']}, not in ${systems.join(' or ')}`);
+    }
+    list.push(entry['code']);
+  });
+  for (const list of codes.values()) {
+    list.sort();
+  }
+  return {
+    url: text(raw, 'url', file),
+    title: text(raw, 'title', file),
+    copyright: text(raw, 'copyright', file),
+    timestamp: text(expansion, 'timestamp', file),
+    codes,
+  };
+}
+
+const q = (value: string): string => `'${value.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
+
+function packLines(items: readonly string[], indent: string, width = 100): string {
+  const lines: string[] = [];
+  let current = '';
+  for (const item of items) {
+    if (current !== '' && indent.length + current.length + item.length + 1 > width) {
+      lines.push(indent + current.trimEnd());
+      current = '';
+    }
+    current += `${item} `;
+  }
+  if (current !== '') {
+    lines.push(indent + current.trimEnd());
+  }
+  return lines.join('\n');
+}
+
+const blocks: string[] = [];
+const counts: string[] = [];
+for (const [name, file, systems] of SETS) {
+  const set = readValueSet(file, systems);
+  const bySystem = [...set.codes]
+    .map(
+      ([system, codes]) =>
+        `    [\n      ${q(system)},\n      [\n${packLines(
+          codes.map((c) => `${q(c)},`),
+          '        ',
+        )}\n      ],\n    ],`,
+    )
+    .join('\n');
+  const total = [...set.codes.values()].reduce((n, codes) => n + codes.length, 0);
+  counts.push(`${name} ${total}`);
+  blocks.push(`/** ${set.title} (${file}; expansion of ${set.timestamp}). ${set.copyright} */
+export const ${name}: CdcValueSet = {
+  url: ${q(set.url)},
+  title: ${q(set.title)},
+  expansion: ${q(set.timestamp)},
+  codes: [
+${bySystem}
+  ],
+};`);
+}
+
+const output = `// GENERATED by scripts/genValueSets.ts (npm run gen:valuesets) from ../shared/data/opioids/valuesets. Do not edit.
+//
+// FHIR ValueSet expansions of the CDC opioid prescribing guideline implementation guide
+// (http://fhir.org/guides/cdc/opioid-cds), CC0-1.0; each ValueSet states "© CDC 2016+".
+// RxNorm codes: this product uses publicly available data courtesy of the U.S. National Library
+// of Medicine (NLM); NLM is not responsible for the product and does not endorse it.
+// ICD-10-CM (CMS/NCHS) and SNOMED CT (US edition) codes as listed in the expansions.
+
+/** A value set as codes per code system (exact codes: the expansion already lists descendants). */
+export interface CdcValueSet {
+  readonly url: string;
+  readonly title: string;
+  /** When the expansion was produced: newer codes are missing from it. */
+  readonly expansion: string;
+  readonly codes: readonly (readonly [system: string, codes: readonly string[]])[];
+}
+
+${blocks.join('\n\n')}
+`;
+
+writeFileSync(outFile, output);
+process.stdout.write(
+  `gen:valuesets: wrote ${path.relative(repoRoot, outFile)} (${counts.join(', ')})\n`,
+);

@@ -114,6 +114,7 @@ export function App({ session, asOf, programme, eligibility }: AppProps) {
           title="Opioids (MME)"
           needs={[]}
           needsOneOf={['medicationStatements', 'medicationRequests']}
+          uses={['conditions']}
           {...frame}
         >
           {() => <OpioidSection {...section('opioids')} />}

@@ -4,16 +4,15 @@
  * the OIDs some EHRs send for ICD-10-CM, SNOMED CT and RxNorm are accepted.
  */
 import type { CdcValueSet } from './cdcValueSets.generated.ts';
-import type { CodingLike } from './codeMatch.ts';
+import type { CodingLike } from '../fhir-primitives/codings.ts';
 import {
   ICD10CM_SYSTEM,
   ICD10CM_SYSTEMS,
+  RXNORM_SYSTEM,
   SNOMED_SYSTEM,
   SNOMED_SYSTEMS,
-  normalizeIcd10,
-} from './codeMatch.ts';
-
-export const RXNORM_SYSTEM = 'http://www.nlm.nih.gov/research/umls/rxnorm';
+} from '../fhir-primitives/codings.ts';
+import { normalizeIcd10 } from './codeMatch.ts';
 const RXNORM_SYSTEMS: readonly string[] = [RXNORM_SYSTEM, 'urn:oid:2.16.840.1.113883.6.88'];
 
 function canonicalSystem(system: string): string | undefined {

@@ -14,7 +14,7 @@
  */
 import { dayIndex, isoDate } from '../fhir-primitives/dates.ts';
 import { quantityDays } from './quantity.ts';
-import { num, rec, recsOf, str } from '../fhir-primitives/json.ts';
+import { num, rec, recs, recsOf, str } from '../fhir-primitives/json.ts';
 
 export interface ActiveInterval {
   readonly start: string | null;
@@ -46,6 +46,50 @@ export function statusExclusion(
   return COUNTED_STATUSES[resourceType].includes(status)
     ? null
     : `status "${status}" does not count`;
+}
+
+/**
+ * MedicationRequest intents that are orders (FHIR R4 medicationrequest-intent). A proposal, plan
+ * or option is not a prescription the patient is taking (clinical.md "Opioid dose": requests that
+ * are only proposals or plans are shown and not counted).
+ */
+export const ORDER_INTENTS: readonly string[] = [
+  'order',
+  'original-order',
+  'reflex-order',
+  'filler-order',
+  'instance-order',
+];
+
+/** Why a MedicationRequest's intent does not count, or null when it does (statements: null). */
+export function intentExclusion(resourceType: string, intent: string | undefined): string | null {
+  if (resourceType !== 'MedicationRequest') {
+    return null;
+  }
+  if (intent === undefined) {
+    return 'the request has no intent, so it is not known to be an order';
+  }
+  return ORDER_INTENTS.includes(intent)
+    ? null
+    : `the request is a ${intent}, not an order (intent "${intent}")`;
+}
+
+/**
+ * Category codes of inpatient use (FHIR R4 medicationrequest-category and
+ * medication-statement-category). The CDC 2022 guideline is for outpatients ("The
+ * recommendations do not apply to … patients who are hospitalized"): inpatient records are
+ * shown and not counted (clinical.md: "in ambulatory use").
+ */
+const INPATIENT_CATEGORY = 'inpatient';
+
+/** Why a record is not ambulatory (an inpatient category), or null. */
+export function settingExclusion(resource: unknown): string | null {
+  const inpatient = recs(resource, 'category').some((concept) =>
+    recs(concept, 'coding').some((coding) => str(coding, 'code') === INPATIENT_CATEGORY),
+  );
+  return inpatient
+    ? 'an inpatient record (category "inpatient"): the CDC 2022 factors are for ambulatory use'
+    : null;
 }
 
 function date(value: string | undefined): string | null {

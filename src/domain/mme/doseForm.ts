@@ -4,6 +4,7 @@
  * Classified from the RxNorm dose form name ("Extended Release Oral Tablet", "Transdermal System",
  * "Oral Solution"), so a form absent from the generated table still classifies.
  */
+import { rec, recs, str } from '../fhir-primitives/json.ts';
 
 export type DoseRoute =
   'oral' | 'transdermal' | 'transmucosal' | 'nasal' | 'rectal' | 'parenteral' | 'other';
@@ -21,7 +22,10 @@ export interface DoseForm {
 
 const ROUTES: readonly (readonly [RegExp, DoseRoute])[] = [
   [/transdermal|\bpatch/i, 'transdermal'],
-  [/inject|syringe|cartridge|implant|intravenous|infusion/i, 'parenteral'],
+  [
+    /inject|syringe|cartridge|implant|intravenous|infusion|subcutaneous|intramuscular|epidural|intrathecal/i,
+    'parenteral',
+  ],
   [/buccal|sublingual|lozenge|troche|mucosal/i, 'transmucosal'],
   [/nasal/i, 'nasal'],
   [/rectal|suppositor/i, 'rectal'],
@@ -69,4 +73,20 @@ function classify(name: string): DoseForm {
     ? null
     : (UNITS.find(([pattern]) => pattern.test(name))?.[1] ?? null);
   return { name, route, unit };
+}
+
+/**
+ * The route a Dosage states (Dosage.route text or display, read with the dose form patterns:
+ * "Oral route", "Intravenous route", "Transdermal route"), or 'other' when it says none.
+ */
+export function dosageRoute(dosage: unknown): DoseRoute {
+  const route = rec(dosage, 'route');
+  const words = [str(route, 'text'), ...recs(route, 'coding').map((c) => str(c, 'display'))];
+  for (const word of words) {
+    const found = word === undefined ? 'other' : classifyDoseForm(word).route;
+    if (found !== 'other') {
+      return found;
+    }
+  }
+  return 'other';
 }

@@ -30,12 +30,27 @@ for (const row of CDC_2022_FACTOR_ROWS) {
 export type FactorLookup =
   | { readonly kind: 'factor'; readonly factor: number; readonly basis: 'mg/day' | 'mcg/hr' }
   | { readonly kind: 'not-counted'; readonly reason: 'buprenorphine'; readonly detail: string }
-  | { readonly kind: 'no-factor'; readonly reason: 'no-cdc-2022-factor'; readonly detail: string };
+  | {
+      readonly kind: 'no-factor';
+      readonly reason: 'no-cdc-2022-factor' | 'route-not-counted';
+      readonly detail: string;
+    }
+  | { readonly kind: 'route-unknown'; readonly detail: string };
+
+/**
+ * Routes the CDC 2022 factors are for (clinical.md "Opioid dose": "Count only what a CDC 2022
+ * factor exists for: oral and transdermal … routes in ambulatory use. Injected, intravenous or
+ * rectal opioids … are shown and not counted"). The table's factors without a dose form are oral
+ * factors; the one tied to a dose form (fentanyl, 316987 Transdermal System) is transdermal.
+ */
+const FACTOR_ROUTE = 'oral';
 
 /**
  * The CDC 2022 factor for an opioid ingredient given by RxCUI on a route. A factor row tied to a
  * dose form (fentanyl: 316987 Transdermal System) applies to that route only, so transmucosal,
- * nasal and injected fentanyl get `no-factor`.
+ * nasal and injected fentanyl get `no-factor`; the other rows are oral factors, so an injected,
+ * rectal or transmucosal hydromorphone gets `no-factor` (`route-not-counted`), and a product whose
+ * route is not stated gets `route-unknown`.
  */
 export function factorFor(
   ingredientRxcui: string,
@@ -57,20 +72,43 @@ export function factorFor(
       detail: `${ingredientName} has no CDC 2022 conversion factor; not counted in the total`,
     };
   }
-  const row = rows.find((r) => r.doseFormRxcui === null || route === 'transdermal');
-  if (row === undefined) {
+  const formRow = rows.find((r) => r.doseFormRxcui !== null);
+  if (formRow !== undefined) {
+    if (route !== 'transdermal') {
+      return {
+        kind: 'no-factor',
+        reason: 'no-cdc-2022-factor',
+        detail: `${ingredientName} (${route}) has no CDC 2022 conversion factor (the 2022 factor covers transdermal ${ingredientName} only); not counted in the total`,
+      };
+    }
+    return { kind: 'factor', factor: formRow.factor, basis: 'mcg/hr' };
+  }
+  const row = rows[0];
+  if (row === undefined || route === 'other') {
     return {
-      kind: 'no-factor',
-      reason: 'no-cdc-2022-factor',
-      detail: `${ingredientName} (${route}) has no CDC 2022 conversion factor (the 2022 factor covers transdermal ${ingredientName} only); not counted in the total`,
+      kind: 'route-unknown',
+      detail: `the route of this ${ingredientName} is not stated (no dose form or dosage route): the CDC 2022 factor is for oral ${ingredientName}, so it is not counted`,
     };
   }
-  return {
-    kind: 'factor',
-    factor: row.factor,
-    basis: row.doseFormRxcui === null ? 'mg/day' : 'mcg/hr',
-  };
+  if (route !== FACTOR_ROUTE) {
+    return {
+      kind: 'no-factor',
+      reason: 'route-not-counted',
+      detail: `${ingredientName} by the ${ROUTE_WORDS[route]} route: the CDC 2022 factor is for oral ${ingredientName}; not counted in the total`,
+    };
+  }
+  return { kind: 'factor', factor: row.factor, basis: 'mg/day' };
 }
+
+const ROUTE_WORDS: Readonly<Record<DoseRoute, string>> = {
+  oral: 'oral',
+  transdermal: 'transdermal',
+  transmucosal: 'transmucosal (buccal or sublingual)',
+  nasal: 'nasal',
+  rectal: 'rectal',
+  parenteral: 'injected or intravenous',
+  other: 'unstated',
+};
 
 /**
  * The route used for the factor lookup. A strength per hour ("fentanyl 25 mcg/hr", a Medication

@@ -6,6 +6,11 @@
  * medicationReference resolves from `contained` ("#id") or through the caller's resolver (Bundle
  * entries, _include'd Medications).
  */
+import {
+  BENZODIAZEPINE_MEDICATIONS,
+  NALOXONE_MEDICATIONS,
+} from '../codes/cdcValueSets.generated.ts';
+import { codingInValueSet } from '../codes/valueSets.ts';
 import type { DoseForm } from './doseForm.ts';
 import { classifyDoseForm } from './doseForm.ts';
 import type { OpioidComponent, StrengthUnit } from './drugTable.ts';
@@ -24,7 +29,8 @@ export type MedicationResolver = (reference: string) => unknown;
 
 export interface ResolvedProduct {
   readonly kind: 'product';
-  readonly source: 'rxnorm-table' | 'medication-ingredients' | 'rxnorm-name' | 'ingredient-name';
+  readonly source:
+    'rxnorm-table' | 'medication-ingredients' | 'rxnorm-name' | 'ingredient-name' | 'value-set';
   readonly rxcui: string | null;
   readonly label: string;
   readonly doseForm: DoseForm;
@@ -44,6 +50,9 @@ export type ProductResolution =
       readonly detail: string;
       readonly label: string;
     };
+
+/** CDC value sets of drugs that are not opioids (for codes missing from the 2020 opioid table). */
+const NON_OPIOID_SETS = [BENZODIAZEPINE_MEDICATIONS, NALOXONE_MEDICATIONS];
 
 function rxnormCodes(concept: JsonRecord | undefined): string[] {
   const codes: string[] = [];
@@ -271,6 +280,23 @@ export function resolveProduct(resource: unknown, resolve: MedicationResolver): 
       opioids: [{ rxcui: ingredientCode, name: ingredientName, strength: null, unit: null }],
     };
   }
+  // A benzodiazepine or naloxone code of the CDC value sets is known not to be an opioid.
+  const nonOpioid = codes.some((code) =>
+    NON_OPIOID_SETS.some(
+      (set) => codingInValueSet(set, [{ system: RXNORM_SYSTEM, code }]) !== undefined,
+    ),
+  );
+  if (nonOpioid) {
+    return {
+      kind: 'product',
+      source: 'value-set',
+      rxcui: codes[0] ?? null,
+      label,
+      doseForm: classifyDoseForm(formName ?? label),
+      durationHours: 0,
+      opioids: [],
+    };
+  }
   if (codes.length > 0) {
     return {
       kind: 'unknown',
@@ -288,4 +314,25 @@ export function resolveProduct(resource: unknown, resolve: MedicationResolver): 
     detail: `cannot identify the drug "${label}"`,
     label,
   };
+}
+
+/** The codings that name a record's medication (its own code, or its Medication's), and its label. */
+export function medicationCodings(
+  resource: unknown,
+  resolve: MedicationResolver,
+): {
+  readonly codings: readonly { system: string | undefined; code: string | undefined }[];
+  readonly label: string;
+} {
+  const medication = referencedMedication(resource, resolve);
+  const concept = medication ? rec(medication, 'code') : rec(resource, 'medicationCodeableConcept');
+  const codings = recs(concept, 'coding').map((c) => ({
+    system: str(c, 'system'),
+    code: str(c, 'code'),
+  }));
+  const label =
+    conceptLabel(concept) ??
+    str(rec(resource, 'medicationReference'), 'display') ??
+    'unnamed medication';
+  return { codings, label };
 }

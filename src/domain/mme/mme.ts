@@ -5,18 +5,30 @@
  * an exception, never NaN.
  */
 import type { Medication } from 'fhir/r4';
-import { activeInterval, statusExclusion } from './activity.ts';
+import { activeInterval, intentExclusion, settingExclusion, statusExclusion } from './activity.ts';
 import { dayIndex } from '../fhir-primitives/dates.ts';
 import type { IngredientDaily } from './dailyDose.ts';
 import { dailyDose } from './dailyDose.ts';
+import { dosageRoute } from './doseForm.ts';
+import type { DoseRoute } from './doseForm.ts';
 import { isPatch } from './ingredientAmount.ts';
 import { explainCounted, explainNotCounted, joinExplanations } from './explain.ts';
 import { factorFor, factorRoute } from './factors.ts';
 import { resolveProduct } from './medication.ts';
 import { forEachCountedSegment, reconcileMme, recordLinks, totalGroup } from './reconcile.ts';
+import { applyOudTreatment, oudConditions } from './oudTreatment.ts';
 import { medicationResolver } from './resolver.ts';
 import type { IngredientMme, MedicationMmeResult } from './result.ts';
-import { bool, clean, isRecord, str } from '../fhir-primitives/json.ts';
+import { bool, clean, isRecord, recsOf, str } from '../fhir-primitives/json.ts';
+
+/** The route: the dose form's, else the first dosage's stated route ('other' when neither says). */
+function routeOf(formRoute: DoseRoute, resource: unknown): DoseRoute {
+  if (formRoute !== 'other') {
+    return formRoute;
+  }
+  const [first] = recsOf(resource, 'dosage', 'dosageInstruction');
+  return dosageRoute(first);
+}
 
 /**
  * MME/day of one MedicationStatement or MedicationRequest.
@@ -77,14 +89,19 @@ export function computeMedicationMme(
       ? daily.ingredients.find((d) => d.component.rxcui === rxcui)
       : undefined;
 
+  const route = routeOf(product.doseForm.route, resource);
   const ingredients: IngredientMme[] = [];
   const parts: string[] = [];
   let total = 0;
   let counted = 0;
-  let exclusion: 'buprenorphine' | 'no-cdc-2022-factor' = 'no-cdc-2022-factor';
+  let exclusion: 'buprenorphine' | 'no-cdc-2022-factor' | 'route-not-counted' =
+    'no-cdc-2022-factor';
+  let routeUnknown: string | undefined;
+  // Ingredients a dose would be counted for (a factor, or one once the route is known).
+  const dosed = new Set<string>();
   for (const c of product.opioids) {
     const d = dailyOf(c.rxcui);
-    const lookup = factorFor(c.rxcui, c.name, factorRoute(product.doseForm.route, c.unit));
+    const lookup = factorFor(c.rxcui, c.name, factorRoute(route, c.unit));
     const unit = d?.unit ?? (isPatch(product, c) ? 'mcg/hr' : 'mg');
     const dose = d === undefined ? null : clean(d.dailyDose);
     if (lookup.kind === 'factor' && d !== undefined) {
@@ -110,8 +127,11 @@ export function computeMedicationMme(
         mmePerDay: null,
       });
     } else {
-      if (lookup.kind === 'not-counted') {
-        exclusion = 'buprenorphine';
+      if (lookup.kind === 'route-unknown') {
+        routeUnknown = lookup.detail;
+        dosed.add(c.rxcui);
+      } else if (lookup.kind === 'not-counted' || exclusion === 'no-cdc-2022-factor') {
+        exclusion = lookup.reason;
       }
       ingredients.push({
         name: c.name,
@@ -124,7 +144,13 @@ export function computeMedicationMme(
       parts.push(explainNotCounted(d, lookup.detail));
     }
   }
-  const hasFactor = ingredients.some((i) => i.factor !== null);
+  const intentWhy = intentExclusion(resourceType, str(resource, 'intent'));
+  const settingWhy = settingExclusion(resource);
+  for (const i of ingredients) {
+    if (i.factor !== null) {
+      dosed.add(i.rxcui);
+    }
+  }
 
   if (statusWhy !== null) {
     return {
@@ -156,9 +182,19 @@ export function computeMedicationMme(
       reason: 'not-an-opioid',
     };
   }
-  if (daily?.kind === 'unknown' && hasFactor) {
+  if (intentWhy !== null || settingWhy !== null) {
+    return {
+      ...base,
+      ingredients,
+      explanation: `not counted: ${intentWhy ?? settingWhy ?? ''}`,
+      kind: 'excluded',
+      mmePerDay: null,
+      reason: intentWhy !== null ? 'intent-not-an-order' : 'not-ambulatory',
+    };
+  }
+  if (daily?.kind === 'unknown' && dosed.size > 0) {
     const names = ingredients
-      .filter((i) => i.factor !== null)
+      .filter((i) => dosed.has(i.rxcui))
       .map((i) => i.name)
       .join(' and ');
     return {
@@ -168,6 +204,16 @@ export function computeMedicationMme(
       kind: 'unknown',
       mmePerDay: null,
       reason: daily.reason,
+    };
+  }
+  if (counted === 0 && routeUnknown !== undefined) {
+    return {
+      ...base,
+      ingredients,
+      explanation: parts.join('; '),
+      kind: 'unknown',
+      mmePerDay: null,
+      reason: 'route-unknown',
     };
   }
   if (counted === 0) {
@@ -195,8 +241,10 @@ export function computeMedicationMme(
 /**
  * MME of every MedicationStatement and MedicationRequest among `resources` (a search result's
  * resources, NDJSON lines, a Bundle's entries), resolving medicationReference against the
- * Medications among them (by "Medication/<id>" and, when given, by Bundle fullUrl), and linked by
- * reconcileMme (statements basedOn a counted request excluded, renewed requests ended).
+ * Medications among them (by "Medication/<id>" and, when given, by Bundle fullUrl), with the
+ * Conditions among them as context (an opioid use disorder makes methadone and buprenorphine OUD
+ * treatment: applyOudTreatment), and linked by reconcileMme (statements basedOn a counted
+ * request excluded, renewed requests ended).
  */
 export function computeMmeForResources(
   resources: readonly unknown[],
@@ -210,7 +258,7 @@ export function computeMmeForResources(
       results.push(computeMedicationMme(resource, resolve));
     }
   }
-  return reconcileMme(results);
+  return reconcileMme(applyOudTreatment(results, oudConditions(resources)));
 }
 
 /**
@@ -246,19 +294,18 @@ export type {
   MedicationMmeResult,
   UnknownReason,
 } from './result.ts';
-export type {
-  MmeChange,
-  MmeSummary,
-  NotComputedRecord,
-  TaperVerdict,
-  TaperWindow,
-} from './summary.ts';
-export {
-  activeNotComputed,
-  TAPER_MIN_MONTHLY_DECREASE,
-  TAPER_MONTHS,
-  TAPER_WINDOW_DAYS,
-  summariseMme,
-} from './summary.ts';
+export type { MmeChange, MmeSummary, NotInTotalRecord } from './summary.ts';
+export { activeNotInTotal, summariseMme } from './summary.ts';
+export type { DoseChangeWindow, DoseTrajectory, WindowDirection } from './trajectory.ts';
+export { DOSE_CHANGE_RULES, doseTrajectory } from './trajectory.ts';
+export type { OudCondition } from './oudTreatment.ts';
+export { applyOudTreatment, oudConditions } from './oudTreatment.ts';
 export type { MmePoint, TimelineWindow } from './timeline.ts';
 export { mmeTimeline } from './timeline.ts';
+export type {
+  MedicationRecord,
+  NaloxoneReason,
+  OpioidRiskContext,
+  RiskPrompt,
+} from './riskContext.ts';
+export { NALOXONE_MME_PER_DAY, opioidRiskContext } from './riskContext.ts';

@@ -15,7 +15,13 @@ import type { ProductUnknownReason } from './medication.ts';
  * - `status`: a status that does not count (entered-in-error, not-taken, cancelled, draft, unknown);
  * - `do-not-perform`: a request marked doNotPerform;
  * - `duplicate-of-request`: a MedicationStatement whose `basedOn` names a MedicationRequest of the
- *   same input that is counted; the request carries the dose (set by reconcileMme).
+ *   same input that is counted; the request carries the dose (set by reconcileMme);
+ * - `route-not-counted`: an opioid by a route the CDC 2022 factor is not for (injected,
+ *   intravenous, rectal, transmucosal …);
+ * - `intent-not-an-order`: a MedicationRequest that is a proposal, plan or option;
+ * - `not-ambulatory`: an inpatient record;
+ * - `oud-treatment`: methadone or buprenorphine with an opioid use disorder on the chart
+ *   (treatment, not pain MME; set by applyOudTreatment).
  */
 export type ExclusionReason =
   | 'not-an-opioid'
@@ -23,16 +29,22 @@ export type ExclusionReason =
   | 'no-cdc-2022-factor'
   | 'status'
   | 'do-not-perform'
-  | 'duplicate-of-request';
+  | 'duplicate-of-request'
+  | 'route-not-counted'
+  | 'intent-not-an-order'
+  | 'not-ambulatory'
+  | 'oud-treatment';
 
 /**
  * Why an opioid's MME could not be computed. Drug: `no-medication`, `unresolved-reference`,
  * `unknown-rxcui` (not in the 2020 table and no readable name), `unparseable-name`. Dose:
  * `no-dosage`, `no-dose-quantity`, `unsupported-dose-unit`, `no-frequency`, `dose-unit-mismatch`
  * (tablets of a liquid …), `no-strength`, `ambiguous-dose` (mg of a two-opioid product),
- * `no-supply-duration`, `patch-wear-unknown`, `dose-out-of-range`. Input: `not-a-medication-resource`.
+ * `no-supply-duration`, `patch-wear-unknown`, `dose-out-of-range`. Route: `route-unknown` (no dose
+ * form or dosage route says how it is taken). Input: `not-a-medication-resource`.
  */
-export type UnknownReason = ProductUnknownReason | DailyUnknownReason | 'not-a-medication-resource';
+export type UnknownReason =
+  ProductUnknownReason | DailyUnknownReason | 'route-unknown' | 'not-a-medication-resource';
 
 /** One opioid ingredient of a medication, as the UI and CLI show it. */
 export interface IngredientMme {

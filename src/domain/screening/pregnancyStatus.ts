@@ -6,7 +6,7 @@
  * ambiguous order prompts a clinician rather than clearing.
  */
 import type { Condition, Observation } from 'fhir/r4';
-import { LOINC_SYSTEM } from '../peg/peg.ts';
+import { LOINC_SYSTEM } from '../fhir-primitives/codings.ts';
 import { calendarDayOf } from '../fhir-primitives/dates.ts';
 import type { PregnancyStatusValue } from '../codes/pregnancy.ts';
 import {

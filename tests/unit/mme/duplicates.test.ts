@@ -162,7 +162,7 @@ describe('overlapping records without links', () => {
   });
 });
 
-describe('active records that could not be computed', () => {
+describe('active opioid records left out of the total', () => {
   const noDose = request(oxy5, { id: 'rx-nodose', authoredOn: '2026-01-01' });
   const ended = request(oxy5, { id: 'rx-old', status: 'completed', authoredOn: '2025-01-01' });
   const buprenorphine = request(
@@ -170,18 +170,28 @@ describe('active records that could not be computed', () => {
     { id: 'rx-bup', authoredOn: '2026-01-01', dosageInstruction: [dosage(1, 'film', 1)] },
   );
 
-  it('are counted and named in the summary, excluded and inactive ones are not', () => {
+  it('are counted and named in the summary (uncomputed and buprenorphine), ended ones are not', () => {
     const summary = summariseMme(raw([original, noDose, ended, buprenorphine]), {
       asOf: '2026-01-25',
     });
-    expect(summary.notComputed).toEqual({
-      count: 1,
+    expect(summary.notInTotal).toEqual({
+      count: 2,
       records: [
         {
           id: 'rx-nodose',
           resourceType: 'MedicationRequest',
           label: expect.any(String) as unknown,
+          kind: 'unknown',
           reason: 'no-dosage',
+          explanation: expect.stringContaining('no usable dosage') as unknown,
+        },
+        {
+          id: 'rx-bup',
+          resourceType: 'MedicationRequest',
+          label: expect.any(String) as unknown,
+          kind: 'excluded',
+          reason: 'buprenorphine',
+          explanation: expect.stringContaining('buprenorphine is not counted') as unknown,
         },
       ],
     });

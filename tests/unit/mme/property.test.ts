@@ -3,8 +3,10 @@ import { describe, expect, it } from 'vitest';
 import type { MedicationMmeResult } from '../../../src/domain/mme/mme.ts';
 import {
   computeMedicationMme,
+  computeMmeForResources,
   medicationResolver,
   mmeTimeline,
+  opioidRiskContext,
   summariseMme,
 } from '../../../src/domain/mme/mme.ts';
 import { RX, RXNORM } from './builders.ts';
@@ -248,6 +250,43 @@ const resource = fc.record(
     ),
     effectiveDateTime: fc.oneof(fc.constantFrom('2026-03-04T10:00:00-07:00', 'yesterday'), junk),
     authoredOn: fc.oneof(fc.constantFrom('2025-12-01', '2025-13-01'), fc.string(), junk),
+    intent: fc.oneof(fc.constantFrom('order', 'proposal', 'plan', 'instance-order'), junk),
+    category: fc.oneof(fc.array(concept, { maxLength: 2 }), concept, junk),
+    doNotPerform: fc.oneof(fc.boolean(), junk),
+  },
+  { requiredKeys: [] },
+);
+
+/** Conditions, some of them opioid use disorders (F11.20, SNOMED 75544000), many malformed. */
+const condition = fc.record(
+  {
+    resourceType: fc.oneof(fc.constant('Condition'), junk),
+    id: fc.oneof(fc.string(), junk),
+    clinicalStatus: fc.oneof(
+      fc.record({ coding: fc.array(fc.record({ code: fc.oneof(fc.string(), junk) })) }),
+      junk,
+    ),
+    code: fc.oneof(
+      fc.record({
+        coding: fc.oneof(
+          fc.array(
+            fc.record(
+              {
+                system: fc.oneof(
+                  fc.constantFrom('http://hl7.org/fhir/sid/icd-10-cm', 'http://snomed.info/sct'),
+                  junk,
+                ),
+                code: fc.oneof(fc.constantFrom('F11.20', 'f1120', '75544000'), fc.string(), junk),
+              },
+              { requiredKeys: [] },
+            ),
+            { maxLength: 2 },
+          ),
+          junk,
+        ),
+      }),
+      junk,
+    ),
   },
   { requiredKeys: [] },
 );
@@ -315,6 +354,35 @@ describe('the MME engine on malformed input', () => {
           Number.isFinite(summary.current) && Number.isFinite(summary.change90d.difference),
         ).toBe(true);
       }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps OUD treatment, the trajectory, the left-out list and the risk prompts sound', () => {
+    fc.assert(
+      fc.property(
+        fc.array(resource, { maxLength: 12 }),
+        fc.array(condition, { maxLength: 3 }),
+        (inputs, conditions) => {
+          const resources = [...inputs, ...conditions];
+          const results = computeMmeForResources(resources);
+          expect(results.every(isSound)).toBe(true);
+          const summary = summariseMme(results, { asOf: '2026-02-15' });
+          const windows =
+            summary.trajectory.kind === 'no-opioids' ? [] : summary.trajectory.windows;
+          expect(
+            windows.every((w) => w.percentPerMonth === null || Number.isFinite(w.percentPerMonth)),
+          ).toBe(true);
+          expect(summary.notInTotal.count).toBe(summary.notInTotal.records.length);
+          const risk = opioidRiskContext({
+            resources,
+            resolve: medicationResolver(resources),
+            results,
+            summary,
+          });
+          expect(Array.isArray(risk.prompts)).toBe(true);
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -417,10 +417,18 @@ const cases: [string, unknown, Expected][] = [
     unknown('unparseable-name'),
   ],
   [
-    '"Oxycodone" with a dose in mg still counts: 30',
+    '"Oxycodone" in mg with no route stated is not counted: route unknown',
     request(
       { medicationCodeableConcept: named('Oxycodone') },
       { dosageInstruction: [dosage(5, 'mg', 4)] },
+    ),
+    unknown('route-unknown'),
+  ],
+  [
+    '"Oxycodone" in mg by the oral route (Dosage.route) counts: 30',
+    request(
+      { medicationCodeableConcept: named('Oxycodone') },
+      { dosageInstruction: [{ ...dosage(5, 'mg', 4), route: { text: 'Oral route' } }] },
     ),
     counted(30),
   ],
@@ -642,12 +650,29 @@ describe('explanations', () => {
 describe('an ingredient-level RxNorm code (7804 oxycodone)', () => {
   const coded = { medicationCodeableConcept: rxnorm('7804') };
 
-  it('counts a dose written in mg', () => {
+  it('counts a dose written in mg when the dosage says it is oral', () => {
+    const oral = {
+      ...dosage(10, 'mg', 3),
+      route: {
+        coding: [{ system: 'http://snomed.info/sct', code: '26643006', display: 'Oral route' }],
+      },
+    };
+    const result = computeMedicationMme(
+      request(coded, { dosageInstruction: [oral] }),
+      noMedications,
+    );
+    expect(outcome(result)).toEqual(counted(45));
+  });
+
+  it('does not count it when no route is stated, and says why', () => {
     const result = computeMedicationMme(
       request(coded, { dosageInstruction: [dosage(10, 'mg', 3)] }),
       noMedications,
     );
-    expect(outcome(result)).toEqual(counted(45));
+    expect(outcome(result)).toEqual(unknown('route-unknown'));
+    expect(result.explanation).toBe(
+      'oxycodone 10 mg × 3/day = 30 mg/day; the route of this oxycodone is not stated (no dose form or dosage route): the CDC 2022 factor is for oral oxycodone, so it is not counted',
+    );
   });
 
   it('cannot count tablets of unknown strength', () => {

@@ -235,13 +235,17 @@ describe('summary at asOf', () => {
 
   it('calls a stop a stop, with the last day taken', () => {
     const summary = summariseMme([morphine('a', 100, '2026-01-01', '2026-10-31')], { asOf: AS_OF });
-    expect(summary.taper).toEqual({ kind: 'stopped', lastDay: '2026-10-31', lastMmePerDay: 100 });
+    expect(summary.trajectory).toMatchObject({
+      kind: 'stopped',
+      lastDay: '2026-10-31',
+      lastMmePerDay: 100,
+    });
     expect(summary.current).toBe(0);
   });
 
   it('says no opioids when nothing was counted in the past 12 months', () => {
     const summary = summariseMme([morphine('a', 100, '2024-01-01', '2024-03-01')], { asOf: AS_OF });
-    expect(summary.taper).toEqual({ kind: 'no-opioids' });
+    expect(summary.trajectory).toEqual({ kind: 'no-opioids' });
     expect(summary.highest).toEqual({ mmePerDay: 0, date: null });
   });
 

@@ -1,0 +1,381 @@
+/**
+ * MME counts only what it can honestly count (clinical.md "Opioid dose"): oral and transdermal
+ * routes, ambulatory records, orders (not proposals or plans), no OUD treatment; every active
+ * opioid record left out is named. And the risk context beside the dose (CDC 2022
+ * Recommendations 8 and 11). Dates are relative to asOf.
+ */
+import type { Condition, MedicationRequest } from 'fhir/r4';
+import { describe, expect, it } from 'vitest';
+import {
+  computeMedicationMme,
+  computeMmeForResources,
+  medicationResolver,
+  opioidRiskContext,
+  summariseMme,
+} from '../../../src/domain/mme/mme.ts';
+import { addMonths, dayIndex, isoDate } from '../../../src/domain/fhir-primitives/dates.ts';
+import { RX, dosage, noMedications, request, rxnorm, statement } from './builders.ts';
+
+const AS_OF = '2026-11-21';
+const asOfDay = dayIndex(AS_OF) ?? 0;
+const daysAgo = (days: number) => isoDate(asOfDay - days);
+
+const HYDROMORPHONE_1MG_PER_ML_INJECTION = '897653';
+const ALPRAZOLAM_0_5 = '308048';
+const NALOXONE_4MG_NASAL = '1725059';
+const SUBOXONE_8_2 = '1010606';
+
+/** A current order: authored 10 days ago for 30 days. */
+function order(code: string, extra: Partial<MedicationRequest> = {}): MedicationRequest {
+  return request(
+    { medicationCodeableConcept: rxnorm(code) },
+    {
+      id: `rx-${code}`,
+      authoredOn: daysAgo(10),
+      dispenseRequest: { expectedSupplyDuration: { value: 30, unit: 'd', code: 'd' } },
+      ...extra,
+    },
+  );
+}
+
+const every3h = { timing: { repeat: { frequency: 1, period: 3, periodUnit: 'h' as const } } };
+
+describe('route', () => {
+  it('does not count IV hydromorphone 1 mg every 3 h (40 MME/day by the oral factor), and says why', () => {
+    const result = computeMedicationMme(
+      order(HYDROMORPHONE_1MG_PER_ML_INJECTION, {
+        dosageInstruction: [
+          { ...every3h, doseAndRate: [{ doseQuantity: { value: 1, unit: 'mL' } }] },
+        ],
+      }),
+      noMedications,
+    );
+    expect(result).toMatchObject({ kind: 'excluded', reason: 'route-not-counted' });
+    expect(result.explanation).toContain(
+      'hydromorphone by the injected or intravenous route: the CDC 2022 factor is for oral hydromorphone; not counted in the total',
+    );
+  });
+
+  it('counts oral hydromorphone 2 mg every 3 h: 16 mg × 5 = 80 MME/day', () => {
+    const result = computeMedicationMme(
+      order(RX.hydromorphone2, {
+        dosageInstruction: [{ ...every3h, ...dosage(1, 'tablet', 1), timing: every3h.timing }],
+      }),
+      noMedications,
+    );
+    expect(result).toMatchObject({ kind: 'counted', mmePerDay: 80 });
+  });
+
+  it('reads an intravenous Dosage.route when the product names no form', () => {
+    const result = computeMedicationMme(
+      request(
+        { medicationCodeableConcept: { text: 'hydromorphone' } },
+        {
+          dosageInstruction: [
+            {
+              ...every3h,
+              route: {
+                coding: [
+                  {
+                    system: 'http://snomed.info/sct',
+                    code: '47625008',
+                    display: 'Intravenous route',
+                  },
+                ],
+              },
+              doseAndRate: [{ doseQuantity: { value: 1, unit: 'mg' } }],
+            },
+          ],
+        },
+      ),
+      noMedications,
+    );
+    expect(result).toMatchObject({ kind: 'excluded', reason: 'route-not-counted' });
+  });
+
+  it('does not count buccal fentanyl (no CDC 2022 factor)', () => {
+    const result = computeMedicationMme(
+      order(RX.fentanylBuccal200, { dosageInstruction: [dosage(1, 'tablet', 4)] }),
+      noMedications,
+    );
+    expect(result).toMatchObject({ kind: 'excluded', reason: 'no-cdc-2022-factor' });
+  });
+});
+
+describe('intent and setting', () => {
+  const oxy = (extra: Partial<MedicationRequest>) =>
+    computeMedicationMme(
+      order(RX.oxycodone5, { dosageInstruction: [dosage(1, 'tablet', 4)], ...extra }),
+      noMedications,
+    );
+
+  it.each(['order', 'original-order', 'reflex-order', 'filler-order', 'instance-order'] as const)(
+    'counts a request with intent %s',
+    (intent) => {
+      expect(oxy({ intent })).toMatchObject({ kind: 'counted', mmePerDay: 30 });
+    },
+  );
+
+  it.each(['proposal', 'plan', 'option'] as const)('shows and does not count a %s', (intent) => {
+    const result = oxy({ intent });
+    expect(result).toMatchObject({ kind: 'excluded', reason: 'intent-not-an-order' });
+    expect(result.explanation).toBe(
+      `not counted: the request is a ${intent}, not an order (intent "${intent}")`,
+    );
+  });
+
+  it('does not count an inpatient order', () => {
+    const inpatient = [
+      {
+        coding: [
+          {
+            system: 'http://terminology.hl7.org/CodeSystem/medicationrequest-category',
+            code: 'inpatient',
+          },
+        ],
+      },
+    ];
+    expect(oxy({ category: inpatient })).toMatchObject({
+      kind: 'excluded',
+      reason: 'not-ambulatory',
+    });
+    expect(
+      oxy({
+        category: [
+          {
+            coding: [
+              {
+                system: 'http://terminology.hl7.org/CodeSystem/medicationrequest-category',
+                code: 'community',
+              },
+            ],
+          },
+        ],
+      }),
+    ).toMatchObject({ kind: 'counted' });
+  });
+
+  it('does not count an inpatient MedicationStatement', () => {
+    const result = computeMedicationMme(
+      statement(
+        { medicationCodeableConcept: rxnorm(RX.oxycodone5) },
+        {
+          category: {
+            coding: [
+              {
+                system: 'http://terminology.hl7.org/CodeSystem/medication-statement-category',
+                code: 'inpatient',
+              },
+            ],
+          },
+          dosage: [dosage(1, 'tablet', 4)],
+        },
+      ),
+      noMedications,
+    );
+    expect(result).toMatchObject({ kind: 'excluded', reason: 'not-ambulatory' });
+  });
+});
+
+describe('opioid use disorder treatment', () => {
+  const methadone = order(RX.methadone10, {
+    id: 'methadone',
+    dosageInstruction: [dosage(1, 'tablet', 2)],
+  });
+  const oud = (
+    code: string,
+    status = 'active',
+    system = 'http://hl7.org/fhir/sid/icd-10-cm',
+  ): Condition => ({
+    resourceType: 'Condition',
+    id: 'oud',
+    subject: { reference: 'Patient/p1' },
+    clinicalStatus: { coding: [{ code: status }] },
+    code: { coding: [{ system, code, display: 'Opioid dependence' }] },
+  });
+  const methadoneResult = (conditions: Condition[]) =>
+    computeMmeForResources([methadone, ...conditions]).find((r) => r.id === 'methadone');
+
+  it('counts methadone 10 mg twice daily at 4.7 without an OUD diagnosis: 94 MME/day', () => {
+    expect(methadoneResult([])).toMatchObject({ kind: 'counted', mmePerDay: 94 });
+  });
+
+  it.each([
+    ['opioid dependence, uncomplicated (F11.20)', oud('F11.20')],
+    ['opioid dependence in remission (F11.21)', oud('F11.21', 'remission')],
+    ['SNOMED opioid dependence (75544000)', oud('75544000', 'active', 'http://snomed.info/sct')],
+  ])(
+    'treats methadone as OUD treatment with %s on the chart, and says why',
+    (_label, condition) => {
+      const result = methadoneResult([condition]);
+      expect(result).toMatchObject({ kind: 'excluded', reason: 'oud-treatment', mmePerDay: null });
+      expect(result?.explanation).toMatch(
+        /^not counted: opioid use disorder treatment, not pain MME \(Opioid dependence \(/,
+      );
+    },
+  );
+
+  it('counts methadone again once the disorder is resolved', () => {
+    expect(methadoneResult([oud('F11.20', 'resolved')])).toMatchObject({ kind: 'counted' });
+  });
+
+  it('leaves the other opioids counted', () => {
+    const oxy = order(RX.oxycodone5, { id: 'oxy', dosageInstruction: [dosage(1, 'tablet', 4)] });
+    const results = computeMmeForResources([methadone, oxy, oud('F11.20')]);
+    expect(results.map((r) => [r.id, r.kind])).toEqual([
+      ['methadone', 'excluded'],
+      ['oxy', 'counted'],
+    ]);
+  });
+});
+
+describe('every active opioid record left out of the total is named', () => {
+  it('lists IV hydromorphone, a proposal, buccal fentanyl and buprenorphine, not ended or non-opioid ones', () => {
+    const results = computeMmeForResources([
+      order(RX.oxycodone5, { id: 'counted', dosageInstruction: [dosage(1, 'tablet', 4)] }),
+      order(HYDROMORPHONE_1MG_PER_ML_INJECTION, {
+        id: 'iv',
+        dosageInstruction: [
+          { ...every3h, doseAndRate: [{ doseQuantity: { value: 1, unit: 'mL' } }] },
+        ],
+      }),
+      order(RX.oxycodone10, {
+        id: 'proposal',
+        intent: 'proposal',
+        dosageInstruction: [dosage(1, 'tablet', 4)],
+      }),
+      order(RX.fentanylBuccal200, { id: 'buccal', dosageInstruction: [dosage(1, 'tablet', 4)] }),
+      order(RX.buprenorphine8Sl, { id: 'bup', dosageInstruction: [dosage(1, 'tablet', 1)] }),
+      order(RX.oxycodone5, {
+        id: 'ended',
+        authoredOn: daysAgo(200),
+        dosageInstruction: [dosage(1, 'tablet', 4)],
+      }),
+      order(ALPRAZOLAM_0_5, { id: 'benzo', dosageInstruction: [dosage(1, 'tablet', 2)] }),
+    ]);
+    const summary = summariseMme(results, { asOf: AS_OF });
+    expect(summary.current).toBe(30);
+    expect(summary.notInTotal.records.map((r) => [r.id, r.reason])).toEqual([
+      ['iv', 'route-not-counted'],
+      ['proposal', 'intent-not-an-order'],
+      ['buccal', 'no-cdc-2022-factor'],
+      ['bup', 'buprenorphine'],
+    ]);
+  });
+});
+
+describe('risk context (CDC 2022 Recommendations 8 and 11)', () => {
+  const FENTANYL_AND_METHADONE = [
+    order(RX.fentanyl25Patch, {
+      id: 'patch',
+      dosageInstruction: [
+        {
+          timing: { repeat: { frequency: 1, period: 72, periodUnit: 'h' } },
+          doseAndRate: [{ doseQuantity: { value: 1, unit: 'patch' } }],
+        },
+      ],
+    }),
+    order(RX.methadone10, { id: 'methadone', dosageInstruction: [dosage(1, 'tablet', 2)] }),
+  ];
+
+  function context(resources: unknown[]) {
+    const results = computeMmeForResources(resources);
+    const summary = summariseMme(results, { asOf: AS_OF });
+    return opioidRiskContext({
+      resources,
+      resolve: medicationResolver(resources),
+      results,
+      summary,
+    });
+  }
+
+  it('prompts naloxone at 154 MME/day with no naloxone on record', () => {
+    expect(context(FENTANYL_AND_METHADONE).prompts).toEqual([
+      { kind: 'offer-naloxone', recommendation: 8, reasons: [{ kind: 'dose', mmePerDay: 154 }] },
+    ]);
+  });
+
+  it.each([
+    [50, true],
+    [49.5, false],
+  ])('prompts naloxone at %f MME/day: %s (≥ 50, CDC 2022 p14)', (mme, prompted) => {
+    const morphine = order(RX.morphine15, {
+      dosageInstruction: [
+        {
+          timing: { repeat: { frequency: 1, period: 1, periodUnit: 'd' } },
+          doseAndRate: [{ doseQuantity: { value: mme, unit: 'mg' } }],
+        },
+      ],
+    });
+    expect(context([morphine]).prompts.length > 0).toBe(prompted);
+  });
+
+  it('flags a benzodiazepine taken with opioids, and prompts naloxone for it even at a low dose', () => {
+    const tramadol = order(RX.tramadol50, {
+      id: 'tramadol',
+      dosageInstruction: [dosage(1, 'tablet', 2)],
+    });
+    const alprazolam = order(ALPRAZOLAM_0_5, {
+      id: 'alprazolam',
+      dosageInstruction: [dosage(1, 'tablet', 2)],
+    });
+    const found = context([tramadol, alprazolam]);
+    expect(found.prompts.map((p) => p.kind)).toEqual([
+      'offer-naloxone',
+      'concurrent-benzodiazepine',
+    ]);
+    expect(found.prompts[1]).toMatchObject({
+      recommendation: 11,
+      benzodiazepines: [{ reference: 'MedicationRequest/alprazolam', status: 'active' }],
+      opioids: [expect.any(String)],
+    });
+  });
+
+  it('does not flag a benzodiazepine that ended, or one taken without opioids', () => {
+    const ended = order(ALPRAZOLAM_0_5, {
+      authoredOn: daysAgo(100),
+      dosageInstruction: [dosage(1, 'tablet', 2)],
+    });
+    const tramadol = order(RX.tramadol50, { dosageInstruction: [dosage(1, 'tablet', 2)] });
+    expect(context([tramadol, ended]).prompts).toEqual([]);
+    const current = order(ALPRAZOLAM_0_5, { dosageInstruction: [dosage(1, 'tablet', 2)] });
+    expect(context([current]).prompts).toEqual([]);
+  });
+
+  it.each([
+    ['a naloxone nasal spray', NALOXONE_4MG_NASAL],
+    ['buprenorphine/naloxone (in the CDC naloxone value set)', SUBOXONE_8_2],
+  ])('does not prompt naloxone with %s on record, and names it', (_label, code) => {
+    const naloxone = order(code, { id: 'naloxone', authoredOn: isoDate(addMonths(asOfDay, -20)) });
+    const found = context([...FENTANYL_AND_METHADONE, naloxone]);
+    expect(found.prompts).toEqual([]);
+    expect(found.naloxone.map((r) => r.reference)).toEqual(['MedicationRequest/naloxone']);
+  });
+
+  it('still prompts when the naloxone record was entered in error or only proposed', () => {
+    const wrong = order(NALOXONE_4MG_NASAL, { status: 'entered-in-error' });
+    const proposed = order(NALOXONE_4MG_NASAL, { intent: 'proposal' });
+    expect(context([...FENTANYL_AND_METHADONE, wrong, proposed]).prompts).toHaveLength(1);
+  });
+
+  it('prompts naloxone for an opioid use disorder on the chart', () => {
+    const oud: Condition = {
+      resourceType: 'Condition',
+      id: 'oud',
+      subject: { reference: 'Patient/p1' },
+      code: { coding: [{ system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'F11.20' }] },
+    };
+    expect(context([oud]).prompts).toEqual([
+      {
+        kind: 'offer-naloxone',
+        recommendation: 8,
+        reasons: [
+          {
+            kind: 'opioid-use-disorder',
+            conditions: [{ reference: 'Condition/oud', code: 'F11.20', display: undefined }],
+          },
+        ],
+      },
+    ]);
+  });
+});

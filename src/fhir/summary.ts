@@ -15,6 +15,7 @@ import type {
   ServiceRequest,
 } from 'fhir/r4';
 import { MINDFULNESS_GMV_CODE, PATHWAY_CODE_SYSTEM } from '../domain/codes/canonical.ts';
+import { PREGNANCY_STATUS_LOINC } from '../domain/codes/pregnancy.ts';
 import { PEG_ITEMS, PEG_SCORE_LOINC } from '../domain/peg/peg.ts';
 import { LOINC_SYSTEM } from '../domain/fhir-primitives/codings.ts';
 import { guardFor, type ResourceOf } from './guards.ts';
@@ -28,7 +29,10 @@ export type WithId<T> = T & { id: string };
 export interface SummaryData {
   readonly patient: WithId<Patient>;
   readonly conditions: SearchResult<WithId<Condition>>;
-  /** PEG score (91147-9) and item Observations. */
+  /**
+   * PEG score (91147-9) and item Observations, and US Core pregnancy status Observations
+   * (82810-3): one search, so the summary still sends one request per resource type.
+   */
   readonly pegObservations: SearchResult<WithId<Observation>>;
   readonly questionnaireResponses: SearchResult<WithId<QuestionnaireResponse>>;
   /** Questionnaires whose items carry a PEG LOINC code (other vendors' PEG forms). */
@@ -64,7 +68,11 @@ export const MEDICATION_REQUEST_INTENTS = [
   'option',
 ] as const;
 
-const PEG_OBSERVATION_CODES = [PEG_SCORE_LOINC, ...PEG_ITEMS.map((i) => i.loinc)]
+const PEG_OBSERVATION_CODES = [
+  PEG_SCORE_LOINC,
+  ...PEG_ITEMS.map((i) => i.loinc),
+  PREGNANCY_STATUS_LOINC,
+]
   .map((code) => `${LOINC_SYSTEM}|${code}`)
   .join(',');
 

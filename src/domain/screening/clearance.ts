@@ -12,7 +12,7 @@
  */
 import type { QuestionnaireResponse, QuestionnaireResponseItem } from 'fhir/r4';
 import { RED_FLAG_CODE_SYSTEM, RED_FLAG_EVALUATION_QUESTIONNAIRE_URL } from '../codes/canonical.ts';
-import { calendarDayOf } from '../fhir-primitives/dates.ts';
+import { calendarDayOf, instantOf } from '../fhir-primitives/dates.ts';
 import type { RedFlagId } from './eligibilityConfig.ts';
 import { isRedFlagId, redFlagRule } from './redFlags.ts';
 
@@ -125,8 +125,8 @@ function notAfter(date: string | undefined, authored: string): boolean {
     return false;
   }
   if (HAS_TIME.test(date) && HAS_TIME.test(authored)) {
-    const [a, b] = [Date.parse(date), Date.parse(authored)];
-    return Number.isFinite(a) && Number.isFinite(b) && a <= b;
+    const [a, b] = [instantOf(date), instantOf(authored)];
+    return a !== undefined && b !== undefined && a <= b;
   }
   const [day, clearedDay] = [calendarDayOf(date), calendarDayOf(authored)];
   return day !== undefined && clearedDay !== undefined && day <= clearedDay;
@@ -158,5 +158,6 @@ export function clearanceCovering(
         notAfter(record.date, clearance.authored),
     );
   });
-  return covering.sort((a, b) => Date.parse(b.authored) - Date.parse(a.authored))[0];
+  const when = (c: RedFlagClearance): number => instantOf(c.authored) ?? 0;
+  return covering.sort((a, b) => when(b) - when(a))[0];
 }

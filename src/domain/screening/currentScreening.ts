@@ -5,8 +5,13 @@
  * hold"). An older newest answer is out of date: it is kept, with its date, so the screen can say
  * "out of date — ask again" instead of silently forgetting it.
  */
-import { addMonths } from 'date-fns/addMonths';
-import { calendarDayOf, localDayOf } from '../fhir-primitives/dates.ts';
+import {
+  addMonths,
+  calendarDayOf,
+  instantOf,
+  isoDate,
+  localDayIndex,
+} from '../fhir-primitives/dates.ts';
 import type { DurationCode, FrequencyCode, RedFlagKey, ScreeningAnswers } from './screening.ts';
 import { RED_FLAGS } from './screening.ts';
 
@@ -41,8 +46,7 @@ const QUESTIONS: readonly Question[] = ['duration', 'frequency', 'pregnant', 'te
 
 /** Epoch milliseconds of a FHIR dateTime; -Infinity when absent or unreadable (oldest). */
 function instant(authored: string | undefined): number {
-  const parsed = authored === undefined ? Number.NaN : Date.parse(authored);
-  return Number.isFinite(parsed) ? parsed : Number.NEGATIVE_INFINITY;
+  return (authored === undefined ? undefined : instantOf(authored)) ?? Number.NEGATIVE_INFINITY;
 }
 
 /**
@@ -55,7 +59,7 @@ export function currentScreening(
   asOf: Date,
   maxAgeMonths: number,
 ): CurrentScreening {
-  const since = localDayOf(addMonths(asOf, -maxAgeMonths));
+  const since = isoDate(addMonths(localDayIndex(asOf), -maxAgeMonths));
   const holds = (answer: DatedAnswer<unknown>): boolean => {
     const day = answer.authored === undefined ? undefined : calendarDayOf(answer.authored);
     return day !== undefined && day >= since;

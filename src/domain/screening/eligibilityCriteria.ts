@@ -1,6 +1,12 @@
 import { conditionsMatching, lowBackPainChart } from './chartEvidence.ts';
 import { METASTATIC_CANCER_CODES } from '../codes/redFlagConditions.ts';
-import { calendarDayOf, localDayOf } from '../fhir-primitives/dates.ts';
+import {
+  addDays,
+  calendarDayOf,
+  isoDate,
+  localDayIndex,
+  localDayOf,
+} from '../fhir-primitives/dates.ts';
 import type { CriterionContext } from './criterionSupport.ts';
 import { answerEvidence, dayText, finding } from './criterionSupport.ts';
 import type { Evidence, Finding } from './eligibility.ts';
@@ -138,7 +144,7 @@ export function painInterference({ input, config }: CriterionContext): Finding {
   if (peg === undefined) {
     return finding('pain-interference', 'unknown', 'No PEG on record: record a PEG.');
   }
-  const earliest = shiftDays(localDayOf(input.asOf), -config.pegMaxAgeDays);
+  const earliest = isoDate(addDays(localDayIndex(input.asOf), -config.pegMaxAgeDays));
   const day = calendarDayOf(peg.date);
   const outOfDate = day === undefined || day < earliest;
   const evidence: Evidence[] = [
@@ -165,12 +171,6 @@ export function painInterference({ input, config }: CriterionContext): Finding {
         `Latest PEG ${peg.score.toFixed(2)} on ${dayText(peg.date)} is below ${config.minPeg}.`,
         evidence,
       );
-}
-
-/** 'YYYY-MM-DD' shifted by whole days (calendar arithmetic, no time zone involved). */
-function shiftDays(day: string, days: number): string {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  return localDayOf(new Date(y, m - 1, d + days, 12));
 }
 
 export function noMetastaticCancer({ input }: CriterionContext): Finding {

@@ -7,7 +7,7 @@
  */
 import type { Condition, Observation } from 'fhir/r4';
 import { LOINC_SYSTEM } from '../fhir-primitives/codings.ts';
-import { calendarDayOf } from '../fhir-primitives/dates.ts';
+import { calendarDayOf, instantOf } from '../fhir-primitives/dates.ts';
 import type { PregnancyStatusValue } from '../codes/pregnancy.ts';
 import {
   PREGNANCY_CODES,
@@ -83,8 +83,8 @@ function order(date: string | undefined): [string, number] {
     // No usable date: cannot be shown to be older, so it sorts as the newest.
     return ['9999-12-31', Number.POSITIVE_INFINITY];
   }
-  const instant = /T/.test(date) ? Date.parse(date) : Number.NaN;
-  return [day, Number.isFinite(instant) ? instant : Number.POSITIVE_INFINITY];
+  const instant = /T/.test(date) ? instantOf(date) : undefined;
+  return [day, instant ?? Number.POSITIVE_INFINITY];
 }
 
 /**

@@ -104,7 +104,7 @@ describe('screening, eligibility and referral', () => {
     expect(finding).toContain('C61');
     await expect(t.page.locator(referButton).count()).resolves.toBe(0);
     await expect(t.page.textContent('[data-testid="referral-unavailable"]')).resolves.toContain(
-      'red flag',
+      'History of cancer on the chart (Malignant neoplasms (C61)): clinician evaluation needed.',
     );
   });
 

@@ -1,8 +1,8 @@
 /**
  * Programme eligibility on a past day, for the research comparison: the app's own rule
  * (evaluateEligibility, the screening's criteria and thresholds) applied to what the chart held on
- * that day: the birth date, the Conditions recorded by then, the latest screening answered by
- * then, and the PEG of that day. Referred patients are checked on their referral day; the
+ * that day: the birth date, the Conditions recorded by then, the screenings answered by then
+ * (newest answer per question, within the screening window), and the PEG of that day. Referred patients are checked on their referral day; the
  * comparison arm is every patient who was eligible on the day of one of their PEGs.
  */
 import type { Condition, QuestionnaireResponse } from 'fhir/r4';
@@ -52,14 +52,16 @@ export function eligibilityOn(
   score: number,
   config: EligibilityConfig = DEFAULT_ELIGIBILITY_CONFIG,
 ): EligibilityVerdict {
-  const screening = facts.screenings.filter((s) => s.day <= day).at(-1)?.answers;
+  // Every screening answered by then: the app's rule takes the newest answer to each question and
+  // lets answers older than the screening window lapse.
+  const screenings = facts.screenings.filter((s) => s.day <= day).map((s) => s.answers);
   const date = isoDate(day);
   return evaluateEligibility(
     {
       asOf: localDate(day),
       birthDate: facts.birthDate,
       conditions: facts.conditions.filter((c) => knownBy(c, day)),
-      screening,
+      screenings,
       latestPeg: { date, score, sources: [] },
       activeReferral: undefined,
     },

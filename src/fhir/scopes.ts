@@ -33,7 +33,8 @@ export const FEATURES: readonly Feature[] = [
       // c: the problem-list entry a clinician confirms after a screening
       { resourceType: 'Condition', access: 'crs' },
       { resourceType: 'QuestionnaireResponse', access: 'crs' },
-      // c: the screening's findings (Task Force result, red flags, pregnancy status)
+      // c: the screening's findings (Task Force result, red flags, pregnancy status) and the
+      // finding of an urgent red flag, written the moment it is answered
       { resourceType: 'Observation', access: 'crs' },
     ],
   },

@@ -18,10 +18,10 @@ import { outOfDateNote } from './eligibilityCriteria.ts';
 import { chartRedFlags, redFlagLabel, redFlagRule } from './redFlags.ts';
 import { RED_FLAGS, evaluateRedFlags } from './screening.ts';
 
+/** Who cleared it and when; the note is shown with the clearance's evidence line. */
 function cleared(clearance: RedFlagClearance): string {
   const who = clearance.authorName ?? clearance.author ?? 'a clinician';
-  const note = clearance.note === undefined ? '' : ` Note: "${clearance.note}"`;
-  return `evaluated by ${who} on ${dayText(clearance.authored)}: does not preclude the programme.${note}`;
+  return `evaluated by ${who} on ${dayText(clearance.authored)}: does not preclude the programme.`;
 }
 
 function flag(

@@ -45,6 +45,7 @@ export const CONDITIONS = {
     snomed('399068003', 'Malignant tumor of prostate'),
     icd('C61', 'Malignant neoplasm of prostate'),
   ],
+  basalCellCarcinomaNose: [icd('C44.311', 'Basal cell carcinoma of skin of nose')],
   type2Diabetes: [
     snomed('44054006', 'Diabetes mellitus type 2'),
     icd('E11.9', 'Type 2 diabetes mellitus without complications'),
@@ -149,6 +150,14 @@ export const DRUGS = {
     name: 'methadone hydrochloride 10 MG Oral Tablet',
     ingredient: { rxcui: '6813', name: 'Methadone' },
     strength: { value: 10, unit: 'mg' },
+    unit: 'tablet',
+  },
+  /** Not an opioid: a benzodiazepine (CDC value set benzodiazepine-medications). */
+  alprazolam0_5: {
+    rxcui: '308048',
+    name: 'alprazolam 0.5 MG Oral Tablet',
+    ingredient: { rxcui: '596', name: 'alprazolam' },
+    strength: { value: 0.5, unit: 'mg' },
     unit: 'tablet',
   },
   gabapentin300: {

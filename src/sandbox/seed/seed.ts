@@ -10,10 +10,12 @@ import { heavyHistory } from './heavyHistory.ts';
 import { opioidTaper } from './opioidTaper.ts';
 import pegQuestionnaire from '../../../questionnaires/peg.json' with { type: 'json' };
 import screeningQuestionnaire from '../../../questionnaires/clbp-screening.json' with { type: 'json' };
+import redFlagEvaluationQuestionnaire from '../../../questionnaires/clbp-red-flag-evaluation.json' with { type: 'json' };
 import { FOREIGN_PEG_QUESTIONNAIRE } from './peg.ts';
 import { createRng, deriveSeed } from './prng.ts';
 import { referredFollowup } from './referredFollowup.ts';
 import type { ScenarioContext, ScenarioResult, SeedPatient } from './scenario.ts';
+import { opioidBenzo, opioidStopped, redFlagCleared } from './safetyPatients.ts';
 import { clbpEligible, clbpRedFlag, fentanylPatch, minor, noBackPain } from './simplePatients.ts';
 
 export type { SeedPatient } from './scenario.ts';
@@ -37,6 +39,9 @@ const SCENARIOS: readonly (readonly [string, (ctx: ScenarioContext) => ScenarioR
   ['referred-followup', referredFollowup],
   ['heavy-history', heavyHistory],
   ['minor', minor],
+  ['red-flag-cleared', redFlagCleared],
+  ['opioid-benzo', opioidBenzo],
+  ['opioid-stopped', opioidStopped],
 ];
 
 function staff(): Resource[] {
@@ -102,6 +107,7 @@ function staff(): Resource[] {
     FOREIGN_PEG_QUESTIONNAIRE,
     PEG_QUESTIONNAIRE,
     SCREENING_QUESTIONNAIRE,
+    RED_FLAG_EVALUATION_QUESTIONNAIRE,
   ];
 }
 
@@ -114,6 +120,7 @@ function staff(): Resource[] {
  */
 const PEG_QUESTIONNAIRE = pegQuestionnaire as Questionnaire;
 const SCREENING_QUESTIONNAIRE = screeningQuestionnaire as Questionnaire;
+const RED_FLAG_EVALUATION_QUESTIONNAIRE = redFlagEvaluationQuestionnaire as Questionnaire;
 
 export function generateSeed(opts: { asOf: Date; seed?: number }): Seed {
   const clock = createClock(opts.asOf);

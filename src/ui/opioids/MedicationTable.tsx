@@ -17,39 +17,41 @@ export function MedicationTable(props: {
   rows: readonly MedicationMmeResult[];
 }) {
   return (
-    <table data-testid={props.testId}>
-      <caption>{props.caption}</caption>
-      <thead>
-        <tr>
-          <th scope="col">Medication</th>
-          <th scope="col">Record</th>
-          <th scope="col">Active</th>
-          <th scope="col">Status</th>
-          <th scope="col">MME/day</th>
-          <th scope="col">How</th>
-        </tr>
-      </thead>
-      <tbody>
-        {props.rows.map((r) => (
-          <tr key={`${r.resourceType}/${r.id}`} data-kind={r.kind} data-reason={r.reason ?? ''}>
-            <td>{r.label}</td>
-            <td>{r.resourceType}</td>
-            <td>
-              {r.interval.start ?? '?'} – {r.interval.end ?? 'ongoing'}
-            </td>
-            <td>{STATUS_TEXT[r.kind]}</td>
-            <td>{r.mmePerDay === null ? '—' : fmt(r.mmePerDay)}</td>
-            <td>
-              {r.explanation}
-              {isMethadone(r) && (
-                <p className="caution" data-testid="methadone-caution">
-                  CDC: “{METHADONE_CAUTION.text}” ({METHADONE_CAUTION.source})
-                </p>
-              )}
-            </td>
+    <div className="table-scroll">
+      <table data-testid={props.testId}>
+        <caption>{props.caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col">Medication</th>
+            <th scope="col">Record</th>
+            <th scope="col">Active</th>
+            <th scope="col">Status</th>
+            <th scope="col">MME/day</th>
+            <th scope="col">How</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {props.rows.map((r) => (
+            <tr key={`${r.resourceType}/${r.id}`} data-kind={r.kind} data-reason={r.reason ?? ''}>
+              <td>{r.label}</td>
+              <td>{r.resourceType}</td>
+              <td>
+                {r.interval.start ?? '?'} – {r.interval.end ?? 'ongoing'}
+              </td>
+              <td>{STATUS_TEXT[r.kind]}</td>
+              <td>{r.mmePerDay === null ? '—' : fmt(r.mmePerDay)}</td>
+              <td>
+                {r.explanation}
+                {isMethadone(r) && (
+                  <p className="caution" data-testid="methadone-caution">
+                    CDC: “{METHADONE_CAUTION.text}” ({METHADONE_CAUTION.source})
+                  </p>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }

@@ -19,6 +19,8 @@ interface QuestionnaireDraftFormProps<R> {
   /** Why the answers cannot be saved yet (undefined when they can). */
   readonly notReady: (draft: Draft) => string | undefined;
   readonly calculated?: (draft: Draft) => Readonly<Record<string, string>>;
+  /** Content shown right after an item (by linkId), from the answers so far. */
+  readonly after?: (draft: Draft) => Readonly<Record<string, ReactNode>>;
   readonly saved: (result: R) => ReactNode;
 }
 
@@ -51,6 +53,7 @@ export function QuestionnaireDraftForm<R>(props: QuestionnaireDraftFormProps<R>)
         answers={draft.answers}
         onAnswer={answer}
         {...(props.calculated ? { calculated: props.calculated(draft) } : {})}
+        {...(props.after ? { after: props.after(draft) } : {})}
         disabled={saving || locked}
       />
       {notReady !== undefined && <p className="hint">{notReady}</p>}

@@ -1,4 +1,5 @@
 import type { QuestionnaireItem, QuestionnaireItemAnswerOption } from 'fhir/r4';
+import { Fragment, type ReactNode } from 'react';
 import type { FormAnswer, FormAnswers } from '../../fhir/questionnaireAnswers.ts';
 
 const ITEM_CONTROL = 'http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl';
@@ -32,6 +33,8 @@ interface FormProps {
   readonly disabled?: boolean;
   /** Prefix for element ids, so two forms on one page do not clash. */
   readonly idPrefix: string;
+  /** Content shown right after the item with this linkId (e.g. an urgent alert after a group). */
+  readonly after?: Readonly<Record<string, ReactNode>>;
 }
 
 function optionLabel(option: QuestionnaireItemAnswerOption): string {
@@ -147,7 +150,10 @@ function Items(props: FormProps) {
   return (
     <>
       {props.items.map((item) => (
-        <Item key={item.linkId} item={item} props={props} />
+        <Fragment key={item.linkId}>
+          <Item item={item} props={props} />
+          {props.after?.[item.linkId]}
+        </Fragment>
       ))}
     </>
   );

@@ -4,7 +4,9 @@ import { SCREENING_QUESTIONNAIRE } from '../../fhir/questionnaires.ts';
 import { saveScreening } from '../../fhir/screeningWrite.ts';
 import { writeContext, type Session } from '../../fhir/session.ts';
 import type { Draft } from '../drafts.ts';
+import { SCREENING_LINK_IDS } from '../../domain/screening/screening.ts';
 import { QuestionnaireDraftForm } from '../questionnaire/QuestionnaireDraftForm.tsx';
+import { UrgentRedFlags } from './UrgentRedFlags.tsx';
 
 interface ScreeningFormProps {
   readonly session: Session;
@@ -40,6 +42,16 @@ export function ScreeningForm({ session, now, onSaved }: ScreeningFormProps) {
         const missing = missingRequired(SCREENING_QUESTIONNAIRE, draft.answers).length;
         return missing === 0 ? undefined : `${missing} required question(s) still to answer.`;
       }}
+      after={(draft) => ({
+        [SCREENING_LINK_IDS.caudaEquinaGroup]: (
+          <UrgentRedFlags
+            session={session}
+            draftSubmissionId={draft.submissionId}
+            answers={draft.answers}
+            now={now}
+          />
+        ),
+      })}
       saved={() => <p role="status">Screening saved.</p>}
     />
   );

@@ -3,7 +3,6 @@ import { lowBackPainChart } from '../../domain/screening/chartEvidence.ts';
 import {
   evaluateEligibility,
   type EligibilityVerdict,
-  type Finding,
 } from '../../domain/screening/eligibility.ts';
 import type { EligibilityConfig } from '../../domain/screening/eligibilityConfig.ts';
 import {
@@ -13,8 +12,9 @@ import {
 } from '../../domain/screening/screening.ts';
 import { readClearanceResponse } from '../../domain/screening/clearance.ts';
 import { loadDraft } from '../drafts.ts';
-import { evidenceText } from '../screening/evidenceText.ts';
 import { ProblemListConfirm } from '../screening/ProblemListConfirm.tsx';
+import { ClearanceForm } from '../screening/ClearanceForm.tsx';
+import { EligibilityFindings, UrgentVerdict } from '../screening/EligibilityFindings.tsx';
 import { ReferralForm } from '../screening/ReferralForm.tsx';
 import { ScreeningForm } from '../screening/ScreeningForm.tsx';
 import { loaded, type SectionProps } from './sectionProps.ts';
@@ -26,19 +26,15 @@ const VERDICT_TEXT: Record<EligibilityVerdict, string> = {
   'needs-screening': 'Needs screening',
 };
 
-const STATUS_TEXT: Record<Finding['status'], string> = {
-  met: 'Met',
-  'not-met': 'Not met',
-  evaluate: 'Evaluate',
-  unknown: 'Unknown',
-};
-
 export function ScreeningSection(
   props: SectionProps & { readonly programme: string; readonly eligibility: EligibilityConfig },
 ) {
   const { state, asOf, session, reload, missingWrite, programme, peg } = props;
   const [screeningOpen, setScreeningOpen] = useState(
     () => loadDraft('screening', session.patientId) !== undefined,
+  );
+  const [clearanceOpen, setClearanceOpen] = useState(
+    () => loadDraft('clearance', session.patientId) !== undefined,
   );
   const patient = loaded(state, 'patient');
   const conditions = loaded(state, 'conditions');
@@ -91,6 +87,9 @@ export function ScreeningSection(
     screening?.source !== undefined &&
     classifyTaskForce(screening.duration, screening.frequency).kind === 'clbp' &&
     chart.chronic.length === 0;
+  const pending = result.redFlags.filter((f) => f.status === 'needs-evaluation');
+  const clearable = pending.filter((f) => f.clearable);
+  const notClearable = pending.filter((f) => !f.clearable);
 
   return (
     <>
@@ -101,28 +100,44 @@ export function ScreeningSection(
       >
         <strong>{VERDICT_TEXT[result.verdict]}</strong>
       </p>
-      {result.urgent && (
-        <p role="alert" className="urgent" data-testid="urgent">
-          Urgent: a cauda equina sign was reported. Evaluate the patient today; do not refer to the
-          group programme.
+      <UrgentVerdict result={result} />
+      <EligibilityFindings findings={result.findings} />
+      {screening?.authored !== undefined && (
+        <p>
+          Latest screening: {screening.authored.slice(0, 10)}. Answers count for{' '}
+          {props.eligibility.screeningMaxAgeMonths} months (from {result.screeningSince}); the PEG
+          for {props.eligibility.pegMaxAgeDays} days.
         </p>
       )}
-      <ul className="findings" aria-label="Eligibility criteria">
-        {result.findings.map((f, i) => (
-          <li key={`${f.criterion}-${i}`} data-criterion={f.criterion} data-status={f.status}>
-            <span className={`status status-${f.status}`}>{STATUS_TEXT[f.status]}</span> {f.message}
-            {f.evidence.length > 0 && (
-              <ul className="evidence">
-                {f.evidence.map((e, j) => (
-                  <li key={j}>{evidenceText(e)}</li>
-                ))}
-              </ul>
-            )}
-          </li>
-        ))}
-      </ul>
-      {screening?.authored !== undefined && (
-        <p>Latest screening: {screening.authored.slice(0, 10)}.</p>
+      {notClearable.length > 0 && (
+        <p className="notice" data-testid="not-clearable">
+          {notClearable.map((f) => f.label).join('; ')}: cannot be cleared here. A cauda equina sign
+          needs the emergency pathway; update the chart after the evaluation.
+        </p>
+      )}
+      {canWrite && clearable.length > 0 && !clearanceOpen && (
+        <button
+          type="button"
+          onClick={() => {
+            setClearanceOpen(true);
+          }}
+        >
+          Record a clinician&apos;s evaluation of the red flag{clearable.length > 1 ? 's' : ''}
+        </button>
+      )}
+      {canWrite && clearanceOpen && (
+        <ClearanceForm
+          session={session}
+          now={() => new Date()}
+          flags={clearable}
+          onSaved={() => {
+            setClearanceOpen(false);
+            reload(['questionnaireResponses']);
+          }}
+          onCancel={() => {
+            setClearanceOpen(false);
+          }}
+        />
       )}
       {confirmable && canWrite && (
         <ProblemListConfirm

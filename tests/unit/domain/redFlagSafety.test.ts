@@ -221,8 +221,14 @@ describe("a clinician's clearance", () => {
     const cleared = result.findings.find((f) => f.redFlag === 'cancer-history');
     expect(cleared?.status).toBe('met');
     expect(cleared?.message).toBe(
-      `History of cancer on the chart: evaluated by Dr Elena Morgan on ${daysAgo(2).slice(0, 10)}: does not preclude the programme. Note: "Prostate cancer treated 2020, PSA undetectable"`,
+      `History of cancer on the chart: evaluated by Dr Elena Morgan on ${daysAgo(2).slice(0, 10)}: does not preclude the programme.`,
     );
+    expect(cleared?.evidence).toContainEqual({
+      kind: 'clearance',
+      clearance: expect.objectContaining({
+        note: 'Prostate cancer treated 2020, PSA undetectable',
+      }) as unknown,
+    });
     expect(result.redFlags[0]).toMatchObject({
       status: 'cleared',
       clearance: { author: 'Practitioner/pcp-1' },

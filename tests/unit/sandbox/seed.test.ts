@@ -116,7 +116,7 @@ describe('the sandbox seed is reproducible', () => {
 describe('the sandbox seed is a consistent FHIR data set', () => {
   const seed = generateSeed({ asOf: AS_OF });
 
-  it('lists exactly the eight scenario patients, each with a Patient resource', () => {
+  it('lists exactly the eleven scenario patients, each with a Patient resource', () => {
     const ids = [
       'clbp-eligible',
       'clbp-red-flag',
@@ -126,6 +126,9 @@ describe('the sandbox seed is a consistent FHIR data set', () => {
       'referred-followup',
       'heavy-history',
       'minor',
+      'red-flag-cleared',
+      'opioid-benzo',
+      'opioid-stopped',
     ];
     expect(seed.patients.map((p) => p.id)).toEqual(ids);
     const patients = seed.resources.filter((r) => r.resourceType === 'Patient').map((r) => r.id);

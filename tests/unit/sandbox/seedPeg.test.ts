@@ -29,7 +29,10 @@ const pegScoreObservations = observations.filter((o) =>
   o.code.coding?.some((c) => c.system === LOINC && c.code === '91147-9'),
 );
 const ours = responses.filter((r) => r.questionnaire === OURS);
-const foreign = responses.filter((r) => r.questionnaire !== OURS);
+// Other vendors' PEG forms: not one of the app's own Questionnaires (PEG, screening, evaluation).
+const foreign = responses.filter(
+  (r) => !(r.questionnaire ?? '').startsWith('http://fhir.clbp-pathway.org/'),
+);
 
 // The LOINC 0-10 answer list LL2335-9, as given in the project brief.
 const ANSWER_CODE_VALUES: [string, number][] = [

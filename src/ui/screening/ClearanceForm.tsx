@@ -1,0 +1,142 @@
+import { useCallback } from 'react';
+import type { RedFlagFinding } from '../../domain/screening/eligibility.ts';
+import { DOES_NOT_PRECLUDE } from '../../domain/screening/clearance.ts';
+import { saveClearance } from '../../fhir/clearanceWrite.ts';
+import type { Session } from '../../fhir/session.ts';
+import { DraftStatus } from '../DraftStatus.tsx';
+import type { Draft } from '../drafts.ts';
+import { useDraftSave } from '../useDraftSave.ts';
+import { evidenceText } from './evidenceText.ts';
+
+interface ClearanceFormProps {
+  readonly session: Session;
+  readonly now: () => Date;
+  /** The red flags that need evaluation and may be cleared here. */
+  readonly flags: readonly RedFlagFinding[];
+  readonly onSaved: () => void;
+  readonly onCancel: () => void;
+}
+
+/** The records a red flag rests on, as references: its Conditions and screening responses. */
+function recordsOf(flag: RedFlagFinding): string[] {
+  const references = flag.evidence.flatMap((e) => {
+    if (e.kind === 'condition') {
+      return e.conditionId === undefined ? [] : [`Condition/${e.conditionId}`];
+    }
+    return e.kind === 'screening-answer' && e.response !== undefined ? [e.response] : [];
+  });
+  return [...new Set(references)];
+}
+
+const chosenOf = (draft: Draft): string[] =>
+  (draft.extra['flags'] ?? '').split(',').filter((id) => id !== '');
+
+/**
+ * A clinician records that the red flags they tick were evaluated and do not preclude the
+ * programme, with an optional note: written to the chart (clearanceWrite.ts) with who and when.
+ * Kept as a draft until the EHR confirms, like every form.
+ */
+export function ClearanceForm({ session, now, flags, onSaved, onCancel }: ClearanceFormProps) {
+  const save = useCallback(
+    async (draft: Draft & { sentAt: string }) => {
+      const chosen = chosenOf(draft);
+      const written = await saveClearance(session.transport, {
+        submissionId: draft.submissionId,
+        patientId: session.patientId,
+        practitioner: session.fhirUser,
+        authored: draft.sentAt,
+        note: draft.extra['note'] ?? '',
+        findings: flags
+          .filter((flag) => chosen.includes(flag.id))
+          .map((flag) => ({ redFlag: flag.id, records: recordsOf(flag) })),
+      });
+      onSaved();
+      return written;
+    },
+    [session, flags, onSaved],
+  );
+  const { draft, state, setExtra, submit, discard, locked } = useDraftSave(
+    'clearance',
+    session.patientId,
+    save,
+    now,
+  );
+  const chosen = chosenOf(draft);
+  const saving = state.status === 'saving';
+  const toggle = (id: string, on: boolean): void => {
+    const next = on ? [...chosen, id] : chosen.filter((c) => c !== id);
+    setExtra('flags', next.join(','));
+  };
+  return (
+    <form
+      className="clearance-form"
+      aria-label="Record a clinician's evaluation of red flags"
+      onSubmit={(event) => {
+        event.preventDefault();
+        void submit();
+      }}
+    >
+      <fieldset>
+        <legend>{DOES_NOT_PRECLUDE.display}: tick each red flag you evaluated.</legend>
+        {flags.map((flag) => (
+          <div key={flag.id} className="clearance-flag">
+            <label htmlFor={`clear-${flag.id}`} className="option">
+              <input
+                type="checkbox"
+                id={`clear-${flag.id}`}
+                disabled={locked}
+                checked={chosen.includes(flag.id)}
+                onChange={(e) => {
+                  toggle(flag.id, e.target.checked);
+                }}
+              />
+              <span>{flag.label}</span>
+            </label>
+            <ul className="evidence">
+              {flag.evidence.map((e, i) => (
+                <li key={i}>{evidenceText(e)}</li>
+              ))}
+            </ul>
+          </div>
+        ))}
+      </fieldset>
+      <label htmlFor="clearance-note">Note (optional)</label>
+      <textarea
+        id="clearance-note"
+        rows={2}
+        disabled={locked}
+        value={draft.extra['note'] ?? ''}
+        onChange={(e) => {
+          setExtra('note', e.target.value);
+        }}
+      />
+      <p className="hint">
+        Saved to the chart with your name and the time. A red flag recorded after it needs a new
+        evaluation.
+      </p>
+      <button type="submit" disabled={saving || chosen.length === 0}>
+        {saving ? 'Saving…' : locked ? 'Retry saving the evaluation' : 'Save the evaluation'}
+      </button>
+      <DraftStatus
+        state={state}
+        locked={locked}
+        onDiscard={discard}
+        what="The evaluation"
+        testId="clearance-save-error"
+      />
+      {!locked && !saving && (
+        <button
+          type="button"
+          className="secondary"
+          onClick={() => {
+            discard();
+            onCancel();
+          }}
+        >
+          Cancel
+        </button>
+      )}
+      {state.status === 'saved' && <p role="status">Evaluation saved.</p>}
+    </form>
+  );
+}

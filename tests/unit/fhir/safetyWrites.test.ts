@@ -1,0 +1,135 @@
+/**
+ * What the app writes for clinical safety, read back by the app's own readers: the urgent red-flag
+ * record (an in-progress screening response and a finding Observation) and a clinician's
+ * clearance (a response to the red-flag evaluation Questionnaire).
+ */
+import type { QuestionnaireItem } from 'fhir/r4';
+import { describe, expect, it } from 'vitest';
+import {
+  RED_FLAG_CODE_SYSTEM,
+  RED_FLAG_EVALUATION_QUESTIONNAIRE_URL,
+  RED_FLAG_EVALUATION_QUESTIONNAIRE_VERSION,
+} from '../../../src/domain/codes/canonical.ts';
+import {
+  DOES_NOT_PRECLUDE,
+  RED_FLAG_EVALUATION_LINK_IDS,
+  readClearanceResponse,
+} from '../../../src/domain/screening/clearance.ts';
+import { RED_FLAGS, readScreeningResponse } from '../../../src/domain/screening/screening.ts';
+import { clearanceResponse } from '../../../src/fhir/clearanceWrite.ts';
+import { RED_FLAG_EVALUATION_QUESTIONNAIRE } from '../../../src/fhir/questionnaires.ts';
+import { urgentRecord, urgentRecordId } from '../../../src/fhir/urgentRedFlagWrite.ts';
+
+const flag = (key: string) => {
+  const found = RED_FLAGS.find((f) => f.key === key);
+  if (found === undefined) {
+    throw new Error(key);
+  }
+  return found;
+};
+
+const submission = {
+  draftSubmissionId: '6f1c2a9e-0000-4000-8000-000000000001',
+  patientId: 'p1',
+  practitioner: 'Practitioner/pcp-1',
+  authored: '2026-03-15T10:42:00-06:00',
+};
+
+describe('the urgent red-flag record', () => {
+  const saddle = urgentRecord({ ...submission, flag: flag('saddleAnaesthesia') });
+
+  it('is an in-progress screening response holding only the urgent answer, read back as one', () => {
+    expect(saddle.response.status).toBe('in-progress');
+    const reading = readScreeningResponse({ ...saddle.response, id: 'u1' });
+    expect(reading).toEqual({
+      kind: 'screening',
+      answers: {
+        redFlags: { saddleAnaesthesia: true },
+        source: 'QuestionnaireResponse/u1',
+        authored: submission.authored,
+      },
+    });
+  });
+
+  it('is a critical finding Observation derived from that response, coded in the project CodeSystem', () => {
+    expect(saddle.observation).toMatchObject({
+      status: 'final',
+      category: [{ coding: [{ code: 'survey' }] }],
+      code: {
+        coding: [{ system: RED_FLAG_CODE_SYSTEM, code: 'saddleAnaesthesia' }],
+        text: 'Possible cauda equina syndrome: saddle anaesthesia reported at CLBP screening',
+      },
+      subject: { reference: 'Patient/p1' },
+      effectiveDateTime: submission.authored,
+      performer: [{ reference: 'Practitioner/pcp-1' }],
+      valueBoolean: true,
+      interpretation: [{ coding: [{ code: 'AA', display: 'Critical abnormal' }] }],
+      derivedFrom: [{ reference: saddle.responseUrl }],
+    });
+  });
+
+  it('marks a progressive neurological deficit abnormal (urgent), not critical', () => {
+    const deficit = urgentRecord({ ...submission, flag: flag('progressiveNeurologicalDeficit') });
+    expect(deficit.observation.interpretation?.[0]?.coding?.[0]?.code).toBe('A');
+  });
+
+  it('is keyed on the screening draft and the question, so a retry or reload writes it once', () => {
+    const again = urgentRecord({ ...submission, flag: flag('saddleAnaesthesia') });
+    const id = urgentRecordId(submission.draftSubmissionId, flag('saddleAnaesthesia'));
+    expect(again.response.identifier?.value).toBe(id);
+    expect(again.observation.identifier?.[0]?.value).toBe(id);
+    expect(id).toBe(`${submission.draftSubmissionId}-rf-saddle-anaesthesia`);
+  });
+});
+
+describe("a clinician's clearance", () => {
+  it('round-trips through the reader: who, when, which finding and records, the note', () => {
+    const written = clearanceResponse({
+      submissionId: 'c1',
+      patientId: 'p1',
+      practitioner: 'Practitioner/pcp-1',
+      authored: submission.authored,
+      note: '  Treated 2020.  ',
+      findings: [
+        { redFlag: 'cancer-history', records: ['Condition/prostate'] },
+        { redFlag: 'cancerOrWeightLoss', records: ['QuestionnaireResponse/s1'] },
+      ],
+    });
+    expect(readClearanceResponse({ ...written, id: 'clear-1' })).toEqual({
+      kind: 'clearance',
+      clearance: {
+        source: 'QuestionnaireResponse/clear-1',
+        authored: submission.authored,
+        author: 'Practitioner/pcp-1',
+        authorName: undefined,
+        note: 'Treated 2020.',
+        findings: [
+          { redFlag: 'cancer-history', records: ['Condition/prostate'] },
+          { redFlag: 'cancerOrWeightLoss', records: ['QuestionnaireResponse/s1'] },
+        ],
+      },
+    });
+  });
+});
+
+describe('questionnaires/clbp-red-flag-evaluation.json', () => {
+  const linkIds = (items: readonly QuestionnaireItem[] | undefined): string[] =>
+    (items ?? []).flatMap((item) => [item.linkId, ...linkIds(item.item)]);
+
+  it('is the Questionnaire the clearance cites, with the linkIds the reader expects', () => {
+    expect(RED_FLAG_EVALUATION_QUESTIONNAIRE.url).toBe(RED_FLAG_EVALUATION_QUESTIONNAIRE_URL);
+    expect(RED_FLAG_EVALUATION_QUESTIONNAIRE.version).toBe(
+      RED_FLAG_EVALUATION_QUESTIONNAIRE_VERSION,
+    );
+    expect(linkIds(RED_FLAG_EVALUATION_QUESTIONNAIRE.item).sort()).toEqual(
+      Object.values(RED_FLAG_EVALUATION_LINK_IDS).sort(),
+    );
+  });
+
+  it('offers exactly the one outcome a clearance records', () => {
+    const outcome = RED_FLAG_EVALUATION_QUESTIONNAIRE.item?.find(
+      (i) => i.linkId === RED_FLAG_EVALUATION_LINK_IDS.outcome,
+    );
+    expect(outcome?.answerOption?.map((o) => o.valueCoding)).toEqual([{ ...DOES_NOT_PRECLUDE }]);
+  });
+});

@@ -1,5 +1,5 @@
 /**
- * Two years of opioid MedicationStatements tapering from 120 to 30 MME/day, naming the drug in
+ * Two years of opioid MedicationStatements coming down from 120 to 30 MME/day, naming the drug in
  * all three ways (code, Medication resource, contained Medication) and the timing both as a
  * GTSAbbreviation code and as a bare repeat.
  */
@@ -24,8 +24,8 @@ interface TaperStep {
 
 /**
  * The taper, oldest first; each step lasts until the day before the next. Slow for the first 18
- * months, then a step a month (60 → 45 → 40 → 30), so the last three month-on-month changes each
- * fall by at least 10% and the MME engine's taper verdict has a real taper to find.
+ * months, then a step a month (60 → 45 → 40 → 30): each of the last three month-on-month changes
+ * falls by more than 10%, so the trajectory is "decreasing", faster than the CDC 2022 usual taper.
  *  1. morphine ER 60 mg BID:        120 mg × 1   = 120
  *  2. morphine ER 30 mg TID:         90 mg × 1   =  90
  *  3. oxycodone ER 20 mg q12h:       40 mg × 1.5 =  60
@@ -131,8 +131,8 @@ export function opioidTaper(ctx: ScenarioContext): ScenarioResult {
       id: ID,
       name: 'Raymond Tessier',
       scenario:
-        'Chronic low back pain; two years of opioid MedicationStatements tapering from 120 to 30 MME/day',
-      expected: `MME trend over 2 years, no gaps: ${trend} MME/day; current 30 MME/day (hydrocodone 7.5 mg / acetaminophen 325 mg four times a day). PEG ${fmt(pegScore(latest))} (25 days ago; ${fmt(pegScore(earlier))} 400 days ago), both score-only Observations without item components. Eligible for the referral.`,
+        'Chronic low back pain; two years of opioid MedicationStatements coming down from 120 to 30 MME/day',
+      expected: `MME trend over 2 years, no gaps: ${trend} MME/day; current 30 MME/day (hydrocodone 7.5 mg / acetaminophen 325 mg four times a day); "Decreasing: 40 → 30 over the last month (−25% a month); 60 → 30 over the last 3 months (−16.67% a month)", marked faster than the guideline's usual taper (10% a month) with the CDC 2022 words. PEG ${fmt(pegScore(latest))} (25 days ago; ${fmt(pegScore(earlier))} 400 days ago), both score-only Observations without item components. Eligible for the referral.`,
     },
     resources: [
       buildPatient(ctx.clock, {

@@ -121,7 +121,7 @@ export function opioidBenzo(ctx: ScenarioContext): ScenarioResult {
   return {
     patient: {
       id,
-      name: 'Raymond Castillo',
+      name: 'Victor Castillo',
       scenario:
         'Chronic low back pain on oxycodone 10 mg four times a day for two years and alprazolam 0.5 mg twice a day; no naloxone on record',
       expected: `60 MME/day (oxycodone 40 mg × 1.5), stable; "Offer naloxone (CDC 2022 Recommendation 8)": 60 MME/day (≥ 50) and a benzodiazepine with opioids; "Benzodiazepine with opioids (CDC 2022 Recommendation 11)" naming alprazolam; PEG ${fmt(pegScore(peg))} (10 days ago); needs screening.`,
@@ -130,7 +130,7 @@ export function opioidBenzo(ctx: ScenarioContext): ScenarioResult {
       buildPatient(ctx.clock, {
         id,
         mrn: 'SBX-100010',
-        given: ['Raymond'],
+        given: ['Victor'],
         family: 'Castillo',
         gender: 'male',
         ageYears: 58,

@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { lazy, Suspense, useMemo, useState } from 'react';
 import { lowBackPainChart } from '../../domain/screening/chartEvidence.ts';
 import {
   evaluateEligibility,
@@ -13,11 +13,18 @@ import {
 import { readClearanceResponse } from '../../domain/screening/clearance.ts';
 import { loadDraft } from '../drafts.ts';
 import { ProblemListConfirm } from '../screening/ProblemListConfirm.tsx';
-import { ClearanceForm } from '../screening/ClearanceForm.tsx';
 import { EligibilityFindings, UrgentVerdict } from '../screening/EligibilityFindings.tsx';
 import { ReferralForm } from '../screening/ReferralForm.tsx';
-import { ScreeningForm } from '../screening/ScreeningForm.tsx';
 import { loaded, type SectionProps } from './sectionProps.ts';
+
+// Shown only when the clinician opens them: loaded then, so the first screen stays small.
+const ScreeningForm = lazy(() =>
+  import('../screening/ScreeningForm.tsx').then((m) => ({ default: m.ScreeningForm })),
+);
+const ClearanceForm = lazy(() =>
+  import('../screening/ClearanceForm.tsx').then((m) => ({ default: m.ClearanceForm })),
+);
+const formLoading = <p className="loading">Loading the form…</p>;
 
 const VERDICT_TEXT: Record<EligibilityVerdict, string> = {
   eligible: 'Eligible for the mindfulness group medical visits',
@@ -126,18 +133,20 @@ export function ScreeningSection(
         </button>
       )}
       {canWrite && clearanceOpen && (
-        <ClearanceForm
-          session={session}
-          now={() => new Date()}
-          flags={clearable}
-          onSaved={() => {
-            setClearanceOpen(false);
-            reload(['questionnaireResponses']);
-          }}
-          onCancel={() => {
-            setClearanceOpen(false);
-          }}
-        />
+        <Suspense fallback={formLoading}>
+          <ClearanceForm
+            session={session}
+            now={() => new Date()}
+            flags={clearable}
+            onSaved={() => {
+              setClearanceOpen(false);
+              reload(['questionnaireResponses']);
+            }}
+            onCancel={() => {
+              setClearanceOpen(false);
+            }}
+          />
+        </Suspense>
       )}
       {confirmable && canWrite && (
         <ProblemListConfirm
@@ -154,14 +163,16 @@ export function ScreeningSection(
           Screening and referral are off: the EHR did not grant {missingWrite.join(', ')}.
         </p>
       ) : screeningOpen ? (
-        <ScreeningForm
-          session={session}
-          now={() => new Date()}
-          onSaved={() => {
-            setScreeningOpen(false);
-            reload(['questionnaireResponses']);
-          }}
-        />
+        <Suspense fallback={formLoading}>
+          <ScreeningForm
+            session={session}
+            now={() => new Date()}
+            onSaved={() => {
+              setScreeningOpen(false);
+              reload(['questionnaireResponses']);
+            }}
+          />
+        </Suspense>
       ) : (
         <button
           type="button"

@@ -22,12 +22,12 @@ import {
   type WrittenResource,
 } from './transaction.ts';
 import type { FhirTransport } from './transport.ts';
+import { encounterOf, patientReference, US_CORE_PROFILE, type WriteContext } from './usCore.ts';
 
 export interface ClearanceSubmission {
   readonly submissionId: string;
-  readonly patientId: string;
-  /** 'Practitioner/id' of the clinician recording it (the author). */
-  readonly practitioner: string | undefined;
+  /** The launch: the clinician recording it is the author (and the source: it is their judgement). */
+  readonly context: WriteContext;
   readonly authored: string;
   readonly findings: readonly ClearedFinding[];
   readonly note: string;
@@ -66,17 +66,17 @@ function findingItem(finding: ClearedFinding): QuestionnaireResponseItem {
 
 export function clearanceResponse(s: ClearanceSubmission): QuestionnaireResponse {
   const note = s.note.trim();
+  const clinician = s.context.enterer === undefined ? undefined : { reference: s.context.enterer };
   return {
     resourceType: 'QuestionnaireResponse',
-    meta: {
-      profile: ['http://hl7.org/fhir/us/core/StructureDefinition/us-core-questionnaireresponse'],
-    },
+    meta: { profile: [US_CORE_PROFILE.questionnaireResponse] },
     identifier: submissionIdentifier(s.submissionId),
     questionnaire: `${RED_FLAG_EVALUATION_QUESTIONNAIRE_URL}|${RED_FLAG_EVALUATION_QUESTIONNAIRE_VERSION}`,
     status: 'completed',
-    subject: { reference: `Patient/${s.patientId}` },
+    subject: patientReference(s.context),
+    ...encounterOf(s.context),
     authored: s.authored,
-    ...(s.practitioner === undefined ? {} : { author: { reference: s.practitioner } }),
+    ...(clinician === undefined ? {} : { author: clinician, source: clinician }),
     item: [
       ...s.findings.map(findingItem),
       {

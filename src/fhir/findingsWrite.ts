@@ -13,6 +13,7 @@ import {
   type ScreeningFinding,
 } from '../domain/screening/findings.ts';
 import { SCREENING_ANSWER_CODE_SYSTEM } from '../domain/codes/canonical.ts';
+import { RED_FLAG_RULES } from '../domain/screening/eligibilityConfig.ts';
 import { conditionalCreate, submissionIdentifier } from './transaction.ts';
 import {
   encounterOf,
@@ -42,6 +43,40 @@ function projectCode(code: { code: string; display: string }): CodeableConcept {
   };
 }
 
+const INTERPRETATION = 'http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation';
+
+/**
+ * A present cauda equina sign is an emergency and a progressive deficit urgent (RED_FLAG_RULES):
+ * the finding says so in the interpretation EHRs highlight (`AA` critical abnormal, `A` abnormal).
+ */
+function redFlagInterpretation(
+  answered: Extract<ScreeningFinding, { kind: 'red-flags' }>['answered'],
+): Pick<Observation, 'interpretation'> {
+  const urgencies = answered
+    .filter((a) => a.present)
+    .map((a) => RED_FLAG_RULES[a.flag.key].urgency);
+  if (urgencies.includes('emergency')) {
+    return {
+      interpretation: [
+        {
+          coding: [{ system: INTERPRETATION, code: 'AA', display: 'Critical abnormal' }],
+          text: 'Possible cauda equina syndrome: same-day emergency evaluation',
+        },
+      ],
+    };
+  }
+  return urgencies.includes('urgent')
+    ? {
+        interpretation: [
+          {
+            coding: [{ system: INTERPRETATION, code: 'A', display: 'Abnormal' }],
+            text: 'Progressive neurological deficit: urgent clinician evaluation',
+          },
+        ],
+      }
+    : {};
+}
+
 function findingBody(finding: ScreeningFinding): Partial<Observation> & { key: string } {
   switch (finding.kind) {
     case 'task-force':
@@ -68,6 +103,7 @@ function findingBody(finding: ScreeningFinding): Partial<Observation> & { key: s
               },
             }
           : { valueBoolean: finding.present }),
+        ...redFlagInterpretation(finding.answered),
         component: finding.answered.map(({ flag, present }) => ({
           code: {
             coding: [

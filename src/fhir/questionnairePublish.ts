@@ -9,13 +9,18 @@ import type { BundleEntry, Questionnaire } from 'fhir/r4';
 import { guardFor } from './guards.ts';
 import { grants } from './scopes.ts';
 import { searchAll, searchPath } from './search.ts';
-import { PEG_QUESTIONNAIRE, SCREENING_QUESTIONNAIRE } from './questionnaires.ts';
+import {
+  PEG_QUESTIONNAIRE,
+  RED_FLAG_EVALUATION_QUESTIONNAIRE,
+  SCREENING_QUESTIONNAIRE,
+} from './questionnaires.ts';
 import { submitTransaction } from './transaction.ts';
 import type { FhirTransport } from './transport.ts';
 
 export const APP_QUESTIONNAIRES: readonly Questionnaire[] = [
   PEG_QUESTIONNAIRE,
   SCREENING_QUESTIONNAIRE,
+  RED_FLAG_EVALUATION_QUESTIONNAIRE,
 ];
 
 /** `url|version`, the canonical a QuestionnaireResponse names. */

@@ -33,14 +33,17 @@ export interface ScreeningSubmission {
  * A US Core QuestionnaireResponse: `author` who entered it (the launch's user), `source` the patient
  * (the Task Force questions are the patient's history; the red flags are asked of them too).
  */
-export function screeningResponse(s: ScreeningSubmission): QuestionnaireResponse {
+export function screeningResponse(
+  s: ScreeningSubmission,
+  status: 'completed' | 'in-progress' = 'completed',
+): QuestionnaireResponse {
   const patient = patientReference(s.context);
   return {
     resourceType: 'QuestionnaireResponse',
     meta: { profile: [US_CORE_PROFILE.questionnaireResponse] },
     identifier: submissionIdentifier(s.submissionId),
     questionnaire: `${SCREENING_QUESTIONNAIRE_URL}|${SCREENING_QUESTIONNAIRE_VERSION}`,
-    status: 'completed',
+    status,
     subject: patient,
     ...encounterOf(s.context),
     authored: s.authored,
@@ -52,11 +55,16 @@ export function screeningResponse(s: ScreeningSubmission): QuestionnaireResponse
 
 /**
  * The screening's transaction: the response, and its findings (Task Force result, red flags,
- * pregnancy) as Observations derived from it, each conditional on its own identifier.
+ * pregnancy) as Observations derived from it, each conditional on its own identifier. An
+ * `in-progress` response is the record of an urgent answer saved before the form is finished
+ * (urgentRedFlagWrite.ts).
  */
-export function screeningEntries(s: ScreeningSubmission): BundleEntry[] {
-  const responseUrl = `urn:uuid:${s.submissionId}`;
-  const response = screeningResponse(s);
+export function screeningEntries(
+  s: ScreeningSubmission,
+  status: 'completed' | 'in-progress' = 'completed',
+): BundleEntry[] {
+  const responseUrl = `urn:uuid:${crypto.randomUUID()}`;
+  const response = screeningResponse(s, status);
   // The findings come from the response as any reader of it would read it back.
   const reading = readScreeningResponse(response);
   const findings = reading.kind === 'screening' ? screeningFindings(reading.answers) : [];

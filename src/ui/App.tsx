@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { loadDraft } from './drafts.ts';
 import type { EligibilityConfig } from '../domain/screening/eligibilityConfig.ts';
 import type { Session } from '../fhir/session.ts';
@@ -7,13 +7,35 @@ import { SUMMARY_KEYS, enabledRequests, type SummaryKey } from '../fhir/summary.
 import { PatientBanner } from './PatientBanner.tsx';
 import { QuestionnaireStatus } from './QuestionnaireStatus.tsx';
 import { SectionFrame, readScopeOf } from './SectionFrame.tsx';
-import { OpioidSection } from './sections/OpioidSection.tsx';
 import { PegSection } from './sections/PegSection.tsx';
 import { ReferralSection } from './sections/ReferralSection.tsx';
 import { ScreeningSection } from './sections/ScreeningSection.tsx';
 import { applySmartStyle } from './smartStyle.ts';
 import { useSummary } from './useSummary.ts';
 import { useFollowUp, usePegRecords } from './sections/pegRecords.ts';
+
+// The opioid section carries the MME engine and its RxNorm table, the largest part of the app: it
+// is its own chunk, fetched as soon as the app starts (alongside the launch and the data
+// requests), so the initial JavaScript stays within its budget without a later wait.
+const opioidModule = import('./sections/OpioidSection.tsx');
+const OpioidSection = lazy(() => opioidModule.then((m) => ({ default: m.OpioidSection })));
+
+/** Whether the opioid section's chunk has arrived (the page is busy until it has). */
+function useOpioidSectionLoaded(): boolean {
+  const [loaded, setLoaded] = useState(false);
+  useEffect(() => {
+    let live = true;
+    void opioidModule.then(() => {
+      if (live) {
+        setLoaded(true);
+      }
+    });
+    return () => {
+      live = false;
+    };
+  }, []);
+  return loaded;
+}
 
 export interface AppProps {
   readonly session: Session;
@@ -29,9 +51,10 @@ export function App({ session, asOf, programme, eligibility }: AppProps) {
   const enabled = useMemo(() => enabledRequests(session.grantedScope), [session.grantedScope]);
   const access = useMemo(() => missingWrites(session.grantedScope), [session.grantedScope]);
   const { state, retry } = useSummary(session, enabled);
-  const busy = Object.values(state).some(
-    (s) => s.status === 'loading' || s.status === 'refreshing',
-  );
+  const opioidSectionLoaded = useOpioidSectionLoaded();
+  const busy =
+    !opioidSectionLoaded ||
+    Object.values(state).some((s) => s.status === 'loading' || s.status === 'refreshing');
   const [pegFormOpen, setPegFormOpen] = useState(
     () => loadDraft('peg', session.patientId) !== undefined,
   );
@@ -117,7 +140,11 @@ export function App({ session, asOf, programme, eligibility }: AppProps) {
           uses={['conditions']}
           {...frame}
         >
-          {() => <OpioidSection {...section('opioids')} />}
+          {() => (
+            <Suspense fallback={<p className="loading">Loading the dose view…</p>}>
+              <OpioidSection {...section('opioids')} />
+            </Suspense>
+          )}
         </SectionFrame>
         <SectionFrame
           id="referral"

@@ -7,10 +7,10 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Observation, QuestionnaireResponse } from 'fhir/r4';
 import { describe, expect, it } from 'vitest';
 import {
-  RED_FLAG_CODE_SYSTEM,
   RED_FLAG_EVALUATION_QUESTIONNAIRE_URL,
   SCREENING_QUESTIONNAIRE_URL,
 } from '../../src/domain/codes/canonical.ts';
+import { SCREENING_FINDING_CODE_SYSTEM } from '../../src/domain/screening/findings.ts';
 import { localDayOf } from '../../src/domain/fhir-primitives/dates.ts';
 import { RED_FLAGS, SCREENING_LINK_IDS } from '../../src/domain/screening/screening.ts';
 import { appTestContext, launchPatient, stored } from './support/app.ts';
@@ -40,7 +40,7 @@ describe('an urgent red flag', () => {
     await t.page.waitForSelector('[data-testid="urgent-records"] li[data-status="saved"]');
     const findings = await stored<Observation>(
       t.sandbox,
-      `Observation?patient=no-back-pain&code=${RED_FLAG_CODE_SYSTEM}|saddleAnaesthesia`,
+      `Observation?patient=no-back-pain&code=${SCREENING_FINDING_CODE_SYSTEM}|low-back-pain-red-flags`,
     );
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({
@@ -48,6 +48,7 @@ describe('an urgent red flag', () => {
       valueBoolean: true,
       interpretation: [{ coding: [{ code: 'AA' }] }],
       performer: [{ reference: 'Practitioner/pcp-1' }],
+      component: [{ code: { text: 'Saddle anaesthesia' }, valueBoolean: true }],
     });
     const responses = await stored<QuestionnaireResponse>(
       t.sandbox,
@@ -73,7 +74,7 @@ describe('an urgent red flag', () => {
     expect(
       await stored<Observation>(
         t.sandbox,
-        `Observation?patient=no-back-pain&code=${RED_FLAG_CODE_SYSTEM}|saddleAnaesthesia`,
+        `Observation?patient=no-back-pain&code=${SCREENING_FINDING_CODE_SYSTEM}|low-back-pain-red-flags`,
       ),
     ).toHaveLength(1);
   });

@@ -20,6 +20,7 @@ const t = appTestContext();
 const APP_QUESTIONNAIRES = [
   'http://fhir.clbp-pathway.org/Questionnaire/peg',
   'http://fhir.clbp-pathway.org/Questionnaire/clbp-screening',
+  'http://fhir.clbp-pathway.org/Questionnaire/clbp-red-flag-evaluation',
 ];
 
 const appQuestionnaires = () =>
@@ -43,6 +44,7 @@ describe("the app's Questionnaires on the EHR", () => {
     await expect(publication()).resolves.toBe('on-ehr');
     const found = await appQuestionnaires();
     expect(found.map((q) => `${q.url ?? ''}|${q.version ?? ''}`).sort()).toEqual([
+      'http://fhir.clbp-pathway.org/Questionnaire/clbp-red-flag-evaluation|1.0.0',
       'http://fhir.clbp-pathway.org/Questionnaire/clbp-screening|1.0.0',
       'http://fhir.clbp-pathway.org/Questionnaire/peg|1.0.0',
     ]);

@@ -49,8 +49,7 @@ export function redFlagCleared(ctx: ScenarioContext): ScenarioResult {
   };
   const clearance = clearanceResponse({
     submissionId: `${id}-clearance-submission`,
-    patientId: id,
-    practitioner: 'Practitioner/pcp-1',
+    context: { patientId: id, enterer: 'Practitioner/pcp-1', encounter: undefined },
     authored: clearedAuthored,
     note: 'Basal cell carcinoma of the nose excised 3 years ago, no recurrence at dermatology follow-up: does not preclude the group programme.',
     findings: [
@@ -99,6 +98,7 @@ export function redFlagCleared(ctx: ScenarioContext): ScenarioResult {
         ...clearance,
         id: `${id}-clearance`,
         author: { reference: 'Practitioner/pcp-1', display: 'Dr Elena Morgan' },
+        source: { reference: 'Practitioner/pcp-1', display: 'Dr Elena Morgan' },
       },
       ...ourPeg(
         pegContext(ctx, id),

@@ -2,7 +2,7 @@ import { useCallback } from 'react';
 import type { RedFlagFinding } from '../../domain/screening/eligibility.ts';
 import { DOES_NOT_PRECLUDE } from '../../domain/screening/clearance.ts';
 import { saveClearance } from '../../fhir/clearanceWrite.ts';
-import type { Session } from '../../fhir/session.ts';
+import { writeContext, type Session } from '../../fhir/session.ts';
 import { DraftStatus } from '../DraftStatus.tsx';
 import type { Draft } from '../drafts.ts';
 import { useDraftSave } from '../useDraftSave.ts';
@@ -42,8 +42,7 @@ export function ClearanceForm({ session, now, flags, onSaved, onCancel }: Cleara
       const chosen = chosenOf(draft);
       const written = await saveClearance(session.transport, {
         submissionId: draft.submissionId,
-        patientId: session.patientId,
-        practitioner: session.fhirUser,
+        context: writeContext(session),
         authored: draft.sentAt,
         note: draft.extra['note'] ?? '',
         findings: flags

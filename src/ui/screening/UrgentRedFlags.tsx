@@ -4,7 +4,7 @@ import { RED_FLAG_RULES } from '../../domain/screening/eligibilityConfig.ts';
 import { RED_FLAGS, type RedFlag } from '../../domain/screening/screening.ts';
 import { nextStep, normalizeError, type FhirError } from '../../fhir/errors.ts';
 import type { FormAnswers } from '../../fhir/questionnaireAnswers.ts';
-import type { Session } from '../../fhir/session.ts';
+import { writeContext, type Session } from '../../fhir/session.ts';
 import type { WrittenResource } from '../../fhir/transaction.ts';
 import { saveUrgentRedFlag } from '../../fhir/urgentRedFlagWrite.ts';
 
@@ -47,8 +47,7 @@ export function UrgentRedFlags({ session, draftSubmissionId, answers, now }: Urg
       started.current.add(`${draftSubmissionId}|${flag.linkId}`);
       saveUrgentRedFlag(session.transport, {
         draftSubmissionId,
-        patientId: session.patientId,
-        practitioner: session.fhirUser,
+        context: writeContext(session),
         authored: formatISO(now()),
         flag,
       }).then(

@@ -3,10 +3,9 @@
  * record (an in-progress screening response and a finding Observation) and a clinician's
  * clearance (a response to the red-flag evaluation Questionnaire).
  */
-import type { QuestionnaireItem } from 'fhir/r4';
+import type { Observation, QuestionnaireItem, QuestionnaireResponse } from 'fhir/r4';
 import { describe, expect, it } from 'vitest';
 import {
-  RED_FLAG_CODE_SYSTEM,
   RED_FLAG_EVALUATION_QUESTIONNAIRE_URL,
   RED_FLAG_EVALUATION_QUESTIONNAIRE_VERSION,
 } from '../../../src/domain/codes/canonical.ts';
@@ -18,7 +17,9 @@ import {
 import { RED_FLAGS, readScreeningResponse } from '../../../src/domain/screening/screening.ts';
 import { clearanceResponse } from '../../../src/fhir/clearanceWrite.ts';
 import { RED_FLAG_EVALUATION_QUESTIONNAIRE } from '../../../src/fhir/questionnaires.ts';
-import { urgentRecord, urgentRecordId } from '../../../src/fhir/urgentRedFlagWrite.ts';
+import { screeningEntries } from '../../../src/fhir/screeningWrite.ts';
+import { urgentRecordEntries, urgentRecordId } from '../../../src/fhir/urgentRedFlagWrite.ts';
+import { SCREENING_FINDING_CODE_SYSTEM } from '../../../src/domain/screening/findings.ts';
 
 const flag = (key: string) => {
   const found = RED_FLAGS.find((f) => f.key === key);
@@ -28,19 +29,35 @@ const flag = (key: string) => {
   return found;
 };
 
+const context = { patientId: 'p1', enterer: 'Practitioner/pcp-1', encounter: 'Encounter/e1' };
 const submission = {
   draftSubmissionId: '6f1c2a9e-0000-4000-8000-000000000001',
-  patientId: 'p1',
-  practitioner: 'Practitioner/pcp-1',
+  context,
   authored: '2026-03-15T10:42:00-06:00',
 };
 
+/** The response and the red-flag finding of an urgent record's transaction. */
+function record(key: string) {
+  const [response, finding] = urgentRecordEntries({ ...submission, flag: flag(key) });
+  const qr = response?.resource as QuestionnaireResponse | undefined;
+  const observation = finding?.resource as Observation | undefined;
+  if (
+    response === undefined ||
+    finding === undefined ||
+    qr?.resourceType !== 'QuestionnaireResponse' ||
+    observation?.resourceType !== 'Observation'
+  ) {
+    throw new Error('unexpected entries');
+  }
+  return { response, finding, qr, observation };
+}
+
 describe('the urgent red-flag record', () => {
-  const saddle = urgentRecord({ ...submission, flag: flag('saddleAnaesthesia') });
+  const saddle = record('saddleAnaesthesia');
 
   it('is an in-progress screening response holding only the urgent answer, read back as one', () => {
-    expect(saddle.response.status).toBe('in-progress');
-    const reading = readScreeningResponse({ ...saddle.response, id: 'u1' });
+    expect(saddle.qr.status).toBe('in-progress');
+    const reading = readScreeningResponse({ ...saddle.qr, id: 'u1' });
     expect(reading).toEqual({
       kind: 'screening',
       answers: {
@@ -51,34 +68,56 @@ describe('the urgent red-flag record', () => {
     });
   });
 
-  it('is a critical finding Observation derived from that response, coded in the project CodeSystem', () => {
+  it("is the screening's red-flag finding, critical abnormal, derived from that response", () => {
     expect(saddle.observation).toMatchObject({
       status: 'final',
       category: [{ coding: [{ code: 'survey' }] }],
       code: {
-        coding: [{ system: RED_FLAG_CODE_SYSTEM, code: 'saddleAnaesthesia' }],
-        text: 'Possible cauda equina syndrome: saddle anaesthesia reported at CLBP screening',
+        coding: [{ system: SCREENING_FINDING_CODE_SYSTEM, code: 'low-back-pain-red-flags' }],
       },
       subject: { reference: 'Patient/p1' },
+      encounter: { reference: 'Encounter/e1' },
       effectiveDateTime: submission.authored,
       performer: [{ reference: 'Practitioner/pcp-1' }],
       valueBoolean: true,
       interpretation: [{ coding: [{ code: 'AA', display: 'Critical abnormal' }] }],
-      derivedFrom: [{ reference: saddle.responseUrl }],
+      component: [{ code: { text: 'Saddle anaesthesia' }, valueBoolean: true }],
+      derivedFrom: [{ reference: saddle.response.fullUrl }],
     });
   });
 
   it('marks a progressive neurological deficit abnormal (urgent), not critical', () => {
-    const deficit = urgentRecord({ ...submission, flag: flag('progressiveNeurologicalDeficit') });
+    const deficit = record('progressiveNeurologicalDeficit');
     expect(deficit.observation.interpretation?.[0]?.coding?.[0]?.code).toBe('A');
   });
 
   it('is keyed on the screening draft and the question, so a retry or reload writes it once', () => {
-    const again = urgentRecord({ ...submission, flag: flag('saddleAnaesthesia') });
+    const again = record('saddleAnaesthesia');
     const id = urgentRecordId(submission.draftSubmissionId, flag('saddleAnaesthesia'));
-    expect(again.response.identifier?.value).toBe(id);
-    expect(again.observation.identifier?.[0]?.value).toBe(id);
     expect(id).toBe(`${submission.draftSubmissionId}-rf-saddle-anaesthesia`);
+    expect(again.qr.identifier?.value).toBe(id);
+    expect(again.response.request?.ifNoneExist).toContain(id);
+    expect(again.finding.request?.ifNoneExist).toContain(`${id}.red-flags`);
+  });
+
+  it('gives a full screening with a cauda equina "yes" the same critical interpretation', () => {
+    const answers = Object.fromEntries(
+      RED_FLAGS.map((f) => [
+        f.linkId,
+        { kind: 'boolean' as const, value: f.key === 'faecalIncontinence' },
+      ]),
+    );
+    const entries = screeningEntries({
+      submissionId: 's1',
+      context,
+      authored: submission.authored,
+      answers,
+    });
+    const finding = entries
+      .filter((e) => e.resource?.resourceType === 'Observation')
+      .map((e) => e.resource as Observation)
+      .find((r) => r.code.coding?.[0]?.code === 'low-back-pain-red-flags');
+    expect(finding).toMatchObject({ interpretation: [{ coding: [{ code: 'AA' }] }] });
   });
 });
 
@@ -86,8 +125,7 @@ describe("a clinician's clearance", () => {
   it('round-trips through the reader: who, when, which finding and records, the note', () => {
     const written = clearanceResponse({
       submissionId: 'c1',
-      patientId: 'p1',
-      practitioner: 'Practitioner/pcp-1',
+      context,
       authored: submission.authored,
       note: '  Treated 2020.  ',
       findings: [

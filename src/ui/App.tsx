@@ -1,4 +1,5 @@
-import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import type { OpioidSection as OpioidSectionType } from './sections/OpioidSection.tsx';
 import { loadDraft } from './drafts.ts';
 import type { EligibilityConfig } from '../domain/screening/eligibilityConfig.ts';
 import type { Session } from '../fhir/session.ts';
@@ -18,23 +19,25 @@ import { useFollowUp, usePegRecords } from './sections/pegRecords.ts';
 // is its own chunk, fetched as soon as the app starts (alongside the launch and the data
 // requests), so the initial JavaScript stays within its budget without a later wait.
 const opioidModule = import('./sections/OpioidSection.tsx');
-const OpioidSection = lazy(() => opioidModule.then((m) => ({ default: m.OpioidSection })));
 
-/** Whether the opioid section's chunk has arrived (the page is busy until it has). */
-function useOpioidSectionLoaded(): boolean {
-  const [loaded, setLoaded] = useState(false);
+/**
+ * The opioid section's component once its chunk has arrived. Rendered in the same render that
+ * clears the page's busy state, so `aria-busy="false"` still means every section is on screen.
+ */
+function useOpioidSection(): typeof OpioidSectionType | undefined {
+  const [section, setSection] = useState<typeof OpioidSectionType>();
   useEffect(() => {
     let live = true;
-    void opioidModule.then(() => {
+    void opioidModule.then((m) => {
       if (live) {
-        setLoaded(true);
+        setSection(() => m.OpioidSection);
       }
     });
     return () => {
       live = false;
     };
   }, []);
-  return loaded;
+  return section;
 }
 
 export interface AppProps {
@@ -51,9 +54,9 @@ export function App({ session, asOf, programme, eligibility }: AppProps) {
   const enabled = useMemo(() => enabledRequests(session.grantedScope), [session.grantedScope]);
   const access = useMemo(() => missingWrites(session.grantedScope), [session.grantedScope]);
   const { state, retry } = useSummary(session, enabled);
-  const opioidSectionLoaded = useOpioidSectionLoaded();
+  const OpioidSection = useOpioidSection();
   const busy =
-    !opioidSectionLoaded ||
+    OpioidSection === undefined ||
     Object.values(state).some((s) => s.status === 'loading' || s.status === 'refreshing');
   const [pegFormOpen, setPegFormOpen] = useState(
     () => loadDraft('peg', session.patientId) !== undefined,
@@ -140,11 +143,13 @@ export function App({ session, asOf, programme, eligibility }: AppProps) {
           uses={['conditions']}
           {...frame}
         >
-          {() => (
-            <Suspense fallback={<p className="loading">Loading the dose view…</p>}>
+          {() =>
+            OpioidSection === undefined ? (
+              <p className="loading">Loading the dose view…</p>
+            ) : (
               <OpioidSection {...section('opioids')} />
-            </Suspense>
-          )}
+            )
+          }
         </SectionFrame>
         <SectionFrame
           id="referral"

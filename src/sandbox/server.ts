@@ -47,6 +47,11 @@ export interface SandboxOptions {
   env?: NodeJS.ProcessEnv;
   /** Adds a synthetic research cohort of this many patients (generateCohort, seeded) to the seed. */
   cohort?: number;
+  /**
+   * Serves the built app beside the EHR. Default true. False for tests of the FHIR and
+   * authorization servers alone (bulk export, the command line), which then need no build.
+   */
+  serveApp?: boolean;
 }
 
 export interface SandboxAuth extends AuthControls {
@@ -61,7 +66,7 @@ export interface Sandbox {
   readonly fhirBase: string;
   /** The sandbox origin (EHR simulator, auth server, FHIR server). */
   readonly origin: string;
-  /** The app server's origin. */
+  /** The app server's origin; '' when started with serveApp: false. */
   readonly appOrigin: string;
   /** The EHR launch URL for a patient: it redirects to the app's launch page with iss and launch. */
   launchUrl(patient: string, practitioner?: string): string;
@@ -116,7 +121,10 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
   const host = o.host ?? '127.0.0.1';
   const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   const distDir = o.distDir ?? DEFAULT_DIST_DIR;
-  assertBuilt(distDir);
+  const serveApp = o.serveApp ?? true;
+  if (serveApp) {
+    assertBuilt(distDir);
+  }
 
   const seed = generateSeed({ asOf: o.asOf ?? new Date() });
   const repo = await createFhirRepository();
@@ -233,15 +241,16 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
   });
 
   const port = await listen(sandboxServer, o.port ?? DEFAULT_SANDBOX_PORT, host);
-  let appPort: number;
-  try {
-    appPort = await listen(appServer, o.appPort ?? DEFAULT_APP_PORT, host);
-  } catch (err) {
-    await close(sandboxServer);
-    throw err;
-  }
   origin = `http://${urlHost}:${port}`;
-  appOrigin = `http://${urlHost}:${appPort}`;
+  if (serveApp) {
+    try {
+      const appPort = await listen(appServer, o.appPort ?? DEFAULT_APP_PORT, host);
+      appOrigin = `http://${urlHost}:${appPort}`;
+    } catch (err) {
+      await close(sandboxServer);
+      throw err;
+    }
+  }
 
   return {
     fhirBase: fhirBase(),
@@ -266,7 +275,7 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
     patients: seed.patients,
     close: async () => {
       bulkExports.close();
-      await Promise.all([close(sandboxServer), close(appServer)]);
+      await Promise.all([close(sandboxServer), serveApp ? close(appServer) : undefined]);
     },
   };
 }

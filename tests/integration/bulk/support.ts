@@ -1,5 +1,5 @@
 /**
- * Shared set-up of the bulk tests: the real sandbox on port 0 with a small research cohort, the
+ * Shared set-up of the bulk tests: the real sandbox (FHIR and authorization servers, no app) on port 0 with a small research cohort, the
  * sandbox's backend client and its SANDBOX-ONLY private key, and a fetch that counts requests.
  */
 import { readFileSync } from 'node:fs';
@@ -22,7 +22,7 @@ export async function startBulkSandbox(
 ): Promise<Sandbox> {
   return startSandbox({
     port: 0,
-    appPort: 0,
+    serveApp: false,
     asOf: AS_OF,
     cohort,
     env: { SANDBOX_EXPORT_STEP_MS: '40', ...env },

@@ -1,7 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runClbp } from '../../support/cli.ts';
-import { welchTTest } from '../../../src/domain/stats/tInference.ts';
 
 const SMALL = fileURLToPath(new URL('../../fixtures/outcomes/small', import.meta.url));
 const BUNDLE = fileURLToPath(
@@ -42,10 +41,48 @@ async function jsonReport(...extra: string[]): Promise<{ rows: JsonRow[]; arms: 
 //                 p4 excluded: its only earlier PEG is 31 days before the referral
 //   not referred: p5 0, −1, −1; p6 (item Observations) 0, 0, −1; p7 −1 (tie → earlier), –, 0;
 //                 p8 (revoked referral) 0 at week 8; its in-progress response is ignored
+// Welch's test of each pair computed independently of this code base, with SciPy 1.17:
+//   stats.ttest_ind(referred, notReferred, equal_var=False) and its confidence_interval(0.95).
 const EXPECTED = {
-  week8: { referred: [-2, -2, -1], notReferred: [0, 0, -1, 0] },
-  month6: { referred: [-1, -1], notReferred: [-1, 0] },
-  month12: { referred: [-3, -4], notReferred: [-1, -1, 0] },
+  week8: {
+    referred: [-2, -2, -1],
+    notReferred: [0, 0, -1, 0],
+    welch: {
+      difference: -1.4166666666666667,
+      standardError: 0.4166666666666667,
+      df: 4.032258064516129,
+      t: -3.4,
+      p: 0.026938273325274622,
+      lower: -2.5698780030491086,
+      upper: -0.26345533028422463,
+    },
+  },
+  month6: {
+    referred: [-1, -1],
+    notReferred: [-1, 0],
+    welch: {
+      difference: -0.5,
+      standardError: 0.5,
+      df: 1,
+      t: -1,
+      p: 0.5,
+      lower: -6.853102368087347,
+      upper: 5.853102368087347,
+    },
+  },
+  month12: {
+    referred: [-3, -4],
+    notReferred: [-1, -1, 0],
+    welch: {
+      difference: -2.8333333333333335,
+      standardError: 0.6009252125773316,
+      df: 1.898876404494382,
+      t: -4.714951667914447,
+      p: 0.04655485970994602,
+      lower: -5.555443920024612,
+      upper: -0.11122274664205456,
+    },
+  },
 } as const;
 
 describe('clbp outcomes by referral', () => {
@@ -59,8 +96,12 @@ describe('clbp outcomes by referral', () => {
       expect(row.comparison.n).toBe(expected.notReferred.length);
       expect(row.intervention.meanChange.mean).toBeCloseTo(mean(expected.referred), 10);
       expect(row.comparison.meanChange.mean).toBeCloseTo(mean(expected.notReferred), 10);
-      const welch = welchTTest(expected.referred, expected.notReferred);
-      expect(row.difference).toMatchObject(welch);
+      // The app's t distribution agrees with SciPy's to about 1e-9.
+      const close: Record<string, unknown> = { kind: 'estimate' };
+      for (const [key, value] of Object.entries(expected.welch)) {
+        close[key] = expect.closeTo(value, 6);
+      }
+      expect(row.difference).toMatchObject(close);
     },
   );
 

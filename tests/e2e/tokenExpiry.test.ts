@@ -6,13 +6,31 @@ const t = appTestContext({ SANDBOX_TOKEN_TTL_S: '2' });
 
 describe('an expired access token', () => {
   it('is refreshed with the refresh token, so a reload after expiry still loads every section', async () => {
+    const grants: string[] = [];
+    const bearers: string[] = [];
+    t.page.on('request', (request) => {
+      if (/\/auth\/token$/.test(request.url())) {
+        grants.push(new URLSearchParams(request.postData() ?? '').get('grant_type') ?? '');
+      } else if (request.url().includes('/fhir/')) {
+        const bearer = request.headers()['authorization'];
+        if (bearer !== undefined) {
+          bearers.push(bearer);
+        }
+      }
+    });
     await launchPatient(t.page, t.sandbox, 'clbp-eligible');
     await t.page.waitForTimeout(3_000);
+    const tokenBefore = bearers.at(-1);
+    const refreshesBefore = grants.filter((g) => g === 'refresh_token').length;
     // The session is restored from this tab's storage; its token has expired and must be refreshed.
     await t.page.reload();
     await t.page.waitForSelector('main[aria-busy="false"] section', { timeout: 30_000 });
     await expect(t.page.textContent('section#opioids')).resolves.toContain('40 MME/day');
     await expect(t.page.locator('section[data-status="error"]').count()).resolves.toBe(0);
+    // A refresh, not a token that never expired: the reloaded page asked for a new one and used it.
+    expect(grants.filter((g) => g === 'refresh_token').length).toBeGreaterThan(refreshesBefore);
+    expect(tokenBefore).toBeDefined();
+    expect(bearers.at(-1)).not.toBe(tokenBefore);
   });
 
   it('asks to relaunch, keeping the answers, when the EHR refuses to refresh the session', async () => {

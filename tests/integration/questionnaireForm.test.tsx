@@ -2,10 +2,10 @@
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { useState } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PEG_ITEMS, scorePeg } from '../../src/domain/peg/peg.ts';
+import { PEG_ITEMS } from '../../src/domain/peg/peg.ts';
 import type { FormAnswer, FormAnswers } from '../../src/fhir/questionnaireAnswers.ts';
 import { PEG_QUESTIONNAIRE, SCREENING_QUESTIONNAIRE } from '../../src/fhir/questionnaires.ts';
-import { pegAnswersFrom } from '../../src/ui/peg/PegForm.tsx';
+import { pegCalculatedItems } from '../../src/ui/peg/PegForm.tsx';
 import { QuestionnaireForm } from '../../src/ui/questionnaire/QuestionnaireForm.tsx';
 
 afterEach(() => {
@@ -14,7 +14,6 @@ afterEach(() => {
 
 function PegHarness() {
   const [answers, setAnswers] = useState<FormAnswers>({});
-  const score = scorePeg(pegAnswersFrom(answers));
   return (
     <QuestionnaireForm
       idPrefix="peg"
@@ -23,7 +22,7 @@ function PegHarness() {
       onAnswer={(linkId: string, answer: FormAnswer) => {
         setAnswers((a) => ({ ...a, [linkId]: answer }));
       }}
-      calculated={{ 'peg-score': score.kind === 'score' ? score.stored.toFixed(2) : '—' }}
+      calculated={pegCalculatedItems(answers)}
     />
   );
 }

@@ -14,6 +14,12 @@ import type { Draft } from '../drafts.ts';
 import { QuestionnaireDraftForm } from '../questionnaire/QuestionnaireDraftForm.tsx';
 
 /** The item values from the form's answers, read by LOINC answer code (never display text). */
+/** The form's calculated item: the PEG score as stored (two decimals) once all three are answered. */
+export function pegCalculatedItems(answers: FormAnswers): Readonly<Record<string, string>> {
+  const score = scorePeg(pegAnswersFrom(answers));
+  return { [PEG_SCORE_LINK_ID]: score.kind === 'score' ? score.stored.toFixed(2) : '—' };
+}
+
 export function pegAnswersFrom(answers: FormAnswers): PegAnswers {
   const values: PegAnswers = {};
   for (const item of PEG_ITEMS) {
@@ -69,10 +75,7 @@ export function PegForm({ session, now, onSaved }: PegFormProps) {
           ? undefined
           : 'Answer all three questions to save.'
       }
-      calculated={(draft) => {
-        const score = scorePeg(pegAnswersFrom(draft.answers));
-        return { [PEG_SCORE_LINK_ID]: score.kind === 'score' ? score.stored.toFixed(2) : '—' };
-      }}
+      calculated={(draft) => pegCalculatedItems(draft.answers)}
       saved={(result) => (
         <p role="status" data-testid="peg-saved">
           PEG saved: score {result.score.toFixed(2)}.

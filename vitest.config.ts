@@ -21,8 +21,10 @@ export default defineConfig({
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
           setupFiles: ['tests/e2e/harness/usCoreConformance.ts'],
-          testTimeout: 60_000,
-          hookTimeout: 120_000,
+          // The slowest browser test takes ~7 s and the slowest set-up (sandbox + Chromium) ~5 s on a
+          // loaded 2-core machine; a test that needs longer says so itself (research.test.ts).
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
           fileParallelism: false,
         },
       },

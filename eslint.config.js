@@ -98,8 +98,15 @@ export default tseslint.config(
       noSandbox,
       noCli,
       {
-        group: ['**/fhir/bulk/**', '**/fhir/ndjson.ts', 'node:*'],
-        message: 'Browser code never imports Node-only modules (bulk client, NDJSON files).',
+        group: [
+          '**/fhir/bulk/**',
+          '**/fhir/analytics/**',
+          '**/fhir/views/**',
+          '**/fhir/ndjson.ts',
+          'node:*',
+        ],
+        message:
+          'Browser code never imports Node-only modules (bulk client, DuckDB analytics, views, NDJSON files).',
       },
     ],
   ),

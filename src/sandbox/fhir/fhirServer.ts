@@ -10,7 +10,7 @@ import { FhirRouter } from '@medplum/fhir-router';
 import type { MemoryRepository } from '@medplum/fhir-router';
 import type { Resource } from '@medplum/fhirtypes';
 import type { Resource as R4Resource } from 'fhir/r4';
-import type { TokenVerifier } from '../accessContext.ts';
+import type { AccessContext, TokenVerifier } from '../accessContext.ts';
 import { accessFrom, authorize } from './access.ts';
 import { runBundle } from './bundles.ts';
 import { checkUrlCost } from './costLimits.ts';
@@ -148,28 +148,96 @@ function header(req: IncomingMessage, name: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-export function createFhirHandler(
-  o: FhirHandlerOptions,
-): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
-  const router = new FhirRouter();
-  let capability:
-    { readonly baseUrl: string; readonly unsupported: string; readonly body: unknown } | undefined;
-  // Reads share the repository; a write (a transaction's rollback included) has it alone.
-  const lock = new ReadWriteLock();
+/**
+ * The injected fault for this request, if any (SANDBOX_FAIL_MATCH, SANDBOX_DROP_MATCH …), after the
+ * configured latency: a dropped connection, or an HttpError thrown with the fault's status.
+ */
+async function injectFault(
+  req: IncomingMessage,
+  faults: FhirFaults,
+  method: string,
+  url: URL,
+): Promise<'dropped' | 'none'> {
+  const fault = faults.decide(method, url.pathname + url.search);
+  if (faults.latencyMs > 0) {
+    await sleep(faults.latencyMs);
+  }
+  if (fault.kind === 'drop') {
+    req.socket.destroy();
+    return 'dropped';
+  }
+  if (fault.kind === 'fail') {
+    const retryAfter =
+      fault.retryAfterSeconds === undefined
+        ? {}
+        : { 'Retry-After': String(fault.retryAfterSeconds) };
+    const message = `Injected fault: ${method} ${url.pathname} failed with ${fault.status}`;
+    throw new HttpError(fault.status, faultCode(fault.status), message, retryAfter);
+  }
+  return 'none';
+}
 
-  const metadata = (baseUrl: string): unknown => {
+/** The bearer token's access context, or a 401 naming why the token was refused. */
+async function authenticate(
+  verifyToken: TokenVerifier,
+  req: IncomingMessage,
+): Promise<AccessContext> {
+  const check = await verifyToken(req.headers.authorization);
+  if (!check.ok) {
+    const description = check.message.replaceAll('"', "'");
+    throw new HttpError(401, 'login', check.message, {
+      'WWW-Authenticate': `Bearer realm="fhir", error="invalid_token", error_description="${description}"`,
+    });
+  }
+  return check.context;
+}
+
+/** The CapabilityStatement, built again only when the base URL or the unsupported types change. */
+function capabilityCache(o: FhirHandlerOptions): (baseUrl: string) => unknown {
+  let cached:
+    { readonly baseUrl: string; readonly unsupported: string; readonly body: unknown } | undefined;
+  return (baseUrl) => {
     const unsupported = [...o.faults.unsupportedTypes].sort().join(',');
-    if (capability?.baseUrl !== baseUrl || capability.unsupported !== unsupported) {
+    if (cached?.baseUrl !== baseUrl || cached.unsupported !== unsupported) {
       const body = buildCapabilityStatement({
         baseUrl,
         oauthUris: o.oauthUris(),
         date: new Date().toISOString(),
         unsupported: o.faults.unsupportedTypes,
       });
-      capability = { baseUrl, unsupported, body };
+      cached = { baseUrl, unsupported, body };
     }
-    return capability.body;
+    return cached.body;
   };
+}
+
+/** One REST interaction or a whole batch/transaction, authorised against the token's scopes. */
+async function runOperation(
+  ctx: ExecutionContext,
+  op: FhirOperation,
+  body: unknown,
+  req: IncomingMessage,
+): Promise<Reply> {
+  if (op.kind === 'bundle') {
+    return runBundle(ctx, body);
+  }
+  const entry = entryOperation(op, body, {
+    ifMatch: header(req, 'if-match'),
+    ifNoneExist: header(req, 'if-none-exist'),
+  });
+  const permit = await authorize(ctx.access, entry, ctx.repo);
+  return execute(ctx, entry, permit, {
+    returnMinimal: /return=minimal/.test(req.headers.prefer?.toString() ?? ''),
+  });
+}
+
+export function createFhirHandler(
+  o: FhirHandlerOptions,
+): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  const router = new FhirRouter();
+  // Reads share the repository; a write (a transaction's rollback included) has it alone.
+  const lock = new ReadWriteLock();
+  const metadata = capabilityCache(o);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = (req.method ?? 'GET').toUpperCase();
@@ -183,21 +251,8 @@ export function createFhirHandler(
       return;
     }
     checkUrlCost(req.url ?? '');
-    const fault = o.faults.decide(method, url.pathname + url.search);
-    if (o.faults.latencyMs > 0) {
-      await sleep(o.faults.latencyMs);
-    }
-    if (fault.kind === 'drop') {
-      req.socket.destroy();
+    if ((await injectFault(req, o.faults, method, url)) === 'dropped') {
       return;
-    }
-    if (fault.kind === 'fail') {
-      const retryAfter =
-        fault.retryAfterSeconds === undefined
-          ? {}
-          : { 'Retry-After': String(fault.retryAfterSeconds) };
-      const message = `Injected fault: ${method} ${url.pathname} failed with ${fault.status}`;
-      throw new HttpError(fault.status, faultCode(fault.status), message, retryAfter);
     }
 
     const baseUrl = o.publicBaseUrl().replace(/\/$/, '');
@@ -211,15 +266,9 @@ export function createFhirHandler(
       return;
     }
 
-    const check = await o.verifyToken(req.headers.authorization);
-    if (!check.ok) {
-      const description = check.message.replaceAll('"', "'");
-      throw new HttpError(401, 'login', check.message, {
-        'WWW-Authenticate': `Bearer realm="fhir", error="invalid_token", error_description="${description}"`,
-      });
-    }
+    const token = await authenticate(o.verifyToken, req);
     if (o.bulkExports && BulkExports.handles(relative)) {
-      const access = { ...accessFrom(check.context), clientId: check.context.clientId };
+      const access = { ...accessFrom(token), clientId: token.clientId };
       await o.bulkExports.handle(req, res, url, relative, access, baseUrl);
       return;
     }
@@ -234,23 +283,11 @@ export function createFhirHandler(
       repo: o.repo,
       router,
       baseUrl,
-      access: accessFrom(check.context),
+      access: accessFrom(token),
     };
-    const run = async (): Promise<Reply> => {
-      if (op.kind === 'bundle') {
-        return runBundle(ctx, body);
-      }
-      const entry = entryOperation(op, body, {
-        ifMatch: header(req, 'if-match'),
-        ifNoneExist: header(req, 'if-none-exist'),
-      });
-      const permit = await authorize(ctx.access, entry, o.repo);
-      return execute(ctx, entry, permit, {
-        returnMinimal: /return=minimal/.test(req.headers.prefer?.toString() ?? ''),
-      });
-    };
+    const run = (): Promise<Reply> => runOperation(ctx, op, body, req);
     const reads = method === 'GET' || op.kind === 'search';
-    const writer = { clientId: check.context.clientId, origin: header(req, 'origin') };
+    const writer = { clientId: token.clientId, origin: header(req, 'origin') };
     const write = () => o.repo.asWriter(writer, run);
     sendReply(res, reads ? await lock.read(run) : await lock.write(write));
   }

@@ -64,24 +64,8 @@ export async function createAuthServer(o: AuthServerOptions): Promise<AuthServer
     ehrConsent: o.config.ehrConsent,
     advertiseS256: !o.config.noS256,
   };
-  let registry: { appOrigin: string; clients: ClientRegistry } | undefined;
-  const clients = (): ClientRegistry => {
-    const appOrigin = o.appOrigin();
-    if (registry?.appOrigin !== appOrigin) {
-      registry = { appOrigin, clients: loadClients(appOrigin) };
-    }
-    return registry.clients;
-  };
-  const urls = (): AuthUrls => {
-    const origin = o.origin();
-    return {
-      issuer: `${origin}/auth`,
-      authorize: `${origin}/auth/authorize`,
-      token: `${origin}/auth/token`,
-      jwks: `${origin}/auth/jwks.json`,
-      smartStyle: `${origin}/ehr/smart-style.json`,
-    };
-  };
+  const clients = clientsFor(o.appOrigin);
+  const urls = (): AuthUrls => authUrls(o.origin());
   const allowedOrigins = (): readonly string[] => [o.appOrigin()];
   const deps: AuthDeps = {
     clients,
@@ -135,24 +119,52 @@ export async function createAuthServer(o: AuthServerOptions): Promise<AuthServer
       state.launches.set(id, context, LIFETIMES_MS.launch);
       return id;
     },
-    controls: {
-      setNarrowing(rules) {
-        settings.narrowing = [...rules];
-      },
-      setTokenTtl(seconds) {
-        if (!Number.isInteger(seconds) || seconds < 1) {
-          throw new RangeError(
-            `token lifetime must be a whole number of seconds ≥ 1, got ${seconds}`,
-          );
-        }
-        settings.tokenTtlS = seconds;
-      },
-      setEhrConsent(on) {
-        settings.ehrConsent = on;
-      },
-      setAdvertiseS256(on) {
-        settings.advertiseS256 = on;
-      },
+    controls: controlsOver(settings),
+  };
+}
+
+/** The authorization server's endpoints under the sandbox origin. */
+function authUrls(origin: string): AuthUrls {
+  return {
+    issuer: `${origin}/auth`,
+    authorize: `${origin}/auth/authorize`,
+    token: `${origin}/auth/token`,
+    jwks: `${origin}/auth/jwks.json`,
+    smartStyle: `${origin}/ehr/smart-style.json`,
+  };
+}
+
+/** clients.json with the app's origin filled in, read again only when that origin changes. */
+function clientsFor(appOrigin: () => string): () => ClientRegistry {
+  let registry: { appOrigin: string; clients: ClientRegistry } | undefined;
+  return () => {
+    const origin = appOrigin();
+    if (registry?.appOrigin !== origin) {
+      registry = { appOrigin: origin, clients: loadClients(origin) };
+    }
+    return registry.clients;
+  };
+}
+
+/** The run-time switches tests and the EHR simulator flip (narrowing, token lifetime, consent). */
+function controlsOver(settings: AuthSettings): AuthControls {
+  return {
+    setNarrowing(rules) {
+      settings.narrowing = [...rules];
+    },
+    setTokenTtl(seconds) {
+      if (!Number.isInteger(seconds) || seconds < 1) {
+        throw new RangeError(
+          `token lifetime must be a whole number of seconds ≥ 1, got ${seconds}`,
+        );
+      }
+      settings.tokenTtlS = seconds;
+    },
+    setEhrConsent(on) {
+      settings.ehrConsent = on;
+    },
+    setAdvertiseS256(on) {
+      settings.advertiseS256 = on;
     },
   };
 }

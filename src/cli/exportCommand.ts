@@ -113,54 +113,83 @@ function parse(argv: readonly string[], env: NodeJS.ProcessEnv): Parsed {
   if (!FHIR_ID.test(patientId)) {
     return { kind: 'error', message: `--patient must be a FHIR id, got '${patientId}'` };
   }
-  const backend = values['client-id'] !== undefined || values.key !== undefined;
-  const envToken = env['CLBP_TOKEN'] === '' ? undefined : env['CLBP_TOKEN'];
-  const given = [values.token, values['token-file'], backend ? 'backend' : undefined].filter(
-    (v) => v !== undefined,
-  );
-  if (given.length > 1) {
-    return {
-      kind: 'error',
-      message: 'give one of --token, --token-file and --client-id with --key',
-    };
+  const auth = authOption(values, env);
+  if ('error' in auth) {
+    return { kind: 'error', message: auth.error };
   }
-  if (given.length === 0 && envToken === undefined) {
-    return {
-      kind: 'error',
-      message: 'give a token (CLBP_TOKEN, --token-file or --token) or --client-id with --key',
-    };
-  }
-  if (backend && (values['client-id'] === undefined || values.key === undefined)) {
-    return { kind: 'error', message: '--client-id and --key go together' };
-  }
-  const secret = values['deid-secret'] ?? env['CLBP_DEID_SECRET'];
-  if (values['deid-secret'] !== undefined && values.deidentify !== true) {
-    return { kind: 'error', message: '--deid-secret only makes sense with --deidentify' };
-  }
-  // An empty secret is a mistake (an unset shell variable, a missing value), not a request for a
-  // random key: extracts made with it could never be linked, and nobody would know why.
-  if (values.deidentify === true && secret === '') {
-    return {
-      kind: 'error',
-      message: `${values['deid-secret'] === '' ? '--deid-secret' : 'CLBP_DEID_SECRET'} is empty: give the study's secret, or leave it out for a random key per run`,
-    };
+  const deidentify = values.deidentify === true;
+  const secret = deidSecretOption(values, env, deidentify);
+  if (typeof secret === 'object') {
+    return { kind: 'error', message: secret.error };
   }
   return {
     kind: 'run',
     options: {
       fhirBase,
       patientId,
-      auth: backend
-        ? { kind: 'backend', clientId: values['client-id'] ?? '', keyFile: values.key ?? '' }
-        : values['token-file'] !== undefined
-          ? { kind: 'token-file', file: values['token-file'] }
-          : { kind: 'token', token: values.token ?? envToken ?? '' },
+      auth,
       out: values.out ?? '',
       force: values.force === true,
-      deidentify: values.deidentify === true,
+      deidentify,
       secret,
     },
   };
+}
+
+interface AuthValues {
+  readonly token?: string | undefined;
+  readonly 'token-file'?: string | undefined;
+  readonly 'client-id'?: string | undefined;
+  readonly key?: string | undefined;
+}
+
+/** Exactly one way to authenticate: a token (CLBP_TOKEN, --token-file, --token) or a backend key. */
+function authOption(
+  values: AuthValues,
+  env: NodeJS.ProcessEnv,
+): Options['auth'] | { error: string } {
+  const backend = values['client-id'] !== undefined || values.key !== undefined;
+  const envToken = env['CLBP_TOKEN'] === '' ? undefined : env['CLBP_TOKEN'];
+  const given = [values.token, values['token-file'], backend ? 'backend' : undefined].filter(
+    (v) => v !== undefined,
+  );
+  if (given.length > 1) {
+    return { error: 'give one of --token, --token-file and --client-id with --key' };
+  }
+  if (given.length === 0 && envToken === undefined) {
+    return {
+      error: 'give a token (CLBP_TOKEN, --token-file or --token) or --client-id with --key',
+    };
+  }
+  if (backend) {
+    return values['client-id'] === undefined || values.key === undefined
+      ? { error: '--client-id and --key go together' }
+      : { kind: 'backend', clientId: values['client-id'], keyFile: values.key };
+  }
+  return values['token-file'] !== undefined
+    ? { kind: 'token-file', file: values['token-file'] }
+    : { kind: 'token', token: values.token ?? envToken ?? '' };
+}
+
+/** The de-identification key: --deid-secret, else CLBP_DEID_SECRET, else undefined (random). */
+function deidSecretOption(
+  values: { readonly 'deid-secret'?: string | undefined },
+  env: NodeJS.ProcessEnv,
+  deidentify: boolean,
+): string | undefined | { error: string } {
+  const secret = values['deid-secret'] ?? env['CLBP_DEID_SECRET'];
+  if (values['deid-secret'] !== undefined && !deidentify) {
+    return { error: '--deid-secret only makes sense with --deidentify' };
+  }
+  // An empty secret is a mistake (an unset shell variable, a missing value), not a request for a
+  // random key: extracts made with it could never be linked, and nobody would know why.
+  if (deidentify && secret === '') {
+    const where = values['deid-secret'] === '' ? '--deid-secret' : 'CLBP_DEID_SECRET';
+    return {
+      error: `${where} is empty: give the study's secret, or leave it out for a random key per run`,
+    };
+  }
+  return secret;
 }
 
 /** Bad input found before anything is asked of the server: exit 2 with this line. */

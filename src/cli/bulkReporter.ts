@@ -13,7 +13,7 @@ function seconds(ms: number): string {
 }
 
 /** The line for one event (undefined: nothing to say). */
-export function describeEvent(e: BulkEvent): string | undefined {
+function describeEvent(e: BulkEvent): string | undefined {
   switch (e.type) {
     case 'authorized':
       return `authorized at ${e.tokenEndpoint}`;

@@ -23,7 +23,7 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.webmanifest': 'application/manifest+json',
 };
 
-export class MissingBuildError extends Error {
+class MissingBuildError extends Error {
   override readonly name = 'MissingBuildError';
 }
 
@@ -38,7 +38,7 @@ export function assertBuilt(distDir: string): void {
   }
 }
 
-export interface AppServerOptions {
+interface AppServerOptions {
   readonly distDir: string;
   /** The body of GET /config.json. */
   readonly config: () => Record<string, unknown>;
@@ -68,7 +68,7 @@ function ehrOrigins(config: Record<string, unknown>): string[] {
  * code), fetches to itself and the configured EHRs' origins only, and framing by those EHRs only
  * (an EHR that embeds the app, as Epic does, must be named in config.json).
  */
-export function contentSecurityPolicy(config: Record<string, unknown>): string {
+function contentSecurityPolicy(config: Record<string, unknown>): string {
   const ehrs = ehrOrigins(config);
   return [
     "default-src 'self'",

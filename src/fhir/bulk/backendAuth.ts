@@ -16,7 +16,7 @@ const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 /** The spec caps a client assertion's lifetime at five minutes. */
 const ASSERTION_LIFETIME_S = 300;
 
-export interface BackendAuthOptions {
+interface BackendAuthOptions {
   readonly fhirBase: string;
   readonly clientId: string;
   /** The client's private key as a JWK (with `kid`; `alg` ES384 or RS384, or inferred). */
@@ -34,7 +34,7 @@ function keyProblem(message: string): FhirError {
 }
 
 /** The signing algorithm for a key: its own `alg`, else ES384 for P-384 EC keys, RS384 for RSA. */
-export function signingAlgorithm(jwk: JWK): 'ES384' | 'RS384' {
+function signingAlgorithm(jwk: JWK): 'ES384' | 'RS384' {
   const alg = jwk.alg;
   if (alg === 'ES384') {
     return 'ES384';
@@ -68,10 +68,7 @@ export function parsePrivateJwk(text: string, source: string): JWK {
 }
 
 /** Finds the token endpoint in the server's SMART configuration (asked without a token). */
-export async function discoverTokenEndpoint(
-  http: FhirTransport,
-  signal?: AbortSignal,
-): Promise<string> {
+async function discoverTokenEndpoint(http: FhirTransport, signal?: AbortSignal): Promise<string> {
   const label = 'the SMART configuration (.well-known/smart-configuration)';
   const body = (await http.json('.well-known/smart-configuration', {
     label,
@@ -90,7 +87,7 @@ export async function discoverTokenEndpoint(
 }
 
 /** A backend client's tokens: there always is one (or an error saying why not). */
-export interface BackendAuth extends TokenSource {
+interface BackendAuth extends TokenSource {
   token(signal?: AbortSignal): Promise<string>;
   renew(rejected: string | undefined, signal?: AbortSignal): Promise<string>;
 }

@@ -59,22 +59,20 @@ function bulkProblem(message: string): FhirError {
   return new FhirError({ kind: 'malformed', message });
 }
 
-export interface ExportedFile {
+interface ExportedFile {
   readonly name: string;
   readonly type: string;
   /** Lines written by this run; undefined when the file was already complete from an earlier run. */
   readonly downloaded?: Downloaded;
 }
 
-export interface BulkExportResult {
+interface BulkExportResult {
   readonly files: readonly ExportedFile[];
   readonly transactionTime: string;
 }
 
 /** The kick-off URL for a level, types and since. */
-export function kickOffUrl(
-  o: Pick<BulkExportOptions, 'fhirBase' | 'level' | 'types' | 'since'>,
-): string {
+function kickOffUrl(o: Pick<BulkExportOptions, 'fhirBase' | 'level' | 'types' | 'since'>): string {
   const base = o.fhirBase.replace(/\/$/, '');
   const path =
     o.level.kind === 'group'

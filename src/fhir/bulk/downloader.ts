@@ -31,7 +31,7 @@ export function fileNames(files: readonly ManifestFile[]): string[] {
   });
 }
 
-export interface DownloadOptions {
+interface DownloadOptions {
   /** The manifest's flag: the token is sent (to the FHIR server only) when it is true. */
   readonly requiresAccessToken: boolean;
   /** Longest wait for the answer to start, and between two chunks of it; default 60 s. */

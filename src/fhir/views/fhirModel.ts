@@ -14,7 +14,7 @@ interface Model {
 
 const model = r4 as unknown as Model;
 
-export interface Member {
+interface Member {
   /** Type name ('HumanName', 'string') or, for inline backbone elements, the element path. */
   readonly type: string;
   /** true: an array in FHIR JSON; false: a single value; undefined: not known (contentReference). */

@@ -93,7 +93,7 @@ export const EMPTY = '[]::JSON[]';
 export { sqlString };
 
 /** `body` with `sql` in it: written as is when it is a name, else bound once (see bind). */
-export function once(sql: string, body: (name: string) => string): string {
+function once(sql: string, body: (name: string) => string): string {
   return /^[A-Za-z_][A-Za-z0-9_]*$/.test(sql) ? body(sql) : bind(sql, body);
 }
 
@@ -126,7 +126,7 @@ export function asOne(c: Compiled): string {
 }
 
 /** FHIRPath singleton evaluation as a boolean: empty → NULL; a non-boolean item → true. */
-export function asBool(c: Compiled): string {
+function asBool(c: Compiled): string {
   if (c.kind === 'bool') {
     return c.sql;
   }

@@ -15,7 +15,7 @@ import referral from '../../../views/clbp_referral.json' with { type: 'json' };
 import referralTask from '../../../views/clbp_referral_task.json' with { type: 'json' };
 import type { ViewDefinition } from './viewDefinition.ts';
 
-export interface ProjectView extends ViewDefinition {
+interface ProjectView extends ViewDefinition {
   readonly name: string;
   readonly title: string;
   readonly description: string;

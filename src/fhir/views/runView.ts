@@ -13,7 +13,7 @@ import type { ViewColumn, ViewDefinition, ViewSelect } from './viewDefinition.ts
 import { ViewError, checkView } from './viewDefinition.ts';
 import { constantLiteral, inlineConstants } from './constants.ts';
 
-export type Row = Record<string, unknown>;
+type Row = Record<string, unknown>;
 type Constants = ReadonlyMap<string, string>;
 type Evaluator = (focus: unknown, env: Record<string, unknown>) => unknown[];
 
@@ -187,7 +187,7 @@ function innerRows(select: CompiledSelect, focus: unknown, env: Row): Row[] {
   return product(parts);
 }
 
-export interface CompiledView {
+interface CompiledView {
   readonly view: ViewDefinition;
   readonly columns: readonly ViewColumn[];
   /** The view's rows for one resource (none when it is another type or fails `where`). */
@@ -195,7 +195,7 @@ export interface CompiledView {
 }
 
 /** Checks and compiles a ViewDefinition; errors are ViewErrors naming the problem. */
-export function compileView(definition: unknown): CompiledView {
+function compileView(definition: unknown): CompiledView {
   const { view, columns } = checkView(definition);
   const constantNames: Constants = new Map(
     (view.constant ?? []).map((c) => [c.name, constantLiteral(c)]),

@@ -21,7 +21,7 @@ const REPEAT_DEPTH = 4;
 const INTEGER_TYPES = new Set(['integer', 'positiveInt', 'unsignedInt', 'integer64']);
 
 /** DuckDB type of a column, from its FHIR type. */
-export function sqlType(column: ViewColumn): string {
+function sqlType(column: ViewColumn): string {
   const base =
     column.type === 'boolean'
       ? 'BOOLEAN'
@@ -200,7 +200,7 @@ function selectRows(compiler: Compiler, node: ViewSelect, scope: SqlScope): stri
   );
 }
 
-export interface ViewSql {
+interface ViewSql {
   readonly resource: string;
   readonly columns: readonly ViewColumn[];
   /** SELECT producing the view's rows from `source`. */

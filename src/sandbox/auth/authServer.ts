@@ -19,7 +19,7 @@ import { AuthState, LIFETIMES_MS, randomId } from './state.ts';
 import type { LaunchContext } from './state.ts';
 import { createSigningKey, createTokenVerifier } from './tokens.ts';
 
-export interface AuthServerOptions {
+interface AuthServerOptions {
   /** The sandbox origin, e.g. http://127.0.0.1:8110 (known only once the server listens). */
   readonly origin: () => string;
   readonly fhirBase: () => string;
@@ -42,7 +42,7 @@ export interface AuthControls {
   setAdvertiseS256(on: boolean): void;
 }
 
-export interface AuthServer {
+interface AuthServer {
   /** Handles /auth/* and /.well-known/smart-configuration; false when the path is not ours. */
   handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean>;
   readonly verifyToken: TokenVerifier;

@@ -12,8 +12,7 @@ export const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-beare
 /** The spec limits an assertion's exp to five minutes in the future. */
 const MAX_ASSERTION_LIFETIME_S = 300;
 
-export type AssertionCheck =
-  { ok: true; client: AsymmetricClient } | { ok: false; message: string };
+type AssertionCheck = { ok: true; client: AsymmetricClient } | { ok: false; message: string };
 
 /** Verifies a client assertion: registered key, iss = sub = client_id, aud = token URL, exp, single-use jti. */
 export async function verifyClientAssertion(

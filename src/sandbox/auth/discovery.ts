@@ -11,7 +11,7 @@ export interface AuthUrls {
   readonly smartStyle: string;
 }
 
-export const CAPABILITIES = [
+const CAPABILITIES = [
   'launch-ehr',
   'launch-standalone',
   'client-public',

@@ -9,7 +9,7 @@ export class BodyError extends Error {
 }
 
 /** Reads a request body as text, refusing anything over 64 KiB. */
-export function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<string> {
   return readBodyLimited(
     req,
     MAX_BODY_BYTES,

@@ -18,7 +18,7 @@ const SPECIAL_SCOPES = new Set([
   'online_access',
 ]);
 
-export function isKnownScope(scope: string): boolean {
+function isKnownScope(scope: string): boolean {
   return SPECIAL_SCOPES.has(scope) || parseResourceScope(scope) !== undefined;
 }
 
@@ -40,7 +40,7 @@ export function refusedByRule(scope: string, rule: string): boolean {
   return parsed !== undefined && (parsed.resourceType === rule || parsed.resourceType === '*');
 }
 
-export interface ScopeDecision {
+interface ScopeDecision {
   readonly granted: readonly string[];
   readonly refused: readonly string[];
 }

@@ -29,14 +29,14 @@ export interface GrantContext {
   readonly nonce?: string;
 }
 
-export interface AuthorizationCode {
+interface AuthorizationCode {
   readonly grant: GrantContext;
   readonly redirectUri: string;
   readonly codeChallenge: string;
   used: boolean;
 }
 
-export interface RefreshTokenRecord {
+interface RefreshTokenRecord {
   readonly grant: GrantContext;
   rotated: boolean;
 }
@@ -71,7 +71,7 @@ export function randomId(bytes = 24): string {
  * `maxEntries`: past that the oldest entry goes, so requests anyone can send (an authorization
  * request, an EHR launch) cannot grow the server's memory.
  */
-export class ExpiringMap<V> {
+class ExpiringMap<V> {
   readonly #entries = new Map<string, { value: V; expiresAt: number }>();
   readonly #now: () => number;
   readonly #maxEntries: number;
@@ -137,7 +137,7 @@ export class ExpiringMap<V> {
  * Most authorizations in progress, launches and codes held at once: each can be created without
  * credentials (the sandbox signs in without a password), so each is bounded.
  */
-export const MAX_UNAUTHENTICATED_ENTRIES = 1000;
+const MAX_UNAUTHENTICATED_ENTRIES = 1000;
 
 /** Lifetimes. Codes are short-lived (RFC 6749 §4.1.2 recommends at most 10 minutes). */
 export const LIFETIMES_MS = {

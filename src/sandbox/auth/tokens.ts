@@ -43,7 +43,7 @@ export interface TokenSettings {
   readonly now: number;
 }
 
-export function practitionerRef(id: string): string {
+function practitionerRef(id: string): string {
   return `Practitioner/${id}`;
 }
 
@@ -102,7 +102,7 @@ export async function signIdToken(
     .sign(key.privateKey);
 }
 
-export interface VerifierOptions {
+interface VerifierOptions {
   readonly issuer: () => string;
   readonly fhirBase: () => string;
   readonly isRevoked: (grantId: string) => boolean;

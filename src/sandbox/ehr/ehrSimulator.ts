@@ -9,7 +9,7 @@ import type { Person } from '../auth/pages.ts';
 import { ehrFramePage, ehrHomePage } from './ehrPages.ts';
 import type { ListedPatient } from './ehrPages.ts';
 
-export interface EhrOptions {
+interface EhrOptions {
   readonly patients: () => readonly ListedPatient[];
   readonly practitioners: () => readonly Person[];
   /** Any Patient in the FHIR store can be launched, not only the listed ones. */
@@ -24,7 +24,7 @@ export interface EhrOptions {
 const DEFAULT_PRACTITIONER = 'pcp-1';
 
 /** SMART styling (https://build.fhir.org/ig/HL7/smart-app-launch/scopes-and-launch-context.html#styling). */
-export const SMART_STYLE = {
+const SMART_STYLE = {
   color_background: '#f5f7fa',
   color_error: '#b3261e',
   color_highlight: '#1d3b5c',
@@ -83,7 +83,7 @@ async function resolveLaunchTarget(
 }
 
 /** The URL `/ehr/launch` redirects to: the app's launch page with iss and launch. */
-export function appLaunchUrl(launchUri: string, fhirBase: string, launchId: string): string {
+function appLaunchUrl(launchUri: string, fhirBase: string, launchId: string): string {
   const u = new URL(launchUri);
   u.searchParams.set('iss', fhirBase);
   u.searchParams.set('launch', launchId);

@@ -103,16 +103,6 @@ const WRITES: ReadonlySet<ResourceOperation['kind']> = new Set([
   'patch',
 ]);
 
-/** The patient whose compartment confines `interaction` on `resourceType`, if only patient/ scopes grant it. */
-export function confinementOf(
-  access: Access,
-  resourceType: string,
-  interaction: Interaction,
-): string | undefined {
-  const grant = grantFor(access.scopes, { resourceType, interaction });
-  return grant === 'launch-patient' ? access.patient : undefined;
-}
-
 /**
  * Checks one parsed interaction (the very object execute.ts runs) against the scopes and, for
  * `patient/` scopes, the compartment. There a resource outside the compartment answers 404 like a

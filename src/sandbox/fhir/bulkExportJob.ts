@@ -41,7 +41,7 @@ export interface KickOff {
   readonly ignored: readonly string[];
 }
 
-export interface JobSettings {
+interface JobSettings {
   readonly repo: SandboxRepository;
   readonly stepMs: number;
   readonly linesPerFile?: number;
@@ -50,7 +50,7 @@ export interface JobSettings {
 }
 
 /** Every stored resource of a type. */
-export async function allOfType(repo: SandboxRepository, type: string): Promise<Resource[]> {
+async function allOfType(repo: SandboxRepository, type: string): Promise<Resource[]> {
   const bundle = await repo.search({ resourceType: type as Resource['resourceType'] });
   return (bundle.entry ?? []).flatMap((e) => (e.resource ? [e.resource] : []));
 }

@@ -29,7 +29,7 @@ export interface ExecutionContext {
   readonly access: Access;
 }
 
-export interface ExecuteOptions {
+interface ExecuteOptions {
   /** `Prefer: return=minimal` drops the body of create/update replies. */
   readonly returnMinimal?: boolean;
   /** In a transaction, the id a create was given before any entry ran (for urn:uuid references). */
@@ -124,7 +124,7 @@ async function route(
   }
 }
 
-export function outcomeReply(outcome: OperationOutcome): Reply {
+function outcomeReply(outcome: OperationOutcome): Reply {
   return { status: getStatus(outcome), body: outcome, headers: {} };
 }
 

@@ -7,7 +7,7 @@ import type { OperationOutcome, OperationOutcomeIssue } from '@medplum/fhirtypes
 import { readBodyLimited } from '../readBody.ts';
 import { COST_LIMITS } from './costLimits.ts';
 
-export const FHIR_JSON = 'application/fhir+json; charset=utf-8';
+const FHIR_JSON = 'application/fhir+json; charset=utf-8';
 
 /** An error that becomes an HTTP status with an OperationOutcome body. */
 export class HttpError extends Error {

@@ -6,15 +6,15 @@
  */
 import type { BundleLink } from '@medplum/fhirtypes';
 
-export const DEFAULT_PAGE_SIZE = 20;
-export const MAX_PAGE_SIZE = 1000;
+const DEFAULT_PAGE_SIZE = 20;
+const MAX_PAGE_SIZE = 1000;
 /**
  * Smaller pages when a search `_include`s or `_revinclude`s: each included reference is read, so
  * the page bounds that work (clients follow `next`; the app asks for 250 then too).
  */
-export const MAX_INCLUDE_PAGE_SIZE = 250;
+const MAX_INCLUDE_PAGE_SIZE = 250;
 
-export type PageRequest =
+type PageRequest =
   | { readonly ok: true; readonly count: number; readonly offset: number }
   | { readonly ok: false; readonly message: string };
 

@@ -65,7 +65,7 @@ export function expressionForType(expression: string, resourceType: string): str
  * resource types by a per-type copy that keeps only that type's terms.
  * @returns how many (type, parameter) pairs were narrowed.
  */
-export function restrictSearchParametersToTheirType(): number {
+function restrictSearchParametersToTheirType(): number {
   let narrowed = 0;
   for (const [resourceType, typeInfo] of Object.entries(globalSchema.types)) {
     const params = typeInfo.searchParams;

@@ -88,6 +88,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
       appPort,
       env,
       asOf,
+      heavy30k: true,
       ...(args.cohort === undefined ? {} : { cohort: args.cohort }),
     });
     const cohortLine =

@@ -52,6 +52,8 @@ export interface SandboxOptions {
    * authorization servers alone (bulk export, the command line), which then need no build.
    */
   serveApp?: boolean;
+  /** Also seeds the 30,000-resource performance patient `heavy-30k` (generateSeed). Default false. */
+  heavy30k?: boolean;
 }
 
 export interface SandboxAuth extends AuthControls {
@@ -126,7 +128,7 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
     assertBuilt(distDir);
   }
 
-  const seed = generateSeed({ asOf: o.asOf ?? new Date() });
+  const seed = generateSeed({ asOf: o.asOf ?? new Date(), heavy30k: o.heavy30k === true });
   const repo = await createFhirRepository();
   await loadResources(repo, seed.resources);
   if (o.cohort !== undefined) {

@@ -1,7 +1,9 @@
 /**
- * The performance patient: five years of visits every ten days (vitals, labs), monthly PEGs in
- * all four shapes, monthly opioid and gabapentin orders: about 3,000 resources. The counts are
- * fixed; the seed only changes values and clock times.
+ * The performance patients. `heavy-history`: five years of visits every ten days (vitals, labs),
+ * monthly PEGs in all four shapes, monthly opioid and gabapentin orders: about 3,000 resources.
+ * `heavy-30k`: the same five years ten times over under one patient, each copy's dates shifted
+ * five years further back (fifty years of chart, about 30,000 resources), the chart a long-lived
+ * EHR builds. The counts are fixed; the seed only changes values and clock times.
  */
 import type { Encounter, Observation, Reference, Resource } from 'fhir/r4';
 import { CLINIC_MINUTES, instantAgo, yearsInDays } from './clock.ts';
@@ -27,11 +29,20 @@ import {
 } from './peg.ts';
 import { fmt, pegContext, type ScenarioContext, type ScenarioResult } from './scenario.ts';
 
-const ID = 'heavy-history';
 const HISTORY_DAYS = yearsInDays(5);
 const VISIT_EVERY_DAYS = 10;
 const VISITS = Math.floor((HISTORY_DAYS - 1) / VISIT_EVERY_DAYS);
 const MONTHS = 60;
+/** Copies of the five years in `heavy-30k`. */
+const HEAVY_30K_COPIES = 10;
+const DAY_MS = 86_400_000;
+
+/** One five-year copy: whose chart it is, the prefix of its resource ids, and its clock. */
+interface Copy {
+  readonly ctx: ScenarioContext;
+  readonly patientId: string;
+  readonly prefix: string;
+}
 
 const category = (code: 'vital-signs' | 'laboratory') => [
   {
@@ -65,7 +76,7 @@ interface Visit {
 }
 
 function measurement(
-  ctx: ScenarioContext,
+  { ctx, patientId }: Copy,
   id: string,
   measure: Measure,
   kind: 'vital-signs' | 'laboratory',
@@ -77,14 +88,15 @@ function measurement(
     status: 'final',
     category: category(kind),
     code: loincCode(measure.loinc, measure.display),
-    subject: ref('Patient', ID),
+    subject: ref('Patient', patientId),
     encounter: visit.encounter,
     effectiveDateTime: visit.effectiveDateTime,
     valueQuantity: quantity(ctx, measure),
   };
 }
 
-function visitResources(ctx: ScenarioContext, k: number): Resource[] {
+function visitResources(copy: Copy, k: number): Resource[] {
+  const { ctx, patientId, prefix: ID } = copy;
   const daysAgo = HISTORY_DAYS - k * VISIT_EVERY_DAYS;
   const minute = ctx.rng.int(CLINIC_MINUTES.first, CLINIC_MINUTES.last);
   const tag = String(k + 1).padStart(3, '0');
@@ -94,7 +106,7 @@ function visitResources(ctx: ScenarioContext, k: number): Resource[] {
     status: 'finished',
     class: { system: SYSTEM.actCode, code: 'AMB', display: 'ambulatory' },
     type: [{ text: 'Office visit' }],
-    subject: ref('Patient', ID),
+    subject: ref('Patient', patientId),
     participant: [{ individual: PCP }],
     period: {
       start: instantAgo(ctx.clock, daysAgo, minute),
@@ -111,7 +123,7 @@ function visitResources(ctx: ScenarioContext, k: number): Resource[] {
     status: 'final',
     category: category('vital-signs'),
     code: loincCode(BLOOD_PRESSURE.panel.loinc, BLOOD_PRESSURE.panel.display),
-    subject: ref('Patient', ID),
+    subject: ref('Patient', patientId),
     encounter: visit.encounter,
     effectiveDateTime: visit.effectiveDateTime,
     component: [BLOOD_PRESSURE.systolic, BLOOD_PRESSURE.diastolic].map((measure) => ({
@@ -122,24 +134,26 @@ function visitResources(ctx: ScenarioContext, k: number): Resource[] {
   const out: Resource[] = [encounter, bloodPressure];
   VITALS.forEach((measure, i) => {
     out.push(
-      measurement(ctx, `${ID}-vital-${tag}-${String(i + 1)}`, measure, 'vital-signs', visit),
+      measurement(copy, `${ID}-vital-${tag}-${String(i + 1)}`, measure, 'vital-signs', visit),
     );
   });
   if (k % 36 === 0) {
-    out.push(measurement(ctx, `${ID}-height-${tag}`, HEIGHT, 'vital-signs', visit));
+    out.push(measurement(copy, `${ID}-height-${tag}`, HEIGHT, 'vital-signs', visit));
   }
   if (k % 2 === 0) {
     LABS.forEach((measure, i) => {
-      out.push(measurement(ctx, `${ID}-lab-${tag}-${String(i + 1)}`, measure, 'laboratory', visit));
+      out.push(
+        measurement(copy, `${ID}-lab-${tag}-${String(i + 1)}`, measure, 'laboratory', visit),
+      );
     });
   }
   if (k % 9 === 0) {
-    out.push(measurement(ctx, `${ID}-a1c-${tag}`, HBA1C, 'laboratory', visit));
+    out.push(measurement(copy, `${ID}-a1c-${tag}`, HBA1C, 'laboratory', visit));
   }
   if (k % 36 === 0) {
     LIPIDS.forEach((measure, i) => {
       out.push(
-        measurement(ctx, `${ID}-lipid-${tag}-${String(i + 1)}`, measure, 'laboratory', visit),
+        measurement(copy, `${ID}-lipid-${tag}-${String(i + 1)}`, measure, 'laboratory', visit),
       );
     });
   }
@@ -147,8 +161,9 @@ function visitResources(ctx: ScenarioContext, k: number): Resource[] {
 }
 
 /** Monthly PEGs drifting from about 7 to about 5.5; every tenth in each of the other shapes. */
-function pegHistory(ctx: ScenarioContext): { resources: Resource[]; latest: number } {
-  const peg = pegContext(ctx, ID);
+function pegHistory(copy: Copy): { resources: Resource[]; latest: number } {
+  const { ctx, prefix: ID } = copy;
+  const peg = pegContext(ctx, copy.patientId);
   const resources: Resource[] = [];
   let latest = 0;
   for (let j = 0; j < MONTHS; j++) {
@@ -186,7 +201,9 @@ function pegHistory(ctx: ScenarioContext): { resources: Resource[]; latest: numb
   return { resources, latest };
 }
 
-export function heavyHistory(ctx: ScenarioContext): ScenarioResult {
+/** One copy of the five years: Conditions, visits, PEGs and orders (no Patient). */
+function fiveYears(copy: Copy): { resources: Resource[]; latestPeg: number } {
+  const { ctx, patientId, prefix } = copy;
   const conditions = [
     { key: 'clbp', codes: CONDITIONS.chronicLowBackPain, years: 6 },
     { key: 'hypertension', codes: CONDITIONS.hypertension, years: 9 },
@@ -194,43 +211,93 @@ export function heavyHistory(ctx: ScenarioContext): ScenarioResult {
     { key: 'hyperlipidemia', codes: CONDITIONS.hyperlipidemia, years: 8 },
   ].map((c) =>
     buildCondition(ctx.clock, {
-      id: `${ID}-${c.key}`,
-      patientId: ID,
+      id: `${prefix}-${c.key}`,
+      patientId,
       codes: c.codes,
       onsetDaysAgo: yearsInDays(c.years),
     }),
   );
   const visits: Resource[] = [];
   for (let k = 0; k < VISITS; k++) {
-    visits.push(...visitResources(ctx, k));
+    visits.push(...visitResources(copy, k));
   }
-  const pegs = pegHistory(ctx);
+  const pegs = pegHistory(copy);
+  return {
+    resources: [
+      ...conditions,
+      ...visits,
+      ...pegs.resources,
+      ...medicationHistory(ctx, { patientId, months: MONTHS, historyDays: HISTORY_DAYS }, prefix),
+    ],
+    latestPeg: pegs.latest,
+  };
+}
+
+function heavyPatient(ctx: ScenarioContext, id: string, mrn: string, given: string[]) {
+  return buildPatient(ctx.clock, {
+    id,
+    mrn,
+    given,
+    family: 'Brennan',
+    gender: 'male',
+    ageYears: 71,
+    birthdayDaysAgo: 333,
+    line: '19 Harbor View Drive',
+    city: 'Quincy',
+    state: 'MA',
+    postalCode: '02169',
+    phone: '617-555-0194',
+  });
+}
+
+const CURRENT_OPIOID =
+  'current opioid hydrocodone 5 mg / acetaminophen 325 mg three times a day = 15 MME/day (gabapentin and past ibuprofen are not opioids). Eligible for the referral.';
+
+export function heavyHistory(ctx: ScenarioContext): ScenarioResult {
+  const ID = 'heavy-history';
+  const chart = fiveYears({ ctx, patientId: ID, prefix: ID });
   const resources: Resource[] = [
-    buildPatient(ctx.clock, {
-      id: ID,
-      mrn: 'SBX-100007',
-      given: ['Harold', 'Francis'],
-      family: 'Brennan',
-      gender: 'male',
-      ageYears: 71,
-      birthdayDaysAgo: 333,
-      line: '19 Harbor View Drive',
-      city: 'Quincy',
-      state: 'MA',
-      postalCode: '02169',
-      phone: '617-555-0194',
-    }),
-    ...conditions,
-    ...visits,
-    ...pegs.resources,
-    ...medicationHistory(ctx, { patientId: ID, months: MONTHS, historyDays: HISTORY_DAYS }),
+    heavyPatient(ctx, ID, 'SBX-100007', ['Harold', 'Francis']),
+    ...chart.resources,
   ];
   return {
     patient: {
       id: ID,
       name: 'Harold Brennan',
       scenario: `Performance patient: ${String(resources.length)} resources over 5 years (visits every ${String(VISIT_EVERY_DAYS)} days with vitals and labs, ${String(MONTHS)} monthly PEGs in four shapes, monthly orders)`,
-      expected: `The chart loads within the performance budget. CLBP (plus hypertension, type 2 diabetes, hyperlipidemia); ${String(MONTHS)} PEGs from all sources, de-duplicated, latest ${fmt(pegs.latest)} (20 days ago); current opioid hydrocodone 5 mg / acetaminophen 325 mg three times a day = 15 MME/day (gabapentin and past ibuprofen are not opioids). Eligible for the referral.`,
+      expected: `The chart loads within the performance budget. CLBP (plus hypertension, type 2 diabetes, hyperlipidemia); ${String(MONTHS)} PEGs from all sources, de-duplicated, latest ${fmt(chart.latestPeg)} (20 days ago); ${CURRENT_OPIOID}`,
+    },
+    resources,
+  };
+}
+
+/**
+ * `heavy-history` ten times under one patient: copy k is generated on a clock k × 5 years earlier
+ * (its ids carry `-c<k>`), so the last five years are heavy-history's and the other 45 years are
+ * older history the app reads after its first screen.
+ */
+export function heavy30k(ctx: ScenarioContext): ScenarioResult {
+  const ID = 'heavy-30k';
+  const resources: Resource[] = [heavyPatient(ctx, ID, 'SBX-100030', ['Walter', 'Francis'])];
+  let latest = 0;
+  for (let k = 0; k < HEAVY_30K_COPIES; k++) {
+    const clock = { dayStart: ctx.clock.dayStart - k * HISTORY_DAYS * DAY_MS };
+    const chart = fiveYears({
+      ctx: { ...ctx, clock },
+      patientId: ID,
+      prefix: `${ID}-c${String(k)}`,
+    });
+    resources.push(...chart.resources);
+    if (k === 0) {
+      latest = chart.latestPeg;
+    }
+  }
+  return {
+    patient: {
+      id: ID,
+      name: 'Walter Brennan',
+      scenario: `Performance patient: ${String(resources.length)} resources over ${String(HEAVY_30K_COPIES * 5)} years (heavy-history's five years ${String(HEAVY_30K_COPIES)} times, each copy shifted five years back)`,
+      expected: `Opens as fast as heavy-history; all ${String(HEAVY_30K_COPIES * MONTHS)} PEGs and every order are read, the older ones after the first screen; latest PEG ${fmt(latest)} (20 days ago); ${CURRENT_OPIOID}`,
     },
     resources,
   };

@@ -12,6 +12,8 @@ import type { ScenarioContext } from './scenario.ts';
 export function medicationHistory(
   ctx: ScenarioContext,
   opts: { patientId: string; months: number; historyDays: number },
+  /** Prefix of the resource ids (default the patient id). */
+  prefix = opts.patientId,
 ): Resource[] {
   const { patientId, months, historyDays } = opts;
   const out: Resource[] = [];
@@ -22,7 +24,7 @@ export function medicationHistory(
     const minuteOfDay = ctx.rng.int(CLINIC_MINUTES.first, CLINIC_MINUTES.last);
     out.push(
       buildMedicationRequest(ctx.clock, {
-        id: `${patientId}-hydrocodone-${tag}`,
+        id: `${prefix}-hydrocodone-${tag}`,
         patientId,
         dosage: {
           drug: DRUGS.hydrocodoneApap5,
@@ -37,7 +39,7 @@ export function medicationHistory(
         validDays: 30,
       }),
       buildMedicationRequest(ctx.clock, {
-        id: `${patientId}-gabapentin-${tag}`,
+        id: `${prefix}-gabapentin-${tag}`,
         patientId,
         dosage: {
           drug: DRUGS.gabapentin300,
@@ -58,7 +60,7 @@ export function medicationHistory(
     const start = historyDays - q * 91;
     out.push(
       buildMedicationStatement(ctx.clock, {
-        id: `${patientId}-ibuprofen-${String(q + 1)}`,
+        id: `${prefix}-ibuprofen-${String(q + 1)}`,
         patientId,
         source: { kind: 'concept' },
         dosage: {

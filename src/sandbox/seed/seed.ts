@@ -6,7 +6,7 @@
 import type { Organization, Practitioner, Questionnaire, Resource } from 'fhir/r4';
 import { CANONICAL_BASE, PROGRAMME_ORGANIZATION_ID } from '../../domain/codes/canonical.ts';
 import { createClock } from './clock.ts';
-import { heavyHistory } from './heavyHistory.ts';
+import { heavy30k, heavyHistory } from './heavyHistory.ts';
 import { opioidTaper } from './opioidTaper.ts';
 import pegQuestionnaire from '../../../questionnaires/peg.json' with { type: 'json' };
 import screeningQuestionnaire from '../../../questionnaires/clbp-screening.json' with { type: 'json' };
@@ -42,6 +42,16 @@ const SCENARIOS: readonly (readonly [string, (ctx: ScenarioContext) => ScenarioR
   ['red-flag-cleared', redFlagCleared],
   ['opioid-benzo', opioidBenzo],
   ['opioid-stopped', opioidStopped],
+];
+
+/**
+ * The 30,000-resource performance patient, seeded only when asked (`npm start`, the benchmarks,
+ * the end-to-end test that opens it): ten times heavy-history would slow every other test's
+ * sandbox start and every export of the whole server.
+ */
+const HEAVY_30K: readonly [string, (ctx: ScenarioContext) => ScenarioResult] = [
+  'heavy-30k',
+  heavy30k,
 ];
 
 function staff(): Resource[] {
@@ -117,12 +127,13 @@ function staff(): Resource[] {
  * @param opts.asOf - the sandbox's "today"; every date is whole days before asOf's UTC day
  *   (birth dates included), so the data never ages. Throws on an invalid Date.
  * @param opts.seed - PRNG seed (default DEFAULT_SEED); same asOf and seed give deep-equal output.
+ * @param opts.heavy30k - also seed the 30,000-resource patient `heavy-30k` (default false).
  */
 const PEG_QUESTIONNAIRE = pegQuestionnaire as Questionnaire;
 const SCREENING_QUESTIONNAIRE = screeningQuestionnaire as Questionnaire;
 const RED_FLAG_EVALUATION_QUESTIONNAIRE = redFlagEvaluationQuestionnaire as Questionnaire;
 
-export function generateSeed(opts: { asOf: Date; seed?: number }): Seed {
+export function generateSeed(opts: { asOf: Date; seed?: number; heavy30k?: boolean }): Seed {
   const clock = createClock(opts.asOf);
   const seed = opts.seed ?? DEFAULT_SEED;
   if (!Number.isInteger(seed)) {
@@ -130,7 +141,8 @@ export function generateSeed(opts: { asOf: Date; seed?: number }): Seed {
   }
   const resources: Resource[] = staff();
   const patients: SeedPatient[] = [];
-  for (const [id, scenario] of SCENARIOS) {
+  const scenarios = opts.heavy30k === true ? [...SCENARIOS, HEAVY_30K] : SCENARIOS;
+  for (const [id, scenario] of scenarios) {
     const result = scenario({ clock, rng: createRng(deriveSeed(seed, id)) });
     if (result.patient.id !== id) {
       throw new Error(`Scenario ${id} produced patient ${result.patient.id}`);

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { PegAdministration } from '../../../src/domain/peg/peg.ts';
 import {
@@ -124,6 +125,82 @@ describe('mergePegHistory', () => {
       }),
     ]);
     expect(merged).toHaveLength(1);
+  });
+
+  it('does not merge two PEGs of the same score whose dates cannot be read, unless recorded alike', () => {
+    const merged = mergePegHistory([
+      administration({ keys: ['Observation/a'], date: 'sometime' }),
+      administration({ keys: ['Observation/b'], date: 'later' }),
+      administration({ keys: ['Observation/c'], date: 'later' }),
+    ]);
+    expect(merged.map((a) => a.keys)).toEqual([
+      ['Observation/b', 'Observation/c'],
+      ['Observation/a'],
+    ]);
+  });
+
+  /** The definition, pair by pair and closed transitively: the oracle for the fast merge. */
+  function pairwiseGroups(records: readonly PegAdministration[]): string[][] {
+    const same = (a: PegAdministration, b: PegAdministration): boolean =>
+      a.keys.some((k) => b.keys.includes(k)) ||
+      a.derivedFrom.some((k) => b.keys.includes(k)) ||
+      b.derivedFrom.some((k) => a.keys.includes(k)) ||
+      (a.subject === b.subject && a.score === b.score && Date.parse(a.date) === Date.parse(b.date));
+    const group = records.map((_, i) => i);
+    let changed = true;
+    while (changed) {
+      changed = false;
+      records.forEach((a, i) => {
+        records.forEach((b, j) => {
+          const low = Math.min(group[i] ?? i, group[j] ?? j);
+          if (same(a, b) && (group[i] !== low || group[j] !== low)) {
+            group.forEach((g, k) => {
+              if (g === group[i] || g === group[j]) {
+                group[k] = low;
+              }
+            });
+            changed = true;
+          }
+        });
+      });
+    }
+    const byGroup = new Map<number, string[]>();
+    records.forEach((r, i) => {
+      byGroup.set(group[i] ?? i, [...(byGroup.get(group[i] ?? i) ?? []), ...r.sources]);
+    });
+    return [...byGroup.values()].map((g) => [...new Set(g)].sort()).sort();
+  }
+
+  it('groups exactly as the pair-by-pair definition does, for any records', () => {
+    const key = fc.constantFrom(
+      'QuestionnaireResponse/q1',
+      'QuestionnaireResponse/q2',
+      'Observation/o1',
+      'identifier:urn:s|1',
+      'identifier:urn:s|2',
+    );
+    const record = fc.record({
+      keys: fc.array(key, { maxLength: 2 }),
+      derivedFrom: fc.array(key, { maxLength: 1 }),
+      date: fc.constantFrom(
+        '2026-01-01T10:00:00Z',
+        '2026-01-01T03:00:00-07:00',
+        '2026-01-02',
+        '2026-01-03T08:00:00Z',
+      ),
+      score: fc.constantFrom(4, 5.67),
+      subject: fc.constantFrom('Patient/p1', 'Patient/p2'),
+    });
+    fc.assert(
+      fc.property(fc.array(record, { maxLength: 12 }), (raw) => {
+        const records = raw.map((r, i) => administration({ ...r, sources: [`R/${String(i)}`] }));
+        const merged = mergePegHistory(records);
+        expect(merged.map((a) => [...a.sources].sort()).sort()).toEqual(pairwiseGroups(records));
+        const days = merged.map((a) => a.date.slice(0, 10));
+        expect(days).toEqual([...days].sort());
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 

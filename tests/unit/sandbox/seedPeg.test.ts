@@ -11,7 +11,7 @@ import { pegFromObservations } from '../../../src/domain/peg/observations.ts';
 import { pegFromQuestionnaireResponse } from '../../../src/domain/peg/questionnaireResponse.ts';
 import { generateSeed } from '../../../src/sandbox/seed/seed.ts';
 
-const seed = generateSeed({ asOf: new Date('2026-11-21T19:35:00Z') });
+const seed = generateSeed({ asOf: new Date('2026-11-21T19:35:00Z'), heavy30k: true });
 const OURS = `${PEG_QUESTIONNAIRE_URL}|${PEG_QUESTIONNAIRE_VERSION}`;
 const LOINC = 'http://loinc.org';
 const ITEM_CODES = ['75893-8', '91145-3', '91146-1'];
@@ -156,7 +156,7 @@ describe('the app’s PEG readers find every designed administration', () => {
     expect(history(patientId).map((a) => a.score)).toEqual(scores);
   });
 
-  it('heavy-history reads as 60 monthly administrations from all four shapes', () => {
+  const shapes = (administrations: readonly PegAdministration[]): Record<string, number> => {
     const shapeOf = (a: PegAdministration): string => {
       const types = a.sources.map((source) => source.split('/')[0]);
       if (types.includes('QuestionnaireResponse')) {
@@ -165,14 +165,31 @@ describe('the app’s PEG readers find every designed administration', () => {
       return a.items === undefined ? 'score only' : 'items';
     };
     const counts: Record<string, number> = {};
-    for (const a of history('heavy-history')) {
+    for (const a of administrations) {
       counts[shapeOf(a)] = (counts[shapeOf(a)] ?? 0) + 1;
     }
-    expect(counts).toEqual({
+    return counts;
+  };
+
+  it('heavy-history reads as 60 monthly administrations from all four shapes', () => {
+    expect(shapes(history('heavy-history'))).toEqual({
       'response+observation': 42,
       'response only': 6,
       items: 6,
       'score only': 6,
     });
+  });
+
+  it('heavy-30k reads as 600 monthly administrations over fifty years, none merged across copies', () => {
+    const all = history('heavy-30k');
+    expect(shapes(all)).toEqual({
+      'response+observation': 420,
+      'response only': 60,
+      items: 60,
+      'score only': 60,
+    });
+    const days = all.map((a) => a.date.slice(0, 10));
+    expect(new Set(days).size).toBe(600);
+    expect([...days].sort()).toEqual(days);
   });
 });

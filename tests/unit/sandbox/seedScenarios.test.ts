@@ -243,6 +243,59 @@ describe('sandbox patients: opioid doses', () => {
   });
 });
 
+describe('sandbox patients: heavy-30k', () => {
+  const withHeavy = generateSeed({ asOf: AS_OF, heavy30k: true });
+  const mine = withHeavy.resources.filter((r) => isFor(r, 'heavy-30k'));
+  const copyOf = (r: Resource): number => Number(/^heavy-30k-c(\d)-/.exec(r.id ?? '')?.[1]);
+
+  it('is seeded only when asked, after the other patients', () => {
+    expect(seed.patients.map((p) => p.id)).not.toContain('heavy-30k');
+    expect(withHeavy.patients.map((p) => p.id)).toEqual([
+      ...seed.patients.map((p) => p.id),
+      'heavy-30k',
+    ]);
+    expect(withHeavy.resources.slice(0, seed.resources.length)).toEqual(seed.resources);
+  });
+
+  it('holds heavy-history’s five years ten times under one patient: 30,271 resources', () => {
+    const heavy = seed.resources.filter((r) => isFor(r, 'heavy-history'));
+    expect(mine).toHaveLength(1 + 10 * (heavy.length - 1));
+    expect(mine).toHaveLength(30_271);
+    const countBy = (rs: readonly Resource[]) => {
+      const counts: Record<string, number> = {};
+      for (const r of rs) {
+        counts[r.resourceType] = (counts[r.resourceType] ?? 0) + 1;
+      }
+      return counts;
+    };
+    const expected = Object.fromEntries(
+      Object.entries(countBy(heavy)).map(([t, n]) => [t, t === 'Patient' ? 1 : n * 10]),
+    );
+    expect(countBy(mine)).toEqual(expected);
+  });
+
+  it('shifts each copy five years further back: fifty years of visits, none in the future', () => {
+    const encounters = mine.filter(
+      (r): r is Resource & { period?: { start?: string } } => r.resourceType === 'Encounter',
+    );
+    for (let k = 0; k < 10; k++) {
+      const days = encounters.filter((e) => copyOf(e) === k).map((e) => daysAgo(e.period?.start));
+      expect(Math.min(...days)).toBeGreaterThanOrEqual(1826 * k);
+      expect(Math.max(...days)).toBeLessThanOrEqual(1826 * (k + 1));
+    }
+  });
+
+  it('counts 15 MME/day today, as heavy-history does, from the newest copy’s order alone', () => {
+    const active = mine.filter(
+      (r): r is MedicationRequest =>
+        r.resourceType === 'MedicationRequest' && r.status === 'active',
+    );
+    expect(active.map(copyOf)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9].flatMap((k) => [k, k]));
+    const current = active.filter((o) => daysAgo(o.authoredOn) <= 30);
+    expect(current.map(mme).filter((x) => !Number.isNaN(x))).toEqual([15]);
+  });
+});
+
 describe('sandbox patients: the referral in follow-up', () => {
   const [referral] = ofType<ServiceRequest>('ServiceRequest', 'referred-followup');
   const [task] = ofType<Task>('Task', 'referred-followup');

@@ -91,6 +91,8 @@ export function sessionFromClient(client: Client): Session {
     },
     retry: APP_RETRIES,
     timeoutMs: REQUEST_TIMEOUT_MS,
+    // A browser's HTTP/1.1 limit per host: a seventh request would wait unseen with its timeout running.
+    maxConcurrent: 6,
   });
   return {
     transport,

@@ -8,6 +8,8 @@
  * - Retries as the caller's {@link RetryPolicy} allows: 429 (honouring Retry-After) always; 5xx and
  *   network failures on the command line, whose requests are reads or idempotent.
  * - A timeout on every attempt, whose error names the request.
+ * - At most `maxConcurrent` requests in flight; the others wait their turn, in order, before their
+ *   timer starts.
  * - Every failure is a FhirError (errors.ts: errorFromStatus, normalizeError).
  */
 import { errorFromResponse, FhirError, normalizeError } from './errors.ts';
@@ -50,6 +52,11 @@ export interface TransportOptions {
   readonly fetch?: typeof fetch;
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   readonly onEvent?: (event: TransportEvent) => void;
+  /**
+   * Requests in flight at once (default: no limit). A browser opens at most 6 connections to one
+   * host over HTTP/1.1 and queues the rest out of sight, where their timeouts would run.
+   */
+  readonly maxConcurrent?: number;
 }
 
 export interface RequestOptions {
@@ -89,11 +96,54 @@ const DEFAULT_TIMEOUT_MS = 60_000;
 
 const duration = (ms: number): string => (ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`);
 
+/** First come, first served slots; `take` resolves with the function that gives the slot back. */
+function slots(limit: number | undefined): (signal?: AbortSignal) => Promise<() => void> {
+  if (limit === undefined) {
+    return () => Promise.resolve(() => undefined);
+  }
+  let free = limit;
+  const waiting: (() => void)[] = [];
+  const release = (): void => {
+    const next = waiting.shift();
+    if (next) {
+      next();
+    } else {
+      free += 1;
+    }
+  };
+  return async (signal) => {
+    if (free > 0) {
+      free -= 1;
+    } else {
+      await new Promise<void>((resolve, reject) => {
+        const turn = (): void => {
+          signal?.removeEventListener('abort', abort);
+          resolve();
+        };
+        const abort = (): void => {
+          waiting.splice(waiting.indexOf(turn), 1);
+          reject(normalizeError(signal?.reason));
+        };
+        waiting.push(turn);
+        signal?.addEventListener('abort', abort, { once: true });
+      });
+    }
+    let given = false;
+    return () => {
+      if (!given) {
+        given = true;
+        release();
+      }
+    };
+  };
+}
+
 export function createTransport(options: TransportOptions): FhirTransport {
   const base = options.baseUrl.replace(/\/+$/, '');
   const doFetch = options.fetch ?? ((input, init) => fetch(input, init));
   const sleep = options.sleep ?? wait;
   const defaultPolicy = options.retry ?? APP_RETRIES;
+  const take = slots(options.maxConcurrent);
 
   function resolve(
     pathOrUrl: string,
@@ -132,12 +182,14 @@ export function createTransport(options: TransportOptions): FhirTransport {
       body = JSON.stringify(o.body);
     }
     const timeoutMs = o.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const release = await take(o.signal);
     const timer = new AbortController();
     const timeout = setTimeout(() => {
       timer.abort(new DOMException(`${o.label} timed out`, 'TimeoutError'));
     }, timeoutMs);
     const done = (): void => {
       clearTimeout(timeout);
+      release();
     };
     const signal = o.signal ? AbortSignal.any([o.signal, timer.signal]) : timer.signal;
     try {

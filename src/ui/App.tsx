@@ -12,7 +12,7 @@ import { PegSection } from './sections/PegSection.tsx';
 import { ReferralSection } from './sections/ReferralSection.tsx';
 import { ScreeningSection } from './sections/ScreeningSection.tsx';
 import { applySmartStyle } from './smartStyle.ts';
-import { useSummary } from './useSummary.ts';
+import { historyLoading, olderLoading, useSummary } from './useSummary.ts';
 import { useFollowUp, usePegRecords } from './sections/pegRecords.ts';
 
 // The opioid section carries the MME engine and its RxNorm table, the largest part of the app: it
@@ -40,6 +40,9 @@ function useOpioidSection(): typeof OpioidSectionType | undefined {
   return section;
 }
 
+/** The opioid section's requests: its totals count every record, so it waits for all of them. */
+const OPIOID_SOURCES = ['medicationStatements', 'medicationRequests'] as const;
+
 export interface AppProps {
   readonly session: Session;
   /** The day the summary is computed for (the clinic's today). */
@@ -55,9 +58,12 @@ export function App({ session, asOf, programme, eligibility }: AppProps) {
   const access = useMemo(() => missingWrites(session.grantedScope), [session.grantedScope]);
   const { state, retry } = useSummary(session, enabled);
   const OpioidSection = useOpioidSection();
+  // Busy until every section shows what it is for: older PEGs may load after, the opioid totals
+  // wait for every medication record.
   const busy =
     OpioidSection === undefined ||
-    Object.values(state).some((s) => s.status === 'loading' || s.status === 'refreshing');
+    Object.values(state).some((s) => s.status === 'loading' || s.status === 'refreshing') ||
+    OPIOID_SOURCES.some((k) => olderLoading(state[k]));
   const [pegFormOpen, setPegFormOpen] = useState(
     () => loadDraft('peg', session.patientId) !== undefined,
   );
@@ -92,7 +98,11 @@ export function App({ session, asOf, programme, eligibility }: AppProps) {
   return (
     <>
       {session.needPatientBanner && <PatientBanner patient={state.patient} />}
-      <main aria-busy={busy} aria-labelledby="app-title">
+      <main
+        aria-busy={busy}
+        aria-labelledby="app-title"
+        data-history={historyLoading(state) ? 'loading' : 'complete'}
+      >
         <h1 id="app-title">CLBP Pathway</h1>
         {(notGranted.length > 0 || cannotSave.length > 0) && (
           <p className="notice" role="status" data-testid="narrowed-grant">
@@ -139,7 +149,8 @@ export function App({ session, asOf, programme, eligibility }: AppProps) {
           id="opioids"
           title="Opioids (MME)"
           needs={[]}
-          needsOneOf={['medicationStatements', 'medicationRequests']}
+          needsOneOf={OPIOID_SOURCES}
+          whole={OPIOID_SOURCES}
           uses={['conditions']}
           {...frame}
         >

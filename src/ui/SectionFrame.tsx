@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import { nextStep, type FhirError } from '../fhir/errors.ts';
 import { SUMMARY_REQUESTS, type SummaryKey } from '../fhir/summary.ts';
-import type { RequestState, SummaryState } from './useSummary.ts';
+import { incompleteOf, olderLoading, type RequestState, type SummaryState } from './useSummary.ts';
 
 interface SectionFrameProps {
   readonly id: string;
@@ -17,6 +17,11 @@ interface SectionFrameProps {
    * A failed one (not a refused or unoffered one) is an error, as for `needs`.
    */
   readonly needsOneOf?: readonly SummaryKey[];
+  /**
+   * Requests the section needs whole, older records included (a total over every record): the
+   * section waits while they are read, and blanks with a retry when reading them failed.
+   */
+  readonly whole?: readonly SummaryKey[];
   readonly retry: (key: SummaryKey) => void;
   readonly children: () => ReactNode;
 }
@@ -26,8 +31,9 @@ export function readScopeOf(key: SummaryKey): string {
   return `patient/${SUMMARY_REQUESTS[key].resourceType}.${key === 'patient' ? 'r' : 'rs'}`;
 }
 
+/** A failed request's error, or the error that stopped reading its older records. */
 function errorOf(entry: RequestState<unknown>): FhirError | undefined {
-  return entry.status === 'error' ? entry.error : undefined;
+  return entry.status === 'error' ? entry.error : incompleteOf(entry)?.error;
 }
 
 function Failures(props: {
@@ -135,10 +141,20 @@ export function SectionFrame(props: SectionFrameProps) {
     ...needs.filter(unavailable),
     ...(oneOf.length > 0 && oneOf.every(unavailable) ? oneOf : []),
   ];
-  const failedNeeded = [...needs, ...oneOf].filter((k) => state[k].status === 'error');
+  const whole = props.whole ?? [];
+  const olderFailed = (k: SummaryKey) => incompleteOf(state[k])?.error !== undefined;
+  const failedNeeded = [
+    ...[...needs, ...oneOf].filter((k) => state[k].status === 'error'),
+    ...whole.filter(olderFailed),
+  ];
   const offUsed = uses.filter(unavailable);
-  const failedUsed = uses.filter((k) => state[k].status === 'error');
-  const loading = all.some((k) => state[k].status === 'loading');
+  // A request whose older records failed still shows its newest ones, under the error.
+  const failedUsed = [
+    ...uses.filter((k) => state[k].status === 'error'),
+    ...[...needs, ...oneOf].filter((k) => olderFailed(k) && !whole.includes(k)),
+  ];
+  const loading =
+    all.some((k) => state[k].status === 'loading') || whole.some((k) => olderLoading(state[k]));
   let body: ReactNode;
   let status: string;
   if (offNeeded.length > 0) {

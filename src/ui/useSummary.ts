@@ -7,6 +7,9 @@ import {
   type SummaryData,
   type SummaryKey,
 } from '../fhir/summary.ts';
+import { loadSummary, type SummaryEvent } from '../fhir/summaryLoad.ts';
+import type { SearchResult } from '../fhir/search.ts';
+import { isRecord } from '../domain/fhir-primitives/json.ts';
 
 export type RequestState<D> =
   | { readonly status: 'loading' }
@@ -43,9 +46,29 @@ function initial(enabled: ReadonlySet<SummaryKey>): SummaryState {
   return Object.fromEntries(entries) as SummaryState;
 }
 
+/** What a loaded search still lacks: older records still being read, or the error reading them. */
+export function incompleteOf(entry: RequestState<unknown>): SearchResult<unknown>['incomplete'] {
+  const data = entry.status === 'ok' || entry.status === 'refreshing' ? entry.data : undefined;
+  return isRecord(data) && isRecord(data['incomplete'])
+    ? (data['incomplete'] as SearchResult<unknown>['incomplete'])
+    : undefined;
+}
+
+/** Whether a loaded search's older records are still being read. */
+export function olderLoading(entry: RequestState<unknown>): boolean {
+  const incomplete = incompleteOf(entry);
+  return incomplete !== undefined && incomplete.error === undefined;
+}
+
+/** Whether older records are still being read for any request. */
+export function historyLoading(state: SummaryState): boolean {
+  return Object.values(state).some(olderLoading);
+}
+
 /**
- * Starts every summary request at once (none waits for another) and tracks each one's state, so a
- * failed search only affects the sections that need it. `retry(key)` repeats one request.
+ * Loads the summary (fhir/summaryLoad.ts: every request at once, older history right after) and
+ * tracks each request's state, so a failed search only affects the sections that need it.
+ * `retry(key)` reads one request again, whole.
  */
 export function useSummary(
   session: Session,
@@ -56,57 +79,76 @@ export function useSummary(
   // The latest run of each request: an older answer arriving after a newer one is dropped.
   const generation = useRef(new Map<SummaryKey, number>());
 
-  const run = useCallback(
-    (key: SummaryKey, signal: AbortSignal) => {
+  const settle = useCallback(
+    (key: SummaryKey, outcome: SummaryEvent | { key: SummaryKey; error: unknown }) => {
       const request = SUMMARY_REQUESTS[key];
+      if ('data' in outcome) {
+        dispatch({ key, state: { status: 'ok', data: outcome.data } } as Action);
+        return;
+      }
+      const failure = normalizeError(outcome.error, request.label);
+      dispatch({
+        key,
+        state: {
+          status: request.kind === 'search' && isNotOffered(failure) ? 'unsupported' : 'error',
+          error: failure,
+        },
+      });
+    },
+    [],
+  );
+
+  const retry = useCallback(
+    (key: SummaryKey) => {
+      const signal = controller.current?.signal;
+      if (signal === undefined) {
+        return;
+      }
       const attempt = (generation.current.get(key) ?? 0) + 1;
       generation.current.set(key, attempt);
       const current = () => !signal.aborted && generation.current.get(key) === attempt;
       dispatch({ key, state: { status: 'loading' } });
-      request.run(session.transport, session.patientId, signal).then(
+      SUMMARY_REQUESTS[key].run(session.transport, session.patientId, { signal, enabled }).then(
         (data) => {
           if (current()) {
-            dispatch({ key, state: { status: 'ok', data } } as Action);
+            settle(key, { key, data } as SummaryEvent);
           }
         },
         (error: unknown) => {
           if (current()) {
-            const failure = normalizeError(error, request.label);
-            dispatch({
-              key,
-              state: {
-                status:
-                  request.kind === 'search' && isNotOffered(failure) ? 'unsupported' : 'error',
-                error: failure,
-              },
-            });
+            settle(key, { key, error });
           }
         },
       );
     },
-    [session],
+    [session, enabled, settle],
   );
 
   useEffect(() => {
     const abort = new AbortController();
     controller.current = abort;
     for (const key of SUMMARY_KEYS) {
-      if (enabled.has(key)) {
-        run(key, abort.signal);
-      }
+      generation.current.set(key, (generation.current.get(key) ?? 0) + 1);
     }
+    const launched = new Map(generation.current);
+    loadSummary(
+      session.transport,
+      session.patientId,
+      enabled,
+      (event) => {
+        if (
+          !abort.signal.aborted &&
+          generation.current.get(event.key) === launched.get(event.key)
+        ) {
+          settle(event.key, event);
+        }
+      },
+      abort.signal,
+    );
     return () => {
       abort.abort();
     };
-  }, [run, enabled]);
+  }, [session, enabled, settle]);
 
-  const retry = useCallback(
-    (key: SummaryKey) => {
-      if (controller.current) {
-        run(key, controller.current.signal);
-      }
-    },
-    [run],
-  );
   return { state, retry };
 }

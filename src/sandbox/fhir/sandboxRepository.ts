@@ -18,6 +18,7 @@ import {
   isCreated,
   isNotFound,
   matchesSearchRequest,
+  Operator,
   OperationOutcomeError,
   validateResource,
 } from '@medplum/core';
@@ -201,6 +202,7 @@ export class SandboxRepository extends MemoryRepository {
     }));
     if ((searchRequest.include || searchRequest.revInclude) && resources.length > 0) {
       await getExtraEntries(this, searchRequest, resources, entry as BundleEntry[]);
+      await this.#includeCanonicals(searchRequest, resources, entry);
     }
     return {
       resourceType: 'Bundle',
@@ -208,6 +210,56 @@ export class SandboxRepository extends MemoryRepository {
       total: matches.length,
       ...(entry.length > 0 ? { entry } : {}),
     };
+  }
+
+  /**
+   * `_include` through a canonical (`QuestionnaireResponse:questionnaire`): medplum includes only
+   * literal references; a canonical `url|version` is resolved here by the target type's `url` and
+   * `version`, as R5 and HAPI do.
+   */
+  async #includeCanonicals(
+    searchRequest: SearchRequest,
+    resources: readonly Resource[],
+    entries: BundleEntry[],
+  ): Promise<void> {
+    const params = globalSchema.types[searchRequest.resourceType]?.searchParams ?? {};
+    const present = new Set(
+      entries.map((e) => `${e.resource?.resourceType ?? ''}/${e.resource?.id ?? ''}`),
+    );
+    for (const include of searchRequest.include ?? []) {
+      const param = params[include.searchParam];
+      if (include.resourceType !== searchRequest.resourceType || param?.type !== 'reference') {
+        continue;
+      }
+      const canonicals = new Set(
+        resources.flatMap((r) =>
+          evalFhirPath(param.expression ?? '', r).filter((v) => typeof v === 'string'),
+        ),
+      );
+      const targets = include.targetType ? [include.targetType] : (param.target ?? []);
+      for (const canonical of canonicals) {
+        const [url = '', version] = canonical.split('|');
+        for (const target of targets.filter(
+          (t) => 'url' in (globalSchema.types[t]?.searchParams ?? {}),
+        )) {
+          const filters = [
+            { code: 'url', operator: Operator.EQUALS, value: url },
+            ...(version ? [{ code: 'version', operator: Operator.EQUALS, value: version }] : []),
+          ];
+          const found = await super.search({
+            resourceType: target as Resource['resourceType'],
+            filters,
+          });
+          for (const e of found.entry ?? []) {
+            const key = `${e.resource?.resourceType ?? ''}/${e.resource?.id ?? ''}`;
+            if (e.resource && !present.has(key)) {
+              present.add(key);
+              entries.push({ search: { mode: 'include' }, resource: e.resource });
+            }
+          }
+        }
+      }
+    }
   }
 
   /**

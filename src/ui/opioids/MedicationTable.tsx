@@ -32,7 +32,12 @@ export function MedicationTable(props: {
         </thead>
         <tbody>
           {props.rows.map((r) => (
-            <tr key={`${r.resourceType}/${r.id}`} data-kind={r.kind} data-reason={r.reason ?? ''}>
+            <tr
+              key={`${r.resourceType}/${r.id}`}
+              data-kind={r.kind}
+              data-reason={r.reason ?? ''}
+              data-record={`${r.resourceType}/${r.id}`}
+            >
               <td>{r.label}</td>
               <td>{r.resourceType}</td>
               <td>

@@ -93,9 +93,11 @@ export function PegSection(props: PegSectionProps) {
   } = props;
   // Without a referral the first PEG is the baseline (pegHistory.selectBaseline).
   const baselineChoice = selectBaseline(records.history);
-  const baseline =
-    followUp.baseline ??
-    (baselineChoice.kind === 'baseline' ? baselineChoice.administration : undefined);
+  const baseline = followUp.baselineWaits
+    ? undefined
+    : (followUp.baseline ??
+      (baselineChoice.kind === 'baseline' ? baselineChoice.administration : undefined));
+  const { olderPegs } = followUp;
   const latest = records.history.at(-1);
   const recent = records.history.slice(-RECENT_PEGS);
   const earlier = records.history.slice(0, -RECENT_PEGS);
@@ -115,6 +117,15 @@ export function PegSection(props: PegSectionProps) {
         <>
           {baseline && latest && latest !== baseline && (
             <ChangeSummary baseline={baseline} latest={latest} />
+          )}
+          {followUp.baselineWaits && (
+            <p
+              className={olderPegs?.loading === true ? 'loading' : 'notice'}
+              data-testid="peg-change"
+            >
+              Change from baseline: not shown yet, the baseline may be one of the older PEGs
+              {olderPegs?.loading === true ? ' still loading.' : ' that could not be loaded.'}
+            </p>
           )}
           <TrendChart
             title={`PEG score over time, ${records.history.length} administrations`}
@@ -136,9 +147,17 @@ export function PegSection(props: PegSectionProps) {
             rows={recent}
             baseline={baseline}
           />
-          {earlier.length > 0 && (
-            <details>
-              <summary>Earlier PEGs ({earlier.length})</summary>
+          {(earlier.length > 0 || olderPegs !== undefined) && (
+            <details data-history={olderPegs?.loading === true ? 'loading' : 'complete'}>
+              <summary>
+                Earlier PEGs ({earlier.length}
+                {olderPegs === undefined
+                  ? ''
+                  : olderPegs.loading
+                    ? ' so far; older PEGs are still loading'
+                    : ' so far; older PEGs could not be loaded'}
+                )
+              </summary>
               <PegTable
                 testId="peg-history-earlier"
                 caption="Earlier PEGs"

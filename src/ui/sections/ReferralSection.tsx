@@ -142,7 +142,14 @@ export function ReferralSection(props: SectionProps & { readonly onRecordPeg: ()
           </tbody>
         </table>
       )}
-      {standing && followUp.schedule === undefined && (
+      {standing && followUp.baselineWaits && (
+        <p className={followUp.olderPegs?.loading === true ? 'loading' : 'notice'}>
+          Follow-up PEG: the baseline (the last PEG on or before the referral) is among the older
+          PEGs {followUp.olderPegs?.loading === true ? 'still loading' : 'that could not be loaded'}
+          .
+        </p>
+      )}
+      {standing && !followUp.baselineWaits && followUp.schedule === undefined && (
         <p>No baseline PEG on or before the referral date.</p>
       )}
       {followUp.active && missingWrite.length === 0 && (

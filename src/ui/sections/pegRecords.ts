@@ -5,7 +5,7 @@ import { selectBaseline } from '../../domain/peg/history.ts';
 import { readPegRecords, type PegRecords } from '../../fhir/pegRead.ts';
 import type { SummaryState } from '../useSummary.ts';
 import { activeReferral, followedReferral, type Referral } from './referralData.ts';
-import { loaded } from './sectionProps.ts';
+import { loaded, newerThanMissing, olderMissing, type OlderMissing } from './sectionProps.ts';
 
 /** Every PEG on record from the loaded requests (those not loaded count as empty). */
 export function usePegRecords(state: SummaryState): PegRecords {
@@ -30,18 +30,35 @@ export interface FollowUp {
   readonly active: Referral | undefined;
   readonly baseline: PegAdministration | undefined;
   readonly schedule: FollowUpSchedule | undefined;
+  /** Older PEGs not yet in hand (still loading or failed); undefined when all are. */
+  readonly olderPegs: OlderMissing | undefined;
+  /**
+   * The baseline may be one of the PEGs not in hand: the referral's (the last on or before the
+   * referral) is not newer than every missing one, or, without a referral, the first on record.
+   * `baseline` and `schedule` are then undefined rather than wrong.
+   */
+  readonly baselineWaits: boolean;
 }
 
 /** The followed and active referrals, the baseline PEG and the follow-up schedule on `asOf`. */
 export function useFollowUp(state: SummaryState, records: PegRecords, asOf: Date): FollowUp {
   const referrals = loaded(state, 'referrals');
+  const { questionnaireResponses, pegObservations } = state;
+  const olderPegs = useMemo(
+    () => olderMissing([questionnaireResponses, pegObservations]),
+    [questionnaireResponses, pegObservations],
+  );
   return useMemo(() => {
     const referral = referrals ? followedReferral(referrals) : undefined;
     const active = referrals ? activeReferral(referrals) : undefined;
     const choice = selectBaseline(records.history, referral?.request.authoredOn);
-    const baseline = choice.kind === 'baseline' ? choice.administration : undefined;
+    const found = choice.kind === 'baseline' ? choice.administration : undefined;
+    const baselineWaits =
+      olderPegs !== undefined &&
+      (referral === undefined || found === undefined || !newerThanMissing(found.date, olderPegs));
+    const baseline = baselineWaits ? undefined : found;
     const schedule =
       referral && baseline ? followUpSchedule(baseline, records.history, asOf) : undefined;
-    return { referral, active, baseline, schedule };
-  }, [referrals, records, asOf]);
+    return { referral, active, baseline, schedule, olderPegs, baselineWaits };
+  }, [referrals, records, asOf, olderPegs]);
 }

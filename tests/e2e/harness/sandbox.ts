@@ -13,6 +13,8 @@ export const E2E_AS_OF = new Date('2026-03-16T21:00:00Z');
 export interface TestSandboxOptions {
   readonly env?: Readonly<Record<string, string>>;
   readonly asOf?: Date;
+  /** Also seed the 30,000-resource patient heavy-30k (a second or two more to start). */
+  readonly heavy30k?: boolean;
 }
 
 /** Every sandbox this test file started: the US Core check reads what the app wrote to each. */
@@ -24,6 +26,7 @@ export async function startTestSandbox(o: TestSandboxOptions = {}): Promise<Sand
     appPort: 0,
     asOf: o.asOf ?? E2E_AS_OF,
     env: { ...o.env },
+    heavy30k: o.heavy30k === true,
   });
   startedSandboxes.push(sandbox);
   return sandbox;

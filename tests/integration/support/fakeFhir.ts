@@ -1,6 +1,7 @@
 /**
  * A tiny in-memory FHIR responder for msw, built from fixture resources (a fake server, not per-call
- * stubs): reads, and searches by type with `patient`, `_count` paging via `_offset` and
+ * stubs): reads, and searches by type with `patient`, `_sort` by a date (`date`, `authored`,
+ * `authoredon`, `effective`; `-` for newest first), `_count` paging via `_offset` and
  * `_include=*:medication`. Tests add failures on top with `server.use(...)`.
  */
 import type { Bundle, BundleEntry, Resource } from 'fhir/r4';
@@ -14,7 +15,32 @@ function belongsTo(resource: Resource, patientId: string): boolean {
   return ref === `Patient/${patientId}` || ref === patientId;
 }
 
-export function fakeFhirHandlers(resources: readonly Resource[], pageSizeCap = 1000) {
+/** The element each date search parameter sorts by. */
+const SORT_ELEMENTS: Readonly<Record<string, string>> = {
+  date: 'effectiveDateTime',
+  authored: 'authored',
+  authoredon: 'authoredOn',
+  effective: 'effectiveDateTime',
+};
+
+function sorted(resources: Resource[], sort: string | null): Resource[] {
+  const element = sort === null ? undefined : SORT_ELEMENTS[sort.replace(/^-/, '')];
+  if (sort === null || element === undefined) {
+    return resources;
+  }
+  const dateOf = (r: Resource) => {
+    const value = (r as unknown as Record<string, unknown>)[element];
+    return typeof value === 'string' ? value : '';
+  };
+  const ascending = [...resources].sort((a, b) => dateOf(a).localeCompare(dateOf(b)));
+  return sort.startsWith('-') ? ascending.reverse() : ascending;
+}
+
+export function fakeFhirHandlers(
+  resources: readonly Resource[],
+  pageSizeCap = 1000,
+  options: { readonly ignoreSort?: boolean } = {},
+) {
   const byKey = new Map(resources.map((r) => [`${r.resourceType}/${r.id ?? ''}`, r]));
   return [
     http.get(`${BASE}/:type/:id`, ({ params }) => {
@@ -35,10 +61,13 @@ export function fakeFhirHandlers(resources: readonly Resource[], pageSizeCap = 1
       const patient = url.searchParams.get('patient');
       const count = Math.min(Number(url.searchParams.get('_count') ?? '50'), pageSizeCap);
       const offset = Number(url.searchParams.get('_offset') ?? '0');
-      const all = resources.filter(
-        (r) =>
-          r.resourceType === type &&
-          (patient === null || belongsTo(r, patient.replace(/^Patient\//, ''))),
+      const all = sorted(
+        resources.filter(
+          (r) =>
+            r.resourceType === type &&
+            (patient === null || belongsTo(r, patient.replace(/^Patient\//, ''))),
+        ),
+        options.ignoreSort === true ? null : url.searchParams.get('_sort'),
       );
       const page = all.slice(offset, offset + count);
       const entry: BundleEntry[] = page.map((resource) => ({

@@ -208,4 +208,56 @@ describe('createTransport', () => {
       'the token endpoint failed: HTTP 400 (invalid_client: unknown client)',
     );
   });
+
+  it('keeps at most maxConcurrent requests in flight; the others are sent in order as slots free', async () => {
+    const pending: { url: string; answer: () => void }[] = [];
+    const sent: string[] = [];
+    const held: typeof fetch = (input) =>
+      new Promise((resolve) => {
+        const url = input instanceof Request ? input.url : input.toString();
+        sent.push(url);
+        pending.push({
+          url,
+          answer: () => {
+            resolve(Response.json({ resourceType: 'Bundle' }));
+          },
+        });
+      });
+    const t = transport(held, { maxConcurrent: 2, timeoutMs: 60_000 });
+    const answers = ['a', 'b', 'c', 'd'].map((id) =>
+      t.json(`Patient/${id}`, { label: `read ${id}` }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(sent).toEqual([`${BASE}/Patient/a`, `${BASE}/Patient/b`]);
+    pending.shift()?.answer();
+    await answers[0];
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(sent).toEqual([`${BASE}/Patient/a`, `${BASE}/Patient/b`, `${BASE}/Patient/c`]);
+    for (const p of pending.splice(0)) {
+      p.answer();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    pending.shift()?.answer();
+    await expect(Promise.all(answers)).resolves.toHaveLength(4);
+    expect(sent).toHaveLength(4);
+  });
+
+  it('starts a waiting request’s timeout only when it is sent, and frees its slot on failure', async () => {
+    let calls = 0;
+    const slowThenFail: typeof fetch = () => {
+      calls += 1;
+      return calls === 1
+        ? new Promise((resolve) =>
+            setTimeout(() => {
+              resolve(status(500)());
+            }, 40),
+          )
+        : Promise.resolve(Response.json({ resourceType: 'Bundle' }));
+    };
+    const t = transport(slowThenFail, { maxConcurrent: 1, timeoutMs: 30 });
+    const first = failure(t.json('Patient/a', { label: 'read a', timeoutMs: 100 }));
+    const second = t.json('Patient/b', { label: 'read b' });
+    expect((await first).kind).toBe('server');
+    await expect(second).resolves.toEqual({ resourceType: 'Bundle' });
+  });
 });

@@ -288,7 +288,7 @@ describe('sandbox patients: heavy-30k', () => {
   it('counts 15 MME/day today, as heavy-history does, from the newest copy’s order alone', () => {
     const active = mine.filter(
       (r): r is MedicationRequest =>
-        r.resourceType === 'MedicationRequest' && r.status === 'active',
+        r.resourceType === 'MedicationRequest' && (r as MedicationRequest).status === 'active',
     );
     expect(active.map(copyOf)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9].flatMap((k) => [k, k]));
     const current = active.filter((o) => daysAgo(o.authoredOn) <= 30);

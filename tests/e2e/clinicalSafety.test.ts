@@ -155,6 +155,13 @@ describe('risk context and dose changes', () => {
     await expect(t.page.textContent('[data-testid="risk-offer-naloxone"]')).resolves.toContain(
       'Offer naloxone (CDC 2022 Recommendation 8): no naloxone is on record, and the dose is 60 MME/day (≥ 50); and a benzodiazepine is taken with opioids (alprazolam 0.5 MG Oral Tablet).',
     );
+    // Each prompt names the records it rests on: the opioid the dose adds up from, the benzodiazepine.
+    await expect(
+      t.page.locator('[data-testid="risk-offer-naloxone"] li').allTextContents(),
+    ).resolves.toEqual([
+      'oxycodone hydrochloride 10 MG Oral Tablet (60 MME/day) — MedicationStatement/opioid-benzo-oxycodone',
+      'alprazolam 0.5 MG Oral Tablet — MedicationRequest/opioid-benzo-alprazolam',
+    ]);
     await expect(
       t.page.textContent('[data-testid="risk-concurrent-benzodiazepine"]'),
     ).resolves.toContain(

@@ -81,6 +81,6 @@ export function riskPromptText(prompt: RiskPrompt): string {
     case 'concurrent-benzodiazepine':
       return `Benzodiazepine with opioids (CDC 2022 Recommendation 11): ${prompt.benzodiazepines
         .map((r) => r.label)
-        .join('; ')} taken with ${prompt.opioids.join('; ')}.`;
+        .join('; ')} taken with ${prompt.opioids.map((r) => r.label).join('; ')}.`;
   }
 }

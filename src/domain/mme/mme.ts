@@ -305,6 +305,7 @@ export { mmeTimeline } from './timeline.ts';
 export type {
   MedicationRecord,
   NaloxoneReason,
+  OpioidRecord,
   OpioidRiskContext,
   RiskPrompt,
 } from './riskContext.ts';

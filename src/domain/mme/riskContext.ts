@@ -46,8 +46,20 @@ export interface MedicationRecord {
   readonly interval: ActiveInterval;
 }
 
+/** An opioid record active on asOf, with its MME/day when counted (null when not in the total). */
+export interface OpioidRecord {
+  readonly reference: string | undefined;
+  readonly label: string;
+  readonly mmePerDay: number | null;
+}
+
 export type NaloxoneReason =
-  | { readonly kind: 'dose'; readonly mmePerDay: number }
+  | {
+      readonly kind: 'dose';
+      readonly mmePerDay: number;
+      /** The counted opioid records the dose adds up from. */
+      readonly records: readonly OpioidRecord[];
+    }
   | { readonly kind: 'benzodiazepine'; readonly records: readonly MedicationRecord[] }
   | { readonly kind: 'opioid-use-disorder'; readonly conditions: readonly OudCondition[] };
 
@@ -61,8 +73,8 @@ export type RiskPrompt =
       readonly kind: 'concurrent-benzodiazepine';
       readonly recommendation: 11;
       readonly benzodiazepines: readonly MedicationRecord[];
-      /** The opioid records active on asOf. */
-      readonly opioids: readonly string[];
+      /** The opioid records active on asOf (counted or left out of the total). */
+      readonly opioids: readonly OpioidRecord[];
     };
 
 export interface OpioidRiskContext {
@@ -128,17 +140,29 @@ export function opioidRiskContext(input: {
   );
   const opioidUseDisorder = oudConditions(resources);
   const leftOut = new Set(summary.notInTotal.records.map((r) => `${r.resourceType}/${r.id}`));
-  const opioids = reconcileMme(input.results).flatMap((r) =>
+  const opioids: OpioidRecord[] = reconcileMme(input.results).flatMap((r) =>
     isActiveOn(r.interval, asOf) &&
     (r.kind === 'counted' || leftOut.has(`${r.resourceType}/${r.id}`))
-      ? [r.label]
+      ? [
+          {
+            reference: r.reference ?? undefined,
+            label: r.label,
+            mmePerDay: r.kind === 'counted' ? r.mmePerDay : null,
+          },
+        ]
       : [],
   );
   const prompts: RiskPrompt[] = [];
   const concurrent = benzodiazepines.length > 0 && opioids.length > 0;
   const reasons: NaloxoneReason[] = [
     ...(summary.current >= NALOXONE_MME_PER_DAY
-      ? [{ kind: 'dose' as const, mmePerDay: summary.current }]
+      ? [
+          {
+            kind: 'dose' as const,
+            mmePerDay: summary.current,
+            records: opioids.filter((r) => r.mmePerDay !== null),
+          },
+        ]
       : []),
     ...(concurrent ? [{ kind: 'benzodiazepine' as const, records: benzodiazepines }] : []),
     ...(opioidUseDisorder.length > 0

@@ -6,7 +6,13 @@ import {
   TAPER_RATE,
   type GuidelineWords,
 } from '../../domain/mme/guidelineWords.ts';
-import type { MmeSummary, OpioidRiskContext, RiskPrompt } from '../../domain/mme/mme.ts';
+import { formatNumber } from '../../domain/mme/format.ts';
+import type {
+  MmeSummary,
+  OpioidRecord,
+  OpioidRiskContext,
+  RiskPrompt,
+} from '../../domain/mme/mme.ts';
 
 function Quote({ words }: { words: GuidelineWords }) {
   return (
@@ -16,13 +22,17 @@ function Quote({ words }: { words: GuidelineWords }) {
   );
 }
 
+const opioidLine = (r: OpioidRecord): string =>
+  `${r.label}${r.mmePerDay === null ? ' (not in the total)' : ` (${formatNumber(r.mmePerDay)} MME/day)`} — ${r.reference ?? 'no id'}`;
+
+/** The records a prompt rests on, one line each. */
 function records(prompt: RiskPrompt): string[] {
   switch (prompt.kind) {
     case 'offer-naloxone':
       return prompt.reasons.flatMap((reason) => {
         switch (reason.kind) {
           case 'dose':
-            return [];
+            return reason.records.map(opioidLine);
           case 'benzodiazepine':
             return reason.records.map((r) => `${r.label} — ${r.reference ?? 'no id'}`);
           case 'opioid-use-disorder':
@@ -32,10 +42,13 @@ function records(prompt: RiskPrompt): string[] {
         }
       });
     case 'concurrent-benzodiazepine':
-      return prompt.benzodiazepines.map(
-        (r) =>
-          `${r.label} (${r.status ?? 'no status'}, ${r.interval.start ?? '?'} – ${r.interval.end ?? 'ongoing'}) — ${r.reference ?? 'no id'}`,
-      );
+      return [
+        ...prompt.benzodiazepines.map(
+          (r) =>
+            `${r.label} (${r.status ?? 'no status'}, ${r.interval.start ?? '?'} – ${r.interval.end ?? 'ongoing'}) — ${r.reference ?? 'no id'}`,
+        ),
+        ...prompt.opioids.map(opioidLine),
+      ];
   }
 }
 

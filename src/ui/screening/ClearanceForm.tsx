@@ -75,6 +75,7 @@ export function ClearanceForm({ session, now, flags, onSaved, onCancel }: Cleara
         void submit();
       }}
     >
+      <h3>Clinician&apos;s evaluation of red flags</h3>
       <fieldset>
         <legend>{DOES_NOT_PRECLUDE.display}: tick each red flag you evaluated.</legend>
         {flags.map((flag) => (
@@ -110,8 +111,8 @@ export function ClearanceForm({ session, now, flags, onSaved, onCancel }: Cleara
         }}
       />
       <p className="hint">
-        Saved to the chart with your name and the time. A red flag recorded after it needs a new
-        evaluation.
+        Saved to the chart as your evaluation (you are its author), with the time. A red flag
+        recorded after it needs a new evaluation.
       </p>
       <button type="submit" disabled={saving || chosen.length === 0}>
         {saving ? 'Saving…' : locked ? 'Retry saving the evaluation' : 'Save the evaluation'}

@@ -44,8 +44,8 @@ export function OpioidSection({ state, asOf }: SectionProps) {
     <>
       <p data-testid="mme-current">
         Current total: <strong>{fmt(summary.current)} MME/day</strong>. Highest in 12 months:{' '}
-        {fmt(summary.highest.mmePerDay)} MME/day. {change('90 days', summary.change90d)};{' '}
-        {change('12 months', summary.change12m)}.
+        {fmt(summary.highest.mmePerDay)} MME/day. Change over {change('90 days', summary.change90d)}
+        ; over {change('12 months', summary.change12m)}.
       </p>
       {summary.notInTotal.count > 0 && (
         <div className="notice" data-testid="mme-not-in-total">

@@ -289,10 +289,23 @@ describe('risk context (CDC 2022 Recommendations 8 and 11)', () => {
     });
   }
 
-  it('prompts naloxone at 154 MME/day with no naloxone on record', () => {
-    expect(context(FENTANYL_AND_METHADONE).prompts).toEqual([
-      { kind: 'offer-naloxone', recommendation: 8, reasons: [{ kind: 'dose', mmePerDay: 154 }] },
-    ]);
+  it('prompts naloxone at 154 MME/day with no naloxone on record, naming the records the dose adds up from', () => {
+    const { prompts } = context(FENTANYL_AND_METHADONE);
+    expect(prompts).toHaveLength(1);
+    expect(prompts[0]).toMatchObject({
+      kind: 'offer-naloxone',
+      recommendation: 8,
+      reasons: [
+        {
+          kind: 'dose',
+          mmePerDay: 154,
+          records: [
+            { reference: 'MedicationRequest/patch', mmePerDay: 60 },
+            { reference: 'MedicationRequest/methadone', mmePerDay: 94 },
+          ],
+        },
+      ],
+    });
   });
 
   it.each([
@@ -327,7 +340,7 @@ describe('risk context (CDC 2022 Recommendations 8 and 11)', () => {
     expect(found.prompts[1]).toMatchObject({
       recommendation: 11,
       benzodiazepines: [{ reference: 'MedicationRequest/alprazolam', status: 'active' }],
-      opioids: [expect.any(String)],
+      opioids: [{ reference: 'MedicationRequest/tramadol', mmePerDay: 20 }],
     });
   });
 

@@ -122,9 +122,22 @@ describe('the clinical-safety sandbox patients', () => {
     });
   });
 
-  it('fentanyl-patch: a naloxone prompt at 154 MME/day', () => {
+  it('fentanyl-patch: a naloxone prompt at 154 MME/day, from the patch and the methadone', () => {
     expect(opioids('fentanyl-patch').risk.prompts).toEqual([
-      { kind: 'offer-naloxone', recommendation: 8, reasons: [{ kind: 'dose', mmePerDay: 154 }] },
+      {
+        kind: 'offer-naloxone',
+        recommendation: 8,
+        reasons: [
+          {
+            kind: 'dose',
+            mmePerDay: 154,
+            records: [
+              expect.objectContaining({ mmePerDay: 60 }),
+              expect.objectContaining({ mmePerDay: 94 }),
+            ],
+          },
+        ],
+      },
     ]);
   });
 

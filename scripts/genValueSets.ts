@@ -10,6 +10,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import process from 'node:process';
+import { isRecord } from '../src/domain/fhir-primitives/json.ts';
+import { packLines, tsString as q } from './codegen.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '..');
 // CLBP_SHARED_DIR points elsewhere when the clone is not beside ../shared (e.g. a git worktree).
@@ -31,10 +33,6 @@ const SETS = [
 function fail(message: string): never {
   process.stderr.write(`gen:valuesets: ${message}\n`);
   process.exit(1);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function text(record: Record<string, unknown>, key: string, file: string): string {
@@ -93,24 +91,6 @@ function readValueSet(file: string, systems: readonly string[]): Expanded {
     timestamp: text(expansion, 'timestamp', file),
     codes,
   };
-}
-
-const q = (value: string): string => `'${value.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
-
-function packLines(items: readonly string[], indent: string, width = 100): string {
-  const lines: string[] = [];
-  let current = '';
-  for (const item of items) {
-    if (current !== '' && indent.length + current.length + item.length + 1 > width) {
-      lines.push(indent + current.trimEnd());
-      current = '';
-    }
-    current += `${item} `;
-  }
-  if (current !== '') {
-    lines.push(indent + current.trimEnd());
-  }
-  return lines.join('\n');
 }
 
 const blocks: string[] = [];

@@ -12,7 +12,7 @@ import type {
   ServiceRequest,
   Task,
 } from 'fhir/r4';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { pegEntries } from '../../../src/fhir/pegWrite.ts';
 import { PEG_QUESTIONNAIRE } from '../../../src/fhir/questionnaires.ts';
 import { referralEntries } from '../../../src/fhir/referralWrite.ts';
@@ -27,6 +27,12 @@ const CLINICIAN: WriteContext = {
   encounter: 'Encounter/visit-1',
 };
 const AUTHORED = '2026-03-16T10:00:00-06:00';
+
+// The check reads the R4 definitions (several MB of JSON) on first use: done once here, with a
+// hook's time, so no single test carries that cost on a loaded machine.
+beforeAll(() => {
+  checkConformance({ resourceType: 'Basic', code: { text: 'warm-up' } } as Resource);
+}, 60_000);
 
 /** What a server makes of a transaction: ids assigned, urn:uuid references resolved, meta set. */
 function stored(entries: readonly BundleEntry[]): Resource[] {

@@ -4,7 +4,7 @@
  * (`launch/patient`). PKCE S256 is required; the state key is a fresh random UUID.
  */
 import FHIR from 'fhirclient';
-import { ConfigError, ehrConfigFor, parseAppConfig } from '../src/fhir/appConfig.ts';
+import { ConfigError, ehrConfigFor, loadAppConfig } from '../src/fhir/appConfig.ts';
 import { requestedScope } from '../src/fhir/scopes.ts';
 
 const status = document.getElementById('launch-status');
@@ -37,11 +37,7 @@ async function discoveryReachable(iss: string): Promise<boolean> {
 
 async function launch(): Promise<void> {
   const params = new URLSearchParams(window.location.search);
-  const response = await fetch(new URL('../config.json', window.location.href));
-  if (!response.ok) {
-    throw new ConfigError(`config.json could not be loaded (HTTP ${response.status}).`);
-  }
-  const config = parseAppConfig(await response.json());
+  const config = await loadAppConfig(new URL('../config.json', window.location.href));
   const launchId = params.get('launch');
   const iss = params.get('iss') ?? config.standaloneIss;
   if (iss === undefined || iss === '') {

@@ -81,6 +81,30 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
+/**
+ * Fetches and checks the run-time configuration at `url` (config.json beside the page): the one
+ * reader of the launch page and the app. Throws ConfigError saying what is wrong.
+ */
+export async function loadAppConfig(url: URL): Promise<AppConfig> {
+  let response: Response;
+  try {
+    response = await fetch(url, { headers: { Accept: 'application/json' } });
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new ConfigError(`config.json could not be loaded (${reason}).`, { cause: err });
+  }
+  if (!response.ok) {
+    throw new ConfigError(`config.json could not be loaded (HTTP ${response.status}).`);
+  }
+  let body: unknown;
+  try {
+    body = await response.json();
+  } catch (err) {
+    throw new ConfigError('config.json is not valid JSON.', { cause: err });
+  }
+  return parseAppConfig(body);
+}
+
 function optionalString(record: Record<string, unknown>, key: string): string | undefined {
   const value = record[key];
   if (value === undefined) {

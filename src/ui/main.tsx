@@ -1,22 +1,16 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { parseAppConfig, type AppConfig } from '../fhir/appConfig.ts';
+import { loadAppConfig, type AppConfig } from '../fhir/appConfig.ts';
 import { FhirError, normalizeError } from '../fhir/errors.ts';
 import { startSession } from '../fhir/session.ts';
 import { App } from './App.tsx';
 import { ErrorScreen } from './ErrorScreen.tsx';
 import './styles.css';
 
+/** config.json beside the app; a problem with it is shown like any other (FhirError kind 'config'). */
 async function loadConfig(): Promise<AppConfig> {
-  const response = await fetch(new URL('config.json', window.location.href));
-  if (!response.ok) {
-    throw new FhirError({
-      kind: 'config',
-      message: `config.json could not be loaded (HTTP ${response.status}).`,
-    });
-  }
   try {
-    return parseAppConfig(await response.json());
+    return await loadAppConfig(new URL('config.json', window.location.href));
   } catch (error) {
     throw new FhirError({
       kind: 'config',

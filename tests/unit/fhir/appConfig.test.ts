@@ -1,8 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   ConfigError,
   appConfigFromEnv,
   ehrConfigFor,
+  loadAppConfig,
   parseAppConfig,
 } from '../../../src/fhir/appConfig.ts';
 
@@ -138,5 +139,37 @@ describe("a clinic's eligibility thresholds in config.json", () => {
     [[], 'must be an object'],
   ])('refuses %j', (eligibility, message) => {
     expect(() => parseAppConfig({ clientId: 'x', eligibility })).toThrow(message);
+  });
+});
+
+describe('loading config.json', () => {
+  const url = new URL('https://app.example/config.json');
+  const answer = (response: Response | Error) =>
+    vi
+      .spyOn(globalThis, 'fetch')
+      .mockImplementation(() =>
+        response instanceof Error ? Promise.reject(response) : Promise.resolve(response),
+      );
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('reads and checks the file', async () => {
+    answer(new Response('{"clientId":"clbp-pathway"}'));
+    await expect(loadAppConfig(url)).resolves.toMatchObject({
+      ehrs: [{ clientId: 'clbp-pathway' }],
+    });
+  });
+
+  it.each([
+    [new Response('not found', { status: 404 }), 'config.json could not be loaded (HTTP 404).'],
+    [new Response('{"clientId":'), 'config.json is not valid JSON.'],
+    [new TypeError('Failed to fetch'), 'config.json could not be loaded (Failed to fetch).'],
+    [new Response('{"clientId":""}'), /clientId/],
+  ])('says what is wrong with a bad answer (%#)', async (response, message) => {
+    answer(response);
+    const error = await loadAppConfig(url).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toMatch(message);
   });
 });

@@ -2,6 +2,7 @@
  * The SMART discovery document (`.well-known/smart-configuration`).
  * https://build.fhir.org/ig/HL7/smart-app-launch/conformance.html
  */
+import { SPECIAL_SCOPES } from './scopes.ts';
 
 export interface AuthUrls {
   readonly issuer: string;
@@ -48,15 +49,7 @@ const RESOURCE_TYPES_IN_SCOPES = [
 ];
 
 function exampleScopes(): string[] {
-  const out = [
-    'openid',
-    'fhirUser',
-    'profile',
-    'launch',
-    'launch/patient',
-    'offline_access',
-    'online_access',
-  ];
+  const out = [...SPECIAL_SCOPES];
   for (const ctx of ['patient', 'user', 'system']) {
     out.push(`${ctx}/*.read`, `${ctx}/*.rs`, `${ctx}/*.cruds`);
     for (const t of RESOURCE_TYPES_IN_SCOPES) {

@@ -8,7 +8,7 @@ import type { RegisteredClient } from './clients.ts';
 import { clientMayHave } from './clients.ts';
 
 /** Non-resource scopes the sandbox understands. */
-const SPECIAL_SCOPES = new Set([
+export const SPECIAL_SCOPES: ReadonlySet<string> = new Set([
   'openid',
   'fhirUser',
   'profile',

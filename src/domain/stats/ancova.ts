@@ -7,7 +7,7 @@
  * SE² = s²(1/na + 1/nb + (x̄a − x̄b)²/Sxx_w); t on n − 3 df. Works from sums, so a SQL GROUP
  * BY can feed it. Pure.
  */
-import { tEstimate } from './studentT.ts';
+import { tEstimate, type TEstimate } from './studentT.ts';
 
 /** Sufficient statistics of one arm: x = baseline, y = change. */
 export interface ArmSums {
@@ -20,19 +20,10 @@ export interface ArmSums {
 }
 
 export type AncovaResult =
-  | {
-      kind: 'estimate';
-      /** Adjusted mean change of arm a minus arm b (negative favours a when lower is better). */
-      difference: number;
-      standardError: number;
-      df: number;
-      t: number;
-      p: number;
-      lower: number;
-      upper: number;
+  | (TEstimate & {
       /** Common within-arm slope of change on baseline. */
-      slope: number;
-    }
+      readonly slope: number;
+    })
   | { kind: 'insufficient'; reason: 'fewer-than-two' | 'no-baseline-spread' | 'no-residual-df' };
 
 export function armSums(points: readonly { x: number; y: number }[]): ArmSums {

@@ -4,7 +4,7 @@
  * (Welch, Biometrika 1947; Satterthwaite, Biometrics Bulletin 1946). Pure.
  */
 import { mean, sampleVariance } from './descriptive.ts';
-import { tEstimate, tQuantile } from './studentT.ts';
+import { tEstimate, tQuantile, type TEstimate } from './studentT.ts';
 
 export type InsufficientReason = 'fewer-than-two' | 'zero-variance';
 
@@ -48,21 +48,8 @@ export function meanWithCi(values: readonly number[], level = 0.95): MeanCi {
   };
 }
 
-export type WelchResult =
-  | {
-      kind: 'estimate';
-      /** mean(a) − mean(b) */
-      difference: number;
-      standardError: number;
-      /** Welch–Satterthwaite degrees of freedom (real-valued). */
-      df: number;
-      t: number;
-      /** Two-sided p-value. */
-      p: number;
-      lower: number;
-      upper: number;
-    }
-  | { kind: 'insufficient'; reason: InsufficientReason };
+/** mean(a) − mean(b) with its Welch–Satterthwaite degrees of freedom (real-valued). */
+export type WelchResult = TEstimate | { kind: 'insufficient'; reason: InsufficientReason };
 
 /**
  * Welch's t-test of mean(a) − mean(b) without assuming equal variances.

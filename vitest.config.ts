@@ -5,12 +5,18 @@ export default defineConfig({
   plugins: [react()],
   test: {
     projects: [
-      { extends: true, test: { name: 'unit', include: ['tests/unit/**/*.test.{ts,tsx}'] } },
+      {
+        extends: true,
+        // The slowest unit test takes ~2 s on a quiet machine (DuckDB views, the seed): 15 s leaves
+        // room for a loaded one.
+        test: { name: 'unit', include: ['tests/unit/**/*.test.{ts,tsx}'], testTimeout: 15_000 },
+      },
       {
         extends: true,
         test: {
           name: 'integration',
           include: ['tests/integration/**/*.test.{ts,tsx}'],
+          testTimeout: 15_000,
           // Node's own fetch, which msw intercepts; component tests opt into happy-dom per file.
           environment: 'node',
         },

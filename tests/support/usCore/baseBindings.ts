@@ -22,7 +22,8 @@ let valueSets: Map<string, ValueSet> | undefined;
 let codeSystems: Map<string, CodeSystem> | undefined;
 const expansions = new Map<string, ReadonlySet<string> | null>();
 
-function index(): void {
+/** Reads the R4 definitions once (a few seconds on a busy machine): call it from a beforeAll. */
+export function indexBaseDefinitions(): void {
   if (structures !== undefined) {
     return;
   }
@@ -134,7 +135,7 @@ function keysOf(value: unknown, system: string | undefined): string[] {
 
 /** Codes of `resource` outside the required value sets of its base R4 definition. */
 export function baseBindingIssues(resource: { resourceType: string }): string[] {
-  index();
+  indexBaseDefinitions();
   const sd = structures?.get(resource.resourceType);
   const issues: string[] = [];
   for (const element of sd?.snapshot?.element ?? ([] as ElementDefinition[])) {

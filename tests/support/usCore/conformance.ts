@@ -10,7 +10,7 @@ import type { Resource as MedplumResource } from '@medplum/fhirtypes';
 import type { Resource } from 'fhir/r4';
 import fhirpath from 'fhirpath';
 import r4 from 'fhirpath/fhir-context/r4';
-import { baseBindingIssues } from './baseBindings.ts';
+import { baseBindingIssues, indexBaseDefinitions } from './baseBindings.ts';
 import { indexDefinitions } from '../../../src/sandbox/fhir/searchParameters.ts';
 import { PROFILES, UNPROFILED, type ProfileRules, type Rule } from './profiles.ts';
 
@@ -89,6 +89,15 @@ function breaches(resource: Resource, rule: Rule): string[] {
             ];
       });
   }
+}
+
+/**
+ * Loads what the check reads (the R4 definitions, twice indexed): seconds on a loaded machine, so a
+ * test file calls it in beforeAll rather than paying it inside its first test's time limit.
+ */
+export function prepareConformanceCheck(): void {
+  indexDefinitions();
+  indexBaseDefinitions();
 }
 
 function baseIssues(resource: Resource): string[] {

@@ -19,7 +19,11 @@ import { referralEntries } from '../../../src/fhir/referralWrite.ts';
 import { clbpProblem } from '../../../src/fhir/problemWrite.ts';
 import { screeningEntries, screeningResponse } from '../../../src/fhir/screeningWrite.ts';
 import type { WriteContext } from '../../../src/fhir/usCore.ts';
-import { checkConformance } from '../../support/usCore/conformance.ts';
+import { checkConformance, prepareConformanceCheck } from '../../support/usCore/conformance.ts';
+
+beforeAll(() => {
+  prepareConformanceCheck();
+}, 60_000);
 
 const CLINICIAN: WriteContext = {
   patientId: 'p1',

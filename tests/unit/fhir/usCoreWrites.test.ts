@@ -32,12 +32,6 @@ const CLINICIAN: WriteContext = {
 };
 const AUTHORED = '2026-03-16T10:00:00-06:00';
 
-// The check reads the R4 definitions (several MB of JSON) on first use: done once here, with a
-// hook's time, so no single test carries that cost on a loaded machine.
-beforeAll(() => {
-  checkConformance({ resourceType: 'Basic', code: { text: 'warm-up' } } as Resource);
-}, 60_000);
-
 /** What a server makes of a transaction: ids assigned, urn:uuid references resolved, meta set. */
 function stored(entries: readonly BundleEntry[]): Resource[] {
   const ids = new Map<string, string>();

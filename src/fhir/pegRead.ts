@@ -18,11 +18,20 @@ export interface PegRecords {
 
 const canonicalOf = (url: string): string => url.split('|')[0] ?? url;
 
-export function readPegRecords(
+/** PEGs read from one kind of record, before merging. */
+export interface PegReading {
+  readonly administrations: readonly PegAdministration[];
+  readonly unreadable: PegRecords['unreadable'];
+}
+
+/**
+ * PEGs from QuestionnaireResponses to the app's PEG form or to `questionnaires` (responses to
+ * other forms are skipped, not unreadable).
+ */
+export function readPegResponses(
   responses: readonly QuestionnaireResponse[],
-  observations: readonly Observation[],
   questionnaires: readonly Questionnaire[],
-): PegRecords {
+): PegReading {
   const byUrl = new Map<string, Questionnaire>();
   for (const q of [PEG_QUESTIONNAIRE, ...questionnaires]) {
     if (q.url !== undefined) {
@@ -56,10 +65,37 @@ export function readPegRecords(
         break;
     }
   }
-  const fromObservations = pegFromObservations(observations);
-  administrations.push(...fromObservations.administrations);
-  for (const skip of fromObservations.skipped) {
-    unreadable.push({ reference: skip.reference ?? 'Observation', reason: skip.reason });
-  }
-  return { history: mergePegHistory(administrations), unreadable };
+  return { administrations, unreadable };
+}
+
+/** PEGs from score and item Observations. */
+export function readPegObservations(observations: readonly Observation[]): PegReading {
+  const { administrations, skipped } = pegFromObservations(observations);
+  return {
+    administrations,
+    unreadable: skipped.map((skip) => ({
+      reference: skip.reference ?? 'Observation',
+      reason: skip.reason,
+    })),
+  };
+}
+
+/** One history from several readings, one administration counted once (mergePegHistory). */
+export function combinePegReadings(...readings: readonly PegReading[]): PegRecords {
+  return {
+    history: mergePegHistory(readings.flatMap((r) => r.administrations)),
+    unreadable: readings.flatMap((r) => r.unreadable),
+  };
+}
+
+/** Every PEG in these records: responses first, then Observations, merged. */
+export function readPegRecords(
+  responses: readonly QuestionnaireResponse[],
+  observations: readonly Observation[],
+  questionnaires: readonly Questionnaire[],
+): PegRecords {
+  return combinePegReadings(
+    readPegResponses(responses, questionnaires),
+    readPegObservations(observations),
+  );
 }

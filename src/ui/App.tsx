@@ -13,6 +13,7 @@ import { ReferralSection } from './sections/ReferralSection.tsx';
 import { ScreeningSection } from './sections/ScreeningSection.tsx';
 import { applySmartStyle } from './smartStyle.ts';
 import { historyLoading, olderLoading, useSummary } from './useSummary.ts';
+import { useOpioidView, useOpioidViewInput } from './opioids/useOpioidView.ts';
 import { useFollowUp, usePegRecords } from './sections/pegRecords.ts';
 
 // The opioid section carries the MME engine and its RxNorm table, the largest part of the app: it
@@ -58,10 +59,13 @@ export function App({ session, asOf, programme, eligibility }: AppProps) {
   const access = useMemo(() => missingWrites(session.grantedScope), [session.grantedScope]);
   const { state, retry } = useSummary(session, enabled);
   const OpioidSection = useOpioidSection();
+  const opioidInput = useOpioidViewInput(state, asOf);
+  const opioidView = useOpioidView(opioidInput);
   // Busy until every section shows what it is for: older PEGs may load after, the opioid totals
   // wait for every medication record.
   const busy =
     OpioidSection === undefined ||
+    (opioidInput !== undefined && opioidView === undefined) ||
     Object.values(state).some((s) => s.status === 'loading' || s.status === 'refreshing') ||
     OPIOID_SOURCES.some((k) => olderLoading(state[k]));
   const [pegFormOpen, setPegFormOpen] = useState(
@@ -155,10 +159,10 @@ export function App({ session, asOf, programme, eligibility }: AppProps) {
           {...frame}
         >
           {() =>
-            OpioidSection === undefined ? (
-              <p className="loading">Loading the dose view…</p>
+            OpioidSection === undefined || opioidView === undefined ? (
+              <p className="loading">Computing the doses…</p>
             ) : (
-              <OpioidSection {...section('opioids')} />
+              <OpioidSection {...section('opioids')} view={opioidView} />
             )
           }
         </SectionFrame>

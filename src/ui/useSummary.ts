@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useReducer, useRef } from 'react';
+import { startTransition, useCallback, useEffect, useReducer, useRef } from 'react';
 import { isNotOffered, normalizeError, type FhirError } from '../fhir/errors.ts';
 import type { Session } from '../fhir/session.ts';
 import {
@@ -82,17 +82,18 @@ export function useSummary(
   const settle = useCallback(
     (key: SummaryKey, outcome: SummaryEvent | { key: SummaryKey; error: unknown }) => {
       const request = SUMMARY_REQUESTS[key];
+      let action: Action;
       if ('data' in outcome) {
-        dispatch({ key, state: { status: 'ok', data: outcome.data } } as Action);
-        return;
+        action = { key, state: { status: 'ok', data: outcome.data } } as Action;
+      } else {
+        const failure = normalizeError(outcome.error, request.label);
+        const status = request.kind === 'search' && isNotOffered(failure) ? 'unsupported' : 'error';
+        action = { key, state: { status, error: failure } };
       }
-      const failure = normalizeError(outcome.error, request.label);
-      dispatch({
-        key,
-        state: {
-          status: request.kind === 'search' && isNotOffered(failure) ? 'unsupported' : 'error',
-          error: failure,
-        },
+      // A transition: React renders a long chart in slices, yielding between components, so no
+      // answer holds the main thread for the whole render (an input or a paint can come between).
+      startTransition(() => {
+        dispatch(action);
       });
     },
     [],

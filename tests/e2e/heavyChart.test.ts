@@ -8,7 +8,7 @@ import type { Browser, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSandbox, type Sandbox } from './harness/sandbox.ts';
 import { launchChromium } from './harness/browser.ts';
-import { stored } from './support/app.ts';
+import { openDisclosures, stored } from './support/app.ts';
 
 const PATIENT = 'heavy-30k';
 /** RxNorm 857002, hydrocodone 5 mg / acetaminophen 325 mg: the chart's only opioid. */
@@ -89,6 +89,7 @@ describe('a 30,000-resource chart', () => {
       ...responses.map((r) => r.authored?.slice(0, 10)),
     ]);
     expect(days.size).toBe(600);
+    await openDisclosures(page, 'main');
     const pegRows = page.locator(
       '[data-testid="peg-history"] tbody tr, [data-testid="peg-history-earlier"] tbody tr',
     );

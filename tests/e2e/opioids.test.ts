@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/server.ts';
-import { launchChromium, launchPatient, startTestSandbox } from './support/app.ts';
+import { launchChromium, launchPatient, openDisclosures, startTestSandbox } from './support/app.ts';
 
 let sandbox: Sandbox;
 let browser: Browser;
@@ -16,8 +16,11 @@ afterAll(async () => {
   await sandbox.close();
 });
 
-/** Rows of both tables: the last 12 months, and the earlier records behind a disclosure. */
-const rows = () => page.locator('[data-testid^="mme-table"] tbody tr').allTextContents();
+/** Rows of both tables: the last 12 months, and the earlier records behind a disclosure (opened). */
+async function rows(): Promise<string[]> {
+  await openDisclosures(page, 'section#opioids');
+  return page.locator('[data-testid^="mme-table"] tbody tr').allTextContents();
+}
 
 describe('the opioid dose trend', () => {
   it('shows the two-year decrease from 120 to 30 MME/day with its monthly rates, never "tapering"', async () => {

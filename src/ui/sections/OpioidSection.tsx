@@ -1,11 +1,11 @@
-import { useMemo } from 'react';
 import { subDays } from 'date-fns/subDays';
 import { NLM_ATTRIBUTION, type MmeSummary } from '../../domain/mme/mme.ts';
 import { CDC_2022_MME_REFERENCE_LEVELS, MME_CHART_DAYS } from '../../domain/mme/referenceLevels.ts';
 import { TrendChart } from '../chart/TrendChart.tsx';
+import { Disclosure } from '../Disclosure.tsx';
 import { DoseContext } from '../opioids/DoseContext.tsx';
 import { MedicationTable } from '../opioids/MedicationTable.tsx';
-import { isoDay, opioidView } from '../opioids/opioidView.ts';
+import { isoDay, type OpioidView } from '../opioids/opioidView.ts';
 import { loaded, type SectionProps } from './sectionProps.ts';
 
 const fmt = (n: number): string => (Math.round(n * 10) / 10).toString();
@@ -16,20 +16,9 @@ function change(label: string, c: MmeSummary['change90d']) {
   return `${label}: ${sign}${fmt(c.difference)} MME/day${percent}`;
 }
 
-export function OpioidSection({ state, asOf }: SectionProps) {
-  const statements = loaded(state, 'medicationStatements');
-  const requests = loaded(state, 'medicationRequests');
+/** The opioid section over its view, computed off the main thread (useOpioidView.ts). */
+export function OpioidSection({ state, asOf, view }: SectionProps & { readonly view: OpioidView }) {
   const conditions = loaded(state, 'conditions');
-  const view = useMemo(
-    () =>
-      opioidView(
-        [...(statements?.matches ?? []), ...(requests?.matches ?? [])],
-        [...(statements?.included.values() ?? []), ...(requests?.included.values() ?? [])],
-        conditions?.matches,
-        asOf,
-      ),
-    [statements, requests, conditions, asOf],
-  );
   const { series, summary, risk, recent, earlier } = view;
   if (recent.length === 0 && earlier.length === 0) {
     return (
@@ -93,14 +82,15 @@ export function OpioidSection({ state, asOf }: SectionProps) {
         rows={recent}
       />
       {earlier.length > 0 && (
-        <details>
-          <summary>Earlier opioid records ({earlier.length})</summary>
-          <MedicationTable
-            testId="mme-table-earlier"
-            caption="Opioid records that ended more than 12 months ago"
-            rows={earlier}
-          />
-        </details>
+        <Disclosure summary={`Earlier opioid records (${String(earlier.length)})`}>
+          {() => (
+            <MedicationTable
+              testId="mme-table-earlier"
+              caption="Opioid records that ended more than 12 months ago"
+              rows={earlier}
+            />
+          )}
+        </Disclosure>
       )}
       <p className="chart-note">
         Factors: CDC 2022. Drug data: {NLM_ATTRIBUTION} Benzodiazepine, naloxone and opioid use

@@ -1,8 +1,12 @@
+import { lazy, Suspense } from 'react';
 import type { PegAdministration } from '../../domain/peg/peg.ts';
 import { changeFromBaseline, selectBaseline } from '../../domain/peg/history.ts';
 import { TrendChart, type Marker } from '../chart/TrendChart.tsx';
-import { PegForm } from '../peg/PegForm.tsx';
+import { Disclosure } from '../Disclosure.tsx';
 import type { SectionProps } from './sectionProps.ts';
+
+// The form loads when the clinician opens it (a saved draft opens it at once).
+const PegForm = lazy(() => import('../peg/PegForm.tsx').then((m) => ({ default: m.PegForm })));
 
 const DAY_MS = 86_400_000;
 
@@ -148,23 +152,25 @@ export function PegSection(props: PegSectionProps) {
             baseline={baseline}
           />
           {(earlier.length > 0 || olderPegs !== undefined) && (
-            <details data-history={olderPegs?.loading === true ? 'loading' : 'complete'}>
-              <summary>
-                Earlier PEGs ({earlier.length}
-                {olderPegs === undefined
+            <Disclosure
+              history={olderPegs?.loading === true ? 'loading' : 'complete'}
+              summary={`Earlier PEGs (${String(earlier.length)}${
+                olderPegs === undefined
                   ? ''
                   : olderPegs.loading
                     ? ' so far; older PEGs are still loading'
-                    : ' so far; older PEGs could not be loaded'}
-                )
-              </summary>
-              <PegTable
-                testId="peg-history-earlier"
-                caption="Earlier PEGs"
-                rows={earlier}
-                baseline={baseline}
-              />
-            </details>
+                    : ' so far; older PEGs could not be loaded'
+              })`}
+            >
+              {() => (
+                <PegTable
+                  testId="peg-history-earlier"
+                  caption="Earlier PEGs"
+                  rows={earlier}
+                  baseline={baseline}
+                />
+              )}
+            </Disclosure>
           )}
         </>
       )}
@@ -179,13 +185,15 @@ export function PegSection(props: PegSectionProps) {
           Recording a PEG is off: the EHR did not grant {missingWrite.join(', ')}.
         </p>
       ) : formOpen ? (
-        <PegForm
-          session={session}
-          now={() => new Date()}
-          onSaved={() => {
-            reload(['questionnaireResponses', 'pegObservations']);
-          }}
-        />
+        <Suspense fallback={<p className="loading">Loading the form…</p>}>
+          <PegForm
+            session={session}
+            now={() => new Date()}
+            onSaved={() => {
+              reload(['questionnaireResponses', 'pegObservations']);
+            }}
+          />
+        </Suspense>
       ) : (
         <button
           type="button"

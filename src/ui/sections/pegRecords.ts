@@ -2,7 +2,12 @@ import { useMemo } from 'react';
 import { followUpSchedule, type FollowUpSchedule } from '../../domain/pathway/followUp.ts';
 import type { PegAdministration } from '../../domain/peg/peg.ts';
 import { selectBaseline } from '../../domain/peg/history.ts';
-import { readPegRecords, type PegRecords } from '../../fhir/pegRead.ts';
+import {
+  combinePegReadings,
+  readPegObservations,
+  readPegResponses,
+  type PegRecords,
+} from '../../fhir/pegRead.ts';
 import type { SummaryState } from '../useSummary.ts';
 import { activeReferral, followedReferral, type Referral } from './referralData.ts';
 import { loaded, newerThanMissing, olderMissing, type OlderMissing } from './sectionProps.ts';
@@ -12,14 +17,18 @@ export function usePegRecords(state: SummaryState): PegRecords {
   const responses = loaded(state, 'questionnaireResponses');
   const observations = loaded(state, 'pegObservations');
   const questionnaires = loaded(state, 'pegQuestionnaires');
+  // Each kind of record is read when it arrives; only the merge runs again when the other does.
+  const fromResponses = useMemo(
+    () => readPegResponses(responses?.matches ?? [], questionnaires?.matches ?? []),
+    [responses, questionnaires],
+  );
+  const fromObservations = useMemo(
+    () => readPegObservations(observations?.matches ?? []),
+    [observations],
+  );
   return useMemo(
-    () =>
-      readPegRecords(
-        responses?.matches ?? [],
-        observations?.matches ?? [],
-        questionnaires?.matches ?? [],
-      ),
-    [responses, observations, questionnaires],
+    () => combinePegReadings(fromResponses, fromObservations),
+    [fromResponses, fromObservations],
   );
 }
 

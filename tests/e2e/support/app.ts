@@ -25,6 +25,14 @@ export async function launchPatient(page: Page, sandbox: Sandbox, patient: strin
   await page.waitForSelector('main[aria-busy="false"] section', { timeout: 30_000 });
 }
 
+/** Opens every closed disclosure under `scope` (their content renders once opened). */
+export async function openDisclosures(page: Page, scope: string): Promise<void> {
+  const closed = page.locator(`${scope} details:not([open]) > summary`);
+  for (let left = await closed.count(); left > 0; left = await closed.count()) {
+    await closed.first().click();
+  }
+}
+
 /** Resources the sandbox holds for a search, read from its repository (no token involved). */
 export async function stored<T extends Resource>(sandbox: Sandbox, query: string): Promise<T[]> {
   const resources = await sandbox.repo.searchResources(parseSearchRequest(query));

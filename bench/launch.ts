@@ -8,15 +8,18 @@
  * of requests that waited on each other (all of them: discovery → authorize → token → data; and
  * the data requests alone), and the longest main-thread task: tasks over 50 ms as the page's
  * PerformanceObserver sees them on every run, and every task's length from a Chromium trace of
- * one more run. Writes bench/results/launch.json. Run it on a quiet machine:
+ * one more run; before the first screen, the EHR requests and their chains (the Questionnaire check
+ * waits for it) and the gzipped JavaScript fetched (the page's and its worker's). Writes
+ * bench/results/launch.json. Run it on a quiet machine:
  * `flock /tmp/clbp-fulltest.lock npm run bench:launch`.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startSandbox, type Sandbox } from '../src/sandbox/server.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/e2e/harness/browser.ts';
-import { initialJsGzipped } from '../tests/e2e/harness/bundleSize.ts';
+import { DIST, initialJsGzipped } from '../tests/e2e/harness/bundleSize.ts';
 
 const LATENCY_MS = 150;
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 7);
@@ -44,6 +47,14 @@ interface Run {
   readonly dataChain: number;
   /** Longest task over 50 ms the page saw (0 when none). */
   readonly longTaskMs: number;
+  /** Requests to the EHR sent before the first screen, and their longest chains. */
+  readonly untilFirstScreen: {
+    readonly requests: number;
+    readonly chain: number;
+    readonly dataChain: number;
+  };
+  /** Gzipped JavaScript the page and its worker fetched before the first screen. */
+  readonly jsBeforeFirstScreenBytes: number;
 }
 
 /** Longest chain: each request's depth is 1 + the deepest request that had finished before it began. */
@@ -99,10 +110,18 @@ async function launchOnce(browser: Browser, sandbox: Sandbox, patient: string): 
   await context.addInitScript(LONG_TASK_OBSERVER);
   const page = await context.newPage();
   const requests = watchRequests(page, sandbox);
+  const scripts: { path: string; at: number }[] = [];
+  context.on('request', (r) => {
+    const url = new URL(r.url());
+    if (url.origin === sandbox.appOrigin && url.pathname.endsWith('.js')) {
+      scripts.push({ path: url.pathname, at: performance.now() });
+    }
+  });
   const t0 = performance.now();
   await page.goto(sandbox.launchUrl(patient, 'pcp-1'));
   await page.waitForSelector('main[aria-busy="false"] section', { timeout: 60_000 });
-  const firstScreenMs = performance.now() - t0;
+  const firstScreenAt = performance.now();
+  const firstScreenMs = firstScreenAt - t0;
   await page.waitForSelector(SETTLED, { timeout: 120_000 });
   const settledMs = performance.now() - t0;
   const longTasks = await page.evaluate(
@@ -112,6 +131,8 @@ async function launchOnce(browser: Browser, sandbox: Sandbox, patient: string): 
   const ehr = [...requests.values()];
   const fhir = ehr.filter((r) => r.url.startsWith(sandbox.fhirBase));
   const data = fhir.filter((r) => !r.url.includes('/.well-known/') && !r.url.endsWith('/metadata'));
+  const early = (r: Timed) => r.start < firstScreenAt;
+  const js = new Set(scripts.filter((x) => x.at < firstScreenAt).map((x) => x.path));
   return {
     firstScreenMs,
     settledMs,
@@ -121,7 +142,19 @@ async function launchOnce(browser: Browser, sandbox: Sandbox, patient: string): 
     chain: longestChain(ehr),
     dataChain: longestChain(data),
     longTaskMs: Math.max(0, ...longTasks),
+    untilFirstScreen: {
+      requests: fhir.filter(early).length,
+      chain: longestChain(ehr.filter(early)),
+      dataChain: longestChain(data.filter(early)),
+    },
+    jsBeforeFirstScreenBytes: [...js].reduce((sum, path) => sum + gzippedBytes(path), 0),
   };
+}
+
+/** Gzipped size of a built file the app server served (by its URL path). */
+function gzippedBytes(urlPath: string): number {
+  const file = resolve(DIST, `.${urlPath}`);
+  return existsSync(file) ? gzipSync(readFileSync(file)).length : 0;
 }
 
 function watchRequests(page: Page, sandbox: Sandbox): Map<unknown, Timed> {
@@ -208,6 +241,12 @@ try {
       maxRequestsInFlight: Math.max(...mine.map((r) => r.maxInFlight)),
       longestEhrChain: of((r) => r.chain),
       longestDataChain: of((r) => r.dataChain),
+      untilFirstScreen: {
+        fhirRequests: of((r) => r.untilFirstScreen.requests),
+        longestEhrChain: of((r) => r.untilFirstScreen.chain),
+        longestDataChain: of((r) => r.untilFirstScreen.dataChain),
+      },
+      jsBeforeFirstScreenGzippedBytes: of((r) => r.jsBeforeFirstScreenBytes),
       longestTaskOver50MsPerRun: mine.map((r) => Math.round(r.longTaskMs)),
       tracedLongestTasksMs: tasks.slice(0, 5),
     };
@@ -216,7 +255,8 @@ try {
       `${patient}: first screen median ${summary.medianMs} ms (runs ${summary.runsMs.join(', ')})` +
         `${summary.targetMs === null ? '' : ` [target < ${summary.targetMs}]`}; all history ${summary.medianAllHistoryMs} ms; ` +
         `${summary.fhirRequests} FHIR requests (${summary.dataRequests} for data), at most ${summary.maxRequestsInFlight} in flight; ` +
-        `longest chain ${summary.longestEhrChain} (data ${summary.longestDataChain}); ` +
+        `longest chain ${summary.longestEhrChain} (data ${summary.longestDataChain}; before the first screen ${summary.untilFirstScreen.longestEhrChain}, data ${summary.untilFirstScreen.longestDataChain}); ` +
+        `JS before the first screen ${(summary.jsBeforeFirstScreenGzippedBytes / 1000).toFixed(1)} KB gzipped; ` +
         `longest task: traced ${summary.tracedLongestTasksMs.join(', ')} ms; over 50 ms per run [${summary.longestTaskOver50MsPerRun.join(', ')}]`,
     );
   }

@@ -1,11 +1,10 @@
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
+/**
+ * The app page's entry: starts the SMART code exchange and reads config.json at once, then hands
+ * both to boot.tsx (React and the app), which loads in parallel.
+ */
 import { loadAppConfig, type AppConfig } from '../fhir/appConfig.ts';
-import { FhirError, normalizeError } from '../fhir/errors.ts';
+import { FhirError } from '../fhir/errors.ts';
 import { startSession } from '../fhir/session.ts';
-import { App } from './App.tsx';
-import { ErrorScreen } from './ErrorScreen.tsx';
-import './styles.css';
 
 /** config.json beside the app; a problem with it is shown like any other (FhirError kind 'config'). */
 async function loadConfig(): Promise<AppConfig> {
@@ -22,27 +21,17 @@ async function loadConfig(): Promise<AppConfig> {
 
 const container = document.getElementById('root');
 if (container) {
-  const root = createRoot(container);
-  root.render(
-    <main aria-busy="true">
-      <p>Connecting to the EHR…</p>
-    </main>,
-  );
-  Promise.all([startSession(), loadConfig()]).then(
-    ([session, config]) => {
-      root.render(
-        <StrictMode>
-          <App
-            session={session}
-            asOf={new Date()}
-            programme={config.programme}
-            eligibility={config.eligibility}
-          />
-        </StrictMode>,
-      );
+  // The code exchange and the configuration start now; React and the app load meanwhile (boot.tsx),
+  // so their download and start-up are off the launch's critical path.
+  const ready = Promise.all([startSession(), loadConfig()]);
+  ready.catch(() => undefined); // boot shows the error; this only keeps it from looking unhandled
+  void import('./boot.tsx').then(
+    ({ boot }) => {
+      boot(container, ready);
     },
-    (error: unknown) => {
-      root.render(<ErrorScreen error={normalizeError(error)} />);
+    () => {
+      container.textContent =
+        'CLBP Pathway could not load its page scripts. Reload, or relaunch the app from the chart.';
     },
   );
 }

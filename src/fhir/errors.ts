@@ -16,6 +16,8 @@ export type FhirErrorKind =
   | 'forbidden'
   /** The server could not be reached, or the connection dropped. */
   | 'network'
+  /** The EHR already holds a different record under the same submission. */
+  | 'conflict'
   /** The server did not answer in time. */
   | 'timeout'
   /** The server answered 429 and kept doing so. */
@@ -80,6 +82,8 @@ export function nextStep(kind: FhirErrorKind): string {
       return 'Ask your EHR administrator to grant the app the access listed below.';
     case 'network':
       return 'Check the connection to the EHR, then retry.';
+    case 'conflict':
+      return 'Check the chart: it already has a record saved under this submission with other answers. Save again to record these answers as a separate record, or discard them.';
     case 'timeout':
       return 'The EHR did not answer in time. Retry; if it keeps happening, tell your EHR support.';
     case 'rate-limited':

@@ -6,6 +6,8 @@
 import FHIR from 'fhirclient';
 import type Client from 'fhirclient/lib/Client';
 import { FhirError } from './errors.ts';
+import type { Tokens } from './refreshAcrossTabs.ts';
+import { refreshAcrossTabs } from './refreshAcrossTabs.ts';
 import { APP_RETRIES, createTransport, type FhirTransport } from './transport.ts';
 import type { WriteContext } from './usCore.ts';
 
@@ -41,6 +43,31 @@ function encounterReference(id: string | null): string | undefined {
   return id === null || id === '' ? undefined : `Encounter/${id}`;
 }
 
+/** The tokens of a client state after a refresh. */
+function tokensOf(state: Client['state']): Tokens {
+  const response = state.tokenResponse ?? {};
+  return {
+    access_token: response.access_token ?? '',
+    ...(response.refresh_token === undefined ? {} : { refresh_token: response.refresh_token }),
+    expiresAt: state.expiresAt ?? Date.now() / 1000 + 300,
+    response,
+  };
+}
+
+/** Takes the tokens another tab obtained into this tab's client and its stored session. */
+function adoptTokens(client: Client, tokens: Tokens): void {
+  client.state.tokenResponse = {
+    ...client.state.tokenResponse,
+    ...tokens.response,
+    access_token: tokens.access_token,
+    ...(tokens.refresh_token === undefined ? {} : { refresh_token: tokens.refresh_token }),
+  };
+  client.state.expiresAt = tokens.expiresAt;
+  if (client.state.key !== undefined) {
+    void client.environment.getStorage().set(client.state.key, client.state);
+  }
+}
+
 /** Refresh this many seconds before the token's stated expiry. */
 const EXPIRY_MARGIN_S = 10;
 
@@ -58,14 +85,22 @@ export function sessionFromClient(client: Client): Session {
       message: 'The EHR did not say which patient is open (no patient in the launch context).',
     });
   }
-  // One refresh at a time: the EHR rotates refresh tokens, so a second refresh with the old one
-  // would be refused (and may revoke the grant).
+  // One refresh at a time, in this tab and across its duplicates: the EHR rotates refresh tokens,
+  // so a second refresh with the old one would be refused (and may revoke the grant).
   let refreshing: Promise<string | undefined> | undefined;
   const refreshOnce = (): Promise<string | undefined> => {
+    const refreshToken = client.state.tokenResponse?.refresh_token;
     refreshing ??= (
-      client.state.tokenResponse?.refresh_token === undefined
+      refreshToken === undefined
         ? Promise.resolve(undefined)
-        : client.refresh().then((state) => state.tokenResponse?.access_token)
+        : refreshAcrossTabs({
+            refreshToken,
+            refresh: async () => tokensOf(await client.refresh()),
+            adopt: (tokens) => {
+              adoptTokens(client, tokens);
+            },
+            now: () => Date.now() / 1000,
+          }).then((tokens) => tokens.access_token)
     ).finally(() => {
       refreshing = undefined;
     });

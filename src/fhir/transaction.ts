@@ -1,11 +1,14 @@
 /**
  * Writes that a retry may repeat: one transaction Bundle whose entries are conditional creates
  * (`If-None-Exist` on a client-generated identifier), so a second submission after a timeout or a
- * failed save creates nothing new.
+ * failed save creates nothing new. A record found that way ("already there") is compared with
+ * what was sent before the write counts as saved: the same submission saved with other answers
+ * (a duplicated tab) is a conflict, never "saved".
  */
 import type { Bundle, BundleEntry, FhirResource, Identifier } from 'fhir/r4';
 import { SUBMISSION_IDENTIFIER_SYSTEM } from '../domain/codes/canonical.ts';
 import { FhirError } from './errors.ts';
+import { sameEnteredContent } from './recordMatch.ts';
 import type { FhirTransport } from './transport.ts';
 
 export function submissionIdentifier(submissionId: string): Identifier {
@@ -48,6 +51,34 @@ function parseLocation(
     : undefined;
 }
 
+const isSubmission = (entry: BundleEntry): boolean =>
+  entry.request?.ifNoneExist?.startsWith(`identifier=${SUBMISSION_IDENTIFIER_SYSTEM}|`) === true;
+
+/**
+ * Throws a conflict when a submission entry answered "already there" with a record whose entered
+ * content is not what was sent. The record comes with the answer, or is read from its location.
+ */
+async function checkFound(
+  transport: FhirTransport,
+  sent: BundleEntry,
+  answer: BundleEntry,
+  target: { resourceType: string; id: string },
+  label: string,
+): Promise<void> {
+  const stored =
+    answer.resource ??
+    (await transport.json(`${target.resourceType}/${target.id}`, {
+      label: `${label} (reading the record already there)`,
+    }));
+  if (!sameEnteredContent(sent.resource, stored)) {
+    throw new FhirError({
+      kind: 'conflict',
+      request: label,
+      message: `${label}: the EHR already holds a different ${target.resourceType} under this submission (saved from another tab or window?), so these answers were not saved.`,
+    });
+  }
+}
+
 /** Posts the transaction and returns what each entry became, in order. Rejects with a FhirError. */
 export async function submitTransaction(
   transport: FhirTransport,
@@ -65,7 +96,7 @@ export async function submitTransaction(
       request: label,
     });
   }
-  return answers.map((answer, i) => {
+  const written = answers.map((answer, i) => {
     const status = Number.parseInt(answer.response?.status ?? '', 10);
     const target =
       parseLocation(answer.response?.location) ??
@@ -81,4 +112,12 @@ export async function submitTransaction(
     }
     return { ...target, status };
   });
+  for (const [i, result] of written.entries()) {
+    const sent = entries[i];
+    const answer = answers[i];
+    if (result.status === 200 && sent !== undefined && answer !== undefined && isSubmission(sent)) {
+      await checkFound(transport, sent, answer, result, label);
+    }
+  }
+  return written;
 }

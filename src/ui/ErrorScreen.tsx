@@ -6,6 +6,7 @@ const TITLES: Record<FhirError['kind'], string> = {
   forbidden: 'The EHR refused access',
   network: 'The EHR could not be reached',
   timeout: 'The EHR did not answer in time',
+  conflict: 'A different record was saved first',
   'rate-limited': 'The EHR is busy',
   server: 'The EHR reported an error',
   malformed: 'The EHR sent data the app cannot read',

@@ -2,7 +2,16 @@ import { formatISO } from 'date-fns/formatISO';
 import { useCallback, useRef, useState } from 'react';
 import { normalizeError, type FhirError } from '../fhir/errors.ts';
 import type { FormAnswer } from '../fhir/questionnaireAnswers.ts';
-import { clearDraft, loadDraft, newDraft, storeDraft, type Draft } from './drafts.ts';
+import {
+  clearDraft,
+  loadDraft,
+  newDraft,
+  sending,
+  storeDraft,
+  unsent,
+  type Draft,
+  type SentDraft,
+} from './drafts.ts';
 
 export type SaveState<R> =
   | { readonly status: 'editing' }
@@ -17,7 +26,7 @@ export type SaveState<R> =
 export function useDraftSave<R>(
   form: string,
   patientId: string,
-  save: (draft: Draft & { sentAt: string }) => Promise<R>,
+  save: (draft: SentDraft) => Promise<R>,
   now: () => Date,
 ) {
   const [draft, setDraft] = useState<Draft>(() => loadDraft(form, patientId) ?? newDraft());
@@ -60,7 +69,7 @@ export function useDraftSave<R>(
     }
     inFlight.current = true;
     setState({ status: 'saving' });
-    const sent = { ...draft, sentAt: draft.sentAt ?? formatISO(now()) };
+    const sent = sending(draft, formatISO(now()));
     storeDraft(form, patientId, sent);
     setDraft(sent);
     try {
@@ -69,7 +78,15 @@ export function useDraftSave<R>(
       setDraft(newDraft());
       setState({ status: 'saved', result });
     } catch (error) {
-      setState({ status: 'failed', error: normalizeError(error) });
+      const failure = normalizeError(error);
+      if (failure.kind === 'conflict') {
+        // The EHR holds other answers under this submission: these were not saved, so they are
+        // editable again and a new save gets a new submission.
+        const again = unsent(sent);
+        storeDraft(form, patientId, again);
+        setDraft(again);
+      }
+      setState({ status: 'failed', error: failure });
     } finally {
       inFlight.current = false;
     }

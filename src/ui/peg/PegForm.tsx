@@ -10,7 +10,7 @@ import { savePeg, type SavedPeg } from '../../fhir/pegWrite.ts';
 import type { FormAnswers } from '../../fhir/questionnaireAnswers.ts';
 import { PEG_QUESTIONNAIRE } from '../../fhir/questionnaires.ts';
 import { writeContext, type Session } from '../../fhir/session.ts';
-import type { Draft } from '../drafts.ts';
+import type { SentDraft } from '../drafts.ts';
 import { QuestionnaireDraftForm } from '../questionnaire/QuestionnaireDraftForm.tsx';
 
 /** The item values from the form's answers, read by LOINC answer code (never display text). */
@@ -39,7 +39,7 @@ interface PegFormProps {
 
 export function PegForm({ session, now, onSaved }: PegFormProps) {
   const save = useCallback(
-    async (draft: Draft & { sentAt: string }) => {
+    async (draft: SentDraft) => {
       const score = scorePeg(pegAnswersFrom(draft.answers));
       if (score.kind !== 'score') {
         throw new Error('All three PEG items must be answered before saving.');

@@ -1,6 +1,6 @@
 import type { Questionnaire } from 'fhir/r4';
 import type { ReactNode } from 'react';
-import type { Draft } from '../drafts.ts';
+import type { Draft, SentDraft } from '../drafts.ts';
 import { DraftStatus } from '../DraftStatus.tsx';
 import { useDraftSave } from '../useDraftSave.ts';
 import { QuestionnaireForm } from './QuestionnaireForm.tsx';
@@ -14,7 +14,7 @@ interface QuestionnaireDraftFormProps<R> {
   readonly label: string;
   /** "PEG" or "screening": the button says "Save PEG", "Retry saving the PEG". */
   readonly noun: string;
-  readonly save: (draft: Draft & { sentAt: string }) => Promise<R>;
+  readonly save: (draft: SentDraft) => Promise<R>;
   readonly now: () => Date;
   /** Why the answers cannot be saved yet (undefined when they can). */
   readonly notReady: (draft: Draft) => string | undefined;

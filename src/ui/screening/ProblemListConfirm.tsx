@@ -2,7 +2,7 @@ import { useCallback } from 'react';
 import { addClbpProblem } from '../../fhir/problemWrite.ts';
 import { writeContext, type Session } from '../../fhir/session.ts';
 import { DraftStatus } from '../DraftStatus.tsx';
-import type { Draft } from '../drafts.ts';
+import type { SentDraft } from '../drafts.ts';
 import { useDraftSave } from '../useDraftSave.ts';
 
 interface ProblemListConfirmProps {
@@ -19,7 +19,7 @@ interface ProblemListConfirmProps {
  */
 export function ProblemListConfirm({ session, screening, now, onAdded }: ProblemListConfirmProps) {
   const save = useCallback(
-    async (draft: Draft & { sentAt: string }) => {
+    async (draft: SentDraft) => {
       const written = await addClbpProblem(session.transport, {
         submissionId: draft.submissionId,
         context: writeContext(session),

@@ -2,7 +2,7 @@ import { useCallback } from 'react';
 import { DraftStatus } from '../DraftStatus.tsx';
 import { placeReferral } from '../../fhir/referralWrite.ts';
 import { writeContext, type Session } from '../../fhir/session.ts';
-import type { Draft } from '../drafts.ts';
+import type { SentDraft } from '../drafts.ts';
 import { useDraftSave } from '../useDraftSave.ts';
 
 interface ReferralFormProps {
@@ -19,7 +19,7 @@ interface ReferralFormProps {
 export function ReferralForm(props: ReferralFormProps) {
   const { session, programme, now, reason, supportingInfo, onPlaced } = props;
   const save = useCallback(
-    async (draft: Draft & { sentAt: string }) => {
+    async (draft: SentDraft) => {
       const start = draft.extra['preferredStart'] ?? '';
       const placed = await placeReferral(session.transport, {
         submissionId: draft.submissionId,

@@ -3,7 +3,7 @@ import { missingRequired } from '../../fhir/questionnaireAnswers.ts';
 import { SCREENING_QUESTIONNAIRE } from '../../fhir/questionnaires.ts';
 import { saveScreening } from '../../fhir/screeningWrite.ts';
 import { writeContext, type Session } from '../../fhir/session.ts';
-import type { Draft } from '../drafts.ts';
+import type { SentDraft } from '../drafts.ts';
 import { SCREENING_LINK_IDS } from '../../domain/screening/screening.ts';
 import { QuestionnaireDraftForm } from '../questionnaire/QuestionnaireDraftForm.tsx';
 import { UrgentRedFlags } from './UrgentRedFlags.tsx';
@@ -17,7 +17,7 @@ interface ScreeningFormProps {
 /** The CLBP screening, rendered from its Questionnaire; kept as a draft until the EHR confirms. */
 export function ScreeningForm({ session, now, onSaved }: ScreeningFormProps) {
   const save = useCallback(
-    async (draft: Draft & { sentAt: string }) => {
+    async (draft: SentDraft) => {
       const written = await saveScreening(session.transport, {
         submissionId: draft.submissionId,
         context: writeContext(session),
@@ -46,7 +46,7 @@ export function ScreeningForm({ session, now, onSaved }: ScreeningFormProps) {
         [SCREENING_LINK_IDS.caudaEquinaGroup]: (
           <UrgentRedFlags
             session={session}
-            draftSubmissionId={draft.submissionId}
+            draftSubmissionId={draft.draftId}
             answers={draft.answers}
             now={now}
           />

@@ -20,7 +20,7 @@ type RecordState =
 
 interface UrgentRedFlagsProps {
   readonly session: Session;
-  /** The screening draft's submission id: each flag's record is keyed on it (no duplicates). */
+  /** The screening draft's id (Draft.draftId): each flag's record is keyed on it (no duplicates). */
   readonly draftSubmissionId: string;
   readonly answers: FormAnswers;
   readonly now: () => Date;

@@ -105,3 +105,33 @@ export async function loseNextWriteAnswer(page: Page): Promise<void> {
     await route.continue();
   });
 }
+
+/**
+ * Duplicates a tab as the browser does: a new tab of the same context on the same URL, whose
+ * session storage starts as a copy of the original's (the copy is made once, before the app's
+ * scripts run; later reloads keep the duplicate's own storage).
+ */
+export async function duplicateTab(page: Page): Promise<Page> {
+  const url = page.url();
+  const entries: [string, string][] = await page.evaluate(() =>
+    Object.keys(sessionStorage).map((key): [string, string] => [
+      key,
+      sessionStorage.getItem(key) ?? '',
+    ]),
+  );
+  const copy = await page.context().newPage();
+  await copy.addInitScript(
+    ({ origin, items }: { origin: string; items: [string, string][] }) => {
+      if (location.origin === origin && sessionStorage.getItem('e2e:duplicated') === null) {
+        for (const [key, value] of items) {
+          sessionStorage.setItem(key, value);
+        }
+        sessionStorage.setItem('e2e:duplicated', 'yes');
+      }
+    },
+    { origin: new URL(url).origin, items: entries },
+  );
+  await copy.goto(url);
+  await copy.waitForSelector('main[aria-busy="false"] section', { timeout: 30_000 });
+  return copy;
+}

@@ -1,9 +1,11 @@
 /**
  * The bearer token goes only to the FHIR server, whatever URLs the server hands back. A second
  * loopback server ("elsewhere") records every request it receives; a hostile EHR points `clbp bulk`
- * at it through its status URL and manifest, `clbp export` through `next` links, and the app (real
- * sandbox, real browser, one search answer rewritten on the way) through a `next` link. Elsewhere
- * must never see an Authorization header, and each refusal is one line naming the URL.
+ * at it through its status URL and manifest, `clbp export` through `next` links and a redirect,
+ * and the app (real sandbox, real browser, one search answer rewritten on the way) through a
+ * `next` link and a redirect. Elsewhere must never see an Authorization header (the browser never
+ * reaches it: the page's Content-Security-Policy allows only the EHR), and each refusal is one
+ * line naming the URL.
  */
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -43,8 +45,12 @@ let elsewhere: { server: Server; origin: string };
 const seenElsewhere: Seen[] = [];
 let ehr: { server: Server; origin: string };
 /** What the hostile EHR answers this test. */
-let mode: 'status-elsewhere' | 'file-needs-token' | 'file-public' | 'next-elsewhere' =
-  'next-elsewhere';
+let mode:
+  | 'status-elsewhere'
+  | 'file-needs-token'
+  | 'file-public'
+  | 'next-elsewhere'
+  | 'redirect-elsewhere' = 'next-elsewhere';
 
 beforeAll(async () => {
   elsewhere = await listen((req, res) => {
@@ -81,6 +87,8 @@ beforeAll(async () => {
         output: [{ type: 'Patient', url: `${elsewhere.origin}/files/Patient.ndjson` }],
         error: [],
       });
+    } else if (mode === 'redirect-elsewhere' && url.pathname.startsWith('/fhir/')) {
+      res.writeHead(307, { Location: `${elsewhere.origin}${url.pathname}${url.search}` }).end();
     } else if (url.pathname === '/fhir/Patient/p1') {
       json(res, 200, PATIENT);
     } else {
@@ -180,6 +188,22 @@ describe('clbp export', () => {
     expect(stderr.trim().split('\n')).toHaveLength(1);
     expect(seenElsewhere).toEqual([]);
   });
+  it('sends no token to another server that a redirect leads to', async () => {
+    mode = 'redirect-elsewhere';
+    await runClbp([
+      'export',
+      '--fhir',
+      `${ehr.origin}/fhir`,
+      '--patient',
+      'p1',
+      '--token',
+      SECRET,
+      '--out',
+      join(out, 'p1.json'),
+    ]);
+    expect(seenElsewhere.length).toBeGreaterThan(0);
+    expect(seenElsewhere.filter((seen) => seen.authorization !== undefined)).toEqual([]);
+  });
 });
 
 describe('the app in the browser', () => {
@@ -198,6 +222,20 @@ describe('the app in the browser', () => {
     });
     await launchPatient(page, sandbox, 'clbp-eligible');
     await expect(page.getByText(foreign, { exact: false }).first().isVisible()).resolves.toBe(true);
+    expect(seenElsewhere).toEqual([]);
+  });
+  it('sends nothing to another server that a redirect leads to (the page allows only the EHR)', async () => {
+    const { page, sandbox } = app;
+    await page.route(/\/fhir\/Condition\?/, (route) =>
+      route.fulfill({
+        status: 307,
+        headers: { Location: `${elsewhere.origin}/fhir/Condition?redirected=1` },
+      }),
+    );
+    await launchPatient(page, sandbox, 'clbp-eligible');
+    await expect(page.textContent('section#screening')).resolves.toContain(
+      'Condition search could not reach the EHR',
+    );
     expect(seenElsewhere).toEqual([]);
   });
 });

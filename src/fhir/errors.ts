@@ -83,7 +83,7 @@ export function nextStep(kind: FhirErrorKind): string {
     case 'network':
       return 'Check the connection to the EHR, then retry.';
     case 'conflict':
-      return 'Check the chart: it already has a record saved under this submission with other answers. Save again to record these answers as a separate record, or discard them.';
+      return 'Check the chart for the record saved from the other tab. To record these answers as well, save again: they become a separate record.';
     case 'timeout':
       return 'The EHR did not answer in time. Retry; if it keeps happening, tell your EHR support.';
     case 'rate-limited':

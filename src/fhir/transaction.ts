@@ -74,7 +74,7 @@ async function checkFound(
     throw new FhirError({
       kind: 'conflict',
       request: label,
-      message: `${label}: the EHR already holds a different ${target.resourceType} under this submission (saved from another tab or window?), so these answers were not saved.`,
+      message: `${label}: the EHR already holds a record of this submission with other answers (${target.resourceType}/${target.id}, saved from another tab or window?), so these answers were not saved.`,
     });
   }
 }

@@ -68,7 +68,9 @@ describe('a record found by a retry', () => {
       server.use(...found(response('LA6115-5'), inline));
       const entry = conditionalCreate('urn:uuid:a', response('LA6114-8'), 'sub-1');
       const saving = submitTransaction(transport(), [entry], 'Saving the PEG');
-      await expect(saving).rejects.toThrow('already holds a different QuestionnaireResponse');
+      await expect(saving).rejects.toThrow(
+        'already holds a record of this submission with other answers (QuestionnaireResponse/qr-1',
+      );
       await expect(saving).rejects.toHaveProperty('kind', 'conflict');
     },
   );

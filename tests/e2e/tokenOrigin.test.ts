@@ -165,20 +165,23 @@ describe('clbp bulk', () => {
   });
 });
 
+const exportP1 = (): Promise<{ code: number; stderr: string }> =>
+  runClbp([
+    'export',
+    '--fhir',
+    `${ehr.origin}/fhir`,
+    '--patient',
+    'p1',
+    '--token',
+    SECRET,
+    '--out',
+    join(out, 'p1.json'),
+  ]);
+
 describe('clbp export', () => {
   it('does not follow a next link to another server, and says which', async () => {
     mode = 'next-elsewhere';
-    const { code, stderr } = await runClbp([
-      'export',
-      '--fhir',
-      `${ehr.origin}/fhir`,
-      '--patient',
-      'p1',
-      '--token',
-      SECRET,
-      '--out',
-      join(out, 'p1.json'),
-    ]);
+    const { code, stderr } = await exportP1();
     expect(code).toBe(1);
     expect(stderr).toMatch(
       new RegExp(
@@ -188,19 +191,10 @@ describe('clbp export', () => {
     expect(stderr.trim().split('\n')).toHaveLength(1);
     expect(seenElsewhere).toEqual([]);
   });
+
   it('sends no token to another server that a redirect leads to', async () => {
     mode = 'redirect-elsewhere';
-    await runClbp([
-      'export',
-      '--fhir',
-      `${ehr.origin}/fhir`,
-      '--patient',
-      'p1',
-      '--token',
-      SECRET,
-      '--out',
-      join(out, 'p1.json'),
-    ]);
+    await exportP1();
     expect(seenElsewhere.length).toBeGreaterThan(0);
     expect(seenElsewhere.filter((seen) => seen.authorization !== undefined)).toEqual([]);
   });

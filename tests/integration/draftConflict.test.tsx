@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FhirError } from '../../src/fhir/errors.ts';
 import { PEG_QUESTIONNAIRE } from '../../src/fhir/questionnaires.ts';
 import type { SentDraft } from '../../src/ui/drafts.ts';
-import { loadDraft } from '../../src/ui/drafts.ts';
+import { loadDraft, storeDraft } from '../../src/ui/drafts.ts';
 import { QuestionnaireDraftForm } from '../../src/ui/questionnaire/QuestionnaireDraftForm.tsx';
 
 afterEach(() => {
@@ -49,5 +49,20 @@ describe('a form whose save meets a conflict', () => {
       expect(sent).toHaveLength(2);
     });
     expect(sent[1]?.submissionId).not.toBe(sent[0]?.submissionId);
+    // The draft itself is the same one: records written while it was filled in stay its own.
+    expect(sent[1]?.draftId).toBe(sent[0]?.draftId);
+  });
+});
+
+describe('a stored draft', () => {
+  it('keeps its own id through a reload, and takes it from the submission id of an older draft', () => {
+    const draft = { draftId: 'd-1', answers: {}, extra: {} };
+    storeDraft('screening', 'p', draft);
+    expect(loadDraft('screening', 'p')).toEqual(draft);
+    sessionStorage.setItem(
+      'clbp-pathway:draft:screening:p',
+      JSON.stringify({ submissionId: 's-1', answers: {}, extra: {} }),
+    );
+    expect(loadDraft('screening', 'p')).toEqual({ draftId: 's-1', answers: {}, extra: {} });
   });
 });

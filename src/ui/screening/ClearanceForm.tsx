@@ -4,7 +4,7 @@ import { DOES_NOT_PRECLUDE } from '../../domain/screening/clearance.ts';
 import { saveClearance } from '../../fhir/clearanceWrite.ts';
 import { writeContext, type Session } from '../../fhir/session.ts';
 import { DraftStatus } from '../DraftStatus.tsx';
-import type { Draft } from '../drafts.ts';
+import type { Draft, SentDraft } from '../drafts.ts';
 import { useDraftSave } from '../useDraftSave.ts';
 import { evidenceText } from './evidenceText.ts';
 
@@ -38,7 +38,7 @@ const chosenOf = (draft: Draft): string[] =>
  */
 export function ClearanceForm({ session, now, flags, onSaved, onCancel }: ClearanceFormProps) {
   const save = useCallback(
-    async (draft: Draft & { sentAt: string }) => {
+    async (draft: SentDraft) => {
       const chosen = chosenOf(draft);
       const written = await saveClearance(session.transport, {
         submissionId: draft.submissionId,

@@ -5,8 +5,14 @@
  * app's tabs (Web Locks), and the tab that refreshes leaves the new tokens for the others, keyed
  * by a hash of the refresh token it used and encrypted with a key derived from that token: only a
  * tab that held the old refresh token can read them. A tab about to refresh first follows that
- * chain to the newest tokens and refreshes only when nobody has.
+ * chain to the newest tokens and refreshes only when they are about to expire.
+ *
+ * The hand-offs are kept in IndexedDB (idb-keyval), not localStorage: Chromium shows one tab's
+ * localStorage write to another tab only some time later, so a tab taking the lock just after
+ * another released it could miss the new tokens and refresh with a used token. A committed
+ * IndexedDB write is seen by every later transaction.
  */
+import { createStore, del, entries, get, set } from 'idb-keyval';
 
 export interface Tokens {
   readonly access_token: string;
@@ -26,8 +32,16 @@ export interface RefreshAcrossTabsOptions {
   readonly adopt: (tokens: Tokens) => void;
   /** Seconds since the epoch. */
   readonly now: () => number;
-  readonly storage?: Storage;
+  readonly store?: HandOffStore;
   readonly locks?: LockManager;
+}
+
+/** Where hand-offs are kept, shared by the app's tabs (IndexedDB in the browser). */
+export interface HandOffStore {
+  get(key: string): Promise<string | undefined>;
+  set(key: string, value: string): Promise<void>;
+  entries(): Promise<[string, string][]>;
+  delete(key: string): Promise<void>;
 }
 
 const PREFIX = 'clbp-pathway:refreshed:';
@@ -65,12 +79,12 @@ async function slotFor(refreshToken: string): Promise<string> {
 }
 
 /** The tokens another tab obtained with `refreshToken`, if any (undefined when unreadable). */
-async function handedOff(storage: Storage, refreshToken: string): Promise<Tokens | undefined> {
-  const stored = storage.getItem(await slotFor(refreshToken));
-  if (stored === null) {
-    return undefined;
-  }
+async function handedOff(store: HandOffStore, refreshToken: string): Promise<Tokens | undefined> {
   try {
+    const stored = await store.get(await slotFor(refreshToken));
+    if (stored === undefined) {
+      return undefined;
+    }
     const { iv, data } = JSON.parse(stored) as { iv: string; data: string };
     const plain = await crypto.subtle.decrypt(
       { name: 'AES-GCM', iv: unbase64(iv) },
@@ -94,15 +108,14 @@ function keptUntil(stored: string | null): number {
 }
 
 async function handOff(
-  storage: Storage,
+  store: HandOffStore,
   usedToken: string,
   tokens: Tokens,
   now: number,
 ): Promise<void> {
-  for (let i = storage.length - 1; i >= 0; i--) {
-    const key = storage.key(i);
-    if (key?.startsWith(PREFIX) === true && keptUntil(storage.getItem(key)) < now) {
-      storage.removeItem(key);
+  for (const [key, value] of await store.entries()) {
+    if (key.startsWith(PREFIX) && keptUntil(value) < now) {
+      await store.delete(key);
     }
   }
   const iv = crypto.getRandomValues(new Uint8Array(12));
@@ -114,13 +127,22 @@ async function handOff(
     ),
   );
   const value = JSON.stringify({ iv: base64(iv), data: base64(data), until: now + KEEP_S });
-  storage.setItem(await slotFor(usedToken), value);
+  await store.set(await slotFor(usedToken), value);
 }
 
-/** The origin's local storage, or undefined where the browser refuses it (a sandboxed frame). */
-function sharedStorage(): Storage | undefined {
+/** The app's IndexedDB store of hand-offs, or undefined where the browser refuses IndexedDB. */
+function indexedDbStore(): HandOffStore | undefined {
   try {
-    return globalThis.localStorage;
+    if (typeof indexedDB === 'undefined') {
+      return undefined;
+    }
+    const db = createStore('clbp-pathway', 'refresh-hand-offs');
+    return {
+      get: (key) => get<string>(key, db),
+      set: (key, value) => set(key, value, db),
+      entries: () => entries<string, string>(db),
+      delete: (key) => del(key, db),
+    };
   } catch {
     return undefined;
   }
@@ -135,8 +157,8 @@ async function underLock<T>(locks: LockManager | undefined, work: () => Promise<
  * Rejects when the refresh itself fails.
  */
 export async function refreshAcrossTabs(o: RefreshAcrossTabsOptions): Promise<Tokens> {
-  const storage = o.storage ?? sharedStorage();
-  if (storage === undefined) {
+  const store = o.store ?? indexedDbStore();
+  if (store === undefined) {
     return o.refresh();
   }
   const locks = o.locks ?? (globalThis.navigator as Navigator | undefined)?.locks;
@@ -148,7 +170,7 @@ export async function refreshAcrossTabs(o: RefreshAcrossTabsOptions): Promise<To
     const seen = new Set<string>();
     while (!seen.has(holding)) {
       seen.add(holding);
-      const next = await handedOff(storage, holding);
+      const next = await handedOff(store, holding);
       if (next === undefined) {
         break;
       }
@@ -163,8 +185,8 @@ export async function refreshAcrossTabs(o: RefreshAcrossTabsOptions): Promise<To
       }
     }
     const fresh = await o.refresh();
-    // A full or refused storage only keeps the other tabs from following; this tab has its tokens.
-    await handOff(storage, holding, fresh, o.now()).catch(() => undefined);
+    // A full or refused store only keeps the other tabs from following; this tab has its tokens.
+    await handOff(store, holding, fresh, o.now()).catch(() => undefined);
     return fresh;
   });
 }

@@ -3,26 +3,23 @@
  * refresh tokens and revokes the grant when an old one comes back.
  */
 import { describe, expect, it } from 'vitest';
-import type { Tokens } from '../../../src/fhir/refreshAcrossTabs.ts';
+import type { HandOffStore, Tokens } from '../../../src/fhir/refreshAcrossTabs.ts';
 import { refreshAcrossTabs } from '../../../src/fhir/refreshAcrossTabs.ts';
 
-/** localStorage as the tabs of one origin share it. */
-function sharedStorage(): Storage {
+/** The hand-off store as the tabs of one origin share it (IndexedDB in the browser). */
+function sharedStore(): HandOffStore & { readonly items: Map<string, string> } {
   const items = new Map<string, string>();
   return {
-    get length() {
-      return items.size;
-    },
-    key: (i) => [...items.keys()][i] ?? null,
-    getItem: (k) => items.get(k) ?? null,
-    setItem: (k, v) => {
+    items,
+    get: (k) => Promise.resolve(items.get(k)),
+    set: (k, v) => {
       items.set(k, v);
+      return Promise.resolve();
     },
-    removeItem: (k) => {
+    entries: () => Promise.resolve([...items.entries()]),
+    delete: (k) => {
       items.delete(k);
-    },
-    clear: () => {
-      items.clear();
+      return Promise.resolve();
     },
   };
 }
@@ -58,7 +55,7 @@ function rotatingEhr(now: () => number, rotation: 'rotates' | 'same' | 'omitted'
 }
 
 /** One tab: its own copy of the session (as sessionStorage holds it). */
-function tab(ehr: ReturnType<typeof rotatingEhr>, storage: Storage, now: () => number) {
+function tab(ehr: ReturnType<typeof rotatingEhr>, store: HandOffStore, now: () => number) {
   let session = { access_token: 'at-0', refresh_token: 'rt-0' };
   let refreshes = 0;
   return {
@@ -87,7 +84,7 @@ function tab(ehr: ReturnType<typeof rotatingEhr>, storage: Storage, now: () => n
           };
         },
         now,
-        storage,
+        store,
       });
       session = {
         access_token: tokens.access_token,
@@ -103,8 +100,8 @@ describe('refreshAcrossTabs', () => {
     let clock = 1_000;
     const now = (): number => clock;
     const ehr = rotatingEhr(now);
-    const storage = sharedStorage();
-    const [a, b] = [tab(ehr, storage, now), tab(ehr, storage, now)];
+    const store = sharedStore();
+    const [a, b] = [tab(ehr, store, now), tab(ehr, store, now)];
     expect(await a.refresh()).toBe('at-1');
     expect(await b.refresh()).toBe('at-1');
     expect([a.refreshes, b.refreshes, ehr.revoked]).toEqual([1, 0, false]);
@@ -122,8 +119,8 @@ describe('refreshAcrossTabs', () => {
     let clock = 1_000;
     const now = (): number => clock;
     const ehr = rotatingEhr(now);
-    const storage = sharedStorage();
-    const [a, b] = [tab(ehr, storage, now), tab(ehr, storage, now)];
+    const store = sharedStore();
+    const [a, b] = [tab(ehr, store, now), tab(ehr, store, now)];
     for (let i = 0; i < 3; i++) {
       clock += 120;
       await a.refresh();
@@ -136,8 +133,8 @@ describe('refreshAcrossTabs', () => {
     let clock = 1_000;
     const now = (): number => clock;
     const ehr = rotatingEhr(now);
-    const storage = sharedStorage();
-    const [a, b] = [tab(ehr, storage, now), tab(ehr, storage, now)];
+    const store = sharedStore();
+    const [a, b] = [tab(ehr, store, now), tab(ehr, store, now)];
     await a.refresh();
     clock += 600; // at-1 has expired; rt-1 was never used
     expect(await b.refresh()).toBe('at-2');
@@ -150,8 +147,8 @@ describe('refreshAcrossTabs', () => {
       let clock = 1_000;
       const now = (): number => clock;
       const ehr = rotatingEhr(now, rotation);
-      const storage = sharedStorage();
-      const [a, b] = [tab(ehr, storage, now), tab(ehr, storage, now)];
+      const store = sharedStore();
+      const [a, b] = [tab(ehr, store, now), tab(ehr, store, now)];
       expect(await a.refresh()).toBe('at-1');
       expect(await b.refresh()).toBe('at-1');
       clock += 120; // at-1 has expired: b refreshes with the refresh token both tabs hold
@@ -164,9 +161,10 @@ describe('refreshAcrossTabs', () => {
 
   it('leaves nothing another holder of a different token could read', async () => {
     const now = (): number => 1_000;
-    const storage = sharedStorage();
-    await tab(rotatingEhr(now), storage, now).refresh();
-    const stored = storage.getItem(storage.key(0) ?? '') ?? '';
+    const store = sharedStore();
+    await tab(rotatingEhr(now), store, now).refresh();
+    const stored = [...store.items.values()].join('');
+    expect(stored).not.toBe('');
     expect(stored).not.toContain('at-1');
     expect(stored).not.toContain('rt-1');
   });

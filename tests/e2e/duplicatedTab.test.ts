@@ -1,7 +1,8 @@
 /**
- * A duplicated tab (the browser copies session storage: the SMART session and the form's draft)
- * in which the clinician enters other PEG answers: each tab is told "saved" only for a record the
- * EHR really holds with that tab's answers.
+ * A duplicated tab: the browser copies session storage, so both tabs hold the SMART session (one
+ * refresh token) and the form's draft. Each tab is told "saved" only for a record the EHR really
+ * holds with that tab's answers, and the two never refresh with the same refresh token (the
+ * sandbox, like a strict EHR, revokes the grant when a used one comes back).
  */
 import type { QuestionnaireResponse } from 'fhir/r4';
 import type { Page } from 'playwright-core';
@@ -15,7 +16,9 @@ import {
   stored,
 } from './support/app.ts';
 
-const t = appTestContext();
+// Access tokens live 15 s: the app refreshes one once less than 10 s is left, so a tab reloaded
+// 6 s after a refresh needs new tokens, and tokens another tab just got are fresh enough to adopt.
+const t = appTestContext({ SANDBOX_TOKEN_TTL_S: '15' });
 
 async function answer(page: Page, values: readonly number[]): Promise<void> {
   for (const [i, item] of PEG_ITEMS.entries()) {
@@ -93,5 +96,44 @@ describe('a tab duplicated while a PEG is being entered', () => {
     await expect(save(copy)).resolves.toContain('PEG saved: score 5.00');
     await expect(save(t.page, true)).resolves.toContain('PEG saved: score 5.00');
     await expect(newScores(patient, before)).resolves.toEqual([5]);
+  });
+});
+
+/** Reloads a tab and waits for its sections; the number of sections that failed to load. */
+async function reloadSections(page: Page): Promise<number> {
+  await page.reload();
+  await page.waitForSelector('main[aria-busy="false"] section', { timeout: 30_000 });
+  return page.locator('section[data-status="error"]').count();
+}
+
+describe('a tab duplicated during a session', () => {
+  it('never refreshes with a refresh token the other tab used, so the EHR revokes neither', async () => {
+    await launchPatient(t.page, t.sandbox, 'clbp-eligible');
+    const copy = await duplicateTab(t.page);
+    const refreshTokens: string[] = [];
+    const refusals: number[] = [];
+    for (const page of [t.page, copy]) {
+      page.on('request', (request) => {
+        const token = new URLSearchParams(request.postData() ?? '').get('refresh_token');
+        if (request.url().endsWith('/auth/token') && token !== null) {
+          refreshTokens.push(token);
+        }
+      });
+      page.on('response', (response) => {
+        if (response.url().endsWith('/auth/token') && response.status() !== 200) {
+          refusals.push(response.status());
+        }
+      });
+    }
+    for (let round = 0; round < 2; round++) {
+      await t.page.waitForTimeout(6_000);
+      await expect(Promise.all([reloadSections(t.page), reloadSections(copy)])).resolves.toEqual([
+        0, 0,
+      ]);
+    }
+    expect(refreshTokens.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(refreshTokens).size).toBe(refreshTokens.length);
+    expect(refusals).toEqual([]);
+    await expect(copy.textContent('section#opioids')).resolves.toContain('40 MME/day');
   });
 });

@@ -68,7 +68,7 @@ function ehrOrigins(config: Record<string, unknown>): string[] {
  * code), fetches to itself and the configured EHRs' origins only, and framing by those EHRs only
  * (an EHR that embeds the app, as Epic does, must be named in config.json).
  */
-function contentSecurityPolicy(config: Record<string, unknown>): string {
+export function contentSecurityPolicy(config: Record<string, unknown>): string {
   const ehrs = ehrOrigins(config);
   return [
     "default-src 'self'",

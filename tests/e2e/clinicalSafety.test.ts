@@ -153,7 +153,7 @@ describe('risk context and dose changes', () => {
       '60 MME/day',
     );
     await expect(t.page.textContent('[data-testid="risk-offer-naloxone"]')).resolves.toContain(
-      'Offer naloxone (CDC 2022 Recommendation 8): no naloxone is on record, and the dose is 60 MME/day (≥ 50); and a benzodiazepine is taken with opioids (alprazolam 0.5 MG Oral Tablet).',
+      'Offer naloxone (CDC 2022 Recommendation 8): no naloxone for overdose reversal is on record, and the dose is 60 MME/day (≥ 50); and a benzodiazepine is taken with opioids (alprazolam 0.5 MG Oral Tablet).',
     );
     // Each prompt names the records it rests on: the opioid the dose adds up from, the benzodiazepine.
     await expect(

@@ -49,7 +49,10 @@ describe('the opioid dose trend', () => {
       'Do not use the calculated dose in MMEs to determine the doses to use when converting one opioid to another',
     );
     await expect(page.textContent('[data-testid="risk-offer-naloxone"]')).resolves.toContain(
-      'Offer naloxone (CDC 2022 Recommendation 8): no naloxone is on record, and the dose is 154 MME/day (≥ 50).',
+      'Offer naloxone (CDC 2022 Recommendation 8): no naloxone for overdose reversal is on record, and the dose is 154 MME/day (≥ 50).',
+    );
+    await expect(page.textContent('[data-testid="naloxone-substance-use-checked"]')).resolves.toBe(
+      'Checked: opioid use disorder codes (CDC value set opioid-misuse-disorders); other substance use disorders not checked.',
     );
   });
 });

@@ -35,6 +35,7 @@ import {
   NALOXONE_MEDICATIONS,
   OPIOID_MISUSE_DISORDERS,
 } from './cdcValueSets.generated.ts';
+import { NALOXONE_RESCUE_MEDICATIONS } from './naloxoneRescue.ts';
 import { WEARABLE_CODES, WEARABLE_SOURCE } from './wearables.ts';
 
 /** Which code list a Condition matched. */
@@ -212,8 +213,13 @@ export const CODE_LIST_SUMMARY: readonly CodeListSummary[] = [
   ),
   valueSetSummary(
     'NALOXONE_MEDICATIONS',
-    'naloxone on record (CDC 2022 Recommendation 8)',
+    'all naloxone products, buprenorphine/naloxone and pentazocine/naloxone included (not opioids for the MME table)',
     NALOXONE_MEDICATIONS,
+  ),
+  valueSetSummary(
+    'NALOXONE_RESCUE_MEDICATIONS',
+    'naloxone for overdose reversal on record: naloxone alone, no combination product (CDC 2022 Recommendation 8; subset verify)',
+    NALOXONE_RESCUE_MEDICATIONS,
   ),
   valueSetSummary(
     'OPIOID_MISUSE_DISORDERS',

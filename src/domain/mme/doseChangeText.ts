@@ -75,7 +75,7 @@ function reasonText(reason: NaloxoneReason): string {
 export function riskPromptText(prompt: RiskPrompt): string {
   switch (prompt.kind) {
     case 'offer-naloxone':
-      return `Offer naloxone (CDC 2022 Recommendation 8): no naloxone is on record, and ${prompt.reasons
+      return `Offer naloxone (CDC 2022 Recommendation 8): no naloxone for overdose reversal is on record, and ${prompt.reasons
         .map(reasonText)
         .join('; and ')}.`;
     case 'concurrent-benzodiazepine':

@@ -309,4 +309,4 @@ export type {
   OpioidRiskContext,
   RiskPrompt,
 } from './riskContext.ts';
-export { NALOXONE_MME_PER_DAY, opioidRiskContext } from './riskContext.ts';
+export { NALOXONE_MME_PER_DAY, SUBSTANCE_USE_CHECKED, opioidRiskContext } from './riskContext.ts';

@@ -5,13 +5,15 @@
  * Prompts for the clinician, each naming the records it rests on; never an order.
  *
  * Substance use disorders other than opioid use disorder are not detected (no value set for them
- * here): the prompt says what it checked.
+ * here): the prompt says what it checked (SUBSTANCE_USE_CHECKED).
+ *
+ * Naloxone on record means a naloxone product for overdose reversal (naloxone alone:
+ * NALOXONE_RESCUE_MEDICATIONS), never buprenorphine/naloxone or naloxone/pentazocine, which the
+ * CDC `naloxone-medications` value set also lists.
  */
-import {
-  BENZODIAZEPINE_MEDICATIONS,
-  NALOXONE_MEDICATIONS,
-} from '../codes/cdcValueSets.generated.ts';
+import { BENZODIAZEPINE_MEDICATIONS } from '../codes/cdcValueSets.generated.ts';
 import type { CdcValueSet } from '../codes/cdcValueSets.generated.ts';
+import { NALOXONE_RESCUE_MEDICATIONS } from '../codes/naloxoneRescue.ts';
 import { codingInValueSet } from '../codes/valueSets.ts';
 import type { ActiveInterval } from './activity.ts';
 import {
@@ -36,6 +38,10 @@ import type { MmeSummary } from './summary.ts';
  * should … offer naloxone" (≥, so 50 itself prompts).
  */
 export const NALOXONE_MME_PER_DAY = 50;
+
+/** What the naloxone prompt's substance use reason rests on, shown wherever the prompt is. */
+export const SUBSTANCE_USE_CHECKED =
+  'Checked: opioid use disorder codes (CDC value set opioid-misuse-disorders); other substance use disorders not checked.';
 
 /** A medication record a prompt rests on. */
 export interface MedicationRecord {
@@ -79,7 +85,10 @@ export type RiskPrompt =
 
 export interface OpioidRiskContext {
   readonly prompts: readonly RiskPrompt[];
-  /** Naloxone on record, any date (value set `naloxone-medications`). */
+  /**
+   * Naloxone for overdose reversal on record, any date (naloxone alone, NALOXONE_RESCUE_MEDICATIONS;
+   * combination products such as buprenorphine/naloxone do not count).
+   */
   readonly naloxone: readonly MedicationRecord[];
   /** Benzodiazepines active on asOf (value set `benzodiazepine-medications`). */
   readonly benzodiazepines: readonly MedicationRecord[];
@@ -134,7 +143,7 @@ export function opioidRiskContext(input: {
 }): OpioidRiskContext {
   const { resources, resolve, summary } = input;
   const asOf = summary.asOf;
-  const naloxone = recordsIn(NALOXONE_MEDICATIONS, resources, resolve);
+  const naloxone = recordsIn(NALOXONE_RESCUE_MEDICATIONS, resources, resolve);
   const benzodiazepines = recordsIn(BENZODIAZEPINE_MEDICATIONS, resources, resolve).filter((r) =>
     isActiveOn(r.interval, asOf),
   );

@@ -13,6 +13,7 @@ import type {
   OpioidRiskContext,
   RiskPrompt,
 } from '../../domain/mme/mme.ts';
+import { SUBSTANCE_USE_CHECKED } from '../../domain/mme/mme.ts';
 
 function Quote({ words }: { words: GuidelineWords }) {
   return (
@@ -83,6 +84,9 @@ export function DoseContext(props: { summary: MmeSummary; risk: OpioidRiskContex
                 <li key={line}>{line}</li>
               ))}
             </ul>
+          )}
+          {prompt.kind === 'offer-naloxone' && (
+            <p data-testid="naloxone-substance-use-checked">{SUBSTANCE_USE_CHECKED}</p>
           )}
           <Quote
             words={prompt.kind === 'offer-naloxone' ? OFFER_NALOXONE : CONCURRENT_BENZODIAZEPINES}

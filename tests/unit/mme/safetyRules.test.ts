@@ -14,6 +14,8 @@ import {
   summariseMme,
 } from '../../../src/domain/mme/mme.ts';
 import { addMonths, dayIndex, isoDate } from '../../../src/domain/fhir-primitives/dates.ts';
+import { NALOXONE_MEDICATIONS } from '../../../src/domain/codes/cdcValueSets.generated.ts';
+import { NALOXONE_RESCUE_MEDICATIONS } from '../../../src/domain/codes/naloxoneRescue.ts';
 import { RX, dosage, noMedications, request, rxnorm, statement } from './builders.ts';
 
 const AS_OF = '2026-11-21';
@@ -356,13 +358,39 @@ describe('risk context (CDC 2022 Recommendations 8 and 11)', () => {
   });
 
   it.each([
-    ['a naloxone nasal spray', NALOXONE_4MG_NASAL],
-    ['buprenorphine/naloxone (in the CDC naloxone value set)', SUBOXONE_8_2],
+    ['a naloxone 4 mg nasal spray', NALOXONE_4MG_NASAL],
+    ['a naloxone 0.4 mg/mL injection', '1191222'],
+    ['a naloxone 5 mg/0.4 mL auto-injector', '1855730'],
   ])('does not prompt naloxone with %s on record, and names it', (_label, code) => {
     const naloxone = order(code, { id: 'naloxone', authoredOn: isoDate(addMonths(asOfDay, -20)) });
     const found = context([...FENTANYL_AND_METHADONE, naloxone]);
     expect(found.prompts).toEqual([]);
     expect(found.naloxone.map((r) => r.reference)).toEqual(['MedicationRequest/naloxone']);
+  });
+
+  // In the CDC naloxone-medications value set, but the naloxone is an abuse deterrent taken with
+  // the opioid, not a rescue dose: the patient has no naloxone to reverse an overdose.
+  it.each([
+    ['buprenorphine/naloxone 8/2 mg film (Suboxone)', SUBOXONE_8_2],
+    ['buprenorphine/naloxone 5.7/1.4 mg tablet (Zubsolv)', '1431104'],
+    ['buprenorphine/naloxone 4.2/0.7 mg buccal film (Bunavail)', '1544853'],
+    ['naloxone 0.5 mg / pentazocine 50 mg tablet', '312289'],
+  ])('still prompts naloxone with only %s on record', (_label, code) => {
+    const combination = order(code, { id: 'combination' });
+    const found = context([...FENTANYL_AND_METHADONE, combination]);
+    expect(found.prompts.map((p) => p.kind)).toEqual(['offer-naloxone']);
+    expect(found.naloxone).toEqual([]);
+  });
+
+  it('takes its 21 naloxone-alone products from the CDC value set (50 codes, 29 combinations)', () => {
+    const codes = (set: typeof NALOXONE_MEDICATIONS) => set.codes.flatMap(([, c]) => c);
+    const rescue = codes(NALOXONE_RESCUE_MEDICATIONS);
+    expect(rescue).toHaveLength(21);
+    expect(codes(NALOXONE_MEDICATIONS)).toHaveLength(50);
+    expect(rescue.filter((c) => !codes(NALOXONE_MEDICATIONS).includes(c))).toEqual([]);
+    expect(rescue.filter((c) => [SUBOXONE_8_2, '1431104', '312289', '351267'].includes(c))).toEqual(
+      [],
+    );
   });
 
   it('still prompts when the naloxone record was entered in error or only proposed', () => {

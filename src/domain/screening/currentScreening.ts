@@ -4,6 +4,13 @@
  * form was finished), and it holds for `screeningMaxAgeMonths` (clinical.md "How long answers
  * hold"). An older newest answer is out of date: it is kept, with its date, so the screen can say
  * "out of date — ask again" instead of silently forgetting it.
+ *
+ * One exception: an urgent red flag (a cauda equina sign or a progressive neurological deficit,
+ * RED_FLAG_RULES urgency other than 'evaluate') answered "yes" holds while that "yes" is recent
+ * enough, even if a later screening answered "no": the "no" is kept beside it (`laterNo`) and does
+ * not clear it; only a clinician's recorded evaluation does (clinical.md "Clearing a red flag",
+ * "Urgency": keep it on the record). Once the "yes" is out of date, the newest answer holds again.
+ * *verify* (README).
  */
 import {
   addMonths,
@@ -12,6 +19,7 @@ import {
   isoDate,
   localDayIndex,
 } from '../fhir-primitives/dates.ts';
+import { RED_FLAG_RULES } from './eligibilityConfig.ts';
 import type { DurationCode, FrequencyCode, RedFlagKey, ScreeningAnswers } from './screening.ts';
 import { RED_FLAGS } from './screening.ts';
 
@@ -37,6 +45,11 @@ export interface CurrentScreening {
   readonly current: ScreeningAnswerSet;
   /** The newest answer to each question, when it is too old to hold (ask again). */
   readonly outOfDate: ScreeningAnswerSet;
+  /**
+   * For an urgent red flag whose current answer is a "yes" that a later "no" did not clear: those
+   * later "no" answers, oldest first.
+   */
+  readonly laterNo: Readonly<Partial<Record<RedFlagKey, readonly DatedAnswer<boolean>[]>>>;
   /** The first day a current answer may have been given ('YYYY-MM-DD'). */
   readonly since: string;
 }
@@ -65,15 +78,15 @@ export function currentScreening(
     return day !== undefined && day >= since;
   };
   const newestFirst = [...readings].sort((a, b) => instant(b.authored) - instant(a.authored));
-  const newest = <T>(pick: (r: ScreeningAnswers) => T | undefined): DatedAnswer<T> | undefined => {
-    for (const reading of newestFirst) {
+  const answers = <T>(pick: (r: ScreeningAnswers) => T | undefined): DatedAnswer<T>[] =>
+    newestFirst.flatMap((reading) => {
       const value = pick(reading);
-      if (value !== undefined) {
-        return { value, authored: reading.authored, response: reading.source };
-      }
-    }
-    return undefined;
-  };
+      return value === undefined
+        ? []
+        : [{ value, authored: reading.authored, response: reading.source }];
+    });
+  const newest = <T>(pick: (r: ScreeningAnswers) => T | undefined): DatedAnswer<T> | undefined =>
+    answers(pick)[0];
   const current: Record<string, unknown> = {};
   const outOfDate: Record<string, unknown> = {};
   const currentFlags: Partial<Record<RedFlagKey, DatedAnswer<boolean>>> = {};
@@ -84,15 +97,28 @@ export function currentScreening(
       (holds(answer) ? current : outOfDate)[question] = answer;
     }
   }
+  const laterNo: Partial<Record<RedFlagKey, readonly DatedAnswer<boolean>[]>> = {};
   for (const flag of RED_FLAGS) {
-    const answer = newest((r) => r.redFlags[flag.key]);
-    if (answer !== undefined) {
+    const all = answers((r) => r.redFlags[flag.key]);
+    const answer = all[0];
+    const yes = all.findIndex((a) => a.value);
+    const newestYes = all[yes];
+    if (
+      RED_FLAG_RULES[flag.key].urgency !== 'evaluate' &&
+      yes > 0 &&
+      newestYes &&
+      holds(newestYes)
+    ) {
+      currentFlags[flag.key] = newestYes;
+      laterNo[flag.key] = all.slice(0, yes).reverse();
+    } else if (answer !== undefined) {
       (holds(answer) ? currentFlags : outOfDateFlags)[flag.key] = answer;
     }
   }
   return {
     current: { ...(current as Omit<ScreeningAnswerSet, 'redFlags'>), redFlags: currentFlags },
     outOfDate: { ...(outOfDate as Omit<ScreeningAnswerSet, 'redFlags'>), redFlags: outOfDateFlags },
+    laterNo,
     since,
   };
 }

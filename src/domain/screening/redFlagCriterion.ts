@@ -85,15 +85,29 @@ export function redFlagCriterion({ input, screening }: CriterionContext): {
     const stale = screening.outOfDate.redFlags[question.key];
     if (answer?.value === true) {
       const records = [{ reference: answer.response, date: answer.authored }];
+      const laterNo = screening.laterNo[question.key] ?? [];
       const f = flag(
         question.key,
         'screening',
         records,
-        answerEvidence(question.linkId, answer),
+        [
+          ...answerEvidence(question.linkId, answer),
+          ...laterNo.flatMap((no) => answerEvidence(question.linkId, no)),
+        ],
         clearances,
       );
       flags.push(f);
-      findings.push(findingOf(f, `reported on ${dayText(answer.authored)}`));
+      const contradicted = laterNo.map(
+        (no) => `answered no on ${dayText(no.authored)} after yes on ${dayText(answer.authored)}`,
+      );
+      findings.push(
+        findingOf(
+          f,
+          contradicted.length === 0
+            ? `reported on ${dayText(answer.authored)}`
+            : `reported on ${dayText(answer.authored)} (${contradicted.join('; ')}: a later "no" does not clear it, a clinician's evaluation does)`,
+        ),
+      );
     } else if (answer === undefined && stale?.value === true) {
       const evidence = answerEvidence(question.linkId, stale, true);
       flags.push({

@@ -125,6 +125,127 @@ describe('screening answers hold for 6 months', () => {
   });
 });
 
+describe('a later "no" does not clear an urgent red flag "yes"', () => {
+  // The record of an urgent answer saved before the form was finished: only that question.
+  const urgentRecord = (authored: string, key: RedFlagKey): ScreeningAnswers => ({
+    redFlags: { [key]: true },
+    source: 'QuestionnaireResponse/urgent-1',
+    authored,
+  });
+  const today = ago({ hour: 9 });
+  const yesterday = ago({ days: 1 });
+
+  it('keeps a saddle anaesthesia "yes" of yesterday after a full screening "no" today', () => {
+    const result = evaluateEligibility(
+      input({
+        screenings: [urgentRecord(yesterday, 'saddleAnaesthesia'), screening(today)],
+      }),
+    );
+    expect(result).toMatchObject({
+      verdict: 'needs-evaluation',
+      urgent: true,
+      urgency: 'emergency',
+    });
+    const flag = evaluateEligibility(
+      input({ screenings: [urgentRecord(yesterday, 'saddleAnaesthesia'), screening(today)] }),
+    ).findings.find((f) => f.redFlag === 'saddleAnaesthesia');
+    expect(flag?.status).toBe('evaluate');
+    expect(flag?.message).toContain(
+      `answered no on ${day(today)} after yes on ${day(yesterday)}: a later "no" does not clear it`,
+    );
+    expect(flag?.evidence).toEqual([
+      expect.objectContaining({ answer: true, response: 'QuestionnaireResponse/urgent-1' }),
+      expect.objectContaining({ answer: false, response: `QuestionnaireResponse/${day(today)}` }),
+    ]);
+    expect(result.findings.filter((f) => /no (other )?red flag/i.test(f.message))).toEqual([]);
+  });
+
+  it('keeps a progressive deficit "yes" after two later "no" answers, naming both', () => {
+    const yes = ago({ days: 60 });
+    const no1 = ago({ days: 30 });
+    const no2 = ago({ days: 2 });
+    const result = evaluateEligibility(
+      input({
+        screenings: [
+          screening(no2),
+          urgentRecord(yes, 'progressiveNeurologicalDeficit'),
+          screening(no1),
+        ],
+      }),
+    );
+    expect(result).toMatchObject({ verdict: 'needs-evaluation', urgency: 'urgent' });
+    expect(
+      result.findings.find((f) => f.redFlag === 'progressiveNeurologicalDeficit')?.message,
+    ).toContain(
+      `answered no on ${day(no1)} after yes on ${day(yes)}; answered no on ${day(no2)} after yes on ${day(yes)}`,
+    );
+  });
+
+  it('lets a clinician clear the progressive deficit "yes" it evaluated; then the later "no" holds', () => {
+    const clearance = {
+      source: 'QuestionnaireResponse/clear-1',
+      authored: ago({ days: 1 }),
+      author: 'Practitioner/pcp-1',
+      authorName: 'Dr Elena Morgan',
+      note: undefined,
+      findings: [
+        {
+          redFlag: 'progressiveNeurologicalDeficit' as const,
+          records: ['QuestionnaireResponse/urgent-1'],
+        },
+      ],
+    };
+    const result = evaluateEligibility(
+      input({
+        screenings: [
+          urgentRecord(ago({ days: 20 }), 'progressiveNeurologicalDeficit'),
+          screening(ago({ days: 3 })),
+        ],
+        clearances: [clearance],
+      }),
+    );
+    expect(result.verdict).toBe('eligible');
+  });
+
+  it.each([
+    ['5 months', 'needs-evaluation', { months: 5 }],
+    ['exactly 6 months', 'needs-evaluation', { months: 6 }],
+    // the "yes" is out of date (clinical.md: older than 6 months), the newer answer holds
+    ['6 months and 1 day', 'eligible', { months: 6, days: 1 }],
+  ])('a cauda equina "yes" %s old with a "no" since → %s', (_label, verdict, age) => {
+    const screenings = [
+      urgentRecord(ago(age), 'urinaryRetentionOrIncontinence'),
+      screening(ago({ days: 4 })),
+    ];
+    expect(evaluateEligibility(input({ screenings })).verdict).toBe(verdict);
+  });
+
+  it('still lets a later "no" replace a non-urgent "yes" (history of cancer)', () => {
+    const yes = screening(ago({ days: 30 }), {
+      redFlags: { ...noFlags, cancerOrWeightLoss: true },
+    });
+    expect(
+      evaluateEligibility(input({ screenings: [yes, screening(ago({ days: 1 }))] })).verdict,
+    ).toBe('eligible');
+  });
+
+  it('reports the later "no" answers beside the "yes" in currentScreening', () => {
+    const found = currentScreening(
+      [screening(today), urgentRecord(yesterday, 'faecalIncontinence')],
+      asOf,
+      6,
+    );
+    expect(found.current.redFlags.faecalIncontinence).toMatchObject({
+      value: true,
+      authored: yesterday,
+    });
+    expect(found.laterNo.faecalIncontinence).toEqual([
+      { value: false, authored: today, response: `QuestionnaireResponse/${day(today)}` },
+    ]);
+    expect(found.laterNo.saddleAnaesthesia).toBeUndefined();
+  });
+});
+
 describe('the PEG used for eligibility is from the last 30 days', () => {
   it.each([
     ['today', 0, 'eligible'],

@@ -16,7 +16,7 @@ export interface ConditionEvidence {
   readonly display: string;
   readonly clinicalStatus: string | undefined;
   readonly onset: string | undefined;
-  /** When it was put on the chart (recordedDate, else onset): a clearance covers it if not later. */
+  /** When it was put on the chart (recordedDate, else onset), for display. */
   readonly recorded: string | undefined;
 }
 

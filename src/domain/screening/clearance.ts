@@ -6,9 +6,11 @@
  * flag (a code of RED_FLAG_CODE_SYSTEM) and the records evaluated (Condition or screening
  * QuestionnaireResponse references).
  *
- * A clearance covers the red flag it names in every record cited by it or dated on or before it;
- * a record of that red flag dated after it needs a new evaluation. Only red flags whose rule is
- * `clearable` (eligibilityConfig.ts RED_FLAG_RULES) can be cleared.
+ * A clearance covers only the records it cites for the red flag it names (the Condition ids or the
+ * screening response it was recorded against), never a record it did not list, whatever its date:
+ * any other record of that red flag, older or newer, needs its own evaluation (clinical.md
+ * "Clearing a red flag": "which finding"). Only red flags whose rule is `clearable`
+ * (eligibilityConfig.ts RED_FLAG_RULES) can be cleared.
  */
 import type { QuestionnaireResponse, QuestionnaireResponseItem } from 'fhir/r4';
 import { RED_FLAG_CODE_SYSTEM, RED_FLAG_EVALUATION_QUESTIONNAIRE_URL } from '../codes/canonical.ts';
@@ -110,30 +112,16 @@ export function readClearanceResponse(response: QuestionnaireResponse): Clearanc
   };
 }
 
-/** One record of a red flag: a Condition or a screening answer, with its date. */
+/** One record of a red flag: a Condition or a screening answer. */
 export interface RedFlagRecord {
+  /** 'Condition/id' or 'QuestionnaireResponse/id'; undefined = cannot be cited, never covered. */
   readonly reference: string | undefined;
-  /** When it was recorded (answer authored, Condition recordedDate or onset). */
+  /** When it was recorded (answer authored, Condition recordedDate or onset), for display. */
   readonly date: string | undefined;
 }
 
-const HAS_TIME = /^\d{4}-\d{2}-\d{2}T/;
-
-/** Whether `date` is not later than `authored`: instants when both have a time, else days. */
-function notAfter(date: string | undefined, authored: string): boolean {
-  if (date === undefined) {
-    return false;
-  }
-  if (HAS_TIME.test(date) && HAS_TIME.test(authored)) {
-    const [a, b] = [instantOf(date), instantOf(authored)];
-    return a !== undefined && b !== undefined && a <= b;
-  }
-  const [day, clearedDay] = [calendarDayOf(date), calendarDayOf(authored)];
-  return day !== undefined && clearedDay !== undefined && day <= clearedDay;
-}
-
 /**
- * The newest clearance that covers every record of a red flag, or undefined (then the red flag
+ * The newest clearance that cites every record of a red flag, or undefined (then the red flag
  * needs evaluation). Never a clearance for a red flag whose rule is not clearable.
  */
 export function clearanceCovering(
@@ -153,9 +141,7 @@ export function clearanceCovering(
     }
     const references = cited.flat();
     return records.every(
-      (record) =>
-        (record.reference !== undefined && references.includes(record.reference)) ||
-        notAfter(record.date, clearance.authored),
+      (record) => record.reference !== undefined && references.includes(record.reference),
     );
   });
   const when = (c: RedFlagClearance): number => instantOf(c.authored) ?? 0;

@@ -274,10 +274,15 @@ describe("a clinician's clearance", () => {
     expect(result.redFlags[0]?.status).toBe('needs-evaluation');
   });
 
-  it('covers a "yes" given before the clearance, not one given after it', () => {
+  it('covers the "yes" it cites, not another "yes" given before it that it did not list', () => {
     const yes = (authored: string, source: string) =>
       screening({ redFlags: { ...noFlags, cancerOrWeightLoss: true }, authored, source });
-    const cleared = [clearance([{ redFlag: 'cancerOrWeightLoss' }], daysAgo(3, 15))];
+    const cleared = [
+      clearance(
+        [{ redFlag: 'cancerOrWeightLoss', records: ['QuestionnaireResponse/a'] }],
+        daysAgo(3, 15),
+      ),
+    ];
     expect(
       evaluateEligibility(
         input({
@@ -286,11 +291,58 @@ describe("a clinician's clearance", () => {
         }),
       ).verdict,
     ).toBe('eligible');
+    // given before the clearance, but not the answer it was recorded against
     expect(
       evaluateEligibility(
         input({
-          screenings: [yes(daysAgo(3, 16), 'QuestionnaireResponse/b')],
+          screenings: [yes(daysAgo(3, 12), 'QuestionnaireResponse/b')],
           clearances: cleared,
+        }),
+      ).verdict,
+    ).toBe('needs-evaluation');
+    expect(
+      evaluateEligibility(
+        input({
+          screenings: [yes(daysAgo(3, 16), 'QuestionnaireResponse/c')],
+          clearances: cleared,
+        }),
+      ).verdict,
+    ).toBe('needs-evaluation');
+  });
+
+  it('clears nothing when it cites no record (it never saw what it would cover)', () => {
+    const result = evaluateEligibility(
+      input({ conditions: [cancer], clearances: [clearance([{ redFlag: 'cancer-history' }])] }),
+    );
+    expect(result.verdict).toBe('needs-evaluation');
+    expect(result.redFlags[0]?.status).toBe('needs-evaluation');
+  });
+
+  it('does not cover an older cancer it did not list, even one recorded only by onset', () => {
+    // no recordedDate: the date used to fall back to the onset, years before the clearance
+    const melanoma = condition('C43.9', {
+      id: 'melanoma',
+      recordedDate: undefined,
+      onsetDateTime: '2015-06-01',
+    });
+    const result = evaluateEligibility(
+      input({
+        conditions: [cancer, melanoma],
+        clearances: [clearance([{ redFlag: 'cancer-history', records: ['Condition/prostate'] }])],
+      }),
+    );
+    expect(result.verdict).toBe('needs-evaluation');
+    expect(result.redFlags[0]?.status).toBe('needs-evaluation');
+  });
+
+  it('never covers a Condition without an id (it cannot be cited)', () => {
+    const anonymous: Condition = { ...condition('C61', { recordedDate: '2019-01-01' }) };
+    delete anonymous.id;
+    expect(
+      evaluateEligibility(
+        input({
+          conditions: [anonymous],
+          clearances: [clearance([{ redFlag: 'cancer-history', records: ['Condition/C61'] }])],
         }),
       ).verdict,
     ).toBe('needs-evaluation');

@@ -95,6 +95,72 @@ describe('route', () => {
     expect(result).toMatchObject({ kind: 'excluded', reason: 'route-not-counted' });
   });
 
+  // The product names no dose form, so only the coded route (no display, no text) can say it.
+  const codedRoute = (system: string, code: string) =>
+    computeMedicationMme(
+      request(
+        { medicationCodeableConcept: { text: 'hydromorphone' } },
+        {
+          dosageInstruction: [
+            {
+              ...every3h,
+              route: { coding: [{ system, code }] },
+              doseAndRate: [{ doseQuantity: { value: 2, unit: 'mg' } }],
+            },
+          ],
+        },
+      ),
+      noMedications,
+    );
+  const SCT = 'http://snomed.info/sct';
+  const V3 = 'http://terminology.hl7.org/CodeSystem/v3-RouteOfAdministration';
+
+  it.each([
+    // hydromorphone 2 mg every 3 h = 16 mg/day × 5 = 80 MME/day when oral
+    ['SNOMED 26643006 Oral route', SCT, '26643006', { kind: 'counted', mmePerDay: 80 }],
+    [
+      'SNOMED OID 26643006',
+      'urn:oid:2.16.840.1.113883.6.96',
+      '26643006',
+      { kind: 'counted', mmePerDay: 80 },
+    ],
+    ['v3 PO Swallow, oral', V3, 'PO', { kind: 'counted', mmePerDay: 80 }],
+    [
+      'SNOMED 47625008 Intravenous route',
+      SCT,
+      '47625008',
+      { kind: 'excluded', reason: 'route-not-counted' },
+    ],
+    [
+      'SNOMED 78421000 Intramuscular route',
+      SCT,
+      '78421000',
+      { kind: 'excluded', reason: 'route-not-counted' },
+    ],
+    [
+      'SNOMED 34206005 Subcutaneous route',
+      SCT,
+      '34206005',
+      { kind: 'excluded', reason: 'route-not-counted' },
+    ],
+    [
+      'SNOMED 37161004 Per rectum',
+      SCT,
+      '37161004',
+      { kind: 'excluded', reason: 'route-not-counted' },
+    ],
+    [
+      'SNOMED 37839007 Sublingual route',
+      SCT,
+      '37839007',
+      { kind: 'excluded', reason: 'route-not-counted' },
+    ],
+    ['v3 IM Injection, intramuscular', V3, 'IM', { kind: 'excluded', reason: 'route-not-counted' }],
+    ['an unknown SNOMED code', SCT, '999999999', { kind: 'unknown', reason: 'route-unknown' }],
+  ])('reads a coded route with no display: %s', (_label, system, code, expected) => {
+    expect(codedRoute(system, code)).toMatchObject(expected);
+  });
+
   it('does not count buccal fentanyl (no CDC 2022 factor)', () => {
     const result = computeMedicationMme(
       order(RX.fentanylBuccal200, { dosageInstruction: [dosage(1, 'tablet', 4)] }),

@@ -70,6 +70,13 @@ function findingOf(f: RedFlagFinding, reported: string): Finding {
   });
 }
 
+/**
+ * What "no red flag" rests on, said as what was checked: the screening questions and the chart's
+ * Conditions against the project's code lists (a Condition coded outside them is not seen).
+ */
+const NOTHING_FOUND =
+  'no red-flag question answered "yes" in a current screening, and no Condition on the chart from the project\'s red-flag code lists.';
+
 const conditionText = (conditions: readonly ConditionEvidence[]): string =>
   [...new Set(conditions.map((c) => `${c.display} (${c.code})`))].join('; ');
 
@@ -164,9 +171,7 @@ export function redFlagCriterion({ input, screening }: CriterionContext): {
       finding(
         'no-red-flags',
         'met',
-        flags.length === 0
-          ? 'No red flag reported or on the chart.'
-          : 'No other red flag reported or on the chart.',
+        `${flags.length === 0 ? 'No red flag' : 'No other red flag'}: ${NOTHING_FOUND}`,
         evidence,
       ),
     );

@@ -142,8 +142,14 @@ describe('chart red-flag code families (clinical.md "Red flags found in the char
     const result = evaluateEligibility(input({ conditions: [condition(code)] }));
     expect(result.verdict).toBe('needs-evaluation');
     expect(result.redFlags.map((f) => [f.id, f.status])).toEqual([[id, 'needs-evaluation']]);
-    expect(result.findings.map((f) => f.message)).not.toContain(
-      'No red flag reported or on the chart.',
+    expect(result.findings.filter((f) => f.message.startsWith('No red flag'))).toEqual([]);
+  });
+
+  it('says what it checked when it finds no red flag', () => {
+    const result = evaluateEligibility(input({ conditions: [condition('M54.50')] }));
+    expect(result.verdict).toBe('eligible');
+    expect(result.findings.map((f) => f.message)).toContain(
+      'No red flag: no red-flag question answered "yes" in a current screening, and no Condition on the chart from the project\'s red-flag code lists.',
     );
   });
 

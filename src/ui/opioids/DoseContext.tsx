@@ -13,7 +13,7 @@ import type {
   OpioidRiskContext,
   RiskPrompt,
 } from '../../domain/mme/mme.ts';
-import { SUBSTANCE_USE_CHECKED } from '../../domain/mme/mme.ts';
+import { SUBSTANCE_USE_CHECKED } from '../../domain/mme/riskContext.ts';
 
 function Quote({ words }: { words: GuidelineWords }) {
   return (

@@ -16,6 +16,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   export: async () => (await import('./exportCommand.ts')).run,
   mme: async () => (await import('./mmeCommand.ts')).run,
   outcomes: async () => (await import('./outcomesCommand.ts')).run,
+  pathway: async () => (await import('./pathwayCommand.ts')).run,
   views: async () => (await import('./viewsCommand.ts')).run,
 };
 
@@ -26,6 +27,7 @@ commands:
   export            one patient's pathway data as a FHIR collection Bundle (optionally de-identified)
   mme <file>        opioid MME per medication and in total (FHIR JSON or NDJSON)
   outcomes <input>  trial-style PEG outcome table from NDJSON or a Bundle
+  pathway <input>   where each patient is on the CLBP pathway (JSON or CSV) from a Bundle or NDJSON
   views [<name>]    the SQL on FHIR v2 ViewDefinitions the analysis reads (JSON, or --sql)
 `;
 

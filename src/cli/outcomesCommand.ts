@@ -8,8 +8,6 @@
  * patient's resources and the change scores, whatever the input size. A Bundle file is first
  * written out as NDJSON (entry by entry, reporting broken entries) into the engine's temp dir.
  */
-import { createWriteStream } from 'node:fs';
-import { once } from 'node:events';
 import { join } from 'node:path';
 import type { ArmMode } from '../domain/outcomes/armAssignment.ts';
 import type { ReportFormat } from '../domain/outcomes/formatReport.ts';
@@ -25,6 +23,7 @@ import { AnalyticsEngine } from '../fhir/analytics/engine.ts';
 import { PatientResourceSource } from '../fhir/analytics/patientResources.ts';
 import {
   assertReadable,
+  bundlesAsNdjson,
   InputError,
   isNdjson,
   listInputFiles,
@@ -106,7 +105,11 @@ async function analyse(
   const ndjson = files.filter(isNdjson);
   const bundles = files.filter((file) => !isNdjson(file));
   if (bundles.length > 0) {
-    ndjson.push(await bundlesAsNdjson(bundles, join(engine.tempDir, 'bundles.ndjson'), reporter));
+    ndjson.push(
+      await bundlesAsNdjson(bundles, join(engine.tempDir, 'bundles.ndjson'), (m) => {
+        reporter.report(m.file, m.line, m.message);
+      }),
+    );
   }
   const source = new PatientResourceSource(engine, ndjson);
   const lines = await source.lineCounts().catch(async (error: unknown) => {
@@ -227,25 +230,6 @@ function malformedReporter(io: CliIo): MalformedReporter {
       }
     },
   };
-}
-
-/** The resources of Bundle files as one NDJSON file; broken entries are reported. */
-async function bundlesAsNdjson(
-  bundles: readonly string[],
-  out: string,
-  reporter: MalformedReporter,
-): Promise<string> {
-  const stream = createWriteStream(out, { mode: 0o600 }); // patient data
-  for await (const item of readResources(bundles)) {
-    if (item.kind === 'malformed') {
-      reporter.report(item.file, item.line, item.message);
-    } else if (!stream.write(`${JSON.stringify(item.resource)}\n`)) {
-      await once(stream, 'drain');
-    }
-  }
-  stream.end();
-  await once(stream, 'finish');
-  return out;
 }
 
 type Parsed =

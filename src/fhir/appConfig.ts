@@ -38,7 +38,9 @@ export interface AppConfig {
   readonly eligibility: EligibilityConfig;
 }
 
-const ELIGIBILITY_LIMITS: Readonly<Record<keyof EligibilityConfig, readonly [number, number]>> = {
+type NumericSetting = Exclude<keyof EligibilityConfig, 'askPregnancyWhenMale'>;
+
+const ELIGIBILITY_LIMITS: Readonly<Record<NumericSetting, readonly [number, number]>> = {
   minAgeYears: [0, 120],
   minPeg: [0, 10],
   chronicMonths: [0, 120],
@@ -53,13 +55,22 @@ function parseEligibility(raw: unknown): EligibilityConfig {
   if (!isRecord(raw)) {
     throw new ConfigError('config.json: "eligibility" must be an object');
   }
-  const config: Record<string, number> = { ...DEFAULT_ELIGIBILITY_CONFIG };
+  const config: Record<string, number | boolean> = { ...DEFAULT_ELIGIBILITY_CONFIG };
   for (const [key, value] of Object.entries(raw)) {
-    const limits = ELIGIBILITY_LIMITS[key as keyof EligibilityConfig] as
+    if (key === 'askPregnancyWhenMale') {
+      if (typeof value !== 'boolean') {
+        throw new ConfigError(
+          'config.json: "eligibility.askPregnancyWhenMale" must be true or false',
+        );
+      }
+      config[key] = value;
+      continue;
+    }
+    const limits = ELIGIBILITY_LIMITS[key as NumericSetting] as
       readonly [number, number] | undefined;
     if (limits === undefined) {
       throw new ConfigError(
-        `config.json: "eligibility.${key}" is not a setting (${Object.keys(ELIGIBILITY_LIMITS).join(', ')})`,
+        `config.json: "eligibility.${key}" is not a setting (${[...Object.keys(ELIGIBILITY_LIMITS), 'askPregnancyWhenMale'].join(', ')})`,
       );
     }
     if (

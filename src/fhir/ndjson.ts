@@ -7,7 +7,8 @@
  * MAX_RECORD_BYTES, which no single resource is) throws an InputError naming the file and line:
  * commands answer it with exit 2 and that one line.
  */
-import { createReadStream } from 'node:fs';
+import { once } from 'node:events';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -199,6 +200,28 @@ async function* guarded(chunks: AsyncIterable<unknown>, file: string): AsyncGene
   } catch (error) {
     throw new InputError(`${file}: cannot read (${systemReason(error)})`);
   }
+}
+
+/**
+ * The resources of Bundle files written as one NDJSON file `out` (0600: patient data), for readers
+ * that take NDJSON only (the analytic engine); each broken entry goes to `onMalformed`.
+ */
+export async function bundlesAsNdjson(
+  bundles: readonly string[],
+  out: string,
+  onMalformed: (item: Extract<StreamItem, { kind: 'malformed' }>) => void,
+): Promise<string> {
+  const stream = createWriteStream(out, { mode: 0o600 });
+  for await (const item of readResources(bundles)) {
+    if (item.kind === 'malformed') {
+      onMalformed(item);
+    } else if (!stream.write(`${JSON.stringify(item.resource)}\n`)) {
+      await once(stream, 'drain');
+    }
+  }
+  stream.end();
+  await once(stream, 'finish');
+  return out;
 }
 
 export function isNdjson(name: string): boolean {

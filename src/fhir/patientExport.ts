@@ -18,15 +18,12 @@ import type {
   ServiceRequest,
   Task,
 } from 'fhir/r4';
-import {
-  MINDFULNESS_GMV_CODE,
-  PATHWAY_CODE_SYSTEM,
-  PEG_QUESTIONNAIRE_URL,
-} from '../domain/codes/canonical.ts';
+import { PEG_QUESTIONNAIRE_URL } from '../domain/codes/canonical.ts';
 import { findMatch } from '../domain/codes/codeMatch.ts';
 import { LOW_BACK_PAIN_CODES } from '../domain/codes/lowBackPain.ts';
 import { WEARABLE_CODES } from '../domain/codes/wearables.ts';
 import { computeMmeForResources } from '../domain/mme/mme.ts';
+import { isProgrammeReferral } from '../domain/pathway/referral.ts';
 import { PEG_ITEMS, PEG_PANEL_LOINC, PEG_SCORE_LOINC } from '../domain/peg/peg.ts';
 import { LOINC_SYSTEM } from '../domain/fhir-primitives/codings.ts';
 import { guardFor, isResource } from './guards.ts';
@@ -79,12 +76,6 @@ function isPegResponse(r: QuestionnaireResponse): boolean {
   const canonical = r.questionnaire?.split('|')[0];
   return (
     canonical === PEG_QUESTIONNAIRE_URL || (r.item ?? []).some((i) => PEG_ITEM_CODES.has(i.linkId))
-  );
-}
-
-function isProgrammeReferral(s: ServiceRequest): boolean {
-  return (s.code?.coding ?? []).some(
-    (c) => c.system === PATHWAY_CODE_SYSTEM && c.code === MINDFULNESS_GMV_CODE,
   );
 }
 

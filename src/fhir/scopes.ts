@@ -62,6 +62,8 @@ export const FEATURES: readonly Feature[] = [
     needs: [
       { resourceType: 'ServiceRequest', access: 'crus' },
       { resourceType: 'Task', access: 'crus' },
+      // The group sessions attended (Encounter.basedOn the referral), read only.
+      { resourceType: 'Encounter', access: 'rs' },
     ],
   },
 ];

@@ -140,6 +140,14 @@ export function sessionFromClient(client: Client): Session {
   };
 }
 
+/**
+ * Whether the signed-in user is the patient or someone acting for them (fhirUser a Patient or a
+ * RelatedPerson, relative or absolute): they get a read-only view, never clinician actions.
+ */
+export function isPatientUser(fhirUser: string | undefined): boolean {
+  return fhirUser !== undefined && /(^|\/)(Patient|RelatedPerson)\/[^/]+$/.test(fhirUser);
+}
+
 /** OAuth 2 error codes an authorization server redirects back with (RFC 6749 §4.1.2.1). */
 const OAUTH_ERRORS = [
   'access_denied',
@@ -163,6 +171,16 @@ export function launchError(error: unknown): FhirError {
   const oauth = OAUTH_ERRORS.find(
     (code) => detail.startsWith(code) || detail.includes(`\n${code}`),
   );
+  // An EHR that does not know this client (token endpoint invalid_client, authorization
+  // unauthorized_client): no relaunch will help, the EHR must register the app.
+  const client = /\b(invalid_client|unauthorized_client)\b/.exec(detail)?.[1];
+  if (client !== undefined) {
+    return new FhirError({
+      kind: 'config',
+      message: `The EHR does not accept CLBP Pathway's client id (${client}): the app is not registered, or not configured, for this EHR.`,
+      cause: error,
+    });
+  }
   if (oauth === 'access_denied') {
     return new FhirError({
       kind: 'forbidden',

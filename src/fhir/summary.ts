@@ -61,7 +61,10 @@ export interface SummaryData {
   /** With their `_include`d Medications. */
   readonly medicationStatements: SearchResult<WithId<MedicationStatement>>;
   readonly medicationRequests: SearchResult<WithId<MedicationRequest>>;
-  /** Referrals to the programme, with their Tasks `_revinclude`d. */
+  /**
+   * Referrals to the programme, with their Tasks and their group-session Encounters
+   * (Encounter.basedOn) `_revinclude`d.
+   */
   readonly referrals: SearchResult<WithId<ServiceRequest>>;
 }
 
@@ -364,6 +367,8 @@ export const SUMMARY_REQUESTS: { readonly [K in SummaryKey]: SummaryRequest<Summ
       ['patient', p],
       ['code', `${PATHWAY_CODE_SYSTEM}|${MINDFULNESS_GMV_CODE}`],
       ['_revinclude', 'Task:focus'],
+      // The group sessions attended (Encounter.basedOn the referral): the programme start.
+      ['_revinclude', 'Encounter:based-on'],
     ],
   }),
 };

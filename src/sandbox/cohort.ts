@@ -34,7 +34,7 @@ import type { PegAnswers, PegContext } from './seed/peg.ts';
 import { itemPegObservations, ourPeg, pegScore } from './seed/peg.ts';
 import type { Rng } from './seed/prng.ts';
 import { createRng, deriveSeed } from './seed/prng.ts';
-import { GMV_SERVICE_TEXT } from './seed/referredFollowup.ts';
+import { REFERRAL_SERVICE_TEXT } from '../domain/pathway/referral.ts';
 import { eligibleScreening } from './seed/screening.ts';
 
 export type ArmEffects = Readonly<Record<TimePointId, number>>;
@@ -273,7 +273,7 @@ function* referral(
     category: [{ coding: [REFERRAL_CATEGORY] }],
     code: {
       coding: [{ system: PATHWAY_CODE_SYSTEM, code: MINDFULNESS_GMV_CODE }],
-      text: GMV_SERVICE_TEXT,
+      text: REFERRAL_SERVICE_TEXT,
     },
     subject: ref('Patient', patientId),
     occurrencePeriod: { start: dateAgo(clock, daysAgo - 7), end: dateAgo(clock, daysAgo - 63) },

@@ -29,6 +29,7 @@ import {
 } from './fhir/fhirServer.ts';
 import type { SandboxRepository } from './fhir/fhirServer.ts';
 import type { FhirFaults } from './fhir/fhirServer.ts';
+import { patientStatus } from './ehr/patientPathway.ts';
 import { generateSeed } from './seed/seed.ts';
 import type { SeedPatient } from './seed/seed.ts';
 
@@ -192,7 +193,13 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
     return app.launchUri;
   };
   const ehr = createEhrHandler({
-    patients: () => seed.patients,
+    patients: () =>
+      Promise.all(
+        seed.patients.map(async (p) => ({
+          ...p,
+          ...(await patientStatus(repo, p.id, new Date())),
+        })),
+      ),
     practitioners: () => practitioners,
     patientName,
     createLaunch: (c) => auth.createLaunch(c),

@@ -1,11 +1,11 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { OpioidSection as OpioidSectionType } from './sections/OpioidSection.tsx';
-import { loadDraft } from './drafts.ts';
 import type { EligibilityConfig } from '../domain/screening/eligibilityConfig.ts';
-import type { Session } from '../fhir/session.ts';
+import { isPatientUser, type Session } from '../fhir/session.ts';
 import { missingWrites, type FeatureId } from '../fhir/scopes.ts';
 import { SUMMARY_KEYS, enabledRequests, type SummaryKey } from '../fhir/summary.ts';
 import { PatientBanner } from './PatientBanner.tsx';
+import { PathwayStatus } from './PathwayStatus.tsx';
 import { QuestionnaireStatus } from './QuestionnaireStatus.tsx';
 import { SectionFrame, readScopeOf } from './SectionFrame.tsx';
 import { PegSection } from './sections/PegSection.tsx';
@@ -14,7 +14,8 @@ import { ScreeningSection } from './sections/ScreeningSection.tsx';
 import { applySmartStyle } from './smartStyle.ts';
 import { historyLoading, olderLoading, useSummary } from './useSummary.ts';
 import { useOpioidView, useOpioidViewInput } from './opioids/useOpioidView.ts';
-import { useFollowUp, usePegRecords } from './sections/pegRecords.ts';
+import { usePathway } from './usePathway.ts';
+import { useForms } from './useForms.ts';
 
 // The opioid section carries the MME engine and its RxNorm table, the largest part of the app: it
 // is its own chunk, fetched as soon as the app starts (alongside the launch and the data
@@ -60,21 +61,14 @@ export function App({ session, asOf, programme, eligibility }: AppProps) {
   const { state, retry } = useSummary(session, enabled);
   const OpioidSection = useOpioidSection();
   const opioidInput = useOpioidViewInput(state, asOf);
-  const opioidView = useOpioidView(opioidInput);
+  const opioids = useOpioidView(opioidInput);
   // Busy until every section shows what it is for: older PEGs may load after, the opioid totals
   // wait for every medication record.
   const busy =
     OpioidSection === undefined ||
-    (opioidInput !== undefined && opioidView === undefined) ||
+    (opioidInput !== undefined && opioids === undefined) ||
     Object.values(state).some((s) => s.status === 'loading' || s.status === 'refreshing') ||
     OPIOID_SOURCES.some((k) => olderLoading(state[k]));
-  const [pegFormOpen, setPegFormOpen] = useState(
-    () => loadDraft('peg', session.patientId) !== undefined,
-  );
-  const recordPeg = () => {
-    setPegFormOpen(true);
-    document.getElementById('peg')?.scrollIntoView();
-  };
 
   useEffect(() => {
     if (session.smartStyleUrl !== undefined) {
@@ -85,19 +79,23 @@ export function App({ session, asOf, programme, eligibility }: AppProps) {
   const notGranted = SUMMARY_KEYS.filter((k) => state[k].status === 'off').map(readScopeOf);
   const cannotSave = [...new Set(Object.values(access).flat())];
   const frame = { state, retry };
-  const reload = (keys: readonly SummaryKey[]) => {
-    keys.forEach(retry);
-  };
-  const peg = usePegRecords(state);
-  const followUp = useFollowUp(state, peg, asOf);
+  const reload = useCallback(
+    (keys: readonly SummaryKey[]) => {
+      keys.forEach(retry);
+    },
+    [retry],
+  );
+  const forms = useForms(session.patientId, reload);
+  const readOnly = isPatientUser(session.fhirUser);
+  const pathway = usePathway(state, session.grantedScope, asOf, eligibility, opioids?.overview);
   const section = (id: FeatureId) => ({
-    peg,
-    followUp,
+    pathway,
     state,
     asOf,
     session,
     reload,
     missingWrite: access[id],
+    readOnly,
   });
   return (
     <>
@@ -108,7 +106,18 @@ export function App({ session, asOf, programme, eligibility }: AppProps) {
         data-history={historyLoading(state) ? 'loading' : 'complete'}
       >
         <h1 id="app-title">CLBP Pathway</h1>
-        {(notGranted.length > 0 || cannotSave.length > 0) && (
+        <PathwayStatus
+          pathway={pathway}
+          loading={busy}
+          onAction={readOnly ? undefined : forms.act}
+        />
+        {readOnly && (
+          <p className="notice" role="status" data-testid="read-only">
+            Read-only view: you are signed in as the patient or on the patient&apos;s behalf.
+            Screening, PEGs and referrals are recorded by the care team.
+          </p>
+        )}
+        {(notGranted.length > 0 || (cannotSave.length > 0 && !readOnly)) && (
           <p className="notice" role="status" data-testid="narrowed-grant">
             The EHR granted fewer permissions than CLBP Pathway asks for.
             {notGranted.length > 0 && ` Not read: ${notGranted.join(', ')}.`}
@@ -134,6 +143,8 @@ export function App({ session, asOf, programme, eligibility }: AppProps) {
               {...section('screening')}
               programme={programme}
               eligibility={eligibility}
+              forms={forms}
+              referralMissing={access.referral}
             />
           )}
         </SectionFrame>
@@ -145,9 +156,7 @@ export function App({ session, asOf, programme, eligibility }: AppProps) {
           uses={['pegQuestionnaires', 'referrals']}
           {...frame}
         >
-          {() => (
-            <PegSection {...section('peg')} formOpen={pegFormOpen} setFormOpen={setPegFormOpen} />
-          )}
+          {() => <PegSection {...section('peg')} forms={forms} />}
         </SectionFrame>
         <SectionFrame
           id="opioids"
@@ -159,10 +168,10 @@ export function App({ session, asOf, programme, eligibility }: AppProps) {
           {...frame}
         >
           {() =>
-            OpioidSection === undefined || opioidView === undefined ? (
+            OpioidSection === undefined || opioids === undefined ? (
               <p className="loading">Computing the doses…</p>
             ) : (
-              <OpioidSection {...section('opioids')} view={opioidView} />
+              <OpioidSection {...section('opioids')} view={opioids.view} />
             )
           }
         </SectionFrame>
@@ -173,7 +182,7 @@ export function App({ session, asOf, programme, eligibility }: AppProps) {
           uses={['pegObservations', 'questionnaireResponses', 'pegQuestionnaires']}
           {...frame}
         >
-          {() => <ReferralSection {...section('referral')} onRecordPeg={recordPeg} />}
+          {() => <ReferralSection {...section('referral')} onAction={forms.act} />}
         </SectionFrame>
         <QuestionnaireStatus session={session} start={!busy} />
       </main>

@@ -1,7 +1,7 @@
 import { formatISO } from 'date-fns/formatISO';
 import { useCallback, useRef, useState } from 'react';
 import { normalizeError, type FhirError } from '../fhir/errors.ts';
-import type { FormAnswer } from '../fhir/questionnaireAnswers.ts';
+import type { FormAnswer, FormAnswers } from '../fhir/questionnaireAnswers.ts';
 import {
   clearDraft,
   loadDraft,
@@ -28,8 +28,11 @@ export function useDraftSave<R>(
   patientId: string,
   save: (draft: SentDraft) => Promise<R>,
   now: () => Date,
+  initialAnswers: FormAnswers = {},
 ) {
-  const [draft, setDraft] = useState<Draft>(() => loadDraft(form, patientId) ?? newDraft());
+  const [draft, setDraft] = useState<Draft>(
+    () => loadDraft(form, patientId) ?? { ...newDraft(), answers: initialAnswers },
+  );
   const [state, setState] = useState<SaveState<R>>({ status: 'editing' });
   const inFlight = useRef(false);
 

@@ -140,10 +140,10 @@ describe('recording a PEG', () => {
     const rows = await t.page.locator('[data-testid="peg-history"] tbody tr').allTextContents();
     expect(rows).toHaveLength(2);
     expect(rows[0]).toContain('(baseline)');
-    await expect(t.page.getAttribute('[data-follow-up="week-8"]', 'data-status')).resolves.toBe(
+    await expect(t.page.getAttribute('[data-follow-up="week8"]', 'data-status')).resolves.toBe(
       'done',
     );
-    await expect(t.page.getAttribute('[data-follow-up="month-6"]', 'data-status')).resolves.toBe(
+    await expect(t.page.getAttribute('[data-follow-up="month6"]', 'data-status')).resolves.toBe(
       'due',
     );
     await expect(t.page.textContent('svg.trend-chart')).resolves.toContain('Month 6');

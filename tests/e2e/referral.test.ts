@@ -19,7 +19,10 @@ async function screen(answers: Screening) {
   for (const flag of RED_FLAGS) {
     await t.page.check(`#screening-${flag.linkId}-${String(flag.linkId === answers.redFlag)}`);
   }
-  await t.page.check(`#screening-${SCREENING_LINK_IDS.pregnant}-false`);
+  // Not asked when the chart's sex is male.
+  if ((await t.page.locator(`#screening-${SCREENING_LINK_IDS.pregnant}-false`).count()) > 0) {
+    await t.page.check(`#screening-${SCREENING_LINK_IDS.pregnant}-false`);
+  }
   await t.page.check(`#screening-${SCREENING_LINK_IDS.telehealthAble}-true`);
   await t.page.click('button:has-text("Save screening")');
 }
@@ -72,8 +75,12 @@ describe('screening, eligibility and referral', () => {
       'Observation',
     ]);
     expect(request?.note?.[0]?.text).toBe('Prefers evening sessions');
-    // Once referred, the patient is no longer offered a second referral.
-    await expect(verdict()).resolves.toBe('not-eligible');
+    // Once referred, the patient is never told "Not eligible" and is not offered a second referral.
+    await expect(verdict()).resolves.toBe('referred');
+    await expect(t.page.locator(referButton).count()).resolves.toBe(0);
+    await expect(t.page.textContent('[data-testid="status-line"]')).resolves.toBe(
+      'Referred — awaiting the programme — follow-up PEGs provisional until the first session',
+    );
   });
 
   it('places one referral when the first attempt reached the EHR but its answer was lost', async () => {
@@ -140,31 +147,37 @@ describe('screening, eligibility and referral', () => {
     await expect(t.page.locator(referButton).count()).resolves.toBe(0);
   });
 
-  it('shows the in-progress referral and the month-6 PEG as due, with a button that opens the PEG form', async () => {
+  it('shows the completed programme and the month-6 PEG as due, with a button that opens the PEG form', async () => {
     await launchPatient(t.page, t.sandbox, 'referred-followup');
-    await t.page.waitForSelector('section#referral [data-referral-status="in-progress"]');
-    await expect(t.page.getAttribute('[data-follow-up="month-6"]', 'data-status')).resolves.toBe(
+    await t.page.waitForSelector('section#referral [data-referral-status="completed"]');
+    await expect(t.page.getAttribute('[data-follow-up="month6"]', 'data-status')).resolves.toBe(
       'due',
     );
     await t.page.click('button:has-text("Record the month 6 PEG")');
-    await t.page.waitForSelector('form[aria-label="Record a PEG"]');
+    await t.page.waitForSelector('form[aria-label="Month 6 follow-up PEG"]');
+    await expect(
+      t.page.evaluate(() => document.activeElement?.closest('form')?.getAttribute('aria-label')),
+    ).resolves.toBe('Month 6 follow-up PEG');
   });
 
   it('cancels a referral with a reason: Task cancelled, ServiceRequest revoked', async () => {
-    await launchPatient(t.page, t.sandbox, 'referred-followup');
+    await launchPatient(t.page, t.sandbox, 'in-programme');
     await t.page.click('button:has-text("Cancel this referral")');
     await t.page.fill('#cancel-reason', 'Patient moved away');
     await t.page.click('button:has-text("Confirm cancellation")');
     await t.page.waitForSelector('section#referral [data-referral-status="cancelled"]');
     const [request] = await stored<ServiceRequest>(
       t.sandbox,
-      'ServiceRequest?patient=referred-followup',
+      'ServiceRequest?patient=in-programme',
     );
-    const [task] = await stored<Task>(t.sandbox, 'Task?patient=referred-followup');
+    const [task] = await stored<Task>(t.sandbox, 'Task?patient=in-programme');
     expect(request?.status).toBe('revoked');
     expect(task).toMatchObject({
       status: 'cancelled',
       statusReason: { text: 'Patient moved away' },
     });
+    await expect(t.page.textContent('[data-testid="status-line"]')).resolves.toBe(
+      'Referral cancelled: Patient moved away',
+    );
   });
 });

@@ -9,9 +9,10 @@
 import type { Duration } from 'date-fns';
 import type { FollowUpId } from '../pathway/followUp.ts';
 import { FOLLOW_UP_TIME_POINTS } from '../pathway/followUp.ts';
+import { BASELINE_LOOKBACK_DAYS as PATHWAY_BASELINE_LOOKBACK_DAYS } from '../pathway/baseline.ts';
 import { PEG_MCID_PERCENT, PEG_MCID_POINTS } from '../peg/peg.ts';
 
-export type TimePointId = 'week8' | 'month6' | 'month12';
+export type TimePointId = FollowUpId;
 
 export interface TimePoint {
   readonly id: TimePointId;
@@ -22,14 +23,8 @@ export interface TimePoint {
   readonly window: { readonly before: Duration; readonly after: Duration };
 }
 
-const ANALYSIS_ID: Readonly<Record<FollowUpId, TimePointId>> = {
-  'week-8': 'week8',
-  'month-6': 'month6',
-  'month-12': 'month12',
-};
-
 export const TIME_POINTS: readonly TimePoint[] = FOLLOW_UP_TIME_POINTS.map((point) => ({
-  id: ANALYSIS_ID[point.id],
+  id: point.id,
   label: point.label,
   offset: point.offset,
   window: point.window,
@@ -37,9 +32,9 @@ export const TIME_POINTS: readonly TimePoint[] = FOLLOW_UP_TIME_POINTS.map((poin
 
 /**
  * Baseline for a referred patient: the latest PEG on the referral's calendar day or up to this
- * many days before it (the PEG the referral was made on). Project analysis choice.
+ * many days before it (the pathway's one baseline window, pathway/baseline.ts).
  */
-export const BASELINE_LOOKBACK_DAYS = 30;
+export const BASELINE_LOOKBACK_DAYS = PATHWAY_BASELINE_LOOKBACK_DAYS;
 
 /**
  * Response criteria, from the PEG module's single table (clinical.md): a drop of ≥ 1 PEG point is

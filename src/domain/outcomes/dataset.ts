@@ -5,7 +5,7 @@
  * dictionary (written beside the data).
  */
 import { isoDate } from '../fhir-primitives/dates.ts';
-import { reaches30Percent, reachesMcid } from '../peg/history.ts';
+import { reaches30Percent, reachesMcid } from '../peg/change.ts';
 import { TIME_POINTS } from './analysisPlan.ts';
 import type { ArmMode, PatientEvidence } from './armAssignment.ts';
 import { armLabel, assignPatient } from './armAssignment.ts';

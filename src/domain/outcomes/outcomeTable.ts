@@ -12,7 +12,7 @@ import type { MeanCi, WelchResult } from '../stats/tInference.ts';
 import { meanWithCi, welchTTest } from '../stats/tInference.ts';
 import type { TimePoint } from './analysisPlan.ts';
 import { CONFIDENCE_LEVEL, TIME_POINTS } from './analysisPlan.ts';
-import { reaches30Percent, reachesMcid } from '../peg/history.ts';
+import { reaches30Percent, reachesMcid } from '../peg/change.ts';
 import type { AncovaResult, ArmSums } from '../stats/ancova.ts';
 import { ancova, armSums } from '../stats/ancova.ts';
 import type { ArmId, ArmMode, ExclusionReason, PatientEvidence } from './armAssignment.ts';

@@ -1,15 +1,13 @@
 /**
- * Which ServiceRequests are referrals to the programme, and which Group members count, for arm
- * assignment. Pure; inputs are unverified resources.
+ * Which ServiceRequests put a patient in the referred arm, and which Group members count, for arm
+ * assignment. Pure; inputs are unverified resources. What a programme referral is and where it
+ * stands is pathway/referral.ts (the same definition as the app's and `clbp pathway`'s).
  */
-import { MINDFULNESS_GMV_CODE, PATHWAY_CODE_SYSTEM } from '../codes/canonical.ts';
+import { isFollowedReferral, isProgrammeReferral } from '../pathway/referral.ts';
 import { normalizeReference } from '../fhir-primitives/references.ts';
 import { fullDayIndex } from '../fhir-primitives/dates.ts';
 import type { Json } from './resourceShape.ts';
 import { asGroup, asServiceRequest, subjectKey } from './resourceShape.ts';
-
-/** Referral statuses that count (active or done); draft, on-hold, revoked, entered-in-error do not. */
-const REFERRAL_STATUSES: readonly string[] = ['active', 'completed'];
 
 export type ProgrammeReferral =
   | { kind: 'referral'; subject: string; day: number; key: string | undefined }
@@ -17,8 +15,10 @@ export type ProgrammeReferral =
   | { kind: 'not-a-referral' };
 
 /**
- * A ServiceRequest for the project's service code (PATHWAY_CODE_SYSTEM | MINDFULNESS_GMV_CODE) with
- * status active or completed and a subject; its day is the calendar day of authoredOn.
+ * A programme referral (pathway isProgrammeReferral) that was placed and not revoked (open or
+ * completed by its own status: pathway isFollowedReferral, read without its Task, so a referral
+ * the programme later declined still counts, as intention to treat), with a subject; its day is
+ * the calendar day of authoredOn.
  */
 export function programmeReferral(resource: Json): ProgrammeReferral {
   const request = asServiceRequest(resource);
@@ -26,10 +26,8 @@ export function programmeReferral(resource: Json): ProgrammeReferral {
   if (
     request === undefined ||
     subject === undefined ||
-    !REFERRAL_STATUSES.includes(request.status) ||
-    !(request.code?.coding ?? []).some(
-      (c) => c.system === PATHWAY_CODE_SYSTEM && c.code === MINDFULNESS_GMV_CODE,
-    )
+    !isProgrammeReferral(request) ||
+    !isFollowedReferral(request, undefined)
   ) {
     return { kind: 'not-a-referral' };
   }

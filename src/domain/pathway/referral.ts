@@ -1,9 +1,14 @@
 /**
- * The referral to the mindfulness group medical visit programme (OPTIMUM model, NCT04129450; the
- * referral pattern of clinical.md, after the BSeR and SDOH referral guides).
+ * THE definition of "a programme referral" (the referral pattern of clinical.md, after the BSeR
+ * and SDOH referral guides: a ServiceRequest for the service and the Task the programme works
+ * from) and of where it stands. The app, `clbp pathway`, `clbp export`, the outcome tables and
+ * the EHR simulator all use these functions; nothing else may test the service code or read a
+ * referral's Task status.
  */
-import type { ServiceRequest, Task } from 'fhir/r4';
-import { addDays, isoDate, parseIsoDay } from '../fhir-primitives/dates.ts';
+import type { Encounter, ServiceRequest, Task } from 'fhir/r4';
+import { addWeeks } from 'date-fns/addWeeks';
+import { MINDFULNESS_GMV_CODE, PATHWAY_CODE_SYSTEM } from '../codes/canonical.ts';
+import { calendarDayOf, localDate, localDayOf, parseIsoDay } from '../fhir-primitives/dates.ts';
 
 /**
  * ServiceRequest.category: SNOMED CT 409063005 "Counseling", the nearest code of US Core's
@@ -49,37 +54,98 @@ export const REFERRAL_REASON_CODE = {
   display: 'Chronic low back pain',
 };
 
-/** Task statuses after which the programme no longer follows the referral. */
-const ENDED_TASK: readonly Task['status'][] = [
-  'cancelled',
-  'rejected',
-  'failed',
-  'entered-in-error',
+/** A ServiceRequest for the programme: it carries the project's service code (system and code). */
+export function isProgrammeReferral(request: Pick<ServiceRequest, 'code'>): boolean {
+  return (request.code?.coding ?? []).some(
+    (c) => c.system === PATHWAY_CODE_SYSTEM && c.code === MINDFULNESS_GMV_CODE,
+  );
+}
+
+/**
+ * Where a referral stands, from the Task lifecycle the programme staff drive (clinical.md):
+ * awaiting (requested/received/ready, or no Task yet) → scheduled (accepted: the patient will join a
+ * cohort) → in-programme (in-progress: first session attended) → completed; or declined (rejected),
+ * cancelled (by the referring clinician: Task cancelled or ServiceRequest revoked), on-hold, failed.
+ */
+export type ReferralStage =
+  | 'awaiting'
+  | 'scheduled'
+  | 'in-programme'
+  | 'on-hold'
+  | 'completed'
+  | 'declined'
+  | 'cancelled'
+  | 'failed';
+
+/** The stages in which the referral is still under way: a second referral is not placed. */
+export const OPEN_STAGES: readonly ReferralStage[] = [
+  'awaiting',
+  'scheduled',
+  'in-programme',
+  'on-hold',
 ];
 
+const TASK_STAGE: Readonly<Record<Task['status'], ReferralStage | undefined>> = {
+  draft: 'awaiting',
+  requested: 'awaiting',
+  received: 'awaiting',
+  ready: 'awaiting',
+  accepted: 'scheduled',
+  'in-progress': 'in-programme',
+  'on-hold': 'on-hold',
+  completed: 'completed',
+  rejected: 'declined',
+  cancelled: 'cancelled',
+  failed: 'failed',
+  'entered-in-error': undefined,
+};
+
 /**
- * An active referral: ordered (ServiceRequest active or on hold) and not yet finished by the
- * programme (its Task neither completed nor ended). A patient with one is not referred again.
+ * The stage of a referral, or undefined when the ServiceRequest was never placed (draft,
+ * entered-in-error, unknown). The ServiceRequest's own end states win over its Task's.
  */
-export function isActiveReferral(request: ServiceRequest, task: Task | undefined): boolean {
-  return (
-    (request.status === 'active' || request.status === 'on-hold') &&
-    !(task && (task.status === 'completed' || ENDED_TASK.includes(task.status)))
-  );
+export function referralStage(
+  request: Pick<ServiceRequest, 'status'>,
+  task: Pick<Task, 'status'> | undefined,
+): ReferralStage | undefined {
+  switch (request.status) {
+    case 'draft':
+    case 'entered-in-error':
+    case 'unknown':
+      return undefined;
+    case 'revoked':
+      return task?.status === 'rejected' ? 'declined' : 'cancelled';
+    case 'completed':
+      return 'completed';
+    case 'on-hold':
+      return 'on-hold';
+    case 'active':
+      return (task === undefined ? undefined : TASK_STAGE[task.status]) ?? 'awaiting';
+  }
+}
+
+/** An open referral (under way): a patient with one is not referred again. */
+export function isActiveReferral(
+  request: Pick<ServiceRequest, 'status'>,
+  task: Pick<Task, 'status'> | undefined,
+): boolean {
+  const stage = referralStage(request, task);
+  return stage !== undefined && OPEN_STAGES.includes(stage);
 }
 
 /**
- * A referral the follow-up schedule still hangs off: active, or the programme completed it
- * (month 6 and month 12 come after the 8 weeks); not revoked, declined or cancelled.
+ * A referral the follow-up schedule hangs off: open, or completed by the programme (months 6 and
+ * 12 come after the 8 weeks); not declined, cancelled or failed.
  */
-export function isFollowedReferral(request: ServiceRequest, task: Task | undefined): boolean {
-  return (
-    ['active', 'on-hold', 'completed'].includes(request.status) &&
-    !(task && ENDED_TASK.includes(task.status))
-  );
+export function isFollowedReferral(
+  request: Pick<ServiceRequest, 'status'>,
+  task: Pick<Task, 'status'> | undefined,
+): boolean {
+  const stage = referralStage(request, task);
+  return stage !== undefined && (OPEN_STAGES.includes(stage) || stage === 'completed');
 }
 
-/** Task statuses as the Referral section names them (clinical.md: requested → … → completed). */
+/** Task statuses in words (clinical.md: requested → … → completed). */
 export const TASK_STATUS_TEXT: Readonly<Record<string, string>> = {
   requested: 'Requested',
   received: 'Received by the programme',
@@ -98,5 +164,16 @@ export function programmeWindow(start: string): { start: string; end: string } |
   const day = parseIsoDay(start);
   return day === undefined
     ? undefined
-    : { start, end: isoDate(addDays(day, 7 * (PROGRAMME_SESSIONS - 1))) };
+    : { start, end: localDayOf(addWeeks(localDate(day), PROGRAMME_SESSIONS - 1)) };
+}
+
+/** A group session the patient attended: an Encounter basedOn the referral, finished. */
+export function isAttendedSession(encounter: Pick<Encounter, 'status'>): boolean {
+  return encounter.status === 'finished';
+}
+
+/** Calendar day of a group session (its period start), or undefined. */
+export function sessionDay(encounter: Pick<Encounter, 'period'>): string | undefined {
+  const start = encounter.period?.start;
+  return start === undefined ? undefined : calendarDayOf(start);
 }

@@ -97,6 +97,8 @@ export interface EligibilityInput {
   readonly asOf: Date;
   /** Patient.birthDate (YYYY, YYYY-MM or YYYY-MM-DD). */
   readonly birthDate?: string | undefined;
+  /** The chart's sex (prefill.ts chartSex): the pregnancy question is not asked when male. */
+  readonly sex?: string | undefined;
   readonly conditions: readonly Condition[];
   /** Every screening on record (readScreeningResponse), any age: the newest answer wins. */
   readonly screenings: readonly ScreeningAnswers[];

@@ -34,6 +34,13 @@ export interface EligibilityConfig {
    * PEG asks about the past week.
    */
   readonly pegMaxAgeDays: number;
+  /**
+   * Whether the screening asks the pregnancy question when the chart's sex is male (US Core
+   * birth sex, else Patient.gender). Default no: the question cannot apply, and not asking it
+   * makes the criterion "not applicable" rather than unanswered. A clinic whose records do not
+   * reflect sex reliably can switch it on (config.json).
+   */
+  readonly askPregnancyWhenMale: boolean;
 }
 
 export const DEFAULT_ELIGIBILITY_CONFIG: EligibilityConfig = {
@@ -42,6 +49,7 @@ export const DEFAULT_ELIGIBILITY_CONFIG: EligibilityConfig = {
   chronicMonths: 3,
   screeningMaxAgeMonths: 6,
   pegMaxAgeDays: 30,
+  askPregnancyWhenMale: false,
 };
 
 /** Red flags read from the chart (code tables in src/domain/codes/redFlagConditions.ts). */

@@ -34,7 +34,7 @@ function evidenceOf(record: PregnancyRecord, since: string): Evidence[] {
   }
 }
 
-export function notPregnant({ input, screening }: CriterionContext): Finding {
+export function notPregnant({ input, screening, config }: CriterionContext): Finding {
   const current = screening.current.pregnant;
   const stale = screening.outOfDate.pregnant;
   const answer =
@@ -52,7 +52,9 @@ export function notPregnant({ input, screening }: CriterionContext): Finding {
   const evidence = records.flatMap((r) => evidenceOf(r, screening.since));
   const newestEvidence = newest === undefined ? undefined : evidenceOf(newest, screening.since)[0];
   if (newest === undefined) {
-    return finding('not-pregnant', 'unknown', 'Pregnancy question unanswered.');
+    return input.sex === 'male' && !config.askPregnancyWhenMale
+      ? finding('not-pregnant', 'met', "Not asked: the chart's sex is male.")
+      : finding('not-pregnant', 'unknown', 'Pregnancy question unanswered.');
   }
   const outOfDate =
     newestEvidence !== undefined && 'outOfDate' in newestEvidence && newestEvidence.outOfDate;

@@ -255,3 +255,14 @@ export function readScreeningResponse(response: QuestionnaireResponse): Screenin
     },
   };
 }
+
+/**
+ * The answers of every completed screening among `responses` (responses to other Questionnaires
+ * are ignored), newest first by authored.
+ */
+export function readScreenings(responses: readonly QuestionnaireResponse[]): ScreeningAnswers[] {
+  return responses
+    .map((response) => readScreeningResponse(response))
+    .flatMap((reading) => (reading.kind === 'screening' ? [reading.answers] : []))
+    .sort((a, b) => (b.authored ?? '').localeCompare(a.authored ?? ''));
+}

@@ -28,7 +28,7 @@ export const PATIENT_RESOURCE_TYPES = [
 const REFERENCE = sqlString(LITERAL_REFERENCE.source.replace(/\\\//g, '/'));
 
 /** The normalised key of a reference ('Patient/1' for any literal form; others as written). */
-function referenceKey(sql: string): string {
+export function referenceKey(sql: string): string {
   return `(CASE WHEN regexp_matches(${sql}, ${REFERENCE}) THEN fp_ref(${sql}) ELSE ${sql} END)`;
 }
 

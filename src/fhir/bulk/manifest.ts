@@ -66,6 +66,8 @@ export const ANALYSIS_TYPES: readonly string[] = [
   'Medication',
   'ServiceRequest',
   'Task',
+  // The programme's group sessions (Encounter.basedOn the referral): `clbp pathway` counts them.
+  'Encounter',
   'Group',
 ];
 

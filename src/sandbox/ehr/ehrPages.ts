@@ -6,7 +6,9 @@ export interface ListedPatient {
   readonly id: string;
   readonly name: string;
   readonly scenario: string;
-  readonly expected: string;
+  /** The pathway's status line and next action, as the app shows them (computed, not written). */
+  readonly status: string;
+  readonly nextAction: string;
 }
 
 export interface EhrLinks {
@@ -21,7 +23,7 @@ function patientRow(p: ListedPatient): string {
 <th scope="row">${name}</th>
 <td><code>${id}</code></td>
 <td>${e(p.scenario)}</td>
-<td>${e(p.expected)}</td>
+<td data-testid="pathway-status"><strong>${e(p.status)}</strong><br>Next: ${e(p.nextAction)}</td>
 <td>
 <button type="submit" name="patient" value="${id}" id="launch-${id}" formtarget="_blank" aria-label="Launch CLBP Pathway for ${name} in a new tab">Launch</button>
 <button type="submit" name="patient" value="${id}" id="frame-${id}" formaction="/ehr/frame" formtarget="_self" aria-label="Open CLBP Pathway for ${name} inside the EHR">Open in EHR</button>
@@ -49,7 +51,7 @@ ${options}
 </select></p>
 <table id="patients">
 <caption>Seeded test patients (${patients.length})</caption>
-<thead><tr><th scope="col">Patient</th><th scope="col">Id</th><th scope="col">Scenario</th><th scope="col">What the app should show</th><th scope="col">Launch</th></tr></thead>
+<thead><tr><th scope="col">Patient</th><th scope="col">Id</th><th scope="col">Scenario</th><th scope="col">Where the patient is (CLBP Pathway)</th><th scope="col">Launch</th></tr></thead>
 <tbody>
 ${patients.map(patientRow).join('\n')}
 </tbody>

@@ -10,7 +10,8 @@ import { ehrFramePage, ehrHomePage } from './ehrPages.ts';
 import type { ListedPatient } from './ehrPages.ts';
 
 interface EhrOptions {
-  readonly patients: () => readonly ListedPatient[];
+  /** The listed patients with their pathway status as of now (read from the FHIR store). */
+  readonly patients: () => Promise<readonly ListedPatient[]>;
   readonly practitioners: () => readonly Person[];
   /** Any Patient in the FHIR store can be launched, not only the listed ones. */
   readonly patientName: (id: string) => Promise<string | undefined>;
@@ -100,7 +101,7 @@ export function createEhrHandler(o: EhrOptions) {
         sendHtml(
           res,
           200,
-          ehrHomePage(o.patients(), o.practitioners(), {
+          ehrHomePage(await o.patients(), o.practitioners(), {
             fhirBase: o.fhirBase(),
             appOrigin: o.appOrigin(),
           }),

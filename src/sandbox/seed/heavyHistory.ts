@@ -27,7 +27,7 @@ import {
   pegScore,
   scoreOnlyPeg,
 } from './peg.ts';
-import { fmt, pegContext, type ScenarioContext, type ScenarioResult } from './scenario.ts';
+import { pegContext, type ScenarioContext, type ScenarioResult } from './scenario.ts';
 
 const HISTORY_DAYS = yearsInDays(5);
 const VISIT_EVERY_DAYS = 10;
@@ -250,9 +250,6 @@ function heavyPatient(ctx: ScenarioContext, id: string, mrn: string, given: stri
   });
 }
 
-const CURRENT_OPIOID =
-  'current opioid hydrocodone 5 mg / acetaminophen 325 mg three times a day = 15 MME/day (gabapentin and past ibuprofen are not opioids). Eligible for the referral.';
-
 export function heavyHistory(ctx: ScenarioContext): ScenarioResult {
   const ID = 'heavy-history';
   const chart = fiveYears({ ctx, patientId: ID, prefix: ID });
@@ -265,7 +262,6 @@ export function heavyHistory(ctx: ScenarioContext): ScenarioResult {
       id: ID,
       name: 'Harold Brennan',
       scenario: `Performance patient: ${String(resources.length)} resources over 5 years (visits every ${String(VISIT_EVERY_DAYS)} days with vitals and labs, ${String(MONTHS)} monthly PEGs in four shapes, monthly orders)`,
-      expected: `The chart loads within the performance budget. CLBP (plus hypertension, type 2 diabetes, hyperlipidemia); ${String(MONTHS)} PEGs from all sources, de-duplicated, latest ${fmt(chart.latestPeg)} (20 days ago); ${CURRENT_OPIOID}`,
     },
     resources,
   };
@@ -279,7 +275,6 @@ export function heavyHistory(ctx: ScenarioContext): ScenarioResult {
 export function heavy30k(ctx: ScenarioContext): ScenarioResult {
   const ID = 'heavy-30k';
   const resources: Resource[] = [heavyPatient(ctx, ID, 'SBX-100030', ['Walter', 'Francis'])];
-  let latest = 0;
   for (let k = 0; k < HEAVY_30K_COPIES; k++) {
     const clock = { dayStart: ctx.clock.dayStart - k * HISTORY_DAYS * DAY_MS };
     const chart = fiveYears({
@@ -288,16 +283,12 @@ export function heavy30k(ctx: ScenarioContext): ScenarioResult {
       prefix: `${ID}-c${String(k)}`,
     });
     resources.push(...chart.resources);
-    if (k === 0) {
-      latest = chart.latestPeg;
-    }
   }
   return {
     patient: {
       id: ID,
       name: 'Walter Brennan',
       scenario: `Performance patient: ${String(resources.length)} resources over ${String(HEAVY_30K_COPIES * 5)} years (heavy-history's five years ${String(HEAVY_30K_COPIES)} times, each copy shifted five years back)`,
-      expected: `Opens as fast as heavy-history; all ${String(HEAVY_30K_COPIES * MONTHS)} PEGs and every order are read, the older ones after the first screen; latest PEG ${fmt(latest)} (20 days ago); ${CURRENT_OPIOID}`,
     },
     resources,
   };

@@ -8,8 +8,8 @@ import { yearsInDays } from './clock.ts';
 import { CONDITIONS, DRUGS } from './codes.ts';
 import { buildCondition, buildMedication, buildPatient, type DosageSpec } from './fhirBuilders.ts';
 import { buildMedicationStatement, type MedicationSource } from './medications.ts';
-import { pegScore, scoreOnlyPeg } from './peg.ts';
-import { fmt, pegContext, type ScenarioContext, type ScenarioResult } from './scenario.ts';
+import { scoreOnlyPeg } from './peg.ts';
+import { pegContext, type ScenarioContext, type ScenarioResult } from './scenario.ts';
 
 const ID = 'opioid-taper';
 
@@ -125,14 +125,12 @@ export function opioidTaper(ctx: ScenarioContext): ScenarioResult {
   const peg = pegContext(ctx, ID);
   const earlier = [7, 6, 6] as const;
   const latest = [5, 5, 4] as const;
-  const trend = OPIOID_TAPER_STEPS.map((s) => s.mmePerDay).join(' → ');
   return {
     patient: {
       id: ID,
       name: 'Raymond Tessier',
       scenario:
         'Chronic low back pain; two years of opioid MedicationStatements coming down from 120 to 30 MME/day',
-      expected: `MME trend over 2 years, no gaps: ${trend} MME/day; current 30 MME/day (hydrocodone 7.5 mg / acetaminophen 325 mg four times a day); "Decreasing: 40 → 30 over the last month (−25% a month); 60 → 30 over the last 3 months (−16.67% a month)", marked faster than the guideline's usual taper (10% a month) with the CDC 2022 words. PEG ${fmt(pegScore(latest))} (25 days ago; ${fmt(pegScore(earlier))} 400 days ago), both score-only Observations without item components. Eligible for the referral.`,
     },
     resources: [
       buildPatient(ctx.clock, {

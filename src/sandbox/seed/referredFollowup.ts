@@ -1,72 +1,40 @@
 /**
- * A patient referred to the group visits about seven months ago: ServiceRequest + Task as the app
- * writes them, baseline and week-8 PEG on file, month 6 due now.
+ * Two patients referred to the group visits, with the programme's record of them: one who
+ * completed the programme about five months ago with month 6 due now, one in it today.
  */
-import type { ServiceRequest, Task } from 'fhir/r4';
-import { PROGRAMME_ORGANIZATION_ID } from '../../domain/codes/canonical.ts';
-import { referralEntries } from '../../fhir/referralWrite.ts';
-import { dateAgo, instantAgo, yearsInDays } from './clock.ts';
+import { yearsInDays } from './clock.ts';
 import { CONDITIONS } from './codes.ts';
-import { buildCondition, buildPatient, PCP, ref } from './fhirBuilders.ts';
-import { ourPeg, pegScore } from './peg.ts';
-import { fmt, pegContext, type ScenarioContext, type ScenarioResult } from './scenario.ts';
+import { buildCondition, buildPatient } from './fhirBuilders.ts';
+import { ourPeg } from './peg.ts';
+import { programmeReferral } from './programmeReferral.ts';
+import { pegContext, type ScenarioContext, type ScenarioResult } from './scenario.ts';
 
 const ID = 'referred-followup';
-/** ~6.6 months: month 6 after the baseline (≈182 days) fell due about 2–3 weeks before asOf. */
+/** ~6.6 months: month 6 after the programme start fell due about 10 days before asOf. */
 export const REFERRAL_DAYS_AGO = 200;
-const WEEK_8_DAYS_AGO = REFERRAL_DAYS_AGO - 56;
-/** After every PEG minute of the day (clinic hours end at 23:00 UTC). */
-const REFERRAL_MINUTE = 23 * 60 + 30;
-
-export const GMV_SERVICE_TEXT =
-  'Mindfulness group medical visits for chronic low back pain — 8 weekly telehealth sessions';
+/** The first group session, a week after the referral. */
+const START_DAYS_AGO = REFERRAL_DAYS_AGO - 7;
+const WEEK_8_DAYS_AGO = START_DAYS_AGO - 56;
 
 export function referredFollowup(ctx: ScenarioContext): ScenarioResult {
   const peg = pegContext(ctx, ID);
-  const baseline = [7, 7, 6] as const;
-  const week8 = [6, 5, 5] as const;
-  const [baselineResponse, baselineObservation] = ourPeg(
+  const baseline = ourPeg(
     peg,
     { response: `${ID}-peg-qr-baseline`, observation: `${ID}-peg-baseline` },
     REFERRAL_DAYS_AGO,
-    baseline,
+    [7, 7, 6],
   );
-  const week8Peg = ourPeg(
+  const week8 = ourPeg(
     peg,
     { response: `${ID}-peg-qr-week8`, observation: `${ID}-peg-week8` },
     WEEK_8_DAYS_AGO,
-    week8,
+    [6, 5, 5],
   );
-  const authoredOn = instantAgo(ctx.clock, REFERRAL_DAYS_AGO, REFERRAL_MINUTE);
-  // Built by the app's own referral builder, then stored as the EHR would have them (ids
-  // assigned, the Task's focus resolved) and moved on by the programme (Task in progress).
-  const [requestEntry, taskEntry] = referralEntries({
-    submissionId: ctx.rng.uuid(),
-    context: { patientId: ID, enterer: PCP.reference, encounter: undefined },
-    programme: `Organization/${PROGRAMME_ORGANIZATION_ID}`,
-    authoredOn,
-    reason: `Condition/${ID}-clbp`,
-    supportingInfo: [`Observation/${baselineObservation.id ?? ''}`],
-    note: '',
-    preferredStart: dateAgo(ctx.clock, REFERRAL_DAYS_AGO),
-  });
-  const serviceRequest = {
-    ...(requestEntry?.resource as ServiceRequest),
-    id: `${ID}-referral`,
-  };
-  const task: Task = {
-    ...(taskEntry?.resource as Task),
-    id: `${ID}-referral-task`,
-    status: 'in-progress',
-    focus: ref('ServiceRequest', serviceRequest.id),
-    lastModified: instantAgo(ctx.clock, REFERRAL_DAYS_AGO - 9, REFERRAL_MINUTE),
-  };
   return {
     patient: {
       id: ID,
       name: 'Anita Desai',
-      scenario: `Chronic low back pain, referred ${String(REFERRAL_DAYS_AGO)} days (~7 months) ago; baseline and week-8 PEG on file`,
-      expected: `Already referred (${String(REFERRAL_DAYS_AGO)} days ago; ServiceRequest active, Task in-progress with the programme): no new referral offered. PEG baseline ${fmt(pegScore(baseline))} → week 8 ${fmt(pegScore(week8))} (−${fmt(pegScore(baseline) - pegScore(week8))}, at least the 1-point MCID). Month-6 PEG due now; month 12 later.`,
+      scenario: `Chronic low back pain, referred ${String(REFERRAL_DAYS_AGO)} days ago; attended 7 of 8 group sessions (programme completed); baseline and week-8 PEG on file`,
     },
     resources: [
       buildPatient(ctx.clock, {
@@ -89,11 +57,66 @@ export function referredFollowup(ctx: ScenarioContext): ScenarioResult {
         codes: CONDITIONS.chronicLowBackPain,
         onsetDaysAgo: yearsInDays(3),
       }),
-      baselineResponse,
-      baselineObservation,
-      ...week8Peg,
-      serviceRequest,
-      task,
+      ...baseline,
+      ...week8,
+      ...programmeReferral(ctx, {
+        patientId: ID,
+        referralDaysAgo: REFERRAL_DAYS_AGO,
+        taskStatus: 'completed',
+        startDaysAgo: START_DAYS_AGO,
+        attendedWeeks: [0, 1, 2, 3, 5, 6, 7],
+        endDaysAgo: START_DAYS_AGO - 49,
+        supportingInfo: [`Observation/${baseline[1].id ?? ''}`],
+      }),
+    ],
+  };
+}
+
+export function inProgramme(ctx: ScenarioContext): ScenarioResult {
+  const id = 'in-programme';
+  const baseline = ourPeg(
+    pegContext(ctx, id),
+    { response: `${id}-peg-qr-baseline`, observation: `${id}-peg-baseline` },
+    49,
+    [7, 6, 6],
+  );
+  return {
+    patient: {
+      id,
+      name: 'Marcus Bell',
+      scenario:
+        'Chronic low back pain, referred 7 weeks ago; first group session 5 weeks ago, 5 of 8 sessions attended; baseline PEG at the referral',
+    },
+    resources: [
+      buildPatient(ctx.clock, {
+        id,
+        mrn: 'SBX-100009',
+        given: ['Marcus'],
+        family: 'Bell',
+        gender: 'male',
+        ageYears: 58,
+        birthdayDaysAgo: 200,
+        line: '77 Pleasant Street',
+        city: 'Worcester',
+        state: 'MA',
+        postalCode: '01609',
+        phone: '508-555-0193',
+      }),
+      buildCondition(ctx.clock, {
+        id: `${id}-clbp`,
+        patientId: id,
+        codes: CONDITIONS.chronicLowBackPain,
+        onsetDaysAgo: yearsInDays(6),
+      }),
+      ...baseline,
+      ...programmeReferral(ctx, {
+        patientId: id,
+        referralDaysAgo: 49,
+        taskStatus: 'in-progress',
+        startDaysAgo: 35,
+        attendedWeeks: [0, 1, 2, 3, 4],
+        supportingInfo: [`Observation/${baseline[1].id ?? ''}`],
+      }),
     ],
   };
 }

@@ -11,8 +11,8 @@ import { CLINIC_MINUTES, instantAgo, yearsInDays } from './clock.ts';
 import { CONDITIONS, DRUGS } from './codes.ts';
 import { buildCondition, buildPatient } from './fhirBuilders.ts';
 import { buildMedicationRequest, buildMedicationStatement } from './medications.ts';
-import { ourPeg, pegScore } from './peg.ts';
-import { fmt, pegContext, type ScenarioContext, type ScenarioResult } from './scenario.ts';
+import { ourPeg } from './peg.ts';
+import { pegContext, type ScenarioContext, type ScenarioResult } from './scenario.ts';
 import { ELIGIBLE_SCREENING_ANSWERS } from './screening.ts';
 
 const minute = (ctx: ScenarioContext) => ctx.rng.int(CLINIC_MINUTES.first, CLINIC_MINUTES.last);
@@ -63,7 +63,6 @@ export function redFlagCleared(ctx: ScenarioContext): ScenarioResult {
       name: 'Margaret Lindqvist',
       scenario:
         'Chronic low back pain; a resolved basal cell carcinoma (C44.311) on the chart, evaluated by a clinician and cleared',
-      expected: `Eligible: the history of cancer (chart and screening answer) is shown as evaluated by Dr Elena Morgan 24 days ago, "does not preclude the programme", with her note; screening 25 days ago; PEG ${fmt(pegScore(peg))} (18 days ago). No opioids.`,
     },
     resources: [
       buildPatient(ctx.clock, {
@@ -124,7 +123,6 @@ export function opioidBenzo(ctx: ScenarioContext): ScenarioResult {
       name: 'Victor Castillo',
       scenario:
         'Chronic low back pain on oxycodone 10 mg four times a day for two years and alprazolam 0.5 mg twice a day; no naloxone on record',
-      expected: `60 MME/day (oxycodone 40 mg × 1.5), stable; "Offer naloxone (CDC 2022 Recommendation 8)": 60 MME/day (≥ 50) and a benzodiazepine with opioids; "Benzodiazepine with opioids (CDC 2022 Recommendation 11)" naming alprazolam; PEG ${fmt(pegScore(peg))} (10 days ago); needs screening.`,
     },
     resources: [
       buildPatient(ctx.clock, {
@@ -200,7 +198,6 @@ export function opioidStopped(ctx: ScenarioContext): ScenarioResult {
       name: 'Denise Okoro',
       scenario:
         'Chronic low back pain; hydrocodone/acetaminophen 10 mg four times a day for two years, stopped at once 21 days ago',
-      expected: `Current 0 MME/day; "Stopped: 40 → 0 MME/day over the last month (−100% a month)", last opioid day 21 days ago, marked "faster than the guideline's usual taper: check withdrawal and the plan" with the CDC 2022 words on abrupt discontinuation; PEG ${fmt(pegScore(peg))} (7 days ago).`,
     },
     resources: [
       buildPatient(ctx.clock, {

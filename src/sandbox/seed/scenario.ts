@@ -7,9 +7,8 @@ import type { Rng } from './prng.ts';
 export interface SeedPatient {
   id: string;
   name: string;
+  /** The data, in words. What the app shows is the pathway's business (domain/pathway). */
   scenario: string;
-  /** What the app should show for this patient (for the README and the simulator). */
-  expected: string;
 }
 
 export interface ScenarioContext {
@@ -28,6 +27,3 @@ export const pegContext = (ctx: ScenarioContext, patientId: string): PegContext 
   rng: ctx.rng,
   patientId,
 });
-
-/** Two decimals, as the score is stored (for the `expected` texts). */
-export const fmt = (n: number): string => n.toFixed(2);

@@ -13,7 +13,7 @@ import screeningQuestionnaire from '../../../questionnaires/clbp-screening.json'
 import redFlagEvaluationQuestionnaire from '../../../questionnaires/clbp-red-flag-evaluation.json' with { type: 'json' };
 import { FOREIGN_PEG_QUESTIONNAIRE } from './peg.ts';
 import { createRng, deriveSeed } from './prng.ts';
-import { referredFollowup } from './referredFollowup.ts';
+import { inProgramme, referredFollowup } from './referredFollowup.ts';
 import type { ScenarioContext, ScenarioResult, SeedPatient } from './scenario.ts';
 import { opioidBenzo, opioidStopped, redFlagCleared } from './safetyPatients.ts';
 import { clbpEligible, clbpRedFlag, fentanylPatch, minor, noBackPain } from './simplePatients.ts';
@@ -37,6 +37,7 @@ const SCENARIOS: readonly (readonly [string, (ctx: ScenarioContext) => ScenarioR
   ['opioid-taper', opioidTaper],
   ['fentanyl-patch', fentanylPatch],
   ['referred-followup', referredFollowup],
+  ['in-programme', inProgramme],
   ['heavy-history', heavyHistory],
   ['minor', minor],
   ['red-flag-cleared', redFlagCleared],
@@ -53,6 +54,9 @@ const HEAVY_30K: readonly [string, (ctx: ScenarioContext) => ScenarioResult] = [
   'heavy-30k',
   heavy30k,
 ];
+
+/** The scenario patients' ids, in the seed's order (tests that visit every sandbox patient). */
+export const SCENARIO_PATIENT_IDS: readonly string[] = SCENARIOS.map(([id]) => id);
 
 function staff(): Resource[] {
   const pcp: Practitioner = {

@@ -6,8 +6,8 @@ import { CLINIC_MINUTES, yearsInDays } from './clock.ts';
 import { CONDITIONS, DRUGS } from './codes.ts';
 import { buildCondition, buildPatient } from './fhirBuilders.ts';
 import { buildMedicationRequest } from './medications.ts';
-import { foreignPeg, itemPegObservations, ourPeg, pegScore } from './peg.ts';
-import { fmt, pegContext, type ScenarioContext, type ScenarioResult } from './scenario.ts';
+import { foreignPeg, itemPegObservations, ourPeg } from './peg.ts';
+import { pegContext, type ScenarioContext, type ScenarioResult } from './scenario.ts';
 
 const minute = (ctx: ScenarioContext) => ctx.rng.int(CLINIC_MINUTES.first, CLINIC_MINUTES.last);
 
@@ -24,7 +24,6 @@ export function clbpEligible(ctx: ScenarioContext): ScenarioResult {
       name: 'Dolores Reyes',
       scenario:
         'Adult (54) with chronic low back pain for 2 years, two PEGs around 6, low-dose tramadol, no red flag',
-      expected: `Eligible: offer the mindfulness group referral. CLBP on the problem list; latest PEG ${fmt(pegScore(latest))} (12 days ago), previous ${fmt(pegScore(earlier))} (100 days ago); no red flag; tramadol 50 mg every 6 h as needed (max 4/day) = 40 MME/day.`,
     },
     resources: [
       buildPatient(ctx.clock, {
@@ -79,7 +78,6 @@ export function clbpRedFlag(ctx: ScenarioContext): ScenarioResult {
       id,
       name: 'Walter Kowalski',
       scenario: 'Chronic low back pain with a history of prostate cancer (resolved): a red flag',
-      expected: `Red flag (history of cancer): "clinician evaluation needed"; the group referral is never offered. Latest PEG ${fmt(pegScore(latest))} (20 days ago); an earlier PEG as three item Observations without a score (${fmt(pegScore(earlier))}, 95 days ago). No opioids.`,
     },
     resources: [
       buildPatient(ctx.clock, {
@@ -122,8 +120,6 @@ export function noBackPain(ctx: ScenarioContext): ScenarioResult {
       id,
       name: 'Grace Okafor',
       scenario: 'Adult (45) with hypertension only',
-      expected:
-        'No low back pain on the problem list: no referral offered; the CLBP screening questions are available. No PEG history, no opioids (no MME).',
     },
     resources: [
       buildPatient(ctx.clock, {
@@ -158,7 +154,6 @@ export function minor(ctx: ScenarioContext): ScenarioResult {
       id,
       name: 'Jordan Pike',
       scenario: '16-year-old with low back pain for 8 months',
-      expected: `Not eligible: age 16 (the programme is for adults, 18 and over). Low back pain on the problem list; PEG ${fmt(pegScore(answers))} (30 days ago).`,
     },
     resources: [
       buildPatient(ctx.clock, {
@@ -204,7 +199,6 @@ export function fentanylPatch(ctx: ScenarioContext): ScenarioResult {
       name: 'Linda Haskins',
       scenario:
         'Chronic low back pain on a fentanyl 25 mcg/hr patch plus methadone 10 mg twice daily (MedicationRequests)',
-      expected: `154 MME/day: fentanyl 25 mcg/hr patch = 60 + methadone 10 mg twice daily (20 mg × 4.7) = 94; above the 50 and 90 MME/day reference lines (information only). PEG ${fmt(pegScore(answers))} (15 days ago) read from another vendor's questionnaire (no Observation). Eligible for the referral.`,
     },
     resources: [
       buildPatient(ctx.clock, {

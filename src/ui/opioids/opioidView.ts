@@ -1,16 +1,12 @@
 /**
  * The opioid section's view model, pure (no React): MME per record, the two-year series, the
  * summary with its trajectory, the active records left out of the total, and the risk prompts.
- * The component renders it; tests call it with plain resources.
+ * The component renders it; tests call it with an overview built from plain resources.
  */
 import { format } from 'date-fns/format';
 import { subDays } from 'date-fns/subDays';
 import {
-  computeMmeForResources,
-  medicationResolver,
   mmeTimeline,
-  opioidRiskContext,
-  summariseMme,
   type MedicationMmeResult,
   type MmePoint,
   type MmeSummary,
@@ -18,6 +14,11 @@ import {
 } from '../../domain/mme/mme.ts';
 import { METHADONE_RXCUI } from '../../domain/mme/oudTreatment.ts';
 import { MME_CHART_DAYS } from '../../domain/mme/referenceLevels.ts';
+import {
+  mmeOverview,
+  type MedicationRecords,
+  type MmeOverview,
+} from '../../domain/pathway/mmeOverview.ts';
 
 /** The clinic's calendar day (local), the day MME totals are for. */
 export const isoDay = (d: Date): string => format(d, 'yyyy-MM-dd');
@@ -34,31 +35,17 @@ export interface OpioidView {
 }
 
 /**
- * @param records MedicationStatements and MedicationRequests as read.
- * @param included their `_include`d Medications.
- * @param conditions the chart's Conditions (an opioid use disorder makes methadone and
- *   buprenorphine treatment, not pain MME); undefined when they could not be read.
+ * The section's view of the pathway's MME overview (domain/pathway/mmeOverview.ts: the one
+ * computation of the records, the summary and the risk prompts): the two-year series and the
+ * records split for display.
  */
-export function opioidView(
-  records: readonly unknown[],
-  included: readonly unknown[],
-  conditions: readonly unknown[] | undefined,
-  asOf: Date,
-): OpioidView {
-  const resources = [...records, ...included, ...(conditions ?? [])];
-  const results = computeMmeForResources(resources);
+export function opioidView(overview: MmeOverview, asOf: Date): OpioidView {
+  const { results, summary, risk } = overview;
   const day = isoDay(asOf);
   const series = mmeTimeline(results, {
     from: isoDay(subDays(asOf, MME_CHART_DAYS)),
     to: day,
     asOf: day,
-  });
-  const summary = summariseMme(results, { asOf: day });
-  const risk = opioidRiskContext({
-    resources,
-    resolve: medicationResolver(resources),
-    results,
-    summary,
   });
   const relevant = results
     .filter((r) => r.reason !== 'not-an-opioid')
@@ -82,3 +69,25 @@ export function opioidView(
 export function isMethadone(result: MedicationMmeResult): boolean {
   return result.ingredients.some((i) => i.rxcui === METHADONE_RXCUI);
 }
+
+/** What the worker computes: the pathway's MME overview and the section's view of it. */
+export interface OpioidComputation {
+  readonly overview: MmeOverview;
+  readonly view: OpioidView;
+}
+
+/**
+ * The one MME computation of the chart (mmeOverview) and the section's view of it.
+ * `conditions`: the chart's Conditions (an opioid use disorder makes methadone and buprenorphine
+ * treatment, not pain MME); undefined when they could not be read.
+ */
+export function computeOpioids(
+  records: MedicationRecords,
+  conditions: MedicationConditions,
+  asOf: Date,
+): OpioidComputation {
+  const overview = mmeOverview(records, conditions, isoDay(asOf));
+  return { overview, view: opioidView(overview, asOf) };
+}
+
+type MedicationConditions = Parameters<typeof mmeOverview>[1];

@@ -1,21 +1,21 @@
 /**
- * The opioid view, computed in a worker (opioidView.worker.ts) so a long medication history never
+ * The opioids (the pathway's MME overview and the section's view), computed in a worker (opioidView.worker.ts) so a long medication history never
  * holds the main thread; where no Worker exists (tests in jsdom) or the worker fails, computed here.
  * Either way the MME engine stays out of the initial JavaScript (the worker's bundle, or a dynamic
  * import).
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { OpioidView } from './opioidView.ts';
+import type { Condition, Medication, Resource } from 'fhir/r4';
+import type { MedicationRecords } from '../../domain/pathway/mmeOverview.ts';
+import type { OpioidComputation } from './opioidView.ts';
 import { loaded } from '../sections/sectionProps.ts';
 import { olderLoading, type SummaryState } from '../useSummary.ts';
 
 export interface OpioidViewInput {
-  /** MedicationStatements and MedicationRequests as read. */
-  readonly records: readonly unknown[];
-  /** Their `_include`d Medications. */
-  readonly included: readonly unknown[];
+  /** MedicationStatements and MedicationRequests as read, with their `_include`d Medications. */
+  readonly records: MedicationRecords;
   /** The chart's Conditions; undefined when they could not be read. */
-  readonly conditions: readonly unknown[] | undefined;
+  readonly conditions: readonly Condition[] | undefined;
   /** The clinic's "today", as an ISO instant. */
   readonly asOf: string;
 }
@@ -24,6 +24,9 @@ export interface OpioidViewRequest {
   readonly id: number;
   readonly input: OpioidViewInput;
 }
+
+const isMedication = <T extends Resource>(r: T): r is T & Medication =>
+  r.resourceType === 'Medication';
 
 const settled = (entry: SummaryState[keyof SummaryState]): boolean =>
   entry.status !== 'loading' && entry.status !== 'refreshing' && !olderLoading(entry);
@@ -44,11 +47,14 @@ export function useOpioidViewInput(state: SummaryState, asOf: Date): OpioidViewI
     () =>
       ready
         ? {
-            records: [...(statements?.matches ?? []), ...(requests?.matches ?? [])],
-            included: [
-              ...(statements?.included.values() ?? []),
-              ...(requests?.included.values() ?? []),
-            ],
+            records: {
+              statements: statements?.matches ?? [],
+              requests: requests?.matches ?? [],
+              medications: [
+                ...(statements?.included.values() ?? []),
+                ...(requests?.included.values() ?? []),
+              ].filter(isMedication),
+            },
             conditions: conditions?.matches,
             asOf: asOf.toISOString(),
           }
@@ -69,14 +75,14 @@ function startWorker(): Worker | undefined {
   }
 }
 
-async function computeHere(input: OpioidViewInput): Promise<OpioidView> {
-  const { opioidView } = await import('./opioidView.ts');
-  return opioidView(input.records, input.included, input.conditions, new Date(input.asOf));
+async function computeHere(input: OpioidViewInput): Promise<OpioidComputation> {
+  const { computeOpioids } = await import('./opioidView.ts');
+  return computeOpioids(input.records, input.conditions, new Date(input.asOf));
 }
 
-/** The view for `input` (undefined until it is computed, and while `input` is undefined). */
-export function useOpioidView(input: OpioidViewInput | undefined): OpioidView | undefined {
-  const [result, setResult] = useState<{ input: OpioidViewInput; view: OpioidView }>();
+/** The computation for `input` (undefined until it is computed, and while `input` is undefined). */
+export function useOpioidView(input: OpioidViewInput | undefined): OpioidComputation | undefined {
+  const [result, setResult] = useState<{ input: OpioidViewInput; computed: OpioidComputation }>();
   const worker = useRef<Worker | undefined>(undefined);
   const latest = useRef(0);
 
@@ -95,9 +101,9 @@ export function useOpioidView(input: OpioidViewInput | undefined): OpioidView | 
       return;
     }
     const id = ++latest.current;
-    const done = (view: OpioidView) => {
+    const done = (computed: OpioidComputation) => {
       if (id === latest.current) {
-        setResult({ input, view });
+        setResult({ input, computed });
       }
     };
     const fallback = () => {
@@ -108,9 +114,9 @@ export function useOpioidView(input: OpioidViewInput | undefined): OpioidView | 
       fallback();
       return;
     }
-    const onMessage = (event: MessageEvent<{ id: number; view: OpioidView }>) => {
+    const onMessage = (event: MessageEvent<{ id: number; computed: OpioidComputation }>) => {
       if (event.data.id === id) {
-        done(event.data.view);
+        done(event.data.computed);
       }
     };
     const onError = () => {
@@ -126,5 +132,5 @@ export function useOpioidView(input: OpioidViewInput | undefined): OpioidView | 
     };
   }, [input]);
 
-  return result !== undefined && result.input === input ? result.view : undefined;
+  return result !== undefined && result.input === input ? result.computed : undefined;
 }

@@ -5,6 +5,7 @@ import {
   pegValueFromAnswerCode,
   scorePeg,
   type PegAnswers,
+  type PegItemValues,
 } from '../../domain/peg/peg.ts';
 import { savePeg, type SavedPeg } from '../../fhir/pegWrite.ts';
 import type { FormAnswers } from '../../fhir/questionnaireAnswers.ts';
@@ -30,14 +31,27 @@ export function pegAnswersFrom(answers: FormAnswers): PegAnswers {
   return values;
 }
 
+/** A PEG the EHR confirmed: its stored score and items (for the confirmation). */
+export interface SavedPegScore {
+  readonly saved: SavedPeg;
+  readonly score: number;
+  readonly items: PegItemValues;
+}
+
 interface PegFormProps {
   readonly session: Session;
   /** Clock of the caller: when the answers are saved. */
   readonly now: () => Date;
-  readonly onSaved: (saved: SavedPeg) => void;
+  /** "Record a PEG", or the follow-up it is for ("Month 6 follow-up PEG"). */
+  readonly label: string;
+  readonly onSaved: (saved: SavedPegScore) => void;
+  /** Closes the form, keeping the answers as a draft (also Escape). */
+  readonly onCancel: () => void;
+  /** Opened by the clinician just now: take keyboard focus. */
+  readonly focusOnOpen: boolean;
 }
 
-export function PegForm({ session, now, onSaved }: PegFormProps) {
+export function PegForm({ session, now, label, onSaved, onCancel, focusOnOpen }: PegFormProps) {
   const save = useCallback(
     async (draft: SentDraft) => {
       const score = scorePeg(pegAnswersFrom(draft.answers));
@@ -56,8 +70,9 @@ export function PegForm({ session, now, onSaved }: PegFormProps) {
         },
         PEG_QUESTIONNAIRE,
       );
-      onSaved(saved);
-      return { saved, score: score.stored };
+      const result = { saved, score: score.stored, items: score.items };
+      onSaved(result);
+      return result;
     },
     [session, onSaved],
   );
@@ -66,7 +81,9 @@ export function PegForm({ session, now, onSaved }: PegFormProps) {
       form="peg"
       patientId={session.patientId}
       questionnaire={PEG_QUESTIONNAIRE}
-      label="Record a PEG"
+      label={label}
+      onCancel={onCancel}
+      focusOnOpen={focusOnOpen}
       noun="PEG"
       save={save}
       now={now}

@@ -1,5 +1,6 @@
 import type { Questionnaire } from 'fhir/r4';
-import type { ReactNode } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
+import type { FormAnswers } from '../../fhir/questionnaireAnswers.ts';
 import type { Draft, SentDraft } from '../drafts.ts';
 import { DraftStatus } from '../DraftStatus.tsx';
 import { useDraftSave } from '../useDraftSave.ts';
@@ -10,8 +11,12 @@ interface QuestionnaireDraftFormProps<R> {
   readonly form: string;
   readonly patientId: string;
   readonly questionnaire: Questionnaire;
-  /** Accessible name of the form. */
+  /** The form's heading and accessible name ("Record a PEG", "Month 6 follow-up PEG"). */
   readonly label: string;
+  /** Closes the form; the answers stay a draft in this tab (Escape does the same). */
+  readonly onCancel?: (() => void) | undefined;
+  /** Takes keyboard focus when it opens (opened by the clinician, not restored by a reload). */
+  readonly focusOnOpen?: boolean | undefined;
   /** "PEG" or "screening": the button says "Save PEG", "Retry saving the PEG". */
   readonly noun: string;
   readonly save: (draft: SentDraft) => Promise<R>;
@@ -19,6 +24,10 @@ interface QuestionnaireDraftFormProps<R> {
   /** Why the answers cannot be saved yet (undefined when they can). */
   readonly notReady: (draft: Draft) => string | undefined;
   readonly calculated?: (draft: Draft) => Readonly<Record<string, string>>;
+  /** Groups offering one "none of these" answer (QuestionnaireForm), with the button text. */
+  readonly noneOfThese?: Readonly<Record<string, string>>;
+  /** Answers a new draft starts with (chart pre-fills the clinician confirms or changes). */
+  readonly initialAnswers?: FormAnswers | undefined;
   /** Content shown right after an item (by linkId), from the answers so far. */
   readonly after?: (draft: Draft) => Readonly<Record<string, ReactNode>>;
   readonly saved: (result: R) => ReactNode;
@@ -29,17 +38,44 @@ interface QuestionnaireDraftFormProps<R> {
  * the save, its retry, the lock once sent and the failure message are the same for every form.
  */
 export function QuestionnaireDraftForm<R>(props: QuestionnaireDraftFormProps<R>) {
-  const { form, questionnaire, noun } = props;
+  const { form, questionnaire, noun, focusOnOpen, onCancel } = props;
   const { draft, state, answer, submit, discard, locked } = useDraftSave(
     form,
     props.patientId,
     props.save,
     props.now,
+    props.initialAnswers,
   );
   const saving = state.status === 'saving';
   const notReady = props.notReady(draft);
+  const heading = useRef<HTMLHeadingElement>(null);
+  const formRef = useRef<HTMLFormElement>(null);
+  // Escape closes the form the way Close does: the answers stay a draft in this tab.
+  useEffect(() => {
+    const element = formRef.current;
+    if (element === null || onCancel === undefined || saving) {
+      return undefined;
+    }
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Escape') {
+        event.preventDefault();
+        onCancel();
+      }
+    };
+    element.addEventListener('keydown', onKey);
+    return () => {
+      element.removeEventListener('keydown', onKey);
+    };
+  }, [onCancel, saving]);
+  useEffect(() => {
+    if (focusOnOpen === true) {
+      heading.current?.scrollIntoView({ block: 'start' });
+      heading.current?.focus();
+    }
+  }, [focusOnOpen]);
   return (
     <form
+      ref={formRef}
       className={`${form}-form`}
       aria-label={props.label}
       onSubmit={(event) => {
@@ -47,6 +83,14 @@ export function QuestionnaireDraftForm<R>(props: QuestionnaireDraftFormProps<R>)
         void submit();
       }}
     >
+      <h3 id={`${form}-form-title`} ref={heading} tabIndex={-1}>
+        {props.label}
+      </h3>
+      <p className="hint">
+        Questions marked <span aria-hidden="true">*</span>
+        <span className="visually-hidden">with an asterisk</span> are required.
+        {onCancel !== undefined && ' Escape closes the form and keeps your answers as a draft.'}
+      </p>
       <QuestionnaireForm
         idPrefix={form}
         items={questionnaire.item ?? []}
@@ -54,12 +98,20 @@ export function QuestionnaireDraftForm<R>(props: QuestionnaireDraftFormProps<R>)
         onAnswer={answer}
         {...(props.calculated ? { calculated: props.calculated(draft) } : {})}
         {...(props.after ? { after: props.after(draft) } : {})}
+        {...(props.noneOfThese ? { noneOfThese: props.noneOfThese } : {})}
         disabled={saving || locked}
       />
       {notReady !== undefined && <p className="hint">{notReady}</p>}
-      <button type="submit" disabled={notReady !== undefined || saving}>
-        {saving ? 'Saving…' : locked ? `Retry saving the ${noun}` : `Save ${noun}`}
-      </button>
+      <div className="form-actions">
+        <button type="submit" disabled={notReady !== undefined || saving}>
+          {saving ? 'Saving…' : locked ? `Retry saving the ${noun}` : `Save ${noun}`}
+        </button>
+        {onCancel !== undefined && (
+          <button type="button" className="secondary" onClick={onCancel} disabled={saving}>
+            Close (keep the draft)
+          </button>
+        )}
+      </div>
       <DraftStatus
         state={state}
         locked={locked}

@@ -35,6 +35,21 @@ interface FormProps {
   readonly idPrefix: string;
   /** Content shown right after the item with this linkId (e.g. an urgent alert after a group). */
   readonly after?: Readonly<Record<string, ReactNode>>;
+  /**
+   * Groups (by linkId) that offer one "none of these" answer: it answers "No" to each yes/no
+   * question directly in the group (a nested group keeps its own), with this button text.
+   */
+  readonly noneOfThese?: Readonly<Record<string, string>>;
+}
+
+/** Marks a required question, for the eye and for a screen reader. */
+function Required({ item }: { item: QuestionnaireItem }) {
+  return item.required === true ? (
+    <span className="required">
+      <span aria-hidden="true"> *</span>
+      <span className="visually-hidden"> (required)</span>
+    </span>
+  ) : null;
 }
 
 function optionLabel(option: QuestionnaireItemAnswerOption): string {
@@ -54,7 +69,7 @@ function ChoiceItem({ item, props }: { item: QuestionnaireItem; props: FormProps
     >
       <legend>
         {item.text}
-        {item.required === true && <span className="required"> (required)</span>}
+        <Required item={item} />
       </legend>
       {(lower ?? upper) && (
         <p id={anchorId} className="anchors">
@@ -96,7 +111,10 @@ function BooleanItem({ item, props }: { item: QuestionnaireItem; props: FormProp
   const name = domId(props.idPrefix, item.linkId);
   return (
     <fieldset className="choice boolean">
-      <legend>{item.text}</legend>
+      <legend>
+        {item.text}
+        <Required item={item} />
+      </legend>
       <div className="options">
         {[true, false].map((value) => (
           <label key={String(value)} htmlFor={`${name}-${String(value)}`} className="option">
@@ -120,9 +138,26 @@ function BooleanItem({ item, props }: { item: QuestionnaireItem; props: FormProp
 
 function Item({ item, props }: { item: QuestionnaireItem; props: FormProps }) {
   if (item.type === 'group') {
+    const none = props.noneOfThese?.[item.linkId];
+    const questions = (item.item ?? []).filter((child) => child.type === 'boolean');
     return (
       <fieldset className="group">
         <legend>{item.text}</legend>
+        {none !== undefined && questions.length > 0 && (
+          <button
+            type="button"
+            className="secondary none-of-these"
+            data-none-of={item.linkId}
+            disabled={props.disabled}
+            onClick={() => {
+              for (const question of questions) {
+                props.onAnswer(question.linkId, { kind: 'boolean', value: false });
+              }
+            }}
+          >
+            {none}
+          </button>
+        )}
         <Items {...props} items={item.item ?? []} />
       </fieldset>
     );

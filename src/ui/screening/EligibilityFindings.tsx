@@ -1,5 +1,5 @@
 import type { EligibilityResult, Finding } from '../../domain/screening/eligibility.ts';
-import { evidenceText } from './evidenceText.ts';
+import { evidenceRecords, evidenceText } from './evidenceText.ts';
 
 const STATUS_TEXT: Record<Finding['status'], string> = {
   met: 'Met',
@@ -31,27 +31,50 @@ export function UrgentVerdict({ result }: { result: EligibilityResult }) {
   }
 }
 
-/** Every criterion's finding with the records it rests on. */
+/** Each finding's evidence in words, the same line once. */
+function evidenceLines(f: Finding): string[] {
+  return [...new Set(f.evidence.map(evidenceText))];
+}
+
+/**
+ * Every criterion's finding with what it rests on, in words; the FHIR records they cite are
+ * listed once each, behind a disclosure.
+ */
 export function EligibilityFindings({ findings }: { findings: readonly Finding[] }) {
+  const records = [...new Set(findings.flatMap((f) => f.evidence.flatMap(evidenceRecords)))];
   return (
-    <ul className="findings" aria-label="Eligibility criteria">
-      {findings.map((f, i) => (
-        <li
-          key={`${f.criterion}-${f.redFlag ?? ''}-${i}`}
-          data-criterion={f.criterion}
-          data-status={f.status}
-          data-red-flag={f.redFlag}
-        >
-          <span className={`status status-${f.status}`}>{STATUS_TEXT[f.status]}</span> {f.message}
-          {f.evidence.length > 0 && (
-            <ul className="evidence">
-              {f.evidence.map((e, j) => (
-                <li key={j}>{evidenceText(e)}</li>
-              ))}
-            </ul>
-          )}
-        </li>
-      ))}
-    </ul>
+    <>
+      <ul className="findings" aria-label="Eligibility criteria">
+        {findings.map((f, i) => (
+          <li
+            key={`${f.criterion}-${f.redFlag ?? ''}-${i}`}
+            data-criterion={f.criterion}
+            data-status={f.status}
+            data-red-flag={f.redFlag}
+          >
+            <span className={`status status-${f.status}`}>{STATUS_TEXT[f.status]}</span> {f.message}
+            {f.evidence.length > 0 && (
+              <ul className="evidence">
+                {evidenceLines(f).map((line) => (
+                  <li key={line}>{line}</li>
+                ))}
+              </ul>
+            )}
+          </li>
+        ))}
+      </ul>
+      {records.length > 0 && (
+        <details className="records" data-testid="records-used">
+          <summary>Records these findings rest on ({records.length})</summary>
+          <ul>
+            {records.map((r) => (
+              <li key={r}>
+                <code>{r}</code>
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+    </>
   );
 }

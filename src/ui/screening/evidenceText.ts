@@ -33,34 +33,49 @@ function dayOf(date: string | undefined): string {
   return date === undefined ? 'date unknown' : date.slice(0, 10);
 }
 
-/** One line naming the record a finding rests on, so the clinician can check it in the chart. */
+/** One line saying in words what a finding rests on (the record itself: evidenceRecord). */
 export function evidenceText(e: Evidence): string {
+  const outOfDate = (old: boolean): string => (old ? ' (out of date — ask again)' : '');
   switch (e.kind) {
     case 'birth-date':
       return `Date of birth ${e.birthDate}`;
     case 'condition':
-      return `Condition ${e.display} (${e.code})${e.onset === undefined ? '' : `, onset ${e.onset.slice(0, 10)}`}${
+      return `Problem list: ${e.display} (${e.code})${e.onset === undefined ? '' : `, onset ${e.onset.slice(0, 10)}`}${
         e.clinicalStatus === undefined ? '' : `, ${e.clinicalStatus}`
-      }${e.conditionId === undefined ? '' : ` — Condition/${e.conditionId}`}`;
+      }`;
     case 'screening-answer':
-      return `Screening: ${screeningAnswerText(e.linkId, e.answer)}, ${dayOf(e.authored)}${
-        e.outOfDate ? ' (out of date — ask again)' : ''
-      }${e.response === undefined ? '' : ` — ${e.response}`}`;
+      return `Screening: ${screeningAnswerText(e.linkId, e.answer)}, ${dayOf(e.authored)}${outOfDate(e.outOfDate)}`;
     case 'peg':
-      return `PEG ${e.score.toFixed(2)} on ${e.date.slice(0, 10)}${
-        e.outOfDate ? ' (out of date — ask again)' : ''
-      } — ${e.sources.join(', ')}`;
+      return `PEG ${e.score.toFixed(2)} on ${e.date.slice(0, 10)}${outOfDate(e.outOfDate)}`;
     case 'pregnancy-observation':
-      return `Pregnancy status "${e.value}", ${dayOf(e.date)}${
-        e.outOfDate ? ' (out of date — ask again)' : ''
-      }${e.reference === undefined ? '' : ` — ${e.reference}`}`;
+      return `Pregnancy status "${e.value}", ${dayOf(e.date)}${outOfDate(e.outOfDate)}`;
     case 'clearance':
       return `Evaluated by ${e.clearance.authorName ?? e.clearance.author ?? 'a clinician'} on ${dayOf(
         e.clearance.authored,
       )}: does not preclude the programme${
         e.clearance.note === undefined ? '' : ` ("${e.clearance.note}")`
-      }${e.clearance.source === undefined ? '' : ` — ${e.clearance.source}`}`;
+      }`;
     case 'referral':
-      return `Referral ${e.reference}`;
+      return 'An active referral to the programme';
+  }
+}
+
+/** The FHIR records a piece of evidence cites ('Condition/x'), for the records list. */
+export function evidenceRecords(e: Evidence): string[] {
+  switch (e.kind) {
+    case 'birth-date':
+      return ['Patient'];
+    case 'condition':
+      return e.conditionId === undefined ? [] : [`Condition/${e.conditionId}`];
+    case 'screening-answer':
+      return e.response === undefined ? [] : [e.response];
+    case 'peg':
+      return [...e.sources];
+    case 'pregnancy-observation':
+      return e.reference === undefined ? [] : [e.reference];
+    case 'clearance':
+      return e.clearance.source === undefined ? [] : [e.clearance.source];
+    case 'referral':
+      return [e.reference];
   }
 }

@@ -1,9 +1,13 @@
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import type { PegAdministration } from '../../domain/peg/peg.ts';
-import { changeFromBaseline, selectBaseline } from '../../domain/peg/history.ts';
+import { changeFromBaseline } from '../../domain/peg/change.ts';
+import { pegChangeText } from '../../domain/pathway/glance.ts';
 import { TrendChart, type Marker } from '../chart/TrendChart.tsx';
 import { Disclosure } from '../Disclosure.tsx';
-import type { SectionProps } from './sectionProps.ts';
+import { loadDraft } from '../drafts.ts';
+import type { SavedPegScore } from '../peg/PegForm.tsx';
+import type { Forms } from '../useForms.ts';
+import { olderMissing, type SectionProps } from './sectionProps.ts';
 
 // The form loads when the clinician opens it (a saved draft opens it at once).
 const PegForm = lazy(() => import('../peg/PegForm.tsx').then((m) => ({ default: m.PegForm })));
@@ -21,19 +25,11 @@ function ChangeSummary({
   if (change.kind !== 'change') {
     return <p>{change.reason}</p>;
   }
-  const percent =
-    change.percent.kind === 'percent'
-      ? `${change.percent.value > 0 ? '+' : ''}${change.percent.value.toFixed(0)}%`
-      : 'no % (baseline 0)';
   return (
-    <p data-testid="peg-change">
-      Change from baseline:{' '}
-      <strong>
-        {change.points > 0 ? '+' : ''}
-        {change.points.toFixed(2)} points
-      </strong>{' '}
-      ({percent}). {change.reachesMcid ? 'Reaches' : 'Does not reach'} the 1-point MCID;{' '}
-      {change.reaches30Percent ? 'reaches' : 'does not reach'} a 30% improvement.
+    <p data-testid="peg-change" data-direction={change.direction}>
+      Change from baseline ({baseline.score.toFixed(2)} on {baseline.date.slice(0, 10)}):{' '}
+      <strong>{pegChangeText(change)}</strong>.{' '}
+      {change.direction === 'better' && !change.reachesMcid && 'Does not reach the 1-point MCID.'}
     </p>
   );
 }
@@ -80,35 +76,44 @@ function PegTable(props: {
 }
 
 interface PegSectionProps extends SectionProps {
-  readonly formOpen: boolean;
-  readonly setFormOpen: (open: boolean) => void;
+  readonly forms: Forms;
+}
+
+/** The PEG just saved, in view with focus on it once the form has closed. */
+function SavedConfirmation({ label, saved }: { label: string; saved: SavedPegScore }) {
+  const ref = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    ref.current?.scrollIntoView({ block: 'center' });
+    ref.current?.focus();
+  }, [saved]);
+  const { pain, enjoyment, activity } = saved.items;
+  return (
+    <p role="status" className="saved" data-testid="peg-saved" tabIndex={-1} ref={ref}>
+      {label} saved: score <strong>{saved.score.toFixed(2)}</strong> (P {pain}, E {enjoyment}, G{' '}
+      {activity}).
+    </p>
+  );
 }
 
 export function PegSection(props: PegSectionProps) {
-  const {
-    asOf,
-    session,
-    reload,
-    missingWrite,
-    formOpen,
-    setFormOpen,
-    peg: records,
-    followUp,
-  } = props;
-  // Without a referral the first PEG is the baseline (pegHistory.selectBaseline).
-  const baselineChoice = selectBaseline(records.history);
-  const baseline = followUp.baselineWaits
-    ? undefined
-    : (followUp.baseline ??
-      (baselineChoice.kind === 'baseline' ? baselineChoice.administration : undefined));
-  const { olderPegs } = followUp;
-  const latest = records.history.at(-1);
+  const { asOf, session, reload, missingWrite, forms, pathway, state } = props;
+  const formOpen = forms.open.peg;
+  const [saved, setSaved] = useState<{ label: string; saved: SavedPegScore }>();
+  const action = pathway.nextAction;
+  // A follow-up PEG that is due is what the form records: it says which one.
+  const label =
+    action.kind === 'record-follow-up-peg' ? `${action.point.label} follow-up PEG` : 'Record a PEG';
+  const records = pathway.peg.records;
+  const baseline =
+    pathway.peg.baseline?.kind === 'baseline' ? pathway.peg.baseline.administration : undefined;
+  const latest = pathway.peg.latest;
+  const olderPegs = olderMissing([state.questionnaireResponses, state.pegObservations]);
   const recent = records.history.slice(-RECENT_PEGS);
   const earlier = records.history.slice(0, -RECENT_PEGS);
-  const markers: Marker[] =
-    followUp.schedule?.kind === 'schedule'
-      ? followUp.schedule.points.map((p) => ({ t: Date.parse(p.dueDate), label: p.label }))
-      : [];
+  const markers: Marker[] = (pathway.followUps?.points ?? []).map((p) => ({
+    t: Date.parse(p.dueDate),
+    label: p.label,
+  }));
   const times = records.history.map((a) => Date.parse(a.date));
   const from = Math.min(...times, ...markers.map((m) => m.t), asOf.getTime() - 30 * DAY_MS);
   const to = Math.max(asOf.getTime(), ...markers.map((m) => m.t));
@@ -122,7 +127,7 @@ export function PegSection(props: PegSectionProps) {
           {baseline && latest && latest !== baseline && (
             <ChangeSummary baseline={baseline} latest={latest} />
           )}
-          {followUp.baselineWaits && (
+          {pathway.peg.baselineWaits && (
             <p
               className={olderPegs?.loading === true ? 'loading' : 'notice'}
               data-testid="peg-change"
@@ -180,7 +185,7 @@ export function PegSection(props: PegSectionProps) {
           {records.unreadable.map((u) => `${u.reference} (${u.reason})`).join('; ')}.
         </p>
       )}
-      {missingWrite.length > 0 ? (
+      {props.readOnly ? null : missingWrite.length > 0 ? (
         <p className="notice">
           Recording a PEG is off: the EHR did not grant {missingWrite.join(', ')}.
         </p>
@@ -189,20 +194,33 @@ export function PegSection(props: PegSectionProps) {
           <PegForm
             session={session}
             now={() => new Date()}
-            onSaved={() => {
+            label={label}
+            focusOnOpen={forms.focus === 'peg'}
+            onSaved={(result) => {
+              setSaved({ label: label === 'Record a PEG' ? 'PEG' : label, saved: result });
+              forms.setOpen('peg', false);
               reload(['questionnaireResponses', 'pegObservations']);
+            }}
+            onCancel={() => {
+              forms.setOpen('peg', false);
             }}
           />
         </Suspense>
       ) : (
-        <button
-          type="button"
-          onClick={() => {
-            setFormOpen(true);
-          }}
-        >
-          Record a PEG
-        </button>
+        <>
+          {saved !== undefined && <SavedConfirmation label={saved.label} saved={saved.saved} />}
+          <button
+            type="button"
+            onClick={() => {
+              setSaved(undefined);
+              forms.setOpen('peg', true);
+            }}
+          >
+            {loadDraft('peg', session.patientId) === undefined
+              ? label
+              : `Resume the draft: ${label}`}
+          </button>
+        </>
       )}
     </>
   );

@@ -1,10 +1,10 @@
 import { useState } from 'react';
-import { TASK_STATUS_TEXT } from '../../domain/pathway/referral.ts';
+import { isActiveReferral, TASK_STATUS_TEXT } from '../../domain/pathway/referral.ts';
+import type { ProgrammeReferral } from '../../domain/pathway/referrals.ts';
 import { nextStep, normalizeError, type FhirError } from '../../fhir/errors.ts';
 import { cancelReferral } from '../../fhir/referralWrite.ts';
-import type { Referral } from './referralData.ts';
-import { referralsOf } from './referralData.ts';
-import { loaded, type SectionProps } from './sectionProps.ts';
+import type { NextAction } from '../../domain/pathway/state.ts';
+import { olderMissing, type SectionProps } from './sectionProps.ts';
 
 const FOLLOW_UP_TEXT = {
   done: 'Done',
@@ -13,7 +13,7 @@ const FOLLOW_UP_TEXT = {
   upcoming: 'Upcoming',
 } as const;
 
-function CancelReferral({ referral, props }: { referral: Referral; props: SectionProps }) {
+function CancelReferral({ referral, props }: { referral: ProgrammeReferral; props: SectionProps }) {
   const [reason, setReason] = useState('');
   const [open, setOpen] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -39,8 +39,8 @@ function CancelReferral({ referral, props }: { referral: Referral; props: Sectio
         setBusy(true);
         cancelReferral(
           props.session.transport,
-          referral.request,
-          referral.task,
+          { ...referral.request, id: referral.request.id ?? '' },
+          referral.task?.id === undefined ? undefined : { ...referral.task, id: referral.task.id },
           reason.trim(),
           new Date().toISOString(),
         ).then(
@@ -75,14 +75,17 @@ function CancelReferral({ referral, props }: { referral: Referral; props: Sectio
   );
 }
 
-export function ReferralSection(props: SectionProps & { readonly onRecordPeg: () => void }) {
-  const { state, missingWrite, onRecordPeg, followUp } = props;
-  const referrals = loaded(state, 'referrals');
-  const all = referrals ? referralsOf(referrals) : [];
+export function ReferralSection(
+  props: SectionProps & { readonly onAction: (action: NextAction) => void },
+) {
+  const { onAction, pathway } = props;
+  const canWrite = !props.readOnly && props.missingWrite.length === 0;
+  const all = pathway.referrals;
   if (all.length === 0) {
     return <p className="empty">No referral to the mindfulness group-visit programme on record.</p>;
   }
-  const standing = followUp.referral;
+  const schedule = pathway.followUps;
+  const open = all.find((r) => isActiveReferral(r.request, r.task));
   return (
     <>
       <ul className="referrals">
@@ -105,9 +108,13 @@ export function ReferralSection(props: SectionProps & { readonly onRecordPeg: ()
           </li>
         ))}
       </ul>
-      {standing && followUp.schedule?.kind === 'schedule' && (
+      {schedule !== undefined && (
         <table data-testid="follow-up">
-          <caption>Follow-up PEG (baseline {followUp.schedule.baselineDate})</caption>
+          <caption>
+            Follow-up PEG (
+            {schedule.provisional ? 'provisional, from the referral' : 'from the programme start'}{' '}
+            {schedule.anchor.day})
+          </caption>
           <thead>
             <tr>
               <th scope="col">Time point</th>
@@ -117,7 +124,7 @@ export function ReferralSection(props: SectionProps & { readonly onRecordPeg: ()
             </tr>
           </thead>
           <tbody>
-            {followUp.schedule.points.map((p) => (
+            {schedule.points.map((p) => (
               <tr key={p.id} data-follow-up={p.id} data-status={p.status}>
                 <td>{p.label}</td>
                 <td>{p.dueDate}</td>
@@ -128,10 +135,15 @@ export function ReferralSection(props: SectionProps & { readonly onRecordPeg: ()
                   {FOLLOW_UP_TEXT[p.status]}
                   {p.administration &&
                     ` (PEG ${p.administration.score.toFixed(2)} on ${p.administration.date.slice(0, 10)})`}
-                  {(p.status === 'due' || p.status === 'overdue') && missingWrite.length === 0 && (
+                  {(p.status === 'due' || p.status === 'overdue') && canWrite && (
                     <>
                       {' '}
-                      <button type="button" onClick={onRecordPeg}>
+                      <button
+                        type="button"
+                        onClick={() => {
+                          onAction({ kind: 'record-follow-up-peg', point: p });
+                        }}
+                      >
                         Record the {p.label.toLowerCase()} PEG
                       </button>
                     </>
@@ -142,19 +154,21 @@ export function ReferralSection(props: SectionProps & { readonly onRecordPeg: ()
           </tbody>
         </table>
       )}
-      {standing && followUp.baselineWaits && (
-        <p className={followUp.olderPegs?.loading === true ? 'loading' : 'notice'}>
-          Follow-up PEG: the baseline (the last PEG on or before the referral) is among the older
-          PEGs {followUp.olderPegs?.loading === true ? 'still loading' : 'that could not be loaded'}
-          .
+      {pathway.peg.baselineWaits && (
+        <p
+          className={
+            olderMissing([props.state.questionnaireResponses, props.state.pegObservations])
+              ?.loading === true
+              ? 'loading'
+              : 'notice'
+          }
+          data-testid="follow-up-waits"
+        >
+          Follow-up PEG: the baseline (the PEG closest before the programme start) may be among the
+          older PEGs not loaded yet.
         </p>
       )}
-      {standing && !followUp.baselineWaits && followUp.schedule === undefined && (
-        <p>No baseline PEG on or before the referral date.</p>
-      )}
-      {followUp.active && missingWrite.length === 0 && (
-        <CancelReferral referral={followUp.active} props={props} />
-      )}
+      {open !== undefined && canWrite && <CancelReferral referral={open} props={props} />}
     </>
   );
 }

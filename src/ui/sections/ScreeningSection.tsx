@@ -1,16 +1,12 @@
-import { lazy, Suspense, useMemo, useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
+import type { Forms } from '../useForms.ts';
+import { isFollowedReferral } from '../../domain/pathway/referral.ts';
 import { lowBackPainChart } from '../../domain/screening/chartEvidence.ts';
-import {
-  evaluateEligibility,
-  type EligibilityVerdict,
-} from '../../domain/screening/eligibility.ts';
+import type { EligibilityVerdict } from '../../domain/screening/eligibility.ts';
 import type { EligibilityConfig } from '../../domain/screening/eligibilityConfig.ts';
-import {
-  classifyTaskForce,
-  readScreeningResponse,
-  type ScreeningAnswers,
-} from '../../domain/screening/screening.ts';
-import { readClearanceResponse } from '../../domain/screening/clearance.ts';
+import { answerContradictions } from '../../domain/screening/contradictions.ts';
+import { asksPregnancy, durationFromChart } from '../../domain/screening/prefill.ts';
+import { classifyTaskForce } from '../../domain/screening/screening.ts';
 import { loadDraft } from '../drafts.ts';
 import { ProblemListConfirm } from '../screening/ProblemListConfirm.tsx';
 import { EligibilityFindings, UrgentVerdict } from '../screening/EligibilityFindings.tsx';
@@ -33,61 +29,44 @@ const VERDICT_TEXT: Record<EligibilityVerdict, string> = {
   'needs-screening': 'Needs screening',
 };
 
-export function ScreeningSection(
-  props: SectionProps & { readonly programme: string; readonly eligibility: EligibilityConfig },
-) {
-  const { state, asOf, session, reload, missingWrite, programme, peg } = props;
-  const [screeningOpen, setScreeningOpen] = useState(
-    () => loadDraft('screening', session.patientId) !== undefined,
-  );
+interface ScreeningSectionProps extends SectionProps {
+  readonly programme: string;
+  readonly eligibility: EligibilityConfig;
+  readonly forms: Forms;
+  /** Write scopes the referral lacks (the screening works without them). */
+  readonly referralMissing: readonly string[];
+}
+
+/** The problem list is written only when a clinician confirms it: its scope is not the form's. */
+const isProblemListScope = (scope: string): boolean => scope.startsWith('patient/Condition.');
+
+export function ScreeningSection(props: ScreeningSectionProps) {
+  const { state, asOf, session, reload, missingWrite, programme, pathway, forms } = props;
+  const screeningOpen = forms.open.screening;
   const [clearanceOpen, setClearanceOpen] = useState(
     () => loadDraft('clearance', session.patientId) !== undefined,
   );
-  const patient = loaded(state, 'patient');
-  const conditions = loaded(state, 'conditions');
-  const responses = loaded(state, 'questionnaireResponses');
-
-  const { screenings, clearances } = useMemo(() => {
-    const matches = responses?.matches ?? [];
-    return {
-      screenings: matches
-        .map((qr) => readScreeningResponse(qr))
-        .flatMap((r) => (r.kind === 'screening' ? [r.answers] : [])),
-      clearances: matches
-        .map((qr) => readClearanceResponse(qr))
-        .flatMap((r) => (r.kind === 'clearance' ? [r.clearance] : [])),
-    };
-  }, [responses]);
-  const screening = useMemo(
-    (): ScreeningAnswers | undefined =>
-      [...screenings].sort((a, b) => (b.authored ?? '').localeCompare(a.authored ?? ''))[0],
-    [screenings],
-  );
-  const observations = loaded(state, 'pegObservations');
-
-  const standing = props.followUp.active;
-  const latestPeg = peg.history.at(-1);
-  const result = evaluateEligibility(
-    {
-      asOf,
-      birthDate: patient?.birthDate,
-      conditions: conditions?.matches ?? [],
-      screenings,
-      clearances,
-      observations: observations?.matches ?? [],
-      latestPeg,
-      activeReferral: standing ? { reference: `ServiceRequest/${standing.request.id}` } : undefined,
-    },
-    props.eligibility,
-  );
-  const chart = lowBackPainChart(conditions?.matches ?? [], props.eligibility.chronicMonths, asOf);
-  const reasonCondition = (chart.chronic[0] ?? chart.lowBackPain[0])?.conditionId;
+  const { screening, eligibility: result } = pathway;
+  const latestPeg = pathway.peg.latest;
+  const reasonCondition = result.findings
+    .filter((f) => f.criterion === 'chronic-low-back-pain')
+    .flatMap((f) => f.evidence)
+    .find((e) => e.kind === 'condition')?.conditionId;
   const latestObservation =
     latestPeg?.sources.find((s) => s.startsWith('Observation/')) ?? latestPeg?.sources[0];
   const supportingInfo = [screening?.source, latestObservation].filter(
     (s): s is string => s !== undefined,
   );
-  const canWrite = missingWrite.length === 0;
+  const screeningMissing = missingWrite.filter((scope) => !isProblemListScope(scope));
+  const canWrite = !props.readOnly && screeningMissing.length === 0;
+  const canRefer = !props.readOnly && props.referralMissing.length === 0;
+  // A referred patient is past eligibility: the open referral is not a reason to say "Not eligible".
+  const referred = pathway.referrals.some((r) => isFollowedReferral(r.request, r.task));
+  const chart = lowBackPainChart(
+    loaded(state, 'conditions')?.matches ?? [],
+    props.eligibility.chronicMonths,
+    asOf,
+  );
   // A screening that meets the Task Force definition, and no chronic low back pain on the problem
   // list: the clinician may confirm it (never added without that).
   const confirmable =
@@ -100,15 +79,31 @@ export function ScreeningSection(
 
   return (
     <>
-      <p
-        className={`verdict verdict-${result.verdict}`}
-        data-testid="eligibility-verdict"
-        data-verdict={result.verdict}
-      >
-        <strong>{VERDICT_TEXT[result.verdict]}</strong>
-      </p>
+      {referred ? (
+        <p className="verdict" data-testid="eligibility-verdict" data-verdict="referred">
+          <strong>Referred to the mindfulness group programme</strong> (see Referral).
+        </p>
+      ) : (
+        <p
+          className={`verdict verdict-${result.verdict}`}
+          data-testid="eligibility-verdict"
+          data-verdict={result.verdict}
+        >
+          <strong>{VERDICT_TEXT[result.verdict]}</strong>
+        </p>
+      )}
       <UrgentVerdict result={result} />
-      <EligibilityFindings findings={result.findings} />
+      {answerContradictions(result.redFlags, screening).map((c) => (
+        <p className="notice" data-testid="contradiction" key={c.question}>
+          The screening of {c.answered ?? 'an unknown date'} answered &ldquo;No&rdquo; to &ldquo;
+          {c.question}&rdquo;, while the chart has: {c.chart} —{' '}
+          {[...new Set(c.conditions)].join('; ')}. Check with the patient.
+        </p>
+      ))}
+      <details className="criteria" open={!referred} data-testid="criteria">
+        <summary>Eligibility criteria and what they rest on</summary>
+        <EligibilityFindings findings={result.findings} />
+      </details>
       {screening?.authored !== undefined && (
         <p>
           Latest screening: {screening.authored.slice(0, 10)}. Answers count for{' '}
@@ -148,7 +143,7 @@ export function ScreeningSection(
           />
         </Suspense>
       )}
-      {confirmable && canWrite && (
+      {confirmable && !props.readOnly && !missingWrite.some(isProblemListScope) && (
         <ProblemListConfirm
           session={session}
           screening={screening.source}
@@ -158,18 +153,28 @@ export function ScreeningSection(
           }}
         />
       )}
-      {!canWrite ? (
+      {props.readOnly ? null : !canWrite ? (
         <p className="notice">
-          Screening and referral are off: the EHR did not grant {missingWrite.join(', ')}.
+          Screening is off: the EHR did not grant {screeningMissing.join(', ')}.
         </p>
       ) : screeningOpen ? (
         <Suspense fallback={formLoading}>
           <ScreeningForm
             session={session}
             now={() => new Date()}
+            focusOnOpen={forms.focus === 'screening'}
+            askPregnancy={asksPregnancy(loaded(state, 'patient'), props.eligibility)}
+            duration={durationFromChart(
+              loaded(state, 'conditions')?.matches ?? [],
+              asOf,
+              props.eligibility.chronicMonths,
+            )}
             onSaved={() => {
-              setScreeningOpen(false);
-              reload(['questionnaireResponses']);
+              forms.setOpen('screening', false);
+              reload(['questionnaireResponses', 'pegObservations']);
+            }}
+            onCancel={() => {
+              forms.setOpen('screening', false);
             }}
           />
         </Suspense>
@@ -177,13 +182,21 @@ export function ScreeningSection(
         <button
           type="button"
           onClick={() => {
-            setScreeningOpen(true);
+            forms.setOpen('screening', true);
           }}
         >
-          {screening ? 'Screen again' : 'Screen for chronic low back pain'}
+          {screening
+            ? 'Screen again'
+            : loadDraft('screening', session.patientId) === undefined
+              ? 'Screen for chronic low back pain'
+              : 'Resume the screening draft'}
         </button>
       )}
-      {result.verdict === 'eligible' && canWrite ? (
+      {props.readOnly ? null : result.verdict === 'eligible' && !canRefer ? (
+        <p className="notice" data-testid="referral-off">
+          Eligible, but referring is off: the EHR did not grant {props.referralMissing.join(', ')}.
+        </p>
+      ) : result.verdict === 'eligible' ? (
         <ReferralForm
           session={session}
           programme={programme}
@@ -195,7 +208,7 @@ export function ScreeningSection(
           }}
         />
       ) : (
-        result.verdict !== 'eligible' && (
+        !referred && (
           <p className="referral-unavailable" data-testid="referral-unavailable">
             Referral to the group programme is not available:{' '}
             {result.reasons.map((r) => r.message).join(' ')}

@@ -1,9 +1,8 @@
 import { instantOf } from '../../domain/fhir-primitives/dates.ts';
-import type { PegRecords } from '../../fhir/pegRead.ts';
+import type { Pathway } from '../../domain/pathway/pathway.ts';
 import type { Session } from '../../fhir/session.ts';
 import type { SummaryData, SummaryKey } from '../../fhir/summary.ts';
 import { incompleteOf, type RequestState, type SummaryState } from '../useSummary.ts';
-import type { FollowUp } from './pegRecords.ts';
 
 export interface SectionProps {
   readonly state: SummaryState;
@@ -13,10 +12,10 @@ export interface SectionProps {
   readonly reload: (keys: readonly SummaryKey[]) => void;
   /** Write scopes the grant lacks for this section's actions. */
   readonly missingWrite: readonly string[];
-  /** Every PEG on record, read once for all sections. */
-  readonly peg: PegRecords;
-  /** The standing referral, its baseline PEG and the follow-up schedule. */
-  readonly followUp: FollowUp;
+  /** A patient or related person is signed in: show, never offer clinician actions. */
+  readonly readOnly: boolean;
+  /** The patient's pathway (PEG, eligibility, referral, follow-ups, MME), computed once. */
+  readonly pathway: Pathway;
 }
 
 /** The data of a request the frame has checked is loaded (undefined when it is off). */

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import pegQuestionnaireJson from '../../../questionnaires/peg.json' with { type: 'json' };
 import { PEG_ITEMS, pegAnswerCodeFor, roundScore } from '../../../src/domain/peg/peg.ts';
 import type { PegAdministration, PegItemValues } from '../../../src/domain/peg/peg.ts';
-import { changeFromBaseline, mergePegHistory } from '../../../src/domain/peg/history.ts';
+import { changeFromBaseline } from '../../../src/domain/peg/change.ts';
+import { mergePegHistory } from '../../../src/domain/peg/history.ts';
 import { pegFromObservations } from '../../../src/domain/peg/observations.ts';
 import { pegFromQuestionnaireResponse } from '../../../src/domain/peg/questionnaireResponse.ts';
 
@@ -97,6 +98,7 @@ describe('change from baseline on every pair of PEG scores (thirds 0, 1/3, … 1
     expect([baseline.score, current.score]).toEqual([6.67, 4.67]);
     expect(changeFromBaseline(baseline, current)).toEqual({
       kind: 'change',
+      direction: 'better',
       points: -2,
       percent: { kind: 'percent', value: -30 },
       reachesMcid: true,
@@ -150,6 +152,7 @@ describe('referred-followup: baseline 7/7/6, week 8 6/5/5', () => {
     const [baseline, week8] = history as [PegAdministration, PegAdministration];
     expect(changeFromBaseline(baseline, week8)).toEqual({
       kind: 'change',
+      direction: 'better',
       points: -1.33,
       percent: { kind: 'percent', value: -20 },
       reachesMcid: true,

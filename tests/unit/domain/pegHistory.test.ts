@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { PegAdministration } from '../../../src/domain/peg/peg.ts';
+import { selectBaseline } from '../../../src/domain/pathway/baseline.ts';
 import {
   changeFromBaseline,
-  mergePegHistory,
   reaches30Percent,
   reachesMcid,
-  selectBaseline,
-} from '../../../src/domain/peg/history.ts';
+} from '../../../src/domain/peg/change.ts';
+import { mergePegHistory } from '../../../src/domain/peg/history.ts';
 
 function administration(overrides: Partial<PegAdministration>): PegAdministration {
   return {
@@ -204,43 +204,39 @@ describe('mergePegHistory', () => {
   });
 });
 
-describe('selectBaseline', () => {
+describe('the baseline: the PEG closest before the anchor, at most 30 days before it', () => {
   const history = [
     administration({ date: '2026-01-05T09:00:00-07:00', keys: ['a'] }),
     administration({ date: '2026-02-10T15:00:00-07:00', keys: ['b'] }),
     administration({ date: '2026-04-01T09:00:00-06:00', keys: ['c'] }),
   ];
 
-  it('takes the first PEG when there is no referral', () => {
-    expect(selectBaseline(history)).toMatchObject({
-      kind: 'baseline',
-      rule: 'first',
-      administration: { keys: ['a'] },
-    });
-  });
-
   it.each([
-    ['2026-02-10T09:00:00-07:00', 'b'],
     ['2026-02-10', 'b'],
-    ['2026-02-09', 'a'],
-    ['2026-03-31', 'b'],
+    ['2026-02-04', 'a'],
+    ['2026-03-12', 'b'],
+    ['2026-04-01', 'c'],
     ['2026-05-01', 'c'],
-  ])('takes the PEG on or just before a referral on %s (%s)', (referral, expected) => {
-    expect(selectBaseline(history, referral)).toMatchObject({
+  ])('for a programme start on %s takes %s', (anchor, expected) => {
+    expect(selectBaseline(history, anchor)).toMatchObject({
       kind: 'baseline',
       administration: { keys: [expected] },
     });
   });
 
-  it('has no baseline when every PEG is after the referral, or there is none', () => {
+  it.each(['2026-02-05', '2026-03-13', '2026-05-02'])(
+    'has none when the closest PEG before %s is more than 30 days before it',
+    (anchor) => {
+      expect(selectBaseline(history, anchor)).toEqual({ kind: 'none', reason: 'none-in-window' });
+    },
+  );
+
+  it('has none when every PEG is after the anchor, or there is none at all', () => {
     expect(selectBaseline(history, '2026-01-04')).toEqual({
       kind: 'none',
-      reason: 'none-on-or-before-referral',
+      reason: 'none-in-window',
     });
-    expect(selectBaseline([], '2026-01-04')).toEqual({
-      kind: 'none',
-      reason: 'no-administrations',
-    });
+    expect(selectBaseline([], '2026-01-04')).toEqual({ kind: 'none', reason: 'no-peg' });
   });
 });
 
@@ -280,6 +276,7 @@ describe('change from baseline', () => {
   it('has no percent change from a baseline of 0 and never reaches 30%', () => {
     expect(changeFromBaseline({ score: 0 }, { score: 0 })).toEqual({
       kind: 'change',
+      direction: 'unchanged',
       points: 0,
       percent: { kind: 'undefined', reason: 'zero-baseline' },
       reachesMcid: false,

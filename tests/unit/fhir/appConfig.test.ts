@@ -109,6 +109,7 @@ describe("a clinic's eligibility thresholds in config.json", () => {
       chronicMonths: 3,
       screeningMaxAgeMonths: 6,
       pegMaxAgeDays: 30,
+      askPregnancyWhenMale: false,
     });
   });
 
@@ -120,6 +121,7 @@ describe("a clinic's eligibility thresholds in config.json", () => {
       chronicMonths: 3,
       screeningMaxAgeMonths: 6,
       pegMaxAgeDays: 30,
+      askPregnancyWhenMale: false,
     });
   });
 
@@ -129,6 +131,14 @@ describe("a clinic's eligibility thresholds in config.json", () => {
       eligibility: { screeningMaxAgeMonths: 3, pegMaxAgeDays: 14 },
     });
     expect(config.eligibility).toMatchObject({ screeningMaxAgeMonths: 3, pegMaxAgeDays: 14 });
+  });
+
+  it('lets a clinic ask the pregnancy question whatever the chart sex', () => {
+    const config = parseAppConfig({ clientId: 'x', eligibility: { askPregnancyWhenMale: true } });
+    expect(config.eligibility.askPregnancyWhenMale).toBe(true);
+    expect(() =>
+      parseAppConfig({ clientId: 'x', eligibility: { askPregnancyWhenMale: 'yes' } }),
+    ).toThrow('must be true or false');
   });
 
   it.each([

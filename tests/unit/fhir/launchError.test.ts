@@ -31,6 +31,16 @@ describe('what a failed launch tells the clinician', () => {
       'did not accept',
     ],
     [
+      new FakeHttpError(401, '401 Unauthorized\nURL: x\n{"error":"invalid_client"}'),
+      'config',
+      'not registered, or not configured, for this EHR',
+    ],
+    [
+      new Error('unauthorized_client: client not allowed for this launch'),
+      'config',
+      "does not accept CLBP Pathway's client id (unauthorized_client)",
+    ],
+    [
       new Error("No 'state' parameter found. Please (re)launch the app."),
       'no-launch',
       'without a launch',

@@ -18,6 +18,7 @@ describe('the scopes CLBP Pathway asks for', () => {
       'patient/Medication.rs',
       'patient/ServiceRequest.crus',
       'patient/Task.crus',
+      'patient/Encounter.rs',
     ]);
   });
 

@@ -22,7 +22,7 @@ import {
 import { readClearanceResponse } from '../../../src/domain/screening/clearance.ts';
 import { evaluateEligibility } from '../../../src/domain/screening/eligibility.ts';
 import { readScreeningResponse } from '../../../src/domain/screening/screening.ts';
-import { readPegRecords } from '../../../src/fhir/pegRead.ts';
+import { readPegRecords } from '../../../src/domain/peg/records.ts';
 import { OPIOID_STOPPED_LAST_DAY_AGO } from '../../../src/sandbox/seed/safetyPatients.ts';
 import { generateSeed } from '../../../src/sandbox/seed/seed.ts';
 

@@ -1,5 +1,6 @@
 import type {
   Condition,
+  Encounter,
   Dosage,
   Medication,
   MedicationRequest,
@@ -327,9 +328,9 @@ describe('sandbox patients: the referral in follow-up', () => {
     expect(codes(reason as Condition)).toContain(`${SNOMED}|278860009`);
   });
 
-  it('is tracked by an in-progress Task owned by the programme', () => {
+  it('is tracked by a Task owned by the programme, completed after 7 of 8 sessions', () => {
     expect(task).toMatchObject({
-      status: 'in-progress',
+      status: 'completed',
       intent: 'order',
       focus: { reference: `ServiceRequest/${referral?.id ?? ''}` },
       for: { reference: 'Patient/referred-followup' },
@@ -340,6 +341,14 @@ describe('sandbox patients: the referral in follow-up', () => {
       (r): r is Organization => r.resourceType === 'Organization',
     );
     expect(programme?.name).toMatch(/Mindfulness Group Medical Visits/);
+    const sessions = ofType<Encounter>('Encounter', 'referred-followup');
+    expect(sessions).toHaveLength(7);
+    for (const s of sessions) {
+      expect(s.basedOn?.[0]?.reference).toBe(`ServiceRequest/${referral?.id ?? ''}`);
+      expect(s.status).toBe('finished');
+    }
+    // The programme started with the first session a week after the referral.
+    expect(daysAgo(referral?.authoredOn) - daysAgo(task?.executionPeriod?.start)).toBe(7);
   });
 
   it('has the baseline PEG at the referral, week 8 on file, and month 6 due now', () => {
@@ -349,7 +358,8 @@ describe('sandbox patients: the referral in follow-up', () => {
     expect(Date.parse(baseline?.effectiveDateTime ?? '')).toBeLessThan(
       Date.parse(referral?.authoredOn ?? ''),
     );
-    expect(daysAgo(baseline?.effectiveDateTime) - daysAgo(week8?.effectiveDateTime)).toBe(56);
+    // Week 8 is counted from the programme start, a week after the baseline at the referral.
+    expect(daysAgo(baseline?.effectiveDateTime) - daysAgo(week8?.effectiveDateTime)).toBe(63);
     expect([baseline?.valueQuantity?.value, week8?.valueQuantity?.value]).toEqual([6.67, 5.33]);
     const baselineDays = daysAgo(baseline?.effectiveDateTime);
     expect(baselineDays).toBeGreaterThanOrEqual(182);

@@ -1,14 +1,13 @@
 /**
  * Every PEG on record, from wherever it is: QuestionnaireResponses to any Questionnaire whose items
- * carry the PEG LOINC codes (the app's own, bundled, or another vendor's, searched by code), score
- * and item Observations; merged so one administration counts once.
+ * carry the PEG LOINC codes (the caller passes the known forms: the app's own and other vendors'),
+ * score and item Observations; merged so one administration counts once.
  */
 import type { Observation, Questionnaire, QuestionnaireResponse } from 'fhir/r4';
-import type { PegAdministration } from '../domain/peg/peg.ts';
-import { mergePegHistory } from '../domain/peg/history.ts';
-import { pegFromObservations } from '../domain/peg/observations.ts';
-import { pegFromQuestionnaireResponse } from '../domain/peg/questionnaireResponse.ts';
-import { PEG_QUESTIONNAIRE } from './questionnaires.ts';
+import type { PegAdministration } from './peg.ts';
+import { mergePegHistory } from './history.ts';
+import { pegFromObservations } from './observations.ts';
+import { pegFromQuestionnaireResponse } from './questionnaireResponse.ts';
 
 export interface PegRecords {
   readonly history: PegAdministration[];
@@ -25,15 +24,15 @@ export interface PegReading {
 }
 
 /**
- * PEGs from QuestionnaireResponses to the app's PEG form or to `questionnaires` (responses to
- * other forms are skipped, not unreadable).
+ * PEGs from QuestionnaireResponses to one of `questionnaires`, every PEG form a response may
+ * answer, the app's own included (responses to other forms are skipped, not unreadable).
  */
 export function readPegResponses(
   responses: readonly QuestionnaireResponse[],
   questionnaires: readonly Questionnaire[],
 ): PegReading {
   const byUrl = new Map<string, Questionnaire>();
-  for (const q of [PEG_QUESTIONNAIRE, ...questionnaires]) {
+  for (const q of questionnaires) {
     if (q.url !== undefined) {
       byUrl.set(canonicalOf(q.url), q);
     }

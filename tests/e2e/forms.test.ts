@@ -105,7 +105,8 @@ describe('the PEG form', () => {
     );
     await expect(inViewport('[data-testid="next-action"] button')).resolves.toBe(true);
     await t.page.click('[data-testid="next-action"] button');
-    await expect(focusedFormLabel()).resolves.toBe('Month 6 follow-up PEG');
+    // The form's code loads when it is first opened: focus moves in once it has rendered.
+    await expect.poll(focusedFormLabel).toBe('Month 6 follow-up PEG');
     await answerPeg([8, 9, 9]);
     await t.page.click('form[aria-label="Month 6 follow-up PEG"] button[type="submit"]');
     await t.page.waitForSelector('[data-testid="peg-saved"]');
@@ -129,7 +130,7 @@ describe('the PEG form', () => {
   it('keeps the draft when Escape closes the form, and offers to resume it', async () => {
     await launchPatient(t.page, t.sandbox, 'opioid-stopped');
     await t.page.click('section#peg button:has-text("Record a PEG")');
-    await expect(focusedFormLabel()).resolves.toBe('Record a PEG');
+    await expect.poll(focusedFormLabel).toBe('Record a PEG');
     await t.page.check(`#peg-${PEG_ITEMS[0]?.linkId ?? ''}-${pegAnswerCodeFor(4) ?? ''}`);
     await t.page.keyboard.press('Escape');
     await expect(t.page.locator('form[aria-label="Record a PEG"]').count()).resolves.toBe(0);

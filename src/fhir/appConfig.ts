@@ -19,6 +19,8 @@ export interface EhrConfig {
   readonly redirectUri?: string;
   /** Overrides the computed minimal scope list (space separated). */
   readonly scope?: string;
+  /** Overrides the programme workspace's computed `user/` scope list (space separated). */
+  readonly programmeScope?: string;
   /** `v1` for EHRs that still spell scopes `patient/Observation.read`. */
   readonly scopeVersion: ScopeVersion;
   /**
@@ -142,6 +144,7 @@ function parseEhr(raw: unknown, where: string): EhrConfig {
   const issPrefix = optionalString(raw, 'issPrefix');
   const redirectUri = optionalString(raw, 'redirectUri');
   const scope = optionalString(raw, 'scope');
+  const programmeScope = optionalString(raw, 'programmeScope');
   const publish = raw['publishQuestionnaires'];
   if (
     publish !== undefined &&
@@ -158,6 +161,7 @@ function parseEhr(raw: unknown, where: string): EhrConfig {
     ...(issPrefix === undefined ? {} : { issPrefix }),
     ...(redirectUri === undefined ? {} : { redirectUri }),
     ...(scope === undefined ? {} : { scope }),
+    ...(programmeScope === undefined ? {} : { programmeScope }),
   };
 }
 
@@ -233,6 +237,7 @@ export function appConfigFromEnv(
     ['clientId', pick('CLBP_CLIENT_ID') ?? defaults.clientId],
     ['redirectUri', pick('CLBP_REDIRECT_URI')],
     ['scope', pick('CLBP_SCOPE')],
+    ['programmeScope', pick('CLBP_PROGRAMME_SCOPE')],
     ['scopeVersion', pick('CLBP_SCOPE_VERSION') ?? 'v2'],
     ['issPrefix', pick('CLBP_ISS_PREFIX') ?? defaults.issPrefix],
     ['standaloneIss', pick('CLBP_STANDALONE_ISS') ?? defaults.standaloneIss],

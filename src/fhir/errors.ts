@@ -28,6 +28,8 @@ export type FhirErrorKind =
   | 'malformed'
   /** The request was cancelled. */
   | 'aborted'
+  /** Someone changed the record since it was read (409/412 on a versioned write): nothing was written. */
+  | 'changed'
   /** The app's own configuration is wrong. */
   | 'config';
 
@@ -94,6 +96,8 @@ export function nextStep(kind: FhirErrorKind): string {
       return 'The EHR sent data the app cannot read. Tell your EHR support what is shown here.';
     case 'aborted':
       return 'The request was cancelled. Retry.';
+    case 'changed':
+      return 'Someone changed this record since it was shown. Reload to see it as it is now; nothing was overwritten.';
     case 'config':
       return 'The app is not configured for this EHR. Tell your EHR administrator.';
   }

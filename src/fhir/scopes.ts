@@ -8,7 +8,7 @@ import { parseResourceScope, splitScope } from './smartScope.ts';
 export type ScopeVersion = 'v1' | 'v2';
 
 /** c = create, r = read, u = update, s = search (SMART v2 order: c r u d s). */
-type Access = 'r' | 'rs' | 'crs' | 'crus';
+type Access = 'r' | 'rs' | 'rus' | 'crs' | 'crus';
 
 interface ResourceNeed {
   readonly resourceType: string;
@@ -101,17 +101,48 @@ function v1Suffixes(letters: ReadonlySet<string>): string[] {
   return suffixes;
 }
 
-/** The resource scopes, e.g. `patient/Observation.crs` (v2) or `patient/Observation.read` (v1). */
-export function resourceScopes(version: ScopeVersion): string[] {
+function scopesFor(
+  context: 'patient' | 'user',
+  needs: ReadonlyMap<string, ReadonlySet<string>>,
+  version: ScopeVersion,
+): string[] {
   const scopes: string[] = [];
-  for (const [type, letters] of mergedNeeds()) {
+  for (const [type, letters] of needs) {
     if (version === 'v2') {
-      scopes.push(`patient/${type}.${v2Suffix(letters)}`);
+      scopes.push(`${context}/${type}.${v2Suffix(letters)}`);
     } else {
-      scopes.push(...v1Suffixes(letters).map((s) => `patient/${type}.${s}`));
+      scopes.push(...v1Suffixes(letters).map((s) => `${context}/${type}.${s}`));
     }
   }
   return scopes;
+}
+
+/** The resource scopes, e.g. `patient/Observation.crs` (v2) or `patient/Observation.read` (v1). */
+export function resourceScopes(version: ScopeVersion): string[] {
+  return scopesFor('patient', mergedNeeds(), version);
+}
+
+/**
+ * What the programme workspace (clinic staff, no patient open) reads and writes, as `user/`
+ * scopes: the referral queue is one Task search with its referrals, patients and referring
+ * clinicians `_include`d (read is enough for an included resource), and a decision updates the
+ * Task (read again when the EHR reports a conflicting change).
+ */
+export const PROGRAMME_NEEDS: readonly ResourceNeed[] = [
+  { resourceType: 'Task', access: 'rus' },
+  { resourceType: 'ServiceRequest', access: 'r' },
+  { resourceType: 'Patient', access: 'r' },
+  { resourceType: 'Practitioner', access: 'r' },
+];
+
+/** The scope string of the programme workspace: `launch` (EHR launch only), identity, user/ scopes. */
+export function programmeScope(version: ScopeVersion, launch: 'ehr' | 'standalone'): string {
+  const needs = new Map(PROGRAMME_NEEDS.map((n) => [n.resourceType, new Set(n.access)]));
+  return [
+    ...(launch === 'ehr' ? ['launch'] : []),
+    ...CONTEXT_SCOPES,
+    ...scopesFor('user', needs, version),
+  ].join(' ');
 }
 
 /**

@@ -76,15 +76,8 @@ function stringField(record: Record<string, unknown> | undefined, key: string): 
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-export function sessionFromClient(client: Client): Session {
-  const tokenResponse = (client.state.tokenResponse ?? {}) as Record<string, unknown>;
-  const patientId = client.getPatientId();
-  if (patientId === null || patientId === '') {
-    throw new FhirError({
-      kind: 'no-launch',
-      message: 'The EHR did not say which patient is open (no patient in the launch context).',
-    });
-  }
+/** The one HTTP client of a launch: the token from fhirclient, refreshed once at a time. */
+function clientTransport(client: Client): FhirTransport {
   // One refresh at a time, in this tab and across its duplicates: the EHR rotates refresh tokens,
   // so a second refresh with the old one would be refused (and may revoke the grant).
   let refreshing: Promise<string | undefined> | undefined;
@@ -107,7 +100,7 @@ export function sessionFromClient(client: Client): Session {
     return refreshing;
   };
   const current = (): string | undefined => client.state.tokenResponse?.access_token;
-  const transport = createTransport({
+  return createTransport({
     baseUrl: client.state.serverUrl,
     auth: {
       token: async () => {
@@ -129,12 +122,27 @@ export function sessionFromClient(client: Client): Session {
     // A browser's HTTP/1.1 limit per host: a seventh request would wait unseen with its timeout running.
     maxConcurrent: 6,
   });
+}
+
+function grantedScopeOf(client: Client): string {
+  return stringField(client.state.tokenResponse ?? {}, 'scope') ?? '';
+}
+
+export function sessionFromClient(client: Client): Session {
+  const tokenResponse = (client.state.tokenResponse ?? {}) as Record<string, unknown>;
+  const patientId = client.getPatientId();
+  if (patientId === null || patientId === '') {
+    throw new FhirError({
+      kind: 'no-launch',
+      message: 'The EHR did not say which patient is open (no patient in the launch context).',
+    });
+  }
   return {
-    transport,
+    transport: clientTransport(client),
     patientId,
     fhirUser: client.getFhirUser() ?? undefined,
     encounter: encounterReference(client.getEncounterId()),
-    grantedScope: stringField(tokenResponse, 'scope') ?? '',
+    grantedScope: grantedScopeOf(client),
     needPatientBanner: tokenResponse['need_patient_banner'] === true,
     smartStyleUrl: stringField(tokenResponse, 'smart_style_url'),
   };
@@ -146,6 +154,41 @@ export function sessionFromClient(client: Client): Session {
  */
 export function isPatientUser(fhirUser: string | undefined): boolean {
   return fhirUser !== undefined && /(^|\/)(Patient|RelatedPerson)\/[^/]+$/.test(fhirUser);
+}
+
+/** A launch of the programme workspace: a staff member, no patient open. */
+export interface StaffSession {
+  readonly transport: FhirTransport;
+  /** `Practitioner/<id>` of the staff member, from the id_token. */
+  readonly fhirUser: string | undefined;
+  readonly grantedScope: string;
+  readonly smartStyleUrl: string | undefined;
+}
+
+export type Launched =
+  | { readonly kind: 'patient'; readonly session: Session }
+  | { readonly kind: 'programme'; readonly session: StaffSession };
+
+/**
+ * Which entry of the app a launch opens: the patient's chart when the EHR names a patient; the
+ * programme workspace when it names none and granted the workspace's `user/` Task scope; else
+ * the chart's "no patient" error (a clinician's launch that lost its patient).
+ */
+export function launchedFromClient(client: Client): Launched {
+  const patientId = client.getPatientId();
+  const grantedScope = grantedScopeOf(client);
+  if ((patientId === null || patientId === '') && /(^|\s)user\/(Task|\*)\./.test(grantedScope)) {
+    return {
+      kind: 'programme',
+      session: {
+        transport: clientTransport(client),
+        fhirUser: client.getFhirUser() ?? undefined,
+        grantedScope,
+        smartStyleUrl: stringField(client.state.tokenResponse ?? {}, 'smart_style_url'),
+      },
+    };
+  }
+  return { kind: 'patient', session: sessionFromClient(client) };
 }
 
 /** OAuth 2 error codes an authorization server redirects back with (RFC 6749 §4.1.2.1). */
@@ -230,7 +273,7 @@ export function launchError(error: unknown): FhirError {
 }
 
 /** Completes the SMART launch in this window; rejects with a FhirError the screen can explain. */
-export async function startSession(): Promise<Session> {
+export async function startLaunch(): Promise<Launched> {
   // Public clients identify themselves on refresh (OAuth 2.1 §4.3.1); strict EHRs require it.
   (FHIR.oauth2.settings as { refreshTokenWithClientId?: boolean }).refreshTokenWithClientId = true;
   let client: Client;
@@ -239,5 +282,5 @@ export async function startSession(): Promise<Session> {
   } catch (error) {
     throw launchError(error);
   }
-  return sessionFromClient(client);
+  return launchedFromClient(client);
 }

@@ -30,6 +30,7 @@ import {
 import type { SandboxRepository } from './fhir/fhirServer.ts';
 import type { FhirFaults } from './fhir/fhirServer.ts';
 import { patientStatus } from './ehr/patientPathway.ts';
+import { programmeStaffIds } from './seed/programmeStaff.ts';
 import { generateSeed } from './seed/seed.ts';
 import type { SeedPatient } from './seed/seed.ts';
 
@@ -73,6 +74,8 @@ export interface Sandbox {
   readonly appOrigin: string;
   /** The EHR launch URL for a patient: it redirects to the app's launch page with iss and launch. */
   launchUrl(patient: string, practitioner?: string): string;
+  /** The EHR's programme entry for a staff member: the app's launch with no patient in context. */
+  programmeLaunchUrl(practitioner: string): string;
   readonly faults: FhirFaults;
   readonly auth: SandboxAuth;
   readonly repo: SandboxRepository;
@@ -139,6 +142,8 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
   const practitioners: Person[] = seed.resources
     .filter((r: Resource): r is Practitioner => r.resourceType === 'Practitioner')
     .map((p) => ({ id: p.id ?? '', name: practitionerName(p) }));
+  const staffIds = programmeStaffIds(seed.resources);
+  const programmeStaff = practitioners.filter((p) => staffIds.has(p.id));
   const patients: Person[] = seed.patients.map((p) => ({
     id: p.id,
     name: p.name,
@@ -201,6 +206,7 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
         })),
       ),
     practitioners: () => practitioners,
+    programmeStaff: () => programmeStaff,
     patientName,
     createLaunch: (c) => auth.createLaunch(c),
     launchUri,
@@ -271,6 +277,11 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
       if (practitioner !== undefined) {
         u.searchParams.set('practitioner', practitioner);
       }
+      return u.href;
+    },
+    programmeLaunchUrl(practitioner) {
+      const u = new URL('/ehr/programme', origin);
+      u.searchParams.set('practitioner', practitioner);
       return u.href;
     },
     faults,

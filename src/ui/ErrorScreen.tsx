@@ -11,6 +11,7 @@ const TITLES: Record<FhirError['kind'], string> = {
   server: 'The EHR reported an error',
   malformed: 'The EHR sent data the app cannot read',
   aborted: 'The request was cancelled',
+  changed: 'The record was changed meanwhile',
   config: 'CLBP Pathway is not configured for this EHR',
 };
 

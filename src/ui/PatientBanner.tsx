@@ -1,15 +1,9 @@
 import type { Patient } from 'fhir/r4';
+import { humanNameText } from '../domain/fhir-primitives/names.ts';
 import type { RequestState } from './useSummary.ts';
 
 export function patientName(patient: Patient): string {
-  const name = patient.name?.find((n) => n.use === 'official') ?? patient.name?.[0];
-  if (!name) {
-    return 'Unnamed patient';
-  }
-  if (name.text !== undefined && name.text !== '') {
-    return name.text;
-  }
-  return [...(name.given ?? []), name.family ?? ''].join(' ').trim() || 'Unnamed patient';
+  return humanNameText(patient.name, 'Unnamed patient');
 }
 
 /** Shown only when the EHR asks for it (`need_patient_banner`); otherwise the EHR shows its own. */

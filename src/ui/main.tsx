@@ -4,7 +4,7 @@
  */
 import { loadAppConfig, type AppConfig } from '../fhir/appConfig.ts';
 import { FhirError } from '../fhir/errors.ts';
-import { startSession } from '../fhir/session.ts';
+import { startLaunch } from '../fhir/session.ts';
 
 /** config.json beside the app; a problem with it is shown like any other (FhirError kind 'config'). */
 async function loadConfig(): Promise<AppConfig> {
@@ -23,7 +23,7 @@ const container = document.getElementById('root');
 if (container) {
   // The code exchange and the configuration start now; React and the app load meanwhile (boot.tsx),
   // so their download and start-up are off the launch's critical path.
-  const ready = Promise.all([startSession(), loadConfig()]);
+  const ready = Promise.all([startLaunch(), loadConfig()]);
   ready.catch(() => undefined); // boot shows the error; this only keeps it from looking unhandled
   void import('./boot.tsx').then(
     ({ boot }) => {

@@ -1,31 +1,14 @@
 import type { ServiceRequest, Task } from 'fhir/r4';
 import { describe, expect, it } from 'vitest';
-import { RED_FLAGS, SCREENING_LINK_IDS } from '../../src/domain/screening/screening.ts';
-import { appTestContext, loseNextWriteAnswer, launchPatient, stored } from './support/app.ts';
+import {
+  appTestContext,
+  loseNextWriteAnswer,
+  launchPatient,
+  screenPatient,
+  stored,
+} from './support/app.ts';
 
 const t = appTestContext();
-
-interface Screening {
-  duration: string;
-  frequency: string;
-  redFlag?: string;
-}
-
-/** Fills in the screening form: Task Force answers, red flags (all "no" unless named), programme. */
-async function screen(answers: Screening) {
-  await t.page.click('button:has-text("Screen")');
-  await t.page.check(`#screening-${SCREENING_LINK_IDS.duration}-${answers.duration}`);
-  await t.page.check(`#screening-${SCREENING_LINK_IDS.frequency}-${answers.frequency}`);
-  for (const flag of RED_FLAGS) {
-    await t.page.check(`#screening-${flag.linkId}-${String(flag.linkId === answers.redFlag)}`);
-  }
-  // Not asked when the chart's sex is male.
-  if ((await t.page.locator(`#screening-${SCREENING_LINK_IDS.pregnant}-false`).count()) > 0) {
-    await t.page.check(`#screening-${SCREENING_LINK_IDS.pregnant}-false`);
-  }
-  await t.page.check(`#screening-${SCREENING_LINK_IDS.telehealthAble}-true`);
-  await t.page.click('button:has-text("Save screening")');
-}
 
 const verdict = () => t.page.getAttribute('[data-testid="eligibility-verdict"]', 'data-verdict');
 const referButton =
@@ -35,7 +18,7 @@ describe('screening, eligibility and referral', () => {
   it('screens an eligible patient and places exactly one referral despite a failure and a double click', async () => {
     await launchPatient(t.page, t.sandbox, 'clbp-eligible');
     await expect(verdict()).resolves.toBe('needs-screening');
-    await screen({ duration: '1-5-years', frequency: 'every-day' });
+    await screenPatient(t.page, { duration: '1-5-years', frequency: 'every-day' });
     await t.page.waitForSelector('[data-testid="eligibility-verdict"][data-verdict="eligible"]');
 
     await t.page.fill('#referral-note', 'Prefers evening sessions');
@@ -85,7 +68,7 @@ describe('screening, eligibility and referral', () => {
 
   it('places one referral when the first attempt reached the EHR but its answer was lost', async () => {
     await launchPatient(t.page, t.sandbox, 'fentanyl-patch');
-    await screen({ duration: '1-5-years', frequency: 'at-least-half' });
+    await screenPatient(t.page, { duration: '1-5-years', frequency: 'at-least-half' });
     await t.page.waitForSelector('[data-testid="eligibility-verdict"][data-verdict="eligible"]');
     await loseNextWriteAnswer(t.page);
     await t.page.click(referButton);
@@ -117,7 +100,7 @@ describe('screening, eligibility and referral', () => {
 
   it('shows an urgent message for a cauda equina sign', async () => {
     await launchPatient(t.page, t.sandbox, 'opioid-taper');
-    await screen({
+    await screenPatient(t.page, {
       duration: 'gt-5-years',
       frequency: 'every-day',
       redFlag: 'rf-saddle-anaesthesia',
@@ -137,7 +120,7 @@ describe('screening, eligibility and referral', () => {
   it('finds no chronic low back pain for the hypertension-only patient once screened', async () => {
     await launchPatient(t.page, t.sandbox, 'no-back-pain');
     await expect(verdict()).resolves.toBe('needs-screening');
-    await screen({ duration: 'lt-1-month', frequency: 'less-than-half' });
+    await screenPatient(t.page, { duration: 'lt-1-month', frequency: 'less-than-half' });
     await t.page.waitForSelector(
       '[data-testid="eligibility-verdict"][data-verdict="not-eligible"]',
     );

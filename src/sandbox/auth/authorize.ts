@@ -138,7 +138,7 @@ function validateRequest(
       launch,
       launchId,
       practitioner: launch.practitioner,
-      patient: launch.patient,
+      ...(launch.patient === undefined ? {} : { patient: launch.patient }),
     };
   }
   return pending;

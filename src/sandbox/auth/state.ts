@@ -6,7 +6,8 @@ import { randomBytes } from 'node:crypto';
 
 /** What the EHR tells the app at launch (held server-side behind an opaque `launch` id). */
 export interface LaunchContext {
-  readonly patient: string;
+  /** Absent for a launch without a patient open (the programme staff's workspace). */
+  readonly patient?: string;
   readonly practitioner: string;
   /** False when the EHR shows its own patient banner (embedded/iframe launch). */
   readonly needPatientBanner: boolean;

@@ -31,14 +31,19 @@ function patientRow(p: ListedPatient): string {
 </tr>`;
 }
 
+function personOptions(people: readonly Person[]): string {
+  return people
+    .map((p) => `<option value="${e(p.id)}">${e(p.name)} (${e(p.id)})</option>`)
+    .join('\n');
+}
+
 export function ehrHomePage(
   patients: readonly ListedPatient[],
   practitioners: readonly Person[],
+  programmeStaff: readonly Person[],
   links: EhrLinks,
 ): string {
-  const options = practitioners
-    .map((p) => `<option value="${e(p.id)}">${e(p.name)} (${e(p.id)})</option>`)
-    .join('\n');
+  const options = personOptions(practitioners);
   return page(
     'EHR sandbox: patients',
     `<h1>Patients</h1>
@@ -56,6 +61,16 @@ ${options}
 ${patients.map(patientRow).join('\n')}
 </tbody>
 </table>
+</form>
+<h2>Programme workspace</h2>
+<p>The group-visit programme's staff open CLBP Pathway with no patient in context (SMART EHR launch
+with <code>user/</code> scopes): the referral queue of the programme.</p>
+<form id="programme-form" action="/ehr/programme" method="get">
+<p><label for="programme-staff">Signed-in programme staff</label>
+<select id="programme-staff" name="practitioner">
+${personOptions(programmeStaff)}
+</select>
+<button type="submit" id="launch-programme" formtarget="_blank">Open the programme workspace</button></p>
 </form>
 <h2>Endpoints</h2>
 <ul>

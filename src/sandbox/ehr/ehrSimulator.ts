@@ -13,6 +13,8 @@ interface EhrOptions {
   /** The listed patients with their pathway status as of now (read from the FHIR store). */
   readonly patients: () => Promise<readonly ListedPatient[]>;
   readonly practitioners: () => readonly Person[];
+  /** Practitioners with a PractitionerRole in the programme Organization (its staff). */
+  readonly programmeStaff: () => readonly Person[];
   /** Any Patient in the FHIR store can be launched, not only the listed ones. */
   readonly patientName: (id: string) => Promise<string | undefined>;
   readonly createLaunch: (context: LaunchContext) => string;
@@ -83,12 +85,40 @@ async function resolveLaunchTarget(
   return { ok: true, patient, name, practitioner, ...(encounter === '' ? {} : { encounter }) };
 }
 
-/** The URL `/ehr/launch` redirects to: the app's launch page with iss and launch. */
-function appLaunchUrl(launchUri: string, fhirBase: string, launchId: string): string {
+/**
+ * The URL `/ehr/launch` redirects to: the app's launch page with iss and launch. The programme
+ * entry adds `workspace=programme`, as an EHR registers one launch URL per activity (Epic's
+ * activity-specific launch parameters), so the app asks for staff scopes rather than a patient's.
+ */
+function appLaunchUrl(
+  launchUri: string,
+  fhirBase: string,
+  launchId: string,
+  workspace?: 'programme',
+): string {
   const u = new URL(launchUri);
   u.searchParams.set('iss', fhirBase);
   u.searchParams.set('launch', launchId);
+  if (workspace !== undefined) {
+    u.searchParams.set('workspace', workspace);
+  }
   return u.href;
+}
+
+/** `/ehr/programme?practitioner=<id>`: the programme workspace, launched with no patient open. */
+function programmeLaunch(url: URL, res: ServerResponse, o: EhrOptions): void {
+  const practitioner = url.searchParams.get('practitioner') ?? '';
+  const staff = o.programmeStaff();
+  if (!staff.some((p) => p.id === practitioner)) {
+    notFound(
+      res,
+      'Not programme staff',
+      `"${practitioner}" has no role in the group-visit programme; choose one of: ${staff.map((p) => p.id).join(', ')}.`,
+    );
+    return;
+  }
+  const id = o.createLaunch({ practitioner, needPatientBanner: false });
+  redirect(res, appLaunchUrl(o.launchUri(), o.fhirBase(), id, 'programme'));
 }
 
 export function createEhrHandler(o: EhrOptions) {
@@ -101,7 +131,7 @@ export function createEhrHandler(o: EhrOptions) {
         sendHtml(
           res,
           200,
-          ehrHomePage(await o.patients(), o.practitioners(), {
+          ehrHomePage(await o.patients(), o.practitioners(), o.programmeStaff(), {
             fhirBase: o.fhirBase(),
             appOrigin: o.appOrigin(),
           }),
@@ -126,6 +156,9 @@ export function createEhrHandler(o: EhrOptions) {
         }
         return true;
       }
+      case '/ehr/programme':
+        programmeLaunch(url, res, o);
+        return true;
       case '/ehr/frame': {
         const target = await resolveLaunchTarget(url, res, o);
         if (target.ok) {

@@ -12,6 +12,7 @@ import pegQuestionnaire from '../../../questionnaires/peg.json' with { type: 'js
 import screeningQuestionnaire from '../../../questionnaires/clbp-screening.json' with { type: 'json' };
 import redFlagEvaluationQuestionnaire from '../../../questionnaires/clbp-red-flag-evaluation.json' with { type: 'json' };
 import { FOREIGN_PEG_QUESTIONNAIRE } from './peg.ts';
+import { programmeStaff } from './programmeStaff.ts';
 import { createRng, deriveSeed } from './prng.ts';
 import { inProgramme, referredFollowup } from './referredFollowup.ts';
 import type { ScenarioContext, ScenarioResult, SeedPatient } from './scenario.ts';
@@ -118,6 +119,7 @@ function staff(): Resource[] {
     pcp,
     coordinator,
     programme,
+    ...programmeStaff(STAFF_SYSTEM),
     FOREIGN_PEG_QUESTIONNAIRE,
     PEG_QUESTIONNAIRE,
     SCREENING_QUESTIONNAIRE,

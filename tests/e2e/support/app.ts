@@ -7,6 +7,7 @@ import { parseSearchRequest } from '@medplum/core';
 import type { Resource } from 'fhir/r4';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { RED_FLAGS, SCREENING_LINK_IDS } from '../../../src/domain/screening/screening.ts';
 import type { Sandbox } from '../../../src/sandbox/server.ts';
 import { startTestSandbox as startHarnessSandbox } from '../harness/sandbox.ts';
 
@@ -31,6 +32,44 @@ export async function openDisclosures(page: Page, scope: string): Promise<void> 
   for (let left = await closed.count(); left > 0; left = await closed.count()) {
     await closed.first().click();
   }
+}
+
+export interface ScreeningAnswers {
+  readonly duration: string;
+  readonly frequency: string;
+  readonly redFlag?: string;
+}
+
+/** Fills in the screening form: Task Force answers, red flags (all "no" unless named), programme. */
+export async function screenPatient(page: Page, answers: ScreeningAnswers): Promise<void> {
+  await page.click('button:has-text("Screen")');
+  await page.check(`#screening-${SCREENING_LINK_IDS.duration}-${answers.duration}`);
+  await page.check(`#screening-${SCREENING_LINK_IDS.frequency}-${answers.frequency}`);
+  for (const flag of RED_FLAGS) {
+    await page.check(`#screening-${flag.linkId}-${String(flag.linkId === answers.redFlag)}`);
+  }
+  // Not asked when the chart's sex is male.
+  if ((await page.locator(`#screening-${SCREENING_LINK_IDS.pregnant}-false`).count()) > 0) {
+    await page.check(`#screening-${SCREENING_LINK_IDS.pregnant}-false`);
+  }
+  await page.check(`#screening-${SCREENING_LINK_IDS.telehealthAble}-true`);
+  await page.click('button:has-text("Save screening")');
+}
+
+/**
+ * Opens the EHR's programme entry as a staff member (no patient in context), allows the user/
+ * scopes on the consent screen, and waits for the referral queue.
+ */
+export async function launchProgramme(
+  page: Page,
+  sandbox: Sandbox,
+  practitioner = 'coordinator-1',
+): Promise<void> {
+  await page.goto(sandbox.programmeLaunchUrl(practitioner));
+  await page.click('#approve');
+  await page.waitForSelector('main.programme[aria-busy="false"] #queue-heading', {
+    timeout: 30_000,
+  });
 }
 
 /** Resources the sandbox holds for a search, read from its repository (no token involved). */

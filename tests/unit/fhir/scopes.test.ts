@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { grants, missingWrites, requestedScope } from '../../../src/fhir/scopes.ts';
+import { grants, missingWrites, programmeScope, requestedScope } from '../../../src/fhir/scopes.ts';
 
 describe('the scopes CLBP Pathway asks for', () => {
   it('asks, in SMART v2, for exactly what its features read and write', () => {
@@ -20,6 +20,24 @@ describe('the scopes CLBP Pathway asks for', () => {
       'patient/Task.crus',
       'patient/Encounter.rs',
     ]);
+  });
+
+  it('asks the programme workspace for user/ scopes only: the queue search, its includes and the Task update', () => {
+    expect(programmeScope('v2', 'ehr').split(' ')).toEqual([
+      'launch',
+      'openid',
+      'fhirUser',
+      'online_access',
+      'user/Task.rus',
+      'user/ServiceRequest.r',
+      'user/Patient.r',
+      'user/Practitioner.r',
+    ]);
+    const standalone = programmeScope('v1', 'standalone').split(' ');
+    expect(standalone).not.toContain('launch');
+    expect(standalone).not.toContain('launch/patient');
+    expect(standalone).toEqual(expect.arrayContaining(['user/Task.read', 'user/Task.write']));
+    expect(standalone.filter((s) => s.startsWith('patient/'))).toEqual([]);
   });
 
   it('spells the same needs in SMART v1 for EHRs that still use it', () => {

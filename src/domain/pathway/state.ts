@@ -107,7 +107,7 @@ function fromEligibility(
  * one whose window closed while no later window has opened and no PEG was recorded since its window
  * opened (a late PEG is the clinical action done, even if it misses the window).
  */
-function actionableFollowUp(
+export function actionableFollowUp(
   schedule: FollowUpSchedule | undefined,
   history: readonly PegAdministration[],
 ): FollowUpPoint | undefined {

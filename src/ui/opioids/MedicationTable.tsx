@@ -1,6 +1,6 @@
 import type { MedicationMmeResult } from '../../domain/mme/mme.ts';
 import { METHADONE_CAUTION } from '../../domain/mme/guidelineWords.ts';
-import { isMethadone } from './opioidView.ts';
+import { isMethadone, type MedicationRow } from './opioidView.ts';
 
 const STATUS_TEXT: Record<MedicationMmeResult['kind'], string> = {
   counted: 'Counted',
@@ -10,11 +10,22 @@ const STATUS_TEXT: Record<MedicationMmeResult['kind'], string> = {
 
 const fmt = (n: number): string => (Math.round(n * 10) / 10).toString();
 
-/** Each opioid record, whether it is in the total and how its MME/day was computed. */
+const recordOf = (r: MedicationMmeResult): string => `${r.resourceType}/${r.id}`;
+
+/** "MedicationRequest", or "12 MedicationRequests" for a run of refills shown as one row. */
+function recordText(row: MedicationRow): string {
+  const type = row.result.resourceType;
+  return row.records.length === 1 ? type : `${String(row.records.length)} ${type}s`;
+}
+
+/**
+ * Each opioid record (a run of refills of one product at one dose as one row), whether it is in
+ * the total and how its MME/day was computed.
+ */
 export function MedicationTable(props: {
   testId: string;
   caption: string;
-  rows: readonly MedicationMmeResult[];
+  rows: readonly MedicationRow[];
 }) {
   return (
     <div className="table-scroll">
@@ -31,30 +42,33 @@ export function MedicationTable(props: {
           </tr>
         </thead>
         <tbody>
-          {props.rows.map((r) => (
-            <tr
-              key={`${r.resourceType}/${r.id}`}
-              data-kind={r.kind}
-              data-reason={r.reason ?? ''}
-              data-record={`${r.resourceType}/${r.id}`}
-            >
-              <td>{r.label}</td>
-              <td>{r.resourceType}</td>
-              <td>
-                {r.interval.start ?? '?'} – {r.interval.end ?? 'ongoing'}
-              </td>
-              <td>{STATUS_TEXT[r.kind]}</td>
-              <td>{r.mmePerDay === null ? '—' : fmt(r.mmePerDay)}</td>
-              <td>
-                {r.explanation}
-                {isMethadone(r) && (
-                  <p className="caution" data-testid="methadone-caution">
-                    CDC: “{METHADONE_CAUTION.text}” ({METHADONE_CAUTION.source})
-                  </p>
-                )}
-              </td>
-            </tr>
-          ))}
+          {props.rows.map((row) => {
+            const r = row.result;
+            return (
+              <tr
+                key={recordOf(r)}
+                data-kind={r.kind}
+                data-reason={r.reason ?? ''}
+                data-records={row.records.map(recordOf).join(' ')}
+              >
+                <td>{r.label}</td>
+                <td>{recordText(row)}</td>
+                <td>
+                  {row.start ?? '?'} – {row.end ?? 'ongoing'}
+                </td>
+                <td>{STATUS_TEXT[r.kind]}</td>
+                <td>{r.mmePerDay === null ? '—' : fmt(r.mmePerDay)}</td>
+                <td>
+                  {r.explanation}
+                  {isMethadone(r) && (
+                    <p className="caution" data-testid="methadone-caution">
+                      CDC: “{METHADONE_CAUTION.text}” ({METHADONE_CAUTION.source})
+                    </p>
+                  )}
+                </td>
+              </tr>
+            );
+          })}
         </tbody>
       </table>
     </div>

@@ -28,9 +28,12 @@ export interface OpioidView {
   readonly series: readonly MmePoint[];
   readonly summary: MmeSummary;
   readonly risk: OpioidRiskContext;
-  /** Opioid records (not other medications), newest first: active in 12 months / earlier. */
-  readonly recent: readonly MedicationMmeResult[];
-  readonly earlier: readonly MedicationMmeResult[];
+  /**
+   * Opioid records (not other medications) as table rows, newest first: active in 12 months /
+   * earlier; repeated refills of one product at one dose are one row (medicationRows).
+   */
+  readonly recent: readonly MedicationRow[];
+  readonly earlier: readonly MedicationRow[];
   readonly otherRecords: number;
 }
 
@@ -59,10 +62,87 @@ export function opioidView(overview: MmeOverview, asOf: Date): OpioidView {
     series,
     summary,
     risk,
-    recent,
-    earlier,
+    recent: medicationRows(recent),
+    earlier: medicationRows(earlier),
     otherRecords: results.length - relevant.length,
   };
+}
+
+/**
+ * One table row: a record, or a run of refills of one product at one dose (same record type,
+ * product, status in the total, MME/day and explanation) that follow each other.
+ */
+export interface MedicationRow {
+  /** The newest record of the run: what the row says, beside the run's dates. */
+  readonly result: MedicationMmeResult;
+  /** Every record of the run, newest first (one for a single record). */
+  readonly records: readonly MedicationMmeResult[];
+  readonly start: string | null;
+  /** Null while the newest record is open-ended. */
+  readonly end: string | null;
+}
+
+const sameRow = (a: MedicationMmeResult, b: MedicationMmeResult): boolean =>
+  a.resourceType === b.resourceType &&
+  a.label === b.label &&
+  a.kind === b.kind &&
+  a.reason === b.reason &&
+  a.mmePerDay === b.mmePerDay &&
+  a.explanation === b.explanation;
+
+const DAY_MS = 86_400_000;
+const dayNumber = (day: string): number => Date.parse(`${day.slice(0, 10)}T00:00:00Z`) / DAY_MS;
+
+/**
+ * Whether `next` continues the run ending with `previous`: it starts no later than one of
+ * `previous`'s own lengths after it ended (a refill may come a little late; a whole missed supply
+ * is a break the table shows as a new row). Open or undated records never join a run.
+ */
+function continues(previous: MedicationMmeResult, next: MedicationMmeResult): boolean {
+  const { start, end } = previous.interval;
+  const nextStart = next.interval.start;
+  if (start === null || end === null || nextStart === null) {
+    return false;
+  }
+  const length = dayNumber(end) - dayNumber(start) + 1;
+  return (
+    dayNumber(nextStart) >= dayNumber(start) && dayNumber(nextStart) <= dayNumber(end) + length
+  );
+}
+
+/**
+ * The table's rows for `results` (newest first): monthly refills of one product at one dose are
+ * one row with their date range. A change of dose or product, or a gap of a whole supply, starts
+ * a new row; a record of another product in between does not.
+ */
+export function medicationRows(results: readonly MedicationMmeResult[]): MedicationRow[] {
+  interface Run {
+    readonly oldest: MedicationMmeResult;
+    newest: MedicationMmeResult;
+    readonly records: MedicationMmeResult[];
+  }
+  const runs: Run[] = [];
+  const open = new Map<string, Run>();
+  for (const result of [...results].reverse()) {
+    const product = `${result.resourceType}|${result.label}`;
+    const run = open.get(product);
+    if (run !== undefined && sameRow(run.newest, result) && continues(run.newest, result)) {
+      run.newest = result;
+      run.records.unshift(result);
+    } else {
+      const started: Run = { oldest: result, newest: result, records: [result] };
+      runs.push(started);
+      open.set(product, started);
+    }
+  }
+  return runs
+    .map((run): MedicationRow => ({
+      result: run.newest,
+      records: run.records,
+      start: run.oldest.interval.start,
+      end: run.newest.interval.end,
+    }))
+    .sort((x, y) => (y.start ?? '').localeCompare(x.start ?? ''));
 }
 
 /** Methadone rows carry the CDC caution that MME is not for converting between opioids. */

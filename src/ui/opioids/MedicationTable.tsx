@@ -29,7 +29,7 @@ export function MedicationTable(props: {
 }) {
   return (
     <div className="table-scroll">
-      <table data-testid={props.testId}>
+      <table className="reflow" data-testid={props.testId}>
         <caption>{props.caption}</caption>
         <thead>
           <tr>
@@ -51,14 +51,14 @@ export function MedicationTable(props: {
                 data-reason={r.reason ?? ''}
                 data-records={row.records.map(recordOf).join(' ')}
               >
-                <td>{r.label}</td>
-                <td>{recordText(row)}</td>
-                <td>
+                <td data-label="Medication">{r.label}</td>
+                <td data-label="Record">{recordText(row)}</td>
+                <td data-label="Active">
                   {row.start ?? '?'} – {row.end ?? 'ongoing'}
                 </td>
-                <td>{STATUS_TEXT[r.kind]}</td>
-                <td>{r.mmePerDay === null ? '—' : fmt(r.mmePerDay)}</td>
-                <td>
+                <td data-label="Status">{STATUS_TEXT[r.kind]}</td>
+                <td data-label="MME/day">{r.mmePerDay === null ? '—' : fmt(r.mmePerDay)}</td>
+                <td data-label="How">
                   {r.explanation}
                   {isMethadone(r) && (
                     <p className="caution" data-testid="methadone-caution">

@@ -23,7 +23,7 @@ import {
   PATHWAY_CODE_SYSTEM,
   PROGRAMME_ORGANIZATION_ID,
 } from '../domain/codes/canonical.ts';
-import type { TimePointId } from '../domain/outcomes/analysisPlan.ts';
+import type { FollowUpId } from '../domain/pathway/followUp.ts';
 import type { Clock } from './seed/clock.ts';
 import { createClock, dateAgo, instantAgo, yearsInDays } from './seed/clock.ts';
 import type { DrugCode } from './seed/codes.ts';
@@ -37,7 +37,7 @@ import { createRng, deriveSeed } from './seed/prng.ts';
 import { REFERRAL_SERVICE_TEXT } from '../domain/pathway/referral.ts';
 import { eligibleScreening } from './seed/screening.ts';
 
-export type ArmEffects = Readonly<Record<TimePointId, number>>;
+export type ArmEffects = Readonly<Record<FollowUpId, number>>;
 
 export interface CohortEffects {
   /** Generating mean PEG change from baseline, referred arm. */
@@ -90,7 +90,7 @@ export interface Cohort {
 export const COHORT_GROUP_ID = 'clbp-cohort-referred';
 const DEFAULT_SEED = 20_260_401;
 /** Follow-ups: nominal day after baseline and the ± jitter of real visits. */
-const FOLLOW_UPS: readonly { id: TimePointId; day: number; jitter: number }[] = [
+const FOLLOW_UPS: readonly { id: FollowUpId; day: number; jitter: number }[] = [
   { id: 'week8', day: 56, jitter: 7 },
   { id: 'month6', day: 183, jitter: 14 },
   { id: 'month12', day: 365, jitter: 14 },

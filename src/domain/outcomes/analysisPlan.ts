@@ -2,33 +2,13 @@
  * The outcome analysis plan: time points, windows and response criteria. Printed with every
  * table so a reader knows exactly which PEG counted.
  *
- * Time points and windows are the app's follow-up schedule (pathway/followUp.ts: OPTIMUM's week 8,
+ * Time points and windows are the app's follow-up schedule (FOLLOW_UP_TIME_POINTS in
+ * pathway/followUp.ts, used here directly: OPTIMUM's week 8,
  * month 6 and month 12 from baseline; windows ±2 weeks and ±1 month, a project decision), so the
  * research table and the clinician's "follow-up done" agree on which PEG counts.
  */
-import type { Duration } from 'date-fns';
-import type { FollowUpId } from '../pathway/followUp.ts';
-import { FOLLOW_UP_TIME_POINTS } from '../pathway/followUp.ts';
 import { BASELINE_LOOKBACK_DAYS as PATHWAY_BASELINE_LOOKBACK_DAYS } from '../pathway/baseline.ts';
-import { PEG_MCID_PERCENT, PEG_MCID_POINTS } from '../peg/peg.ts';
-
-export type TimePointId = FollowUpId;
-
-export interface TimePoint {
-  readonly id: TimePointId;
-  readonly label: string;
-  /** Due this long after the baseline PEG (calendar arithmetic: months are calendar months). */
-  readonly offset: Duration;
-  /** A PEG from `before` ahead of the due date to `after` past it counts (inclusive days). */
-  readonly window: { readonly before: Duration; readonly after: Duration };
-}
-
-export const TIME_POINTS: readonly TimePoint[] = FOLLOW_UP_TIME_POINTS.map((point) => ({
-  id: point.id,
-  label: point.label,
-  offset: point.offset,
-  window: point.window,
-}));
+import { PEG_MODERATE_IMPROVEMENT_PERCENT, PEG_MCID_POINTS } from '../peg/peg.ts';
 
 /**
  * Baseline for a referred patient: the latest PEG on the referral's calendar day or up to this
@@ -42,7 +22,7 @@ export const BASELINE_LOOKBACK_DAYS = PATHWAY_BASELINE_LOOKBACK_DAYS;
  * intensity, extrapolated to the PEG).
  */
 export const MCID_POINTS = PEG_MCID_POINTS;
-export const MODERATE_IMPROVEMENT_FRACTION = PEG_MCID_PERCENT / 100;
+export const MODERATE_IMPROVEMENT_FRACTION = PEG_MODERATE_IMPROVEMENT_PERCENT / 100;
 
 /** Two-sided confidence level of every interval in the table. */
 export const CONFIDENCE_LEVEL = 0.95;

@@ -8,7 +8,8 @@
  *   PEG the comparison arm; baseline = the first PEG for both.
  */
 import type { EligibilityVerdict } from '../screening/eligibility.ts';
-import { BASELINE_LOOKBACK_DAYS, TIME_POINTS } from './analysisPlan.ts';
+import { BASELINE_LOOKBACK_DAYS } from './analysisPlan.ts';
+import { FOLLOW_UP_TIME_POINTS } from '../pathway/followUp.ts';
 import type { DatedScore } from './timeWindows.ts';
 import { firstPeg, followUpAt, pegAtReferral, timePointWindow } from './timeWindows.ts';
 
@@ -51,7 +52,7 @@ export type PatientAssignment =
       /** The index event's day: the referral, or (not referred, or by Group) the baseline PEG. */
       indexDay: number;
       baseline: DatedScore;
-      /** One entry per TIME_POINTS element, in the same order. */
+      /** One entry per FOLLOW_UP_TIME_POINTS element, in the same order. */
       followUps: readonly (DatedScore | undefined)[];
     }
   | { kind: 'excluded'; arm: ArmId; reason: ExclusionReason };
@@ -115,7 +116,7 @@ export function assignPatient(patient: PatientEvidence, mode: ArmMode): PatientA
     indexDay:
       mode.kind === 'referral' && firstReferral !== undefined ? firstReferral : baseline.day,
     baseline,
-    followUps: TIME_POINTS.map((timePoint) =>
+    followUps: FOLLOW_UP_TIME_POINTS.map((timePoint) =>
       followUpAt(patient.pegs, timePointWindow(baseline.day, timePoint)),
     ),
   };

@@ -6,7 +6,7 @@
  */
 import { isoDate } from '../fhir-primitives/dates.ts';
 import { reaches30Percent, reachesMcid } from '../peg/change.ts';
-import { TIME_POINTS } from './analysisPlan.ts';
+import { FOLLOW_UP_TIME_POINTS } from '../pathway/followUp.ts';
 import type { ArmMode, PatientEvidence } from './armAssignment.ts';
 import { armLabel, assignPatient } from './armAssignment.ts';
 import { timePointWindow } from './timeWindows.ts';
@@ -176,7 +176,7 @@ export function datasetRows(
   }
   const { baseline, indexDay } = assignment;
   const mme = evidence.mmeOnDay;
-  return TIME_POINTS.map((timePoint, i) => {
+  return FOLLOW_UP_TIME_POINTS.map((timePoint, i) => {
     const window = timePointWindow(baseline.day, timePoint);
     const followUp = assignment.followUps[i];
     return {

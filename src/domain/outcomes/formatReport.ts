@@ -11,8 +11,8 @@ import {
   CONFIDENCE_LEVEL,
   MCID_POINTS,
   MODERATE_IMPROVEMENT_FRACTION,
-  TIME_POINTS,
 } from './analysisPlan.ts';
+import { FOLLOW_UP_TIME_POINTS } from '../pathway/followUp.ts';
 import type { EvidenceCounts as StoreCounts } from './patientEvidence.ts';
 import type { ArmAtTimePoint, MmeChange, OutcomeReport } from './outcomeTable.ts';
 
@@ -38,7 +38,7 @@ export const METHOD = [
 ].join(' ');
 
 export function windowsText(): string {
-  const windows = TIME_POINTS.map(
+  const windows = FOLLOW_UP_TIME_POINTS.map(
     (tp) =>
       `${tp.label}: due ${formatDuration(tp.offset)} after baseline, window ${formatDuration(tp.window.before)} before to ${formatDuration(tp.window.after)} after`,
   ).join('; ');
@@ -52,7 +52,7 @@ export function formatReport(report: OutcomeReport, run: RunInfo, format: Report
     case 'csv':
       return csv(report);
     case 'json':
-      return `${JSON.stringify({ design: OBSERVATIONAL, method: METHOD, windows: windowsText(), timePoints: TIME_POINTS, ...report, input: run }, jsonNumbers, 2)}\n`;
+      return `${JSON.stringify({ design: OBSERVATIONAL, method: METHOD, windows: windowsText(), timePoints: FOLLOW_UP_TIME_POINTS, ...report, input: run }, jsonNumbers, 2)}\n`;
   }
 }
 

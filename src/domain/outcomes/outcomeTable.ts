@@ -10,8 +10,9 @@ import type { Estimate, Proportion } from '../stats/descriptive.ts';
 import { median, proportion } from '../stats/descriptive.ts';
 import type { MeanCi, WelchResult } from '../stats/tInference.ts';
 import { meanWithCi, welchTTest } from '../stats/tInference.ts';
-import type { TimePoint } from './analysisPlan.ts';
-import { CONFIDENCE_LEVEL, TIME_POINTS } from './analysisPlan.ts';
+import type { FollowUpTimePoint } from '../pathway/followUp.ts';
+import { CONFIDENCE_LEVEL } from './analysisPlan.ts';
+import { FOLLOW_UP_TIME_POINTS } from '../pathway/followUp.ts';
 import { reaches30Percent, reachesMcid } from '../peg/change.ts';
 import type { AncovaResult, ArmSums } from '../stats/ancova.ts';
 import { ancova, armSums } from '../stats/ancova.ts';
@@ -49,7 +50,7 @@ export interface ArmAtTimePoint {
 }
 
 export interface TimePointRow {
-  readonly timePoint: TimePoint;
+  readonly timePoint: FollowUpTimePoint;
   readonly intervention: ArmAtTimePoint;
   readonly comparison: ArmAtTimePoint;
   /** intervention − comparison mean change; negative favours the intervention arm. */
@@ -89,7 +90,7 @@ interface ChangeColumns {
 interface ArmTally {
   baselines: number[];
   excluded: Record<ExclusionReason, number>;
-  /** Indexed like TIME_POINTS. */
+  /** Indexed like FOLLOW_UP_TIME_POINTS. */
   changes: ChangeColumns[];
 }
 
@@ -138,7 +139,7 @@ export class OutcomeTally {
   }
 
   report(): OutcomeReport {
-    const rows = TIME_POINTS.map((timePoint, index): TimePointRow => {
+    const rows = FOLLOW_UP_TIME_POINTS.map((timePoint, index): TimePointRow => {
       const a = this.arms.intervention.changes[index] ?? emptyColumns();
       const b = this.arms.comparison.changes[index] ?? emptyColumns();
       return {
@@ -182,7 +183,7 @@ function emptyTally(): ArmTally {
       'not-eligible-at-referral': 0,
       'never-eligible': 0,
     },
-    changes: TIME_POINTS.map(emptyColumns),
+    changes: FOLLOW_UP_TIME_POINTS.map(emptyColumns),
   };
 }
 

@@ -4,7 +4,7 @@
  */
 import { add } from 'date-fns/add';
 import { sub } from 'date-fns/sub';
-import type { TimePoint } from './analysisPlan.ts';
+import type { FollowUpTimePoint } from '../pathway/followUp.ts';
 import { BASELINE_LOOKBACK_DAYS } from './analysisPlan.ts';
 import { localDate, localDayIndex } from '../fhir-primitives/dates.ts';
 
@@ -51,7 +51,7 @@ export interface DayWindow {
  * (date-fns on the calendar date: 6 months after 31 January is 31 July; one month before that,
  * 30 June).
  */
-export function timePointWindow(baselineDay: number, timePoint: TimePoint): DayWindow {
+export function timePointWindow(baselineDay: number, timePoint: FollowUpTimePoint): DayWindow {
   const key = `${timePoint.id}|${String(baselineDay)}`;
   const cached = windowCache.get(key);
   if (cached !== undefined) {

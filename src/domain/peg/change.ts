@@ -3,7 +3,14 @@
  * the unrounded means: the app's PEG section, the first screen, `clbp pathway` and the outcome
  * tables all call these, never re-derive them on rounded scores.
  */
-import { PEG_MAX, PEG_MCID_PERCENT, PEG_MCID_POINTS, PEG_MIN, pegMean, roundScore } from './peg.ts';
+import {
+  PEG_MAX,
+  PEG_MODERATE_IMPROVEMENT_PERCENT,
+  PEG_MCID_POINTS,
+  PEG_MIN,
+  pegMean,
+  roundScore,
+} from './peg.ts';
 import type { PegAdministration } from './peg.ts';
 
 export type PercentChange =
@@ -24,7 +31,7 @@ export type PegChange =
       percent: PercentChange;
       /** Drop ≥ PEG_MCID_POINTS (OPTIMUM MCID). */
       reachesMcid: boolean;
-      /** Drop ≥ PEG_MCID_PERCENT % of baseline (IMMPACT); false for a 0 baseline. */
+      /** Drop ≥ PEG_MODERATE_IMPROVEMENT_PERCENT % of baseline (IMMPACT); false for a 0 baseline. */
       reaches30Percent: boolean;
     }
   | { kind: 'invalid'; reason: string };
@@ -60,7 +67,9 @@ export function reaches30Percent(baselineMean: number, currentMean: number): boo
   if (baselineMean <= 0) {
     return false;
   }
-  return baselineMean - currentMean >= (PEG_MCID_PERCENT / 100) * baselineMean - EPSILON;
+  return (
+    baselineMean - currentMean >= (PEG_MODERATE_IMPROVEMENT_PERCENT / 100) * baselineMean - EPSILON
+  );
 }
 
 /**

@@ -80,7 +80,7 @@ export const PEG_MCID_POINTS = 1;
  * IMMPACT "moderately important" change: >= 30% reduction (Dworkin et al., J Pain 2008;9:105-21).
  * Defined for pain intensity; applying it to the PEG composite is an extrapolation (clinical.md).
  */
-export const PEG_MCID_PERCENT = 30;
+export const PEG_MODERATE_IMPROVEMENT_PERCENT = 30;
 
 export const PEG_MIN = 0;
 export const PEG_MAX = 10;

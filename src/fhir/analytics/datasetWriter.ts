@@ -7,7 +7,7 @@ import type { DuckDBAppender } from '@duckdb/node-api';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DatasetRow } from '../../domain/outcomes/dataset.ts';
-import { TIME_POINTS } from '../../domain/outcomes/analysisPlan.ts';
+import { FOLLOW_UP_TIME_POINTS } from '../../domain/pathway/followUp.ts';
 import { DATASET_COLUMNS, dataDictionaryMarkdown } from '../../domain/outcomes/dataset.ts';
 import type { AnalyticsEngine } from './engine.ts';
 import { sqlString } from '../views/sqlMacros.ts';
@@ -56,7 +56,9 @@ export class DatasetWriter {
   async finish(dir: string): Promise<string[]> {
     this.appender.closeSync();
     await mkdir(dir, { recursive: true });
-    const rank = TIME_POINTS.map((tp, i) => `WHEN ${sqlString(tp.id)} THEN ${i}`).join(' ');
+    const rank = FOLLOW_UP_TIME_POINTS.map((tp, i) => `WHEN ${sqlString(tp.id)} THEN ${i}`).join(
+      ' ',
+    );
     const order = `ORDER BY patient, CASE time_point ${rank} END NULLS FIRST`;
     const parquet = join(dir, 'clbp_analysis.parquet');
     const csv = join(dir, 'clbp_analysis.csv');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { TIME_POINTS } from '../../../src/domain/outcomes/analysisPlan.ts';
-import type { TimePoint } from '../../../src/domain/outcomes/analysisPlan.ts';
+import { FOLLOW_UP_TIME_POINTS } from '../../../src/domain/pathway/followUp.ts';
+import type { FollowUpTimePoint } from '../../../src/domain/pathway/followUp.ts';
 import type { DatedScore } from '../../../src/domain/outcomes/timeWindows.ts';
 import {
   followUpAt,
@@ -10,8 +10,8 @@ import {
 
 const BASE = 20_000;
 
-function timePoint(id: TimePoint['id']): TimePoint {
-  const found = TIME_POINTS.find((tp) => tp.id === id);
+function timePoint(id: FollowUpTimePoint['id']): FollowUpTimePoint {
+  const found = FOLLOW_UP_TIME_POINTS.find((tp) => tp.id === id);
   if (found === undefined) {
     throw new Error(id);
   }

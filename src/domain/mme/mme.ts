@@ -7,18 +7,18 @@
 import type { Medication } from 'fhir/r4';
 import { activeInterval, intentExclusion, settingExclusion, statusExclusion } from './activity.ts';
 import { dayIndex } from '../fhir-primitives/dates.ts';
-import type { IngredientDaily } from './dailyDose.ts';
+import type { DailyDoseOutcome, IngredientDaily } from './dailyDose.ts';
 import { dailyDose } from './dailyDose.ts';
 import { dosageRoute } from './doseForm.ts';
 import type { DoseRoute } from './doseForm.ts';
 import { isPatch } from './ingredientAmount.ts';
 import { explainCounted, explainNotCounted, joinExplanations } from './explain.ts';
 import { factorFor, factorRoute } from './factors.ts';
-import { resolveProduct } from './medication.ts';
+import { resolveProduct, type ResolvedProduct } from './medication.ts';
 import { forEachCountedSegment, reconcileMme, recordLinks, totalGroup } from './reconcile.ts';
 import { applyOudTreatment, oudConditions } from './oudTreatment.ts';
 import { medicationResolver } from './resolver.ts';
-import type { IngredientMme, MedicationMmeResult } from './result.ts';
+import type { ExclusionReason, IngredientMme, MedicationMmeResult } from './result.ts';
 import { bool, clean, isRecord, recsOf, str } from '../fhir-primitives/json.ts';
 
 /** The route: the dose form's, else the first dosage's stated route ('other' when neither says). */
@@ -28,6 +28,108 @@ function routeOf(formRoute: DoseRoute, resource: unknown): DoseRoute {
   }
   const [first] = recsOf(resource, 'dosage', 'dosageInstruction');
   return dosageRoute(first);
+}
+
+/** Each opioid ingredient's MME/day and how it was reached, before the record's own exclusions. */
+interface IngredientTally {
+  readonly ingredients: readonly IngredientMme[];
+  /** The explanation's terms, one per ingredient. */
+  readonly parts: readonly string[];
+  readonly total: number;
+  /** How many ingredients were counted. */
+  readonly counted: number;
+  /** Why an ingredient with no factor is not counted (the strongest reason found). */
+  readonly exclusion: 'buprenorphine' | 'no-cdc-2022-factor' | 'route-not-counted';
+  /** Set when an ingredient's factor depends on a route the record does not state. */
+  readonly routeUnknown: string | undefined;
+  /** Ingredients a dose would be counted for (a factor, or one once the route is known). */
+  readonly dosed: ReadonlySet<string>;
+}
+
+/** Each opioid ingredient of `product` with its daily dose (`daily`) and the CDC factor for `route`. */
+function tallyIngredients(
+  product: ResolvedProduct,
+  daily: DailyDoseOutcome | undefined,
+  route: DoseRoute,
+): IngredientTally {
+  const ingredients: IngredientMme[] = [];
+  const parts: string[] = [];
+  let total = 0;
+  let counted = 0;
+  let exclusion: IngredientTally['exclusion'] = 'no-cdc-2022-factor';
+  let routeUnknown: string | undefined;
+  const dosed = new Set<string>();
+  for (const c of product.opioids) {
+    const d: IngredientDaily | undefined =
+      daily?.kind === 'daily'
+        ? daily.ingredients.find((x) => x.component.rxcui === c.rxcui)
+        : undefined;
+    const lookup = factorFor(c.rxcui, c.name, factorRoute(route, c.unit));
+    const unit = d?.unit ?? (isPatch(product, c) ? 'mcg/hr' : 'mg');
+    const dose = d === undefined ? null : clean(d.dailyDose);
+    const ingredient = { name: c.name, rxcui: c.rxcui, unit };
+    if (lookup.kind === 'factor') {
+      dosed.add(c.rxcui);
+      if (d === undefined) {
+        ingredients.push({
+          ...ingredient,
+          dailyDose: null,
+          factor: lookup.factor,
+          mmePerDay: null,
+        });
+        continue;
+      }
+      const mme = clean(d.dailyDose * lookup.factor);
+      ingredients.push({ ...ingredient, dailyDose: dose, factor: lookup.factor, mmePerDay: mme });
+      parts.push(explainCounted(d, lookup.factor, mme));
+      total += mme;
+      counted += 1;
+      continue;
+    }
+    if (lookup.kind === 'route-unknown') {
+      routeUnknown = lookup.detail;
+      dosed.add(c.rxcui);
+    } else if (lookup.kind === 'not-counted' || exclusion === 'no-cdc-2022-factor') {
+      exclusion = lookup.reason;
+    }
+    ingredients.push({ ...ingredient, dailyDose: dose, factor: null, mmePerDay: null });
+    parts.push(explainNotCounted(d, lookup.detail));
+  }
+  return { ingredients, parts, total, counted, exclusion, routeUnknown, dosed };
+}
+
+/**
+ * Why the record is not counted whatever its dose: a status that does not count, doNotPerform,
+ * no opioid in the product, a proposal or plan, an inpatient setting (checked in that order);
+ * null when none applies.
+ */
+function recordExclusion(
+  resourceType: 'MedicationStatement' | 'MedicationRequest',
+  resource: unknown,
+  product: ResolvedProduct,
+): { readonly reason: ExclusionReason; readonly explanation: string } | null {
+  const statusWhy = statusExclusion(resourceType, str(resource, 'status'));
+  if (statusWhy !== null) {
+    return { reason: 'status', explanation: `not counted: ${statusWhy}` };
+  }
+  if (bool(resource, 'doNotPerform') === true) {
+    return {
+      reason: 'do-not-perform',
+      explanation: 'not counted: the request is marked doNotPerform',
+    };
+  }
+  if (product.opioids.length === 0) {
+    return { reason: 'not-an-opioid', explanation: `${product.label} contains no opioid` };
+  }
+  const intentWhy = intentExclusion(resourceType, str(resource, 'intent'));
+  if (intentWhy !== null) {
+    return { reason: 'intent-not-an-order', explanation: `not counted: ${intentWhy}` };
+  }
+  const settingWhy = settingExclusion(resource);
+  if (settingWhy !== null) {
+    return { reason: 'not-ambulatory', explanation: `not counted: ${settingWhy}` };
+  }
+  return null;
 }
 
 /**
@@ -51,17 +153,14 @@ export function computeMedicationMme(
       : 'unknown';
   const id = str(resource, 'id') ?? '';
   const { subject, ...links } = recordLinks(resourceType, resource, id);
-  const linked = { ...links, supersededBy: null, totalGroup: null };
+  const linked = { ...links, id, resourceType, supersededBy: null, totalGroup: null };
   if (resourceType !== 'MedicationStatement' && resourceType !== 'MedicationRequest') {
-    const explanation = `a ${resourceType} is not a MedicationStatement or MedicationRequest`;
     return {
       ...linked,
-      id,
-      resourceType,
       label: '',
       interval: { start: null, end: null },
       ingredients: [],
-      explanation,
+      explanation: `a ${resourceType} is not a MedicationStatement or MedicationRequest`,
       kind: 'unknown',
       mmePerDay: null,
       reason: 'not-a-medication-resource',
@@ -70,166 +169,42 @@ export function computeMedicationMme(
   const interval = activeInterval(resourceType, resource);
   const product = resolveProduct(resource, resolveMedication);
   if (product.kind === 'unknown') {
-    const base = {
+    return {
       ...linked,
-      id,
-      resourceType,
       label: product.label,
       interval,
       ingredients: [],
       explanation: product.detail,
+      kind: 'unknown',
+      mmePerDay: null,
+      reason: product.reason,
     };
-    return { ...base, kind: 'unknown', mmePerDay: null, reason: product.reason };
   }
-  const base = { ...linked, id, resourceType, label: product.label, interval };
-  const statusWhy = statusExclusion(resourceType, str(resource, 'status'));
   const daily = product.opioids.length > 0 ? dailyDose(resource, product) : undefined;
-  const dailyOf = (rxcui: string): IngredientDaily | undefined =>
-    daily?.kind === 'daily'
-      ? daily.ingredients.find((d) => d.component.rxcui === rxcui)
-      : undefined;
-
-  const route = routeOf(product.doseForm.route, resource);
-  const ingredients: IngredientMme[] = [];
-  const parts: string[] = [];
-  let total = 0;
-  let counted = 0;
-  let exclusion: 'buprenorphine' | 'no-cdc-2022-factor' | 'route-not-counted' =
-    'no-cdc-2022-factor';
-  let routeUnknown: string | undefined;
-  // Ingredients a dose would be counted for (a factor, or one once the route is known).
-  const dosed = new Set<string>();
-  for (const c of product.opioids) {
-    const d = dailyOf(c.rxcui);
-    const lookup = factorFor(c.rxcui, c.name, factorRoute(route, c.unit));
-    const unit = d?.unit ?? (isPatch(product, c) ? 'mcg/hr' : 'mg');
-    const dose = d === undefined ? null : clean(d.dailyDose);
-    if (lookup.kind === 'factor' && d !== undefined) {
-      const mme = clean(d.dailyDose * lookup.factor);
-      ingredients.push({
-        name: c.name,
-        rxcui: c.rxcui,
-        dailyDose: dose,
-        unit,
-        factor: lookup.factor,
-        mmePerDay: mme,
-      });
-      parts.push(explainCounted(d, lookup.factor, mme));
-      total += mme;
-      counted += 1;
-    } else if (lookup.kind === 'factor') {
-      ingredients.push({
-        name: c.name,
-        rxcui: c.rxcui,
-        dailyDose: null,
-        unit,
-        factor: lookup.factor,
-        mmePerDay: null,
-      });
-    } else {
-      if (lookup.kind === 'route-unknown') {
-        routeUnknown = lookup.detail;
-        dosed.add(c.rxcui);
-      } else if (lookup.kind === 'not-counted' || exclusion === 'no-cdc-2022-factor') {
-        exclusion = lookup.reason;
-      }
-      ingredients.push({
-        name: c.name,
-        rxcui: c.rxcui,
-        dailyDose: dose,
-        unit,
-        factor: null,
-        mmePerDay: null,
-      });
-      parts.push(explainNotCounted(d, lookup.detail));
-    }
+  const tally = tallyIngredients(product, daily, routeOf(product.doseForm.route, resource));
+  const { ingredients, parts, counted } = tally;
+  const base = { ...linked, label: product.label, interval, ingredients };
+  const excluded = recordExclusion(resourceType, resource, product);
+  if (excluded !== null) {
+    return { ...base, ...excluded, kind: 'excluded', mmePerDay: null };
   }
-  const intentWhy = intentExclusion(resourceType, str(resource, 'intent'));
-  const settingWhy = settingExclusion(resource);
-  for (const i of ingredients) {
-    if (i.factor !== null) {
-      dosed.add(i.rxcui);
-    }
-  }
-
-  if (statusWhy !== null) {
-    return {
-      ...base,
-      ingredients,
-      explanation: `not counted: ${statusWhy}`,
-      kind: 'excluded',
-      mmePerDay: null,
-      reason: 'status',
-    };
-  }
-  if (bool(resource, 'doNotPerform') === true) {
-    return {
-      ...base,
-      ingredients,
-      explanation: 'not counted: the request is marked doNotPerform',
-      kind: 'excluded',
-      mmePerDay: null,
-      reason: 'do-not-perform',
-    };
-  }
-  if (product.opioids.length === 0) {
-    return {
-      ...base,
-      ingredients,
-      explanation: `${product.label} contains no opioid`,
-      kind: 'excluded',
-      mmePerDay: null,
-      reason: 'not-an-opioid',
-    };
-  }
-  if (intentWhy !== null || settingWhy !== null) {
-    return {
-      ...base,
-      ingredients,
-      explanation: `not counted: ${intentWhy ?? settingWhy ?? ''}`,
-      kind: 'excluded',
-      mmePerDay: null,
-      reason: intentWhy !== null ? 'intent-not-an-order' : 'not-ambulatory',
-    };
-  }
-  if (daily?.kind === 'unknown' && dosed.size > 0) {
+  if (daily?.kind === 'unknown' && tally.dosed.size > 0) {
     const names = ingredients
-      .filter((i) => dosed.has(i.rxcui))
+      .filter((i) => tally.dosed.has(i.rxcui))
       .map((i) => i.name)
       .join(' and ');
-    return {
-      ...base,
-      ingredients,
-      explanation: `${names}: MME unknown: ${daily.detail}`,
-      kind: 'unknown',
-      mmePerDay: null,
-      reason: daily.reason,
-    };
-  }
-  if (counted === 0 && routeUnknown !== undefined) {
-    return {
-      ...base,
-      ingredients,
-      explanation: parts.join('; '),
-      kind: 'unknown',
-      mmePerDay: null,
-      reason: 'route-unknown',
-    };
+    const explanation = `${names}: MME unknown: ${daily.detail}`;
+    return { ...base, explanation, kind: 'unknown', mmePerDay: null, reason: daily.reason };
   }
   if (counted === 0) {
-    return {
-      ...base,
-      ingredients,
-      explanation: parts.join('; '),
-      kind: 'excluded',
-      mmePerDay: null,
-      reason: exclusion,
-    };
+    const explanation = parts.join('; ');
+    return tally.routeUnknown !== undefined
+      ? { ...base, explanation, kind: 'unknown', mmePerDay: null, reason: 'route-unknown' }
+      : { ...base, explanation, kind: 'excluded', mmePerDay: null, reason: tally.exclusion };
   }
-  const mmePerDay = clean(total);
+  const mmePerDay = clean(tally.total);
   return {
     ...base,
-    ingredients,
     explanation: joinExplanations(parts, counted, mmePerDay),
     kind: 'counted',
     mmePerDay,

@@ -1,16 +1,12 @@
-import { lazy, Suspense, useState } from 'react';
+import { lazy, Suspense, useMemo, useState } from 'react';
 import type { Forms } from '../useForms.ts';
-import { isFollowedReferral } from '../../domain/pathway/referral.ts';
-import { lowBackPainChart } from '../../domain/screening/chartEvidence.ts';
-import type { EligibilityVerdict } from '../../domain/screening/eligibility.ts';
 import type { EligibilityConfig } from '../../domain/screening/eligibilityConfig.ts';
-import { answerContradictions } from '../../domain/screening/contradictions.ts';
 import { asksPregnancy, durationFromChart } from '../../domain/screening/prefill.ts';
-import { classifyTaskForce } from '../../domain/screening/screening.ts';
 import { loadDraft } from '../drafts.ts';
 import { ProblemListConfirm } from '../screening/ProblemListConfirm.tsx';
 import { EligibilityFindings, UrgentVerdict } from '../screening/EligibilityFindings.tsx';
 import { ReferralForm } from '../screening/ReferralForm.tsx';
+import { screeningView, VERDICT_TEXT, type ScreeningView } from '../screening/screeningView.ts';
 import { loaded, type SectionProps } from './sectionProps.ts';
 
 // Shown only when the clinician opens them: loaded then, so the first screen stays small.
@@ -21,13 +17,6 @@ const ClearanceForm = lazy(() =>
   import('../screening/ClearanceForm.tsx').then((m) => ({ default: m.ClearanceForm })),
 );
 const formLoading = <p className="loading">Loading the form…</p>;
-
-const VERDICT_TEXT: Record<EligibilityVerdict, string> = {
-  eligible: 'Eligible for the mindfulness group medical visits',
-  'not-eligible': 'Not eligible',
-  'needs-evaluation': 'Needs evaluation: clinician evaluation needed before any referral',
-  'needs-screening': 'Needs screening',
-};
 
 interface ScreeningSectionProps extends SectionProps {
   readonly programme: string;
@@ -40,46 +29,12 @@ interface ScreeningSectionProps extends SectionProps {
 /** The problem list is written only when a clinician confirms it: its scope is not the form's. */
 const isProblemListScope = (scope: string): boolean => scope.startsWith('patient/Condition.');
 
-export function ScreeningSection(props: ScreeningSectionProps) {
-  const { state, asOf, session, reload, missingWrite, programme, pathway, forms } = props;
-  const screeningOpen = forms.open.screening;
-  const [clearanceOpen, setClearanceOpen] = useState(
-    () => loadDraft('clearance', session.patientId) !== undefined,
-  );
-  const { screening, eligibility: result } = pathway;
-  const latestPeg = pathway.peg.latest;
-  const reasonCondition = result.findings
-    .filter((f) => f.criterion === 'chronic-low-back-pain')
-    .flatMap((f) => f.evidence)
-    .find((e) => e.kind === 'condition')?.conditionId;
-  const latestObservation =
-    latestPeg?.sources.find((s) => s.startsWith('Observation/')) ?? latestPeg?.sources[0];
-  const supportingInfo = [screening?.source, latestObservation].filter(
-    (s): s is string => s !== undefined,
-  );
-  const screeningMissing = missingWrite.filter((scope) => !isProblemListScope(scope));
-  const canWrite = !props.readOnly && screeningMissing.length === 0;
-  const canRefer = !props.readOnly && props.referralMissing.length === 0;
-  // A referred patient is past eligibility: the open referral is not a reason to say "Not eligible".
-  const referred = pathway.referrals.some((r) => isFollowedReferral(r.request, r.task));
-  const chart = lowBackPainChart(
-    loaded(state, 'conditions')?.matches ?? [],
-    props.eligibility.chronicMonths,
-    asOf,
-  );
-  // A screening that meets the Task Force definition, and no chronic low back pain on the problem
-  // list: the clinician may confirm it (never added without that).
-  const confirmable =
-    screening?.source !== undefined &&
-    classifyTaskForce(screening.duration, screening.frequency).kind === 'clbp' &&
-    chart.chronic.length === 0;
-  const pending = result.redFlags.filter((f) => f.status === 'needs-evaluation');
-  const clearable = pending.filter((f) => f.clearable);
-  const notClearable = pending.filter((f) => !f.clearable);
-
+/** The verdict, what contradicts the chart, and the criteria with their evidence. */
+function Verdict({ props, view }: { props: ScreeningSectionProps; view: ScreeningView }) {
+  const { eligibility: result, screening } = props.pathway;
   return (
     <>
-      {referred ? (
+      {view.referred ? (
         <p className="verdict" data-testid="eligibility-verdict" data-verdict="referred">
           <strong>Referred to the mindfulness group programme</strong> (see Referral).
         </p>
@@ -93,14 +48,14 @@ export function ScreeningSection(props: ScreeningSectionProps) {
         </p>
       )}
       <UrgentVerdict result={result} />
-      {answerContradictions(result.redFlags, screening).map((c) => (
+      {view.contradictions.map((c) => (
         <p className="notice" data-testid="contradiction" key={c.question}>
           The screening of {c.answered ?? 'an unknown date'} answered &ldquo;No&rdquo; to &ldquo;
           {c.question}&rdquo;, while the chart has: {c.chart} —{' '}
           {[...new Set(c.conditions)].join('; ')}. Check with the patient.
         </p>
       ))}
-      <details className="criteria" open={!referred} data-testid="criteria">
+      <details className="criteria" open={!view.referred} data-testid="criteria">
         <summary>Eligibility criteria and what they rest on</summary>
         <EligibilityFindings findings={result.findings} />
       </details>
@@ -111,110 +66,179 @@ export function ScreeningSection(props: ScreeningSectionProps) {
           for {props.eligibility.pegMaxAgeDays} days.
         </p>
       )}
+    </>
+  );
+}
+
+/** Red flags awaiting evaluation: those no clearance here ends, and the clearance form. */
+function RedFlagEvaluation(props: {
+  section: ScreeningSectionProps;
+  view: ScreeningView;
+  canWrite: boolean;
+}) {
+  const { session, reload } = props.section;
+  const { clearable, notClearable } = props.view;
+  const [open, setOpen] = useState(() => loadDraft('clearance', session.patientId) !== undefined);
+  return (
+    <>
       {notClearable.length > 0 && (
         <p className="notice" data-testid="not-clearable">
           {notClearable.map((f) => f.label).join('; ')}: cannot be cleared here. A cauda equina sign
           needs the emergency pathway; update the chart after the evaluation.
         </p>
       )}
-      {canWrite && clearable.length > 0 && !clearanceOpen && (
+      {props.canWrite && clearable.length > 0 && !open && (
         <button
           type="button"
           onClick={() => {
-            setClearanceOpen(true);
+            setOpen(true);
           }}
         >
           Record a clinician&apos;s evaluation of the red flag{clearable.length > 1 ? 's' : ''}
         </button>
       )}
-      {canWrite && clearanceOpen && (
+      {props.canWrite && open && (
         <Suspense fallback={formLoading}>
           <ClearanceForm
             session={session}
             now={() => new Date()}
             flags={clearable}
             onSaved={() => {
-              setClearanceOpen(false);
+              setOpen(false);
               reload(['questionnaireResponses']);
             }}
             onCancel={() => {
-              setClearanceOpen(false);
+              setOpen(false);
             }}
           />
         </Suspense>
       )}
-      {confirmable && !props.readOnly && !missingWrite.some(isProblemListScope) && (
-        <ProblemListConfirm
-          session={session}
-          screening={screening.source}
-          now={() => new Date()}
-          onAdded={() => {
-            reload(['conditions']);
-          }}
-        />
-      )}
-      {props.readOnly ? null : !canWrite ? (
-        <p className="notice">
-          Screening is off: the EHR did not grant {screeningMissing.join(', ')}.
-        </p>
-      ) : screeningOpen ? (
-        <Suspense fallback={formLoading}>
-          <ScreeningForm
+    </>
+  );
+}
+
+/** The screening form, or the button that opens it (or why screening is off). */
+function Screening({
+  props,
+  screeningMissing,
+}: {
+  props: ScreeningSectionProps;
+  screeningMissing: readonly string[];
+}) {
+  const { state, asOf, session, reload, forms } = props;
+  if (props.readOnly) {
+    return null;
+  }
+  if (screeningMissing.length > 0) {
+    return (
+      <p className="notice">
+        Screening is off: the EHR did not grant {screeningMissing.join(', ')}.
+      </p>
+    );
+  }
+  if (!forms.open.screening) {
+    return (
+      <button
+        type="button"
+        onClick={() => {
+          forms.setOpen('screening', true);
+        }}
+      >
+        {props.pathway.screening
+          ? 'Screen again'
+          : loadDraft('screening', session.patientId) === undefined
+            ? 'Screen for chronic low back pain'
+            : 'Resume the screening draft'}
+      </button>
+    );
+  }
+  return (
+    <Suspense fallback={formLoading}>
+      <ScreeningForm
+        session={session}
+        now={() => new Date()}
+        focusOnOpen={forms.focus === 'screening'}
+        askPregnancy={asksPregnancy(loaded(state, 'patient'), props.eligibility)}
+        duration={durationFromChart(
+          loaded(state, 'conditions')?.matches ?? [],
+          asOf,
+          props.eligibility.chronicMonths,
+        )}
+        onSaved={() => {
+          forms.setOpen('screening', false);
+          reload(['questionnaireResponses', 'pegObservations']);
+        }}
+        onCancel={() => {
+          forms.setOpen('screening', false);
+        }}
+      />
+    </Suspense>
+  );
+}
+
+/** The referral form when eligible, else why referring is not available. */
+function Referral({ props, view }: { props: ScreeningSectionProps; view: ScreeningView }) {
+  const result = props.pathway.eligibility;
+  if (props.readOnly) {
+    return null;
+  }
+  if (result.verdict === 'eligible' && props.referralMissing.length > 0) {
+    return (
+      <p className="notice" data-testid="referral-off">
+        Eligible, but referring is off: the EHR did not grant {props.referralMissing.join(', ')}.
+      </p>
+    );
+  }
+  if (result.verdict === 'eligible') {
+    return (
+      <ReferralForm
+        session={props.session}
+        programme={props.programme}
+        now={() => new Date()}
+        reason={view.referralReason}
+        supportingInfo={view.supportingInfo}
+        onPlaced={() => {
+          props.reload(['referrals']);
+        }}
+      />
+    );
+  }
+  return view.referred ? null : (
+    <p className="referral-unavailable" data-testid="referral-unavailable">
+      Referral to the group programme is not available:{' '}
+      {result.reasons.map((r) => r.message).join(' ')}
+    </p>
+  );
+}
+
+export function ScreeningSection(props: ScreeningSectionProps) {
+  const { state, asOf, session, reload, missingWrite, pathway } = props;
+  const conditions = loaded(state, 'conditions')?.matches;
+  const { chronicMonths } = props.eligibility;
+  const view = useMemo(
+    () => screeningView(pathway, conditions ?? [], chronicMonths, asOf),
+    [pathway, conditions, chronicMonths, asOf],
+  );
+  const screeningMissing = missingWrite.filter((scope) => !isProblemListScope(scope));
+  const canWrite = !props.readOnly && screeningMissing.length === 0;
+  return (
+    <>
+      <Verdict props={props} view={view} />
+      <RedFlagEvaluation section={props} view={view} canWrite={canWrite} />
+      {view.problemListFrom !== undefined &&
+        !props.readOnly &&
+        !missingWrite.some(isProblemListScope) && (
+          <ProblemListConfirm
             session={session}
+            screening={view.problemListFrom}
             now={() => new Date()}
-            focusOnOpen={forms.focus === 'screening'}
-            askPregnancy={asksPregnancy(loaded(state, 'patient'), props.eligibility)}
-            duration={durationFromChart(
-              loaded(state, 'conditions')?.matches ?? [],
-              asOf,
-              props.eligibility.chronicMonths,
-            )}
-            onSaved={() => {
-              forms.setOpen('screening', false);
-              reload(['questionnaireResponses', 'pegObservations']);
-            }}
-            onCancel={() => {
-              forms.setOpen('screening', false);
+            onAdded={() => {
+              reload(['conditions']);
             }}
           />
-        </Suspense>
-      ) : (
-        <button
-          type="button"
-          onClick={() => {
-            forms.setOpen('screening', true);
-          }}
-        >
-          {screening
-            ? 'Screen again'
-            : loadDraft('screening', session.patientId) === undefined
-              ? 'Screen for chronic low back pain'
-              : 'Resume the screening draft'}
-        </button>
-      )}
-      {props.readOnly ? null : result.verdict === 'eligible' && !canRefer ? (
-        <p className="notice" data-testid="referral-off">
-          Eligible, but referring is off: the EHR did not grant {props.referralMissing.join(', ')}.
-        </p>
-      ) : result.verdict === 'eligible' ? (
-        <ReferralForm
-          session={session}
-          programme={programme}
-          now={() => new Date()}
-          reason={reasonCondition === undefined ? undefined : `Condition/${reasonCondition}`}
-          supportingInfo={supportingInfo}
-          onPlaced={() => {
-            reload(['referrals']);
-          }}
-        />
-      ) : (
-        !referred && (
-          <p className="referral-unavailable" data-testid="referral-unavailable">
-            Referral to the group programme is not available:{' '}
-            {result.reasons.map((r) => r.message).join(' ')}
-          </p>
-        )
-      )}
+        )}
+      <Screening props={props} screeningMissing={screeningMissing} />
+      <Referral props={props} view={view} />
     </>
   );
 }

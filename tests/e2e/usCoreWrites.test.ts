@@ -45,7 +45,7 @@ describe("the app's Questionnaires on the EHR", () => {
     const found = await appQuestionnaires();
     expect(found.map((q) => `${q.url ?? ''}|${q.version ?? ''}`).sort()).toEqual([
       'http://fhir.clbp-pathway.org/Questionnaire/clbp-red-flag-evaluation|1.0.0',
-      'http://fhir.clbp-pathway.org/Questionnaire/clbp-screening|1.0.0',
+      'http://fhir.clbp-pathway.org/Questionnaire/clbp-screening|1.1.0',
       'http://fhir.clbp-pathway.org/Questionnaire/peg|1.0.0',
     ]);
   });
@@ -129,7 +129,7 @@ describe('screening findings in the chart', () => {
 
     const [response] = await stored<QuestionnaireResponse>(
       t.sandbox,
-      `QuestionnaireResponse?patient=${patient}&questionnaire=http://fhir.clbp-pathway.org/Questionnaire/clbp-screening|1.0.0`,
+      `QuestionnaireResponse?patient=${patient}&questionnaire=http://fhir.clbp-pathway.org/Questionnaire/clbp-screening|1.1.0`,
     );
     const findings = await stored<Observation>(
       t.sandbox,

@@ -8,7 +8,7 @@ export const PEG_QUESTIONNAIRE_URL = `${CANONICAL_BASE}/Questionnaire/peg`;
 export const PEG_QUESTIONNAIRE_VERSION = '1.0.0';
 
 export const SCREENING_QUESTIONNAIRE_URL = `${CANONICAL_BASE}/Questionnaire/clbp-screening`;
-export const SCREENING_QUESTIONNAIRE_VERSION = '1.0.0';
+export const SCREENING_QUESTIONNAIRE_VERSION = '1.1.0';
 
 /** The project's CodeSystem: the group-visit service has no verified SNOMED code (clinical.md). */
 export const PATHWAY_CODE_SYSTEM = `${CANONICAL_BASE}/CodeSystem/clbp-pathway`;

@@ -1,4 +1,6 @@
-import type { Questionnaire, QuestionnaireItem } from 'fhir/r4';
+import type { Patient, Questionnaire, QuestionnaireItem } from 'fhir/r4';
+import fhirpath from 'fhirpath';
+import r4Model from 'fhirpath/fhir-context/r4';
 import { describe, expect, it } from 'vitest';
 import screeningJson from '../../../questionnaires/clbp-screening.json' with { type: 'json' };
 import {
@@ -14,6 +16,7 @@ import {
   RED_FLAGS,
   SCREENING_LINK_IDS,
 } from '../../../src/domain/screening/screening.ts';
+import { asksPregnancy } from '../../../src/domain/screening/prefill.ts';
 
 const questionnaire = screeningJson as Questionnaire;
 const flatten = (items: readonly QuestionnaireItem[] | undefined): QuestionnaireItem[] =>
@@ -71,5 +74,31 @@ describe('questionnaires/clbp-screening.json matches the domain constants', () =
   it('asks pregnancy and telehealth ability as clinician yes/no questions', () => {
     expect(find(SCREENING_LINK_IDS.pregnant)?.type).toBe('boolean');
     expect(find(SCREENING_LINK_IDS.telehealthAble)?.type).toBe('boolean');
+  });
+});
+
+describe("the pregnancy question's enableWhenExpression says what the app does", () => {
+  const BIRTH_SEX = 'http://hl7.org/fhir/us/core/StructureDefinition/us-core-birthsex';
+  const expression = find(SCREENING_LINK_IDS.pregnant)?.extension?.find((e) =>
+    e.url.endsWith('sdc-questionnaire-enableWhenExpression'),
+  )?.valueExpression?.expression;
+  const born = (code: string) => [{ url: BIRTH_SEX, valueCode: code }];
+
+  // Asked unless the chart's sex is male: US Core birth sex when recorded as M or F, else gender.
+  it.each<[string, Pick<Patient, 'gender' | 'extension'>, boolean]>([
+    ['gender male', { gender: 'male' }, false],
+    ['gender female', { gender: 'female' }, true],
+    ['gender other', { gender: 'other' }, true],
+    ['no gender', {}, true],
+    ['birth sex M, gender female', { gender: 'female', extension: born('M') }, false],
+    ['birth sex F, gender male', { gender: 'male', extension: born('F') }, true],
+    ['birth sex unknown, gender male', { gender: 'male', extension: born('UNK') }, false],
+    ['birth sex unknown, no gender', { extension: born('UNK') }, true],
+  ])('%s: asked = %s, in the Questionnaire and in the app', (_, patient, asked) => {
+    expect(expression).toBeDefined();
+    const resource = { resourceType: 'Patient', ...patient };
+    const result = fhirpath.evaluate({}, expression ?? '', { patient: resource }, r4Model);
+    expect(result).toEqual([asked]);
+    expect(asksPregnancy(patient, { askPregnancyWhenMale: false })).toBe(asked);
   });
 });

@@ -8,7 +8,14 @@
 import { changeFromBaseline, type PegChange } from '../peg/change.ts';
 import { instantOf, localDayOf } from '../fhir-primitives/dates.ts';
 import type { PegAdministration } from '../peg/peg.ts';
-import { readPegRecords, type PegRecords } from '../peg/records.ts';
+import type { Observation, QuestionnaireResponse } from 'fhir/r4';
+import {
+  combinePegReadings,
+  readPegObservations,
+  readPegResponses,
+  type PegReading,
+  type PegRecords,
+} from '../peg/records.ts';
 import { evaluateEligibility, type EligibilityResult } from '../screening/eligibility.ts';
 import {
   DEFAULT_ELIGIBILITY_CONFIG,
@@ -97,6 +104,28 @@ function pegOverview(
   };
 }
 
+const responseReadings = new WeakMap<readonly QuestionnaireResponse[], Map<string, PegReading>>();
+const observationReadings = new WeakMap<readonly Observation[], PegReading>();
+
+/**
+ * The chart's PEGs. The app evaluates the pathway again as each of its searches answers, with the
+ * same arrays for the searches that did not change: each array is read once (a pure function's
+ * results kept per array), so a long history is not read again when another search answers.
+ */
+function pegRecordsOf(chart: PathwayChart): PegRecords {
+  const responses = chart.questionnaireResponses ?? [];
+  const forms = chart.questionnaires.map((q) => `${q.url ?? ''}|${q.version ?? ''}`).join(' ');
+  const byForms = responseReadings.get(responses) ?? new Map<string, PegReading>();
+  responseReadings.set(responses, byForms);
+  const fromResponses = byForms.get(forms) ?? readPegResponses(responses, chart.questionnaires);
+  byForms.set(forms, fromResponses);
+  const observations = chart.pegObservations ?? [];
+  const fromObservations =
+    observationReadings.get(observations) ?? readPegObservations(observations);
+  observationReadings.set(observations, fromObservations);
+  return combinePegReadings(fromResponses, fromObservations);
+}
+
 /**
  * The pathway of one patient on `asOf`. Parts of the chart that were not read leave their part of
  * the answer unknown; without the parts in STATE_PARTS the state is `unknown`. `mmeOf` is the
@@ -111,11 +140,7 @@ export function evaluatePathwayWith(
 ): Pathway {
   const asOfDay = localDayOf(asOf);
   const missing = notRead(chart);
-  const records = readPegRecords(
-    chart.questionnaireResponses ?? [],
-    chart.pegObservations ?? [],
-    chart.questionnaires,
-  );
+  const records = pegRecordsOf(chart);
   const referrals =
     chart.referrals === undefined
       ? []

@@ -1,3 +1,4 @@
+import type { Questionnaire, QuestionnaireResponse } from 'fhir/r4';
 import { describe, expect, it } from 'vitest';
 import { evaluatePathway } from '../../../src/domain/pathway/pathway.ts';
 import { nextActionText, statusLine } from '../../../src/domain/pathway/status.ts';
@@ -276,5 +277,40 @@ describe('a long PEG history read newest first', () => {
     const pathway = evaluatePathway(partial, on('2026-03-10'));
     expect(pathway.peg.baselineWaits).toBe(false);
     expect(pathway.peg.baseline).toMatchObject({ administration: { score: 6.67 } });
+  });
+});
+
+describe('reading the PEGs again when the chart changes', () => {
+  it('reads responses to a form the chart did not hold before, with the same responses', () => {
+    const response: QuestionnaireResponse = {
+      resourceType: 'QuestionnaireResponse',
+      id: 'acme-1',
+      questionnaire: 'http://fhir.acme-ehr.example.org/Questionnaire/peg-3|2.1',
+      status: 'completed',
+      subject: { reference: 'Patient/p' },
+      authored: '2026-03-20T09:00:00-06:00',
+      item: ['1', '2', '3'].map((linkId, i) => ({
+        linkId,
+        answer: [{ valueInteger: [5, 4, 4][i] ?? 0 }],
+      })),
+    };
+    const acme: Questionnaire = {
+      resourceType: 'Questionnaire',
+      url: 'http://fhir.acme-ehr.example.org/Questionnaire/peg-3',
+      version: '2.1',
+      status: 'active',
+      item: [
+        { linkId: '1', type: 'integer', code: [{ system: 'http://loinc.org', code: '75893-8' }] },
+        { linkId: '2', type: 'integer', code: [{ system: 'http://loinc.org', code: '91145-3' }] },
+        { linkId: '3', type: 'integer', code: [{ system: 'http://loinc.org', code: '91146-1' }] },
+      ],
+    };
+    const before = chart([CLBP, response]);
+    expect(evaluatePathway(before, on('2026-03-30')).peg.latest).toBeUndefined();
+    // The same responses array, now with the vendor's form in hand: its PEG is read.
+    const after = { ...before, questionnaires: [...before.questionnaires, acme] };
+    expect(evaluatePathway(after, on('2026-03-30')).peg.latest?.score).toBe(4.33);
+    // And the first chart still reads as it did.
+    expect(evaluatePathway(before, on('2026-03-30')).peg.latest).toBeUndefined();
   });
 });

@@ -59,14 +59,14 @@ export class FhirError extends Error {
   }
 }
 
-export function isOperationOutcome(value: unknown): value is OperationOutcome {
+function isOperationOutcome(value: unknown): value is OperationOutcome {
   return (
     isRecord(value) && value['resourceType'] === 'OperationOutcome' && Array.isArray(value['issue'])
   );
 }
 
 /** The human text of an OperationOutcome: its issues' diagnostics or details, joined. */
-export function outcomeText(outcome: OperationOutcome): string {
+function outcomeText(outcome: OperationOutcome): string {
   const texts = outcome.issue
     .map((i) => i.diagnostics ?? i.details?.text ?? i.details?.coding?.[0]?.display ?? i.code)
     .filter((t) => t !== '');
@@ -125,7 +125,7 @@ function bodyDetail(body: unknown): { detail: string; outcome?: OperationOutcome
  * @param body - the parsed JSON body, or its text when it is not JSON, or undefined
  * @param request - the short name of the request, e.g. "MedicationStatement search"
  */
-export function errorFromStatus(status: number, body: unknown, request: string): FhirError {
+function errorFromStatus(status: number, body: unknown, request: string): FhirError {
   const { detail, outcome } = bodyDetail(body);
   const kind: FhirErrorKind =
     status === 401

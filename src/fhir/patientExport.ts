@@ -31,7 +31,7 @@ import { readResource, searchAll, searchPath } from './search.ts';
 import type { FhirTransport } from './transport.ts';
 
 /** PEG panel, score and item codes, then the wearable codes: the Observations the export keeps. */
-export const EXPORTED_OBSERVATION_CODES: readonly { system: string; code: string }[] = [
+const EXPORTED_OBSERVATION_CODES: readonly { system: string; code: string }[] = [
   ...[PEG_PANEL_LOINC, PEG_SCORE_LOINC, ...PEG_ITEMS.map((i) => i.loinc)].map((code) => ({
     system: LOINC_SYSTEM,
     code,

@@ -43,7 +43,7 @@ export function parseFormAnswers(raw: unknown): Record<string, FormAnswer> {
 }
 
 /** Every answerable item (not group/display), depth first, in form order. */
-export function answerableItems(
+function answerableItems(
   items: readonly QuestionnaireItem[] | undefined,
 ): QuestionnaireItem[] {
   const result: QuestionnaireItem[] = [];

@@ -17,14 +17,14 @@ import {
 import { submitTransaction } from './transaction.ts';
 import type { FhirTransport } from './transport.ts';
 
-export const APP_QUESTIONNAIRES: readonly Questionnaire[] = [
+const APP_QUESTIONNAIRES: readonly Questionnaire[] = [
   PEG_QUESTIONNAIRE,
   SCREENING_QUESTIONNAIRE,
   RED_FLAG_EVALUATION_QUESTIONNAIRE,
 ];
 
 /** `url|version`, the canonical a QuestionnaireResponse names. */
-export function canonicalOf(q: Questionnaire): string {
+function canonicalOf(q: Questionnaire): string {
   return `${q.url ?? ''}|${q.version ?? ''}`;
 }
 
@@ -37,7 +37,7 @@ export type PublicationStatus =
   | { readonly kind: 'not-on-ehr'; readonly missing: readonly string[] };
 
 /** Conditional creates of the given Questionnaires, matched on url and version. */
-export function publishEntries(questionnaires: readonly Questionnaire[]): BundleEntry[] {
+function publishEntries(questionnaires: readonly Questionnaire[]): BundleEntry[] {
   return questionnaires.map((q) => ({
     fullUrl: `urn:uuid:${crypto.randomUUID()}`,
     resource: q,

@@ -100,7 +100,7 @@ export interface SummaryRequest<D> {
 }
 
 /** Every MedicationRequest.intent of FHIR R4 (required binding, request-intent). */
-export const MEDICATION_REQUEST_INTENTS = [
+const MEDICATION_REQUEST_INTENTS = [
   'proposal',
   'plan',
   'order',

@@ -84,7 +84,7 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
-export const DEFAULT_DIST_DIR = resolve(import.meta.dirname, '../../dist');
+const DEFAULT_DIST_DIR = resolve(import.meta.dirname, '../../dist');
 
 function practitionerName(p: Practitioner): string {
   const n = p.name?.[0];

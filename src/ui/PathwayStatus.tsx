@@ -4,7 +4,7 @@ import { glance, type GlanceCell } from '../domain/pathway/glance.ts';
 import { nextActionText, statusLine } from '../domain/pathway/status.ts';
 
 /** Actions the clinician can take from the first screen (the others are sentences). */
-export function isActionable(action: NextAction): boolean {
+function isActionable(action: NextAction): boolean {
   switch (action.kind) {
     case 'load':
     case 'screen':

@@ -2,7 +2,7 @@ import type { Patient } from 'fhir/r4';
 import { humanNameText } from '../domain/fhir-primitives/names.ts';
 import type { RequestState } from './useSummary.ts';
 
-export function patientName(patient: Patient): string {
+function patientName(patient: Patient): string {
   return humanNameText(patient.name, 'Unnamed patient');
 }
 

@@ -77,7 +77,7 @@ function Failures(props: {
 }
 
 /** Why a request was not read, or undefined when it was (or is still loading or failed). */
-export function unavailableReason(key: SummaryKey, state: SummaryState): string | undefined {
+function unavailableReason(key: SummaryKey, state: SummaryState): string | undefined {
   const entry = state[key];
   switch (entry.status) {
     case 'off':

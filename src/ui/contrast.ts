@@ -5,7 +5,7 @@
  */
 
 /** WCAG AA for normal text. */
-export const AA_CONTRAST = 4.5;
+const AA_CONTRAST = 4.5;
 
 type Rgb = readonly [number, number, number];
 

@@ -15,7 +15,7 @@ const WHOLE_ONLY: readonly SummaryKey[] = ['medicationStatements', 'medicationRe
  * What the summary requests have answered so far (loading, failed and refused ones are absent;
  * the medications also while their older records are still to come).
  */
-export function readSummary(state: SummaryState): ReadSummary {
+function readSummary(state: SummaryState): ReadSummary {
   const read: Record<string, unknown> = {};
   for (const key of SUMMARY_KEYS) {
     const entry = state[key];

@@ -238,7 +238,7 @@ function cleanObject(input: Json, o: DeidentifyOptions, contained: boolean): Jso
 }
 
 /** One resource, de-identified (contained resources too). */
-export function deidentifyResource<T extends FhirResource>(resource: T, o: DeidentifyOptions): T {
+function deidentifyResource<T extends FhirResource>(resource: T, o: DeidentifyOptions): T {
   return (cleanObject(resource as unknown as Json, o, false) ?? {
     resourceType: resource.resourceType,
   }) as T;

@@ -23,7 +23,7 @@ export interface CodingLike {
 }
 
 /** True when one of the codings is `system`|`code`. */
-export function hasCoding(
+function hasCoding(
   codings: readonly CodingLike[] | undefined,
   system: string,
   code: string,

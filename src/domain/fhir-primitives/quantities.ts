@@ -44,7 +44,7 @@ const RATE_TO_MG_PER_HR: Readonly<Record<string, number>> = {
 };
 
 /** A unit as a lookup key: lower case, UCUM braces and white space dropped ('{TBL}' → 'tbl'). */
-export function unitKey(unit: string): string {
+function unitKey(unit: string): string {
   return unit.toLowerCase().replace(/[{}]/g, '').replace(/\s+/g, '');
 }
 

@@ -26,7 +26,7 @@ export interface ActiveInterval {
  * counts: completed and stopped still count within their dates; intended and on-hold count as
  * documented; entered-in-error, not-taken, cancelled, draft and unknown never count.
  */
-export const COUNTED_STATUSES: Readonly<
+const COUNTED_STATUSES: Readonly<
   Record<'MedicationStatement' | 'MedicationRequest', readonly string[]>
 > = {
   MedicationStatement: ['active', 'completed', 'intended', 'on-hold', 'stopped'],
@@ -53,7 +53,7 @@ export function statusExclusion(
  * or option is not a prescription the patient is taking (clinical.md "Opioid dose": requests that
  * are only proposals or plans are shown and not counted).
  */
-export const ORDER_INTENTS: readonly string[] = [
+const ORDER_INTENTS: readonly string[] = [
   'order',
   'original-order',
   'reflex-order',

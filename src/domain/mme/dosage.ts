@@ -29,7 +29,7 @@ export interface DailyCap {
  * Administrations per day from timing.code (FHIR TimingAbbreviation and common sig codes).
  * Definitions, not clinical thresholds: BID is twice a day. Qn H / Qn D are parsed generally.
  */
-export const TIMING_CODES_PER_DAY: Readonly<Record<string, number>> = {
+const TIMING_CODES_PER_DAY: Readonly<Record<string, number>> = {
   QD: 1,
   DAILY: 1,
   QAM: 1,

@@ -24,7 +24,7 @@ function signed(value: number): string {
 }
 
 /** "120 → 30 MME/day over the last month (−75% a month)". */
-export function windowText(w: DoseChangeWindow): string {
+function windowText(w: DoseChangeWindow): string {
   switch (w.direction) {
     case 'none':
       return `none over ${span(w.months)}`;

@@ -75,11 +75,6 @@ export function lookupDrug(rxcui: string): TableDrug | undefined {
   return drugs.get(rxcui);
 }
 
-/** Opioid ingredient RxCUI for a lower-case base name ("oxycodone"), if it is an opioid. */
-export function opioidRxcuiByName(name: string): string | undefined {
-  return ingredientRxcui.get(name.toLowerCase());
-}
-
 /** Lower-case name of an opioid ingredient RxCUI, if it is one. */
 export function opioidNameByRxcui(rxcui: string): string | undefined {
   return ingredientName.get(rxcui);

@@ -6,7 +6,7 @@
  * recommendation as noted. The project's own phrase is marked as such.
  */
 
-export const CDC_2022_CITATION = 'CDC 2022 (MMWR Recomm Rep 2022;71(RR-3))';
+const CDC_2022_CITATION = 'CDC 2022 (MMWR Recomm Rep 2022;71(RR-3))';
 
 export interface GuidelineWords {
   readonly text: string;

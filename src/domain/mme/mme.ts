@@ -257,11 +257,9 @@ export function totalMmePerDay(results: readonly MedicationMmeResult[], asOf?: s
 }
 
 export type { ActiveInterval } from './activity.ts';
-export { COUNTED_STATUSES, isActiveOn } from './activity.ts';
+export { isActiveOn } from './activity.ts';
 export { MME_FACTOR_TABLE } from './factors.ts';
 export { NLM_ATTRIBUTION } from './opioidTable.generated.ts';
-export type { CountedSegment } from './reconcile.ts';
-export { countedSegments, reconcileMme } from './reconcile.ts';
 export { bundleEntries, medicationResolver } from './resolver.ts';
 export type {
   ExclusionReason,
@@ -270,11 +268,10 @@ export type {
   UnknownReason,
 } from './result.ts';
 export type { MmeChange, MmeSummary, NotInTotalRecord } from './summary.ts';
-export { activeNotInTotal, summariseMme } from './summary.ts';
+export { summariseMme } from './summary.ts';
 export type { DoseChangeWindow, DoseTrajectory, WindowDirection } from './trajectory.ts';
-export { DOSE_CHANGE_RULES, doseTrajectory } from './trajectory.ts';
+export { DOSE_CHANGE_RULES } from './trajectory.ts';
 export type { OudCondition } from './oudTreatment.ts';
-export { applyOudTreatment, oudConditions } from './oudTreatment.ts';
 export type { MmePoint, TimelineWindow } from './timeline.ts';
 export { mmeTimeline } from './timeline.ts';
 export type {
@@ -284,4 +281,4 @@ export type {
   OpioidRiskContext,
   RiskPrompt,
 } from './riskContext.ts';
-export { NALOXONE_MME_PER_DAY, SUBSTANCE_USE_CHECKED, opioidRiskContext } from './riskContext.ts';
+export { opioidRiskContext } from './riskContext.ts';

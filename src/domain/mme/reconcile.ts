@@ -141,13 +141,6 @@ export function reconcileMme(
   return reconciled;
 }
 
-/** A run of days (inclusive day numbers; ±Infinity when open) at one MME/day in the total. */
-export interface CountedSegment {
-  readonly first: number;
-  readonly last: number;
-  readonly mmePerDay: number;
-}
-
 /**
  * Visits the counted days of `results` after reconcileMme, each group's overlapping intervals
  * merged first (a group of one, the common case, is visited as is; larger groups are sorted, so
@@ -220,16 +213,4 @@ export function forEachCountedSegment(
     }
     visit(first, last, mmePerDay);
   }
-}
-
-/** The segments forEachCountedSegment visits, as a list. */
-export function countedSegments(
-  results: readonly MedicationMmeResult[],
-  openEnd: number | undefined,
-): CountedSegment[] {
-  const segments: CountedSegment[] = [];
-  forEachCountedSegment(results, openEnd, (first, last, mmePerDay) => {
-    segments.push({ first, last, mmePerDay });
-  });
-  return segments;
 }

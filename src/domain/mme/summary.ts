@@ -67,7 +67,7 @@ export interface MmeSummary {
  * are not opioid use (not an opioid, a status that does not count, doNotPerform, a statement of a
  * counted request) are not listed.
  */
-export function activeNotInTotal(
+function activeNotInTotal(
   results: readonly MedicationMmeResult[],
   asOf: string,
 ): NotInTotalRecord[] {

@@ -134,7 +134,7 @@ export function followUpSchedule(
  * Due day and inclusive window of a time point from an anchor day, in calendar arithmetic
  * (date-fns on the local calendar date: 6 months after 31 January is 31 July).
  */
-export function timePointWindow(
+function timePointWindow(
   anchorDay: string,
   point: Pick<FollowUpTimePoint, 'offset' | 'window'>,
 ): { due: string; start: string; end: string } {

@@ -78,7 +78,7 @@ export type ReferralStage =
   | 'failed';
 
 /** The stages in which the referral is still under way: a second referral is not placed. */
-export const OPEN_STAGES: readonly ReferralStage[] = [
+const OPEN_STAGES: readonly ReferralStage[] = [
   'awaiting',
   'scheduled',
   'in-programme',

@@ -12,7 +12,7 @@ import type { FollowUpPoint } from './followUp.ts';
 import type { NextAction, Pathway, PathwayState } from './pathway.ts';
 
 /** The chart parts in words, for "could not be read". */
-export const CHART_PART_TEXT: Readonly<Record<ChartPart, string>> = {
+const CHART_PART_TEXT: Readonly<Record<ChartPart, string>> = {
   patient: 'the patient record',
   conditions: 'the problem list',
   questionnaireResponses: 'the questionnaire responses',

@@ -37,7 +37,7 @@ export interface ValueCarrier {
 }
 
 /** A PEG item's number as recorded: a quantity, an integer, or a LOINC 0–10 answer code. */
-export function pegItemValue(carrier: ValueCarrier): number | undefined {
+function pegItemValue(carrier: ValueCarrier): number | undefined {
   if (carrier.valueQuantity?.value !== undefined) {
     return carrier.valueQuantity.value;
   }

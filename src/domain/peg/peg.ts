@@ -98,7 +98,7 @@ export function roundScore(value: number): number {
   return Math.round(value * 100) / 100;
 }
 
-export function isPegItemValue(value: number): boolean {
+function isPegItemValue(value: number): boolean {
   return Number.isInteger(value) && value >= PEG_MIN && value <= PEG_MAX;
 }
 
@@ -151,18 +151,6 @@ export function pegValueFromAnswerCode(coding: {
 /** The LA code for a 0-10 value (used when writing answers and components). */
 export function pegAnswerCodeFor(value: number): string | undefined {
   return PEG_ANSWER_CODES.find((answer) => answer.value === value)?.code;
-}
-
-export function pegItemByLoinc(code: string): PegItem | undefined {
-  return PEG_ITEMS.find((item) => item.loinc === code);
-}
-
-export function pegItemByKey(key: PegItemKey): PegItem {
-  const item = PEG_ITEMS.find((candidate) => candidate.key === key);
-  if (item === undefined) {
-    throw new Error(`Unknown PEG item ${key}`);
-  }
-  return item;
 }
 
 /**

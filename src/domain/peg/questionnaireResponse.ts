@@ -15,7 +15,7 @@ import { flattenQuestionnaire, flattenResponse } from '../fhir-primitives/questi
 /** R4 core extension carrying an answer option's numeric value (SDC 3 `ordinal()`). */
 export const ORDINAL_VALUE_URL = 'http://hl7.org/fhir/StructureDefinition/ordinalValue';
 /** Its R5 successor; accepted when reading so newer Questionnaires work too. */
-export const ITEM_WEIGHT_URL = 'http://hl7.org/fhir/StructureDefinition/itemWeight';
+const ITEM_WEIGHT_URL = 'http://hl7.org/fhir/StructureDefinition/itemWeight';
 
 /** QuestionnaireResponse statuses whose answers are a finished administration. */
 const FINAL_RESPONSE_STATUSES: readonly string[] = ['completed', 'amended'];

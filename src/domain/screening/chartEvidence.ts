@@ -30,7 +30,7 @@ function statusCode(concept: Condition['clinicalStatus']): string | undefined {
 }
 
 /** False for refuted or entered-in-error Conditions, which are never evidence. */
-export function isRecorded(condition: Condition): boolean {
+function isRecorded(condition: Condition): boolean {
   const verification = statusCode(condition.verificationStatus);
   return verification === undefined || !DISCARDED_VERIFICATION.includes(verification);
 }
@@ -39,7 +39,7 @@ export function isRecorded(condition: Condition): boolean {
  * True when the Condition is current. A missing clinicalStatus counts as current: R4 requires it
  * for problem-list Conditions, and treating an unknown status as current only ever prompts review.
  */
-export function isCurrent(condition: Condition): boolean {
+function isCurrent(condition: Condition): boolean {
   const clinical = statusCode(condition.clinicalStatus);
   return isRecorded(condition) && (clinical === undefined || CURRENT_STATUSES.includes(clinical));
 }
@@ -83,7 +83,7 @@ export function conditionsMatching(
 }
 
 /** True when `value` is at least `months` calendar months before the local day of `asOf`. */
-export function atLeastMonthsBefore(value: string, months: number, asOf: Date): boolean {
+function atLeastMonthsBefore(value: string, months: number, asOf: Date): boolean {
   const day = lastDayIndex(value);
   return day !== undefined && addMonths(day, months) <= localDayIndex(asOf);
 }

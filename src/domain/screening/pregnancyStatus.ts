@@ -34,7 +34,7 @@ export type PregnancyRecord =
 const FINAL = ['final', 'amended', 'corrected'];
 
 /** A pregnancy status Observation (82810-3, final/amended/corrected) as a record, else undefined. */
-export function readPregnancyObservation(
+function readPregnancyObservation(
   observation: Observation,
 ): PregnancyObservation | undefined {
   const isStatus = observation.code.coding?.some(

@@ -32,7 +32,7 @@ export interface ChartRedFlagTable {
   readonly currentOnly: boolean;
 }
 
-export const CHART_RED_FLAGS: readonly ChartRedFlagTable[] = [
+const CHART_RED_FLAGS: readonly ChartRedFlagTable[] = [
   { id: 'cauda-equina-syndrome', table: CAUDA_EQUINA_SYNDROME_CODES, currentOnly: true },
   { id: 'cancer-history', table: CANCER_HISTORY_CODES, currentOnly: false },
   { id: 'spinal-infection', table: SPINAL_INFECTION_CODES, currentOnly: true },
@@ -43,7 +43,7 @@ export const CHART_RED_FLAGS: readonly ChartRedFlagTable[] = [
 ];
 
 /** Every red flag id, screening questions first (cauda equina signs first among them). */
-export const RED_FLAG_IDS: readonly RedFlagId[] = [
+const RED_FLAG_IDS: readonly RedFlagId[] = [
   ...RED_FLAGS.map((flag) => flag.key),
   ...CHART_RED_FLAGS.map((flag) => flag.id),
 ];

@@ -113,10 +113,6 @@ export const RED_FLAGS: readonly RedFlag[] = [
   },
 ];
 
-export const PREGNANT_QUESTION = 'Is the patient pregnant?';
-export const TELEHEALTH_QUESTION =
-  'Is the patient able to join 8 weekly telehealth group sessions (video, about 90 minutes each)?';
-
 /** Answers of one screening; `undefined` = not answered. */
 export interface ScreeningAnswers {
   readonly duration?: DurationCode | undefined;

@@ -21,7 +21,7 @@ async function search(repo: MemoryRepository, query: string): Promise<Resource[]
 }
 
 /** Every resource of one patient the pathway reads, with the Medications and Questionnaires. */
-export async function patientResources(
+async function patientResources(
   repo: MemoryRepository,
   patientId: string,
 ): Promise<Resource[]> {

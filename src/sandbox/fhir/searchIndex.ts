@@ -133,7 +133,7 @@ class TypeIndex {
  * The stored resources of one type: a Map that keeps its type's index (if built) current on every
  * set and delete, so medplum's own create, update, delete and the sandbox's rollback all update it.
  */
-export class IndexedResources extends Map<string, Resource> {
+class IndexedResources extends Map<string, Resource> {
   #index: TypeIndex | undefined;
   /** Storage order (a Map's: an update keeps its place), so candidates page as a full scan would. */
   readonly #position = new Map<string, number>();

@@ -42,7 +42,7 @@ export interface OpioidView {
  * computation of the records, the summary and the risk prompts): the two-year series and the
  * records split for display.
  */
-export function opioidView(overview: MmeOverview, asOf: Date): OpioidView {
+function opioidView(overview: MmeOverview, asOf: Date): OpioidView {
   const { results, summary, risk } = overview;
   const day = isoDay(asOf);
   const series = mmeTimeline(results, {

@@ -21,7 +21,7 @@ export function pegCalculatedItems(answers: FormAnswers): Readonly<Record<string
   return { [PEG_SCORE_LINK_ID]: score.kind === 'score' ? score.stored.toFixed(2) : '—' };
 }
 
-export function pegAnswersFrom(answers: FormAnswers): PegAnswers {
+function pegAnswersFrom(answers: FormAnswers): PegAnswers {
   const values: PegAnswers = {};
   for (const item of PEG_ITEMS) {
     const answer = answers[item.linkId];

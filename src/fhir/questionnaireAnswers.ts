@@ -43,9 +43,7 @@ export function parseFormAnswers(raw: unknown): Record<string, FormAnswer> {
 }
 
 /** Every answerable item (not group/display), depth first, in form order. */
-function answerableItems(
-  items: readonly QuestionnaireItem[] | undefined,
-): QuestionnaireItem[] {
+function answerableItems(items: readonly QuestionnaireItem[] | undefined): QuestionnaireItem[] {
   const result: QuestionnaireItem[] = [];
   for (const item of items ?? []) {
     if (item.type !== 'group' && item.type !== 'display' && item.readOnly !== true) {

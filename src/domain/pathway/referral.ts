@@ -78,12 +78,7 @@ export type ReferralStage =
   | 'failed';
 
 /** The stages in which the referral is still under way: a second referral is not placed. */
-const OPEN_STAGES: readonly ReferralStage[] = [
-  'awaiting',
-  'scheduled',
-  'in-programme',
-  'on-hold',
-];
+const OPEN_STAGES: readonly ReferralStage[] = ['awaiting', 'scheduled', 'in-programme', 'on-hold'];
 
 const TASK_STAGE: Readonly<Record<Task['status'], ReferralStage | undefined>> = {
   draft: 'awaiting',

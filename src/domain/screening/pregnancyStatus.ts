@@ -34,9 +34,7 @@ export type PregnancyRecord =
 const FINAL = ['final', 'amended', 'corrected'];
 
 /** A pregnancy status Observation (82810-3, final/amended/corrected) as a record, else undefined. */
-function readPregnancyObservation(
-  observation: Observation,
-): PregnancyObservation | undefined {
+function readPregnancyObservation(observation: Observation): PregnancyObservation | undefined {
   const isStatus = observation.code.coding?.some(
     (c) => c.system === LOINC_SYSTEM && c.code === PREGNANCY_STATUS_LOINC,
   );

@@ -21,10 +21,7 @@ async function search(repo: MemoryRepository, query: string): Promise<Resource[]
 }
 
 /** Every resource of one patient the pathway reads, with the Medications and Questionnaires. */
-async function patientResources(
-  repo: MemoryRepository,
-  patientId: string,
-): Promise<Resource[]> {
+async function patientResources(repo: MemoryRepository, patientId: string): Promise<Resource[]> {
   const id = encodeURIComponent(patientId);
   const own = (
     await Promise.all([

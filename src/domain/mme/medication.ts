@@ -191,49 +191,58 @@ function fromName(
   return undefined;
 }
 
-/**
- * Resolves the product of a MedicationStatement / MedicationRequest (any shape; never throws).
- * A product with no opioid ingredient comes back with `opioids: []`.
- */
-export function resolveProduct(resource: unknown, resolve: MedicationResolver): ProductResolution {
+/** What a record says about its product, read once for every way of resolving it. */
+interface ProductClues {
+  readonly reference: JsonRecord | undefined;
+  readonly medication: JsonRecord | undefined;
+  readonly concept: JsonRecord | undefined;
+  readonly formName: string | undefined;
+  /** RxNorm codes of the record's (or its Medication's) code. */
+  readonly codes: readonly string[];
+  readonly label: string;
+  /** Names to read the product from: the code's texts, else the reference's display. */
+  readonly names: readonly string[];
+}
+
+function productClues(resource: unknown, resolve: MedicationResolver): ProductClues {
   const reference = rec(resource, 'medicationReference');
   const medication = referencedMedication(resource, resolve);
   const concept = medication ? rec(medication, 'code') : rec(resource, 'medicationCodeableConcept');
-  const formName = conceptLabel(rec(medication, 'form'));
   const codes = rxnormCodes(concept);
-  const label =
-    conceptLabel(concept) ??
-    str(reference, 'display') ??
-    (codes[0] === undefined ? 'unnamed medication' : `RxNorm ${codes[0]}`);
-  if (
-    reference !== undefined &&
-    medication === undefined &&
-    str(reference, 'display') === undefined &&
-    concept === undefined
-  ) {
-    return {
-      kind: 'unknown',
-      reason: 'unresolved-reference',
-      detail: `medication ${str(reference, 'reference') ?? '(no reference)'} not found in the input`,
-      label,
-    };
-  }
-  for (const code of codes) {
-    const drug = lookupDrug(code);
-    if (drug) {
-      return {
+  return {
+    reference,
+    medication,
+    concept,
+    formName: conceptLabel(rec(medication, 'form')),
+    codes,
+    label:
+      conceptLabel(concept) ??
+      str(reference, 'display') ??
+      (codes[0] === undefined ? 'unnamed medication' : `RxNorm ${codes[0]}`),
+    names: [...names(concept), ...(medication ? [] : [str(reference, 'display') ?? ''])],
+  };
+}
+
+/** A clinical drug code of the 2020 RxNorm opioid table. */
+function fromTable(clues: ProductClues): ResolvedProduct | undefined {
+  const drug = clues.codes.map(lookupDrug).find((d) => d !== undefined);
+  return drug === undefined
+    ? undefined
+    : {
         kind: 'product',
         source: 'rxnorm-table',
         rxcui: drug.rxcui,
-        label,
+        label: clues.label,
         doseForm: classifyDoseForm(drug.doseFormName),
         durationHours: drug.durationHours,
         opioids: drug.components,
       };
-    }
-  }
-  const candidates = [...names(concept), ...(medication ? [] : [str(reference, 'display') ?? ''])];
-  const named = candidates
+}
+
+/** The Medication's ingredients, else an RxNorm-style name ("oxycodone 5 MG Oral Tablet"). */
+function fromIngredientsOrName(clues: ProductClues): ResolvedProduct | undefined {
+  const { medication, formName, label } = clues;
+  const named = clues.names
     .map((name) => fromName(name, label, formName))
     .find((p) => p !== undefined);
   if (medication && recs(medication, 'ingredient').length > 0) {
@@ -242,7 +251,7 @@ export function resolveProduct(resource: unknown, resolve: MedicationResolver): 
       return {
         kind: 'product',
         source: 'medication-ingredients',
-        rxcui: codes[0] ?? null,
+        rxcui: clues.codes[0] ?? null,
         label,
         doseForm: classifyDoseForm(formName ?? named?.doseForm.name ?? label),
         durationHours: named?.durationHours ?? 0,
@@ -250,53 +259,58 @@ export function resolveProduct(resource: unknown, resolve: MedicationResolver): 
       };
     }
   }
-  if (named) {
-    return named;
-  }
-  const opioid = candidates.map(opioidInText).find((hit) => hit !== undefined);
+  return named;
+}
+
+/**
+ * An opioid named in the text ("oxycodone hydrochloride"), or an ingredient-level code (some EHRs
+ * code RxCUI 7804 "oxycodone"): no strength, so only mass doses count.
+ */
+function fromIngredientLevel(clues: ProductClues): ResolvedProduct | undefined {
+  const { codes, formName, label } = clues;
+  const base = { kind: 'product', source: 'ingredient-name', label, durationHours: 0 } as const;
+  const doseForm = classifyDoseForm(formName ?? label);
+  const opioid = clues.names.map(opioidInText).find((hit) => hit !== undefined);
   if (opioid) {
-    return {
-      kind: 'product',
-      source: 'ingredient-name',
-      rxcui: null,
-      label,
-      doseForm: classifyDoseForm(formName ?? label),
-      durationHours: 0,
-      opioids: [{ ...opioid, strength: null, unit: null }],
-    };
+    return { ...base, rxcui: null, doseForm, opioids: [{ ...opioid, strength: null, unit: null }] };
   }
-  // Some EHRs code at the ingredient level (RxCUI 7804 "oxycodone"): no strength, mass doses only.
-  const ingredientCode = codes.find((code) => opioidNameByRxcui(code) !== undefined);
-  const ingredientName =
-    ingredientCode === undefined ? undefined : opioidNameByRxcui(ingredientCode);
-  if (ingredientCode !== undefined && ingredientName !== undefined) {
-    return {
-      kind: 'product',
-      source: 'ingredient-name',
-      rxcui: ingredientCode,
-      label,
-      doseForm: classifyDoseForm(formName ?? label),
-      durationHours: 0,
-      opioids: [{ rxcui: ingredientCode, name: ingredientName, strength: null, unit: null }],
-    };
+  for (const code of codes) {
+    const name = opioidNameByRxcui(code);
+    if (name !== undefined) {
+      return {
+        ...base,
+        rxcui: code,
+        doseForm,
+        opioids: [{ rxcui: code, name, strength: null, unit: null }],
+      };
+    }
   }
-  // A benzodiazepine or naloxone code of the CDC value sets is known not to be an opioid.
-  const nonOpioid = codes.some((code) =>
+  return undefined;
+}
+
+/** A benzodiazepine or naloxone code of the CDC value sets: known not to be an opioid. */
+function fromNonOpioidSets(clues: ProductClues): ResolvedProduct | undefined {
+  const nonOpioid = clues.codes.some((code) =>
     NON_OPIOID_SETS.some(
       (set) => codingInValueSet(set, [{ system: RXNORM_SYSTEM, code }]) !== undefined,
     ),
   );
-  if (nonOpioid) {
-    return {
-      kind: 'product',
-      source: 'value-set',
-      rxcui: codes[0] ?? null,
-      label,
-      doseForm: classifyDoseForm(formName ?? label),
-      durationHours: 0,
-      opioids: [],
-    };
-  }
+  return nonOpioid
+    ? {
+        kind: 'product',
+        source: 'value-set',
+        rxcui: clues.codes[0] ?? null,
+        label: clues.label,
+        doseForm: classifyDoseForm(clues.formName ?? clues.label),
+        durationHours: 0,
+        opioids: [],
+      }
+    : undefined;
+}
+
+/** Why no product could be resolved. */
+function unresolved(clues: ProductClues): ProductResolution {
+  const { codes, concept, reference, label } = clues;
   if (codes.length > 0) {
     return {
       kind: 'unknown',
@@ -314,6 +328,37 @@ export function resolveProduct(resource: unknown, resolve: MedicationResolver): 
     detail: `cannot identify the drug "${label}"`,
     label,
   };
+}
+
+/**
+ * Resolves the product of a MedicationStatement / MedicationRequest (any shape; never throws):
+ * the first of the RxNorm table, the Medication's ingredients or an RxNorm-style name, an opioid
+ * ingredient named or coded, the CDC non-opioid value sets; else why it cannot be told.
+ * A product with no opioid ingredient comes back with `opioids: []`.
+ */
+export function resolveProduct(resource: unknown, resolve: MedicationResolver): ProductResolution {
+  const clues = productClues(resource, resolve);
+  const { reference, medication, concept } = clues;
+  if (
+    reference !== undefined &&
+    medication === undefined &&
+    str(reference, 'display') === undefined &&
+    concept === undefined
+  ) {
+    return {
+      kind: 'unknown',
+      reason: 'unresolved-reference',
+      detail: `medication ${str(reference, 'reference') ?? '(no reference)'} not found in the input`,
+      label: clues.label,
+    };
+  }
+  return (
+    fromTable(clues) ??
+    fromIngredientsOrName(clues) ??
+    fromIngredientLevel(clues) ??
+    fromNonOpioidSets(clues) ??
+    unresolved(clues)
+  );
 }
 
 /** The codings that name a record's medication (its own code, or its Medication's), and its label. */

@@ -6,7 +6,7 @@
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluatePathway } from '../../src/domain/pathway/pathway.ts';
 import { pathwayRecord, type PathwayRecord } from '../../src/domain/pathway/record.ts';
@@ -16,12 +16,11 @@ import { chartFromSummary } from '../../src/fhir/pathwayChart.ts';
 import { SUMMARY_KEYS, SUMMARY_REQUESTS } from '../../src/fhir/summary.ts';
 import { createTransport } from '../../src/fhir/transport.ts';
 import { startSandbox } from '../../src/sandbox/server.ts';
-import { runClbp } from '../support/cli.ts';
+import { bulkExportAll, RESEARCH_KEY_FILE, runClbp } from '../support/cli.ts';
 import type { Sandbox } from './harness/sandbox.ts';
 import { E2E_AS_OF } from './harness/sandbox.ts';
 
 const COHORT = 120;
-const KEY_FILE = resolve(import.meta.dirname, '../fixtures/backend-client.private.jwk.json');
 /** The clinic's day both paths evaluate on: the sandbox's seed day, at local noon. */
 const AS_OF = new Date(E2E_AS_OF.getFullYear(), E2E_AS_OF.getMonth(), E2E_AS_OF.getDate(), 12);
 const AS_OF_DAY = `${String(AS_OF.getFullYear())}-${String(AS_OF.getMonth() + 1).padStart(2, '0')}-${String(AS_OF.getDate()).padStart(2, '0')}`;
@@ -55,18 +54,7 @@ async function appRecord(
 describe('the pathway is the same in the app and in clbp pathway', () => {
   it('gives every sandbox and cohort patient the same state, baseline, scores and verdicts', async () => {
     const data = join(out, 'export');
-    const bulk = await runClbp([
-      'bulk',
-      '--fhir',
-      sandbox.fhirBase,
-      '--patient-level',
-      '--client-id',
-      'clbp-research',
-      '--key',
-      KEY_FILE,
-      '--out',
-      data,
-    ]);
+    const bulk = await bulkExportAll(sandbox.fhirBase, data);
     expect(bulk.code).toBe(0);
     const cli = await runClbp(['pathway', data, '--as-of', AS_OF_DAY]);
     expect(cli.stderr).toBe('');
@@ -79,7 +67,7 @@ describe('the pathway is the same in the app and in clbp pathway', () => {
     const auth = createBackendAuth({
       fhirBase: sandbox.fhirBase,
       clientId: 'clbp-research',
-      privateKey: parsePrivateJwk(await readFile(KEY_FILE, 'utf8'), KEY_FILE),
+      privateKey: parsePrivateJwk(await readFile(RESEARCH_KEY_FILE, 'utf8'), RESEARCH_KEY_FILE),
       scope: systemScopes(ANALYSIS_TYPES),
     });
     const transport = createTransport({ baseUrl: sandbox.fhirBase, auth });

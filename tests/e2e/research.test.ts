@@ -5,9 +5,9 @@
  */
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runClbp } from '../support/cli.ts';
+import { bulkExportAll, runClbp } from '../support/cli.ts';
 import { generateCohort } from '../../src/sandbox/cohort.ts';
 import type { Sandbox } from './harness/sandbox.ts';
 import { E2E_AS_OF } from './harness/sandbox.ts';
@@ -20,7 +20,6 @@ import { startSandbox } from '../../src/sandbox/server.ts';
  * bias. 1000 keeps the test fast with intervals of about ±0.24.
  */
 const COHORT = 1000;
-const KEY_FILE = resolve(import.meta.dirname, '../fixtures/backend-client.private.jwk.json');
 
 let sandbox: Sandbox;
 let out: string;
@@ -60,18 +59,7 @@ interface JsonRow {
 describe('research command line on a synthetic cohort', () => {
   it('recovers the generating between-arm PEG differences from a bulk export', async () => {
     const data = join(out, 'export');
-    const bulk = await clbp([
-      'bulk',
-      '--fhir',
-      sandbox.fhirBase,
-      '--patient-level',
-      '--client-id',
-      'clbp-research',
-      '--key',
-      KEY_FILE,
-      '--out',
-      data,
-    ]);
+    const bulk = await bulkExportAll(sandbox.fhirBase, data);
     expect(bulk.stderr).toContain('export job deleted on the server');
     expect(bulk.code).toBe(0);
     expect(await readdir(data)).toContain('QuestionnaireResponse.001.ndjson');

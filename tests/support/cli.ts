@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { main } from '../../src/cli/clbp.ts';
 
 export interface ClbpRun {
@@ -19,4 +20,26 @@ export async function runClbp(argv: readonly string[]): Promise<ClbpRun> {
     },
   });
   return { code, stdout, stderr };
+}
+
+/** The research backend client's key, registered with the sandbox (clients.json). */
+export const RESEARCH_KEY_FILE = resolve(
+  import.meta.dirname,
+  '../fixtures/backend-client.private.jwk.json',
+);
+
+/** `clbp bulk --patient-level` of the whole server into `out`, as the research client. */
+export function bulkExportAll(fhirBase: string, out: string): Promise<ClbpRun> {
+  return runClbp([
+    'bulk',
+    '--fhir',
+    fhirBase,
+    '--patient-level',
+    '--client-id',
+    'clbp-research',
+    '--key',
+    RESEARCH_KEY_FILE,
+    '--out',
+    out,
+  ]);
 }

@@ -14,13 +14,13 @@ import { writeContext, type Session } from '../../fhir/session.ts';
 import type { SentDraft } from '../drafts.ts';
 import { QuestionnaireDraftForm } from '../questionnaire/QuestionnaireDraftForm.tsx';
 
-/** The item values from the form's answers, read by LOINC answer code (never display text). */
 /** The form's calculated item: the PEG score as stored (two decimals) once all three are answered. */
 export function pegCalculatedItems(answers: FormAnswers): Readonly<Record<string, string>> {
   const score = scorePeg(pegAnswersFrom(answers));
   return { [PEG_SCORE_LINK_ID]: score.kind === 'score' ? score.stored.toFixed(2) : '—' };
 }
 
+/** The item values from the form's answers, read by LOINC answer code (never display text). */
 function pegAnswersFrom(answers: FormAnswers): PegAnswers {
   const values: PegAnswers = {};
   for (const item of PEG_ITEMS) {

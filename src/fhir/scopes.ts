@@ -124,15 +124,30 @@ export function resourceScopes(version: ScopeVersion): string[] {
 
 /**
  * What the programme workspace (clinic staff, no patient open) reads and writes, as `user/`
- * scopes: the referral queue is one Task search with its referrals, patients and referring
- * clinicians `_include`d (read is enough for an included resource), and a decision updates the
- * Task (read again when the EHR reports a conflicting change).
+ * scopes. The referral queue is one Task search with its referrals, patients and referring
+ * clinicians `_include`d, and a decision updates the Task. Each page of patients is shown with the
+ * clinician's own searches asked for the page's patients at once (chartBatch.ts: Conditions, PEG
+ * Observations and QuestionnaireResponses with their Questionnaires, MedicationStatements and
+ * MedicationRequests with their Medications, referrals with their Tasks and session Encounters),
+ * so the latest PEG, MME/day, sessions and follow-ups come from the one pathway function.
  */
 export const PROGRAMME_NEEDS: readonly ResourceNeed[] = [
   { resourceType: 'Task', access: 'rus' },
-  { resourceType: 'ServiceRequest', access: 'r' },
-  { resourceType: 'Patient', access: 'r' },
+  { resourceType: 'ServiceRequest', access: 'rs' },
+  { resourceType: 'Patient', access: 'rs' },
   { resourceType: 'Practitioner', access: 'r' },
+  { resourceType: 'Condition', access: 'rs' },
+  { resourceType: 'Observation', access: 'rs' },
+  { resourceType: 'QuestionnaireResponse', access: 'rs' },
+  { resourceType: 'Questionnaire', access: 'rs' },
+  { resourceType: 'MedicationStatement', access: 'rs' },
+  { resourceType: 'MedicationRequest', access: 'rs' },
+  { resourceType: 'Medication', access: 'rs' },
+  // Cohorts and sessions (domain/pathway/cohort.ts): a Group per cohort, an Appointment per
+  // session, an Encounter per patient and session (attendance), read back after each write.
+  { resourceType: 'Encounter', access: 'crus' },
+  { resourceType: 'Group', access: 'crus' },
+  { resourceType: 'Appointment', access: 'crs' },
 ];
 
 /** The scope string of the programme workspace: `launch` (EHR launch only), identity, user/ scopes. */

@@ -15,6 +15,7 @@ export const US_CORE_PROFILE = {
   serviceRequest: `${US_CORE}/us-core-servicerequest`,
   problem: `${US_CORE}/us-core-condition-problems-health-concerns`,
   pregnancyStatus: `${US_CORE}/us-core-observation-pregnancystatus`,
+  encounter: `${US_CORE}/us-core-encounter`,
 } as const;
 
 export const OBSERVATION_CATEGORY_SYSTEM =

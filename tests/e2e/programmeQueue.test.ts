@@ -1,76 +1,23 @@
 import { mkdirSync } from 'node:fs';
-import AxeBuilder from '@axe-core/playwright';
 import type { ServiceRequest, Task } from 'fhir/r4';
 import { referralEntries } from '../../src/fhir/referralWrite.ts';
-import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import type { Sandbox } from './harness/sandbox.ts';
 import {
   appTestContext,
   launchPatient,
   launchProgramme,
   loseNextWriteAnswer,
-  screenPatient,
-  stored,
 } from './support/app.ts';
+import {
+  refer,
+  save,
+  seriousViolations,
+  statusHistory,
+  tabTo,
+  taskOf,
+} from './support/programme.ts';
 
 const t = appTestContext();
-
-const referButton =
-  'form[aria-label="Refer to mindfulness group medical visits"] button[type="submit"]';
-
-/** The clinician screens the patient and refers them with a note and a preferred start. */
-async function refer(page: Page, sandbox: Sandbox, patient: string, note: string, start: string) {
-  await launchPatient(page, sandbox, patient);
-  await screenPatient(page, { duration: '1-5-years', frequency: 'every-day' });
-  await page.waitForSelector('[data-testid="eligibility-verdict"][data-verdict="eligible"]');
-  await page.fill('#referral-start', start);
-  await page.fill('#referral-note', note);
-  await page.click(referButton);
-  await page.waitForSelector('section#referral [data-referral-status="requested"]');
-}
-
-async function taskOf(sandbox: Sandbox, patient: string): Promise<Task & { id: string }> {
-  const tasks = await stored<Task>(sandbox, `Task?patient=${patient}`);
-  expect(tasks).toHaveLength(1);
-  const [task] = tasks;
-  if (task?.id === undefined) {
-    throw new Error(`no Task for ${patient}`);
-  }
-  return { ...task, id: task.id };
-}
-
-/** Stores a resource as the EHR would (the sandbox's repository speaks medplum's types). */
-async function save<T extends ServiceRequest | Task>(sandbox: Sandbox, resource: T): Promise<T> {
-  return await sandbox.repo.createResource(resource as never);
-}
-
-/** Every stored version of the Task, oldest first, with its status. */
-async function statusHistory(sandbox: Sandbox, id: string): Promise<string[]> {
-  const history = await sandbox.repo.readHistory('Task', id);
-  return (history.entry ?? [])
-    .map((e) => (e.resource as Task | undefined)?.status ?? 'deleted')
-    .reverse();
-}
-
-/** Serious or critical axe violations, as "id: help (n nodes)". */
-async function seriousViolations(page: Page): Promise<string[]> {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.help} (${v.nodes.length})`);
-}
-
-/** Presses Tab until the element matching `selector` has focus (keyboard only, no clicks). */
-async function tabTo(page: Page, selector: string): Promise<void> {
-  for (let i = 0; i < 60; i++) {
-    if (await page.evaluate((s) => document.activeElement?.matches(s) === true, selector)) {
-      return;
-    }
-    await page.keyboard.press('Tab');
-  }
-  throw new Error(`Tab never reached ${selector}`);
-}
 
 const START = new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10);
 
@@ -107,6 +54,12 @@ describe('the programme workspace: referral queue', () => {
     expect(facts).toContain('Dr. Elena Morgan');
     expect(facts).toContain(START);
     expect(facts).toContain('Requested');
+    // The latest PEG and the dose, from the pathway as the clinician's first screen shows them.
+    await row.locator('[data-testid="queue-mme"]:has-text("MME/day")').waitFor();
+    await expect(row.locator('[data-testid="queue-peg"]').textContent()).resolves.toMatch(/^6\.33/);
+    await expect(row.locator('[data-testid="queue-mme"]').textContent()).resolves.toMatch(
+      /^40 MME\/day/,
+    );
     expect(await seriousViolations(staff)).toEqual([]);
     mkdirSync('/tmp/clbp-e2e', { recursive: true });
     await staff.screenshot({ path: '/tmp/clbp-e2e/programme-queue-1000.png' });
@@ -222,6 +175,6 @@ describe('the programme workspace: referral queue', () => {
     );
     expect(scopes.filter((s) => s.startsWith('patient/') || s.startsWith('launch'))).toEqual([]);
     await t.page.click('#approve');
-    await t.page.waitForSelector('main.programme[aria-busy="false"] #queue-heading');
+    await t.page.waitForSelector('main.programme .queue-view[aria-busy="false"] #queue-heading');
   });
 });

@@ -1,20 +1,9 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
-import type { QueueEntry } from '../../domain/pathway/queue.ts';
-import type { ReferralDecision } from '../../domain/pathway/referralDecision.ts';
-import { nextStep } from '../../fhir/errors.ts';
-import type { DecisionResult, QueueFilter } from '../../fhir/programmeQueue.ts';
+import { useEffect, useRef, useState } from 'react';
 import type { StaffSession } from '../../fhir/session.ts';
 import { applySmartStyle } from '../smartStyle.ts';
-import { QueueEntryCard } from './QueueEntryCard.tsx';
-import { useReferralQueue } from './useReferralQueue.ts';
+import { CohortsView } from './CohortsView.tsx';
+import { QueueView } from './QueueView.tsx';
 import './programme.css';
-
-const FILTERS: readonly { readonly value: QueueFilter; readonly label: string }[] = [
-  { value: 'awaiting', label: 'Awaiting a decision' },
-  { value: 'accepted', label: 'Accepted' },
-  { value: 'declined', label: 'Declined' },
-  { value: 'all', label: 'All referrals' },
-];
 
 export interface ProgrammeAppProps {
   readonly session: StaffSession;
@@ -22,14 +11,19 @@ export interface ProgrammeAppProps {
   readonly programme: string;
 }
 
-/** The programme workspace for clinic staff: the referral queue, newest first. */
+const VIEWS = [
+  { id: 'queue', label: 'Referral queue' },
+  { id: 'cohorts', label: 'Cohorts and sessions' },
+] as const;
+
+type ViewId = (typeof VIEWS)[number]['id'];
+
+/** The programme workspace for clinic staff: the referral queue, cohorts and sessions. */
 export function ProgrammeApp({ session, programme }: ProgrammeAppProps) {
-  const { filter, changeFilter, state, reload, loadMore } = useReferralQueue(
-    session.transport,
-    programme,
-  );
-  const [announcement, setAnnouncement] = useState({ text: '', n: 0 });
-  const announcementRef = useRef<HTMLParagraphElement>(null);
+  const [asOf] = useState(() => new Date());
+  const [view, setView] = useState<ViewId>('queue');
+  const heading = useRef<HTMLHeadingElement>(null);
+  const [moved, setMoved] = useState(false);
 
   useEffect(() => {
     if (session.smartStyleUrl !== undefined) {
@@ -37,116 +31,45 @@ export function ProgrammeApp({ session, programme }: ProgrammeAppProps) {
     }
   }, [session.smartStyleUrl]);
 
-  // The decided row leaves the "awaiting" list: keyboard focus goes to the confirmation (once it is
-  // on screen), not to the top of the page.
+  // A keyboard user who switches views lands on the new view's heading, not at the page top.
   useEffect(() => {
-    if (announcement.n > 0) {
-      announcementRef.current?.focus();
+    if (moved) {
+      heading.current?.focus();
     }
-  }, [announcement]);
+  }, [view, moved]);
 
-  const onDecided = useCallback(
-    (entry: QueueEntry, decision: ReferralDecision, result: DecisionResult) => {
-      const done = decision.kind === 'accept' ? 'accepted' : 'declined';
-      setAnnouncement((a) => ({
-        text: `The referral of ${entry.patientName} was ${done}${result.outcome === 'already' ? ' (it already was)' : ''}.`,
-        n: a.n + 1,
-      }));
-      reload();
-    },
-    [reload],
-  );
-
+  const props = { session, programme, asOf };
+  const current = VIEWS.find((v) => v.id === view) ?? VIEWS[0];
   return (
-    <main
-      className="programme"
-      aria-busy={state.status === 'loading'}
-      aria-labelledby="programme-title"
-    >
+    <main className="programme" aria-labelledby="programme-title">
       <header className="programme-header">
-        <h1 id="programme-title">Mindfulness group medical visits: referral queue</h1>
-        <p className="muted">
-          Referrals sent to the programme, newest first. Accept a referral to offer the patient a
-          cohort, or decline it with a reason the referring clinician will see.
-        </p>
+        <p className="muted programme-kicker">Mindfulness group medical visits</p>
+        <nav aria-label="Programme workspace">
+          <ul className="programme-tabs">
+            {VIEWS.map((v) => (
+              <li key={v.id}>
+                <button
+                  type="button"
+                  className={v.id === view ? 'tab current' : 'tab'}
+                  aria-current={v.id === view ? 'page' : undefined}
+                  data-view={v.id}
+                  onClick={() => {
+                    setMoved(true);
+                    setView(v.id);
+                  }}
+                >
+                  {v.label}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <h1 id="programme-title" ref={heading} tabIndex={-1}>
+          {current.label}
+        </h1>
       </header>
-      <div className="queue-controls">
-        <label htmlFor="queue-filter">Show</label>
-        <select
-          id="queue-filter"
-          value={filter}
-          onChange={(e) => {
-            changeFilter(e.target.value as QueueFilter);
-          }}
-        >
-          {FILTERS.map((f) => (
-            <option key={f.value} value={f.value}>
-              {f.label}
-            </option>
-          ))}
-        </select>
-        <button type="button" className="secondary" onClick={reload}>
-          Refresh
-        </button>
-      </div>
-      <p
-        role="status"
-        tabIndex={-1}
-        ref={announcementRef}
-        className="announcement"
-        data-testid="queue-announcement"
-      >
-        {announcement.text}
-      </p>
-      {state.status === 'loading' && <p>Loading the referral queue…</p>}
-      {state.status === 'error' && (
-        <div role="alert" className="request-error" data-testid="queue-error">
-          <p>{state.error.message}</p>
-          <p>
-            {nextStep(state.error.kind)}{' '}
-            <button type="button" onClick={reload}>
-              Retry
-            </button>
-          </p>
-        </div>
-      )}
-      {state.status === 'ok' && (
-        <section aria-labelledby="queue-heading">
-          <h2 id="queue-heading">
-            {FILTERS.find((f) => f.value === filter)?.label} ({state.entries.length}
-            {state.next === undefined ? '' : ' shown, more below'})
-          </h2>
-          {state.malformed > 0 && (
-            <p className="request-error">
-              {state.malformed} referral record(s) from the EHR could not be read and are not shown.
-            </p>
-          )}
-          {state.entries.length === 0 ? (
-            <p className="empty">No referrals here.</p>
-          ) : (
-            <ul className="queue" data-testid="referral-queue">
-              {state.entries.map((entry) => (
-                <QueueEntryCard
-                  key={entry.task.id}
-                  entry={entry}
-                  transport={session.transport}
-                  onDecided={onDecided}
-                />
-              ))}
-            </ul>
-          )}
-          {state.next !== undefined && (
-            <button type="button" onClick={loadMore} disabled={state.more === 'loading'}>
-              {state.more === 'loading' ? 'Loading older referrals…' : 'Show older referrals'}
-            </button>
-          )}
-          {typeof state.more === 'object' && (
-            <p role="alert" className="request-error">
-              {state.more.message} {nextStep(state.more.kind)}
-            </p>
-          )}
-        </section>
-      )}
+      {view === 'queue' && <QueueView {...props} />}
+      {view === 'cohorts' && <CohortsView {...props} />}
     </main>
   );
 }

@@ -67,7 +67,7 @@ export async function launchProgramme(
 ): Promise<void> {
   await page.goto(sandbox.programmeLaunchUrl(practitioner));
   await page.click('#approve');
-  await page.waitForSelector('main.programme[aria-busy="false"] #queue-heading', {
+  await page.waitForSelector('main.programme .queue-view[aria-busy="false"] #queue-heading', {
     timeout: 30_000,
   });
 }

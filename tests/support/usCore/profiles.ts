@@ -240,6 +240,37 @@ export const US_CORE_PROFILES: readonly ProfileRules[] = [
       ms('meta.lastUpdated'),
     ],
   },
+  {
+    url: `${US_CORE}/us-core-encounter`,
+    title: 'US Core Encounter',
+    resourceType: 'Encounter',
+    source: 'US Core 6.1.0/7.0.0 StructureDefinition-us-core-encounter',
+    rules: [
+      ms('identifier'),
+      ms('identifier.system'),
+      ms('identifier.value'),
+      card('status', 1, 1),
+      card('class', 1, 1),
+      card('type', 1),
+      ms('type'),
+      card('subject', 1, 1),
+      ref('subject', PATIENT),
+      ms('participant', {
+        absentBecause:
+          "a group session's facilitator is the participant of the session's Appointment, not of each patient's Encounter",
+      }),
+      ms('period'),
+      ms('reasonCode', {
+        absentBecause: 'the reason is on the referral the attendance Encounter is basedOn',
+      }),
+      ms('hospitalization', { absentBecause: 'a telehealth group visit is no hospital stay' }),
+      ms('location', { absentBecause: 'a telehealth group visit has no location' }),
+      ms('serviceProvider'),
+      ref('serviceProvider', ['Organization']),
+      ref('basedOn', ['ServiceRequest']),
+      ref('appointment', ['Appointment']),
+    ],
+  },
 ];
 
 /** The app's own Questionnaires claim SDC's base Questionnaire profile (SDC 3.0.0). */
@@ -293,6 +324,38 @@ export const UNPROFILED: readonly ProfileRules[] = [
         'HealthcareService',
       ]),
       ms('statusReason.text', { when: 'statusReason.exists()' }),
+    ],
+  },
+  {
+    url: 'urn:clbp:cohort-group',
+    title: 'Programme cohort Group (base R4; US Core profiles no Group)',
+    resourceType: 'Group',
+    source: 'FHIR R4 Group; domain/pathway/cohort.ts documents the shape',
+    rules: [
+      card("type.where($this = 'person')", 1, 1),
+      card('actual.where($this = true)', 1, 1),
+      card('code', 1, 1),
+      card('name', 1, 1),
+      card('managingEntity', 1, 1),
+      ref('managingEntity', ['Organization']),
+      ref('member.entity', PATIENT),
+      card('identifier', 1),
+    ],
+  },
+  {
+    url: 'urn:clbp:cohort-session',
+    title: 'Programme session Appointment (base R4; US Core profiles no Appointment)',
+    resourceType: 'Appointment',
+    source: 'FHIR R4 Appointment; domain/pathway/cohort.ts documents the shape',
+    rules: [
+      card('status', 1, 1),
+      card('serviceType', 1),
+      card('start', 1, 1),
+      card('end', 1, 1),
+      card('participant', 1),
+      card('supportingInformation', 1),
+      ref('supportingInformation', ['Group']),
+      card('identifier', 1),
     ],
   },
 ];

@@ -22,16 +22,26 @@ describe('the scopes CLBP Pathway asks for', () => {
     ]);
   });
 
-  it('asks the programme workspace for user/ scopes only: the queue search, its includes and the Task update', () => {
+  it('asks the programme workspace for user/ scopes only: the queue, the charts of a page of patients, cohorts and attendance', () => {
     expect(programmeScope('v2', 'ehr').split(' ')).toEqual([
       'launch',
       'openid',
       'fhirUser',
       'online_access',
       'user/Task.rus',
-      'user/ServiceRequest.r',
-      'user/Patient.r',
+      'user/ServiceRequest.rs',
+      'user/Patient.rs',
       'user/Practitioner.r',
+      'user/Condition.rs',
+      'user/Observation.rs',
+      'user/QuestionnaireResponse.rs',
+      'user/Questionnaire.rs',
+      'user/MedicationStatement.rs',
+      'user/MedicationRequest.rs',
+      'user/Medication.rs',
+      'user/Encounter.crus',
+      'user/Group.crus',
+      'user/Appointment.crs',
     ]);
     const standalone = programmeScope('v1', 'standalone').split(' ');
     expect(standalone).not.toContain('launch');

@@ -1,0 +1,84 @@
+/**
+ * Issue 13's acceptance flow: a clinician refers clbp-eligible; the coordinator accepts, creates a
+ * cohort, adds the patient and records attendance at session 1 (despite an injected failure, a
+ * retry and a double click); the clinician then sees "session 1 of 8" and follow-ups from that start.
+ */
+import { mkdirSync } from 'node:fs';
+import { addWeeks } from 'date-fns/addWeeks';
+import type { Encounter, Group } from 'fhir/r4';
+import { describe, expect, it } from 'vitest';
+import { localDayOf } from '../../src/domain/fhir-primitives/dates.ts';
+import { appTestContext, launchPatient, launchProgramme, stored } from './support/app.ts';
+import { refer, seriousViolations, statusHistory, taskOf } from './support/programme.ts';
+
+const t = appTestContext();
+
+const TODAY = localDayOf(new Date());
+const SCREENSHOTS = '/tmp/clbp-e2e';
+
+describe('the programme workspace: cohorts and sessions', () => {
+  it('takes a referral from acceptance to session 1 attended, and the clinician sees session 1 of 8 with follow-ups from that day', async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await refer(t.page, t.sandbox, 'clbp-eligible', 'Mornings suit best', TODAY);
+    const task = await taskOf(t.sandbox, 'clbp-eligible');
+
+    const staff = await t.page.context().newPage();
+    await staff.setViewportSize({ width: 1000, height: 800 });
+    await launchProgramme(staff, t.sandbox, 'coordinator-1');
+    await staff.click(`[data-testid="accept-${task.id}"]`);
+    await staff.waitForSelector('[data-testid="queue-announcement"]:has-text("was accepted")');
+
+    await staff.click('button[data-view="cohorts"]');
+    await staff.waitForSelector('.cohorts-view');
+    expect(await seriousViolations(staff)).toEqual([]);
+    await staff.fill('#cohort-name', 'Tuesday mornings');
+    await staff.fill('#cohort-day', TODAY);
+    await staff.fill('#cohort-time', '00:05');
+    await staff.dblclick('.new-cohort button[type="submit"]');
+    const detail = staff.locator('section.cohort-detail');
+    await detail.waitFor();
+    const groups = await stored<Group>(t.sandbox, 'Group?name=Tuesday mornings');
+    expect(groups).toHaveLength(1);
+
+    await detail.locator('select').selectOption('Patient/clbp-eligible');
+    await detail.locator('.add-member button[type="submit"]').click();
+    const row = detail.locator('tr[data-patient="Patient/clbp-eligible"]');
+    await row.waitFor();
+    await expect(row.locator('[data-testid="member-status"]').textContent()).resolves.toMatch(
+      /accepted|Scheduled|waiting for a cohort|Referred/,
+    );
+
+    // Session 1: the first save fails, the retry succeeds, a double click adds nothing.
+    t.sandbox.faults.failNext({ status: 500, method: 'POST', match: /^POST \/fhir\/?(\?|$)/ });
+    const box = row.locator('td[data-session="1"] input[type="checkbox"]');
+    await box.check();
+    await staff.waitForSelector('[data-testid="attendance-error"]');
+    await staff.click('[data-testid="attendance-error"] button');
+    await row
+      .locator('[data-testid="member-status"]:has-text("session 1 of 8")')
+      .waitFor({ timeout: 20_000 });
+    await expect(box.isChecked()).resolves.toBe(true);
+    expect(await seriousViolations(staff)).toEqual([]);
+    await staff.screenshot({ path: `${SCREENSHOTS}/programme-cohort-1000.png`, fullPage: true });
+
+    const encounters = await stored<Encounter>(t.sandbox, 'Encounter?patient=clbp-eligible');
+    expect(encounters.map((e) => e.status)).toEqual(['finished']);
+    const statuses = await statusHistory(t.sandbox, task.id);
+    expect(statuses.filter((s) => s === 'in-progress')).toHaveLength(1);
+    expect(statuses.filter((s, i) => s !== statuses[i - 1])).toEqual([
+      'requested',
+      'accepted',
+      'in-progress',
+    ]);
+    const started = await taskOf(t.sandbox, 'clbp-eligible');
+    expect(started.executionPeriod?.start?.slice(0, 10)).toBe(TODAY);
+    await staff.close();
+
+    await launchPatient(t.page, t.sandbox, 'clbp-eligible');
+    await expect(t.page.textContent('[data-testid="status-line"]')).resolves.toMatch(
+      /In the mindfulness programme — session 1 of 8/,
+    );
+    const week8 = localDayOf(addWeeks(new Date(`${TODAY}T12:00:00`), 8));
+    await expect(t.page.textContent('section#referral')).resolves.toContain(week8);
+  });
+});

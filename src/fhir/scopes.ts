@@ -132,13 +132,15 @@ export function resourceScopes(version: ScopeVersion): string[] {
  * so the latest PEG, MME/day, sessions and follow-ups come from the one pathway function.
  */
 export const PROGRAMME_NEEDS: readonly ResourceNeed[] = [
-  { resourceType: 'Task', access: 'rus' },
+  // c: a PEG request Task for the patient (follow-ups, domain/pathway/pegRequest.ts)
+  { resourceType: 'Task', access: 'crus' },
   { resourceType: 'ServiceRequest', access: 'rs' },
   { resourceType: 'Patient', access: 'rs' },
   { resourceType: 'Practitioner', access: 'r' },
   { resourceType: 'Condition', access: 'rs' },
-  { resourceType: 'Observation', access: 'rs' },
-  { resourceType: 'QuestionnaireResponse', access: 'rs' },
+  // c: a follow-up PEG taken by phone (the clinician's PEG write, pegWrite.ts)
+  { resourceType: 'Observation', access: 'crs' },
+  { resourceType: 'QuestionnaireResponse', access: 'crs' },
   { resourceType: 'Questionnaire', access: 'rs' },
   { resourceType: 'MedicationStatement', access: 'rs' },
   { resourceType: 'MedicationRequest', access: 'rs' },

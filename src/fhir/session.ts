@@ -31,7 +31,9 @@ export interface Session {
 const REQUEST_TIMEOUT_MS = 30_000;
 
 /** What every write of this launch records: the patient, who enters it, the visit. */
-export function writeContext(session: Session): WriteContext {
+export function writeContext(
+  session: Pick<Session, 'patientId' | 'fhirUser' | 'encounter'>,
+): WriteContext {
   return {
     patientId: session.patientId,
     enterer: session.fhirUser,

@@ -5,7 +5,8 @@
  */
 import { mkdirSync } from 'node:fs';
 import { addWeeks } from 'date-fns/addWeeks';
-import type { Encounter, Group } from 'fhir/r4';
+import type { Encounter, Group, Observation, Task } from 'fhir/r4';
+import { PEG_ITEMS, pegAnswerCodeFor } from '../../src/domain/peg/peg.ts';
 import { describe, expect, it } from 'vitest';
 import { localDayOf } from '../../src/domain/fhir-primitives/dates.ts';
 import { appTestContext, launchPatient, launchProgramme, stored } from './support/app.ts';
@@ -80,5 +81,57 @@ describe('the programme workspace: cohorts and sessions', () => {
     );
     const week8 = localDayOf(addWeeks(new Date(`${TODAY}T12:00:00`), 8));
     await expect(t.page.textContent('section#referral')).resolves.toContain(week8);
+  });
+
+  it('lists who is due a follow-up PEG, asks the patient once despite a double click, and records the PEG taken by phone', async () => {
+    const staff = t.page;
+    await staff.setViewportSize({ width: 1000, height: 800 });
+    await launchProgramme(staff, t.sandbox, 'coordinator-1');
+    await staff.click('button[data-view="follow-ups"]');
+    const row = staff.locator('tr[data-patient="Patient/referred-followup"][data-point="month6"]');
+    await row.waitFor({ timeout: 20_000 });
+    await expect(row.getAttribute('data-status')).resolves.toBe('due');
+    expect(await seriousViolations(staff)).toEqual([]);
+    await staff.screenshot({
+      path: `${SCREENSHOTS}/programme-follow-ups-1000.png`,
+      fullPage: true,
+    });
+
+    await row.locator('[data-testid="ask-peg"]').dblclick();
+    await staff.waitForSelector('[data-testid="follow-up-announcement"]:has-text("was asked")');
+    const asked = await stored<Task>(
+      t.sandbox,
+      'Task?patient=referred-followup&code=http://hl7.org/fhir/uv/sdc/CodeSystem/temp|complete-questionnaire',
+    );
+    expect(asked).toHaveLength(1);
+    expect(asked[0]).toMatchObject({
+      status: 'requested',
+      owner: { reference: 'Patient/referred-followup' },
+      basedOn: [{ reference: 'ServiceRequest/referred-followup-referral' }],
+    });
+    await expect(row.locator('[data-testid="ask-peg"]').isDisabled()).resolves.toBe(true);
+
+    await row.locator('[data-testid="phone-peg"]').click();
+    for (const [i, item] of PEG_ITEMS.entries()) {
+      await staff.check(
+        `#programme-phone-peg-month6-${item.linkId}-${pegAnswerCodeFor([5, 4, 4][i] ?? 0) ?? ''}`,
+      );
+    }
+    await staff.click('.phone-peg form button[type="submit"]');
+    await staff.waitForSelector('[data-testid="follow-up-announcement"]:has-text("4.33")');
+    const pegs = await stored<Observation>(
+      t.sandbox,
+      'Observation?patient=referred-followup&code=http://loinc.org|91147-9',
+    );
+    const phone = pegs.filter((o) => o.valueQuantity?.value === 4.33);
+    expect(phone).toHaveLength(1);
+    expect(phone[0]?.performer?.[0]?.reference).toBe('Patient/referred-followup');
+    const closed = await stored<Task>(t.sandbox, `Task?_id=${asked[0]?.id ?? ''}`);
+    expect(closed[0]?.status).toBe('completed');
+    await staff.click('.follow-ups .inline-check input');
+    const done = staff.locator(
+      'tr[data-patient="Patient/referred-followup"][data-point="month6"][data-status="done"]',
+    );
+    await done.waitFor();
   });
 });

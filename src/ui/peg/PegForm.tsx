@@ -39,7 +39,10 @@ export interface SavedPegScore {
 }
 
 interface PegFormProps {
-  readonly session: Session;
+  /** The chart's session, or a staff member's for one patient (a PEG taken by phone). */
+  readonly session: Pick<Session, 'transport' | 'patientId' | 'fhirUser' | 'encounter'>;
+  /** Keeps the draft apart from the chart's own PEG form (default 'peg'). */
+  readonly form?: string;
   /** Clock of the caller: when the answers are saved. */
   readonly now: () => Date;
   /** "Record a PEG", or the follow-up it is for ("Month 6 follow-up PEG"). */
@@ -51,7 +54,8 @@ interface PegFormProps {
   readonly focusOnOpen: boolean;
 }
 
-export function PegForm({ session, now, label, onSaved, onCancel, focusOnOpen }: PegFormProps) {
+export function PegForm(props: PegFormProps) {
+  const { session, now, label, onSaved, onCancel, focusOnOpen, form = 'peg' } = props;
   const save = useCallback(
     async (draft: SentDraft) => {
       const score = scorePeg(pegAnswersFrom(draft.answers));
@@ -78,7 +82,7 @@ export function PegForm({ session, now, label, onSaved, onCancel, focusOnOpen }:
   );
   return (
     <QuestionnaireDraftForm
-      form="peg"
+      form={form}
       patientId={session.patientId}
       questionnaire={PEG_QUESTIONNAIRE}
       label={label}

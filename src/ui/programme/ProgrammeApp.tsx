@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { StaffSession } from '../../fhir/session.ts';
 import { applySmartStyle } from '../smartStyle.ts';
 import { CohortsView } from './CohortsView.tsx';
+import { FollowUpsView } from './FollowUpsView.tsx';
 import { QueueView } from './QueueView.tsx';
 import './programme.css';
 
@@ -14,6 +15,7 @@ export interface ProgrammeAppProps {
 const VIEWS = [
   { id: 'queue', label: 'Referral queue' },
   { id: 'cohorts', label: 'Cohorts and sessions' },
+  { id: 'follow-ups', label: 'Follow-ups' },
 ] as const;
 
 type ViewId = (typeof VIEWS)[number]['id'];
@@ -70,6 +72,7 @@ export function ProgrammeApp({ session, programme }: ProgrammeAppProps) {
       </header>
       {view === 'queue' && <QueueView {...props} />}
       {view === 'cohorts' && <CohortsView {...props} />}
+      {view === 'follow-ups' && <FollowUpsView {...props} />}
     </main>
   );
 }

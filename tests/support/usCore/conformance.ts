@@ -135,7 +135,11 @@ export function checkConformance(resource: Resource): ConformanceIssue[] {
   }
   if (rules.length === 0) {
     const profiled = PROFILES.some((p) => p.resourceType === resource.resourceType);
-    const fallback = UNPROFILED.find((p) => p.resourceType === resource.resourceType);
+    const fallback = UNPROFILED.find(
+      (p) =>
+        p.resourceType === resource.resourceType &&
+        (p.appliesTo === undefined || evaluate(resource, p.appliesTo)[0] === true),
+    );
     if (profiled && claimed.length === 0) {
       issues.push(issue('none')('claims no profile although the check knows one for its type'));
     } else if (fallback !== undefined) {

@@ -45,6 +45,8 @@ export interface ProfileRules {
   /** Where the rules were read. */
   readonly source: string;
   readonly rules: readonly Rule[];
+  /** Unprofiled rules only: FHIRPath telling which resources of the type they are for. */
+  readonly appliesTo?: string;
 }
 
 const card = (path: string, min: number, max?: number): Rule => ({
@@ -297,6 +299,7 @@ export const UNPROFILED: readonly ProfileRules[] = [
     url: 'urn:clbp:referral-task',
     title: 'Referral Task (after SDOHCC TaskForReferralManagement 2.0.0; no profile claimed)',
     resourceType: 'Task',
+    appliesTo: "code.coding.where(code = 'fulfill').exists()",
     source:
       'SDOH Clinical Care 2.0.0 SDOHCC-TaskForReferralManagement: claimed by no resource, since its focus must be an SDOH ServiceRequest',
     rules: [
@@ -324,6 +327,34 @@ export const UNPROFILED: readonly ProfileRules[] = [
         'HealthcareService',
       ]),
       ms('statusReason.text', { when: 'statusReason.exists()' }),
+    ],
+  },
+  {
+    url: 'urn:clbp:peg-request-task',
+    title: 'PEG request Task (after SDC 3.0 SDCTaskQuestionnaire; no profile claimed)',
+    resourceType: 'Task',
+    appliesTo: "code.coding.where(code = 'complete-questionnaire').exists()",
+    source: 'SDC 3.0.0 sdc-task: code complete-questionnaire, input questionnaire (canonical)',
+    rules: [
+      card('status', 1, 1),
+      card("intent.where($this = 'order')", 1, 1),
+      card(
+        "code.coding.where(system='http://hl7.org/fhir/uv/sdc/CodeSystem/temp' and code='complete-questionnaire')",
+        1,
+        1,
+      ),
+      card(
+        "input.where(type.coding.where(system='http://hl7.org/fhir/uv/sdc/CodeSystem/temp' and code='questionnaire').exists()).value",
+        1,
+        1,
+      ),
+      card('for', 1, 1),
+      ref('for', PATIENT),
+      card('owner', 1, 1),
+      ref('owner', PATIENT),
+      card('authoredOn', 1, 1),
+      ref('basedOn', ['ServiceRequest']),
+      ref('requester', [...WHO, 'Device']),
     ],
   },
   {

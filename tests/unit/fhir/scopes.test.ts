@@ -22,19 +22,19 @@ describe('the scopes CLBP Pathway asks for', () => {
     ]);
   });
 
-  it('asks the programme workspace for user/ scopes only: the queue, the charts of a page of patients, cohorts and attendance', () => {
+  it('asks the programme workspace for user/ scopes only: the queue, the charts of a page of patients, cohorts and attendance, PEG requests and PEGs by phone', () => {
     expect(programmeScope('v2', 'ehr').split(' ')).toEqual([
       'launch',
       'openid',
       'fhirUser',
       'online_access',
-      'user/Task.rus',
+      'user/Task.crus',
       'user/ServiceRequest.rs',
       'user/Patient.rs',
       'user/Practitioner.r',
       'user/Condition.rs',
-      'user/Observation.rs',
-      'user/QuestionnaireResponse.rs',
+      'user/Observation.crs',
+      'user/QuestionnaireResponse.crs',
       'user/Questionnaire.rs',
       'user/MedicationStatement.rs',
       'user/MedicationRequest.rs',

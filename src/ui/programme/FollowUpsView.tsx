@@ -1,0 +1,324 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { formatISO } from 'date-fns/formatISO';
+import { localDayOf } from '../../domain/fhir-primitives/dates.ts';
+import { humanNameText } from '../../domain/fhir-primitives/names.ts';
+import {
+  FOLLOW_UP_LIST_GRACE_DAYS,
+  followUpRows,
+  followUpStartRange,
+  sortFollowUpRows,
+  type FollowUpRow,
+} from '../../domain/pathway/followUpList.ts';
+import type { PegRequest } from '../../domain/pathway/pegRequest.ts';
+import { nextStep, normalizeError, type FhirError } from '../../fhir/errors.ts';
+import {
+  closePegRequest,
+  followedPatients,
+  loadPegRequests,
+  requestPeg,
+} from '../../fhir/followUpWrite.ts';
+import { PegForm, type SavedPegScore } from '../peg/PegForm.tsx';
+import type { StaffViewProps } from './QueueView.tsx';
+import { usePatientPathways } from './usePatientPathways.ts';
+
+/** Patients whose charts are read at a time (one chart batch). */
+const PAGE = 100;
+
+const STATUS_TEXT = { due: 'Due', overdue: 'Overdue', done: 'Done', upcoming: 'Upcoming' } as const;
+
+type Load =
+  | { readonly status: 'loading' }
+  | { readonly status: 'error'; readonly error: FhirError }
+  | { readonly status: 'ok'; readonly ids: readonly string[] };
+
+const rowKey = (row: FollowUpRow) => `${row.patient}|${row.point.id}`;
+
+/** Who is due, overdue or done for week 8, month 6 and month 12, with the window and the actions. */
+export function FollowUpsView({ session, programme, asOf }: StaffViewProps) {
+  const today = localDayOf(asOf);
+  const [load, setLoad] = useState<Load>({ status: 'loading' });
+  const [shown, setShown] = useState(PAGE);
+  const [generation, setGeneration] = useState(0);
+  const [requests, setRequests] = useState<readonly PegRequest[]>([]);
+  const [onlyOpen, setOnlyOpen] = useState(true);
+  const [phone, setPhone] = useState<FollowUpRow | undefined>(undefined);
+  const [busy, setBusy] = useState<ReadonlyMap<string, 'saving' | FhirError>>(new Map());
+  const [done, setDone] = useState('');
+  const submissions = useRef(new Map<string, string>());
+
+  useEffect(() => {
+    const controller = new AbortController();
+    followedPatients(
+      session.transport,
+      programme,
+      followUpStartRange(today),
+      controller.signal,
+    ).then(
+      (ids) => {
+        setLoad({ status: 'ok', ids });
+      },
+      (error: unknown) => {
+        if (!controller.signal.aborted) {
+          setLoad({ status: 'error', error: normalizeError(error) });
+        }
+      },
+    );
+    return () => {
+      controller.abort();
+    };
+  }, [session, programme, today]);
+
+  const ids = useMemo(() => (load.status === 'ok' ? load.ids.slice(0, shown) : []), [load, shown]);
+  const patients = usePatientPathways(session, ids, asOf, generation);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    const batches = [];
+    for (let i = 0; i < ids.length; i += PAGE) {
+      batches.push(loadPegRequests(session.transport, ids.slice(i, i + PAGE), controller.signal));
+    }
+    Promise.all(batches).then(
+      (found) => {
+        setRequests(found.flat());
+      },
+      () => {
+        // Shown without their requests; asking again is still safe (one request per submission).
+      },
+    );
+    return () => {
+      controller.abort();
+    };
+  }, [session, ids, generation]);
+
+  const rows = useMemo(() => {
+    const all = ids.flatMap((id) => {
+      const pathway = patients.pathways.get(id);
+      const patient = `Patient/${id}`;
+      const own = requests.filter((r) => r.task.for?.reference === patient);
+      return pathway === undefined ? [] : followUpRows(patient, pathway, own, today);
+    });
+    return sortFollowUpRows(onlyOpen ? all.filter((r) => r.point.status !== 'done') : all);
+  }, [ids, patients.pathways, requests, today, onlyOpen]);
+
+  const nameOf = (patient: string) =>
+    humanNameText(patients.charts.get(patient.replace(/^Patient\//, ''))?.patient?.name, patient);
+
+  const ask = useCallback(
+    (row: FollowUpRow, name: string) => {
+      const key = rowKey(row);
+      const submissionId = submissions.current.get(key) ?? crypto.randomUUID();
+      submissions.current.set(key, submissionId);
+      setBusy((b) => new Map(b).set(key, 'saving'));
+      requestPeg(session.transport, submissionId, {
+        patientId: row.patient.replace(/^Patient\//, ''),
+        referral: row.referral,
+        timePoint: row.point.id,
+        window: row.point.window,
+        authoredOn: formatISO(new Date()),
+        requester: session.fhirUser ?? programme,
+      }).then(
+        () => {
+          submissions.current.delete(key);
+          setBusy((b) => {
+            const next = new Map(b);
+            next.delete(key);
+            return next;
+          });
+          setDone(`${name} was asked for the ${row.point.label.toLowerCase()} PEG.`);
+          setGeneration((g) => g + 1);
+        },
+        (error: unknown) => {
+          setBusy((b) => new Map(b).set(key, normalizeError(error)));
+        },
+      );
+    },
+    [session, programme],
+  );
+
+  const onPhoneSaved = useCallback(
+    (row: FollowUpRow, saved: SavedPegScore) => {
+      const request = row.request;
+      const close =
+        request?.open === true
+          ? closePegRequest(session.transport, request, {
+              response: `QuestionnaireResponse/${saved.saved.questionnaireResponse.id}`,
+              observation: `Observation/${saved.saved.observation.id}`,
+              at: formatISO(new Date()),
+            })
+          : Promise.resolve();
+      void close.finally(() => {
+        setPhone(undefined);
+        setDone(
+          `The ${row.point.label.toLowerCase()} PEG (${saved.score.toFixed(2)}) was recorded.`,
+        );
+        setGeneration((g) => g + 1);
+      });
+    },
+    [session],
+  );
+
+  if (load.status === 'loading') {
+    return <p aria-busy="true">Finding the patients with follow-ups…</p>;
+  }
+  if (load.status === 'error') {
+    return (
+      <div role="alert" className="request-error">
+        <p>{load.error.message}</p>
+        <p>{nextStep(load.error.kind)}</p>
+      </div>
+    );
+  }
+  return (
+    <section
+      className="follow-ups"
+      aria-labelledby="follow-ups-heading"
+      aria-busy={patients.loading}
+    >
+      <h2 id="follow-ups-heading">
+        Follow-up PEGs ({rows.length} {onlyOpen ? 'due or overdue' : 'on the list'})
+      </h2>
+      <p className="muted">
+        Week 8, month 6 and month 12 from each patient's programme start (first attended session). A
+        time point stays here up to {FOLLOW_UP_LIST_GRACE_DAYS} days after its window closed.
+      </p>
+      <label className="inline-check">
+        <input
+          type="checkbox"
+          checked={!onlyOpen}
+          onChange={(e) => {
+            setOnlyOpen(!e.target.checked);
+          }}
+        />{' '}
+        Show done time points too
+      </label>
+      <p role="status" className="announcement" data-testid="follow-up-announcement">
+        {done}
+      </p>
+      {patients.error !== undefined && (
+        <p role="alert" className="request-error">
+          The charts could not be read: {patients.error.message}
+        </p>
+      )}
+      <div className="table-scroll">
+        <table className="follow-up-table" data-testid="follow-ups">
+          <thead>
+            <tr>
+              <th scope="col">Patient</th>
+              <th scope="col">Follow-up</th>
+              <th scope="col">Due (window)</th>
+              <th scope="col">Status</th>
+              <th scope="col">Actions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row) => {
+              const key = rowKey(row);
+              const state = busy.get(key);
+              const asked = row.request?.open === true ? row.request : undefined;
+              return (
+                <tr
+                  key={key}
+                  data-patient={row.patient}
+                  data-point={row.point.id}
+                  data-status={row.point.status}
+                >
+                  <th scope="row">{nameOf(row.patient)}</th>
+                  <td>{row.point.label}</td>
+                  <td>
+                    {row.point.dueDate}{' '}
+                    <span className="muted">
+                      ({row.point.window.start} to {row.point.window.end})
+                    </span>
+                  </td>
+                  <td>
+                    {STATUS_TEXT[row.point.status]}
+                    {row.point.administration !== undefined &&
+                      `: ${row.point.administration.score.toFixed(2)} on ${row.point.administration.date.slice(0, 10)}`}
+                    {asked !== undefined && (
+                      <span className="muted"> · asked {asked.task.authoredOn?.slice(0, 10)}</span>
+                    )}
+                  </td>
+                  <td>
+                    {row.point.status !== 'done' && (
+                      <span className="row-actions">
+                        <button
+                          type="button"
+                          className="secondary"
+                          disabled={state === 'saving' || asked !== undefined}
+                          data-testid="ask-peg"
+                          onClick={() => {
+                            ask(row, nameOf(row.patient));
+                          }}
+                        >
+                          {asked !== undefined
+                            ? 'Asked'
+                            : state === 'saving'
+                              ? 'Asking…'
+                              : 'Ask the patient'}
+                          <span className="visually-hidden">
+                            {' '}
+                            for the {row.point.label} PEG: {nameOf(row.patient)}
+                          </span>
+                        </button>
+                        <button
+                          type="button"
+                          className="secondary"
+                          data-testid="phone-peg"
+                          onClick={() => {
+                            setPhone(row);
+                          }}
+                        >
+                          Record by phone
+                          <span className="visually-hidden">: {nameOf(row.patient)}</span>
+                        </button>
+                      </span>
+                    )}
+                    {state !== undefined && state !== 'saving' && (
+                      <span role="alert" className="request-error">
+                        {state.message} {nextStep(state.kind)}
+                      </span>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+      {load.ids.length > shown && (
+        <button
+          type="button"
+          onClick={() => {
+            setShown((n) => n + PAGE);
+          }}
+        >
+          Read {Math.min(PAGE, load.ids.length - shown)} more patients ({load.ids.length - shown}{' '}
+          not read yet)
+        </button>
+      )}
+      {phone !== undefined && (
+        <div className="phone-peg">
+          <PegForm
+            key={rowKey(phone)}
+            session={{
+              transport: session.transport,
+              patientId: phone.patient.replace(/^Patient\//, ''),
+              fhirUser: session.fhirUser,
+              encounter: undefined,
+            }}
+            form={`programme-phone-peg-${phone.point.id}`}
+            now={() => new Date()}
+            label={`${phone.point.label} follow-up PEG for ${nameOf(phone.patient)}, taken by phone`}
+            focusOnOpen
+            onCancel={() => {
+              setPhone(undefined);
+            }}
+            onSaved={(saved) => {
+              onPhoneSaved(phone, saved);
+            }}
+          />
+        </div>
+      )}
+    </section>
+  );
+}

@@ -10,7 +10,7 @@ import { PEG_ITEMS, pegAnswerCodeFor } from '../../src/domain/peg/peg.ts';
 import { describe, expect, it } from 'vitest';
 import { localDayOf } from '../../src/domain/fhir-primitives/dates.ts';
 import { appTestContext, launchPatient, launchProgramme, stored } from './support/app.ts';
-import { refer, seriousViolations, statusHistory, taskOf } from './support/programme.ts';
+import { refer, seriousViolations, statusHistory, tabTo, taskOf } from './support/programme.ts';
 
 const t = appTestContext();
 
@@ -45,9 +45,9 @@ describe('the programme workspace: cohorts and sessions', () => {
     await detail.locator('.add-member button[type="submit"]').click();
     const row = detail.locator('tr[data-patient="Patient/clbp-eligible"]');
     await row.waitFor();
-    await expect(row.locator('[data-testid="member-status"]').textContent()).resolves.toMatch(
-      /accepted|Scheduled|waiting for a cohort|Referred/,
-    );
+    await row
+      .locator('[data-testid="member-status"]:has-text("waiting for a cohort")')
+      .waitFor({ timeout: 20_000 });
 
     // Session 1: the first save fails, the retry succeeds, a double click adds nothing.
     t.sandbox.faults.failNext({ status: 500, method: 'POST', match: /^POST \/fhir\/?(\?|$)/ });
@@ -134,4 +134,62 @@ describe('the programme workspace: cohorts and sessions', () => {
     );
     await done.waitFor();
   });
+
+  it.each([
+    [1000, 800],
+    [390, 844],
+  ])(
+    'reaches every staff screen by keyboard alone at %i px, each without a serious axe violation, the results labelled an uncontrolled audit',
+    async (width, height) => {
+      const staff = t.page;
+      await staff.setViewportSize({ width, height });
+      await launchProgramme(staff, t.sandbox, 'facilitator-1');
+      expect(await seriousViolations(staff)).toEqual([]);
+      const screens = [
+        ['cohorts', '.cohorts-view li[data-cohort="cohort-autumn"][data-stage="running"]'],
+        ['follow-ups', '.follow-ups[aria-busy="false"] table'],
+        ['results', '[data-audit="All cohorts"] tr[data-point="week8"]'],
+      ] as const;
+      for (const [view, ready] of screens) {
+        await tabTo(staff, `button[data-view="${view}"]`);
+        await staff.keyboard.press('Enter');
+        await staff.waitForSelector(ready, { timeout: 20_000 });
+        expect(await seriousViolations(staff)).toEqual([]);
+        await staff.screenshot({
+          path: `${SCREENSHOTS}/programme-${view}-${String(width)}.png`,
+          fullPage: true,
+        });
+      }
+      await expect(staff.textContent('[data-testid="audit-label"]')).resolves.toContain(
+        'Uncontrolled programme audit',
+      );
+      // Both seeded cohort patients attended; referred-followup's week-8 PEG is on record.
+      await expect(
+        staff.textContent('[data-audit="All cohorts"] [data-testid="attendance"]'),
+      ).resolves.toMatch(
+        /^2 patients; 2 attended at least one session \(mean 6\.0 of 8\); 1 completed/,
+      );
+
+      // The cohorts: a recruiting one, the running one with its grid, a completed one; keyboard
+      // opens the running cohort's attendance.
+      await tabTo(staff, 'button[data-view="cohorts"]');
+      await staff.keyboard.press('Enter');
+      await staff.waitForSelector('.cohorts-view');
+      const stages = await staff.$$eval('.cohort-list li', (items) =>
+        items.map((li) => li.getAttribute('data-stage')),
+      );
+      expect(stages.sort()).toEqual(['completed', 'recruiting', 'running']);
+      await tabTo(staff, 'li[data-cohort="cohort-autumn"] button');
+      await staff.keyboard.press('Enter');
+      await staff
+        .locator('tr[data-patient="Patient/in-programme"] [data-testid="member-status"]')
+        .filter({ hasText: 'session 5 of 8' })
+        .waitFor({ timeout: 20_000 });
+      expect(await seriousViolations(staff)).toEqual([]);
+      await staff.screenshot({
+        path: `${SCREENSHOTS}/programme-cohort-detail-${String(width)}.png`,
+        fullPage: true,
+      });
+    },
+  );
 });

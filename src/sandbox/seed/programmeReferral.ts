@@ -3,12 +3,18 @@
  * staff then record it: the Task's status and executionPeriod (start = the first attended session),
  * and one Encounter per attended group session, basedOn the ServiceRequest.
  */
-import type { Encounter, Resource, ServiceRequest, Task } from 'fhir/r4';
+import type { Appointment, Encounter, Group, Resource, ServiceRequest, Task } from 'fhir/r4';
+import {
+  attendanceEncounter,
+  cohortResources,
+  readCohort,
+  withMember,
+} from '../../domain/pathway/cohort.ts';
 import { PROGRAMME_ORGANIZATION_ID } from '../../domain/codes/canonical.ts';
 import { referralEntries } from '../../fhir/referralWrite.ts';
 import { dateAgo, instantAgo } from './clock.ts';
-import { SYSTEM } from './codes.ts';
 import { PCP, ref } from './fhirBuilders.ts';
+import { FACILITATOR_ID } from './programmeStaff.ts';
 import type { ScenarioContext } from './scenario.ts';
 
 /** After every PEG minute of the day (clinic hours end at 23:00 UTC). */
@@ -28,29 +34,90 @@ export interface ProgrammeReferralSpec {
   readonly endDaysAgo?: number;
   /** Evidence for the referral ('Observation/<id>'). */
   readonly supportingInfo: readonly string[];
+  /**
+   * The cohort the patient attended (a Group with its 8 session Appointments, domain cohort.ts),
+   * its first session on startDaysAgo; `completed` when the staff closed it.
+   */
+  readonly cohort?: { readonly id: string; readonly name: string; readonly completed: boolean };
 }
 
-function session(
+/**
+ * The cohort's sessions with fixed ids, at the seed clock's UTC instants (weekly at 17:00 UTC),
+ * so every seeded date moves by exactly the days asOf moves.
+ */
+function seededSessions(
+  clock: ScenarioContext['clock'],
+  id: string,
+  startDaysAgo: number,
+  sessions: readonly Appointment[],
+): (Appointment & { id: string })[] {
+  return sessions.map((a, i) => ({
+    ...a,
+    id: `${id}-session-${String(i + 1)}`,
+    start: instantAgo(clock, startDaysAgo - 7 * i, SESSION_MINUTE),
+    end: instantAgo(clock, startDaysAgo - 7 * i, SESSION_MINUTE + 90),
+  }));
+}
+
+/** The patient's cohort, built by the app's own cohort builder, with fixed ids. */
+function cohortOf(
+  ctx: ScenarioContext,
+  spec: ProgrammeReferralSpec,
+  cohort: NonNullable<ProgrammeReferralSpec['cohort']>,
+): { group: Group & { id: string }; sessions: (Appointment & { id: string })[] } {
+  const { group, sessions } = cohortResources(
+    {
+      submissionId: cohort.id,
+      name: cohort.name,
+      firstSession: instantAgo(ctx.clock, spec.startDaysAgo ?? 0, SESSION_MINUTE),
+      programme: `Organization/${PROGRAMME_ORGANIZATION_ID}`,
+      staff: `Practitioner/${FACILITATOR_ID}`,
+    },
+    `Group/${cohort.id}`,
+  );
+  const added = dateAgo(ctx.clock, (spec.startDaysAgo ?? 0) + 3);
+  return {
+    group: {
+      ...(withMember(group, `Patient/${spec.patientId}`, added) ?? group),
+      id: cohort.id,
+      active: !cohort.completed,
+    },
+    sessions: seededSessions(ctx.clock, cohort.id, spec.startDaysAgo ?? 0, sessions),
+  };
+}
+
+/** The attended sessions: the app's attendance Encounters, at the cohort's Appointments. */
+function attended(
   ctx: ScenarioContext,
   spec: ProgrammeReferralSpec,
   requestId: string,
-  week: number,
-): Encounter {
-  const daysAgo = (spec.startDaysAgo ?? 0) - week * 7;
-  return {
-    resourceType: 'Encounter',
-    id: `${spec.patientId}-session-${String(week + 1)}`,
-    status: 'finished',
-    class: { system: SYSTEM.actCode, code: 'VR', display: 'virtual' },
-    type: [{ text: `Mindfulness group medical visit, session ${String(week + 1)}` }],
-    subject: ref('Patient', spec.patientId),
-    basedOn: [ref('ServiceRequest', requestId)],
-    period: {
-      start: instantAgo(ctx.clock, daysAgo, SESSION_MINUTE),
-      end: instantAgo(ctx.clock, daysAgo, SESSION_MINUTE + 90),
-    },
-    serviceProvider: ref('Organization', PROGRAMME_ORGANIZATION_ID),
+): Resource[] {
+  const cohort = spec.cohort ?? {
+    id: `${spec.patientId}-cohort`,
+    name: `cohort of ${spec.patientId}`,
+    completed: spec.endDaysAgo !== undefined,
   };
+  const { group, sessions } = cohortOf(ctx, spec, cohort);
+  const read = readCohort(group, sessions);
+  const encounters = (spec.attendedWeeks ?? []).flatMap((week): Encounter[] => {
+    const session = read.sessions[week];
+    return session === undefined
+      ? []
+      : [
+          {
+            ...attendanceEncounter({
+              session,
+              cohort: read,
+              patient: `Patient/${spec.patientId}`,
+              referral: `ServiceRequest/${requestId}`,
+              programme: `Organization/${PROGRAMME_ORGANIZATION_ID}`,
+              attended: true,
+            }),
+            id: `${spec.patientId}-session-${String(week + 1)}`,
+          },
+        ];
+  });
+  return spec.cohort === undefined ? encounters : [group, ...sessions, ...encounters];
 }
 
 export function programmeReferral(ctx: ScenarioContext, spec: ProgrammeReferralSpec): Resource[] {
@@ -95,8 +162,21 @@ export function programmeReferral(ctx: ScenarioContext, spec: ProgrammeReferralS
           },
         }),
   };
-  const sessions = (spec.attendedWeeks ?? []).map((week) =>
-    session(ctx, spec, request.id ?? '', week),
+  return [request, task, ...attended(ctx, spec, request.id ?? '')];
+}
+
+/** A cohort recruiting for its first session in 10 days, nobody added yet. */
+export function recruitingCohort(clock: ScenarioContext['clock']): Resource[] {
+  const id = 'cohort-spring';
+  const { group, sessions } = cohortResources(
+    {
+      submissionId: id,
+      name: 'Spring Monday evenings',
+      firstSession: instantAgo(clock, -10, SESSION_MINUTE),
+      programme: `Organization/${PROGRAMME_ORGANIZATION_ID}`,
+      staff: `Practitioner/${FACILITATOR_ID}`,
+    },
+    `Group/${id}`,
   );
-  return [request, task, ...sessions];
+  return [{ ...group, id }, ...seededSessions(clock, id, -10, sessions)];
 }

@@ -67,6 +67,7 @@ export function referredFollowup(ctx: ScenarioContext): ScenarioResult {
         attendedWeeks: [0, 1, 2, 3, 5, 6, 7],
         endDaysAgo: START_DAYS_AGO - 49,
         supportingInfo: [`Observation/${baseline[1].id ?? ''}`],
+        cohort: { id: 'cohort-summer', name: 'Summer Tuesday evenings', completed: true },
       }),
     ],
   };
@@ -116,6 +117,7 @@ export function inProgramme(ctx: ScenarioContext): ScenarioResult {
         startDaysAgo: 35,
         attendedWeeks: [0, 1, 2, 3, 4],
         supportingInfo: [`Observation/${baseline[1].id ?? ''}`],
+        cohort: { id: 'cohort-autumn', name: 'Autumn Thursday evenings', completed: false },
       }),
     ],
   };

@@ -13,6 +13,7 @@ import screeningQuestionnaire from '../../../questionnaires/clbp-screening.json'
 import redFlagEvaluationQuestionnaire from '../../../questionnaires/clbp-red-flag-evaluation.json' with { type: 'json' };
 import { FOREIGN_PEG_QUESTIONNAIRE } from './peg.ts';
 import { programmeStaff } from './programmeStaff.ts';
+import { recruitingCohort } from './programmeReferral.ts';
 import { createRng, deriveSeed } from './prng.ts';
 import { inProgramme, referredFollowup } from './referredFollowup.ts';
 import type { ScenarioContext, ScenarioResult, SeedPatient } from './scenario.ts';
@@ -145,7 +146,7 @@ export function generateSeed(opts: { asOf: Date; seed?: number; heavy30k?: boole
   if (!Number.isInteger(seed)) {
     throw new Error(`generateSeed: seed must be an integer, got ${String(seed)}`);
   }
-  const resources: Resource[] = staff();
+  const resources: Resource[] = [...staff(), ...recruitingCohort(clock)];
   const patients: SeedPatient[] = [];
   const scenarios = opts.heavy30k === true ? [...SCENARIOS, HEAVY_30K] : SCENARIOS;
   for (const [id, scenario] of scenarios) {

@@ -4,6 +4,7 @@ import { applySmartStyle } from '../smartStyle.ts';
 import { CohortsView } from './CohortsView.tsx';
 import { FollowUpsView } from './FollowUpsView.tsx';
 import { QueueView } from './QueueView.tsx';
+import { ResultsView } from './ResultsView.tsx';
 import './programme.css';
 
 export interface ProgrammeAppProps {
@@ -16,6 +17,7 @@ const VIEWS = [
   { id: 'queue', label: 'Referral queue' },
   { id: 'cohorts', label: 'Cohorts and sessions' },
   { id: 'follow-ups', label: 'Follow-ups' },
+  { id: 'results', label: 'Results' },
 ] as const;
 
 type ViewId = (typeof VIEWS)[number]['id'];
@@ -73,6 +75,7 @@ export function ProgrammeApp({ session, programme }: ProgrammeAppProps) {
       {view === 'queue' && <QueueView {...props} />}
       {view === 'cohorts' && <CohortsView {...props} />}
       {view === 'follow-ups' && <FollowUpsView {...props} />}
+      {view === 'results' && <ResultsView {...props} />}
     </main>
   );
 }

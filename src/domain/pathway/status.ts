@@ -44,7 +44,10 @@ function stagePhrase(referral: ProgrammeReferral): string {
     case 'awaiting':
       return 'Referred — awaiting the programme';
     case 'scheduled':
-      return 'Referred — accepted by the programme, waiting for a cohort';
+      // The programme's finer step (cohort.ts writes "Scheduled in cohort …" when it adds the patient).
+      return referral.businessStatus?.startsWith('Scheduled in cohort ') === true
+        ? `Referred — accepted by the programme, scheduled in cohort ${referral.businessStatus.slice('Scheduled in cohort '.length)}`
+        : 'Referred — accepted by the programme, waiting for a cohort';
     case 'on-hold':
       return 'Referred — on hold with the programme';
     case 'in-programme':
@@ -56,7 +59,9 @@ function stagePhrase(referral: ProgrammeReferral): string {
     case 'cancelled':
       return 'Referral cancelled';
     case 'failed':
-      return 'Referral failed';
+      return referral.reason === undefined
+        ? 'Referral failed'
+        : `Referral closed: ${referral.reason}`;
   }
 }
 

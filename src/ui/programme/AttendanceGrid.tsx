@@ -18,7 +18,8 @@ interface AttendanceGridProps {
   readonly pathways: ReadonlyMap<string, Pathway>;
   readonly charts: ReadonlyMap<string, PathwayChart>;
   readonly statusOf: (patientId: string) => string;
-  readonly onRecorded: () => void;
+  /** After a write, with what was recorded in words. */
+  readonly onRecorded: (what: string) => void;
 }
 
 type Cell =
@@ -75,7 +76,13 @@ export function AttendanceGrid(props: AttendanceGridProps) {
     }).then(
       () => {
         setCell(key, undefined);
-        onRecorded();
+        const name = humanNameText(
+          charts.get(patient.replace(/^Patient\//, ''))?.patient?.name,
+          patient,
+        );
+        onRecorded(
+          `${name}: session ${String(session.number)} recorded as ${attended ? 'attended' : 'not attended'}.`,
+        );
       },
       (error: unknown) => {
         setCell(key, { status: 'failed', attended, error: normalizeError(error) });

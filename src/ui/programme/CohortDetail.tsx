@@ -5,9 +5,10 @@ import { localDayOf } from '../../domain/fhir-primitives/dates.ts';
 import type { QueueEntry } from '../../domain/pathway/queue.ts';
 import { statusLine } from '../../domain/pathway/status.ts';
 import { addToCohort, completeCohort } from '../../fhir/cohortWrite.ts';
-import { nextStep, normalizeError, type FhirError } from '../../fhir/errors.ts';
+import { normalizeError, type FhirError } from '../../fhir/errors.ts';
 import { loadQueuePage, queueSearch } from '../../fhir/programmeQueue.ts';
 import { AttendanceGrid } from './AttendanceGrid.tsx';
+import { RequestError } from './RequestError.tsx';
 import type { StaffViewProps } from './QueueView.tsx';
 import { usePatientPathways } from './usePatientPathways.ts';
 
@@ -107,7 +108,10 @@ export function CohortDetail(props: CohortDetailProps) {
           programme={programme}
           pathways={members.pathways}
           charts={members.charts}
-          onRecorded={changed}
+          onRecorded={(what) => {
+            setDone(what);
+            changed();
+          }}
           statusOf={(id) => {
             const pathway = members.pathways.get(id);
             return pathway === undefined ? 'Reading the chart…' : statusLine(pathway);
@@ -188,15 +192,7 @@ export function CohortDetail(props: CohortDetailProps) {
       )}
       {action.status === 'saving' && <p aria-live="polite">Saving…</p>}
       {action.status === 'failed' && (
-        <div role="alert" className="request-error" data-testid="cohort-error">
-          <p>{action.error.message}</p>
-          <p>
-            {nextStep(action.error.kind)}{' '}
-            <button type="button" onClick={action.retry}>
-              Retry
-            </button>
-          </p>
-        </div>
+        <RequestError error={action.error} onRetry={action.retry} testId="cohort-error" />
       )}
     </section>
   );

@@ -2,12 +2,13 @@ import { useCallback, useEffect, useState } from 'react';
 import { cohortStage, type Cohort, type CohortStage } from '../../domain/pathway/cohort.ts';
 import { localDayOf } from '../../domain/fhir-primitives/dates.ts';
 import { createCohort } from '../../fhir/cohortWrite.ts';
-import { nextStep, normalizeError, type FhirError } from '../../fhir/errors.ts';
+import { normalizeError, type FhirError } from '../../fhir/errors.ts';
 import { loadCohorts } from '../../fhir/programmeCohorts.ts';
 import { DraftStatus } from '../DraftStatus.tsx';
 import type { SentDraft } from '../drafts.ts';
 import { useDraftSave } from '../useDraftSave.ts';
 import { CohortDetail } from './CohortDetail.tsx';
+import { RequestError } from './RequestError.tsx';
 import type { StaffViewProps } from './QueueView.tsx';
 
 export const STAGE_TEXT: Readonly<Record<CohortStage, string>> = {
@@ -151,17 +152,7 @@ export function CohortsView(props: StaffViewProps) {
     return <p aria-busy="true">Loading the cohorts…</p>;
   }
   if (state.status === 'error') {
-    return (
-      <div role="alert" className="request-error" data-testid="cohorts-error">
-        <p>{state.error.message}</p>
-        <p>
-          {nextStep(state.error.kind)}{' '}
-          <button type="button" onClick={reload}>
-            Retry
-          </button>
-        </p>
-      </div>
-    );
+    return <RequestError error={state.error} onRetry={reload} testId="cohorts-error" />;
   }
   const opened = state.cohorts.find((c) => c.group.id === open);
   const members = new Set(state.cohorts.flatMap((c) => c.members));

@@ -19,6 +19,7 @@ import {
 } from '../../fhir/followUpWrite.ts';
 import { PegForm, type SavedPegScore } from '../peg/PegForm.tsx';
 import type { StaffViewProps } from './QueueView.tsx';
+import { RequestError } from './RequestError.tsx';
 import { usePatientPathways } from './usePatientPathways.ts';
 
 /** Patients whose charts are read at a time (one chart batch). */
@@ -37,6 +38,7 @@ const rowKey = (row: FollowUpRow) => `${row.patient}|${row.point.id}`;
 export function FollowUpsView({ session, programme, asOf }: StaffViewProps) {
   const today = localDayOf(asOf);
   const [load, setLoad] = useState<Load>({ status: 'loading' });
+  const [reloads, setReloads] = useState(0);
   const [shown, setShown] = useState(PAGE);
   const [generation, setGeneration] = useState(0);
   const [requests, setRequests] = useState<readonly PegRequest[]>([]);
@@ -66,7 +68,7 @@ export function FollowUpsView({ session, programme, asOf }: StaffViewProps) {
     return () => {
       controller.abort();
     };
-  }, [session, programme, today]);
+  }, [session, programme, today, reloads]);
 
   const ids = useMemo(() => (load.status === 'ok' ? load.ids.slice(0, shown) : []), [load, shown]);
   const patients = usePatientPathways(session, ids, asOf, generation);
@@ -162,10 +164,13 @@ export function FollowUpsView({ session, programme, asOf }: StaffViewProps) {
   }
   if (load.status === 'error') {
     return (
-      <div role="alert" className="request-error">
-        <p>{load.error.message}</p>
-        <p>{nextStep(load.error.kind)}</p>
-      </div>
+      <RequestError
+        error={load.error}
+        onRetry={() => {
+          setLoad({ status: 'loading' });
+          setReloads((n) => n + 1);
+        }}
+      />
     );
   }
   return (

@@ -5,6 +5,7 @@ import { nextStep } from '../../fhir/errors.ts';
 import type { DecisionResult, QueueFilter } from '../../fhir/programmeQueue.ts';
 import type { StaffSession } from '../../fhir/session.ts';
 import { QueueEntryCard } from './QueueEntryCard.tsx';
+import { RequestError } from './RequestError.tsx';
 import { usePatientPathways } from './usePatientPathways.ts';
 import { useReferralQueue } from './useReferralQueue.ts';
 
@@ -104,15 +105,7 @@ export function QueueView({ session, programme, asOf }: StaffViewProps) {
       </p>
       {state.status === 'loading' && <p>Loading the referral queue…</p>}
       {state.status === 'error' && (
-        <div role="alert" className="request-error" data-testid="queue-error">
-          <p>{state.error.message}</p>
-          <p>
-            {nextStep(state.error.kind)}{' '}
-            <button type="button" onClick={reload}>
-              Retry
-            </button>
-          </p>
-        </div>
+        <RequestError error={state.error} onRetry={reload} testId="queue-error" />
       )}
       {state.status === 'ok' && (
         <section aria-labelledby="queue-heading">

@@ -5,9 +5,10 @@ import type { PathwayChart } from '../../domain/pathway/chart.ts';
 import type { Pathway } from '../../domain/pathway/evaluate.ts';
 import type { ProgrammeAudit } from '../../domain/outcomes/programmeAudit.ts';
 import type { ArmAtTimePoint } from '../../domain/outcomes/outcomeTable.ts';
-import { nextStep, normalizeError, type FhirError } from '../../fhir/errors.ts';
+import { normalizeError, type FhirError } from '../../fhir/errors.ts';
 import { loadCohorts } from '../../fhir/programmeCohorts.ts';
 import type { StaffViewProps } from './QueueView.tsx';
+import { RequestError } from './RequestError.tsx';
 import { usePatientPathways } from './usePatientPathways.ts';
 
 /** The outcome code (PEG readers, the MME engine, statistics) loads with this view only. */
@@ -125,6 +126,7 @@ type Load =
 /** Results per cohort and overall: the research table's figures, as an uncontrolled audit. */
 export function ResultsView({ session, programme, asOf }: StaffViewProps) {
   const [load, setLoad] = useState<Load>({ status: 'loading' });
+  const [reloads, setReloads] = useState(0);
   const [audits, setAudits] = useState<{ text: string; audits: readonly Audited[] } | undefined>();
 
   useEffect(() => {
@@ -142,7 +144,7 @@ export function ResultsView({ session, programme, asOf }: StaffViewProps) {
     return () => {
       controller.abort();
     };
-  }, [session, programme]);
+  }, [session, programme, reloads]);
 
   const ids = useMemo(
     () =>
@@ -208,10 +210,13 @@ export function ResultsView({ session, programme, asOf }: StaffViewProps) {
 
   if (load.status === 'error') {
     return (
-      <div role="alert" className="request-error">
-        <p>{load.error.message}</p>
-        <p>{nextStep(load.error.kind)}</p>
-      </div>
+      <RequestError
+        error={load.error}
+        onRetry={() => {
+          setLoad({ status: 'loading' });
+          setReloads((n) => n + 1);
+        }}
+      />
     );
   }
   return (

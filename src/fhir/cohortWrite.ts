@@ -7,7 +7,7 @@
  * or a colleague's write in between finds the work done, or redoes only what is missing: a status
  * changes once.
  */
-import type { Appointment, BundleEntry, FhirResource, Group, Task } from 'fhir/r4';
+import type { BundleEntry, FhirResource, Group, Task } from 'fhir/r4';
 import {
   attendanceEncounter,
   attendanceKey,
@@ -85,7 +85,6 @@ async function converge(
 const isGroup = guardFor('Group');
 const isTask = guardFor('Task');
 const isEncounter = guardFor('Encounter');
-const isAppointment = guardFor('Appointment');
 
 function read<T>(
   transport: FhirTransport,
@@ -217,17 +216,4 @@ export function completeCohort(
     }
     return entries;
   });
-}
-
-/** A cohort's sessions as stored (for a reload after creating it). */
-export async function cohortSessions(
-  transport: FhirTransport,
-  groupId: string,
-): Promise<WithId<Appointment>[]> {
-  const found = await searchAll(
-    transport,
-    searchPath('Appointment', [['supporting-info', `Group/${groupId}`]]),
-    { label: 'Appointment search', guard: isAppointment, resourceType: 'Appointment' },
-  );
-  return [...found.matches];
 }

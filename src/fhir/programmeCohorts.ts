@@ -13,7 +13,7 @@ import type { FhirTransport } from './transport.ts';
 const isGroup = guardFor('Group');
 
 /** The search: `Group?managing-entity=…&code=…|mindfulness-gmv-cohort&_revinclude=Appointment:supporting-info`. */
-export function cohortSearch(programme: string): string {
+function cohortSearch(programme: string): string {
   return searchPath('Group', [
     ['managing-entity', programme],
     ['code', `${PATHWAY_CODE_SYSTEM}|${COHORT_CODE}`],

@@ -11,7 +11,7 @@ import { CohortDetail } from './CohortDetail.tsx';
 import { RequestError } from './RequestError.tsx';
 import type { StaffViewProps } from './QueueView.tsx';
 
-export const STAGE_TEXT: Readonly<Record<CohortStage, string>> = {
+const STAGE_TEXT: Readonly<Record<CohortStage, string>> = {
   recruiting: 'Recruiting (before the first session)',
   running: 'Running',
   ended: 'Sessions over: complete the programme',

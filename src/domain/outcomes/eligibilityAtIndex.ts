@@ -21,18 +21,21 @@ export interface ChartFacts {
   readonly screenings: readonly { readonly day: number; readonly answers: ScreeningAnswers }[];
 }
 
+/** A screening response's answers and the day they were given; undefined when it is not one. */
+export function screeningOf(
+  response: QuestionnaireResponse,
+): { day: number; answers: ScreeningAnswers } | undefined {
+  const reading = readScreeningResponse(response);
+  const day = reading.kind === 'screening' ? dayIndex(reading.answers.authored) : undefined;
+  return reading.kind === 'screening' && day !== undefined
+    ? { day, answers: reading.answers }
+    : undefined;
+}
+
 export function screeningsOf(
   responses: readonly QuestionnaireResponse[],
 ): ChartFacts['screenings'] {
-  return responses
-    .flatMap((response) => {
-      const reading = readScreeningResponse(response);
-      const day = reading.kind === 'screening' ? dayIndex(reading.answers.authored) : undefined;
-      return reading.kind === 'screening' && day !== undefined
-        ? [{ day, answers: reading.answers }]
-        : [];
-    })
-    .sort((a, b) => a.day - b.day);
+  return responses.flatMap((response) => screeningOf(response) ?? []).sort((a, b) => a.day - b.day);
 }
 
 /** A Condition known by `day`: recorded (or, without a recorded date, with onset) on or before it. */

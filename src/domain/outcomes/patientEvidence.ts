@@ -1,40 +1,33 @@
 /**
- * One patient's evidence for the outcome analysis from that patient's resources (the analytic
- * engine hands them over grouped by patient, so nothing is compacted or spilled here): PEG
- * administrations read by the PEG module's own readers (QuestionnaireResponses of any PEG
- * Questionnaire, score and item Observations) and merged by its history rule, each kept with its
- * EXACT mean (`pegMean`), programme referrals, and opioid dose segments from the MME engine.
- * Questionnaires and Medications, which other resources refer to, are `Definitions`.
+ * One patient's evidence for the outcome analysis from that patient's records (patientRecord.ts:
+ * what each resource gives, read by the domain's own readers in the first pass; the analytic
+ * engine groups the records by patient): PEG administrations from QuestionnaireResponses of any
+ * PEG Questionnaire and from score and item Observations, merged by the PEG history rule, each
+ * kept with its EXACT mean (`pegMean`), programme referrals, and opioid dose segments from the MME
+ * engine. Questionnaires and Medications, which other resources refer to, are `Definitions`.
  */
 import type {
-  Task,
   Condition,
   Medication,
   Observation,
   Questionnaire,
   QuestionnaireResponse,
 } from 'fhir/r4';
-import { SCREENING_QUESTIONNAIRE_URL } from '../codes/canonical.ts';
-import { hasLoinc } from '../fhir-primitives/codings.ts';
 import { fullDayIndex } from '../fhir-primitives/dates.ts';
 import { normalizeReference } from '../fhir-primitives/references.ts';
 import { mergePegHistory } from '../peg/history.ts';
 import { pegFromObservations } from '../peg/observations.ts';
 import type { PegAdministration } from '../peg/peg.ts';
-import { PEG_ITEMS, PEG_SCORE_LOINC, pegMean } from '../peg/peg.ts';
-import { pegFromQuestionnaireResponse } from '../peg/questionnaireResponse.ts';
+import { pegMean } from '../peg/peg.ts';
+import type { ScreeningAnswers } from '../screening/screening.ts';
 import type { PatientEvidence } from './armAssignment.ts';
-import { eligibilityOn, screeningsOf } from './eligibilityAtIndex.ts';
+import { eligibilityOn } from './eligibilityAtIndex.ts';
 import type { EligibilityConfig } from '../screening/eligibilityConfig.ts';
-import { medicationSegment, mmeOnDay } from './mmeSource.ts';
-import { programmeReferral } from './programmeReferral.ts';
+import { mmeOnDay } from './mmeSource.ts';
+import type { PatientRecord } from './patientRecord.ts';
+import { patientRecords, segmentOf } from './patientRecord.ts';
 import type { Json } from './resourceShape.ts';
-import {
-  asObservation,
-  asQuestionnaire,
-  asQuestionnaireResponse,
-  questionnaireKeys,
-} from './resourceShape.ts';
+import { asQuestionnaire, questionnaireKeys } from './resourceShape.ts';
 import type { DatedScore } from './timeWindows.ts';
 
 /** Why a resource that looked relevant did not contribute; counted and printed with the table. */
@@ -119,137 +112,57 @@ export interface EvidenceOptions {
   readonly eligibility: EligibilityConfig;
 }
 
-function responseAdministration(
-  resource: Json,
-  definitions: Definitions,
-  counts: EvidenceCounts,
-): PegAdministration | undefined {
-  const response = asQuestionnaireResponse(resource);
-  if (response === undefined) {
-    skip(counts, 'malformed-resource');
-    return undefined;
-  }
-  const questionnaire = definitions.questionnaireFor(response);
-  if (questionnaire === undefined) {
-    // Not every response is a PEG; only one that names no known Questionnaire is counted.
-    skip(counts, 'peg-response-questionnaire-not-found');
-    return undefined;
-  }
-  const reading = pegFromQuestionnaireResponse(response, questionnaire);
-  switch (reading.kind) {
-    case 'administration':
-      return reading.administration;
-    case 'incomplete':
-      skip(counts, 'peg-response-incomplete');
-      return undefined;
-    case 'invalid':
-      skip(counts, 'peg-response-invalid');
-      return undefined;
-    case 'not-final':
-      skip(counts, 'peg-response-not-final');
-      return undefined;
-    case 'not-peg':
-      return undefined;
-  }
-}
-
-function readsAsScreening(response: QuestionnaireResponse): boolean {
-  return response.questionnaire?.split('|')[0] === SCREENING_QUESTIONNAIRE_URL;
-}
-
-function isPegObservation(observation: Observation): boolean {
-  const codings = observation.code.coding;
-  return (
-    hasLoinc(codings, PEG_SCORE_LOINC) || PEG_ITEMS.some((item) => hasLoinc(codings, item.loinc))
-  );
-}
-
 /**
- * The evidence of one patient from all of that patient's resources (any order). Resources of
- * other types are ignored; unusable ones are counted in `counts.skipped`.
+ * One patient's evidence from that patient's records (`patientRecords`, any order): the PEG
+ * Observations read together (pegFromObservations groups them by instant), every administration
+ * merged by the PEG history rule and kept with its exact mean, the chart facts for eligibility on
+ * a day, the first referral's Task status, the dose segments.
  */
-export function patientEvidence(
-  resources: readonly Json[],
-  definitions: Definitions,
+export function evidenceFromRecords(
+  records: readonly PatientRecord[],
   counts: EvidenceCounts,
   options: EvidenceOptions,
 ): PatientEvidence {
   const administrations: PegAdministration[] = [];
   const observations: Observation[] = [];
-  const referralDays: number[] = [];
+  const referrals: { day: number; key: string | undefined }[] = [];
   let undatedReferral = false;
   const mme: number[] = [];
   let birthDate: string | undefined;
   const conditions: Condition[] = [];
-  const responses: QuestionnaireResponse[] = [];
-  const referrals: { day: number; key: string | undefined }[] = [];
+  const screenings: { day: number; answers: ScreeningAnswers }[] = [];
   const taskStatus = new Map<string, string>();
-  for (const resource of resources) {
-    counts.resources += 1;
-    try {
-      switch (resource.resourceType) {
-        case 'Patient':
-          birthDate = typeof resource.birthDate === 'string' ? resource.birthDate : undefined;
-          break;
-        case 'Condition':
-          conditions.push(resource as unknown as Condition);
-          break;
-        case 'Task': {
-          const task = resource as unknown as Task;
-          const focus = task.focus?.reference;
-          if (focus !== undefined) {
-            taskStatus.set(normalizeReference(focus), task.status);
-          }
-          break;
-        }
-        case 'QuestionnaireResponse': {
-          const response = asQuestionnaireResponse(resource);
-          if (response !== undefined && readsAsScreening(response)) {
-            responses.push(response);
-            break;
-          }
-          const administration = responseAdministration(resource, definitions, counts);
-          if (administration !== undefined) {
-            administrations.push(administration);
-          }
-          break;
-        }
-        case 'Observation': {
-          const observation = asObservation(resource);
-          if (observation === undefined) {
-            skip(counts, 'malformed-resource');
-          } else if (isPegObservation(observation)) {
-            observations.push(observation);
-          }
-          break;
-        }
-        case 'ServiceRequest': {
-          const referral = programmeReferral(resource);
-          if (referral.kind === 'referral') {
-            referralDays.push(referral.day);
-            referrals.push({ day: referral.day, key: referral.key });
-          } else if (referral.kind === 'undated-referral') {
-            undatedReferral = true;
-          }
-          counts.referrals += referral.kind === 'not-a-referral' ? 0 : 1;
-          break;
-        }
-        case 'MedicationStatement':
-        case 'MedicationRequest': {
-          counts.medications += 1;
-          const outcome = medicationSegment(resource, (ref) => definitions.medication(ref));
-          if (outcome.kind !== 'not-counted') {
-            counts[outcome.kind === 'counted' ? 'opioidsCounted' : 'opioidsUnknown'] += 1;
-            mme.push(outcome.segment.fromDay, outcome.segment.toDay, outcome.segment.mmePerDay);
-          }
-          break;
-        }
-        default:
-          break;
+  for (const record of records) {
+    switch (record.kind) {
+      case 'birth-date':
+        birthDate = record.birthDate;
+        break;
+      case 'condition':
+        conditions.push(record.condition);
+        break;
+      case 'task':
+        taskStatus.set(record.focus, record.status);
+        break;
+      case 'screening':
+        screenings.push({ day: record.day, answers: record.answers });
+        break;
+      case 'peg':
+        administrations.push(record.administration);
+        break;
+      case 'peg-observation':
+        observations.push(record.observation);
+        break;
+      case 'referral':
+        referrals.push({ day: record.day, key: record.key });
+        break;
+      case 'undated-referral':
+        undatedReferral = true;
+        break;
+      case 'mme': {
+        const segment = segmentOf(record);
+        mme.push(segment.fromDay, segment.toDay, segment.mmePerDay);
+        break;
       }
-    } catch {
-      // A resource that passed the shape checks but still broke a reader deeper down.
-      skip(counts, 'malformed-resource');
     }
   }
   const reading = pegFromObservations(observations);
@@ -266,17 +179,29 @@ export function patientEvidence(
     // The exact mean (7/7/6 is 20/3, not 6.67), as the screen's change verdicts use it.
     pegs.push({ day, score: pegMean(administration) });
   }
-  const facts = { birthDate, conditions, screenings: screeningsOf(responses) };
-  const first = referrals.sort((a, b) => a.day - b.day)[0];
+  const facts = { birthDate, conditions, screenings: screenings.sort((a, b) => a.day - b.day) };
+  referrals.sort((a, b) => a.day - b.day);
+  const first = referrals[0];
   const programmeTask = first?.key === undefined ? undefined : taskStatus.get(first.key);
   return {
     ...(programmeTask === undefined ? {} : { programmeTask }),
     pegs,
     eligibility: (day: number, score: number) =>
       eligibilityOn(facts, day, score, options.eligibility),
-    referralDays: referralDays.sort((a, b) => a - b),
+    referralDays: referrals.map((referral) => referral.day),
     undatedReferral,
     inGroup: options.inGroup,
     ...(options.medicationRecords ? { mmeOnDay: (day: number) => mmeOnDay(mme, day) } : {}),
   };
+}
+
+/** The evidence of one patient from all of that patient's resources (any order). */
+export function patientEvidence(
+  resources: readonly Json[],
+  definitions: Definitions,
+  counts: EvidenceCounts,
+  options: EvidenceOptions,
+): PatientEvidence {
+  const records = resources.flatMap((resource) => patientRecords(resource, definitions, counts));
+  return evidenceFromRecords(records, counts, options);
 }

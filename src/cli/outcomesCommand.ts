@@ -1,34 +1,27 @@
 /**
  * `clbp outcomes <ndjson-dir | bundle-file> [--format md|csv|json] [--arm-by referral|group:<id>]`
  *
- * The analytic engine (DuckDB, src/fhir/analytics) reads the NDJSON in parallel within a fixed
- * memory limit and hands over the Questionnaires and Medications, then each patient's PEG,
- * referral and medication resources, one patient at a time in patient-key order; the domain
- * reads them (patientEvidence.ts) and the table is tallied patient by patient. Memory holds one
- * patient's resources and the change scores, whatever the input size. A Bundle file is first
- * written out as NDJSON (entry by entry, reporting broken entries) into the engine's temp dir.
+ * One pass reads the NDJSON (or Bundle) files resource by resource into each patient's small
+ * records (domain/outcomes/patientRecord.ts, by the domain's readers), kept in the analytic engine
+ * (DuckDB, src/fhir/analytics) within a fixed memory limit; the engine hands them back one
+ * patient at a time in patient-key order, the domain turns them into the patient's evidence
+ * (patientEvidence.ts) and the table is tallied patient by patient. Memory holds one patient's
+ * records and the change scores, whatever the input size.
  */
-import { join } from 'node:path';
 import type { ArmMode } from '../domain/outcomes/armAssignment.ts';
 import type { ReportFormat } from '../domain/outcomes/formatReport.ts';
 import { formatReport } from '../domain/outcomes/formatReport.ts';
 import type { EvidenceCounts } from '../domain/outcomes/patientEvidence.ts';
-import { Definitions, emptyCounts, patientEvidence } from '../domain/outcomes/patientEvidence.ts';
+import { evidenceFromRecords, sumCounts } from '../domain/outcomes/patientEvidence.ts';
 import type { Json } from '../domain/outcomes/resourceShape.ts';
 import { OutcomeTally } from '../domain/outcomes/outcomeTable.ts';
 import { DEFAULT_ELIGIBILITY_CONFIG } from '../domain/screening/eligibilityConfig.ts';
 import { datasetRows } from '../domain/outcomes/dataset.ts';
 import { DatasetWriter } from '../fhir/analytics/datasetWriter.ts';
 import { AnalyticsEngine } from '../fhir/analytics/engine.ts';
-import { PatientResourceSource } from '../fhir/analytics/patientResources.ts';
-import {
-  assertReadable,
-  bundlesAsNdjson,
-  InputError,
-  isNdjson,
-  listInputFiles,
-  readResources,
-} from '../fhir/ndjson.ts';
+import { PatientRecordStore } from '../fhir/analytics/patientRecords.ts';
+import { readAllRecords } from '../fhir/analytics/recordPass.ts';
+import { assertReadable, InputError, listInputFiles } from '../fhir/ndjson.ts';
 import { PEG_QUESTIONNAIRE } from '../fhir/questionnaires.ts';
 import type { CliIo } from './io.ts';
 
@@ -82,19 +75,6 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   }
 }
 
-/**
- * The first thing wrong with the NDJSON files, as the line-by-line reader finds it: a line too long
- * or unreadable (thrown), else the first malformed line.
- */
-async function firstProblem(files: readonly string[]): Promise<InputError | undefined> {
-  for await (const item of readResources(files)) {
-    if (item.kind === 'malformed') {
-      return new InputError(`${item.file}:${item.line}: ${item.message}`);
-    }
-  }
-  return undefined;
-}
-
 async function analyse(
   engine: AnalyticsEngine,
   files: readonly string[],
@@ -102,35 +82,26 @@ async function analyse(
   io: CliIo,
 ): Promise<number> {
   const reporter = malformedReporter(io);
-  const ndjson = files.filter(isNdjson);
-  const bundles = files.filter((file) => !isNdjson(file));
-  if (bundles.length > 0) {
-    ndjson.push(
-      await bundlesAsNdjson(bundles, join(engine.tempDir, 'bundles.ndjson'), (m) => {
-        reporter.report(m.file, m.line, m.message);
-      }),
-    );
+  // CLBP Pathway's own form is known even when an export leaves Questionnaires out; a copy in
+  // the data takes its place.
+  const { parts, recordFiles } = await readAllRecords(
+    files,
+    [PEG_QUESTIONNAIRE as unknown as Json],
+    mode.kind === 'group' ? mode.groupId : undefined,
+    engine.tempDir,
+  );
+  const order = new Map(files.map((file, index) => [file, index]));
+  const malformed = parts
+    .flatMap((part) => part.malformed)
+    .sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) || a.line - b.line);
+  for (const line of malformed) {
+    reporter.report(line.file, line.line, line.message);
   }
-  const source = new PatientResourceSource(engine, ndjson);
-  const lines = await source.lineCounts().catch(async (error: unknown) => {
-    // DuckDB refuses an oversized line without saying where; the streaming reader does.
-    throw (await firstProblem(files.filter(isNdjson))) ?? error;
-  });
-  if (lines.malformed > 0 || lines.resources === 0) {
-    // DuckDB counts them; the line-by-line reader says where they are, and whether any line at
-    // all is a resource (DuckDB takes any JSON, binary garbage has some).
-    let resources = 0;
-    for await (const item of readResources(ndjson)) {
-      if (item.kind === 'malformed') {
-        reporter.report(item.file, item.line, item.message);
-      } else {
-        resources += 1;
-      }
-    }
-    if (resources === 0) {
-      // No table from nothing: the first bad line, or the input's emptiness, is the one error.
-      throw reporter.first ?? new InputError(`${files.join(', ')}: no FHIR resources`);
-    }
+  reporter.countMore(parts.reduce((n, part) => n + part.malformedCount, 0) - malformed.length);
+  const resources = parts.reduce((n, part) => n + part.resources, 0);
+  if (resources === 0) {
+    // No table from nothing: the first bad line, or the input's emptiness, is the one error.
+    throw reporter.first ?? new InputError(`${files.join(', ')}: no FHIR resources`);
   }
   reporter.print();
   if (reporter.count > 0) {
@@ -138,28 +109,26 @@ async function analyse(
       `clbp outcomes: ${reporter.count} malformed line(s) skipped; the rest was processed\n`,
     );
   }
-  const definitions = new Definitions();
-  // CLBP Pathway's own form is known even when an export leaves Questionnaires out; a copy in
-  // the data (read next) takes its place.
-  definitions.add(PEG_QUESTIONNAIRE as unknown as Json);
-  for (const text of await source.definitions()) {
-    definitions.add(JSON.parse(text) as Json);
-  }
-  const withGroup = mode.kind === 'group';
-  if (mode.kind === 'group' && !(await source.loadGroup(mode.groupId))) {
+  if (mode.kind === 'group' && !parts.some((part) => part.groupFound)) {
     io.stderr(`clbp outcomes: Group/${mode.groupId} is not in the input\n`);
     return 1;
   }
-  const medicationRecords = await source.hasMedicationRecords();
-  const counts = emptyCounts();
+  const counts = sumCounts(parts.map((part) => part.counts));
+  const store = await PatientRecordStore.load(
+    engine,
+    recordFiles,
+    parts.flatMap((part) => part.members),
+  );
   const tally = new OutcomeTally(mode);
   const writer = dataset === undefined ? undefined : await DatasetWriter.open(engine);
-  for await (const group of source.patients(withGroup)) {
-    const resources = group.resources.map((text) => JSON.parse(text) as Json);
-    const evidence = patientEvidence(resources, definitions, counts, {
+  const options = {
+    medicationRecords: parts.some((part) => part.medicationRecords),
+    eligibility: DEFAULT_ELIGIBILITY_CONFIG,
+  };
+  for await (const group of store.patients()) {
+    const evidence = evidenceFromRecords(group.records, counts, {
+      ...options,
       inGroup: group.inGroup,
-      medicationRecords,
-      eligibility: DEFAULT_ELIGIBILITY_CONFIG,
     });
     if (group.patient === undefined) {
       withoutSubject(counts, evidence.pegs.length);
@@ -168,11 +137,11 @@ async function analyse(
     tally.add(evidence);
     writer?.add(datasetRows(group.patient, evidence, mode));
   }
-  const members = withGroup ? await source.membersWithoutRecords() : 0;
+  const members = mode.kind === 'group' ? await store.membersWithoutRecords() : 0;
   for (let i = 0; i < members; i += 1) {
     tally.add({ pegs: [], referralDays: [], undatedReferral: false, inGroup: true });
   }
-  const total: EvidenceCounts = { ...counts, resources: lines.resources };
+  const total: EvidenceCounts = { ...counts, resources };
   if (writer !== undefined && dataset !== undefined) {
     const written = await writer.finish(dataset);
     io.stderr(`clbp outcomes: analysis dataset, ${writer.rows} rows: ${written.join(', ')}\n`);
@@ -197,6 +166,8 @@ interface MalformedReporter {
   /** The first malformed line, as the error when nothing else could be read. */
   readonly first: InputError | undefined;
   report(file: string, line: number, message: string): void;
+  /** Malformed lines beyond those reported one by one. */
+  countMore(n: number): void;
   /** Prints the lines kept so far (the first MAX_REPORTED_LINES), then each new one. */
   print(): void;
 }
@@ -220,6 +191,9 @@ function malformedReporter(io: CliIo): MalformedReporter {
           io.stderr(`${file}:${line}: ${message}\n`);
         }
       }
+    },
+    countMore(n) {
+      count += n;
     },
     print() {
       if (!printing) {

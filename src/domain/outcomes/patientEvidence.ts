@@ -65,6 +65,23 @@ export function emptyCounts(): EvidenceCounts {
   };
 }
 
+/** The counts of several parts of a run, added up. */
+export function sumCounts(parts: readonly EvidenceCounts[]): EvidenceCounts {
+  const total = emptyCounts();
+  for (const part of parts) {
+    total.resources += part.resources;
+    total.pegAdministrations += part.pegAdministrations;
+    total.referrals += part.referrals;
+    total.medications += part.medications;
+    total.opioidsCounted += part.opioidsCounted;
+    total.opioidsUnknown += part.opioidsUnknown;
+    for (const [reason, n] of Object.entries(part.skipped) as [SkipReason, number][]) {
+      skip(total, reason, n);
+    }
+  }
+  return total;
+}
+
 function skip(counts: EvidenceCounts, reason: SkipReason, n = 1): void {
   if (n > 0) {
     counts.skipped[reason] = (counts.skipped[reason] ?? 0) + n;

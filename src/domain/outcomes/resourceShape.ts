@@ -26,17 +26,31 @@ function isString(value: unknown): value is string {
   return typeof value === 'string';
 }
 
-/** The normalised 'Patient/id' (or other literal reference) of `subject`, if it has one. */
-export function subjectKey(resource: Json): string | undefined {
-  const subject = resource.subject;
-  if (!isObject(subject) || !isString(subject.reference)) {
+function referenceKey(reference: unknown): string | undefined {
+  if (!isObject(reference) || !isString(reference.reference)) {
     return undefined;
   }
   // Already 'Type/id': keep the parsed string itself (one flat string per patient key) rather
   // than a rebuilt one.
-  return RELATIVE_REFERENCE.test(subject.reference)
-    ? subject.reference
-    : normalizeReference(subject.reference);
+  return RELATIVE_REFERENCE.test(reference.reference)
+    ? reference.reference
+    : normalizeReference(reference.reference);
+}
+
+/** The normalised 'Patient/id' (or other literal reference) of `subject`, if it has one. */
+export function subjectKey(resource: Json): string | undefined {
+  return referenceKey(resource.subject);
+}
+
+/**
+ * The patient a resource belongs to, as the outcome analysis groups them: a Patient is its own,
+ * other resources their `subject` (a Task its `for`); undefined when there is none.
+ */
+export function patientKey(resource: Json): string | undefined {
+  if (resource.resourceType === 'Patient') {
+    return isString(resource.id) ? `Patient/${resource.id}` : undefined;
+  }
+  return referenceKey(resource.subject) ?? referenceKey(resource.for);
 }
 
 const RELATIVE_REFERENCE = /^[A-Z][A-Za-z]+\/[A-Za-z0-9\-.]{1,64}$/;

@@ -37,6 +37,12 @@ Trial-style PEG outcome table (week 8, month 6, month 12) from FHIR R4 NDJSON fi
 Exit 0; 2 when the input cannot be read (one line naming the file and line); 1 on other failures.
 `;
 
+/**
+ * DuckDB's share of the 1 GB memory target: it holds and sorts the patients' records (spilling
+ * past this), while Node holds one patient's records and the first pass's two workers.
+ */
+const OUTCOMES_MEMORY_LIMIT = '350MB';
+
 /** Malformed lines printed one by one before only counting them. */
 const MAX_REPORTED_LINES = 50;
 
@@ -61,7 +67,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   try {
     const files = await listInputFiles(input);
     await assertReadable(files);
-    const engine = await AnalyticsEngine.open();
+    const engine = await AnalyticsEngine.open({ memoryLimit: OUTCOMES_MEMORY_LIMIT });
     try {
       return await analyse(engine, files, parsed.options, io);
     } finally {

@@ -23,9 +23,11 @@ const MAX_LINE_BYTES = 16 * 1024 * 1024;
 
 export class PatientRecordStore {
   private readonly engine: AnalyticsEngine;
+  private readonly withGroup: boolean;
 
-  private constructor(engine: AnalyticsEngine) {
+  private constructor(engine: AnalyticsEngine, withGroup: boolean) {
     this.engine = engine;
+    this.withGroup = withGroup;
   }
 
   /**
@@ -51,7 +53,7 @@ export class PatientRecordStore {
       appender.endRow();
     }
     appender.closeSync();
-    return new PatientRecordStore(engine);
+    return new PatientRecordStore(engine, members.length > 0);
   }
 
   /** Group members with no record (still members of the arm). */
@@ -73,7 +75,9 @@ export class PatientRecordStore {
     records: PatientRecord[];
   }> {
     const result = await this.engine.connection.stream(
-      `SELECT r.patient, m.patient IS NOT NULL AS in_group, r.record FROM patient_records r LEFT JOIN (SELECT DISTINCT patient FROM group_members) m ON r.patient = m.patient ORDER BY r.patient NULLS LAST`,
+      this.withGroup
+        ? 'SELECT r.patient, m.patient IS NOT NULL AS in_group, r.record FROM patient_records r LEFT JOIN (SELECT DISTINCT patient FROM group_members) m ON r.patient = m.patient ORDER BY r.patient NULLS LAST'
+        : 'SELECT patient, false AS in_group, record FROM patient_records ORDER BY patient NULLS LAST',
     );
     let current:
       { patient: string | undefined; inGroup: boolean; records: PatientRecord[] } | undefined;

@@ -183,7 +183,7 @@ export async function readPart(task: PartTask): Promise<PassPart> {
 }
 
 /** Inputs smaller than this are read in this thread (a worker's start costs more than it saves). */
-const WORKER_THRESHOLD_BYTES = 32 * 1024 * 1024;
+export const WORKER_THRESHOLD_BYTES = 32 * 1024 * 1024;
 
 function inWorker(task: PartTask): Promise<PassPart> {
   const worker = new Worker(new URL('./recordWorker.ts', import.meta.url), { workerData: task });
@@ -212,13 +212,14 @@ export async function readAllRecords(
   extraDefinitions: readonly Json[],
   groupId: string | undefined,
   dir: string,
+  workerThresholdBytes = WORKER_THRESHOLD_BYTES,
 ): Promise<{ parts: PassPart[]; recordFiles: string[] }> {
   const definitions = [...extraDefinitions, ...(await readDefinitions(files))];
   const bytes = (await Promise.all(files.map(async (file) => (await stat(file)).size))).reduce(
     (a, b) => a + b,
     0,
   );
-  const lists = bytes < WORKER_THRESHOLD_BYTES ? [[...files]] : await shareOut(files, 2);
+  const lists = bytes < workerThresholdBytes ? [[...files]] : await shareOut(files, 2);
   const tasks = lists.map((list, i) => ({
     files: list,
     definitions,

@@ -217,7 +217,8 @@ async function parent(): Promise<number> {
       totalMemMb: Math.round(totalmem() / MB),
       node: process.version,
     },
-    engine: 'DuckDB (@duckdb/node-api), memory_limit 550 MB; per-patient domain step in Node',
+    engine:
+      'one pass in Node (2 worker threads) into per-patient records; DuckDB (@duckdb/node-api, memory_limit 350 MB) sorts them by patient; per-patient domain step in Node',
     targets: { '1M ms': 10_000, '10M ms': 60_000, rssMb: TARGET_RSS_MB },
     sizes: results,
     pass: results.every((r) => r.pass),

@@ -2,12 +2,14 @@
  * SMART launch entry. EHR launch: the EHR opens this page with `iss` and `launch`. Standalone launch:
  * opened without them, it uses the configured FHIR base and asks the EHR for a patient
  * (`launch/patient`). With `workspace=programme` (the EHR's programme entry, or a bookmark for
- * staff) it asks for the programme workspace's `user/` scopes and no patient. PKCE S256 is
+ * staff) it asks for the programme workspace's `user/` scopes and no patient; with
+ * `workspace=patient` (a patient portal's entry, or a patient's bookmark) the patient mode's
+ * `patient/` scopes only. PKCE S256 is
  * required; the state key is a fresh random UUID.
  */
 import FHIR from 'fhirclient';
 import { ConfigError, ehrConfigFor, loadAppConfig } from '../src/fhir/appConfig.ts';
-import { programmeScope, requestedScope } from '../src/fhir/scopes.ts';
+import { patientSelfScope, programmeScope, requestedScope } from '../src/fhir/scopes.ts';
 
 const status = document.getElementById('launch-status');
 
@@ -52,13 +54,16 @@ async function launch(): Promise<void> {
   const ehr = ehrConfigFor(config, iss);
   launchingIss = iss;
   const kind = launchId === null ? 'standalone' : 'ehr';
+  const workspace = params.get('workspace');
   const scope =
-    params.get('workspace') === 'programme'
+    workspace === 'programme'
       ? (ehr.programmeScope ?? programmeScope(ehr.scopeVersion, kind))
-      : (ehr.scope ??
-        requestedScope(ehr.scopeVersion, kind, {
-          publishQuestionnaires: ehr.publishQuestionnaires === true,
-        }));
+      : workspace === 'patient'
+        ? (ehr.patientScope ?? patientSelfScope(ehr.scopeVersion, kind))
+        : (ehr.scope ??
+          requestedScope(ehr.scopeVersion, kind, {
+            publishQuestionnaires: ehr.publishQuestionnaires === true,
+          }));
   await FHIR.oauth2.authorize({
     iss,
     ...(launchId === null ? {} : { launch: launchId }),

@@ -21,6 +21,8 @@ export interface EhrConfig {
   readonly scope?: string;
   /** Overrides the programme workspace's computed `user/` scope list (space separated). */
   readonly programmeScope?: string;
+  /** Overrides the patient mode's computed `patient/` scope list (space separated). */
+  readonly patientScope?: string;
   /** `v1` for EHRs that still spell scopes `patient/Observation.read`. */
   readonly scopeVersion: ScopeVersion;
   /**
@@ -145,6 +147,7 @@ function parseEhr(raw: unknown, where: string): EhrConfig {
   const redirectUri = optionalString(raw, 'redirectUri');
   const scope = optionalString(raw, 'scope');
   const programmeScope = optionalString(raw, 'programmeScope');
+  const patientScope = optionalString(raw, 'patientScope');
   const publish = raw['publishQuestionnaires'];
   if (
     publish !== undefined &&
@@ -162,6 +165,7 @@ function parseEhr(raw: unknown, where: string): EhrConfig {
     ...(redirectUri === undefined ? {} : { redirectUri }),
     ...(scope === undefined ? {} : { scope }),
     ...(programmeScope === undefined ? {} : { programmeScope }),
+    ...(patientScope === undefined ? {} : { patientScope }),
   };
 }
 
@@ -238,6 +242,7 @@ export function appConfigFromEnv(
     ['redirectUri', pick('CLBP_REDIRECT_URI')],
     ['scope', pick('CLBP_SCOPE')],
     ['programmeScope', pick('CLBP_PROGRAMME_SCOPE')],
+    ['patientScope', pick('CLBP_PATIENT_SCOPE')],
     ['scopeVersion', pick('CLBP_SCOPE_VERSION') ?? 'v2'],
     ['issPrefix', pick('CLBP_ISS_PREFIX') ?? defaults.issPrefix],
     ['standaloneIss', pick('CLBP_STANDALONE_ISS') ?? defaults.standaloneIss],

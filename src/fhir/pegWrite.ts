@@ -4,8 +4,19 @@
  * Screening Assessment 91147-9 (category survey, the score with the items as components,
  * `performer` the patient who answered, derivedFrom the response), in one transaction, both
  * conditional on the same client-generated identifier, both on the launch's encounter if any.
+ * A PEG that answers a PEG request (pegRequest.ts) is linked to it and completes it in the same
+ * transaction.
  */
-import type { BundleEntry, Observation, Questionnaire, QuestionnaireResponse } from 'fhir/r4';
+import type {
+  BundleEntry,
+  Extension,
+  Observation,
+  Questionnaire,
+  QuestionnaireResponse,
+  Reference,
+  Task,
+} from 'fhir/r4';
+import { answeredPegRequest, readPegRequest } from '../domain/pathway/pegRequest.ts';
 import { PEG_QUESTIONNAIRE_URL, PEG_QUESTIONNAIRE_VERSION } from '../domain/codes/canonical.ts';
 import {
   PEG_ITEMS,
@@ -15,6 +26,8 @@ import {
   type PegItemValues,
 } from '../domain/peg/peg.ts';
 import { LOINC_SYSTEM } from '../domain/fhir-primitives/codings.ts';
+import { FhirError } from './errors.ts';
+import { isResourceOf } from './guards.ts';
 import type { FormAnswers } from './questionnaireAnswers.ts';
 import { responseItems } from './questionnaireAnswers.ts';
 import {
@@ -42,6 +55,58 @@ export interface PegSubmission {
   readonly items: PegItemValues;
   /** Mean score rounded to 2 decimals (domain `scorePeg(...).stored`). */
   readonly score: number;
+  /** The PEG request it answers, as read just before the save (with its version). */
+  readonly request?: Task | undefined;
+}
+
+/**
+ * FHIR's workflow extension "based on" (Reference(Any)): R4's QuestionnaireResponse.basedOn and
+ * Observation.basedOn cannot point to a Task, so the request the PEG answers is named here, and
+ * `basedOn` names the referral the request is based on (a ServiceRequest, which both allow).
+ * @see https://hl7.org/fhir/extensions/StructureDefinition-event-basedOn.html
+ */
+export const EVENT_BASED_ON_URL = 'http://hl7.org/fhir/StructureDefinition/event-basedOn';
+
+/** basedOn and the extension of a PEG that answers `request`. */
+function requestLinks(request: Task | undefined): {
+  basedOn?: Reference[];
+  extension?: Extension[];
+} {
+  const read = request === undefined ? undefined : readPegRequest(request);
+  if (read === undefined) {
+    return {};
+  }
+  return {
+    extension: [{ url: EVENT_BASED_ON_URL, valueReference: { reference: read.reference } }],
+    ...(read.referral === undefined ? {} : { basedOn: [{ reference: read.referral }] }),
+  };
+}
+
+/**
+ * The request completed with this PEG as its output, conditional on the version read (If-Match):
+ * only while it is still open. A request already answered (by this submission's earlier attempt,
+ * or another) is left as it is; the PEG is saved all the same.
+ */
+function completeRequest(
+  request: Task | undefined,
+  answer: { response: string; observation: string; at: string },
+): BundleEntry[] {
+  const read = request === undefined ? undefined : readPegRequest(request);
+  if (request?.id === undefined || read === undefined || !read.open) {
+    return [];
+  }
+  const version = request.meta?.versionId;
+  return [
+    {
+      fullUrl: `urn:uuid:${crypto.randomUUID()}`,
+      resource: answeredPegRequest(request, answer),
+      request: {
+        method: 'PUT',
+        url: `Task/${request.id}`,
+        ...(version === undefined ? {} : { ifMatch: `W/"${version}"` }),
+      },
+    },
+  ];
 }
 
 function scoreQuantity(value: number) {
@@ -54,9 +119,11 @@ export function pegEntries(submission: PegSubmission, questionnaire: Questionnai
   const { context } = submission;
   // The PEG is the patient's own report, whoever types it in.
   const patient = patientReference(context);
+  const links = requestLinks(submission.request);
   const response: QuestionnaireResponse = {
     resourceType: 'QuestionnaireResponse',
     meta: { profile: [US_CORE_PROFILE.questionnaireResponse] },
+    ...links,
     identifier: submissionIdentifier(submission.submissionId),
     questionnaire: `${PEG_QUESTIONNAIRE_URL}|${PEG_QUESTIONNAIRE_VERSION}`,
     status: 'completed',
@@ -72,6 +139,7 @@ export function pegEntries(submission: PegSubmission, questionnaire: Questionnai
   const observation: Observation = {
     resourceType: 'Observation',
     meta: { profile: [US_CORE_PROFILE.screeningAssessment] },
+    ...links,
     identifier: [submissionIdentifier(submission.submissionId)],
     status: 'final',
     category: [SURVEY_CATEGORY],
@@ -93,6 +161,11 @@ export function pegEntries(submission: PegSubmission, questionnaire: Questionnai
   return [
     conditionalCreate(responseUrl, response, submission.submissionId),
     conditionalCreate(observationUrl, observation, submission.submissionId),
+    ...completeRequest(submission.request, {
+      response: responseUrl,
+      observation: observationUrl,
+      at: submission.authored,
+    }),
   ];
 }
 
@@ -116,4 +189,23 @@ export async function savePeg(
     throw new Error('The transaction answered fewer entries than sent');
   }
   return { questionnaireResponse, observation };
+}
+
+/**
+ * Saves a PEG that answers the PEG request `taskId`: the request is read first (every attempt, so
+ * a retry after a lost answer sees it already completed and leaves it), then the response, the
+ * Observation and the completed request go in one transaction.
+ */
+export async function saveRequestedPeg(
+  transport: FhirTransport,
+  submission: Omit<PegSubmission, 'request'>,
+  questionnaire: Questionnaire,
+  taskId: string,
+): Promise<SavedPeg> {
+  const label = 'Reading the check-in request';
+  const task = await transport.json(`Task/${encodeURIComponent(taskId)}`, { label });
+  if (!isResourceOf('Task', task)) {
+    throw new FhirError({ kind: 'malformed', request: label, message: `${label}: not a Task.` });
+  }
+  return savePeg(transport, { ...submission, request: task }, questionnaire);
 }

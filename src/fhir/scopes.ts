@@ -8,7 +8,7 @@ import { parseResourceScope, splitScope } from './smartScope.ts';
 export type ScopeVersion = 'v1' | 'v2';
 
 /** c = create, r = read, u = update, s = search (SMART v2 order: c r u d s). */
-type Access = 'r' | 'rs' | 'rus' | 'crs' | 'crus';
+type Access = 'r' | 's' | 'cr' | 'rs' | 'rus' | 'crs' | 'crus';
 
 interface ResourceNeed {
   readonly resourceType: string;
@@ -154,12 +154,48 @@ export const PROGRAMME_NEEDS: readonly ResourceNeed[] = [
 
 /** The scope string of the programme workspace: `launch` (EHR launch only), identity, user/ scopes. */
 export function programmeScope(version: ScopeVersion, launch: 'ehr' | 'standalone'): string {
-  const needs = new Map(PROGRAMME_NEEDS.map((n) => [n.resourceType, new Set(n.access)]));
-  return [
-    ...(launch === 'ehr' ? ['launch'] : []),
-    ...CONTEXT_SCOPES,
-    ...scopesFor('user', needs, version),
-  ].join(' ');
+  return entryScope(launch === 'ehr' ? ['launch'] : [], 'user', PROGRAMME_NEEDS, version);
+}
+
+/** An entry's scope string: its launch scopes, identity, then its needs in one context. */
+function entryScope(
+  launch: readonly string[],
+  context: 'patient' | 'user',
+  needs: readonly ResourceNeed[],
+  version: ScopeVersion,
+): string {
+  const merged = new Map(needs.map((n) => [n.resourceType, new Set(n.access)]));
+  return [...launch, ...CONTEXT_SCOPES, ...scopesFor(context, merged, version)].join(' ');
+}
+
+/**
+ * What the patient's own mode (a patient signed in as themselves) reads and writes, as `patient/`
+ * scopes, the smallest set: the PEG requests addressed to them (Task: search, read again before
+ * answering, update to completed), their answers (QuestionnaireResponse: create, read back a
+ * record a retry finds), the PEG score (Observation: create, search the history), and, for the
+ * follow-up schedule where no request was made, their referral (ServiceRequest: search) with its
+ * group sessions (Encounter, read through `_revinclude`). The Patient read gives the greeting.
+ */
+export const PATIENT_SELF_NEEDS: readonly ResourceNeed[] = [
+  { resourceType: 'Patient', access: 'r' },
+  { resourceType: 'Task', access: 'rus' },
+  { resourceType: 'QuestionnaireResponse', access: 'cr' },
+  { resourceType: 'Observation', access: 'crs' },
+  { resourceType: 'ServiceRequest', access: 's' },
+  { resourceType: 'Encounter', access: 'r' },
+];
+
+/**
+ * The scope string of the patient's own mode: `launch` (a portal's EHR launch) or
+ * `launch/patient` (standalone), identity, and patient/ scopes only.
+ */
+export function patientSelfScope(version: ScopeVersion, launch: 'ehr' | 'standalone'): string {
+  return entryScope(
+    [launch === 'ehr' ? 'launch' : 'launch/patient'],
+    'patient',
+    PATIENT_SELF_NEEDS,
+    version,
+  );
 }
 
 /**

@@ -152,7 +152,8 @@ export function sessionFromClient(client: Client): Session {
 
 /**
  * Whether the signed-in user is the patient or someone acting for them (fhirUser a Patient or a
- * RelatedPerson, relative or absolute): they get a read-only view, never clinician actions.
+ * RelatedPerson, relative or absolute): they get a read-only view, never clinician actions (a
+ * Patient signed in as themselves is given the patient's own mode first: launchedFromClient).
  */
 export function isPatientUser(fhirUser: string | undefined): boolean {
   return fhirUser !== undefined && /(^|\/)(Patient|RelatedPerson)\/[^/]+$/.test(fhirUser);
@@ -169,14 +170,53 @@ export interface StaffSession {
 
 export type Launched =
   | { readonly kind: 'patient'; readonly session: Session }
+  /** The patient signed in as themselves (fhirUser a Patient): the patient's own check-ins. */
+  | { readonly kind: 'patient-self'; readonly session: Session }
   | { readonly kind: 'programme'; readonly session: StaffSession };
 
+/** The id of the Patient a fhirUser names (relative or absolute), else undefined. */
+export function selfPatientId(fhirUser: string | undefined): string | undefined {
+  return fhirUser === undefined ? undefined : /(?:^|\/)Patient\/([^/]+)$/.exec(fhirUser)?.[1];
+}
+
 /**
- * Which entry of the app a launch opens: the patient's chart when the EHR names a patient; the
+ * A patient's own launch: the patient context is the signed-in patient (a standalone launch may
+ * give none, then the fhirUser's id is it). A patient context naming someone else (a proxy
+ * account) is refused rather than shown as the user's own record.
+ */
+function selfSession(client: Client, self: string): Session {
+  const context = client.getPatientId();
+  if (context !== null && context !== '' && context !== self) {
+    throw new FhirError({
+      kind: 'forbidden',
+      message:
+        "You are signed in as one patient but the launch opened another patient's record. Open CLBP Pathway again from your own portal account.",
+    });
+  }
+  const tokenResponse = (client.state.tokenResponse ?? {}) as Record<string, unknown>;
+  return {
+    transport: clientTransport(client),
+    patientId: self,
+    fhirUser: `Patient/${self}`,
+    encounter: undefined,
+    grantedScope: grantedScopeOf(client),
+    needPatientBanner: tokenResponse['need_patient_banner'] === true,
+    smartStyleUrl: stringField(tokenResponse, 'smart_style_url'),
+  };
+}
+
+/**
+ * Which entry of the app a launch opens: the patient's own check-ins when the signed-in user is a
+ * Patient (a patient portal, or a patient's standalone launch); the patient's chart when the EHR
+ * names a patient; the
  * programme workspace when it names none and granted the workspace's `user/` Task scope; else
  * the chart's "no patient" error (a clinician's launch that lost its patient).
  */
 export function launchedFromClient(client: Client): Launched {
+  const self = selfPatientId(client.getFhirUser() ?? undefined);
+  if (self !== undefined) {
+    return { kind: 'patient-self', session: selfSession(client, self) };
+  }
   const patientId = client.getPatientId();
   const grantedScope = grantedScopeOf(client);
   if ((patientId === null || patientId === '') && /(^|\s)user\/(Task|\*)\./.test(grantedScope)) {

@@ -10,7 +10,7 @@ export interface AccessContext {
   readonly scopes: readonly string[];
   /** Launch patient id, present when a `patient/` scope was granted with launch context. */
   readonly patient?: string;
-  /** `Practitioner/<id>` of the signed-in user, when known. */
+  /** The signed-in user, `Practitioner/<id>` or (a patient as themselves) `Patient/<id>`. */
   readonly fhirUser?: string;
   /** Expiry, seconds since the epoch. */
   readonly expiresAt: number;

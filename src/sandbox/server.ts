@@ -76,6 +76,8 @@ export interface Sandbox {
   launchUrl(patient: string, practitioner?: string): string;
   /** The EHR's programme entry for a staff member: the app's launch with no patient in context. */
   programmeLaunchUrl(practitioner: string): string;
+  /** The EHR's patient portal launch: the patient signed in as themselves (patient mode). */
+  portalLaunchUrl(patient: string): string;
   readonly faults: FhirFaults;
   readonly auth: SandboxAuth;
   readonly repo: SandboxRepository;
@@ -282,6 +284,11 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
     programmeLaunchUrl(practitioner) {
       const u = new URL('/ehr/programme', origin);
       u.searchParams.set('practitioner', practitioner);
+      return u.href;
+    },
+    portalLaunchUrl(patient) {
+      const u = new URL('/ehr/portal', origin);
+      u.searchParams.set('patient', patient);
       return u.href;
     },
     faults,

@@ -16,6 +16,10 @@ import './styles.css';
 const ProgrammeApp = lazy(() =>
   import('./programme/ProgrammeApp.tsx').then((m) => ({ default: m.ProgrammeApp })),
 );
+// The patient's own page (a patient signed in as themselves) is its own chunk too.
+const PatientApp = lazy(() =>
+  import('./patient/PatientApp.tsx').then((m) => ({ default: m.PatientApp })),
+);
 
 export function boot(container: HTMLElement, ready: Promise<[Launched, AppConfig]>): void {
   const root = createRoot(container);
@@ -37,6 +41,16 @@ export function boot(container: HTMLElement, ready: Promise<[Launched, AppConfig
               }
             >
               <ProgrammeApp session={launched.session} programme={config.programme} />
+            </Suspense>
+          ) : launched.kind === 'patient-self' ? (
+            <Suspense
+              fallback={
+                <main aria-busy="true">
+                  <p>Opening your check-ins…</p>
+                </main>
+              }
+            >
+              <PatientApp session={launched.session} asOf={new Date()} />
             </Suspense>
           ) : (
             <App

@@ -141,10 +141,11 @@ describe('the PEG form', () => {
   });
 });
 
-describe('a patient signed in (fhirUser a Patient)', () => {
+describe('a related person signed in (fhirUser a RelatedPerson)', () => {
   it('gets a read-only view: the status and the row, no clinician action and no form', async () => {
-    // The EHR signs the patient in: its id_token names the Patient as fhirUser (the app reads the
-    // claim, as fhirclient does, without checking the signature).
+    // The EHR signs in someone acting for the patient: its id_token names a RelatedPerson as
+    // fhirUser (the app reads the claim, as fhirclient does, without checking the signature). A
+    // Patient as fhirUser gets the patient's own mode instead (patientMode.test.ts).
     await t.page.route(/\/auth\/token$/, async (route) => {
       const response = await route.fetch();
       const body = (await response.json()) as Record<string, unknown>;
@@ -154,7 +155,7 @@ describe('a patient signed in (fhirUser a Patient)', () => {
         string,
         unknown
       >;
-      claims['fhirUser'] = `${t.sandbox.fhirBase}/Patient/in-programme`;
+      claims['fhirUser'] = `${t.sandbox.fhirBase}/RelatedPerson/in-programme-carer`;
       const changed = Buffer.from(JSON.stringify(claims)).toString('base64url');
       await route.fulfill({
         response,

@@ -3,9 +3,14 @@
  * PEG request Tasks addressed to them (pegRequest.ts) and, where no request was made, the
  * follow-up the schedule says is due (the same rule as the clinician's next action, state.ts).
  */
+import type { Encounter, Observation, ServiceRequest, Task } from 'fhir/r4';
+import { localDayOf } from '../fhir-primitives/dates.ts';
 import type { PegAdministration } from '../peg/peg.ts';
-import type { FollowUpId, FollowUpSchedule } from './followUp.ts';
-import { checkInTitle, type PegRequest } from './pegRequest.ts';
+import { readPegRecords } from '../peg/records.ts';
+import { referralAnchor } from './baseline.ts';
+import { followUpSchedule, type FollowUpId, type FollowUpSchedule } from './followUp.ts';
+import { checkInTitle, pegRequests, type PegRequest } from './pegRequest.ts';
+import { followedReferral, programmeReferrals } from './referrals.ts';
 import { actionableFollowUp } from './state.ts';
 
 export interface CheckIn {
@@ -71,6 +76,54 @@ export function patientCheckIns(
       request: undefined,
     });
   }
+  // Where no request is pending, the schedule's next window (only on a firm schedule: a
+  // provisional one moves when the programme starts).
+  const scheduled = schedule?.provisional === false ? schedule.points : [];
+  const nextPoint = scheduled.find((p) => p.status === 'upcoming');
+  if (nextPoint !== undefined && !requests.some((r) => r.timePoint === nextPoint.id)) {
+    upcoming.push({ title: checkInTitle(nextPoint.label), opens: nextPoint.window.start });
+  }
   upcoming.sort((a, b) => a.opens.localeCompare(b.opens));
   return { due, next: upcoming[0] };
+}
+
+/** What the patient's own page reads (src/fhir/checkInsLoad.ts). */
+export interface PatientRecords {
+  readonly requests: readonly Task[];
+  readonly pegObservations: readonly Observation[];
+  /** Undefined when the referral was not read: only requests then ask for a check-in. */
+  readonly referrals:
+    | {
+        readonly requests: readonly ServiceRequest[];
+        readonly tasks: readonly Task[];
+        readonly sessions: readonly Encounter[];
+      }
+    | undefined;
+}
+
+export interface PatientCheckInsView {
+  readonly checkIns: CheckIns;
+  /** The patient's PEG scores, oldest first (score 0–10 as stored, 2 decimals). */
+  readonly history: readonly { readonly date: string; readonly score: number }[];
+}
+
+/** The patient's page on `asOf`: the check-ins asked for now and their PEG history. */
+export function patientCheckInsView(records: PatientRecords, asOf: Date): PatientCheckInsView {
+  const { history } = readPegRecords([], records.pegObservations, []);
+  const referral =
+    records.referrals === undefined
+      ? undefined
+      : followedReferral(
+          programmeReferrals(
+            records.referrals.requests,
+            records.referrals.tasks,
+            records.referrals.sessions,
+          ),
+        );
+  const anchor = referral === undefined ? undefined : referralAnchor(referral);
+  const schedule = anchor === undefined ? undefined : followUpSchedule(anchor, history, asOf);
+  return {
+    checkIns: patientCheckIns(pegRequests(records.requests), schedule, history, localDayOf(asOf)),
+    history: history.map((a) => ({ date: a.date, score: a.score })),
+  };
 }

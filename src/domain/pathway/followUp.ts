@@ -75,7 +75,7 @@ export interface FollowUpPoint {
   readonly window: { readonly start: string; readonly end: string };
   readonly status: FollowUpStatus;
   /** The PEG that completed it (the one closest to the due date; the earlier on a tie). */
-  readonly administration?: Pick<PegAdministration, 'date' | 'score' | 'sources'>;
+  readonly administration?: Pick<PegAdministration, 'date' | 'score' | 'sources' | 'reportedBy'>;
 }
 
 export interface FollowUpSchedule {
@@ -93,7 +93,7 @@ export interface FollowUpSchedule {
  */
 export function followUpSchedule(
   anchor: ScheduleAnchor,
-  administrations: readonly Pick<PegAdministration, 'date' | 'score' | 'sources'>[],
+  administrations: readonly Pick<PegAdministration, 'date' | 'score' | 'sources' | 'reportedBy'>[],
   asOf: Date,
 ): FollowUpSchedule {
   const today = localDayOf(asOf);
@@ -134,7 +134,7 @@ export function followUpSchedule(
  * Due day and inclusive window of a time point from an anchor day, in calendar arithmetic
  * (date-fns on the local calendar date: 6 months after 31 January is 31 July).
  */
-function timePointWindow(
+export function timePointWindow(
   anchorDay: string,
   point: Pick<FollowUpTimePoint, 'offset' | 'window'>,
 ): { due: string; start: string; end: string } {

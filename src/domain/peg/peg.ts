@@ -159,6 +159,19 @@ export function pegAnswerCodeFor(value: number): string | undefined {
  * identifiers ('identifier:system|value'); `derivedFrom` holds the same kinds of keys for the
  * resources it says it was derived from. pegHistory uses both to de-duplicate.
  */
+/**
+ * Who entered a PEG: the patient themselves ("patient-reported": the response's author is the
+ * Patient or a RelatedPerson, as the patient mode writes it) or someone in the clinic (author a
+ * Practitioner or PractitionerRole). US Core: author = who entered, source = who answered.
+ */
+export type PegReporter = 'patient' | 'clinic';
+
+/** PegReporter in the words every screen uses. */
+export const PEG_REPORTER_TEXT: Readonly<Record<PegReporter, string>> = {
+  patient: 'patient-reported',
+  clinic: 'recorded in clinic',
+};
+
 export interface PegAdministration {
   /** FHIR dateTime (or date) as recorded: QuestionnaireResponse.authored / Observation.effective. */
   readonly date: string;
@@ -179,6 +192,8 @@ export interface PegAdministration {
   readonly sources: readonly string[];
   readonly keys: readonly string[];
   readonly derivedFrom: readonly string[];
+  /** Who entered it, when its QuestionnaireResponse names an author (undefined otherwise). */
+  readonly reportedBy?: PegReporter;
 }
 
 /** The exact mean of the three item values (0-10). */

@@ -7,9 +7,22 @@ import type {
   QuestionnaireResponseItemAnswer,
 } from 'fhir/r4';
 import { PEG_ITEMS, PEG_ITEM_KEYS, pegValueFromAnswerCode, scorePeg } from './peg.ts';
-import { normalizeReference, resourceKeys } from '../fhir-primitives/references.ts';
+import { normalizeReference, parseReference, resourceKeys } from '../fhir-primitives/references.ts';
 import { hasLoinc } from '../fhir-primitives/codings.ts';
-import type { PegAdministration, PegAnswers, PegItemKey } from './peg.ts';
+import type { PegAdministration, PegAnswers, PegItemKey, PegReporter } from './peg.ts';
+
+const REPORTER_OF_AUTHOR: Readonly<Record<string, PegReporter>> = {
+  Patient: 'patient',
+  RelatedPerson: 'patient',
+  Practitioner: 'clinic',
+  PractitionerRole: 'clinic',
+};
+
+/** Who entered a response, from its author's resource type (see PegReporter). */
+export function pegReporter(author: string | undefined): PegReporter | undefined {
+  const type = author === undefined ? undefined : parseReference(author)?.type;
+  return type === undefined ? undefined : REPORTER_OF_AUTHOR[type];
+}
 import { flattenQuestionnaire, flattenResponse } from '../fhir-primitives/questionnaires.ts';
 
 /** R4 core extension carrying an answer option's numeric value (SDC 3 `ordinal()`). */
@@ -173,6 +186,12 @@ export function pegFromQuestionnaireResponse(
         response.identifier === undefined ? [] : [response.identifier],
       ),
       derivedFrom: [],
+      ...reporterOf(response),
     },
   };
+}
+
+function reporterOf(response: QuestionnaireResponse): { reportedBy?: PegReporter } {
+  const reportedBy = pegReporter(response.author?.reference);
+  return reportedBy === undefined ? {} : { reportedBy };
 }

@@ -58,6 +58,34 @@ function writesAnyChart(scope: string): boolean {
   );
 }
 
+/** Whether someone (a clinician, or a patient as themselves) has signed in. */
+export function signedIn(p: Pick<PendingAuthorization, 'practitioner' | 'patientUser'>): boolean {
+  return p.practitioner !== undefined || p.patientUser !== undefined;
+}
+
+/** The scopes a patient signed in as themselves may hold: no user/ or system/ resource scope. */
+function isPatientUserScope(scope: string): boolean {
+  const parsed = parseResourceScope(scope);
+  return parsed === undefined || parsed.context === 'patient';
+}
+
+/**
+ * The scopes offered to whoever signed in: a patient signed in as themselves gets only their own
+ * chart, so user/ and system/ scopes move to the refused ones.
+ */
+export function offeredTo(p: PendingAuthorization): {
+  offered: readonly string[];
+  refused: readonly string[];
+} {
+  if (p.patientUser === undefined) {
+    return { offered: p.offeredScopes, refused: p.refusedScopes };
+  }
+  return {
+    offered: p.offeredScopes.filter(isPatientUserScope),
+    refused: [...p.refusedScopes, ...p.offeredScopes.filter((s) => !isPatientUserScope(s))],
+  };
+}
+
 function sameUrl(a: string, b: string): boolean {
   return a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
 }
@@ -137,7 +165,8 @@ function validateRequest(
       ...pending,
       launch,
       launchId,
-      practitioner: launch.practitioner,
+      ...(launch.practitioner === undefined ? {} : { practitioner: launch.practitioner }),
+      ...(launch.patientUser === undefined ? {} : { patientUser: launch.patientUser }),
       ...(launch.patient === undefined ? {} : { patient: launch.patient }),
     };
   }
@@ -225,25 +254,36 @@ export async function advance(
 ): Promise<void> {
   const client = deps.clients().get(p.clientId);
   const clientName = client?.name ?? p.clientId;
-  if (p.practitioner === undefined) {
-    sendHtml(res, 200, signInPage(id, clientName, await deps.directory.practitioners()));
+  if (!signedIn(p)) {
+    sendHtml(
+      res,
+      200,
+      signInPage(
+        id,
+        clientName,
+        await deps.directory.practitioners(),
+        await deps.directory.patients(),
+      ),
+    );
     return;
   }
+  const { offered, refused } = offeredTo(p);
   if (p.needsPatient && p.patient === undefined) {
     sendHtml(res, 200, patientPickerPage(id, clientName, await deps.directory.patients()));
     return;
   }
   if (p.needsConsent && p.consentedScopes === undefined) {
-    sendHtml(res, 200, consentPage(id, clientName, p.offeredScopes, p.refusedScopes));
+    sendHtml(res, 200, consentPage(id, clientName, offered, refused));
     return;
   }
-  const scopes = p.consentedScopes ?? p.offeredScopes;
+  const scopes = p.consentedScopes ?? offered;
   const hasPatientContext = scopes.includes('launch') || scopes.includes('launch/patient');
   const grant: GrantContext = {
     grantId: randomId(16),
     clientId: p.clientId,
     scopes,
-    practitioner: p.practitioner,
+    ...(p.practitioner === undefined ? {} : { practitioner: p.practitioner }),
+    ...(p.patientUser === undefined ? {} : { patientUser: p.patientUser }),
     needPatientBanner: p.launch?.needPatientBanner ?? true,
     ...(hasPatientContext && p.patient !== undefined ? { patient: p.patient } : {}),
     ...(scopes.includes('launch') && p.launch?.encounter !== undefined

@@ -3,7 +3,7 @@
  * choice, consent or denial. Each form carries the opaque id of the pending authorization.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { RedirectError, advance, errorRedirect } from './authorize.ts';
+import { RedirectError, advance, errorRedirect, offeredTo, signedIn } from './authorize.ts';
 import type { AuthDeps } from './deps.ts';
 import { readParams, sendHtml } from './http.ts';
 import { errorPage } from './pages.ts';
@@ -76,9 +76,23 @@ async function applyAction(
       p.practitioner = who;
       return undefined;
     }
+    case 'sign-in-patient': {
+      // A patient signs in as themselves (a patient portal's account): their chart is the
+      // patient context, so no patient is chosen afterwards.
+      const who = params.get('patient-user') ?? '';
+      if (signedIn(p)) {
+        return 'Someone has already signed in to this authorization.';
+      }
+      if (!(await deps.directory.patientExists(who))) {
+        return `"${who}" is not a patient of this EHR sandbox.`;
+      }
+      p.patientUser = who;
+      p.patient = who;
+      return undefined;
+    }
     case 'choose-patient': {
-      if (p.practitioner === undefined) {
-        return 'Sign in before choosing a patient.';
+      if (!signedIn(p) || p.patientUser !== undefined) {
+        return 'Sign in as a clinician before choosing a patient.';
       }
       const patient = params.get('patient') ?? '';
       if (!p.needsPatient || !(await deps.directory.patientExists(patient))) {
@@ -89,18 +103,19 @@ async function applyAction(
     }
     case 'approve': {
       // Consent is the last step: only a signed-in user who has the patient in front of them gives it.
-      if (p.practitioner === undefined || (p.needsPatient && p.patient === undefined)) {
+      if (!signedIn(p) || (p.needsPatient && p.patient === undefined)) {
         return 'Sign in and choose the patient before allowing access.';
       }
       const ticked = params.getAll('scope');
-      const extra = ticked.filter((s) => !p.offeredScopes.includes(s));
+      const { offered } = offeredTo(p);
+      const extra = ticked.filter((s) => !offered.includes(s));
       if (extra.length > 0) {
         return `These scopes were not offered: ${extra.join(' ')}`;
       }
       if (ticked.length === 0) {
         return 'Tick at least one permission, or choose Deny.';
       }
-      p.consentedScopes = p.offeredScopes.filter((s) => ticked.includes(s));
+      p.consentedScopes = offered.filter((s) => ticked.includes(s));
       return undefined;
     }
     case 'deny':

@@ -54,15 +54,24 @@ export function signInPage(
   requestId: string,
   clientName: string,
   practitioners: readonly Person[],
+  patients: readonly Person[],
 ): string {
+  const patientUsers = patients.map(({ id, name }) => ({ id, name }));
   return page(
     'Sign in',
     `<h1>Sign in to the EHR sandbox</h1>
-<p>${e(clientName)} asks you to sign in. Choose the clinician you are (no password in the sandbox).</p>
+<p>${e(clientName)} asks you to sign in. Choose who you are (no password in the sandbox).</p>
 <form method="post" action="/auth/interact" id="sign-in-form">
 ${hidden(requestId)}
 ${radioList('practitioner', 'Clinician', practitioners)}
 <button type="submit" id="sign-in" name="action" value="sign-in">Sign in</button>
+</form>
+<h2>Patients</h2>
+<p>A patient signs in to their own record (as in a patient portal).</p>
+<form method="post" action="/auth/interact" id="patient-sign-in-form">
+${hidden(requestId)}
+${radioList('patient-user', 'Patient', patientUsers)}
+<button type="submit" id="sign-in-patient" name="action" value="sign-in-patient">Sign in as this patient</button>
 </form>`,
   );
 }

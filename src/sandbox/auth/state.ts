@@ -8,7 +8,10 @@ import { randomBytes } from 'node:crypto';
 export interface LaunchContext {
   /** Absent for a launch without a patient open (the programme staff's workspace). */
   readonly patient?: string;
-  readonly practitioner: string;
+  /** The signed-in clinician or staff member; absent when the patient is the user. */
+  readonly practitioner?: string;
+  /** A patient portal's launch: the signed-in user is this patient (the launch patient). */
+  readonly patientUser?: string;
   /** False when the EHR shows its own patient banner (embedded/iframe launch). */
   readonly needPatientBanner: boolean;
   /** The visit the app was launched in (SMART `encounter` launch context). */
@@ -24,6 +27,8 @@ export interface GrantContext {
   readonly patient?: string;
   /** Practitioner id of the signed-in user. */
   readonly practitioner?: string;
+  /** Patient id of the signed-in user, when a patient signed in (then `practitioner` is absent). */
+  readonly patientUser?: string;
   readonly needPatientBanner: boolean;
   /** Encounter id of an EHR launch within a visit (returned as `encounter` with the token). */
   readonly encounter?: string;
@@ -58,9 +63,22 @@ export interface PendingAuthorization {
   readonly needsPatient: boolean;
   readonly needsConsent: boolean;
   practitioner?: string;
+  /** A patient signed in as themselves (their own chart is the patient context). */
+  patientUser?: string;
   patient?: string;
   /** Set when the user approves on the consent screen: the scopes left ticked. */
   consentedScopes?: readonly string[];
+}
+
+/** The signed-in user as a FHIR reference ('Practitioner/<id>' or 'Patient/<id>'), if any. */
+export function userReference(who: {
+  readonly practitioner?: string | undefined;
+  readonly patientUser?: string | undefined;
+}): string | undefined {
+  if (who.patientUser !== undefined) {
+    return `Patient/${who.patientUser}`;
+  }
+  return who.practitioner === undefined ? undefined : `Practitioner/${who.practitioner}`;
 }
 
 export function randomId(bytes = 24): string {

@@ -9,7 +9,7 @@ import type { AuthDeps } from './deps.ts';
 import { BodyError, applyCors, readParams, sendJson, single } from './http.ts';
 import { splitScope } from '../../fhir/smartScope.ts';
 import { decideScopes } from './scopes.ts';
-import { LIFETIMES_MS, randomId } from './state.ts';
+import { LIFETIMES_MS, randomId, userReference } from './state.ts';
 import type { GrantContext } from './state.ts';
 import { signAccessToken, signIdToken } from './tokens.ts';
 import type { TokenSettings } from './tokens.ts';
@@ -75,12 +75,9 @@ async function userTokenResponse(
     body['refresh_token'] = refresh;
   }
   const wantsIdentity = grant.scopes.includes('fhirUser') || grant.scopes.includes('profile');
-  if (grant.scopes.includes('openid') && wantsIdentity && grant.practitioner !== undefined) {
-    body['id_token'] = await signIdToken(
-      deps.key,
-      { ...grant, practitioner: grant.practitioner },
-      s,
-    );
+  const user = userReference(grant);
+  if (grant.scopes.includes('openid') && wantsIdentity && user !== undefined) {
+    body['id_token'] = await signIdToken(deps.key, grant, user, s);
   }
   return body;
 }

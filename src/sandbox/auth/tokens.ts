@@ -12,7 +12,7 @@ import {
 } from 'jose';
 import type { CryptoKey, JSONWebKeySet, JWTPayload } from 'jose';
 import type { AccessContext, TokenCheck, TokenVerifier } from '../accessContext.ts';
-import { randomId } from './state.ts';
+import { randomId, userReference } from './state.ts';
 import type { GrantContext } from './state.ts';
 
 const ALG = 'RS256';
@@ -43,10 +43,6 @@ export interface TokenSettings {
   readonly now: number;
 }
 
-function practitionerRef(id: string): string {
-  return `Practitioner/${id}`;
-}
-
 /** Signs an access token for a grant. Claims: scope, patient, fhirUser, client_id, exp. */
 export async function signAccessToken(
   key: SigningKey,
@@ -61,17 +57,16 @@ export async function signAccessToken(
   if (grant.patient !== undefined) {
     claims['patient'] = grant.patient;
   }
-  if (grant.practitioner !== undefined) {
-    claims['fhirUser'] = practitionerRef(grant.practitioner);
+  const user = userReference(grant);
+  if (user !== undefined) {
+    claims['fhirUser'] = user;
   }
   const iat = Math.floor(s.now / 1000);
   return new SignJWT(claims)
     .setProtectedHeader({ alg: ALG, kid: key.kid, typ: 'at+jwt' })
     .setIssuer(s.issuer)
     .setAudience(s.fhirBase)
-    .setSubject(
-      grant.practitioner === undefined ? grant.clientId : practitionerRef(grant.practitioner),
-    )
+    .setSubject(user ?? grant.clientId)
     .setIssuedAt(iat)
     .setExpirationTime(iat + s.ttlS)
     .setJti(randomId(16))
@@ -79,15 +74,17 @@ export async function signAccessToken(
 }
 
 /**
- * Signs an OpenID Connect id_token. `fhirUser` is the absolute URL of the user's Practitioner
- * resource, as SMART App Launch 2.x asks ("a URL that resolves to a FHIR resource").
+ * Signs an OpenID Connect id_token. `fhirUser` is the absolute URL of the user's Practitioner (or,
+ * for a patient signed in as themselves, Patient) resource, as SMART App Launch 2.x asks ("a URL
+ * that resolves to a FHIR resource").
  */
 export async function signIdToken(
   key: SigningKey,
-  grant: GrantContext & { readonly practitioner: string },
+  grant: GrantContext,
+  user: string,
   s: TokenSettings,
 ): Promise<string> {
-  const claims: JWTPayload = { fhirUser: `${s.fhirBase}/${practitionerRef(grant.practitioner)}` };
+  const claims: JWTPayload = { fhirUser: `${s.fhirBase}/${user}` };
   if (grant.nonce !== undefined) {
     claims['nonce'] = grant.nonce;
   }
@@ -96,7 +93,7 @@ export async function signIdToken(
     .setProtectedHeader({ alg: ALG, kid: key.kid, typ: 'JWT' })
     .setIssuer(s.issuer)
     .setAudience(grant.clientId)
-    .setSubject(grant.practitioner)
+    .setSubject(grant.practitioner ?? grant.patientUser ?? user)
     .setIssuedAt(iat)
     .setExpirationTime(iat + s.ttlS)
     .sign(key.privateKey);

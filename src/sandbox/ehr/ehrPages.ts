@@ -72,6 +72,16 @@ ${personOptions(programmeStaff)}
 </select>
 <button type="submit" id="launch-programme" formtarget="_blank">Open the programme workspace</button></p>
 </form>
+<h2>Patient portal</h2>
+<p>A patient opens CLBP Pathway from their portal, signed in as themselves (SMART EHR launch,
+<code>patient/</code> scopes only): their follow-up PEG check-ins and their own PEG history.</p>
+<form id="portal-form" action="/ehr/portal" method="get">
+<p><label for="portal-patient">Signed-in patient</label>
+<select id="portal-patient" name="patient">
+${personOptions(patients)}
+</select>
+<button type="submit" id="launch-portal" formtarget="_blank">Open CLBP Pathway from the portal</button></p>
+</form>
 <h2>Endpoints</h2>
 <ul>
 <li>FHIR base: <code id="fhir-base">${e(links.fhirBase)}</code></li>

@@ -94,7 +94,7 @@ function appLaunchUrl(
   launchUri: string,
   fhirBase: string,
   launchId: string,
-  workspace?: 'programme',
+  workspace?: 'programme' | 'patient',
 ): string {
   const u = new URL(launchUri);
   u.searchParams.set('iss', fhirBase);
@@ -119,6 +119,20 @@ function programmeLaunch(url: URL, res: ServerResponse, o: EhrOptions): void {
   }
   const id = o.createLaunch({ practitioner, needPatientBanner: false });
   redirect(res, appLaunchUrl(o.launchUri(), o.fhirBase(), id, 'programme'));
+}
+
+/**
+ * `/ehr/portal?patient=<id>`: the patient portal's launch of the app, the patient signed in as
+ * themselves (SMART EHR launch with the patient as the user and the launch patient).
+ */
+async function portalLaunch(url: URL, res: ServerResponse, o: EhrOptions): Promise<void> {
+  const patient = url.searchParams.get('patient') ?? '';
+  if (patient === '' || (await o.patientName(patient)) === undefined) {
+    notFound(res, 'Unknown patient', `There is no Patient "${patient}" in this EHR sandbox.`);
+    return;
+  }
+  const id = o.createLaunch({ patient, patientUser: patient, needPatientBanner: false });
+  redirect(res, appLaunchUrl(o.launchUri(), o.fhirBase(), id, 'patient'));
 }
 
 export function createEhrHandler(o: EhrOptions) {
@@ -158,6 +172,9 @@ export function createEhrHandler(o: EhrOptions) {
       }
       case '/ehr/programme':
         programmeLaunch(url, res, o);
+        return true;
+      case '/ehr/portal':
+        await portalLaunch(url, res, o);
         return true;
       case '/ehr/frame': {
         const target = await resolveLaunchTarget(url, res, o);

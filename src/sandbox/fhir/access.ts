@@ -25,10 +25,52 @@ export interface Access {
   readonly scopes: readonly ResourceScope[];
   readonly granted: readonly string[];
   readonly patient: string | undefined;
+  /** The signed-in user ('Practitioner/<id>', 'Patient/<id>'), when the token names one. */
+  readonly user?: string | undefined;
 }
 
 export function accessFrom(context: AccessContext): Access {
-  return { scopes: parseScopes(context.scopes), granted: context.scopes, patient: context.patient };
+  return {
+    scopes: parseScopes(context.scopes),
+    granted: context.scopes,
+    patient: context.patient,
+    user: context.fhirUser,
+  };
+}
+
+/**
+ * What a patient signed in as themselves may change, whatever the scopes say, as a patient
+ * portal allows: their own answers (QuestionnaireResponse) and results they report
+ * (Observation), and the Tasks addressed to them (owner = the patient: a PEG request), never a
+ * clinician's or the programme's records (referrals, the programme's Task, problems…).
+ */
+const PATIENT_USER_WRITES: ReadonlySet<string> = new Set([
+  'QuestionnaireResponse',
+  'Observation',
+  'Task',
+]);
+
+function assertPatientUserWrite(
+  user: string,
+  entry: EntryOperation,
+  existing: Resource | undefined,
+): void {
+  const { op } = entry;
+  if (!PATIENT_USER_WRITES.has(op.resourceType)) {
+    throw forbidden(
+      `A patient signed in as themselves cannot ${interactionOf(op)} ${op.resourceType} (a clinician's record)`,
+    );
+  }
+  if (op.resourceType !== 'Task') {
+    return;
+  }
+  const owned = (r: Resource | undefined): boolean =>
+    r?.resourceType === 'Task' && r.owner?.reference === user;
+  if (op.kind !== 'update' || !owned(existing) || !owned(entry.resource)) {
+    throw forbidden(
+      `A patient signed in as themselves may only update the Tasks they own (owner ${user}), keeping them theirs`,
+    );
+  }
 }
 
 /** What a permitted operation must still respect while it runs. */
@@ -128,6 +170,9 @@ export async function authorize(
     grantFor(access.scopes, { resourceType: op.resourceType, interaction: 'create' }) === 'denied'
   ) {
     throw denied(access, 'create', op.resourceType); // update-as-create creates
+  }
+  if (access.user?.startsWith('Patient/') === true && WRITES.has(op.kind)) {
+    assertPatientUserWrite(access.user, entry, existing);
   }
   if (grant === 'any-patient') {
     return {};

@@ -2,7 +2,11 @@
  * Two patients referred to the group visits, with the programme's record of them: one who
  * completed the programme about five months ago with month 6 due now, one in it today.
  */
-import { yearsInDays } from './clock.ts';
+import type { Task } from 'fhir/r4';
+import { PROGRAMME_ORGANIZATION_ID } from '../../domain/codes/canonical.ts';
+import { FOLLOW_UP_TIME_POINTS, timePointWindow } from '../../domain/pathway/followUp.ts';
+import { pegRequestTask } from '../../domain/pathway/pegRequest.ts';
+import { dateAgo, instantAgo, yearsInDays, type Clock } from './clock.ts';
 import { CONDITIONS } from './codes.ts';
 import { buildCondition, buildPatient } from './fhirBuilders.ts';
 import { ourPeg } from './peg.ts';
@@ -15,6 +19,32 @@ export const REFERRAL_DAYS_AGO = 200;
 /** The first group session, a week after the referral. */
 const START_DAYS_AGO = REFERRAL_DAYS_AGO - 7;
 const WEEK_8_DAYS_AGO = START_DAYS_AGO - 56;
+
+/**
+ * The programme's request that the patient answer the month-6 PEG (pegRequest.ts), made when its
+ * window opened: what the patient sees as "Month 6 check-in due" in the patient mode.
+ */
+function month6Request(clock: Clock): Task {
+  const point = FOLLOW_UP_TIME_POINTS.find((p) => p.id === 'month6');
+  if (point === undefined) {
+    throw new Error('no month-6 time point');
+  }
+  const window = timePointWindow(dateAgo(clock, START_DAYS_AGO), point);
+  const opened = Math.round(
+    (clock.dayStart - Date.parse(`${window.start}T00:00:00Z`)) / 86_400_000,
+  );
+  return {
+    ...pegRequestTask({
+      patientId: ID,
+      referral: `ServiceRequest/${ID}-referral`,
+      timePoint: 'month6',
+      window,
+      authoredOn: instantAgo(clock, opened, 16 * 60),
+      requester: `Organization/${PROGRAMME_ORGANIZATION_ID}`,
+    }),
+    id: `${ID}-peg-request-month6`,
+  };
+}
 
 export function referredFollowup(ctx: ScenarioContext): ScenarioResult {
   const peg = pegContext(ctx, ID);
@@ -34,7 +64,7 @@ export function referredFollowup(ctx: ScenarioContext): ScenarioResult {
     patient: {
       id: ID,
       name: 'Anita Desai',
-      scenario: `Chronic low back pain, referred ${String(REFERRAL_DAYS_AGO)} days ago; attended 7 of 8 group sessions (programme completed); baseline and week-8 PEG on file`,
+      scenario: `Chronic low back pain, referred ${String(REFERRAL_DAYS_AGO)} days ago; attended 7 of 8 group sessions (programme completed); baseline and week-8 PEG on file; a month-6 PEG check-in request to the patient`,
     },
     resources: [
       buildPatient(ctx.clock, {
@@ -69,6 +99,7 @@ export function referredFollowup(ctx: ScenarioContext): ScenarioResult {
         supportingInfo: [`Observation/${baseline[1].id ?? ''}`],
         cohort: { id: 'cohort-summer', name: 'Summer Tuesday evenings', completed: true },
       }),
+      month6Request(ctx.clock),
     ],
   };
 }

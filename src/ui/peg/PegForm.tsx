@@ -7,7 +7,7 @@ import {
   type PegAnswers,
   type PegItemValues,
 } from '../../domain/peg/peg.ts';
-import { savePeg, type SavedPeg } from '../../fhir/pegWrite.ts';
+import { savePeg, saveRequestedPeg, type SavedPeg } from '../../fhir/pegWrite.ts';
 import type { FormAnswers } from '../../fhir/questionnaireAnswers.ts';
 import { PEG_QUESTIONNAIRE } from '../../fhir/questionnaires.ts';
 import { writeContext, type Session } from '../../fhir/session.ts';
@@ -52,33 +52,47 @@ interface PegFormProps {
   readonly onCancel: () => void;
   /** Opened by the clinician just now: take keyboard focus. */
   readonly focusOnOpen: boolean;
+  /** The PEG request Task these answers complete (the patient's own check-in), by id. */
+  readonly requestId?: string | undefined;
+  /** What the save button names ("Save PEG"; the patient's page: "Save answers"). */
+  readonly noun?: string | undefined;
 }
 
 export function PegForm(props: PegFormProps) {
-  const { session, now, label, onSaved, onCancel, focusOnOpen, form = 'peg' } = props;
+  const {
+    session,
+    now,
+    label,
+    onSaved,
+    onCancel,
+    focusOnOpen,
+    form = 'peg',
+    requestId,
+    noun = 'PEG',
+  } = props;
   const save = useCallback(
     async (draft: SentDraft) => {
       const score = scorePeg(pegAnswersFrom(draft.answers));
       if (score.kind !== 'score') {
         throw new Error('All three PEG items must be answered before saving.');
       }
-      const saved = await savePeg(
-        session.transport,
-        {
-          submissionId: draft.submissionId,
-          context: writeContext(session),
-          authored: draft.sentAt,
-          answers: draft.answers,
-          items: score.items,
-          score: score.stored,
-        },
-        PEG_QUESTIONNAIRE,
-      );
+      const submission = {
+        submissionId: draft.submissionId,
+        context: writeContext(session),
+        authored: draft.sentAt,
+        answers: draft.answers,
+        items: score.items,
+        score: score.stored,
+      };
+      const saved =
+        requestId === undefined
+          ? await savePeg(session.transport, submission, PEG_QUESTIONNAIRE)
+          : await saveRequestedPeg(session.transport, submission, PEG_QUESTIONNAIRE, requestId);
       const result = { saved, score: score.stored, items: score.items };
       onSaved(result);
       return result;
     },
-    [session, onSaved],
+    [session, onSaved, requestId],
   );
   return (
     <QuestionnaireDraftForm
@@ -88,7 +102,7 @@ export function PegForm(props: PegFormProps) {
       label={label}
       onCancel={onCancel}
       focusOnOpen={focusOnOpen}
-      noun="PEG"
+      noun={noun}
       save={save}
       now={now}
       notReady={(draft) =>

@@ -17,6 +17,7 @@ import {
   loadPegRequests,
   requestPeg,
 } from '../../fhir/followUpWrite.ts';
+import { PEG_REPORTER_TEXT } from '../../domain/peg/peg.ts';
 import { PegForm, type SavedPegScore } from '../peg/PegForm.tsx';
 import type { StaffViewProps } from './QueueView.tsx';
 import { RequestError } from './RequestError.tsx';
@@ -238,7 +239,11 @@ export function FollowUpsView({ session, programme, asOf }: StaffViewProps) {
                   <td>
                     {STATUS_TEXT[row.point.status]}
                     {row.point.administration !== undefined &&
-                      `: ${row.point.administration.score.toFixed(2)} on ${row.point.administration.date.slice(0, 10)}`}
+                      `: ${row.point.administration.score.toFixed(2)} on ${row.point.administration.date.slice(0, 10)}${
+                        row.point.administration.reportedBy === undefined
+                          ? ''
+                          : `, ${PEG_REPORTER_TEXT[row.point.administration.reportedBy]}`
+                      }`}
                     {asked !== undefined && (
                       <span className="muted"> · asked {asked.task.authoredOn?.slice(0, 10)}</span>
                     )}

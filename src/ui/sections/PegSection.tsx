@@ -1,5 +1,5 @@
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
-import type { PegAdministration } from '../../domain/peg/peg.ts';
+import { PEG_REPORTER_TEXT, type PegAdministration } from '../../domain/peg/peg.ts';
 import { changeFromBaseline } from '../../domain/peg/change.ts';
 import { pegChangeText } from '../../domain/pathway/glance.ts';
 import { TrendChart, type Marker } from '../chart/TrendChart.tsx';
@@ -53,6 +53,7 @@ function PegTable(props: {
           <th scope="col">E</th>
           <th scope="col">G</th>
           <th scope="col">Score</th>
+          <th scope="col">Entered</th>
           <th scope="col">Recorded as</th>
         </tr>
       </thead>
@@ -67,6 +68,9 @@ function PegTable(props: {
             <td>{a.items?.enjoyment ?? '—'}</td>
             <td>{a.items?.activity ?? '—'}</td>
             <td>{a.score.toFixed(2)}</td>
+            <td data-reported-by={a.reportedBy}>
+              {a.reportedBy === undefined ? '—' : PEG_REPORTER_TEXT[a.reportedBy]}
+            </td>
             <td>{a.sources.map((s) => s.split('/')[0]).join(' + ')}</td>
           </tr>
         ))}

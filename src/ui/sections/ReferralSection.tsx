@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { isActiveReferral, TASK_STATUS_TEXT } from '../../domain/pathway/referral.ts';
+import { PEG_REPORTER_TEXT } from '../../domain/peg/peg.ts';
 import type { ProgrammeReferral } from '../../domain/pathway/referrals.ts';
 import { nextStep, normalizeError, type FhirError } from '../../fhir/errors.ts';
 import { cancelReferral } from '../../fhir/referralWrite.ts';
@@ -134,7 +135,11 @@ export function ReferralSection(
                 <td>
                   {FOLLOW_UP_TEXT[p.status]}
                   {p.administration &&
-                    ` (PEG ${p.administration.score.toFixed(2)} on ${p.administration.date.slice(0, 10)})`}
+                    ` (PEG ${p.administration.score.toFixed(2)} on ${p.administration.date.slice(0, 10)}${
+                      p.administration.reportedBy === undefined
+                        ? ''
+                        : `, ${PEG_REPORTER_TEXT[p.administration.reportedBy]}`
+                    })`}
                   {(p.status === 'due' || p.status === 'overdue') && canWrite && (
                     <>
                       {' '}

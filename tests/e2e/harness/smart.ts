@@ -295,3 +295,36 @@ export async function fhirFetch(
   }
   return fetch(`${s.fhirBase}/${path.replace(/^\//, '')}`, { ...init, headers });
 }
+
+/**
+ * A patient's standalone launch through the forms: sign in as the patient (a portal account), allow
+ * every scope offered; returns the token.
+ */
+export async function patientStandaloneToken(
+  s: Sandbox,
+  patient: string,
+  scope: string,
+): Promise<TokenResponse> {
+  const pkce = createPkce();
+  const interact = `${s.origin}/auth/interact`;
+  const signIn = await fetchManual(authorizeUrl(s, { scope }, pkce));
+  const request = formRequestId(await signIn.text());
+  const consent = await postForm(interact, {
+    request,
+    action: 'sign-in-patient',
+    'patient-user': patient,
+  });
+  const offered = [...(await consent.text()).matchAll(/name="scope" value="([^"]+)"/g)].map(
+    (m) => m[1] ?? '',
+  );
+  const done = await postForm(interact, [
+    ['request', request],
+    ['action', 'approve'],
+    ...offered.map((o): [string, string] => ['scope', o]),
+  ]);
+  const code = location(done).searchParams.get('code');
+  if (code === null) {
+    throw new Error(`patient launch did not return a code: ${location(done).href}`);
+  }
+  return tokenOk(await exchangeCode(s, code, pkce.verifier));
+}

@@ -293,6 +293,9 @@ const SDC_QUESTIONNAIRE: ProfileRules = {
   ],
 };
 
+/** SDC 3.0.0 CodeSystem `temp`: questionnaire Task codes and input/output types. */
+const SDC_TEMP = 'http://hl7.org/fhir/uv/sdc/CodeSystem/temp';
+
 /** Resources the app writes that US Core does not profile, checked against these rules instead. */
 export const UNPROFILED: readonly ProfileRules[] = [
   {
@@ -355,6 +358,13 @@ export const UNPROFILED: readonly ProfileRules[] = [
       card('authoredOn', 1, 1),
       ref('basedOn', ['ServiceRequest']),
       ref('requester', [...WHO, 'Device']),
+      // Completed by the patient mode: the response that answered it is the output (SDC temp
+      // questionnaire-response), with the score Observation beside it.
+      ms(
+        `output.where(type.coding.where(system='${SDC_TEMP}' and code='questionnaire-response').exists()).value`,
+        { when: "status = 'completed'" },
+      ),
+      ref('output.value', ['QuestionnaireResponse', 'Observation']),
     ],
   },
   {

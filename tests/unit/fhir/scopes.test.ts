@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { grants, missingWrites, programmeScope, requestedScope } from '../../../src/fhir/scopes.ts';
+import {
+  grants,
+  missingWrites,
+  patientSelfScope,
+  programmeScope,
+  requestedScope,
+} from '../../../src/fhir/scopes.ts';
 
 describe('the scopes CLBP Pathway asks for', () => {
   it('asks, in SMART v2, for exactly what its features read and write', () => {
@@ -48,6 +54,25 @@ describe('the scopes CLBP Pathway asks for', () => {
     expect(standalone).not.toContain('launch/patient');
     expect(standalone).toEqual(expect.arrayContaining(['user/Task.read', 'user/Task.write']));
     expect(standalone.filter((s) => s.startsWith('patient/'))).toEqual([]);
+  });
+
+  it("asks the patient's own mode for patient/ scopes only: its requests, answers, PEG history and referral", () => {
+    expect(patientSelfScope('v2', 'standalone').split(' ')).toEqual([
+      'launch/patient',
+      'openid',
+      'fhirUser',
+      'online_access',
+      'patient/Patient.r',
+      'patient/Task.rus',
+      'patient/QuestionnaireResponse.cr',
+      'patient/Observation.crs',
+      'patient/ServiceRequest.s',
+      'patient/Encounter.r',
+    ]);
+    const portal = patientSelfScope('v1', 'ehr').split(' ');
+    expect(portal[0]).toBe('launch');
+    expect(portal.filter((s) => /^(user|system)\//.test(s))).toEqual([]);
+    expect(portal).toEqual(expect.arrayContaining(['patient/Task.read', 'patient/Task.write']));
   });
 
   it('spells the same needs in SMART v1 for EHRs that still use it', () => {

@@ -13,7 +13,8 @@ import type {
   Task,
 } from 'fhir/r4';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { pegEntries } from '../../../src/fhir/pegWrite.ts';
+import { pegRequestTask } from '../../../src/domain/pathway/pegRequest.ts';
+import { EVENT_BASED_ON_URL, pegEntries } from '../../../src/fhir/pegWrite.ts';
 import { PEG_QUESTIONNAIRE } from '../../../src/fhir/questionnaires.ts';
 import { referralEntries } from '../../../src/fhir/referralWrite.ts';
 import { clbpProblem } from '../../../src/fhir/problemWrite.ts';
@@ -49,7 +50,7 @@ function stored(entries: readonly BundleEntry[]): Resource[] {
   });
 }
 
-const peg = (context: WriteContext) =>
+const peg = (context: WriteContext, request?: Task) =>
   stored(
     pegEntries(
       {
@@ -59,10 +60,24 @@ const peg = (context: WriteContext) =>
         answers: {},
         items: { pain: 6, enjoyment: 7, activity: 4 },
         score: 5.67,
+        request,
       },
       PEG_QUESTIONNAIRE,
     ),
   );
+
+const PATIENT_SELF: WriteContext = { patientId: 'p1', enterer: 'Patient/p1', encounter: undefined };
+const MONTH_6_REQUEST: Task = {
+  ...pegRequestTask({
+    patientId: 'p1',
+    referral: 'ServiceRequest/r1',
+    timePoint: 'month6',
+    window: { start: '2026-03-01', end: '2026-04-30' },
+    authoredOn: '2026-03-01T09:00:00-06:00',
+  }),
+  id: 'task-6',
+  meta: { versionId: '3' },
+};
 
 const referral = (context: WriteContext) =>
   stored(
@@ -151,6 +166,7 @@ describe('what the app writes meets the US Core profiles it claims', () => {
     ['the referral ServiceRequest and Task', () => referral(CLINICIAN)],
     ['the screening response', () => [screening(CLINICIAN)]],
     ['a PEG in a launch without encounter', () => peg({ ...CLINICIAN, encounter: undefined })],
+    ['a patient-reported PEG completing its request', () => peg(PATIENT_SELF, MONTH_6_REQUEST)],
   ])('%s', (_name, build) => {
     expect(build().flatMap((r) => checkConformance(r))).toEqual([]);
   });
@@ -161,6 +177,47 @@ describe('what the app writes meets the US Core profiles it claims', () => {
     expect(response.source).toEqual({ reference: 'Patient/p1' });
     expect(observation.performer).toEqual([{ reference: 'Patient/p1' }]);
     expect(observation.derivedFrom).toEqual([{ reference: 'QuestionnaireResponse/id-0' }]);
+  });
+
+  it('links a patient-reported PEG to the request it answers and completes the request, if still open, in the same transaction', () => {
+    const open = pegEntries(
+      {
+        submissionId: '11111111-1111-4111-8111-111111111111',
+        context: PATIENT_SELF,
+        authored: AUTHORED,
+        answers: {},
+        items: { pain: 5, enjoyment: 4, activity: 4 },
+        score: 4.33,
+        request: MONTH_6_REQUEST,
+      },
+      PEG_QUESTIONNAIRE,
+    );
+    expect(open.map((e) => `${e.request?.method ?? ''} ${e.request?.url ?? ''}`)).toEqual([
+      'POST QuestionnaireResponse',
+      'POST Observation',
+      'PUT Task/task-6',
+    ]);
+    expect(open[2]?.request?.ifMatch).toBe('W/"3"');
+    const [response, observation, task] = stored(open) as [
+      QuestionnaireResponse,
+      Observation,
+      Task,
+    ];
+    expect(response.author).toEqual({ reference: 'Patient/p1' });
+    for (const written of [response, observation]) {
+      expect(written.basedOn).toEqual([{ reference: 'ServiceRequest/r1' }]);
+      expect(written.extension).toEqual([
+        { url: EVENT_BASED_ON_URL, valueReference: { reference: 'Task/task-6' } },
+      ]);
+    }
+    expect(task.status).toBe('completed');
+    expect(task.output?.map((o) => o.valueReference?.reference)).toEqual([
+      'QuestionnaireResponse/id-0',
+      'Observation/id-1',
+    ]);
+    // A request already completed (by an earlier attempt whose answer was lost) is left alone.
+    const again = peg(PATIENT_SELF, { ...MONTH_6_REQUEST, ...task });
+    expect(again.map((r) => r.resourceType)).toEqual(['QuestionnaireResponse', 'Observation']);
   });
 
   it('puts every write of a launch within a visit on that encounter', () => {

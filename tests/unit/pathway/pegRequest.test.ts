@@ -123,6 +123,24 @@ describe("the patient's check-ins", () => {
     expect(patientCheckIns([request()], schedule, NONE, '2026-07-06').due).toHaveLength(1);
   });
 
+  it('says when the next check-in by the schedule opens, on a firm schedule only', () => {
+    const firm = followUpSchedule(
+      { kind: 'programme-start', day: '2026-01-05' },
+      NONE,
+      on('2026-01-20'),
+    );
+    expect(patientCheckIns([], firm, NONE, '2026-01-20')).toEqual({
+      due: [],
+      next: { title: 'Week 8 check-in', opens: '2026-02-16' },
+    });
+    const provisional = followUpSchedule(
+      { kind: 'referral', day: '2026-01-05' },
+      NONE,
+      on('2026-01-20'),
+    );
+    expect(patientCheckIns([], provisional, NONE, '2026-01-20').next).toBeUndefined();
+  });
+
   it('asks nothing on a provisional schedule (the programme has not started)', () => {
     const schedule = followUpSchedule(
       { kind: 'referral', day: '2026-01-05' },

@@ -2,6 +2,8 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Observation, QuestionnaireResponse, Task } from 'fhir/r4';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { localDayOf } from '../../src/domain/fhir-primitives/dates.ts';
+import { pegRequestTask } from '../../src/domain/pathway/pegRequest.ts';
 import { PEG_ITEMS, pegAnswerCodeFor } from '../../src/domain/peg/peg.ts';
 import { EVENT_BASED_ON_URL } from '../../src/fhir/pegWrite.ts';
 import type { Sandbox } from './harness/sandbox.ts';
@@ -42,6 +44,17 @@ async function answer(page: Page, values: readonly number[]): Promise<void> {
 
 const save = 'form[aria-label="Month 6 check-in"] button[type="submit"]';
 
+/** Presses Tab until the element matching `selector` has focus (keyboard only, no clicks). */
+async function tabTo(page: Page, selector: string): Promise<void> {
+  for (let i = 0; i < 60; i++) {
+    if (await page.evaluate((q) => document.activeElement?.matches(q) === true, selector)) {
+      return;
+    }
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`Tab never reached ${selector}`);
+}
+
 /** Serious or critical axe violations, as "id: help (n nodes)". */
 async function seriousViolations(page: Page): Promise<string[]> {
   const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
@@ -78,6 +91,44 @@ describe('the patient answers their month-6 check-in on a phone', () => {
       page.isChecked(`#peg-${PEG_ITEMS[0]?.linkId ?? ''}-${pegAnswerCodeFor(7) ?? ''}`),
     ).resolves.toBe(true);
     await expect(page.isDisabled(save)).resolves.toBe(true);
+  });
+
+  it('answers a check-in the programme requested by keyboard alone, from the portal', async () => {
+    const { page } = t;
+    const day = (offset: number) => localDayOf(new Date(Date.now() + offset * 86_400_000));
+    const request: Task = await t.sandbox.repo.createResource({
+      ...pegRequestTask({
+        patientId: 'opioid-taper',
+        referral: 'ServiceRequest/none',
+        timePoint: 'week8',
+        window: { start: day(-3), end: day(11) },
+        authoredOn: new Date().toISOString(),
+      }),
+    } as never);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(t.sandbox.portalLaunchUrl('opioid-taper'));
+    await page.waitForSelector('.check-in-card h3:has-text("Week 8 check-in due")', {
+      timeout: 30_000,
+    });
+    await tabTo(page, '.check-in-card button');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('form[aria-label="Week 8 check-in"]');
+    for (const [i, item] of PEG_ITEMS.entries()) {
+      // Tab reaches a group's first choice (0); the arrow keys move and choose within it.
+      await tabTo(page, `#peg-${item.linkId}-${pegAnswerCodeFor(0) ?? ''}`);
+      for (let n = 0; n < 3 - i; n++) {
+        await page.keyboard.press('ArrowRight');
+      }
+    }
+    await expect(page.textContent('.calculated output')).resolves.toBe('2.00');
+    await tabTo(page, 'form[aria-label="Week 8 check-in"] button[type="submit"]');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-testid="thanks"]:has-text("Week 8 check-in")');
+    await expect(
+      page.evaluate(() => document.activeElement?.getAttribute('data-testid')),
+    ).resolves.toBe('thanks');
+    const [task] = await stored<Task>(t.sandbox, `Task?_id=${String(request.id)}`);
+    expect(task?.status).toBe('completed');
   });
 
   it("opens from the patient portal (the EHR's launch, the patient as the user) on the same page", async () => {

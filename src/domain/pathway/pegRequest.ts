@@ -17,7 +17,7 @@ import {
   PEG_QUESTIONNAIRE_URL,
   PEG_QUESTIONNAIRE_VERSION,
 } from '../codes/canonical.ts';
-import { calendarDayOf } from '../fhir-primitives/dates.ts';
+import { calendarDayOf, instantOf } from '../fhir-primitives/dates.ts';
 import { normalizeReference, referenceTo } from '../fhir-primitives/references.ts';
 import { FOLLOW_UP_TIME_POINTS, type FollowUpId } from './followUp.ts';
 
@@ -190,8 +190,25 @@ export interface PegRequestAnswer {
   readonly at: string;
 }
 
+/**
+ * When the request was completed, as the Task records it: the answer's instant in UTC, never
+ * before the request was made (Task inv-1: lastModified ≥ authoredOn; a patient's device clock may
+ * lag the EHR's). UTC because some servers compare the two strings as written (medplum does).
+ */
+function completedAt(task: Task, at: string): string {
+  const answered = instantOf(at);
+  const made = task.authoredOn === undefined ? undefined : instantOf(task.authoredOn);
+  if (answered === undefined) {
+    return at;
+  }
+  return made !== undefined && made >= answered && task.authoredOn !== undefined
+    ? task.authoredOn
+    : new Date(answered).toISOString();
+}
+
 /** The request answered: completed, with the response (and the score) as its output. */
 export function answeredPegRequest(task: Task, answer: PegRequestAnswer): Task {
+  const at = completedAt(task, answer.at);
   const outputs: TaskOutput[] = [
     {
       type: { coding: [{ ...RESPONSE_OUTPUT }], text: 'PEG answers' },
@@ -205,8 +222,8 @@ export function answeredPegRequest(task: Task, answer: PegRequestAnswer): Task {
   return {
     ...task,
     status: 'completed',
-    lastModified: answer.at,
-    executionPeriod: { ...task.executionPeriod, end: answer.at },
+    lastModified: at,
+    executionPeriod: { ...task.executionPeriod, end: at },
     output: outputs,
   };
 }

@@ -91,8 +91,11 @@ async function applyAction(
       return undefined;
     }
     case 'choose-patient': {
-      if (!signedIn(p) || p.patientUser !== undefined) {
-        return 'Sign in as a clinician before choosing a patient.';
+      if (!signedIn(p)) {
+        return 'Sign in before choosing a patient.';
+      }
+      if (p.patientUser !== undefined) {
+        return 'A patient signed in as themselves opens only their own record.';
       }
       const patient = params.get('patient') ?? '';
       if (!p.needsPatient || !(await deps.directory.patientExists(patient))) {

@@ -71,7 +71,7 @@ ${radioList('practitioner', 'Clinician', practitioners)}
 <form method="post" action="/auth/interact" id="patient-sign-in-form">
 ${hidden(requestId)}
 ${radioList('patient-user', 'Patient', patientUsers)}
-<button type="submit" id="sign-in-patient" name="action" value="sign-in-patient">Sign in as this patient</button>
+<button type="submit" id="sign-in-patient" name="action" value="sign-in-patient">I am this patient</button>
 </form>`,
   );
 }

@@ -59,6 +59,18 @@ describe('a PEG request Task', () => {
     expect(isPegRequest({ ...MONTH_6, ...change })).toBe(false);
   });
 
+  it('is never completed before it was made (a patient device clock behind the EHR)', () => {
+    const done = answeredPegRequest(
+      { ...MONTH_6, id: 'task-6' },
+      {
+        response: 'QuestionnaireResponse/q',
+        observation: 'Observation/o',
+        at: '2026-05-20T08:59:00-06:00',
+      },
+    );
+    expect(done.lastModified).toBe(MONTH_6.authoredOn);
+  });
+
   it('is completed with the response and the score as its outputs, and read back as answered', () => {
     const done = answeredPegRequest(
       { ...MONTH_6, id: 'task-6' },
@@ -69,7 +81,8 @@ describe('a PEG request Task', () => {
       },
     );
     expect(done.status).toBe('completed');
-    expect(done.executionPeriod?.end).toBe('2026-06-10T08:00:00-06:00');
+    expect(done.executionPeriod?.end).toBe('2026-06-10T14:00:00.000Z');
+    expect(done.lastModified).toBe('2026-06-10T14:00:00.000Z');
     const read = request(done);
     expect(read.open).toBe(false);
     expect(answeredBy(read, 'http://ehr/fhir/QuestionnaireResponse/qr-1')).toBe(true);

@@ -176,7 +176,7 @@ function entryScope(
  * follow-up schedule where no request was made, their referral (ServiceRequest: search) with its
  * group sessions (Encounter, read through `_revinclude`). The Patient read gives the greeting.
  */
-export const PATIENT_SELF_NEEDS: readonly ResourceNeed[] = [
+const PATIENT_SELF_NEEDS: readonly ResourceNeed[] = [
   { resourceType: 'Patient', access: 'r' },
   { resourceType: 'Task', access: 'rus' },
   { resourceType: 'QuestionnaireResponse', access: 'cr' },

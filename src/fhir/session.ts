@@ -175,7 +175,7 @@ export type Launched =
   | { readonly kind: 'programme'; readonly session: StaffSession };
 
 /** The id of the Patient a fhirUser names (relative or absolute), else undefined. */
-export function selfPatientId(fhirUser: string | undefined): string | undefined {
+function selfPatientId(fhirUser: string | undefined): string | undefined {
   return fhirUser === undefined ? undefined : /(?:^|\/)Patient\/([^/]+)$/.exec(fhirUser)?.[1];
 }
 

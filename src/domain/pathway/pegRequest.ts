@@ -18,7 +18,7 @@ import {
   PEG_QUESTIONNAIRE_VERSION,
 } from '../codes/canonical.ts';
 import { calendarDayOf, instantOf } from '../fhir-primitives/dates.ts';
-import { normalizeReference, referenceTo } from '../fhir-primitives/references.ts';
+import { referenceTo } from '../fhir-primitives/references.ts';
 import { FOLLOW_UP_TIME_POINTS, type FollowUpId } from './followUp.ts';
 
 /** SDC's (temporary) code system for questionnaire Tasks. */
@@ -226,10 +226,4 @@ export function answeredPegRequest(task: Task, answer: PegRequestAnswer): Task {
     executionPeriod: { ...task.executionPeriod, end: at },
     output: outputs,
   };
-}
-
-/** Whether a response ('QuestionnaireResponse/<id>', any literal form) answered the request. */
-export function answeredBy(request: PegRequest, response: string): boolean {
-  const wanted = normalizeReference(response);
-  return request.responses.some((r) => r === wanted);
 }

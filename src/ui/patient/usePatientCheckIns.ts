@@ -4,7 +4,7 @@ import { loadCheckIns, type CheckInsData } from '../../fhir/checkInsLoad.ts';
 import { normalizeError, type FhirError } from '../../fhir/errors.ts';
 import type { Session } from '../../fhir/session.ts';
 
-export type CheckInsState =
+type CheckInsState =
   | { readonly status: 'loading' }
   | { readonly status: 'error'; readonly error: FhirError }
   | {

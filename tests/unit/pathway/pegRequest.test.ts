@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { patientCheckIns } from '../../../src/domain/pathway/checkIns.ts';
 import { followUpSchedule } from '../../../src/domain/pathway/followUp.ts';
 import {
-  answeredBy,
   answeredPegRequest,
   isPegRequest,
   pegRequestTask,
@@ -85,8 +84,7 @@ describe('a PEG request Task', () => {
     expect(done.lastModified).toBe('2026-06-10T14:00:00.000Z');
     const read = request(done);
     expect(read.open).toBe(false);
-    expect(answeredBy(read, 'http://ehr/fhir/QuestionnaireResponse/qr-1')).toBe(true);
-    expect(answeredBy(read, 'QuestionnaireResponse/qr-2')).toBe(false);
+    expect(read.responses).toEqual(['QuestionnaireResponse/qr-1']);
   });
 });
 

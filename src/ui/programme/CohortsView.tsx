@@ -1,14 +1,14 @@
-import { useCallback, useEffect, useState } from 'react';
-import { cohortStage, type Cohort, type CohortStage } from '../../domain/pathway/cohort.ts';
+import { useCallback, useState } from 'react';
+import { cohortStage, type CohortStage } from '../../domain/pathway/cohort.ts';
 import { localDayOf } from '../../domain/fhir-primitives/dates.ts';
 import { createCohort } from '../../fhir/cohortWrite.ts';
-import { normalizeError, type FhirError } from '../../fhir/errors.ts';
 import { loadCohorts } from '../../fhir/programmeCohorts.ts';
 import { DraftStatus } from '../DraftStatus.tsx';
 import type { SentDraft } from '../drafts.ts';
 import { useDraftSave } from '../useDraftSave.ts';
 import { CohortDetail } from './CohortDetail.tsx';
 import { RequestError } from './RequestError.tsx';
+import { useLoad } from './useLoad.ts';
 import type { StaffViewProps } from './QueueView.tsx';
 
 const STAGE_TEXT: Readonly<Record<CohortStage, string>> = {
@@ -17,11 +17,6 @@ const STAGE_TEXT: Readonly<Record<CohortStage, string>> = {
   ended: 'Sessions over: complete the programme',
   completed: 'Completed',
 };
-
-type CohortsState =
-  | { readonly status: 'loading' }
-  | { readonly status: 'error'; readonly error: FhirError }
-  | { readonly status: 'ok'; readonly cohorts: readonly Cohort[] };
 
 const now = () => new Date();
 
@@ -115,31 +110,15 @@ function NewCohortForm({
 /** The programme's cohorts: each with its stage and members; one opened in detail. */
 export function CohortsView(props: StaffViewProps) {
   const { session, programme, asOf } = props;
-  const [state, setState] = useState<CohortsState>({ status: 'loading' });
-  const [generation, setGeneration] = useState(0);
+  const { state, reload } = useLoad(
+    useCallback(
+      (signal: AbortSignal) => loadCohorts(session.transport, programme, signal),
+      [session, programme],
+    ),
+  );
   const [open, setOpen] = useState<string | undefined>(undefined);
   const today = localDayOf(asOf);
 
-  useEffect(() => {
-    const controller = new AbortController();
-    loadCohorts(session.transport, programme, controller.signal).then(
-      (cohorts) => {
-        setState({ status: 'ok', cohorts });
-      },
-      (error: unknown) => {
-        if (!controller.signal.aborted) {
-          setState({ status: 'error', error: normalizeError(error) });
-        }
-      },
-    );
-    return () => {
-      controller.abort();
-    };
-  }, [session, programme, generation]);
-
-  const reload = useCallback(() => {
-    setGeneration((g) => g + 1);
-  }, []);
   const onCreated = useCallback(
     (id: string) => {
       setOpen(id);
@@ -154,17 +133,17 @@ export function CohortsView(props: StaffViewProps) {
   if (state.status === 'error') {
     return <RequestError error={state.error} onRetry={reload} testId="cohorts-error" />;
   }
-  const opened = state.cohorts.find((c) => c.group.id === open);
-  const members = new Set(state.cohorts.flatMap((c) => c.members));
+  const opened = state.value.find((c) => c.group.id === open);
+  const members = new Set(state.value.flatMap((c) => c.members));
   return (
     <div className="cohorts-view" aria-busy="false">
       <section aria-labelledby="cohorts-heading">
-        <h2 id="cohorts-heading">Cohorts ({state.cohorts.length})</h2>
-        {state.cohorts.length === 0 ? (
+        <h2 id="cohorts-heading">Cohorts ({state.value.length})</h2>
+        {state.value.length === 0 ? (
           <p className="empty">No cohort yet.</p>
         ) : (
           <ul className="cohort-list" data-testid="cohort-list">
-            {state.cohorts.map((c) => (
+            {state.value.map((c) => (
               <li key={c.group.id} data-cohort={c.group.id} data-stage={cohortStage(c, today)}>
                 <button
                   type="button"

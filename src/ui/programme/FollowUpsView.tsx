@@ -22,24 +22,25 @@ import { PegForm, type SavedPegScore } from '../peg/PegForm.tsx';
 import type { StaffViewProps } from './QueueView.tsx';
 import { RequestError } from './RequestError.tsx';
 import { usePatientPathways } from './usePatientPathways.ts';
+import { useLoad } from './useLoad.ts';
 
 /** Patients whose charts are read at a time (one chart batch). */
 const PAGE = 100;
 
 const STATUS_TEXT = { due: 'Due', overdue: 'Overdue', done: 'Done', upcoming: 'Upcoming' } as const;
 
-type Load =
-  | { readonly status: 'loading' }
-  | { readonly status: 'error'; readonly error: FhirError }
-  | { readonly status: 'ok'; readonly ids: readonly string[] };
-
 const rowKey = (row: FollowUpRow) => `${row.patient}|${row.point.id}`;
 
 /** Who is due, overdue or done for week 8, month 6 and month 12, with the window and the actions. */
 export function FollowUpsView({ session, programme, asOf }: StaffViewProps) {
   const today = localDayOf(asOf);
-  const [load, setLoad] = useState<Load>({ status: 'loading' });
-  const [reloads, setReloads] = useState(0);
+  const { state: load, retry } = useLoad(
+    useCallback(
+      (signal: AbortSignal) =>
+        followedPatients(session.transport, programme, followUpStartRange(today), signal),
+      [session, programme, today],
+    ),
+  );
   const [shown, setShown] = useState(PAGE);
   const [generation, setGeneration] = useState(0);
   const [requests, setRequests] = useState<readonly PegRequest[]>([]);
@@ -49,29 +50,10 @@ export function FollowUpsView({ session, programme, asOf }: StaffViewProps) {
   const [done, setDone] = useState('');
   const submissions = useRef(new Map<string, string>());
 
-  useEffect(() => {
-    const controller = new AbortController();
-    followedPatients(
-      session.transport,
-      programme,
-      followUpStartRange(today),
-      controller.signal,
-    ).then(
-      (ids) => {
-        setLoad({ status: 'ok', ids });
-      },
-      (error: unknown) => {
-        if (!controller.signal.aborted) {
-          setLoad({ status: 'error', error: normalizeError(error) });
-        }
-      },
-    );
-    return () => {
-      controller.abort();
-    };
-  }, [session, programme, today, reloads]);
-
-  const ids = useMemo(() => (load.status === 'ok' ? load.ids.slice(0, shown) : []), [load, shown]);
+  const ids = useMemo(
+    () => (load.status === 'ok' ? load.value.slice(0, shown) : []),
+    [load, shown],
+  );
   const patients = usePatientPathways(session, ids, asOf, generation);
 
   useEffect(() => {
@@ -164,15 +146,7 @@ export function FollowUpsView({ session, programme, asOf }: StaffViewProps) {
     return <p aria-busy="true">Finding the patients with follow-ups…</p>;
   }
   if (load.status === 'error') {
-    return (
-      <RequestError
-        error={load.error}
-        onRetry={() => {
-          setLoad({ status: 'loading' });
-          setReloads((n) => n + 1);
-        }}
-      />
-    );
+    return <RequestError error={load.error} onRetry={retry} />;
   }
   return (
     <section
@@ -295,15 +269,15 @@ export function FollowUpsView({ session, programme, asOf }: StaffViewProps) {
           </tbody>
         </table>
       </div>
-      {load.ids.length > shown && (
+      {load.value.length > shown && (
         <button
           type="button"
           onClick={() => {
             setShown((n) => n + PAGE);
           }}
         >
-          Read {Math.min(PAGE, load.ids.length - shown)} more patients ({load.ids.length - shown}{' '}
-          not read yet)
+          Read {Math.min(PAGE, load.value.length - shown)} more patients (
+          {load.value.length - shown} not read yet)
         </button>
       )}
       {phone !== undefined && (

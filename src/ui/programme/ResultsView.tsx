@@ -1,15 +1,14 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { Resource } from 'fhir/r4';
-import type { Cohort } from '../../domain/pathway/cohort.ts';
 import type { PathwayChart } from '../../domain/pathway/chart.ts';
 import type { Pathway } from '../../domain/pathway/evaluate.ts';
 import type { ProgrammeAudit } from '../../domain/outcomes/programmeAudit.ts';
 import type { ArmAtTimePoint } from '../../domain/outcomes/outcomeTable.ts';
-import { normalizeError, type FhirError } from '../../fhir/errors.ts';
 import { loadCohorts } from '../../fhir/programmeCohorts.ts';
 import type { StaffViewProps } from './QueueView.tsx';
 import { RequestError } from './RequestError.tsx';
 import { usePatientPathways } from './usePatientPathways.ts';
+import { useLoad } from './useLoad.ts';
 
 /** The outcome code (PEG readers, the MME engine, statistics) loads with this view only. */
 const auditModule = () => import('../../domain/outcomes/programmeAudit.ts');
@@ -118,40 +117,22 @@ function AuditTable({ label, audit }: Audited) {
   );
 }
 
-type Load =
-  | { readonly status: 'loading' }
-  | { readonly status: 'error'; readonly error: FhirError }
-  | { readonly status: 'ok'; readonly cohorts: readonly Cohort[] };
-
 /** Results per cohort and overall: the research table's figures, as an uncontrolled audit. */
 export function ResultsView({ session, programme, asOf }: StaffViewProps) {
-  const [load, setLoad] = useState<Load>({ status: 'loading' });
-  const [reloads, setReloads] = useState(0);
+  const { state: load, retry } = useLoad(
+    useCallback(
+      (signal: AbortSignal) => loadCohorts(session.transport, programme, signal),
+      [session, programme],
+    ),
+  );
   const [audits, setAudits] = useState<{ text: string; audits: readonly Audited[] } | undefined>();
-
-  useEffect(() => {
-    const controller = new AbortController();
-    loadCohorts(session.transport, programme, controller.signal).then(
-      (cohorts) => {
-        setLoad({ status: 'ok', cohorts });
-      },
-      (error: unknown) => {
-        if (!controller.signal.aborted) {
-          setLoad({ status: 'error', error: normalizeError(error) });
-        }
-      },
-    );
-    return () => {
-      controller.abort();
-    };
-  }, [session, programme, reloads]);
 
   const ids = useMemo(
     () =>
       load.status === 'ok'
         ? [
             ...new Set(
-              load.cohorts.flatMap((c) => c.members.map((m) => m.replace(/^Patient\//, ''))),
+              load.value.flatMap((c) => c.members.map((m) => m.replace(/^Patient\//, ''))),
             ),
           ].sort()
         : [],
@@ -193,7 +174,7 @@ export function ResultsView({ session, programme, asOf }: StaffViewProps) {
           audit: programmeAudit(patients, [...shared.values()], DEFAULT_ELIGIBILITY_CONFIG),
         };
       };
-      const perCohort = load.cohorts.map((c) =>
+      const perCohort = load.value.map((c) =>
         run(
           `${c.name} (${c.start ?? '?'} to ${c.end ?? '?'})`,
           c.members.map((m) => m.replace(/^Patient\//, '')),
@@ -209,15 +190,7 @@ export function ResultsView({ session, programme, asOf }: StaffViewProps) {
   }, [load, ready, ids, members.charts, members.pathways]);
 
   if (load.status === 'error') {
-    return (
-      <RequestError
-        error={load.error}
-        onRetry={() => {
-          setLoad({ status: 'loading' });
-          setReloads((n) => n + 1);
-        }}
-      />
-    );
+    return <RequestError error={load.error} onRetry={retry} />;
   }
   return (
     <section

@@ -8,7 +8,6 @@ import type { Task } from 'fhir/r4';
 import { calendarDayOf } from '../domain/fhir-primitives/dates.ts';
 import { normalizeReference } from '../domain/fhir-primitives/references.ts';
 import {
-  answeredPegRequest,
   COMPLETE_QUESTIONNAIRE,
   pegRequests,
   pegRequestTask,
@@ -17,6 +16,7 @@ import {
   type PegRequestSpec,
 } from '../domain/pathway/pegRequest.ts';
 import { FhirError } from './errors.ts';
+import { pegRequestCompletion } from './pegWrite.ts';
 import { guardFor } from './guards.ts';
 import { searchAll, searchPath } from './search.ts';
 import { conditionalCreate, submissionIdentifier, submitTransaction } from './transaction.ts';
@@ -127,20 +127,10 @@ export async function closePegRequest(
   if (!request.open || task.id === undefined) {
     return;
   }
-  const version = task.meta?.versionId;
   try {
     await submitTransaction(
       transport,
-      [
-        {
-          resource: answeredPegRequest(task, answer),
-          request: {
-            method: 'PUT',
-            url: `Task/${task.id}`,
-            ...(version === undefined ? {} : { ifMatch: `W/"${version}"` }),
-          },
-        },
-      ],
+      [pegRequestCompletion(task, answer)],
       'Closing the PEG request',
     );
   } catch (error) {

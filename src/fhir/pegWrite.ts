@@ -16,7 +16,11 @@ import type {
   Reference,
   Task,
 } from 'fhir/r4';
-import { answeredPegRequest, readPegRequest } from '../domain/pathway/pegRequest.ts';
+import {
+  answeredPegRequest,
+  readPegRequest,
+  type PegRequestAnswer,
+} from '../domain/pathway/pegRequest.ts';
 import { PEG_QUESTIONNAIRE_URL, PEG_QUESTIONNAIRE_VERSION } from '../domain/codes/canonical.ts';
 import {
   PEG_ITEMS,
@@ -87,26 +91,29 @@ function requestLinks(request: Task | undefined): {
  * only while it is still open. A request already answered (by this submission's earlier attempt,
  * or another) is left as it is; the PEG is saved all the same.
  */
-function completeRequest(
-  request: Task | undefined,
-  answer: { response: string; observation: string; at: string },
-): BundleEntry[] {
+function completeRequest(request: Task | undefined, answer: PegRequestAnswer): BundleEntry[] {
   const read = request === undefined ? undefined : readPegRequest(request);
   if (request?.id === undefined || read === undefined || !read.open) {
     return [];
   }
+  return [pegRequestCompletion(request, answer)];
+}
+
+/**
+ * The transaction entry that completes an open PEG request Task with its answer: a PUT
+ * conditional on the version read (If-Match), so an answer given meanwhile is never overwritten.
+ */
+export function pegRequestCompletion(request: Task, answer: PegRequestAnswer): BundleEntry {
   const version = request.meta?.versionId;
-  return [
-    {
-      fullUrl: `urn:uuid:${crypto.randomUUID()}`,
-      resource: answeredPegRequest(request, answer),
-      request: {
-        method: 'PUT',
-        url: `Task/${request.id}`,
-        ...(version === undefined ? {} : { ifMatch: `W/"${version}"` }),
-      },
+  return {
+    fullUrl: `urn:uuid:${crypto.randomUUID()}`,
+    resource: answeredPegRequest(request, answer),
+    request: {
+      method: 'PUT',
+      url: `Task/${request.id ?? ''}`,
+      ...(version === undefined ? {} : { ifMatch: `W/"${version}"` }),
     },
-  ];
+  };
 }
 
 function scoreQuantity(value: number) {

@@ -127,6 +127,8 @@ function bodyDetail(body: unknown): { detail: string; outcome?: OperationOutcome
  */
 function errorFromStatus(status: number, body: unknown, request: string): FhirError {
   const { detail, outcome } = bodyDetail(body);
+  // 409/412 answer a write conditional on the version read (If-Match): a colleague's change got
+  // there first, and the write (a whole transaction) was not made.
   const kind: FhirErrorKind =
     status === 401
       ? 'session-expired'
@@ -134,7 +136,9 @@ function errorFromStatus(status: number, body: unknown, request: string): FhirEr
         ? 'forbidden'
         : status === 429
           ? 'rate-limited'
-          : 'server';
+          : status === 409 || status === 412
+            ? 'changed'
+            : 'server';
   const message = `${request} failed: HTTP ${status}${detail ? ` (${detail})` : ''}`;
   return new FhirError({ kind, message, status, request, ...(outcome ? { outcome } : {}) });
 }

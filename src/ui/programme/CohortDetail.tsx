@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { formatISO } from 'date-fns/formatISO';
 import { cohortStage, type Cohort } from '../../domain/pathway/cohort.ts';
 import { localDayOf } from '../../domain/fhir-primitives/dates.ts';
@@ -10,6 +10,7 @@ import { loadQueuePage, queueSearch } from '../../fhir/programmeQueue.ts';
 import { AttendanceGrid } from './AttendanceGrid.tsx';
 import { RequestError } from './RequestError.tsx';
 import type { StaffViewProps } from './QueueView.tsx';
+import { useLoad } from './useLoad.ts';
 import { usePatientPathways } from './usePatientPathways.ts';
 
 interface CohortDetailProps extends StaffViewProps {
@@ -32,30 +33,25 @@ export function CohortDetail(props: CohortDetailProps) {
   const [generation, setGeneration] = useState(0);
   const memberIds = useMemo(() => cohort.members.map(idOf), [cohort.members]);
   const members = usePatientPathways(session, memberIds, asOf, generation);
-  const [accepted, setAccepted] = useState<readonly QueueEntry[]>([]);
+  // The accepted referrals waiting for a cohort, read again after each write here: none while
+  // they load or when they cannot be read ("No accepted patient waiting").
+  const loadAccepted = useCallback(
+    (signal: AbortSignal) =>
+      loadQueuePage(session.transport, queueSearch(programme, 'accepted'), signal),
+    [session, programme],
+  );
+  const { state: acceptedLoad, reload: reloadAccepted } = useLoad(loadAccepted);
+  const accepted: readonly QueueEntry[] =
+    acceptedLoad.status === 'ok' ? acceptedLoad.value.entries : [];
   const [chosen, setChosen] = useState('');
   const [action, setAction] = useState<Action>({ status: 'idle' });
   const [done, setDone] = useState('');
 
-  useEffect(() => {
-    const controller = new AbortController();
-    loadQueuePage(session.transport, queueSearch(programme, 'accepted'), controller.signal).then(
-      (page) => {
-        setAccepted(page.entries);
-      },
-      () => {
-        setAccepted([]);
-      },
-    );
-    return () => {
-      controller.abort();
-    };
-  }, [session, programme, cohort]);
-
   const changed = useCallback(() => {
     setGeneration((g) => g + 1);
+    reloadAccepted();
     onChanged();
-  }, [onChanged]);
+  }, [onChanged, reloadAccepted]);
 
   const run = useCallback(
     (write: () => Promise<unknown>, success: string) => {

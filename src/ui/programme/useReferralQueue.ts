@@ -1,8 +1,14 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import type { QueueEntry } from '../../domain/pathway/queue.ts';
 import { normalizeError, type FhirError } from '../../fhir/errors.ts';
-import { loadQueuePage, queueSearch, type QueueFilter } from '../../fhir/programmeQueue.ts';
+import {
+  loadQueuePage,
+  queueSearch,
+  type QueueFilter,
+  type QueuePage,
+} from '../../fhir/programmeQueue.ts';
 import type { FhirTransport } from '../../fhir/transport.ts';
+import { useLoad, type Loaded } from './useLoad.ts';
 
 export type QueueState =
   | { readonly status: 'loading' }
@@ -16,76 +22,76 @@ export type QueueState =
       readonly more: 'idle' | 'loading' | FhirError;
     };
 
+/** The older pages read after one first page (dropped when the first page is read again). */
+interface OlderPages {
+  readonly after: QueuePage;
+  readonly pages: readonly QueuePage[];
+  readonly more: 'idle' | 'loading' | FhirError;
+}
+
+/** The queue shown: the first page and the older pages read after that very page. */
+function queueState(first: Loaded<QueuePage>, older: OlderPages | undefined): QueueState {
+  if (first.status !== 'ok') {
+    return first;
+  }
+  const own = older?.after === first.value ? older : undefined;
+  const pages = [first.value, ...(own?.pages ?? [])];
+  return {
+    status: 'ok',
+    entries: pages.flatMap((p) => p.entries),
+    malformed: pages.reduce((n, p) => n + p.malformed, 0),
+    next: pages.at(-1)?.next,
+    more: own?.more ?? 'idle',
+  };
+}
+
 /**
  * The queue as the staff member pages through it: the first page of the filter, then older pages
- * on request. `reload` reads the pages shown again (after a decision, or to see colleagues' work).
+ * on request. `reload` reads the first page again (after a decision, or to see colleagues' work),
+ * dropping the older pages shown.
  */
 export function useReferralQueue(transport: FhirTransport, programme: string) {
   const [filter, setFilter] = useState<QueueFilter>('awaiting');
-  const [state, setState] = useState<QueueState>({ status: 'loading' });
-  const [generation, setGeneration] = useState(0);
-  const current = useRef(0);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    const run = ++current.current;
-    loadQueuePage(transport, queueSearch(programme, filter), controller.signal).then(
-      (page) => {
-        if (run === current.current) {
-          setState({ status: 'ok', ...page, more: 'idle' });
-        }
-      },
-      (error: unknown) => {
-        if (run === current.current && !controller.signal.aborted) {
-          setState({ status: 'error', error: normalizeError(error) });
-        }
-      },
-    );
-    return () => {
-      controller.abort();
-    };
-  }, [transport, programme, filter, generation]);
-
-  const reload = useCallback(() => {
-    setGeneration((g) => g + 1);
-  }, []);
+  const load = useCallback(
+    (signal: AbortSignal) => loadQueuePage(transport, queueSearch(programme, filter), signal),
+    [transport, programme, filter],
+  );
+  const first = useLoad(load);
+  const [older, setOlder] = useState<OlderPages>();
+  const state = useMemo(() => queueState(first.state, older), [first.state, older]);
+  const { reload, retry } = first;
 
   /** Another part of the queue: its first page, loading until it arrives. */
-  const changeFilter = useCallback((next: QueueFilter) => {
-    setFilter(next);
-    setState({ status: 'loading' });
-  }, []);
+  const changeFilter = useCallback(
+    (next: QueueFilter) => {
+      setFilter(next);
+      retry();
+    },
+    [retry],
+  );
 
   const loadMore = useCallback(() => {
-    if (state.status !== 'ok' || state.next === undefined || state.more === 'loading') {
+    if (first.state.status !== 'ok' || state.status !== 'ok') {
       return;
     }
-    const run = current.current;
     const url = state.next;
-    setState({ ...state, more: 'loading' });
+    if (url === undefined || state.more === 'loading') {
+      return;
+    }
+    const after = first.state.value;
+    setOlder({ after, pages: older?.after === after ? older.pages : [], more: 'loading' });
+    const settle = (change: (o: OlderPages) => OlderPages) => {
+      setOlder((o) => (o?.after === after ? change(o) : o));
+    };
     loadQueuePage(transport, url).then(
       (page) => {
-        if (run === current.current) {
-          setState((s) =>
-            s.status === 'ok'
-              ? {
-                  status: 'ok',
-                  entries: [...s.entries, ...page.entries],
-                  malformed: s.malformed + page.malformed,
-                  next: page.next,
-                  more: 'idle',
-                }
-              : s,
-          );
-        }
+        settle((o) => ({ after, pages: [...o.pages, page], more: 'idle' }));
       },
       (error: unknown) => {
-        if (run === current.current) {
-          setState((s) => (s.status === 'ok' ? { ...s, more: normalizeError(error) } : s));
-        }
+        settle((o) => ({ ...o, more: normalizeError(error) }));
       },
     );
-  }, [state, transport]);
+  }, [first.state, state, older, transport]);
 
   return { filter, changeFilter, state, reload, loadMore };
 }

@@ -5,9 +5,13 @@
  */
 import { formatNumber } from './format.ts';
 import { FASTER_THAN_USUAL_TAPER } from './guidelineWords.ts';
-import { NALOXONE_MME_PER_DAY } from './riskContext.ts';
+import { NALOXONE_MME_PER_DAY } from './referenceLevels.ts';
 import type { NaloxoneReason, RiskPrompt } from './riskContext.ts';
 import type { DoseChangeWindow, DoseTrajectory } from './trajectory.ts';
+
+/** What the naloxone prompt's substance use reason rests on, shown wherever the prompt is. */
+export const SUBSTANCE_USE_CHECKED =
+  'Checked: opioid use disorder codes (CDC value set opioid-misuse-disorders); other substance use disorders not checked.';
 
 const DIRECTION_WORDS: Readonly<Record<Exclude<DoseTrajectory['kind'], 'no-opioids'>, string>> = {
   decreasing: 'Decreasing',

@@ -9,8 +9,7 @@
 // ingredient codes only).
 
 /** The NLM attribution that must accompany this table wherever it is shipped. */
-export const NLM_ATTRIBUTION =
-  'This product uses publicly available data courtesy of the U.S. National Library of Medicine (NLM), National Institutes of Health, Department of Health and Human Services; NLM is not responsible for the product and does not endorse or recommend this or any other product.';
+export { NLM_ATTRIBUTION } from './nlmAttribution.ts';
 
 export const OPIOID_TABLE_SOURCE = {
   file: 'rxnorm-opioid-ingredients-2020-10-20.json',

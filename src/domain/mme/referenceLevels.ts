@@ -11,5 +11,12 @@ export const CDC_2022_MME_REFERENCE_LEVELS: readonly {
   { mmePerDay: 90, label: '90 MME/day (CDC 2022)' },
 ];
 
+/**
+ * The dose at which the guideline asks clinicians to offer naloxone: CDC 2022 p14, "If a
+ * patient's opioid dosage for all sources of opioids reaches or exceeds 50 MME/day, clinicians
+ * should … offer naloxone" (≥, so 50 itself prompts).
+ */
+export const NALOXONE_MME_PER_DAY = 50;
+
 /** The window of the dose chart: two years up to the day shown. */
 export const MME_CHART_DAYS = 730;

@@ -5,7 +5,7 @@
  * Prompts for the clinician, each naming the records it rests on; never an order.
  *
  * Substance use disorders other than opioid use disorder are not detected (no value set for them
- * here): the prompt says what it checked (SUBSTANCE_USE_CHECKED).
+ * here): the prompt says what it checked (SUBSTANCE_USE_CHECKED in doseChangeText.ts).
  *
  * Naloxone on record means a naloxone product for overdose reversal (naloxone alone:
  * NALOXONE_RESCUE_MEDICATIONS), never buprenorphine/naloxone or naloxone/pentazocine, which the
@@ -28,20 +28,10 @@ import type { MedicationResolver } from './medication.ts';
 import type { OudCondition } from './oudTreatment.ts';
 import { oudConditions } from './oudTreatment.ts';
 import { reconcileMme } from './reconcile.ts';
+import { NALOXONE_MME_PER_DAY } from './referenceLevels.ts';
 import type { MedicationMmeResult } from './result.ts';
 import { bool, isRecord, str } from '../fhir-primitives/json.ts';
 import type { MmeSummary } from './summary.ts';
-
-/**
- * The dose at which the guideline asks clinicians to offer naloxone: CDC 2022 p14, "If a
- * patient's opioid dosage for all sources of opioids reaches or exceeds 50 MME/day, clinicians
- * should … offer naloxone" (≥, so 50 itself prompts).
- */
-export const NALOXONE_MME_PER_DAY = 50;
-
-/** What the naloxone prompt's substance use reason rests on, shown wherever the prompt is. */
-export const SUBSTANCE_USE_CHECKED =
-  'Checked: opioid use disorder codes (CDC value set opioid-misuse-disorders); other substance use disorders not checked.';
 
 /** A medication record a prompt rests on. */
 export interface MedicationRecord {

@@ -1,4 +1,8 @@
-import { trajectoryText, riskPromptText } from '../../domain/mme/doseChangeText.ts';
+import {
+  riskPromptText,
+  SUBSTANCE_USE_CHECKED,
+  trajectoryText,
+} from '../../domain/mme/doseChangeText.ts';
 import {
   CONCURRENT_BENZODIAZEPINES,
   NO_ABRUPT_STOP,
@@ -13,7 +17,6 @@ import type {
   OpioidRiskContext,
   RiskPrompt,
 } from '../../domain/mme/mme.ts';
-import { SUBSTANCE_USE_CHECKED } from '../../domain/mme/riskContext.ts';
 
 function Quote({ words }: { words: GuidelineWords }) {
   return (

@@ -1,6 +1,6 @@
 import type { MedicationMmeResult } from '../../domain/mme/mme.ts';
 import { METHADONE_CAUTION } from '../../domain/mme/guidelineWords.ts';
-import { isMethadone, type MedicationRow } from './opioidView.ts';
+import type { MedicationRow } from './opioidView.ts';
 
 const STATUS_TEXT: Record<MedicationMmeResult['kind'], string> = {
   counted: 'Counted',
@@ -60,7 +60,7 @@ export function MedicationTable(props: {
                 <td data-label="MME/day">{r.mmePerDay === null ? '—' : fmt(r.mmePerDay)}</td>
                 <td data-label="How">
                   {r.explanation}
-                  {isMethadone(r) && (
+                  {row.methadone && (
                     <p className="caution" data-testid="methadone-caution">
                       CDC: “{METHADONE_CAUTION.text}” ({METHADONE_CAUTION.source})
                     </p>

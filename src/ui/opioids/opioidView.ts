@@ -3,7 +3,7 @@
  * summary with its trajectory, the active records left out of the total, and the risk prompts.
  * The component renders it; tests call it with an overview built from plain resources.
  */
-import { format } from 'date-fns/format';
+import { localDayOf } from '../../domain/fhir-primitives/dates.ts';
 import { subDays } from 'date-fns/subDays';
 import {
   mmeTimeline,
@@ -21,7 +21,6 @@ import {
 } from '../../domain/pathway/mmeOverview.ts';
 
 /** The clinic's calendar day (local), the day MME totals are for. */
-export const isoDay = (d: Date): string => format(d, 'yyyy-MM-dd');
 
 export interface OpioidView {
   readonly results: readonly MedicationMmeResult[];
@@ -44,9 +43,9 @@ export interface OpioidView {
  */
 function opioidView(overview: MmeOverview, asOf: Date): OpioidView {
   const { results, summary, risk } = overview;
-  const day = isoDay(asOf);
+  const day = localDayOf(asOf);
   const series = mmeTimeline(results, {
-    from: isoDay(subDays(asOf, MME_CHART_DAYS)),
+    from: localDayOf(subDays(asOf, MME_CHART_DAYS)),
     to: day,
     asOf: day,
   });
@@ -54,7 +53,7 @@ function opioidView(overview: MmeOverview, asOf: Date): OpioidView {
     .filter((r) => r.reason !== 'not-an-opioid')
     .sort((a, b) => (b.interval.start ?? '').localeCompare(a.interval.start ?? ''));
   // A long history stays one click away: the clinician sees what the patient takes now first.
-  const yearAgo = isoDay(subDays(asOf, 365));
+  const yearAgo = localDayOf(subDays(asOf, 365));
   const recent = relevant.filter((r) => r.interval.end === null || r.interval.end >= yearAgo);
   const earlier = relevant.filter((r) => !recent.includes(r));
   return {
@@ -80,6 +79,8 @@ export interface MedicationRow {
   readonly start: string | null;
   /** Null while the newest record is open-ended. */
   readonly end: string | null;
+  /** Methadone carries the CDC caution that MME is not for converting between opioids. */
+  readonly methadone: boolean;
 }
 
 const sameRow = (a: MedicationMmeResult, b: MedicationMmeResult): boolean =>
@@ -141,12 +142,12 @@ export function medicationRows(results: readonly MedicationMmeResult[]): Medicat
       records: run.records,
       start: run.oldest.interval.start,
       end: run.newest.interval.end,
+      methadone: isMethadone(run.newest),
     }))
     .sort((x, y) => (y.start ?? '').localeCompare(x.start ?? ''));
 }
 
-/** Methadone rows carry the CDC caution that MME is not for converting between opioids. */
-export function isMethadone(result: MedicationMmeResult): boolean {
+function isMethadone(result: MedicationMmeResult): boolean {
   return result.ingredients.some((i) => i.rxcui === METHADONE_RXCUI);
 }
 
@@ -166,7 +167,7 @@ export function computeOpioids(
   conditions: MedicationConditions,
   asOf: Date,
 ): OpioidComputation {
-  const overview = mmeOverview(records, conditions, isoDay(asOf));
+  const overview = mmeOverview(records, conditions, localDayOf(asOf));
   return { overview, view: opioidView(overview, asOf) };
 }
 

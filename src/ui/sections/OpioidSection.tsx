@@ -1,11 +1,13 @@
 import { subDays } from 'date-fns/subDays';
-import { NLM_ATTRIBUTION, type MmeSummary } from '../../domain/mme/mme.ts';
+import type { MmeSummary } from '../../domain/mme/mme.ts';
+import { NLM_ATTRIBUTION } from '../../domain/mme/nlmAttribution.ts';
 import { CDC_2022_MME_REFERENCE_LEVELS, MME_CHART_DAYS } from '../../domain/mme/referenceLevels.ts';
 import { TrendChart } from '../chart/TrendChart.tsx';
 import { Disclosure } from '../Disclosure.tsx';
 import { DoseContext } from '../opioids/DoseContext.tsx';
 import { MedicationTable } from '../opioids/MedicationTable.tsx';
-import { isoDay, type OpioidView } from '../opioids/opioidView.ts';
+import type { OpioidView } from '../opioids/opioidView.ts';
+import { localDayOf } from '../../domain/fhir-primitives/dates.ts';
 import { loaded, type SectionProps } from './sectionProps.ts';
 
 const fmt = (n: number): string => (Math.round(n * 10) / 10).toString();
@@ -28,7 +30,7 @@ export function OpioidSection({ state, asOf, view }: SectionProps & { readonly v
       </p>
     );
   }
-  const from = Date.parse(series[0]?.date ?? isoDay(subDays(asOf, MME_CHART_DAYS)));
+  const from = Date.parse(series[0]?.date ?? localDayOf(subDays(asOf, MME_CHART_DAYS)));
   return (
     <>
       <p data-testid="mme-current">

@@ -88,4 +88,18 @@ describe('medicationRows', () => {
     );
     expect(ids(rows)).toEqual([['b'], ['a']]);
   });
+
+  it('marks a methadone row (RxNorm ingredient 6813) for the CDC caution, and no other', () => {
+    const methadone: MedicationMmeResult = {
+      ...order('m', '2026-01-01', null, { label: 'methadone 10 mg' }),
+      ingredients: [
+        { name: 'methadone', rxcui: '6813', dailyDose: 20, unit: 'mg', factor: 4.7, mmePerDay: 94 },
+      ],
+    };
+    const rows = medicationRows(newestFirst(methadone, order('h', '2026-01-10', null)));
+    expect(rows.map((row) => [row.result.id, row.methadone])).toEqual([
+      ['h', false],
+      ['m', true],
+    ]);
+  });
 });

@@ -5,6 +5,10 @@
  * with a `patient/` token (which adds the compartment filter). Targets: start-up < 5 s, search < 100 ms.
  * For comparison, a child process times the same search on medplum's stock MemoryRepository with the
  * stock (multi-type) search parameters: the "before" of the per-type narrowing.
+ * Then the searches the app sends when it opens `heavy-30k` (30,271 resources; the app's own
+ * loadSummary over HTTP with a `user/` token, at most 6 in flight as in the browser, no added
+ * latency): each search's first page and the older pages that follow, all together (the launch)
+ * and each first page alone, so the report shows whether the heavy searches block each other.
  * Writes bench/results/sandbox.json.
  */
 import { execFileSync } from 'node:child_process';
@@ -23,6 +27,9 @@ import {
 } from '../src/sandbox/fhir/fhirServer.ts';
 import { indexDefinitions } from '../src/sandbox/fhir/searchParameters.ts';
 import { generateSeed } from '../src/sandbox/seed/seed.ts';
+import { loadSummary } from '../src/fhir/summaryLoad.ts';
+import { SUMMARY_KEYS } from '../src/fhir/summary.ts';
+import { createTransport } from '../src/fhir/transport.ts';
 
 const RUNS = 20;
 const BASELINE_RUNS = 3; // each takes seconds
@@ -136,6 +143,91 @@ const userSearch = await timeSearch('user');
 const patientSearch = await timeSearch('patient');
 server.close();
 
+const HEAVY_30K = 'heavy-30k';
+const LAUNCH_RUNS = 5;
+
+interface Timed {
+  readonly path: string;
+  readonly ms: number;
+}
+
+/** The app's launch searches for `patient` against `url`, each request timed (ms from the start). */
+async function timeLaunch(url: string, patient: string) {
+  const requests: Timed[] = [];
+  const transport = createTransport({
+    baseUrl: url,
+    auth: { token: () => Promise.resolve('user'), renew: () => Promise.resolve(undefined) },
+    maxConcurrent: 6,
+    fetch: async (input, init) => {
+      const started = performance.now();
+      const res = await fetch(input, init);
+      const body = await res.arrayBuffer();
+      const target = new URL(
+        typeof input === 'string' ? input : input instanceof URL ? input.href : input.url,
+      );
+      requests.push({
+        path: `${target.pathname.replace(/^\/fhir\//, '')}${target.search}`,
+        ms: performance.now() - started,
+      });
+      return new Response(body, { status: res.status, headers: res.headers });
+    },
+  });
+  const started = performance.now();
+  let firstAnswersMs = 0;
+  const load = loadSummary(transport, patient, new Set(SUMMARY_KEYS), () => {});
+  await load.firstAnswers.then(() => {
+    firstAnswersMs = performance.now() - started;
+  });
+  await load.done;
+  return { firstAnswersMs, doneMs: performance.now() - started, requests };
+}
+
+const repo30k = await createFhirRepository();
+await loadResources(repo30k, generateSeed({ asOf: new Date(), heavy30k: true }).resources);
+const server30k = createServer((req, res) => {
+  void handler30k(req, res);
+});
+const handler30k = createFhirHandler({
+  repo: repo30k,
+  verifyToken,
+  publicBaseUrl: () => base30k,
+  allowedOrigins: () => [],
+  smartConfiguration: () => ({}),
+  oauthUris: () => ({ authorize: 'http://bench/authorize', token: 'http://bench/token' }),
+  faults: new FhirFaults(),
+});
+await new Promise<void>((resolve) => server30k.listen(0, '127.0.0.1', resolve));
+const base30k = `http://127.0.0.1:${(server30k.address() as AddressInfo).port}/fhir`;
+await timeLaunch(base30k, HEAVY_30K); // warm-up
+const launches: Awaited<ReturnType<typeof timeLaunch>>[] = [];
+for (let i = 0; i < LAUNCH_RUNS; i++) {
+  launches.push(await timeLaunch(base30k, HEAVY_30K));
+}
+// Each search alone: the same requests one at a time, in the order the launch sent them.
+const alone = new Map<string, number[]>();
+for (let i = 0; i < LAUNCH_RUNS; i++) {
+  for (const { path } of launches[0]?.requests ?? []) {
+    const started = performance.now();
+    const res = await fetch(`${base30k}/${path}`, { headers: { Authorization: 'Bearer user' } });
+    await res.arrayBuffer();
+    alone.set(path, [...(alone.get(path) ?? []), performance.now() - started]);
+  }
+}
+server30k.close();
+const heavy30kLaunch = {
+  patient: HEAVY_30K,
+  runs: LAUNCH_RUNS,
+  firstAnswersMedianMs: round(median(launches.map((l) => l.firstAnswersMs))),
+  allPagesMedianMs: round(median(launches.map((l) => l.doneMs))),
+  requests: (launches[0]?.requests ?? []).map(({ path }) => ({
+    path,
+    inLaunchMedianMs: round(
+      median(launches.map((l) => l.requests.find((r) => r.path === path)?.ms ?? NaN)),
+    ),
+    aloneMedianMs: round(median(alone.get(path) ?? [])),
+  })),
+};
+
 const baseline = JSON.parse(
   execFileSync(process.execPath, [new URL(import.meta.url).pathname, '--baseline'], {
     encoding: 'utf8',
@@ -168,6 +260,7 @@ const results = {
     returned: userSearch.returned,
     targetMs: TARGET_SEARCH_MS,
   },
+  heavy30kLaunch,
   before: {
     what: 'same search on stock MemoryRepository + stock multi-type search parameters, in-process (no HTTP)',
     runs: baseline.runs,
@@ -203,4 +296,12 @@ for (const [label, s] of [
 console.log(
   `before (stock medplum repo + multi-type search parameters, no HTTP): median ${baseline.medianMs} ms over ${baseline.runs} runs`,
 );
+console.log(
+  `${HEAVY_30K} launch searches (the app's loadSummary, ≤ 6 in flight, no added latency): first answers ${heavy30kLaunch.firstAnswersMedianMs} ms, every page ${heavy30kLaunch.allPagesMedianMs} ms (median of ${LAUNCH_RUNS})`,
+);
+for (const r of heavy30kLaunch.requests) {
+  console.log(
+    `  ${String(r.inLaunchMedianMs).padStart(6)} ms in the launch, ${String(r.aloneMedianMs).padStart(6)} ms alone  ${r.path.slice(0, 110)}`,
+  );
+}
 console.log('wrote bench/results/sandbox.json');

@@ -322,7 +322,7 @@ try {
 }
 const initialJs = initialJsGzipped('index.html');
 console.log(
-  `initial JavaScript of the app page: ${(initialJs.total / 1000).toFixed(1)} KB gzipped`,
+  `initial JavaScript of the app page (the scripts its HTML loads): ${(initialJs.total / 1000).toFixed(1)} KB gzipped`,
 );
 const out = {
   date: new Date().toISOString(),

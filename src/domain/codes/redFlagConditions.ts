@@ -111,25 +111,30 @@ export const SPINAL_INFECTION_CODES: readonly RedFlagCode[] = [
   icd10('M46.2', 'Osteomyelitis of vertebra'),
   icd10('M46.3', 'Infection of intervertebral disc (pyogenic)'),
   icd10('M46.4', 'Discitis, unspecified'),
+  icd10('M46.5', 'Other infective spondylopathies'),
   icd10('G06.1', 'Intraspinal abscess and granuloma'),
 ];
 export const SPINAL_INFECTION_SOURCE: CodeListSource = {
   reviewStatus: REVIEW,
   sources: [
-    `project clinical reference (clinical.md, 'Screening'): M46.2x, M46.3x, M46.4x, G06.1; ${ICD10CM}: M46.2 osteomyelitis of vertebra; M46.3 infection of intervertebral disc (pyogenic); M46.4 discitis, unspecified; G06.1 intraspinal abscess and granuloma (every code under each)`,
+    `project clinical reference (clinical.md, 'Screening'): M46.2x, M46.3x, M46.4x, G06.1; ${ICD10CM}: M46.2 osteomyelitis of vertebra; M46.3 infection of intervertebral disc (pyogenic); M46.4 discitis, unspecified; M46.5 other infective spondylopathies (project addition: an infection of the spine coded outside the named families); G06.1 intraspinal abscess and granuloma (every code under each)`,
   ],
 };
 
 /**
  * Vertebral fracture (red flag "major trauma, or minor trauma with osteoporosis …"). S22.0x,
  * S32.0x, osteoporotic M80.08 and collapsed vertebra M48.5x are named in the clinical reference
- * (clinical.md, "Screening"); S34 (lumbar and sacral spinal cord injury) is a project addition.
+ * (clinical.md, "Screening"); S34 (lumbar and sacral spinal cord injury), M80.88 (the same fracture
+ * in osteoporosis other than age-related, e.g. from long-term steroids) and M48.4 (fatigue fracture
+ * of vertebra) are project additions, vertebral fractures by their ICD-10-CM titles.
  * Any encounter character (A initial, D subsequent, S sequela) matches; *verify*.
  */
 export const VERTEBRAL_FRACTURE_CODES: readonly RedFlagCode[] = [
   icd10('S22.0', 'Fracture of thoracic vertebra'),
   icd10('S32.0', 'Fracture of lumbar vertebra'),
   icd10('M80.08', 'Age-related osteoporosis with current pathological fracture, vertebra(e)'),
+  icd10('M80.88', 'Other osteoporosis with current pathological fracture, vertebra(e)'),
+  icd10('M48.4', 'Fatigue fracture of vertebra'),
   icd10('M48.5', 'Collapsed vertebra, not elsewhere classified'),
   icd10('S34', 'Injury of lumbar and sacral spinal cord and nerves'),
 ];
@@ -137,7 +142,7 @@ export const VERTEBRAL_FRACTURE_SOURCE: CodeListSource = {
   reviewStatus: REVIEW,
   sources: [
     `project clinical reference (clinical.md, 'Screening'): S22.0x, S32.0x, M80.08, M48.5x`,
-    `${ICD10CM}: S22.0 fracture of thoracic vertebra; S32.0 fracture of lumbar vertebra; M80.08 age-related osteoporosis with current pathological fracture, vertebra(e); M48.5 collapsed vertebra, NEC; S34 injury of lumbar and sacral spinal cord and nerves (project addition) (every code under each)`,
+    `${ICD10CM}: S22.0 fracture of thoracic vertebra; S32.0 fracture of lumbar vertebra; M80.08 age-related osteoporosis with current pathological fracture, vertebra(e); M80.88 other osteoporosis (e.g. drug-induced, as with long-term steroids) with current pathological fracture, vertebra(e) (project addition); M48.4 fatigue fracture of vertebra (project addition); M48.5 collapsed vertebra, NEC; S34 injury of lumbar and sacral spinal cord and nerves (project addition) (every code under each)`,
   ],
 };
 

@@ -10,6 +10,7 @@ import { isActiveOn } from '../mme/mme.ts';
 import type { MmeOverview, MmeTrajectory } from './mmeOverview.ts';
 import type { Pathway, PathwayStateKind } from './pathway.ts';
 import { nextActionText, statusLine } from './status.ts';
+import { PEG_REPORTER_TEXT, type PegAdministration } from '../peg/peg.ts';
 
 export interface RedFlagRecord {
   readonly finding: string;
@@ -43,8 +44,11 @@ export interface PathwayRecord {
   readonly peg: {
     readonly latest: number | null;
     readonly latestDate: string | null;
+    /** Who entered the latest PEG (PEG_REPORTER_TEXT), when its response names an author. */
+    readonly latestReportedBy: string | null;
     readonly baseline: number | null;
     readonly baselineDate: string | null;
+    readonly baselineReportedBy: string | null;
     /** Latest − baseline in points (2 decimals); negative = better. */
     readonly change: number | null;
     readonly reachesMcid: boolean | null;
@@ -149,6 +153,9 @@ function promptRecords(mme: MmeOverview, asOfDay: string): PromptRecord[] {
   });
 }
 
+const reporterText = (a: PegAdministration | undefined): string | null =>
+  a?.reportedBy === undefined ? null : PEG_REPORTER_TEXT[a.reportedBy];
+
 export function pathwayRecord(id: string, pathway: Pathway): PathwayRecord {
   const { peg, eligibility } = pathway;
   const baseline = peg.baseline?.kind === 'baseline' ? peg.baseline.administration : undefined;
@@ -166,8 +173,10 @@ export function pathwayRecord(id: string, pathway: Pathway): PathwayRecord {
     peg: {
       latest: peg.latest?.score ?? null,
       latestDate: peg.latest?.date ?? null,
+      latestReportedBy: reporterText(peg.latest),
       baseline: baseline?.score ?? null,
       baselineDate: baseline?.date ?? null,
+      baselineReportedBy: reporterText(baseline),
       change: change?.points ?? null,
       reachesMcid: change?.reachesMcid ?? null,
       reaches30Percent: change?.reaches30Percent ?? null,

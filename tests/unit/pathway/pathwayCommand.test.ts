@@ -104,10 +104,10 @@ describe('clbp pathway', () => {
     expect(run.code).toBe(0);
     const [header, ...rows] = run.stdout.trimEnd().split('\n');
     expect(header).toBe(
-      'id,state,status,eligibility,red_flags,peg_latest,peg_latest_date,peg_baseline,peg_change,mme_current,mme_trajectory,referral_stage,programme_start,follow_up,follow_up_due,follow_up_status,next_action',
+      'id,state,status,eligibility,red_flags,peg_latest,peg_latest_date,peg_latest_reported_by,peg_baseline,peg_change,mme_current,mme_trajectory,referral_stage,programme_start,follow_up,follow_up_due,follow_up_status,next_action',
     );
     expect(rows).toContain(
-      'p,in-programme,In the mindfulness programme — session 2 of 8,not-eligible,,4.67,2026-03-06,6.67,-2,0,none,in-programme,2026-01-11,month6,2026-07-11,upcoming,Nothing due now: the programme contacts the patient',
+      'p,in-programme,In the mindfulness programme — session 2 of 8,not-eligible,,4.67,2026-03-06,,6.67,-2,0,none,in-programme,2026-01-11,month6,2026-07-11,upcoming,Nothing due now: the programme contacts the patient',
     );
     expect(rows).toHaveLength(2);
   });

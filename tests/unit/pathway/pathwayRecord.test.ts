@@ -87,3 +87,21 @@ describe("the pathway record's dose trajectory and risk prompts come from the MM
     expect(record.prompts).toEqual([]);
   });
 });
+
+describe('the pathway record says who entered a PEG', () => {
+  it("a PEG the patient answered on the portal (the response's author is the Patient)", () => {
+    expect(recordOf('fentanyl-patch').peg).toMatchObject({
+      latest: 7,
+      latestReportedBy: 'patient-reported',
+      baseline: null,
+      baselineReportedBy: null,
+    });
+  });
+
+  it('PEGs a clinician entered (author a Practitioner), the latest and the baseline', () => {
+    expect(recordOf('referred-followup').peg).toMatchObject({
+      latestReportedBy: 'recorded in clinic',
+      baselineReportedBy: 'recorded in clinic',
+    });
+  });
+});

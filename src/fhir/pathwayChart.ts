@@ -21,7 +21,7 @@ import type {
 import type { ChartPart, PathwayChart } from '../domain/pathway/chart.ts';
 import { normalizeReference } from '../domain/fhir-primitives/references.ts';
 import { PEG_QUESTIONNAIRE } from './questionnaires.ts';
-import type { SummaryData, SummaryKey } from './summary.ts';
+import { OPIOID_SOURCES, type SummaryData, type SummaryKey } from './summary.ts';
 
 /** The summary requests each chart part is read by (to load a part again). */
 export const CHART_PART_KEYS: Readonly<Record<ChartPart, readonly SummaryKey[]>> = {
@@ -29,7 +29,7 @@ export const CHART_PART_KEYS: Readonly<Record<ChartPart, readonly SummaryKey[]>>
   conditions: ['conditions'],
   questionnaireResponses: ['questionnaireResponses'],
   pegObservations: ['pegObservations'],
-  medications: ['medicationStatements', 'medicationRequests'],
+  medications: OPIOID_SOURCES,
   referrals: ['referrals'],
   sessions: ['referrals'],
 };

@@ -41,6 +41,14 @@ import {
 } from './search.ts';
 import type { FhirTransport } from './transport.ts';
 
+/**
+ * The searches a screen needs whole before it shows them: the opioid totals count every
+ * medication record, so the opioid section (and the first screen) waits for their older pages.
+ * Their older pages are read before the older pages of the histories shown newest first (the
+ * PEGs), so on a heavy chart those do not compete with them (summaryLoad.ts).
+ */
+export const OPIOID_SOURCES = ['medicationStatements', 'medicationRequests'] as const;
+
 /** A resource as read from a server: it always has an id. */
 export type WithId<T> = T & { id: string };
 

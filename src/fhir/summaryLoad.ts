@@ -5,7 +5,10 @@
  *    QuestionnaireResponses with their Questionnaires, MedicationStatements, MedicationRequests,
  *    referrals), the newest-first ones asking for their first page only;
  * 2. as each first page arrives, the rest of that search (oldest first, in the largest pages), and
- *    whatever an include did not bring (the Patient of a patient without Conditions).
+ *    whatever an include did not bring (the Patient of a patient without Conditions). The rest of
+ *    a history whose newest page is already shown (the PEGs) waits until the medication searches,
+ *    which the first screen needs whole (OPIOID_SOURCES), are complete: on a heavy chart their
+ *    older pages would otherwise share the server and the connection with those.
  *
  * Each request's answers are handed to `emit` as they come: the first page (its `incomplete` says
  * older records are still coming; not emitted when its dates were not newest first), then the
@@ -15,6 +18,7 @@
 import { normalizeError } from './errors.ts';
 import type { SearchResult } from './search.ts';
 import {
+  OPIOID_SOURCES,
   patientOf,
   questionnairesOf,
   SUMMARY_REQUESTS,
@@ -55,6 +59,12 @@ export function loadSummary(
   const options = { enabled, ...(signal === undefined ? {} : { signal }) };
   const firsts: Promise<void>[] = [];
   const rests: Promise<void>[] = [];
+  /** The medication searches, whole: their first pages, then their rests. */
+  const wholeFirst = new Set<SummaryKey>(OPIOID_SOURCES);
+  const wholeFirsts: Promise<void>[] = [];
+  const wholeRests: Promise<void>[] = [];
+  const wholeSettled = (): Promise<unknown> =>
+    Promise.all(wholeFirsts).then(() => Promise.all(wholeRests));
   const broughtAlong = (key: SummaryKey): boolean => {
     const carrier = BROUGHT_BY[key];
     return carrier !== undefined && enabled.has(carrier);
@@ -119,7 +129,7 @@ export function loadSummary(
     }
     const more = rest;
     if (more !== undefined) {
-      rests.push(
+      const readRest = () =>
         more(signal).then(
           (whole) => {
             answer(key, whole);
@@ -136,8 +146,15 @@ export function loadSummary(
             };
             answer(key, { ...first, incomplete });
           },
-        ),
-      );
+        );
+      if (wholeFirst.has(key)) {
+        const whole = readRest();
+        wholeRests.push(whole);
+        rests.push(whole);
+      } else {
+        // A first page not shown (not newest first) holds its section: its rest goes at once.
+        rests.push(shown ? wholeSettled().then(readRest) : readRest());
+      }
     }
   };
 
@@ -145,7 +162,11 @@ export function loadSummary(
     if (!enabled.has(key) || broughtAlong(key)) {
       continue;
     }
-    firsts.push(key === 'patient' ? readPatient() : start(key));
+    const first = key === 'patient' ? readPatient() : start(key);
+    firsts.push(first);
+    if (wholeFirst.has(key)) {
+      wholeFirsts.push(first);
+    }
   }
   const firstAnswers = Promise.all(firsts).then(() => undefined);
   const done = firstAnswers.then(async () => {

@@ -3,7 +3,7 @@ import type { OpioidSection as OpioidSectionType } from './sections/OpioidSectio
 import type { EligibilityConfig } from '../domain/screening/eligibilityConfig.ts';
 import { isPatientUser, type Session } from '../fhir/session.ts';
 import { missingWrites, type FeatureId } from '../fhir/scopes.ts';
-import { SUMMARY_KEYS, enabledRequests, type SummaryKey } from '../fhir/summary.ts';
+import { OPIOID_SOURCES, SUMMARY_KEYS, enabledRequests, type SummaryKey } from '../fhir/summary.ts';
 import { PatientBanner } from './PatientBanner.tsx';
 import { PathwayStatus } from './PathwayStatus.tsx';
 import { QuestionnaireStatus } from './QuestionnaireStatus.tsx';
@@ -41,9 +41,6 @@ function useOpioidSection(): typeof OpioidSectionType | undefined {
   }, []);
   return section;
 }
-
-/** The opioid section's requests: its totals count every record, so it waits for all of them. */
-const OPIOID_SOURCES = ['medicationStatements', 'medicationRequests'] as const;
 
 export interface AppProps {
   readonly session: Session;

@@ -4,12 +4,12 @@ import type { MmeOverview } from '../domain/pathway/mmeOverview.ts';
 import type { EligibilityConfig } from '../domain/screening/eligibilityConfig.ts';
 import { chartFromSummary, type ReadSummary } from '../fhir/pathwayChart.ts';
 import { grants } from '../fhir/scopes.ts';
-import { SUMMARY_KEYS, type SummaryKey } from '../fhir/summary.ts';
+import { OPIOID_SOURCES, SUMMARY_KEYS, type SummaryKey } from '../fhir/summary.ts';
 import { olderMissing } from './sections/sectionProps.ts';
 import { incompleteOf, type SummaryState } from './useSummary.ts';
 
 /** Requests whose every record must be in hand before they count (the MME totals). */
-const WHOLE_ONLY: readonly SummaryKey[] = ['medicationStatements', 'medicationRequests'];
+const WHOLE_ONLY: readonly SummaryKey[] = OPIOID_SOURCES;
 
 /**
  * What the summary requests have answered so far (loading, failed and refused ones are absent;

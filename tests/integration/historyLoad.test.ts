@@ -184,4 +184,51 @@ describe('the summary at launch', () => {
     expect(answers).toHaveLength(1);
     expect(answers[0] !== 'error' && answers[0]?.matches).toHaveLength(250);
   });
+
+  it('reads the older medication records before the older PEGs, which wait for them', async () => {
+    // 300 orders: more than the first page of 250 holds, so both searches have a rest to read.
+    const orders: Resource[] = Array.from({ length: 300 }, (_, i) => ({
+      resourceType: 'MedicationRequest',
+      id: `mr-${String(i)}`,
+      status: 'completed',
+      intent: 'order',
+      subject: { reference: 'Patient/a' },
+      medicationCodeableConcept: { text: 'oxycodone 5 mg tablet' },
+      authoredOn: new Date(Date.UTC(2015, 0, 1 + i * 7)).toISOString(),
+    }));
+    server.use(...fakeFhirHandlers([patient, ...pegs, ...orders]));
+    const log: string[] = [];
+    const started = (request: Request) => {
+      const sort = new URL(request.url).searchParams.get('_sort') ?? '';
+      return `${new URL(request.url).pathname.split('/').at(-1) ?? ''} ${sort}`;
+    };
+    const onStart = ({ request }: { request: Request }) => log.push(`start ${started(request)}`);
+    const onEnd = ({ request }: { request: Request }) => log.push(`end ${started(request)}`);
+    server.events.on('request:start', onStart);
+    server.events.on('response:mocked', onEnd);
+    try {
+      const events: SummaryEvent[] = [];
+      const keys = new Set([
+        'patient',
+        'conditions',
+        'pegObservations',
+        'medicationRequests',
+      ] as const);
+      await loadSummary(transport(), 'a', keys, (e) => events.push(e)).done;
+      const whole = events.filter((e) => e.key === 'medicationRequests' && 'data' in e).at(-1);
+      expect(whole !== undefined && 'data' in whole && whole.data.matches).toHaveLength(300);
+      expect(pegAnswers(events).map((a) => (a === 'error' ? a : a.matches.length))).toEqual([
+        100, 250,
+      ]);
+    } finally {
+      server.events.removeListener('request:start', onStart);
+      server.events.removeListener('response:mocked', onEnd);
+    }
+    const medicationsDone = log.indexOf('end MedicationRequest authoredon');
+    const olderPegs = log.indexOf('start Observation date');
+    expect(medicationsDone).toBeGreaterThan(-1);
+    expect(olderPegs).toBeGreaterThan(medicationsDone);
+    // The first pages went out together, before either rest.
+    expect(log.indexOf('start Observation -date')).toBeLessThan(medicationsDone);
+  });
 });

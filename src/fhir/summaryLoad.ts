@@ -158,7 +158,10 @@ export function loadSummary(
     }
   };
 
-  for (const key of Object.keys(SUMMARY_REQUESTS) as SummaryKey[]) {
+  // The medication searches go out first: when a chart needs their older pages, those are on the
+  // way to the first screen, so their first pages should be the first the server answers.
+  const keys = Object.keys(SUMMARY_REQUESTS) as SummaryKey[];
+  for (const key of [...OPIOID_SOURCES, ...keys.filter((k) => !wholeFirst.has(k))]) {
     if (!enabled.has(key) || broughtAlong(key)) {
       continue;
     }

@@ -99,20 +99,27 @@ const tGenerated = performance.now();
 await loadResources(repo, seed.resources);
 const tLoaded = performance.now();
 
-const server = createServer((req, res) => {
-  void handler(req, res);
-});
-const handler = createFhirHandler({
-  repo,
-  verifyToken,
-  publicBaseUrl: () => base,
-  allowedOrigins: () => [],
-  smartConfiguration: () => ({}),
-  oauthUris: () => ({ authorize: 'http://bench/authorize', token: 'http://bench/token' }),
-  faults: new FhirFaults(),
-});
-await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/fhir`;
+/** The sandbox's FHIR handler over `repo` on a free port: its base URL and the server. */
+async function serve(repo: Awaited<ReturnType<typeof createFhirRepository>>) {
+  let base = '';
+  const handler = createFhirHandler({
+    repo,
+    verifyToken,
+    publicBaseUrl: () => base,
+    allowedOrigins: () => [],
+    smartConfiguration: () => ({}),
+    oauthUris: () => ({ authorize: 'http://bench/authorize', token: 'http://bench/token' }),
+    faults: new FhirFaults(),
+  });
+  const server = createServer((req, res) => {
+    void handler(req, res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/fhir`;
+  return { base, server };
+}
+
+const { base, server } = await serve(repo);
 
 async function timeSearch(
   token: string,
@@ -184,20 +191,7 @@ async function timeLaunch(url: string, patient: string) {
 
 const repo30k = await createFhirRepository();
 await loadResources(repo30k, generateSeed({ asOf: new Date(), heavy30k: true }).resources);
-const server30k = createServer((req, res) => {
-  void handler30k(req, res);
-});
-const handler30k = createFhirHandler({
-  repo: repo30k,
-  verifyToken,
-  publicBaseUrl: () => base30k,
-  allowedOrigins: () => [],
-  smartConfiguration: () => ({}),
-  oauthUris: () => ({ authorize: 'http://bench/authorize', token: 'http://bench/token' }),
-  faults: new FhirFaults(),
-});
-await new Promise<void>((resolve) => server30k.listen(0, '127.0.0.1', resolve));
-const base30k = `http://127.0.0.1:${(server30k.address() as AddressInfo).port}/fhir`;
+const { base: base30k, server: server30k } = await serve(repo30k);
 await timeLaunch(base30k, HEAVY_30K); // warm-up
 const launches: Awaited<ReturnType<typeof timeLaunch>>[] = [];
 for (let i = 0; i < LAUNCH_RUNS; i++) {

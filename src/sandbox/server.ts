@@ -123,39 +123,30 @@ function internalError(res: ServerResponse, err: unknown): void {
   res.end(`Internal sandbox error: ${err instanceof Error ? err.message : String(err)}`);
 }
 
-export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
-  const env = o.env ?? process.env;
-  const config = configFromEnv(env);
-  const host = o.host ?? '127.0.0.1';
-  const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
-  const distDir = o.distDir ?? DEFAULT_DIST_DIR;
-  const serveApp = o.serveApp ?? true;
-  if (serveApp) {
-    assertBuilt(distDir);
-  }
-
-  const seed = generateSeed({ asOf: o.asOf ?? new Date(), heavy30k: o.heavy30k === true });
+/** The seed (and the research cohort, if asked) in a new repository, with the people it holds. */
+async function seededRepository(o: SandboxOptions) {
+  const asOf = o.asOf ?? new Date();
+  const seed = generateSeed({ asOf, heavy30k: o.heavy30k === true });
   const repo = await createFhirRepository();
   await loadResources(repo, seed.resources);
   if (o.cohort !== undefined) {
-    const cohort = generateCohort({ n: o.cohort, asOf: o.asOf ?? new Date() });
-    await loadResources(repo, cohort.resources);
+    await loadResources(repo, generateCohort({ n: o.cohort, asOf }).resources);
   }
   const practitioners: Person[] = seed.resources
     .filter((r: Resource): r is Practitioner => r.resourceType === 'Practitioner')
     .map((p) => ({ id: p.id ?? '', name: practitionerName(p) }));
   const staffIds = programmeStaffIds(seed.resources);
-  const programmeStaff = practitioners.filter((p) => staffIds.has(p.id));
-  const patients: Person[] = seed.patients.map((p) => ({
-    id: p.id,
-    name: p.name,
-    detail: p.scenario,
-  }));
+  return {
+    repo,
+    patients: seed.patients,
+    practitioners,
+    programmeStaff: practitioners.filter((p) => staffIds.has(p.id)),
+  };
+}
 
-  let origin = '';
-  let appOrigin = '';
-  const fhirBase = (): string => `${origin}/fhir`;
-  const patientName = async (id: string): Promise<string | undefined> => {
+/** A patient's display name from the repository, undefined when there is no such patient. */
+function patientNames(repo: SandboxRepository): (id: string) => Promise<string | undefined> {
+  return async (id) => {
     try {
       const p = await repo.readResource<MedplumPatient>('Patient', id);
       const n = p.name?.[0];
@@ -164,12 +155,100 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
       return undefined;
     }
   };
+}
 
+/** The built app's server: the app launches only from this sandbox (issPrefix). */
+function appServerFor(distDir: string, env: NodeJS.ProcessEnv, fhirBase: () => string): Server {
+  const appHandler = createAppHandler({
+    distDir,
+    // A crafted launch link naming another server as iss is refused; CLBP_* variables override,
+    // as in a deployment (.env.example).
+    config: () =>
+      appConfigFromEnv(env, {
+        clientId: 'clbp-pathway',
+        standaloneIss: fhirBase(),
+        issPrefix: fhirBase(),
+        // The sandbox plays an EHR that lets the app load its own Questionnaires.
+        publishQuestionnaires: true,
+      }),
+  });
+  return createServer((req, res) => {
+    appHandler(req, res).catch((err: unknown) => {
+      internalError(res, err);
+    });
+  });
+}
+
+/** The EHR's launch links: /ehr/<path> with the given parameters, on the sandbox's origin. */
+function ehrLink(
+  origin: string,
+  path: string,
+  params: Readonly<Record<string, string | undefined>>,
+) {
+  const u = new URL(`/ehr/${path}`, origin);
+  for (const [name, value] of Object.entries(params)) {
+    if (value !== undefined) {
+      u.searchParams.set(name, value);
+    }
+  }
+  return u.href;
+}
+
+/** The sandbox origin's one handler: /fhir to the FHIR server, then the auth server, the EHR. */
+function routeRequests(to: {
+  readonly fhir: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  readonly auth: { handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> };
+  readonly ehr: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
+  readonly faults: FhirFaults;
+  readonly origin: () => string;
+}): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  return async (req, res) => {
+    const url = new URL(req.url ?? '/', to.origin());
+    if (url.pathname === '/fhir' || url.pathname.startsWith('/fhir/')) {
+      await to.fhir(req, res);
+      return;
+    }
+    if (url.pathname.startsWith('/auth/') && req.method !== 'OPTIONS' && to.faults.latencyMs > 0) {
+      // SANDBOX_LATENCY_MS applies to the authorization server as to /fhir (the FHIR handler adds
+      // its own), so a launch benchmark pays it on the authorize redirect and the token exchange.
+      await sleep(to.faults.latencyMs);
+    }
+    if ((await to.auth.handle(req, res, url)) || (await to.ehr(req, res, url))) {
+      return;
+    }
+    res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
+    res.end(`Not found: ${url.pathname}. The EHR simulator is at /, the FHIR server at /fhir.`);
+  };
+}
+
+/** The sandbox's origins, known once its servers listen. */
+interface Origins {
+  readonly origin: () => string;
+  readonly appOrigin: () => string;
+}
+
+/**
+ * The FHIR server, the SMART authorization server and the EHR simulator over the seeded
+ * repository, behind one request handler for the sandbox's origin.
+ */
+async function sandboxServices(
+  env: NodeJS.ProcessEnv,
+  seeded: Awaited<ReturnType<typeof seededRepository>>,
+  origins: Origins,
+) {
+  const { repo, practitioners, programmeStaff } = seeded;
+  const fhirBase = (): string => `${origins.origin()}/fhir`;
+  const patientName = patientNames(repo);
+  const patients: Person[] = seeded.patients.map((p) => ({
+    id: p.id,
+    name: p.name,
+    detail: p.scenario,
+  }));
   const auth = await createAuthServer({
-    origin: () => origin,
+    origin: origins.origin,
     fhirBase,
-    appOrigin: () => appOrigin,
-    config,
+    appOrigin: origins.appOrigin,
+    config: configFromEnv(env),
     directory: {
       patients: () => Promise.resolve(patients),
       practitioners: () => Promise.resolve(practitioners),
@@ -186,7 +265,7 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
     repo,
     verifyToken: auth.verifyToken,
     publicBaseUrl: fhirBase,
-    allowedOrigins: () => [appOrigin],
+    allowedOrigins: () => [origins.appOrigin()],
     smartConfiguration: () => auth.smartConfiguration(),
     oauthUris: () => ({ authorize: auth.urls().authorize, token: auth.urls().token }),
     faults,
@@ -202,7 +281,7 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
   const ehr = createEhrHandler({
     patients: () =>
       Promise.all(
-        seed.patients.map(async (p) => ({
+        seeded.patients.map(async (p) => ({
           ...p,
           ...(await patientStatus(repo, p.id, new Date())),
         })),
@@ -213,49 +292,37 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
     createLaunch: (c) => auth.createLaunch(c),
     launchUri,
     fhirBase,
-    appOrigin: () => appOrigin,
+    appOrigin: origins.appOrigin,
   });
 
-  const dispatch = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const url = new URL(req.url ?? '/', origin);
-    if (url.pathname === '/fhir' || url.pathname.startsWith('/fhir/')) {
-      await fhir(req, res);
-      return;
-    }
-    if (url.pathname.startsWith('/auth/') && req.method !== 'OPTIONS' && faults.latencyMs > 0) {
-      // SANDBOX_LATENCY_MS applies to the authorization server as to /fhir (the FHIR handler adds
-      // its own), so a launch benchmark pays it on the authorize redirect and the token exchange.
-      await sleep(faults.latencyMs);
-    }
-    if ((await auth.handle(req, res, url)) || (await ehr(req, res, url))) {
-      return;
-    }
-    res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
-    res.end(`Not found: ${url.pathname}. The EHR simulator is at /, the FHIR server at /fhir.`);
-  };
+  const dispatch = routeRequests({ fhir, auth, ehr, faults, origin: origins.origin });
+  return { auth, faults, bulkExports, dispatch, fhirBase };
+}
+
+export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
+  const env = o.env ?? process.env;
+  const host = o.host ?? '127.0.0.1';
+  const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  const distDir = o.distDir ?? DEFAULT_DIST_DIR;
+  const serveApp = o.serveApp ?? true;
+  if (serveApp) {
+    assertBuilt(distDir);
+  }
+
+  const seeded = await seededRepository(o);
+  let origin = '';
+  let appOrigin = '';
+  const services = await sandboxServices(env, seeded, {
+    origin: () => origin,
+    appOrigin: () => appOrigin,
+  });
+  const { auth, faults, bulkExports, dispatch, fhirBase } = services;
   const sandboxServer = createServer((req, res) => {
     dispatch(req, res).catch((err: unknown) => {
       internalError(res, err);
     });
   });
-  const appHandler = createAppHandler({
-    distDir,
-    // The app launches only from this sandbox (issPrefix), so a crafted launch link naming another
-    // server as iss is refused; CLBP_* variables override, as in a deployment (.env.example).
-    config: () =>
-      appConfigFromEnv(env, {
-        clientId: 'clbp-pathway',
-        standaloneIss: fhirBase(),
-        issPrefix: fhirBase(),
-        // The sandbox plays an EHR that lets the app load its own Questionnaires.
-        publishQuestionnaires: true,
-      }),
-  });
-  const appServer = createServer((req, res) => {
-    appHandler(req, res).catch((err: unknown) => {
-      internalError(res, err);
-    });
-  });
+  const appServer = appServerFor(distDir, env, fhirBase);
 
   const port = await listen(sandboxServer, o.port ?? DEFAULT_SANDBOX_PORT, host);
   origin = `http://${urlHost}:${port}`;
@@ -273,24 +340,9 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
     fhirBase: fhirBase(),
     origin,
     appOrigin,
-    launchUrl(patient, practitioner) {
-      const u = new URL('/ehr/launch', origin);
-      u.searchParams.set('patient', patient);
-      if (practitioner !== undefined) {
-        u.searchParams.set('practitioner', practitioner);
-      }
-      return u.href;
-    },
-    programmeLaunchUrl(practitioner) {
-      const u = new URL('/ehr/programme', origin);
-      u.searchParams.set('practitioner', practitioner);
-      return u.href;
-    },
-    portalLaunchUrl(patient) {
-      const u = new URL('/ehr/portal', origin);
-      u.searchParams.set('patient', patient);
-      return u.href;
-    },
+    launchUrl: (patient, practitioner) => ehrLink(origin, 'launch', { patient, practitioner }),
+    programmeLaunchUrl: (practitioner) => ehrLink(origin, 'programme', { practitioner }),
+    portalLaunchUrl: (patient) => ehrLink(origin, 'portal', { patient }),
     faults,
     auth: {
       ...auth.controls,
@@ -298,8 +350,8 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
       smartConfiguration: () => auth.smartConfiguration(),
       createLaunch: (c) => auth.createLaunch(c),
     },
-    repo,
-    patients: seed.patients,
+    repo: seeded.repo,
+    patients: seeded.patients,
     close: async () => {
       bulkExports.close();
       await Promise.all([close(sandboxServer), serveApp ? close(appServer) : undefined]);

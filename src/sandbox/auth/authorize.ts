@@ -181,19 +181,10 @@ export async function handleAuthorize(
   deps: AuthDeps,
 ): Promise<void> {
   let params: URLSearchParams;
-  try {
-    params = await readParams(req, url);
-  } catch (err) {
-    sendHtml(
-      res,
-      400,
-      errorPage('Bad authorization request', err instanceof Error ? err.message : String(err)),
-    );
-    return;
-  }
   let clientId: string | undefined;
   let redirectUri: string | undefined;
   try {
+    params = await readParams(req, url);
     clientId = single(params, 'client_id');
     redirectUri = single(params, 'redirect_uri');
   } catch (err) {

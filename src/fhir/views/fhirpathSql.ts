@@ -348,6 +348,52 @@ function member(
   };
 }
 
+/** `%rowIndex`, the one external constant a ViewDefinition's SQL can give. */
+function externalConstant(node: Ast, scope: SqlScope): Compiled {
+  const name = node.children?.[0]?.children?.[0]?.text ?? node.text;
+  if (name === 'rowIndex') {
+    return { kind: 'one', sql: `to_json(${scope.rowIndex})`, type: 'integer' };
+  }
+  throw new ViewError(`%${name ?? ''} is not available in the SQL runner`);
+}
+
+/** `x[i]`: FHIRPath indexes from 0, DuckDB lists from 1. */
+function indexer(node: Ast, input: Compiled, scope: SqlScope): Compiled {
+  const [base, index] = pair(node);
+  const list = asList(expression(base, input, scope));
+  const at = asOne(expression(index, focusOf(scope), scope));
+  const c = expression(base, input, scope);
+  return {
+    kind: 'one',
+    sql: `(${list})[CAST(${at} AS BIGINT) + 1]`,
+    type: c.kind === 'bool' ? 'boolean' : c.type,
+  };
+}
+
+/** `and`, `or`, `xor`, `implies` over two booleans. */
+function logical(op: string, x: string, y: string): Compiled {
+  const sql =
+    op === 'and'
+      ? `(${x} AND ${y})`
+      : op === 'or'
+        ? `(${x} OR ${y})`
+        : op === 'xor'
+          ? `(${x} <> ${y})`
+          : `((NOT ${x}) OR ${y})`;
+  return { kind: 'bool', sql };
+}
+
+/** `a | b`: both collections, duplicates removed; typed when both sides have the same type. */
+function union(ca: Compiled, cb: Compiled): Compiled {
+  const type =
+    ca.kind !== 'bool' && cb.kind !== 'bool' && ca.type === cb.type ? ca.type : undefined;
+  return {
+    kind: 'list',
+    sql: `list_distinct(list_concat(${asList(ca)}, ${asList(cb)}))`,
+    type,
+  };
+}
+
 function expression(node: Ast, input: Compiled, scope: SqlScope): Compiled {
   switch (node.type) {
     case 'EntireExpression':
@@ -357,13 +403,8 @@ function expression(node: Ast, input: Compiled, scope: SqlScope): Compiled {
       return expression(first(node), input, scope);
     case 'LiteralTerm':
       return literal(first(node));
-    case 'ExternalConstantTerm': {
-      const name = node.children?.[0]?.children?.[0]?.text ?? node.text;
-      if (name === 'rowIndex') {
-        return { kind: 'one', sql: `to_json(${scope.rowIndex})`, type: 'integer' };
-      }
-      throw new ViewError(`%${name ?? ''} is not available in the SQL runner`);
-    }
+    case 'ExternalConstantTerm':
+      return externalConstant(node, scope);
     case 'InvocationExpression': {
       const [base, invocation] = pair(node);
       const choice = choiceMember(base, invocation);
@@ -375,17 +416,8 @@ function expression(node: Ast, input: Compiled, scope: SqlScope): Compiled {
       }
       return invoke(invocation, expression(base, input, scope), scope);
     }
-    case 'IndexerExpression': {
-      const [base, index] = pair(node);
-      const list = asList(expression(base, input, scope));
-      const at = asOne(expression(index, focusOf(scope), scope));
-      const c = expression(base, input, scope);
-      return {
-        kind: 'one',
-        sql: `(${list})[CAST(${at} AS BIGINT) + 1]`,
-        type: c.kind === 'bool' ? 'boolean' : c.type,
-      };
-    }
+    case 'IndexerExpression':
+      return indexer(node, input, scope);
     case 'MemberInvocation':
     case 'FunctionInvocation':
     case 'ThisInvocation':
@@ -404,17 +436,7 @@ function expression(node: Ast, input: Compiled, scope: SqlScope): Compiled {
     case 'ImpliesExpression': {
       const [a, b] = pair(node);
       const x = asBool(expression(a, input, scope));
-      const y = asBool(expression(b, input, scope));
-      const op = node.text ?? 'and';
-      const sql =
-        op === 'and'
-          ? `(${x} AND ${y})`
-          : op === 'or'
-            ? `(${x} OR ${y})`
-            : op === 'xor'
-              ? `(${x} <> ${y})`
-              : `((NOT ${x}) OR ${y})`;
-      return { kind: 'bool', sql };
+      return logical(node.text ?? 'and', x, asBool(expression(b, input, scope)));
     }
     case 'AdditiveExpression':
     case 'MultiplicativeExpression': {
@@ -423,15 +445,7 @@ function expression(node: Ast, input: Compiled, scope: SqlScope): Compiled {
     }
     case 'UnionExpression': {
       const [a, b] = pair(node);
-      const ca = expression(a, input, scope);
-      const cb = expression(b, input, scope);
-      const type =
-        ca.kind !== 'bool' && cb.kind !== 'bool' && ca.type === cb.type ? ca.type : undefined;
-      return {
-        kind: 'list',
-        sql: `list_distinct(list_concat(${asList(ca)}, ${asList(cb)}))`,
-        type,
-      };
+      return union(expression(a, input, scope), expression(b, input, scope));
     }
     case 'PolarityExpression': {
       const c = expression(first(node), input, scope);
@@ -482,6 +496,82 @@ const JSON_TYPES: Readonly<Record<string, string>> = {
 
 function typeOf(c: Compiled): string | undefined {
   return c.kind === 'bool' ? 'boolean' : c.type;
+}
+
+/** `join(separator)`: the strings of the collection joined ('' for none). */
+function joined(input: Compiled, separatorLiteral: string | undefined, v: string): Compiled {
+  const separator =
+    separatorLiteral === undefined
+      ? "''"
+      : sqlString(JSON.parse(`"${separatorLiteral.slice(1, -1)}"`) as string);
+  return {
+    kind: 'one',
+    sql: `to_json(coalesce(array_to_string(list_transform(${asList(input)}, lambda ${v}: ${v} ->> '$'), ${separator}), ''))`,
+    type: 'string',
+  };
+}
+
+/** `ofType(T)`: the items whose JSON type fits T (a complex type: any object). */
+function ofType(input: Compiled, wanted: string, v: string): Compiled {
+  const jsonTypes = JSON_TYPES[wanted];
+  const test =
+    jsonTypes === undefined ? `json_type(${v}) = 'OBJECT'` : `json_type(${v}) IN ${jsonTypes}`;
+  return {
+    kind: 'list',
+    sql: `list_filter(${asList(input)}, lambda ${v}: ${test})`,
+    type: wanted,
+  };
+}
+
+/** `extension(url)`: the input's extensions with that url. */
+function extensionsWithUrl(
+  input: Compiled,
+  urlArg: Ast | undefined,
+  scope: SqlScope,
+  v: string,
+): Compiled {
+  const url = urlArg === undefined ? 'NULL' : asOne(expression(urlArg, focusOf(scope), scope));
+  const extensions = member(input, 'extension', 'extension', scope, {
+    type: 'Extension',
+    repeats: true,
+  });
+  return {
+    kind: 'list',
+    sql: `list_filter(${asList(extensions)}, lambda ${v}: json_extract_string(${v}, '$.url') = (${url} ->> '$'))`,
+    type: 'Extension',
+  };
+}
+
+/** SQL on FHIR `getResourceKey()`: `Type/id` of the resource. */
+function resourceKey(input: Compiled, scope: SqlScope): Compiled {
+  const part = (key: string): string =>
+    `(${asOne(member(input, key, key, scope, { type: 'string', repeats: false }))} ->> '$')`;
+  return {
+    kind: 'one',
+    sql: `to_json(${part('resourceType')} || '/' || ${part('id')})`,
+    type: 'string',
+  };
+}
+
+/** SQL on FHIR `getReferenceKey([Type])`: `Type/id` of each reference (of that type only). */
+function referenceKey(input: Compiled, target: string | undefined, v: string): Compiled {
+  const key = (x: string): string =>
+    `nullif(fp_ref(json_extract_string(${x}, '$.reference')), '/')`;
+  const typed = (x: string): string =>
+    target === undefined
+      ? key(x)
+      : bind(
+          key(x),
+          (k) => `(CASE WHEN starts_with(${k}, ${sqlString(`${target}/`)}) THEN ${k} END)`,
+        );
+  if (input.kind === 'one') {
+    return { kind: 'one', sql: `to_json(${typed(input.sql)})`, type: 'string' };
+  }
+  return {
+    kind: 'list',
+    sql: `list_filter(list_transform(${asList(input)}, lambda ${v}: to_json(${typed(v)})), lambda k: json_type(k) <> 'NULL')`,
+    type: 'string',
+  };
 }
 
 function invoke(node: Ast, input: Compiled, scope: SqlScope): Compiled {
@@ -536,70 +626,16 @@ function invoke(node: Ast, input: Compiled, scope: SqlScope): Compiled {
       return input.kind === 'list' ? { kind: 'one', sql: `(${input.sql})[-1]`, type } : input;
     case 'count':
       return { kind: 'one', sql: `to_json(len(${asList(input)}))`, type: 'integer' };
-    case 'join': {
-      const separator =
-        args[0]?.text === undefined
-          ? "''"
-          : sqlString(JSON.parse(`"${args[0].text.slice(1, -1)}"`) as string);
-      return {
-        kind: 'one',
-        sql: `to_json(coalesce(array_to_string(list_transform(${asList(input)}, lambda ${v}: ${v} ->> '$'), ${separator}), ''))`,
-        type: 'string',
-      };
-    }
-    case 'ofType': {
-      const wanted = args[0]?.text?.replace(/^(FHIR|System)\./, '') ?? '';
-      const jsonTypes = JSON_TYPES[wanted];
-      const test =
-        jsonTypes === undefined ? `json_type(${v}) = 'OBJECT'` : `json_type(${v}) IN ${jsonTypes}`;
-      return {
-        kind: 'list',
-        sql: `list_filter(${asList(input)}, lambda ${v}: ${test})`,
-        type: wanted,
-      };
-    }
-    case 'extension': {
-      const url =
-        args[0] === undefined ? 'NULL' : asOne(expression(args[0], focusOf(scope), scope));
-      const extensions = member(input, 'extension', 'extension', scope, {
-        type: 'Extension',
-        repeats: true,
-      });
-      return {
-        kind: 'list',
-        sql: `list_filter(${asList(extensions)}, lambda ${v}: json_extract_string(${v}, '$.url') = (${url} ->> '$'))`,
-        type: 'Extension',
-      };
-    }
-    case 'getResourceKey': {
-      const part = (key: string): string =>
-        `(${asOne(member(input, key, key, scope, { type: 'string', repeats: false }))} ->> '$')`;
-      return {
-        kind: 'one',
-        sql: `to_json(${part('resourceType')} || '/' || ${part('id')})`,
-        type: 'string',
-      };
-    }
-    case 'getReferenceKey': {
-      const target = args[0]?.text;
-      const key = (x: string): string =>
-        `nullif(fp_ref(json_extract_string(${x}, '$.reference')), '/')`;
-      const typed = (x: string): string =>
-        target === undefined
-          ? key(x)
-          : bind(
-              key(x),
-              (k) => `(CASE WHEN starts_with(${k}, ${sqlString(`${target}/`)}) THEN ${k} END)`,
-            );
-      if (input.kind === 'one') {
-        return { kind: 'one', sql: `to_json(${typed(input.sql)})`, type: 'string' };
-      }
-      return {
-        kind: 'list',
-        sql: `list_filter(list_transform(${asList(input)}, lambda ${v}: to_json(${typed(v)})), lambda k: json_type(k) <> 'NULL')`,
-        type: 'string',
-      };
-    }
+    case 'join':
+      return joined(input, args[0]?.text, v);
+    case 'ofType':
+      return ofType(input, args[0]?.text?.replace(/^(FHIR|System)\./, '') ?? '', v);
+    case 'extension':
+      return extensionsWithUrl(input, args[0], scope, v);
+    case 'getResourceKey':
+      return resourceKey(input, scope);
+    case 'getReferenceKey':
+      return referenceKey(input, args[0]?.text, v);
     default:
       throw new ViewError(`FHIRPath function ${name}() is not supported by the SQL runner`);
   }

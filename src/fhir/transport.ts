@@ -12,6 +12,7 @@
  *   timer starts.
  * - Every failure is a FhirError (errors.ts: errorFromStatus, normalizeError).
  */
+import { attempter, duration, slots } from './attempt.ts';
 import { errorFromResponse, FhirError, normalizeError } from './errors.ts';
 import type { RetryPolicy } from './retry.ts';
 import { APP_RETRIES, retryAfterMs, wait } from './retry.ts';
@@ -94,49 +95,43 @@ export interface FhirTransport {
 
 const DEFAULT_TIMEOUT_MS = 60_000;
 
-const duration = (ms: number): string => (ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`);
-
-/** First come, first served slots; `take` resolves with the function that gives the slot back. */
-function slots(limit: number | undefined): (signal?: AbortSignal) => Promise<() => void> {
-  if (limit === undefined) {
-    return () => Promise.resolve(() => undefined);
+/**
+ * A path relative to the FHIR base, or an absolute URL the server handed back, checked against
+ * the token-origin rule ({@link destinationOf}): one that leads elsewhere is refused, naming it.
+ */
+function resolveUrl(
+  base: string,
+  pathOrUrl: string,
+  destination: Destination,
+  label: string,
+): string {
+  if (!/^[a-z][a-z0-9+.-]*:/i.test(pathOrUrl)) {
+    return `${base}/${pathOrUrl.replace(/^\/+/, '')}`;
   }
-  let free = limit;
-  const waiting: (() => void)[] = [];
-  const release = (): void => {
-    const next = waiting.shift();
-    if (next) {
-      next();
-    } else {
-      free += 1;
-    }
-  };
-  return async (signal) => {
-    if (free > 0) {
-      free -= 1;
-    } else {
-      await new Promise<void>((resolve, reject) => {
-        const turn = (): void => {
-          signal?.removeEventListener('abort', abort);
-          resolve();
-        };
-        const abort = (): void => {
-          waiting.splice(waiting.indexOf(turn), 1);
-          reject(normalizeError(signal?.reason));
-        };
-        waiting.push(turn);
-        signal?.addEventListener('abort', abort, { once: true });
-      });
-    }
-    let given = false;
-    return () => {
-      if (!given) {
-        given = true;
-        release();
-      }
-    };
-  };
+  if (!destinationOf(base, pathOrUrl, destination)) {
+    throw new FhirError({
+      kind: 'malformed',
+      request: label,
+      message: `${label}: the server pointed to ${pathOrUrl}, ${WHERE[destination]} (${base}); not followed.`,
+    });
+  }
+  return pathOrUrl;
 }
+
+/** A failure while the answer's body arrives: the timer's abort is a timeout. */
+function bodyError(error: unknown, label: string, timeoutMs: number): FhirError {
+  return error instanceof DOMException && error.name === 'TimeoutError'
+    ? new FhirError({
+        kind: 'timeout',
+        request: label,
+        message: `${label} timed out: the answer did not arrive within ${duration(timeoutMs)}.`,
+        cause: error,
+      })
+    : normalizeError(error, label);
+}
+
+/** The policy's exponential backoff before attempt `n + 1`. */
+const backoffMs = (policy: RetryPolicy, n: number): number => policy.backoffMs * 2 ** (n - 1);
 
 export function createTransport(options: TransportOptions): FhirTransport {
   const base = options.baseUrl.replace(/\/+$/, '');
@@ -145,78 +140,10 @@ export function createTransport(options: TransportOptions): FhirTransport {
   const defaultPolicy = options.retry ?? APP_RETRIES;
   const take = slots(options.maxConcurrent);
 
-  function resolve(
-    pathOrUrl: string,
-    destination: Destination = 'fhir',
-    label = 'The request',
-  ): string {
-    if (!/^[a-z][a-z0-9+.-]*:/i.test(pathOrUrl)) {
-      return `${base}/${pathOrUrl.replace(/^\/+/, '')}`;
-    }
-    if (!destinationOf(base, pathOrUrl, destination)) {
-      throw new FhirError({
-        kind: 'malformed',
-        request: label,
-        message: `${label}: the server pointed to ${pathOrUrl}, ${WHERE[destination]} (${base}); not followed.`,
-      });
-    }
-    return pathOrUrl;
-  }
+  const resolve = (pathOrUrl: string, destination: Destination = 'fhir', label = 'The request') =>
+    resolveUrl(base, pathOrUrl, destination, label);
 
-  /** One attempt; the timer runs until `done()` (after the headers, or after the body). */
-  async function attempt(
-    url: string,
-    token: string | undefined,
-    o: RequestOptions,
-  ): Promise<{ response: Response; done: () => void }> {
-    const headers: Record<string, string> = { Accept: 'application/fhir+json', ...o.headers };
-    if (token !== undefined) {
-      headers['Authorization'] = `Bearer ${token}`;
-    }
-    let body: string | undefined;
-    if (o.form !== undefined) {
-      headers['Content-Type'] = 'application/x-www-form-urlencoded';
-      body = o.form.toString();
-    } else if (o.body !== undefined) {
-      headers['Content-Type'] = 'application/fhir+json';
-      body = JSON.stringify(o.body);
-    }
-    const timeoutMs = o.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const release = await take(o.signal);
-    const timer = new AbortController();
-    const timeout = setTimeout(() => {
-      timer.abort(new DOMException(`${o.label} timed out`, 'TimeoutError'));
-    }, timeoutMs);
-    const done = (): void => {
-      clearTimeout(timeout);
-      release();
-    };
-    const signal = o.signal ? AbortSignal.any([o.signal, timer.signal]) : timer.signal;
-    try {
-      const response = await doFetch(url, {
-        method: o.method ?? 'GET',
-        headers,
-        ...(body === undefined ? {} : { body }),
-        signal,
-      });
-      return { response, done };
-    } catch (error) {
-      done();
-      throw timedOut(error, timer.signal, o, timeoutMs);
-    }
-  }
-
-  function timedOut(error: unknown, timer: AbortSignal, o: RequestOptions, ms: number): FhirError {
-    if (timer.aborted && o.signal?.aborted !== true) {
-      return new FhirError({
-        kind: 'timeout',
-        request: o.label,
-        message: `${o.label} timed out: no answer within ${duration(ms)}.`,
-        cause: error,
-      });
-    }
-    return normalizeError(error, o.label);
-  }
+  const attempt = attempter(doFetch, take, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
 
   /** Sends with renewal and retries; resolves with the final attempt (its timer still running). */
   async function send(
@@ -239,7 +166,7 @@ export function createTransport(options: TransportOptions): FhirTransport {
         if (!retryable || !policy.network || n > policy.retries || o.signal?.aborted === true) {
           throw failure;
         }
-        const waitMs = policy.backoffMs * 2 ** (n - 1);
+        const waitMs = backoffMs(policy, n);
         const status = failure.kind === 'timeout' ? 'timeout' : 'network';
         options.onEvent?.({ type: 'retry', request: o.label, status, attempt: n, waitMs });
         await sleep(waitMs, o.signal);
@@ -266,7 +193,7 @@ export function createTransport(options: TransportOptions): FhirTransport {
       if (retryable && n <= policy.retries) {
         const waitMs =
           retryAfterMs(response.headers.get('Retry-After'), Date.now(), policy.maxWaitMs) ??
-          policy.backoffMs * 2 ** (n - 1);
+          backoffMs(policy, n);
         done();
         await response.body?.cancel();
         options.onEvent?.({
@@ -298,14 +225,7 @@ export function createTransport(options: TransportOptions): FhirTransport {
     try {
       return await response.json();
     } catch (error) {
-      throw error instanceof DOMException && error.name === 'TimeoutError'
-        ? new FhirError({
-            kind: 'timeout',
-            request: o.label,
-            message: `${o.label} timed out: the answer did not arrive within ${duration(timeoutMs)}.`,
-            cause: error,
-          })
-        : normalizeError(error, o.label);
+      throw bodyError(error, o.label, timeoutMs);
     } finally {
       done();
     }

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import { formatISO } from 'date-fns/formatISO';
 import { localDayOf } from '../../domain/fhir-primitives/dates.ts';
 import { humanNameText } from '../../domain/fhir-primitives/names.ts';
@@ -31,63 +31,19 @@ const STATUS_TEXT = { due: 'Due', overdue: 'Overdue', done: 'Done', upcoming: 'U
 
 const rowKey = (row: FollowUpRow) => `${row.patient}|${row.point.id}`;
 
-/** Who is due, overdue or done for week 8, month 6 and month 12, with the window and the actions. */
-export function FollowUpsView({ session, programme, asOf }: StaffViewProps) {
-  const today = localDayOf(asOf);
-  const { state: load, retry } = useLoad(
-    useCallback(
-      (signal: AbortSignal) =>
-        followedPatients(session.transport, programme, followUpStartRange(today), signal),
-      [session, programme, today],
-    ),
-  );
-  const [shown, setShown] = useState(PAGE);
-  const [generation, setGeneration] = useState(0);
-  const [requests, setRequests] = useState<readonly PegRequest[]>([]);
-  const [onlyOpen, setOnlyOpen] = useState(true);
-  const [phone, setPhone] = useState<FollowUpRow | undefined>(undefined);
+const NO_REQUESTS: readonly PegRequest[] = [];
+
+/**
+ * Asking patients for a follow-up PEG, row by row: a row's submission id is kept until its request
+ * is written, so a retry after a failure or a lost answer creates one request; each row's state.
+ */
+function useAskPeg(
+  session: StaffViewProps['session'],
+  programme: string,
+  onAsked: (announcement: string) => void,
+) {
   const [busy, setBusy] = useState<ReadonlyMap<string, 'saving' | FhirError>>(new Map());
-  const [done, setDone] = useState('');
   const submissions = useRef(new Map<string, string>());
-
-  const ids = useMemo(
-    () => (load.status === 'ok' ? load.value.slice(0, shown) : []),
-    [load, shown],
-  );
-  const patients = usePatientPathways(session, ids, asOf, generation);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    const batches = [];
-    for (let i = 0; i < ids.length; i += PAGE) {
-      batches.push(loadPegRequests(session.transport, ids.slice(i, i + PAGE), controller.signal));
-    }
-    Promise.all(batches).then(
-      (found) => {
-        setRequests(found.flat());
-      },
-      () => {
-        // Shown without their requests; asking again is still safe (one request per submission).
-      },
-    );
-    return () => {
-      controller.abort();
-    };
-  }, [session, ids, generation]);
-
-  const rows = useMemo(() => {
-    const all = ids.flatMap((id) => {
-      const pathway = patients.pathways.get(id);
-      const patient = `Patient/${id}`;
-      const own = requests.filter((r) => r.task.for?.reference === patient);
-      return pathway === undefined ? [] : followUpRows(patient, pathway, own, today);
-    });
-    return sortFollowUpRows(onlyOpen ? all.filter((r) => r.point.status !== 'done') : all);
-  }, [ids, patients.pathways, requests, today, onlyOpen]);
-
-  const nameOf = (patient: string) =>
-    humanNameText(patients.charts.get(patient.replace(/^Patient\//, ''))?.patient?.name, patient);
-
   const ask = useCallback(
     (row: FollowUpRow, name: string) => {
       const key = rowKey(row);
@@ -109,16 +65,149 @@ export function FollowUpsView({ session, programme, asOf }: StaffViewProps) {
             next.delete(key);
             return next;
           });
-          setDone(`${name} was asked for the ${row.point.label.toLowerCase()} PEG.`);
-          setGeneration((g) => g + 1);
+          onAsked(`${name} was asked for the ${row.point.label.toLowerCase()} PEG.`);
         },
         (error: unknown) => {
           setBusy((b) => new Map(b).set(key, normalizeError(error)));
         },
       );
     },
-    [session, programme],
+    [session, programme, onAsked],
   );
+  return { busy, ask };
+}
+
+/** One patient's time point: when it is due, where it stands, and the staff's two actions. */
+function FollowUpRowView(props: {
+  readonly row: FollowUpRow;
+  readonly name: string;
+  /** Asking now, or why asking failed. */
+  readonly state: 'saving' | FhirError | undefined;
+  readonly onAsk: () => void;
+  readonly onPhone: () => void;
+}) {
+  const { row, name, state } = props;
+  const asked = row.request?.open === true ? row.request : undefined;
+  const administration = row.point.administration;
+  return (
+    <tr data-patient={row.patient} data-point={row.point.id} data-status={row.point.status}>
+      <th scope="row">{name}</th>
+      <td>{row.point.label}</td>
+      <td>
+        {row.point.dueDate}{' '}
+        <span className="muted">
+          ({row.point.window.start} to {row.point.window.end})
+        </span>
+      </td>
+      <td>
+        {STATUS_TEXT[row.point.status]}
+        {administration !== undefined &&
+          `: ${administration.score.toFixed(2)} on ${administration.date.slice(0, 10)}${
+            administration.reportedBy === undefined
+              ? ''
+              : `, ${PEG_REPORTER_TEXT[administration.reportedBy]}`
+          }`}
+        {asked !== undefined && (
+          <span className="muted"> · asked {asked.task.authoredOn?.slice(0, 10)}</span>
+        )}
+      </td>
+      <td>
+        {row.point.status !== 'done' && (
+          <span className="row-actions">
+            <button
+              type="button"
+              className="secondary"
+              disabled={state === 'saving' || asked !== undefined}
+              data-testid="ask-peg"
+              onClick={props.onAsk}
+            >
+              {asked !== undefined ? 'Asked' : state === 'saving' ? 'Asking…' : 'Ask the patient'}
+              <span className="visually-hidden">
+                {' '}
+                for the {row.point.label} PEG: {name}
+              </span>
+            </button>
+            <button
+              type="button"
+              className="secondary"
+              data-testid="phone-peg"
+              onClick={props.onPhone}
+            >
+              Record by phone
+              <span className="visually-hidden">: {name}</span>
+            </button>
+          </span>
+        )}
+        {state !== undefined && state !== 'saving' && (
+          <span role="alert" className="request-error">
+            {state.message} {nextStep(state.kind)}
+          </span>
+        )}
+      </td>
+    </tr>
+  );
+}
+
+/** Who is due, overdue or done for week 8, month 6 and month 12, with the window and the actions. */
+export function FollowUpsView({ session, programme, asOf }: StaffViewProps) {
+  const today = localDayOf(asOf);
+  const { state: load, retry } = useLoad(
+    useCallback(
+      (signal: AbortSignal) =>
+        followedPatients(session.transport, programme, followUpStartRange(today), signal),
+      [session, programme, today],
+    ),
+  );
+  const [shown, setShown] = useState(PAGE);
+  const [generation, setGeneration] = useState(0);
+  const [onlyOpen, setOnlyOpen] = useState(true);
+  const [phone, setPhone] = useState<FollowUpRow | undefined>(undefined);
+  const [done, setDone] = useState('');
+
+  const ids = useMemo(
+    () => (load.status === 'ok' ? load.value.slice(0, shown) : []),
+    [load, shown],
+  );
+  const patients = usePatientPathways(session, ids, asOf, generation);
+
+  const { state: requestsLoad, reload: reloadRequests } = useLoad(
+    useCallback(
+      async (signal: AbortSignal) => {
+        const batches = [];
+        for (let i = 0; i < ids.length; i += PAGE) {
+          batches.push(loadPegRequests(session.transport, ids.slice(i, i + PAGE), signal));
+        }
+        return (await Promise.all(batches)).flat();
+      },
+      [session, ids],
+    ),
+  );
+  // Shown without their requests while they load or when they cannot be read; asking again is
+  // still safe (one request per submission).
+  const requests = requestsLoad.status === 'ok' ? requestsLoad.value : NO_REQUESTS;
+
+  const rows = useMemo(() => {
+    const all = ids.flatMap((id) => {
+      const pathway = patients.pathways.get(id);
+      const patient = `Patient/${id}`;
+      const own = requests.filter((r) => r.task.for?.reference === patient);
+      return pathway === undefined ? [] : followUpRows(patient, pathway, own, today);
+    });
+    return sortFollowUpRows(onlyOpen ? all.filter((r) => r.point.status !== 'done') : all);
+  }, [ids, patients.pathways, requests, today, onlyOpen]);
+
+  const nameOf = (patient: string) =>
+    humanNameText(patients.charts.get(patient.replace(/^Patient\//, ''))?.patient?.name, patient);
+
+  const changed = useCallback(
+    (announcement: string) => {
+      setDone(announcement);
+      setGeneration((g) => g + 1);
+      reloadRequests();
+    },
+    [reloadRequests],
+  );
+  const { busy, ask } = useAskPeg(session, programme, changed);
 
   const onPhoneSaved = useCallback(
     (row: FollowUpRow, saved: SavedPegScore) => {
@@ -133,13 +222,12 @@ export function FollowUpsView({ session, programme, asOf }: StaffViewProps) {
           : Promise.resolve();
       void close.finally(() => {
         setPhone(undefined);
-        setDone(
+        changed(
           `The ${row.point.label.toLowerCase()} PEG (${saved.score.toFixed(2)}) was recorded.`,
         );
-        setGeneration((g) => g + 1);
       });
     },
-    [session],
+    [session, changed],
   );
 
   if (load.status === 'loading') {
@@ -191,81 +279,20 @@ export function FollowUpsView({ session, programme, asOf }: StaffViewProps) {
             </tr>
           </thead>
           <tbody>
-            {rows.map((row) => {
-              const key = rowKey(row);
-              const state = busy.get(key);
-              const asked = row.request?.open === true ? row.request : undefined;
-              return (
-                <tr
-                  key={key}
-                  data-patient={row.patient}
-                  data-point={row.point.id}
-                  data-status={row.point.status}
-                >
-                  <th scope="row">{nameOf(row.patient)}</th>
-                  <td>{row.point.label}</td>
-                  <td>
-                    {row.point.dueDate}{' '}
-                    <span className="muted">
-                      ({row.point.window.start} to {row.point.window.end})
-                    </span>
-                  </td>
-                  <td>
-                    {STATUS_TEXT[row.point.status]}
-                    {row.point.administration !== undefined &&
-                      `: ${row.point.administration.score.toFixed(2)} on ${row.point.administration.date.slice(0, 10)}${
-                        row.point.administration.reportedBy === undefined
-                          ? ''
-                          : `, ${PEG_REPORTER_TEXT[row.point.administration.reportedBy]}`
-                      }`}
-                    {asked !== undefined && (
-                      <span className="muted"> · asked {asked.task.authoredOn?.slice(0, 10)}</span>
-                    )}
-                  </td>
-                  <td>
-                    {row.point.status !== 'done' && (
-                      <span className="row-actions">
-                        <button
-                          type="button"
-                          className="secondary"
-                          disabled={state === 'saving' || asked !== undefined}
-                          data-testid="ask-peg"
-                          onClick={() => {
-                            ask(row, nameOf(row.patient));
-                          }}
-                        >
-                          {asked !== undefined
-                            ? 'Asked'
-                            : state === 'saving'
-                              ? 'Asking…'
-                              : 'Ask the patient'}
-                          <span className="visually-hidden">
-                            {' '}
-                            for the {row.point.label} PEG: {nameOf(row.patient)}
-                          </span>
-                        </button>
-                        <button
-                          type="button"
-                          className="secondary"
-                          data-testid="phone-peg"
-                          onClick={() => {
-                            setPhone(row);
-                          }}
-                        >
-                          Record by phone
-                          <span className="visually-hidden">: {nameOf(row.patient)}</span>
-                        </button>
-                      </span>
-                    )}
-                    {state !== undefined && state !== 'saving' && (
-                      <span role="alert" className="request-error">
-                        {state.message} {nextStep(state.kind)}
-                      </span>
-                    )}
-                  </td>
-                </tr>
-              );
-            })}
+            {rows.map((row) => (
+              <FollowUpRowView
+                key={rowKey(row)}
+                row={row}
+                name={nameOf(row.patient)}
+                state={busy.get(rowKey(row))}
+                onAsk={() => {
+                  ask(row, nameOf(row.patient));
+                }}
+                onPhone={() => {
+                  setPhone(row);
+                }}
+              />
+            ))}
           </tbody>
         </table>
       </div>

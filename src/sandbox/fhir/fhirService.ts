@@ -204,6 +204,30 @@ async function runOperation(
   });
 }
 
+/** A REST interaction or a bundle, run under the lock (a write as the token's writer). */
+async function interact(
+  o: FhirServiceOptions,
+  lock: ReadWriteLock,
+  ctx: ExecutionContext,
+  request: FhirHttpRequest,
+  pathAndQuery: string,
+  token: AccessContext,
+): Promise<FhirReply> {
+  const { segments, query } = splitUrl(pathAndQuery);
+  const type = segments[0];
+  if (type !== undefined && o.faults.unsupportedTypes.has(type)) {
+    throw new HttpError(404, 'not-supported', `Resource type ${type} is not supported`);
+  }
+  const op = classify(request.method, segments, query);
+  const body = await requestBody(request, op);
+  const run = (): Promise<Reply> => runOperation(ctx, op, body, request);
+  if (request.method === 'GET' || op.kind === 'search') {
+    return lock.read(run);
+  }
+  const writer = { clientId: token.clientId, origin: request.header('origin') };
+  return lock.write(() => o.repo.asWriter(writer, run));
+}
+
 const reply = (r: FhirReply): FhirAnswer => ({ kind: 'reply', reply: r });
 
 /** The FHIR server's answer to each request; failures are answered as OperationOutcomes. */
@@ -214,30 +238,6 @@ export function createFhirService(
   // Reads share the repository; a write (a transaction's rollback included) has it alone.
   const lock = new ReadWriteLock();
   const metadata = capabilityCache(o);
-
-  /** A REST interaction or a bundle, run under the lock (a write as its writer). */
-  async function interact(
-    request: FhirHttpRequest,
-    token: AccessContext,
-    relative: string,
-    search: string,
-    baseUrl: string,
-  ): Promise<FhirReply> {
-    const { segments, query } = splitUrl(relative + search);
-    const type = segments[0];
-    if (type !== undefined && o.faults.unsupportedTypes.has(type)) {
-      throw new HttpError(404, 'not-supported', `Resource type ${type} is not supported`);
-    }
-    const op = classify(request.method, segments, query);
-    const body = await requestBody(request, op);
-    const ctx: ExecutionContext = { repo: o.repo, router, baseUrl, access: accessFrom(token) };
-    const run = (): Promise<Reply> => runOperation(ctx, op, body, request);
-    if (request.method === 'GET' || op.kind === 'search') {
-      return lock.read(run);
-    }
-    const writer = { clientId: token.clientId, origin: request.header('origin') };
-    return lock.write(() => o.repo.asWriter(writer, run));
-  }
 
   async function answer(request: FhirHttpRequest): Promise<FhirAnswer> {
     const url = new URL(request.url, 'http://sandbox.invalid');
@@ -262,7 +262,8 @@ export function createFhirService(
       const access = { ...accessFrom(token), clientId: token.clientId };
       return { kind: 'bulk', url, relative, access, baseUrl };
     }
-    return reply(await interact(request, token, relative, url.search, baseUrl));
+    const ctx: ExecutionContext = { repo: o.repo, router, baseUrl, access: accessFrom(token) };
+    return reply(await interact(o, lock, ctx, request, relative + url.search, token));
   }
 
   return async (request) => {

@@ -116,13 +116,17 @@ describe('placing a referral', () => {
 });
 
 describe('cancelling a referral', () => {
-  it('revokes the request and cancels the Task with the reason', async () => {
+  /** The referral placed, as the chart then shows it (the versions a cancellation is based on). */
+  const placedAndShown = async () => {
     const placed = await placeReferral(clinician, ORDER);
-    const request = await read<ServiceRequest>(
-      clinician,
-      `ServiceRequest/${placed.serviceRequest.id}`,
-    );
-    const task = await read<Task>(clinician, `Task/${placed.task.id}`);
+    return {
+      request: await read<ServiceRequest>(clinician, `ServiceRequest/${placed.serviceRequest.id}`),
+      task: await read<Task>(clinician, `Task/${placed.task.id}`),
+    };
+  };
+
+  it('revokes the request and cancels the Task with the reason', async () => {
+    const { request, task } = await placedAndShown();
     await cancelReferral(clinician, request, task, 'Moved away', '2026-03-17T09:00:00-06:00');
     expect((await read<ServiceRequest>(clinician, `ServiceRequest/${request.id}`)).status).toBe(
       'revoked',
@@ -132,12 +136,7 @@ describe('cancelling a referral', () => {
   });
 
   it('after the programme accepted it meanwhile is refused as a change, and nothing is overwritten', async () => {
-    const placed = await placeReferral(clinician, ORDER);
-    const request = await read<ServiceRequest>(
-      clinician,
-      `ServiceRequest/${placed.serviceRequest.id}`,
-    );
-    const shown = await read<Task>(clinician, `Task/${placed.task.id}`);
+    const { request, task: shown } = await placedAndShown();
     await decideReferral(staff, {
       task: shown,
       decision: { kind: 'accept' },

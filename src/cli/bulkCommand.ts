@@ -20,7 +20,7 @@ import { readJobState } from '../fhir/bulk/jobState.ts';
 import { FhirError } from '../fhir/errors.ts';
 import { lineReporter } from './bulkReporter.ts';
 import type { CliIo } from './io.ts';
-import { fhirBaseOption, missingOptions, parseError, type Parsed as ParsedArgs } from './args.ts';
+import { fhirCommandOptions, type Parsed as ParsedArgs } from './args.ts';
 
 const USAGE = `usage: clbp bulk --fhir <base> (--group <id> | --patient-level) --client-id <id> --key <jwk-file> --out <dir>
                  [--type <A,B,…>] [--since <instant>] [--force]
@@ -52,43 +52,34 @@ interface Options {
 type Parsed = ParsedArgs<Options>;
 
 function parse(argv: readonly string[]): Parsed {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        fhir: { type: 'string' },
-        group: { type: 'string' },
-        'patient-level': { type: 'boolean' },
-        'client-id': { type: 'string' },
-        key: { type: 'string' },
-        out: { type: 'string' },
-        type: { type: 'string' },
-        since: { type: 'string' },
-        force: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (err) {
-    return parseError(err);
+  const common = fhirCommandOptions(
+    () =>
+      parseArgs({
+        args: [...argv],
+        strict: true,
+        allowPositionals: false,
+        options: {
+          fhir: { type: 'string' },
+          group: { type: 'string' },
+          'patient-level': { type: 'boolean' },
+          'client-id': { type: 'string' },
+          key: { type: 'string' },
+          out: { type: 'string' },
+          type: { type: 'string' },
+          since: { type: 'string' },
+          force: { type: 'boolean' },
+          help: { type: 'boolean', short: 'h' },
+        },
+      }).values,
+    ['fhir', 'client-id', 'key', 'out'],
+  );
+  if (common.kind !== 'values') {
+    return common;
   }
-  if (values.help === true) {
-    return { kind: 'help' };
-  }
-  const missing = missingOptions(values, ['fhir', 'client-id', 'key', 'out']);
-  if (missing !== undefined) {
-    return { kind: 'error', message: missing };
-  }
+  const { values, fhirBase } = common;
   if ((values.group === undefined) === (values['patient-level'] !== true)) {
     return { kind: 'error', message: 'give exactly one of --group <id> and --patient-level' };
   }
-  const fhir = fhirBaseOption(values.fhir);
-  if ('error' in fhir) {
-    return { kind: 'error', message: fhir.error };
-  }
-  const fhirBase = fhir.base;
   const types =
     values.type === undefined ? ANALYSIS_TYPES : values.type.split(',').map((s) => s.trim());
   const badType = types.find((t) => !TYPE.test(t));

@@ -23,7 +23,7 @@ import { exportPatient } from '../fhir/patientExport.ts';
 import type { TokenSource } from '../fhir/transport.ts';
 import { COMMAND_LINE_RETRIES, createTransport } from '../fhir/transport.ts';
 import type { CliIo } from './io.ts';
-import { fhirBaseOption, missingOptions, parseError, type Parsed as ParsedArgs } from './args.ts';
+import { fhirCommandOptions, type Parsed as ParsedArgs } from './args.ts';
 
 const USAGE = `usage: clbp export --fhir <base> --patient <id> (--token-file <f> | --client-id <id> --key <jwk-file>)
                    --out <file|-> [--force] [--deidentify [--deid-secret <s>]]
@@ -74,41 +74,32 @@ interface Options {
 type Parsed = ParsedArgs<Options>;
 
 function parse(argv: readonly string[], env: NodeJS.ProcessEnv): Parsed {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        fhir: { type: 'string' },
-        patient: { type: 'string' },
-        token: { type: 'string' },
-        'token-file': { type: 'string' },
-        'client-id': { type: 'string' },
-        key: { type: 'string' },
-        out: { type: 'string' },
-        force: { type: 'boolean' },
-        deidentify: { type: 'boolean' },
-        'deid-secret': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (err) {
-    return parseError(err);
+  const common = fhirCommandOptions(
+    () =>
+      parseArgs({
+        args: [...argv],
+        strict: true,
+        allowPositionals: false,
+        options: {
+          fhir: { type: 'string' },
+          patient: { type: 'string' },
+          token: { type: 'string' },
+          'token-file': { type: 'string' },
+          'client-id': { type: 'string' },
+          key: { type: 'string' },
+          out: { type: 'string' },
+          force: { type: 'boolean' },
+          deidentify: { type: 'boolean' },
+          'deid-secret': { type: 'string' },
+          help: { type: 'boolean', short: 'h' },
+        },
+      }).values,
+    ['fhir', 'patient', 'out'],
+  );
+  if (common.kind !== 'values') {
+    return common;
   }
-  if (values.help === true) {
-    return { kind: 'help' };
-  }
-  const missing = missingOptions(values, ['fhir', 'patient', 'out']);
-  if (missing !== undefined) {
-    return { kind: 'error', message: missing };
-  }
-  const fhir = fhirBaseOption(values.fhir);
-  if ('error' in fhir) {
-    return { kind: 'error', message: fhir.error };
-  }
-  const fhirBase = fhir.base;
+  const { values, fhirBase } = common;
   const patientId = values.patient ?? '';
   if (!FHIR_ID.test(patientId)) {
     return { kind: 'error', message: `--patient must be a FHIR id, got '${patientId}'` };

@@ -97,6 +97,48 @@ function answerValue(
   };
 }
 
+type PegQuestions = ReadonlyMap<string, { key: PegItemKey; item: QuestionnaireItem }>;
+
+/** The form's PEG questions by linkId, found by their LOINC item code at any depth. */
+function pegItemsOf(questionnaire: Questionnaire): PegQuestions {
+  const pegItemsByLinkId = new Map<string, { key: PegItemKey; item: QuestionnaireItem }>();
+  for (const item of flattenQuestionnaire(questionnaire.item)) {
+    const pegItem = PEG_ITEMS.find((candidate) => hasLoinc(item.code, candidate.loinc));
+    if (pegItem !== undefined) {
+      pegItemsByLinkId.set(item.linkId, { key: pegItem.key, item });
+    }
+  }
+  return pegItemsByLinkId;
+}
+
+/** The values answered to the PEG questions, and what is wrong with them (a second answer, a bad value). */
+function pegAnswers(
+  response: QuestionnaireResponse,
+  questions: PegQuestions,
+): { answers: PegAnswers; problems: string[] } {
+  const answers: PegAnswers = {};
+  const problems: string[] = [];
+  for (const responseItem of flattenResponse(response.item)) {
+    const question = questions.get(responseItem.linkId);
+    const given = responseItem.answer ?? [];
+    if (question === undefined || given.length === 0) {
+      continue;
+    }
+    const [first] = given;
+    if (given.length > 1 || answers[question.key] !== undefined || first === undefined) {
+      problems.push(`${question.key} is answered more than once`);
+      continue;
+    }
+    const value = answerValue(first, question.item);
+    if (value.kind === 'problem') {
+      problems.push(value.problem);
+    } else {
+      answers[question.key] = value.value;
+    }
+  }
+  return { answers, problems };
+}
+
 /**
  * Reads a PEG administration from a QuestionnaireResponse to ANY Questionnaire whose items carry
  * the PEG item LOINC codes (75893-8, 91145-3, 91146-1 in `item.code`), in any group nesting.
@@ -118,39 +160,14 @@ export function pegFromQuestionnaireResponse(
       problems: [`response answers ${response.questionnaire}, not ${questionnaire.url}`],
     };
   }
-  const pegItemsByLinkId = new Map<string, { key: PegItemKey; item: QuestionnaireItem }>();
-  for (const item of flattenQuestionnaire(questionnaire.item)) {
-    const pegItem = PEG_ITEMS.find((candidate) => hasLoinc(item.code, candidate.loinc));
-    if (pegItem !== undefined) {
-      pegItemsByLinkId.set(item.linkId, { key: pegItem.key, item });
-    }
-  }
+  const pegItemsByLinkId = pegItemsOf(questionnaire);
   if (pegItemsByLinkId.size === 0) {
     return { kind: 'not-peg' };
   }
   if (!FINAL_RESPONSE_STATUSES.includes(response.status)) {
     return { kind: 'not-final', status: response.status };
   }
-  const answers: PegAnswers = {};
-  const problems: string[] = [];
-  for (const responseItem of flattenResponse(response.item)) {
-    const question = pegItemsByLinkId.get(responseItem.linkId);
-    const given = responseItem.answer ?? [];
-    if (question === undefined || given.length === 0) {
-      continue;
-    }
-    const [first] = given;
-    if (given.length > 1 || answers[question.key] !== undefined || first === undefined) {
-      problems.push(`${question.key} is answered more than once`);
-      continue;
-    }
-    const value = answerValue(first, question.item);
-    if (value.kind === 'problem') {
-      problems.push(value.problem);
-    } else {
-      answers[question.key] = value.value;
-    }
-  }
+  const { answers, problems } = pegAnswers(response, pegItemsByLinkId);
   if (response.authored === undefined) {
     problems.push('the response has no authored date');
   }

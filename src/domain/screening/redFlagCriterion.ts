@@ -80,11 +80,16 @@ const NOTHING_FOUND =
 const conditionText = (conditions: readonly ConditionEvidence[]): string =>
   [...new Set(conditions.map((c) => `${c.display} (${c.code})`))].join('; ');
 
-export function redFlagCriterion({ input, screening }: CriterionContext): {
-  findings: Finding[];
-  flags: RedFlagFinding[];
-} {
-  const clearances = input.clearances ?? [];
+type Flagged = { findings: Finding[]; flags: RedFlagFinding[] };
+
+/**
+ * The red flags the current screening reports (a later "no" does not clear a "yes"), and those
+ * reported only in a screening now out of date (to ask again).
+ */
+function screeningRedFlags(
+  screening: CriterionContext['screening'],
+  clearances: readonly RedFlagClearance[],
+): Flagged {
   const findings: Finding[] = [];
   const flags: RedFlagFinding[] = [];
   for (const question of RED_FLAGS) {
@@ -132,19 +137,38 @@ export function redFlagCriterion({ input, screening }: CriterionContext): {
       );
     }
   }
-  for (const chart of chartRedFlags(input.conditions)) {
+  return { findings, flags };
+}
+
+/** The red flags the chart's Conditions show (a vertebral fracture with any osteoporosis beside it). */
+function chartConditionRedFlags(
+  conditions: CriterionContext['input']['conditions'],
+  clearances: readonly RedFlagClearance[],
+): Flagged {
+  const findings: Finding[] = [];
+  const flags: RedFlagFinding[] = [];
+  for (const chart of chartRedFlags(conditions)) {
     const records = chart.conditions.map((c) => ({
       reference: c.conditionId === undefined ? undefined : `Condition/${c.conditionId}`,
       date: c.recorded,
     }));
     const context =
       chart.id === 'vertebral-fracture'
-        ? conditionsMatching(input.conditions, OSTEOPOROSIS_CODES, 'osteoporosis', true)
+        ? conditionsMatching(conditions, OSTEOPOROSIS_CODES, 'osteoporosis', true)
         : [];
     const f = flag(chart.id, 'chart', records, [...chart.conditions, ...context], clearances);
     flags.push(f);
     findings.push(findingOf(f, `(${conditionText(chart.conditions)})`));
   }
+  return { findings, flags };
+}
+
+export function redFlagCriterion({ input, screening }: CriterionContext): Flagged {
+  const clearances = input.clearances ?? [];
+  const reported = screeningRedFlags(screening, clearances);
+  const charted = chartConditionRedFlags(input.conditions, clearances);
+  const findings = [...reported.findings, ...charted.findings];
+  const flags = [...reported.flags, ...charted.flags];
   const answered = evaluateRedFlags(redFlagValues(screening.current.redFlags));
   const unanswered = answered.kind === 'none' ? [] : answered.unanswered;
   if (unanswered.length > 0) {

@@ -92,6 +92,58 @@ interface BackendAuth extends TokenSource {
   renew(rejected: string | undefined, signal?: AbortSignal): Promise<string>;
 }
 
+/**
+ * The signed JWT a backend client authenticates with (SMART Backend Services, private_key_jwt):
+ * issuer and subject the client, audience the token endpoint, a short life and a fresh jti.
+ */
+async function clientAssertion(
+  o: Pick<BackendAuthOptions, 'privateKey' | 'clientId'>,
+  alg: string,
+  tokenEndpoint: string,
+): Promise<string> {
+  const key = await importJWK(o.privateKey, alg).catch((err: unknown) => {
+    throw keyProblem(`cannot use the private key: ${(err as Error).message}`);
+  });
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({})
+    .setProtectedHeader({
+      alg,
+      typ: 'JWT',
+      ...(o.privateKey.kid ? { kid: o.privateKey.kid } : {}),
+    })
+    .setIssuer(o.clientId)
+    .setSubject(o.clientId)
+    .setAudience(tokenEndpoint)
+    .setExpirationTime(now + ASSERTION_LIFETIME_S)
+    .setJti(crypto.randomUUID())
+    .sign(key);
+}
+
+/**
+ * The token endpoint's answer: the access token, when to renew it (a little before expiry: a
+ * tenth of the lifetime, at most 30 s; 5 minutes when the server does not say) and the scope
+ * granted (the one asked for when the server does not say).
+ */
+function tokenAnswer(
+  body: Record<string, unknown> | null,
+  label: string,
+  asked: string,
+): { token: string; renewAt: number; scope: string } {
+  if (typeof body?.['access_token'] !== 'string') {
+    throw new FhirError({
+      kind: 'malformed',
+      request: label,
+      message: `${label} answered without an access_token`,
+    });
+  }
+  const expiresInMs = typeof body['expires_in'] === 'number' ? body['expires_in'] * 1000 : 300_000;
+  return {
+    token: body['access_token'],
+    renewAt: Date.now() + expiresInMs - Math.min(30_000, expiresInMs / 10),
+    scope: typeof body['scope'] === 'string' ? body['scope'] : asked,
+  };
+}
+
 /** A TokenSource for a backend client; fetches lazily and renews when the token has expired. */
 export function createBackendAuth(o: BackendAuthOptions): BackendAuth {
   const alg = signingAlgorithm(o.privateKey);
@@ -108,22 +160,7 @@ export function createBackendAuth(o: BackendAuthOptions): BackendAuth {
 
   async function request(signal?: AbortSignal): Promise<string> {
     tokenEndpoint ??= await discoverTokenEndpoint(http, signal);
-    const key = await importJWK(o.privateKey, alg).catch((err: unknown) => {
-      throw keyProblem(`cannot use the private key: ${(err as Error).message}`);
-    });
-    const now = Math.floor(Date.now() / 1000);
-    const assertion = await new SignJWT({})
-      .setProtectedHeader({
-        alg,
-        typ: 'JWT',
-        ...(o.privateKey.kid ? { kid: o.privateKey.kid } : {}),
-      })
-      .setIssuer(o.clientId)
-      .setSubject(o.clientId)
-      .setAudience(tokenEndpoint)
-      .setExpirationTime(now + ASSERTION_LIFETIME_S)
-      .setJti(crypto.randomUUID())
-      .sign(key);
+    const assertion = await clientAssertion(o, alg, tokenEndpoint);
     const label = `the token endpoint (client ${o.clientId})`;
     const body = (await http.json(tokenEndpoint, {
       label,
@@ -140,23 +177,9 @@ export function createBackendAuth(o: BackendAuthOptions): BackendAuth {
       }),
       ...(signal ? { signal } : {}),
     })) as Record<string, unknown> | null;
-    if (typeof body?.['access_token'] !== 'string') {
-      throw new FhirError({
-        kind: 'malformed',
-        request: label,
-        message: `${label} answered without an access_token`,
-      });
-    }
-    const expiresInMs =
-      typeof body['expires_in'] === 'number' ? body['expires_in'] * 1000 : 300_000;
-    // Renew a little before expiry: a tenth of the lifetime, at most 30 s.
-    const renewAt = Date.now() + expiresInMs - Math.min(30_000, expiresInMs / 10);
-    current = { token: body['access_token'], renewAt };
-    o.onEvent?.({
-      type: 'authorized',
-      tokenEndpoint,
-      scope: typeof body['scope'] === 'string' ? body['scope'] : o.scope,
-    });
+    const answer = tokenAnswer(body, label, o.scope);
+    current = { token: answer.token, renewAt: answer.renewAt };
+    o.onEvent?.({ type: 'authorized', tokenEndpoint, scope: answer.scope });
     return current.token;
   }
 

@@ -26,6 +26,80 @@ type Action =
 
 const idOf = (reference: string) => reference.replace(/^Patient\//, '');
 
+/**
+ * One staff write on the cohort at a time: saving, or failed with a retry that sends the same
+ * write again (each cohort write converges, so a retry never doubles it).
+ */
+function useCohortWrite(onWritten: (success: string) => void) {
+  const [action, setAction] = useState<Action>({ status: 'idle' });
+  const run = useCallback(
+    (write: () => Promise<unknown>, success: string) => {
+      const attempt = () => {
+        setAction({ status: 'saving' });
+        write().then(
+          () => {
+            setAction({ status: 'idle' });
+            onWritten(success);
+          },
+          (error: unknown) => {
+            setAction({ status: 'failed', error: normalizeError(error), retry: attempt });
+          },
+        );
+      };
+      attempt();
+    },
+    [onWritten],
+  );
+  return { action, run };
+}
+
+/** Choosing an accepted patient who is in no cohort yet, and adding them. */
+function AddMemberForm(props: {
+  readonly formId: string;
+  readonly candidates: readonly QueueEntry[];
+  readonly saving: boolean;
+  readonly onAdd: (entry: QueueEntry, patient: string) => void;
+}) {
+  const { formId, candidates } = props;
+  const [chosen, setChosen] = useState('');
+  return (
+    <form
+      className="add-member"
+      onSubmit={(event) => {
+        event.preventDefault();
+        const entry = candidates.find((c) => c.patientReference === chosen);
+        if (entry?.patientReference === undefined) {
+          return;
+        }
+        props.onAdd(entry, entry.patientReference);
+        setChosen('');
+      }}
+    >
+      <label htmlFor={formId}>Add an accepted patient</label>
+      <select
+        id={formId}
+        value={chosen}
+        onChange={(e) => {
+          setChosen(e.target.value);
+        }}
+      >
+        <option value="">
+          {candidates.length === 0 ? 'No accepted patient waiting' : 'Choose a patient'}
+        </option>
+        {candidates.map((c) => (
+          <option key={c.task.id} value={c.patientReference}>
+            {c.patientName} (referred {c.referredOn ?? '?'}
+            {c.preferredStart === undefined ? '' : `, prefers ${c.preferredStart}`})
+          </option>
+        ))}
+      </select>
+      <button type="submit" disabled={chosen === '' || props.saving}>
+        Add to cohort
+      </button>
+    </form>
+  );
+}
+
 /** One cohort: its members with their pathway, attendance per session, adding and completing. */
 export function CohortDetail(props: CohortDetailProps) {
   const { session, programme, asOf, cohort, inAnyCohort, onChanged } = props;
@@ -43,35 +117,19 @@ export function CohortDetail(props: CohortDetailProps) {
   const { state: acceptedLoad, reload: reloadAccepted } = useLoad(loadAccepted);
   const accepted: readonly QueueEntry[] =
     acceptedLoad.status === 'ok' ? acceptedLoad.value.entries : [];
-  const [chosen, setChosen] = useState('');
-  const [action, setAction] = useState<Action>({ status: 'idle' });
   const [done, setDone] = useState('');
 
-  const changed = useCallback(() => {
-    setGeneration((g) => g + 1);
-    reloadAccepted();
-    onChanged();
-  }, [onChanged, reloadAccepted]);
-
-  const run = useCallback(
-    (write: () => Promise<unknown>, success: string) => {
-      const attempt = () => {
-        setAction({ status: 'saving' });
-        write().then(
-          () => {
-            setAction({ status: 'idle' });
-            setDone(success);
-            changed();
-          },
-          (error: unknown) => {
-            setAction({ status: 'failed', error: normalizeError(error), retry: attempt });
-          },
-        );
-      };
-      attempt();
+  // After each write here: say what was done, and read the members and the accepted list again.
+  const changed = useCallback(
+    (announcement: string) => {
+      setDone(announcement);
+      setGeneration((g) => g + 1);
+      reloadAccepted();
+      onChanged();
     },
-    [changed],
+    [onChanged, reloadAccepted],
   );
+  const { action, run } = useCohortWrite(changed);
 
   const candidates = accepted.filter(
     (e) => e.patientReference !== undefined && !inAnyCohort.has(e.patientReference),
@@ -104,10 +162,7 @@ export function CohortDetail(props: CohortDetailProps) {
           programme={programme}
           pathways={members.pathways}
           charts={members.charts}
-          onRecorded={(what) => {
-            setDone(what);
-            changed();
-          }}
+          onRecorded={changed}
           statusOf={(id) => {
             const pathway = members.pathways.get(id);
             return pathway === undefined ? 'Reading the chart…' : statusLine(pathway);
@@ -115,15 +170,11 @@ export function CohortDetail(props: CohortDetailProps) {
         />
       )}
       {stage !== 'completed' && (
-        <form
-          className="add-member"
-          onSubmit={(event) => {
-            event.preventDefault();
-            const entry = candidates.find((c) => c.patientReference === chosen);
-            if (entry?.patientReference === undefined) {
-              return;
-            }
-            const patient = entry.patientReference;
+        <AddMemberForm
+          formId={`add-${cohort.group.id}`}
+          candidates={candidates}
+          saving={action.status === 'saving'}
+          onAdd={(entry, patient) => {
             run(
               () =>
                 addToCohort(session.transport, {
@@ -135,31 +186,8 @@ export function CohortDetail(props: CohortDetailProps) {
                 }),
               `${entry.patientName} was added to ${cohort.name}.`,
             );
-            setChosen('');
           }}
-        >
-          <label htmlFor={`add-${cohort.group.id}`}>Add an accepted patient</label>
-          <select
-            id={`add-${cohort.group.id}`}
-            value={chosen}
-            onChange={(e) => {
-              setChosen(e.target.value);
-            }}
-          >
-            <option value="">
-              {candidates.length === 0 ? 'No accepted patient waiting' : 'Choose a patient'}
-            </option>
-            {candidates.map((c) => (
-              <option key={c.task.id} value={c.patientReference}>
-                {c.patientName} (referred {c.referredOn ?? '?'}
-                {c.preferredStart === undefined ? '' : `, prefers ${c.preferredStart}`})
-              </option>
-            ))}
-          </select>
-          <button type="submit" disabled={chosen === '' || action.status === 'saving'}>
-            Add to cohort
-          </button>
-        </form>
+        />
       )}
       {(stage === 'ended' || stage === 'running') && cohort.members.length > 0 && (
         <p>

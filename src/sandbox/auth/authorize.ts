@@ -90,20 +90,8 @@ function sameUrl(a: string, b: string): boolean {
   return a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
 }
 
-/** Validates everything after the client and redirect URI are known; throws RedirectError. */
-function validateRequest(
-  params: URLSearchParams,
-  client: PublicClient,
-  redirectUri: string,
-  deps: AuthDeps,
-): PendingAuthorization {
-  if (single(params, 'response_type') !== 'code') {
-    throw new RedirectError('unsupported_response_type', 'response_type must be "code"');
-  }
-  const state = single(params, 'state');
-  if (state === undefined) {
-    throw new RedirectError('invalid_request', 'state is required');
-  }
+/** The PKCE code challenge: S256 is required (SMART App Launch 2). */
+function pkceChallenge(params: URLSearchParams): string {
   const method = single(params, 'code_challenge_method');
   const challenge = single(params, 'code_challenge');
   if (method !== 'S256' || challenge === undefined) {
@@ -118,30 +106,59 @@ function validateRequest(
       'code_challenge must be a base64url SHA-256 (43 characters)',
     );
   }
+  return challenge;
+}
+
+/** The EHR launch the request names (with the "launch" scope), or none for a standalone launch. */
+function ehrLaunch(
+  launchId: string | undefined,
+  requested: readonly string[],
+  deps: AuthDeps,
+): LaunchContext | undefined {
+  if (launchId === undefined) {
+    if (requested.includes('launch')) {
+      throw new RedirectError(
+        'invalid_request',
+        'the "launch" scope needs the launch parameter from an EHR launch',
+      );
+    }
+    return undefined;
+  }
+  if (!requested.includes('launch')) {
+    throw new RedirectError('invalid_scope', 'an EHR launch must ask for the "launch" scope');
+  }
+  const launch = deps.state.launches.get(launchId);
+  if (launch === undefined) {
+    throw new RedirectError(
+      'invalid_request',
+      'unknown or expired launch: launch the app from the EHR again',
+    );
+  }
+  return launch;
+}
+
+/** Validates everything after the client and redirect URI are known; throws RedirectError. */
+function validateRequest(
+  params: URLSearchParams,
+  client: PublicClient,
+  redirectUri: string,
+  deps: AuthDeps,
+): PendingAuthorization {
+  if (single(params, 'response_type') !== 'code') {
+    throw new RedirectError('unsupported_response_type', 'response_type must be "code"');
+  }
+  const state = single(params, 'state');
+  if (state === undefined) {
+    throw new RedirectError('invalid_request', 'state is required');
+  }
+  const challenge = pkceChallenge(params);
   const aud = single(params, 'aud');
   if (aud === undefined || !sameUrl(aud, deps.fhirBase())) {
     throw new RedirectError('invalid_request', `aud must be the FHIR base URL ${deps.fhirBase()}`);
   }
   const requested = splitScope(single(params, 'scope'));
   const launchId = single(params, 'launch');
-  let launch: LaunchContext | undefined;
-  if (launchId !== undefined) {
-    if (!requested.includes('launch')) {
-      throw new RedirectError('invalid_scope', 'an EHR launch must ask for the "launch" scope');
-    }
-    launch = deps.state.launches.get(launchId);
-    if (launch === undefined) {
-      throw new RedirectError(
-        'invalid_request',
-        'unknown or expired launch: launch the app from the EHR again',
-      );
-    }
-  } else if (requested.includes('launch')) {
-    throw new RedirectError(
-      'invalid_request',
-      'the "launch" scope needs the launch parameter from an EHR launch',
-    );
-  }
+  const launch = ehrLaunch(launchId, requested, deps);
   const { granted, refused } = decideScopes(requested, client, deps.settings.narrowing);
   if (granted.length === 0) {
     throw new RedirectError('invalid_scope', 'none of the requested scopes can be granted');

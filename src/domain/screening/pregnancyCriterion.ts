@@ -34,6 +34,53 @@ function evidenceOf(record: PregnancyRecord, since: string): Evidence[] {
   }
 }
 
+/**
+ * What the newest explicit statement says (a screening answer or a pregnancy status Observation):
+ * pregnant excludes, unknown asks for confirmation, out of date asks again.
+ */
+function statedPregnancy(
+  newest: Extract<PregnancyRecord, { kind: 'answer' | 'observation' }>,
+  evidence: readonly Evidence[],
+  outOfDate: boolean,
+  chartCodes: boolean,
+): Finding {
+  const status =
+    newest.kind === 'answer'
+      ? newest.answer.value
+        ? 'pregnant'
+        : 'not-pregnant'
+      : newest.observation.status;
+  const source =
+    newest.kind === 'answer'
+      ? `screening answer of ${dayText(newest.answer.authored)}`
+      : `pregnancy status "${newest.observation.value}" of ${dayText(newest.observation.date)}`;
+  if (outOfDate) {
+    return finding(
+      'not-pregnant',
+      'unknown',
+      `Pregnancy: the newest information (${source}) is out of date — ask again.`,
+      evidence,
+    );
+  }
+  switch (status) {
+    case 'pregnant':
+      return finding('not-pregnant', 'not-met', `Pregnant (${source}).`, evidence);
+    case 'unknown':
+      return finding(
+        'not-pregnant',
+        'evaluate',
+        `Pregnancy status unknown (${source}): confirm pregnancy status.`,
+        evidence,
+      );
+    case 'not-pregnant': {
+      const note = chartCodes
+        ? ' The chart still lists an older current pregnancy code: update the problem list.'
+        : '';
+      return finding('not-pregnant', 'met', `Not pregnant (${source}).${note}`, evidence);
+    }
+  }
+}
+
 export function notPregnant({ input, screening, config }: CriterionContext): Finding {
   const current = screening.current.pregnant;
   const stale = screening.outOfDate.pregnant;
@@ -68,42 +115,7 @@ export function notPregnant({ input, screening, config }: CriterionContext): Fin
         evidence,
       );
     case 'observation':
-    case 'answer': {
-      const status =
-        newest.kind === 'answer'
-          ? newest.answer.value
-            ? 'pregnant'
-            : 'not-pregnant'
-          : newest.observation.status;
-      const source =
-        newest.kind === 'answer'
-          ? `screening answer of ${dayText(newest.answer.authored)}`
-          : `pregnancy status "${newest.observation.value}" of ${dayText(newest.observation.date)}`;
-      if (outOfDate) {
-        return finding(
-          'not-pregnant',
-          'unknown',
-          `Pregnancy: the newest information (${source}) is out of date — ask again.`,
-          evidence,
-        );
-      }
-      switch (status) {
-        case 'pregnant':
-          return finding('not-pregnant', 'not-met', `Pregnant (${source}).`, evidence);
-        case 'unknown':
-          return finding(
-            'not-pregnant',
-            'evaluate',
-            `Pregnancy status unknown (${source}): confirm pregnancy status.`,
-            evidence,
-          );
-        case 'not-pregnant': {
-          const note = chartCodes
-            ? ' The chart still lists an older current pregnancy code: update the problem list.'
-            : '';
-          return finding('not-pregnant', 'met', `Not pregnant (${source}).${note}`, evidence);
-        }
-      }
-    }
+    case 'answer':
+      return statedPregnancy(newest, evidence, outOfDate, chartCodes);
   }
 }

@@ -69,18 +69,53 @@ export async function downloadFile(
   }
   const final = join(dir, name);
   const part = `${final}.part`;
+  const counter = countingWatchdog(idleMs, () => {
+    stalled.abort();
+  });
+  try {
+    await pipeline(
+      Readable.fromWeb(response.body as unknown as WebReadableStream<Uint8Array>),
+      counter.stream,
+      createWriteStream(part, { mode: 0o600 }),
+      { signal },
+    );
+  } catch (err) {
+    await rm(part, { force: true });
+    if (o.signal?.aborted) {
+      throw err;
+    }
+    throw stalled.signal.aborted
+      ? new FhirError({
+          kind: 'timeout',
+          request: label,
+          message: `${label} stalled: no data for ${Math.round(idleMs / 1000)} s`,
+        })
+      : new FhirError({
+          kind: 'network',
+          request: label,
+          message: `${label} broke off: ${err instanceof Error ? err.message : String(err)}`,
+          cause: err,
+        });
+  } finally {
+    counter.stop();
+  }
+  await rename(part, final);
+  return counter.counted();
+}
+
+/**
+ * Passes the bytes on, counting them and their NDJSON lines (a last line without its newline
+ * counts), and calls `stall` when no chunk came for `idleMs`.
+ */
+function countingWatchdog(idleMs: number, stall: () => void) {
   let bytes = 0;
   let lines = 0;
   let last = NEWLINE;
-  let idle = setTimeout(() => {
-    stalled.abort();
-  }, idleMs);
-  const counter = new Transform({
+  let idle = setTimeout(stall, idleMs);
+  const stream = new Transform({
     transform(chunk: Buffer, _encoding, done) {
       clearTimeout(idle);
-      idle = setTimeout(() => {
-        stalled.abort();
-      }, idleMs);
+      idle = setTimeout(stall, idleMs);
       bytes += chunk.length;
       for (const byte of chunk) {
         if (byte === NEWLINE) {
@@ -91,34 +126,11 @@ export async function downloadFile(
       done(null, chunk);
     },
   });
-  try {
-    await pipeline(
-      Readable.fromWeb(response.body as unknown as WebReadableStream<Uint8Array>),
-      counter,
-      createWriteStream(part, { mode: 0o600 }),
-      { signal },
-    );
-  } catch (err) {
-    await rm(part, { force: true });
-    if (o.signal?.aborted) {
-      throw err;
-    }
-    if (stalled.signal.aborted) {
-      throw new FhirError({
-        kind: 'timeout',
-        request: label,
-        message: `${label} stalled: no data for ${Math.round(idleMs / 1000)} s`,
-      });
-    }
-    throw new FhirError({
-      kind: 'network',
-      request: label,
-      message: `${label} broke off: ${err instanceof Error ? err.message : String(err)}`,
-      cause: err,
-    });
-  } finally {
-    clearTimeout(idle);
-  }
-  await rename(part, final);
-  return { bytes, lines: last === NEWLINE ? lines : lines + 1 };
+  return {
+    stream,
+    stop: () => {
+      clearTimeout(idle);
+    },
+    counted: (): Downloaded => ({ bytes, lines: last === NEWLINE ? lines : lines + 1 }),
+  };
 }

@@ -89,11 +89,9 @@ function kickOffUrl(o: Pick<BulkExportOptions, 'fhirBase' | 'level' | 'types' | 
   return `${base}/${path}${query === '' ? '' : `?${query}`}`;
 }
 
-/** Runs (or resumes) an export into `outDir`. Throws a FhirError with one readable line. */
-export async function runBulkExport(o: BulkExportOptions): Promise<BulkExportResult> {
-  const onEvent: BulkEventListener = o.onEvent ?? (() => undefined);
-  const started = Date.now();
-  const http = createTransport({
+/** The command line's FHIR client for an export: its retries, its events as the export's. */
+function exportTransport(o: BulkExportOptions, onEvent: BulkEventListener): FhirTransport {
+  return createTransport({
     baseUrl: o.fhirBase,
     auth: o.auth,
     retry: {
@@ -117,6 +115,46 @@ export async function runBulkExport(o: BulkExportOptions): Promise<BulkExportRes
       );
     },
   });
+}
+
+/**
+ * The export job and its manifest once it is done: the job an interrupted run left in `outDir`
+ * (the same request only), or, when there is none or the server forgot it, a new kick-off.
+ */
+async function resumeOrKickOff(
+  t: Job,
+  o: BulkExportOptions,
+  request: string,
+): Promise<{ state: JobState; manifest: Manifest | undefined }> {
+  const found = await readJobState(o.outDir);
+  if (found !== undefined && found.request !== request) {
+    throw bulkProblem(
+      `${o.outDir} holds the state of another export (${found.request}); use another --out or delete its bulk-job.state`,
+    );
+  }
+  if (found !== undefined) {
+    t.onEvent({
+      type: 'resumed',
+      statusUrl: found.statusUrl,
+      completedFiles: Object.keys(found.completed).length,
+    });
+    const manifest = await poll(t, found.statusUrl, o.defaultPollMs);
+    if (manifest !== undefined) {
+      return { state: found, manifest };
+    }
+    const removedFiles = await removeExportFiles(o.outDir, found);
+    t.onEvent({ type: 'job-gone', statusUrl: found.statusUrl, removedFiles });
+  }
+  const state = await kickOff(t, request);
+  await writeJobState(o.outDir, state);
+  return { state, manifest: await poll(t, state.statusUrl, o.defaultPollMs) };
+}
+
+/** Runs (or resumes) an export into `outDir`. Throws a FhirError with one readable line. */
+export async function runBulkExport(o: BulkExportOptions): Promise<BulkExportResult> {
+  const onEvent: BulkEventListener = o.onEvent ?? (() => undefined);
+  const started = Date.now();
+  const http = exportTransport(o, onEvent);
   const t: Job = { http, onEvent, signal: o.signal, timeoutMs: o.timeoutMs };
   await mkdir(o.outDir, { recursive: true, mode: 0o700 });
   if (o.replace === true) {
@@ -124,31 +162,7 @@ export async function runBulkExport(o: BulkExportOptions): Promise<BulkExportRes
     await removeJobState(o.outDir);
   }
   const request = kickOffUrl(o);
-  let state = await readJobState(o.outDir);
-  if (state !== undefined && state.request !== request) {
-    throw bulkProblem(
-      `${o.outDir} holds the state of another export (${state.request}); use another --out or delete its bulk-job.state`,
-    );
-  }
-  let manifest: Manifest | undefined;
-  if (state !== undefined) {
-    onEvent({
-      type: 'resumed',
-      statusUrl: state.statusUrl,
-      completedFiles: Object.keys(state.completed).length,
-    });
-    manifest = await poll(t, state.statusUrl, o.defaultPollMs);
-    if (manifest === undefined) {
-      const removedFiles = await removeExportFiles(o.outDir, state);
-      onEvent({ type: 'job-gone', statusUrl: state.statusUrl, removedFiles });
-      state = undefined;
-    }
-  }
-  if (state === undefined) {
-    state = await kickOff(t, request);
-    await writeJobState(o.outDir, state);
-    manifest = await poll(t, state.statusUrl, o.defaultPollMs);
-  }
+  const { state, manifest } = await resumeOrKickOff(t, o, request);
   if (manifest === undefined) {
     throw bulkProblem(`the export job at ${state.statusUrl} disappeared before it finished`);
   }

@@ -80,6 +80,35 @@ function isPegResponse(r: QuestionnaireResponse): boolean {
 }
 
 /**
+ * The opioid medication records (what the MME engine reads as an opioid) and the Medications
+ * they name, from the medication searches' matches and includes.
+ */
+function opioidRecords(medicationUses: readonly FhirResource[]): {
+  keptUses: FhirResource[];
+  medications: Medication[];
+} {
+  const opioidUses = new Set(
+    computeMmeForResources(medicationUses)
+      .filter((r) => r.reason !== 'not-an-opioid')
+      .map((r) => `${r.resourceType}/${r.id}`),
+  );
+  const keptUses = medicationUses.filter(
+    (r) =>
+      (r.resourceType === 'MedicationStatement' || r.resourceType === 'MedicationRequest') &&
+      opioidUses.has(`${r.resourceType}/${r.id ?? ''}`),
+  );
+  const medicationRefs = new Set(
+    keptUses.map(
+      (r) => (r as { medicationReference?: { reference?: string } }).medicationReference?.reference,
+    ),
+  );
+  const medications = ofType<Medication>(medicationUses, 'Medication').filter((m) =>
+    medicationRefs.has(`Medication/${m.id ?? ''}`),
+  );
+  return { keptUses, medications };
+}
+
+/**
  * Reads the patient's pathway data and returns it as a `collection` Bundle (entries with
  * `fullUrl` = the server's absolute URL of each resource).
  * @param timestamp - the Bundle's timestamp (the caller's "now")
@@ -116,25 +145,7 @@ export async function exportPatient(
       searchEverything(transport, 'Task', [['subject', patientRef]]),
     ]);
 
-  const medicationUses = [...statements, ...requests];
-  const opioidUses = new Set(
-    computeMmeForResources(medicationUses)
-      .filter((r) => r.reason !== 'not-an-opioid')
-      .map((r) => `${r.resourceType}/${r.id}`),
-  );
-  const keptUses = medicationUses.filter(
-    (r) =>
-      (r.resourceType === 'MedicationStatement' || r.resourceType === 'MedicationRequest') &&
-      opioidUses.has(`${r.resourceType}/${r.id ?? ''}`),
-  );
-  const medicationRefs = new Set(
-    keptUses.map(
-      (r) => (r as { medicationReference?: { reference?: string } }).medicationReference?.reference,
-    ),
-  );
-  const medications = ofType<Medication>(medicationUses, 'Medication').filter((m) =>
-    medicationRefs.has(`Medication/${m.id ?? ''}`),
-  );
+  const { keptUses, medications } = opioidRecords([...statements, ...requests]);
   const kept = ofType<ServiceRequest>(referrals, 'ServiceRequest').filter(isProgrammeReferral);
   const keptRefs = new Set(kept.map((s) => `ServiceRequest/${s.id ?? ''}`));
   const resources: FhirResource[] = [

@@ -146,41 +146,16 @@ const WRITES: ReadonlySet<ResourceOperation['kind']> = new Set([
 ]);
 
 /**
- * Checks one parsed interaction (the very object execute.ts runs) against the scopes and, for
- * `patient/` scopes, the compartment. There a resource outside the compartment answers 404 like a
- * missing one, and an update never creates (update-as-create would tell a taken id from a free one).
- * @throws HttpError 403 when refused, 404 outside the compartment, 400 when a patient/ write does
- *   not name the patient
+ * The compartment rules of `patient/` scopes: shared types are read-only, a record of another
+ * patient answers 404 like a missing one, and what is written stays in the launch patient's chart.
  */
-export async function authorize(
-  access: Access,
+function withinCompartment(
   entry: EntryOperation,
-  repo: SandboxRepository,
-): Promise<Permit> {
+  existing: Resource | undefined,
+  patient: string,
+  interaction: Interaction,
+): Permit {
   const { op } = entry;
-  const interaction = interactionOf(op);
-  const grant = grantFor(access.scopes, { resourceType: op.resourceType, interaction });
-  if (grant === 'denied') {
-    throw denied(access, interaction, op.resourceType);
-  }
-  const existing = 'id' in op ? await current(repo, op.resourceType, op.id) : undefined;
-  if (
-    op.kind === 'update' &&
-    !existing &&
-    grantFor(access.scopes, { resourceType: op.resourceType, interaction: 'create' }) === 'denied'
-  ) {
-    throw denied(access, 'create', op.resourceType); // update-as-create creates
-  }
-  if (access.user?.startsWith('Patient/') === true && WRITES.has(op.kind)) {
-    assertPatientUserWrite(access.user, entry, existing);
-  }
-  if (grant === 'any-patient') {
-    return {};
-  }
-  const patient = access.patient;
-  if (patient === undefined) {
-    throw forbidden('patient/ scopes were granted without a launch patient, so they cover no data');
-  }
   const label = `${op.resourceType}${'id' in op ? `/${op.id}` : ''}`;
   if (WRITES.has(op.kind) && !isCompartmentType(op.resourceType)) {
     throw forbidden(
@@ -221,6 +196,45 @@ export async function authorize(
         'PATCH is not offered under patient/ scopes (the result could leave the compartment); use PUT',
       );
   }
+}
+
+/**
+ * Checks one parsed interaction (the very object execute.ts runs) against the scopes and, for
+ * `patient/` scopes, the compartment. There a resource outside the compartment answers 404 like a
+ * missing one, and an update never creates (update-as-create would tell a taken id from a free one).
+ * @throws HttpError 403 when refused, 404 outside the compartment, 400 when a patient/ write does
+ *   not name the patient
+ */
+export async function authorize(
+  access: Access,
+  entry: EntryOperation,
+  repo: SandboxRepository,
+): Promise<Permit> {
+  const { op } = entry;
+  const interaction = interactionOf(op);
+  const grant = grantFor(access.scopes, { resourceType: op.resourceType, interaction });
+  if (grant === 'denied') {
+    throw denied(access, interaction, op.resourceType);
+  }
+  const existing = 'id' in op ? await current(repo, op.resourceType, op.id) : undefined;
+  if (
+    op.kind === 'update' &&
+    !existing &&
+    grantFor(access.scopes, { resourceType: op.resourceType, interaction: 'create' }) === 'denied'
+  ) {
+    throw denied(access, 'create', op.resourceType); // update-as-create creates
+  }
+  if (access.user?.startsWith('Patient/') === true && WRITES.has(op.kind)) {
+    assertPatientUserWrite(access.user, entry, existing);
+  }
+  if (grant === 'any-patient') {
+    return {};
+  }
+  const patient = access.patient;
+  if (patient === undefined) {
+    throw forbidden('patient/ scopes were granted without a launch patient, so they cover no data');
+  }
+  return withinCompartment(entry, existing, patient, interaction);
 }
 
 /** Whether an `_include`d / `_revinclude`d resource may be shown to this token. */

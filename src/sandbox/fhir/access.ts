@@ -149,7 +149,7 @@ const WRITES: ReadonlySet<ResourceOperation['kind']> = new Set([
  * The compartment rules of `patient/` scopes: shared types are read-only, a record of another
  * patient answers 404 like a missing one, and what is written stays in the launch patient's chart.
  */
-function withinCompartment(
+function compartmentPermit(
   entry: EntryOperation,
   existing: Resource | undefined,
   patient: string,
@@ -234,7 +234,7 @@ export async function authorize(
   if (patient === undefined) {
     throw forbidden('patient/ scopes were granted without a launch patient, so they cover no data');
   }
-  return withinCompartment(entry, existing, patient, interaction);
+  return compartmentPermit(entry, existing, patient, interaction);
 }
 
 /** Whether an `_include`d / `_revinclude`d resource may be shown to this token. */

@@ -212,17 +212,16 @@ function shown<T extends Resource>(resource: T, permit: Permit): T {
   return permit.confineTo === undefined ? resource : shownToPatient(resource, permit.confineTo);
 }
 
-/** Executes one authorised interaction: exactly the parsed form that access.ts checked. */
-export async function execute(
-  ctx: ExecutionContext,
+/**
+ * The request medplum's router runs for an interaction: its If-Match, its If-None-Exist confined
+ * to the permit's compartment, and the body with the id a transaction assigned beforehand.
+ */
+function routerRequest(
   entry: EntryOperation,
   permit: Permit,
-  options: ExecuteOptions = {},
-): Promise<Reply> {
+  assigned: string | undefined,
+): { method: HttpMethod; url: string; body: unknown; headers: Record<string, string> } {
   const { op } = entry;
-  if (op.kind === 'search') {
-    return search(ctx, op, permit);
-  }
   const headers: Record<string, string> = {};
   if (entry.ifMatch !== undefined) {
     headers['if-match'] = entry.ifMatch;
@@ -235,6 +234,26 @@ export async function execute(
     );
     headers['if-none-exist'] = confined.toString();
   }
+  const body =
+    op.kind === 'patch'
+      ? entry.patch
+      : assigned !== undefined && entry.resource
+        ? { ...entry.resource, id: assigned }
+        : entry.resource;
+  return { method: METHODS[op.kind], url: pathOf(op), body, headers };
+}
+
+/** Executes one authorised interaction: exactly the parsed form that access.ts checked. */
+export async function execute(
+  ctx: ExecutionContext,
+  entry: EntryOperation,
+  permit: Permit,
+  options: ExecuteOptions = {},
+): Promise<Reply> {
+  const { op } = entry;
+  if (op.kind === 'search') {
+    return search(ctx, op, permit);
+  }
   // An update of an id that does not exist yet creates it, and answers 201 like a create.
   const createsByUpdate =
     op.kind === 'update' &&
@@ -243,15 +262,9 @@ export async function execute(
       () => true,
     ));
   const assigned = op.kind === 'create' ? options.assignedId : undefined;
-  const body =
-    op.kind === 'patch'
-      ? entry.patch
-      : assigned !== undefined && entry.resource
-        ? { ...entry.resource, id: assigned }
-        : entry.resource;
   const { outcome, resource } = await route(
     ctx,
-    { method: METHODS[op.kind], url: pathOf(op), body, headers },
+    routerRequest(entry, permit, assigned),
     assigned === undefined ? undefined : { assignedId: true },
   );
   if (!isOk(outcome)) {

@@ -25,6 +25,30 @@ export interface PatientPathways {
   readonly error: FhirError | undefined;
 }
 
+/** The charts of these patients, read in batches of the clinician's own searches. */
+function readCharts(
+  session: StaffSession,
+  ids: readonly string[],
+  signal: AbortSignal,
+): Promise<ChartBatch[]> {
+  const batches: string[][] = [];
+  for (let i = 0; i < ids.length; i += CHART_BATCH_SIZE) {
+    batches.push(ids.slice(i, i + CHART_BATCH_SIZE));
+  }
+  return Promise.all(
+    batches.map((batch) => loadChartBatch(session.transport, batch, session.grantedScope, signal)),
+  );
+}
+
+/** Each chart's pathway, by the one pathway function (with the MME overview once it is loaded). */
+function pathwaysOf(
+  charts: ReadonlyMap<string, PathwayChart>,
+  mmeOf: MmeOverviewOf | undefined,
+  asOf: Date,
+): Map<string, Pathway> {
+  return new Map([...charts].map(([id, chart]) => [id, evaluatePathwayWith(mmeOf, chart, asOf)]));
+}
+
 /**
  * The pathway of every patient in `patientIds` (ids, not references), read in batches of the
  * clinician's own searches (chartBatch.ts) and evaluated by the one pathway function; the MME
@@ -60,17 +84,9 @@ export function usePatientPathways(
     const controller = new AbortController();
     const live = () => !controller.signal.aborted;
     setState((s) => ({ ...s, loading: true }));
-    const batches: string[][] = [];
-    for (let i = 0; i < missing.length; i += CHART_BATCH_SIZE) {
-      batches.push(missing.slice(i, i + CHART_BATCH_SIZE));
-    }
     void (async () => {
       try {
-        const read = await Promise.all(
-          batches.map((ids) =>
-            loadChartBatch(session.transport, ids, session.grantedScope, controller.signal),
-          ),
-        );
+        const read = await readCharts(session, missing, controller.signal);
         if (!live()) {
           return;
         }
@@ -80,11 +96,8 @@ export function usePatientPathways(
           }
         }
         const failed = read.flatMap((b) => b.failed);
-        const evaluate = (mmeOf: MmeOverviewOf | undefined) =>
-          new Map(
-            [...charts.current].map(([id, chart]) => [id, evaluatePathwayWith(mmeOf, chart, asOf)]),
-          );
         const shown = new Map(charts.current);
+        const evaluate = (mmeOf: MmeOverviewOf | undefined) => pathwaysOf(shown, mmeOf, asOf);
         setState({
           pathways: evaluate(undefined),
           charts: shown,

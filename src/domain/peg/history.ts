@@ -65,25 +65,14 @@ function mergeGroup(
 }
 
 /**
- * Merges PEG administrations read from every source (QuestionnaireResponses, score and item
- * Observations), collapsing records of the same administration and sorting oldest first by
- * recorded calendar day, then instant.
- *
- * Two records are one administration (transitively) when they share a resource reference or
- * identifier, when one is derived from the other (Observation.derivedFrom → QuestionnaireResponse),
- * or when they are for the same subject at the same instant with the same 2-decimal score (an EHR
- * that stored both shapes without linking them; the score, not the exact mean, so a score-only
- * 91147-9 of 5.67 meets the item Observations of the same administration, mean 5.666…).
- *
- * Cost O(n log n) for n records: each date is parsed once, and the links are found through maps
- * of keys and of (subject, instant, score), not by comparing every pair (195-437 ms on the main
- * thread for a 30,000-resource chart's 1,140 records).
+ * Union-find over the indexes 0…size-1 (path compression; the smaller index is the root), for
+ * grouping records linked through any chain of shared keys.
  */
-export function mergePegHistory(
-  administrations: readonly PegAdministration[],
-): PegAdministration[] {
-  const records = administrations.map(dated);
-  const parent = records.map((_, index) => index);
+function disjointSets(size: number): {
+  find: (index: number) => number;
+  union: (a: number, b: number) => void;
+} {
+  const parent = Array.from({ length: size }, (_, index) => index);
   const find = (index: number): number => {
     let root = index;
     while (parent[root] !== root) {
@@ -102,6 +91,29 @@ export function mergePegHistory(
       parent[Math.max(ra, rb)] = Math.min(ra, rb);
     }
   };
+  return { find, union };
+}
+
+/**
+ * Merges PEG administrations read from every source (QuestionnaireResponses, score and item
+ * Observations), collapsing records of the same administration and sorting oldest first by
+ * recorded calendar day, then instant.
+ *
+ * Two records are one administration (transitively) when they share a resource reference or
+ * identifier, when one is derived from the other (Observation.derivedFrom → QuestionnaireResponse),
+ * or when they are for the same subject at the same instant with the same 2-decimal score (an EHR
+ * that stored both shapes without linking them; the score, not the exact mean, so a score-only
+ * 91147-9 of 5.67 meets the item Observations of the same administration, mean 5.666…).
+ *
+ * Cost O(n log n) for n records: each date is parsed once, and the links are found through maps
+ * of keys and of (subject, instant, score), not by comparing every pair (195-437 ms on the main
+ * thread for a 30,000-resource chart's 1,140 records).
+ */
+export function mergePegHistory(
+  administrations: readonly PegAdministration[],
+): PegAdministration[] {
+  const records = administrations.map(dated);
+  const { find, union } = disjointSets(records.length);
   /** First record holding each key (all records holding it end up in one group). */
   const byKey = new Map<string, number>();
   const byMoment = new Map<string, number>();

@@ -1,3 +1,5 @@
+import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
+
 /** What the commands' option parsers answer: options to run with, a help request, or an error. */
 export type Parsed<O> =
   | { readonly kind: 'run'; readonly options: O }
@@ -26,31 +28,45 @@ export function parseError(err: unknown): { kind: 'error'; message: string } {
   return { kind: 'error', message: err instanceof Error ? err.message : String(err) };
 }
 
+type CommandConfig<T extends ParseArgsOptionsConfig> = {
+  args: string[];
+  strict: true;
+  allowPositionals: false;
+  options: T;
+};
+
+/** The values node:util's parseArgs gives for these options. */
+export type CommandValues<T extends ParseArgsOptionsConfig> = ReturnType<
+  typeof parseArgs<CommandConfig<T>>
+>['values'];
+
 /**
- * The front every FHIR command's option parser shares: node:util's parse (its error is the
- * message), --help, the required options, then the --fhir base URL.
+ * The front every FHIR command's option parser shares: node:util's strict parse of `options` (its
+ * error is the message), --help, the required options, then the --fhir base URL.
  */
-export function fhirCommandOptions<V extends { readonly help?: boolean; readonly fhir?: string }>(
-  parse: () => V,
-  required: readonly string[],
+export function fhirCommandOptions<T extends ParseArgsOptionsConfig>(
+  argv: readonly string[],
+  options: T,
+  required: readonly (keyof T & string)[],
 ):
   | { readonly kind: 'help' }
   | { readonly kind: 'error'; readonly message: string }
-  | { readonly kind: 'values'; readonly values: V; readonly fhirBase: string } {
-  let values: V;
+  | { readonly kind: 'values'; readonly values: CommandValues<T>; readonly fhirBase: string } {
+  let values: CommandValues<T>;
   try {
-    values = parse();
+    values = parseArgs({ args: [...argv], strict: true, allowPositionals: false, options }).values;
   } catch (err) {
     return parseError(err);
   }
-  if (values.help === true) {
+  const common = values as { readonly help?: unknown; readonly fhir?: unknown };
+  if (common.help === true) {
     return { kind: 'help' };
   }
   const missing = missingOptions(values, required);
   if (missing !== undefined) {
     return { kind: 'error', message: missing };
   }
-  const fhir = fhirBaseOption(values.fhir);
+  const fhir = fhirBaseOption(typeof common.fhir === 'string' ? common.fhir : undefined);
   return 'error' in fhir
     ? { kind: 'error', message: fhir.error }
     : { kind: 'values', values, fhirBase: fhir.base };

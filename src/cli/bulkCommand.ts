@@ -7,7 +7,6 @@
  * 2 on bad options or input (one line), 130 when interrupted.
  */
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { createBackendAuth, parsePrivateJwk } from '../fhir/bulk/backendAuth.ts';
 import type { ExportLevel } from '../fhir/bulk/bulkClient.ts';
 import {
@@ -53,24 +52,19 @@ type Parsed = ParsedArgs<Options>;
 
 function parse(argv: readonly string[]): Parsed {
   const common = fhirCommandOptions(
-    () =>
-      parseArgs({
-        args: [...argv],
-        strict: true,
-        allowPositionals: false,
-        options: {
-          fhir: { type: 'string' },
-          group: { type: 'string' },
-          'patient-level': { type: 'boolean' },
-          'client-id': { type: 'string' },
-          key: { type: 'string' },
-          out: { type: 'string' },
-          type: { type: 'string' },
-          since: { type: 'string' },
-          force: { type: 'boolean' },
-          help: { type: 'boolean', short: 'h' },
-        },
-      }).values,
+    argv,
+    {
+      fhir: { type: 'string' },
+      group: { type: 'string' },
+      'patient-level': { type: 'boolean' },
+      'client-id': { type: 'string' },
+      key: { type: 'string' },
+      out: { type: 'string' },
+      type: { type: 'string' },
+      since: { type: 'string' },
+      force: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
     ['fhir', 'client-id', 'key', 'out'],
   );
   if (common.kind !== 'values') {

@@ -13,7 +13,6 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { link, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { Bundle } from 'fhir/r4';
 import { deidentifyBundle } from '../domain/deidentify/deidentify.ts';
 import { createBackendAuth, parsePrivateJwk } from '../fhir/bulk/backendAuth.ts';
@@ -75,25 +74,20 @@ type Parsed = ParsedArgs<Options>;
 
 function parse(argv: readonly string[], env: NodeJS.ProcessEnv): Parsed {
   const common = fhirCommandOptions(
-    () =>
-      parseArgs({
-        args: [...argv],
-        strict: true,
-        allowPositionals: false,
-        options: {
-          fhir: { type: 'string' },
-          patient: { type: 'string' },
-          token: { type: 'string' },
-          'token-file': { type: 'string' },
-          'client-id': { type: 'string' },
-          key: { type: 'string' },
-          out: { type: 'string' },
-          force: { type: 'boolean' },
-          deidentify: { type: 'boolean' },
-          'deid-secret': { type: 'string' },
-          help: { type: 'boolean', short: 'h' },
-        },
-      }).values,
+    argv,
+    {
+      fhir: { type: 'string' },
+      patient: { type: 'string' },
+      token: { type: 'string' },
+      'token-file': { type: 'string' },
+      'client-id': { type: 'string' },
+      key: { type: 'string' },
+      out: { type: 'string' },
+      force: { type: 'boolean' },
+      deidentify: { type: 'boolean' },
+      'deid-secret': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
     ['fhir', 'patient', 'out'],
   );
   if (common.kind !== 'values') {

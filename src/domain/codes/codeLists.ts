@@ -38,21 +38,6 @@ import {
 import { NALOXONE_RESCUE_MEDICATIONS } from './naloxoneRescue.ts';
 import { WEARABLE_CODES, WEARABLE_SOURCE } from './wearables.ts';
 
-/** Which code list a Condition matched. */
-export type ConditionList =
-  | 'low-back-pain'
-  | 'chronic-pain'
-  | 'cancer-history'
-  | 'metastatic-cancer'
-  | 'immunosuppression'
-  | 'immunosuppressive-drugs'
-  | 'iv-drug-use'
-  | 'vertebral-fracture'
-  | 'spinal-infection'
-  | 'cauda-equina-syndrome'
-  | 'osteoporosis'
-  | 'pregnancy';
-
 /**
  * - `clinical-reference`: every code is listed in the project's clinical reference.
  * - `needs-clinician-review`: a project addition taken from the named code system; not reviewed
@@ -66,22 +51,6 @@ export interface CodeListSource {
   /** Code system, edition, and the codes of the table it supplies. */
   readonly sources: readonly string[];
 }
-
-/** Plain clinical words for each chart code list, for text a clinician reads. */
-export const CONDITION_LIST_LABELS: Readonly<Record<ConditionList, string>> = {
-  'low-back-pain': 'low back pain',
-  'chronic-pain': 'chronic pain',
-  'cancer-history': 'history of cancer',
-  'metastatic-cancer': 'metastatic cancer',
-  immunosuppression: 'immunosuppression',
-  'immunosuppressive-drugs': 'immunosuppressive drugs',
-  'iv-drug-use': 'intravenous drug use',
-  'vertebral-fracture': 'vertebral fracture or spinal cord injury',
-  'spinal-infection': 'spinal infection',
-  'cauda-equina-syndrome': 'cauda equina syndrome',
-  osteoporosis: 'osteoporosis',
-  pregnancy: 'pregnancy',
-};
 
 export interface CodeListSummary {
   readonly table: string;

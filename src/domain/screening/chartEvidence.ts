@@ -1,7 +1,7 @@
 import type { Condition } from 'fhir/r4';
 import { findMatch } from '../codes/codeMatch.ts';
 import type { CodeRule } from '../codes/codeMatch.ts';
-import type { ConditionList } from '../codes/codeLists.ts';
+import type { ConditionList } from '../codes/conditionLists.ts';
 import { LOW_BACK_PAIN_CODES } from '../codes/lowBackPain.ts';
 import { addMonths, lastDayIndex, localDayIndex } from '../fhir-primitives/dates.ts';
 

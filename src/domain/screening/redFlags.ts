@@ -5,7 +5,7 @@
  * clinician's evaluation; they do not diagnose (clinical.md "Red flags").
  */
 import type { Condition } from 'fhir/r4';
-import { CONDITION_LIST_LABELS } from '../codes/codeLists.ts';
+import { CONDITION_LIST_LABELS } from '../codes/conditionLists.ts';
 import type { RedFlagCode } from '../codes/redFlagConditions.ts';
 import {
   CANCER_HISTORY_CODES,

@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  CODE_LIST_SUMMARY,
-  CONDITION_LIST_LABELS,
-  codeListSummaryMarkdown,
-} from '../../../src/domain/codes/codeLists.ts';
+import { CODE_LIST_SUMMARY, codeListSummaryMarkdown } from '../../../src/domain/codes/codeLists.ts';
+import { CONDITION_LIST_LABELS } from '../../../src/domain/codes/conditionLists.ts';
 
 // The low back pain codes of the project's clinical reference ("Codes" table), copied by hand:
 // a code added to the table without being in the reference must fail here.

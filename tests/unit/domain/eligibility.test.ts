@@ -6,7 +6,7 @@ import {
   DEFAULT_ELIGIBILITY_CONFIG,
   RED_FLAG_RULES,
 } from '../../../src/domain/screening/eligibilityConfig.ts';
-import { CONDITION_LIST_LABELS } from '../../../src/domain/codes/codeLists.ts';
+import { CONDITION_LIST_LABELS } from '../../../src/domain/codes/conditionLists.ts';
 import { RED_FLAGS, SCREENING_LINK_IDS } from '../../../src/domain/screening/screening.ts';
 import type { RedFlagKey, ScreeningAnswers } from '../../../src/domain/screening/screening.ts';
 

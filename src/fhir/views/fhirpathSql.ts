@@ -5,7 +5,8 @@
  * `bool` (SQL BOOLEAN, NULL = empty). With FHIR's structure known (fhirModel.ts), a chain of
  * members is one JSONPath extraction (`$.code.coding[*]`), and comparisons and logic are plain
  * SQL; lambdas remain only where FHIRPath iterates (where, forEach). What the subset does not
- * cover (lowBoundary, highBoundary, is/as …) is a ViewError naming it, never a wrong answer.
+ * cover (is/as, a decimal's lowBoundary/highBoundary …) is a ViewError naming it, never a wrong
+ * answer.
  */
 import fhirpath from 'fhirpath';
 import { memberOf } from './fhirModel.ts';
@@ -484,6 +485,38 @@ function choiceMember(
   };
 }
 
+/** The SQL macro (sqlMacros.ts) of lowBoundary()/highBoundary() for each FHIR type it covers. */
+const BOUNDARY_MACROS: Readonly<Record<string, string>> = {
+  date: 'fp_date_bound',
+  time: 'fp_time_bound',
+  dateTime: 'fp_datetime_bound',
+  instant: 'fp_datetime_bound',
+};
+
+/**
+ * `lowBoundary()` / `highBoundary()` of dates, times and dateTimes. A decimal's boundary depends
+ * on the precision it was written with, which the SQL runner does not keep: a ViewError.
+ */
+function boundaryOf(name: string, input: Compiled, args: readonly Ast[], v: string): Compiled {
+  const type = typeOf(input);
+  const macro = type === undefined ? undefined : BOUNDARY_MACROS[type];
+  if (macro === undefined || args.length > 0) {
+    throw new ViewError(
+      `FHIRPath ${name}(${args.length > 0 ? 'precision' : ''}) of ${type ?? 'a value of unknown type'} is not supported by the SQL runner`,
+    );
+  }
+  const high = name === 'highBoundary' ? 'true' : 'false';
+  const bound = (x: string): string => `to_json(${macro}(${x} ->> '$', ${high}))`;
+  if (input.kind === 'one') {
+    return { kind: 'one', sql: bound(input.sql), type };
+  }
+  return {
+    kind: 'list',
+    sql: `list_filter(list_transform(${asList(input)}, lambda ${v}: ${bound(v)}), lambda ${v}: ${v} IS NOT NULL AND json_type(${v}) <> 'NULL')`,
+    type,
+  };
+}
+
 const JSON_TYPES: Readonly<Record<string, string>> = {
   string: `('VARCHAR')`,
   code: `('VARCHAR')`,
@@ -632,6 +665,9 @@ function invoke(node: Ast, input: Compiled, scope: SqlScope): Compiled {
       return ofType(input, args[0]?.text?.replace(/^(FHIR|System)\./, '') ?? '', v);
     case 'extension':
       return extensionsWithUrl(input, args[0], scope, v);
+    case 'lowBoundary':
+    case 'highBoundary':
+      return boundaryOf(name, input, args, v);
     case 'getResourceKey':
       return resourceKey(input, scope);
     case 'getReferenceKey':

@@ -71,6 +71,33 @@ function splitByPatient(result: AnyResult, ids: readonly string[]): Map<string, 
 }
 
 /**
+ * One patient's part of the batch's answers, shaped as the launch's summary: each search's
+ * records, the Questionnaires included with the responses, the Patient.
+ */
+function summaryOf(
+  id: string,
+  byKey: ReadonlyMap<BatchKey, Map<string, AnyResult>>,
+  patient: WithId<Patient> | undefined,
+): Record<string, unknown> {
+  const read: Record<string, unknown> = {};
+  for (const [key, parts] of byKey) {
+    read[key] = parts.get(id);
+  }
+  const responses = byKey.get('questionnaireResponses')?.get(id);
+  if (responses !== undefined) {
+    // The Questionnaires the responses answer, as included with them (questionnairesOf).
+    read['pegQuestionnaires'] = {
+      matches: [...responses.included.values()].filter(isQuestionnaire),
+      included: new Map(),
+      malformed: 0,
+      pages: 0,
+    };
+  }
+  read['patient'] = patient;
+  return read;
+}
+
+/**
  * The pathway charts of `patientIds` (at most CHART_BATCH_SIZE) with the searches the grant
  * allows, all in parallel. A failed search leaves its part unread in every chart and is reported.
  */
@@ -121,24 +148,7 @@ export async function loadChartBatch(
   const sessionsGranted = grantedScope.trim() === '' || grants(grantedScope, 'Encounter', 'rs');
   const charts = new Map<string, PathwayChart>();
   for (const id of ids) {
-    const read: Record<string, unknown> = {};
-    for (const [key, parts] of byKey) {
-      read[key] = parts.get(id);
-    }
-    if (byKey.has('questionnaireResponses')) {
-      const responses = byKey.get('questionnaireResponses')?.get(id);
-      if (responses !== undefined) {
-        // The Questionnaires the responses answer, as included with them (questionnairesOf).
-        read['pegQuestionnaires'] = {
-          matches: [...responses.included.values()].filter(isQuestionnaire),
-          included: new Map(),
-          malformed: 0,
-          pages: 0,
-        };
-      }
-    }
-    read['patient'] = patientById.get(id);
-    charts.set(id, chartFromSummary(read, sessionsGranted));
+    charts.set(id, chartFromSummary(summaryOf(id, byKey, patientById.get(id)), sessionsGranted));
   }
   return { charts, failed };
 }

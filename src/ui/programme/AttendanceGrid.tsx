@@ -40,9 +40,51 @@ function encounterFor(
   );
 }
 
-/** Attendance per member and session: a checkbox per session held so far (checked = attended). */
-export function AttendanceGrid(props: AttendanceGridProps) {
-  const { cohort, today, transport, programme, pathways, charts, statusOf, onRecorded } = props;
+/**
+ * One member's cell for one session: a dot before it is held, else a checkbox (checked = attended)
+ * showing the write in progress or the stored Encounter ("absent" when recorded as not attended).
+ */
+function SessionCell(props: {
+  readonly session: CohortSession;
+  readonly name: string;
+  readonly held: boolean;
+  readonly cell: Cell | undefined;
+  readonly stored: Encounter | undefined;
+  readonly canRecord: boolean;
+  readonly onChange: (attended: boolean) => void;
+}) {
+  const { session, cell, stored } = props;
+  if (!props.held) {
+    return (
+      <td className="muted">
+        <span aria-label={`Session ${String(session.number)} not held yet`}>·</span>
+      </td>
+    );
+  }
+  return (
+    <td data-session={session.number}>
+      <input
+        type="checkbox"
+        checked={cell?.attended ?? stored?.status === 'finished'}
+        disabled={cell?.status === 'saving' || !props.canRecord}
+        aria-label={`${props.name} attended session ${String(session.number)} on ${session.day ?? ''}`}
+        onChange={(e) => {
+          props.onChange(e.target.checked);
+        }}
+      />
+      {stored?.status === 'cancelled' && cell === undefined && (
+        <span className="muted absent"> absent</span>
+      )}
+    </td>
+  );
+}
+
+/**
+ * Recording attendance from the grid: each cell's write in progress or its failure (kept for its
+ * retry), and what was recorded said in words once written.
+ */
+function useAttendanceWrites(props: AttendanceGridProps) {
+  const { cohort, transport, programme, pathways, charts, onRecorded } = props;
   const [cells, setCells] = useState<ReadonlyMap<string, Cell>>(new Map());
   const setCell = (key: string, cell: Cell | undefined) => {
     setCells((current) => {
@@ -90,6 +132,14 @@ export function AttendanceGrid(props: AttendanceGridProps) {
     );
   };
 
+  return { cells, record };
+}
+
+/** Attendance per member and session: a checkbox per session held so far (checked = attended). */
+export function AttendanceGrid(props: AttendanceGridProps) {
+  const { cohort, today, pathways, charts, statusOf } = props;
+  const { cells, record } = useAttendanceWrites(props);
+
   const failures = [...cells].filter(
     (entry): entry is [string, Extract<Cell, { status: 'failed' }>] => entry[1].status === 'failed',
   );
@@ -122,36 +172,20 @@ export function AttendanceGrid(props: AttendanceGridProps) {
                     {statusOf(id)}
                   </span>
                 </th>
-                {cohort.sessions.map((session) => {
-                  const key = `${patient}|${String(session.number)}`;
-                  const cell = cells.get(key);
-                  const stored = encounterFor(chart, session);
-                  const attended = cell?.attended ?? stored?.status === 'finished';
-                  const held = session.day !== undefined && session.day <= today;
-                  if (!held) {
-                    return (
-                      <td key={session.appointment.id} className="muted">
-                        <span aria-label={`Session ${String(session.number)} not held yet`}>·</span>
-                      </td>
-                    );
-                  }
-                  return (
-                    <td key={session.appointment.id} data-session={session.number}>
-                      <input
-                        type="checkbox"
-                        checked={attended}
-                        disabled={cell?.status === 'saving' || !canRecord}
-                        aria-label={`${name} attended session ${String(session.number)} on ${session.day}`}
-                        onChange={(e) => {
-                          record(patient, session, e.target.checked);
-                        }}
-                      />
-                      {stored?.status === 'cancelled' && cell === undefined && (
-                        <span className="muted absent"> absent</span>
-                      )}
-                    </td>
-                  );
-                })}
+                {cohort.sessions.map((session) => (
+                  <SessionCell
+                    key={session.appointment.id}
+                    session={session}
+                    name={name}
+                    held={session.day !== undefined && session.day <= today}
+                    cell={cells.get(`${patient}|${String(session.number)}`)}
+                    stored={encounterFor(chart, session)}
+                    canRecord={canRecord}
+                    onChange={(attended) => {
+                      record(patient, session, attended);
+                    }}
+                  />
+                ))}
               </tr>
             );
           })}

@@ -5,13 +5,16 @@
  * process.resourceUsage(), plus RSS sampled every 50 ms) and CPU time, then deletes the input
  * before the next size. Targets: 1 M under 10 s, 10 M under 60 s, peak under 1 GB at every size;
  * the peaks across the three sizes show whether memory follows the input size.
- * BENCH_OUTCOMES_SIZES=1000000 measures one size. Results go to bench/results/outcomes.json.
+ * BENCH_OUTCOMES_SIZES=1000000 measures one size. BENCH_OUTCOMES_CACHE=<dir> keeps each size's
+ * generated input in <dir>/<size>/ and reuses it on the next run (the same seed writes the same
+ * files; a 10 M input takes ~100 s to write and ~11 GB of disk). Results go to
+ * bench/results/outcomes.json.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import type { WriteStream } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
@@ -160,14 +163,39 @@ const SIZES: readonly { resources: number; targetMs?: number }[] = (
   ...(resources === 10_000_000 ? { targetMs: 60_000 } : {}),
 }));
 
+type Input = Awaited<ReturnType<typeof generate>>;
+
+/** The input of a size: generated in a temp dir, or kept in (and reused from) the cache. */
+async function input(size: number): Promise<{ dir: string; data: Input; temporary: boolean }> {
+  const cache = process.env.BENCH_OUTCOMES_CACHE;
+  const dir =
+    cache === undefined
+      ? await mkdtemp(join(tmpdir(), 'clbp-bench-outcomes-'))
+      : join(cache, String(size));
+  const marker = join(dir, 'input.txt'); // not an input file (.ndjson/.json) of clbp outcomes
+  if (cache !== undefined) {
+    const kept = await readFile(marker, 'utf8').catch(() => undefined);
+    if (kept !== undefined) {
+      console.log(`bench:outcomes: ~${size.toLocaleString('en-US')} resources from ${dir}`);
+      return { dir, data: JSON.parse(kept) as Input, temporary: false };
+    }
+    await rm(dir, { recursive: true, force: true });
+    await mkdir(dir, { recursive: true });
+  }
+  console.log(`bench:outcomes: writing ~${size.toLocaleString('en-US')} resources …`);
+  const data = await generate(dir, size);
+  console.log(
+    `  wrote ${data.resources.toLocaleString('en-US')} resources (${data.patients.toLocaleString('en-US')} patients, ${(data.bytes / MB).toFixed(0)} MB) in ${(data.ms / 1000).toFixed(1)} s`,
+  );
+  if (cache !== undefined) {
+    await writeFile(marker, JSON.stringify(data));
+  }
+  return { dir, data, temporary: cache === undefined };
+}
+
 async function measure(size: { resources: number; targetMs?: number }): Promise<SizeResult> {
-  const dir = await mkdtemp(join(tmpdir(), 'clbp-bench-outcomes-'));
+  const { dir, data, temporary } = await input(size.resources);
   try {
-    console.log(`bench:outcomes: writing ~${size.resources.toLocaleString('en-US')} resources …`);
-    const data = await generate(dir, size.resources);
-    console.log(
-      `  wrote ${data.resources.toLocaleString('en-US')} resources (${data.patients.toLocaleString('en-US')} patients, ${(data.bytes / MB).toFixed(0)} MB) in ${(data.ms / 1000).toFixed(1)} s`,
-    );
     const analysis = await runChild(dir);
     const pass =
       analysis.exitCode === 0 &&
@@ -199,8 +227,10 @@ async function measure(size: { resources: number; targetMs?: number }): Promise<
       })),
     };
   } finally {
-    // A 10 M input is ~9 GB: gone before the next size is written.
-    await rm(dir, { recursive: true, force: true });
+    // A 10 M input is ~11 GB: gone before the next size is written, unless cached.
+    if (temporary) {
+      await rm(dir, { recursive: true, force: true });
+    }
   }
 }
 

@@ -12,18 +12,17 @@ import type { ArmMode } from '../domain/outcomes/armAssignment.ts';
 import type { ReportFormat } from '../domain/outcomes/formatReport.ts';
 import { formatReport } from '../domain/outcomes/formatReport.ts';
 import type { EvidenceCounts } from '../domain/outcomes/patientEvidence.ts';
-import { evidenceFromRecords, sumCounts } from '../domain/outcomes/patientEvidence.ts';
+import { sumCounts } from '../domain/outcomes/patientEvidence.ts';
 import type { Json } from '../domain/outcomes/resourceShape.ts';
-import { OutcomeTally } from '../domain/outcomes/outcomeTable.ts';
-import { DEFAULT_ELIGIBILITY_CONFIG } from '../domain/screening/eligibilityConfig.ts';
-import { datasetRows } from '../domain/outcomes/dataset.ts';
 import { DatasetWriter } from '../fhir/analytics/datasetWriter.ts';
 import { AnalyticsEngine } from '../fhir/analytics/engine.ts';
 import { PatientRecordStore } from '../fhir/analytics/patientRecords.ts';
 import { readAllRecords } from '../fhir/analytics/recordPass.ts';
 import { assertReadable, InputError, listInputFiles } from '../fhir/ndjson.ts';
 import { PEG_QUESTIONNAIRE } from '../fhir/questionnaires.ts';
+import { stat } from 'node:fs/promises';
 import type { CliIo } from './io.ts';
+import { perPatientStep, STEP_WORKER_THRESHOLD_BYTES, STEP_WORKERS } from './patientStep.ts';
 
 const USAGE = `usage: clbp outcomes <ndjson-dir | bundle-file> [--format md|csv|json] [--arm-by referral|group:<id>] [--dataset <dir>]
 
@@ -119,34 +118,31 @@ async function analyse(
     io.stderr(`clbp outcomes: Group/${mode.groupId} is not in the input\n`);
     return 1;
   }
-  const counts = sumCounts(parts.map((part) => part.counts));
   const store = await PatientRecordStore.load(
     engine,
     recordFiles,
     parts.flatMap((part) => part.members),
   );
-  const tally = new OutcomeTally(mode);
   const writer = dataset === undefined ? undefined : await DatasetWriter.open(engine);
-  const options = {
-    medicationRecords: parts.some((part) => part.medicationRecords),
-    eligibility: DEFAULT_ELIGIBILITY_CONFIG,
-  };
-  for await (const group of store.patients()) {
-    const evidence = evidenceFromRecords(group.records, counts, {
-      ...options,
-      inGroup: group.inGroup,
-    });
-    if (group.patient === undefined) {
-      withoutSubject(counts, evidence.pegs.length);
-      continue;
-    }
-    tally.add(evidence);
-    writer?.add(datasetRows(group.patient, evidence, mode));
-  }
+  const recordBytes = (
+    await Promise.all(recordFiles.map(async (file) => (await stat(file)).size))
+  ).reduce((a, b) => a + b, 0);
+  const step = await perPatientStep(
+    store,
+    {
+      mode,
+      medicationRecords: parts.some((part) => part.medicationRecords),
+      dataset: writer !== undefined,
+    },
+    { workers: recordBytes < STEP_WORKER_THRESHOLD_BYTES ? 0 : STEP_WORKERS },
+    (rows) => writer?.add(rows),
+  );
+  const tally = step.tally;
   const members = mode.kind === 'group' ? await store.membersWithoutRecords() : 0;
   for (let i = 0; i < members; i += 1) {
     tally.add({ pegs: [], referralDays: [], undatedReferral: false, inGroup: true });
   }
+  const counts = sumCounts([...parts.map((part) => part.counts), ...step.counts]);
   const total: EvidenceCounts = { ...counts, resources };
   if (writer !== undefined && dataset !== undefined) {
     const written = await writer.finish(dataset);
@@ -156,15 +152,6 @@ async function analyse(
     formatReport(tally.report(), { files, malformedLines: reporter.count, counts: total }, format),
   );
   return 0;
-}
-
-/** PEG administrations of resources without a subject cannot be placed in an arm. */
-function withoutSubject(counts: EvidenceCounts, administrations: number): void {
-  counts.pegAdministrations -= administrations;
-  if (administrations > 0) {
-    counts.skipped['peg-without-subject'] =
-      (counts.skipped['peg-without-subject'] ?? 0) + administrations;
-  }
 }
 
 interface MalformedReporter {

@@ -66,7 +66,7 @@ export const DATASET_COLUMNS: readonly DatasetColumn[] = [
     name: 'programme_task',
     type: 'VARCHAR',
     description:
-      "Status of the programme's Task for the first referral, the attendance the app records: requested, accepted, in-progress (first session attended), completed (programme finished), rejected or cancelled; null without a Task. The app records no per-session attendance.",
+      "Status of the programme's Task for the first referral: requested, accepted, in-progress (first session attended), completed (programme finished), rejected or cancelled; null without a Task. The dataset's only attendance measure: the per-session attendance the programme workspace records (an Encounter per patient and session, basedOn the referral) is not read into it.",
   },
   {
     name: 'baseline_date',

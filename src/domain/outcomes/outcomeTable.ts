@@ -94,6 +94,12 @@ interface ArmTally {
   changes: ChangeColumns[];
 }
 
+/** What a tally holds (plain data, so a worker thread can hand it over). */
+export interface TallyState {
+  readonly mmeEngine: boolean;
+  readonly arms: Readonly<Record<ArmId, ArmTally>>;
+}
+
 /** Accumulates patients, then {@link OutcomeTally.report} computes the table. */
 export class OutcomeTally {
   private readonly mode: ArmMode;
@@ -102,6 +108,38 @@ export class OutcomeTally {
     intervention: emptyTally(),
     comparison: emptyTally(),
   };
+
+  /** The patients added so far. */
+  get state(): TallyState {
+    return { mmeEngine: this.mmeEngine, arms: this.arms };
+  }
+
+  /**
+   * Adds the patients of another tally (same arm mode) after this one's, in their order: the
+   * table is the same as if they had been added here one by one.
+   */
+  append(other: TallyState): void {
+    this.mmeEngine ||= other.mmeEngine;
+    for (const arm of ['intervention', 'comparison'] as const) {
+      const mine = this.arms[arm];
+      const theirs = other.arms[arm];
+      pushAll(mine.baselines, theirs.baselines);
+      for (const reason of Object.keys(mine.excluded) as ExclusionReason[]) {
+        mine.excluded[reason] += theirs.excluded[reason];
+      }
+      mine.changes.forEach((columns, index) => {
+        const more = theirs.changes[index];
+        if (more !== undefined) {
+          pushAll(columns.change, more.change);
+          pushAll(columns.baseline, more.baseline);
+          pushAll(columns.followUp, more.followUp);
+          pushAll(columns.mme, more.mme);
+          columns.missing += more.missing;
+          columns.mmeUnknown += more.mmeUnknown;
+        }
+      });
+    }
+  }
 
   constructor(mode: ArmMode) {
     this.mode = mode;
@@ -170,6 +208,13 @@ export class OutcomeTally {
       baselineMean: meanWithCi(tally.baselines, CONFIDENCE_LEVEL),
       excluded: { ...tally.excluded },
     };
+  }
+}
+
+/** Appends in place without spreading (a spread of a million numbers overflows the stack). */
+function pushAll(target: number[], values: readonly number[]): void {
+  for (const value of values) {
+    target.push(value);
   }
 }
 

@@ -99,8 +99,17 @@ function answerValue(
 
 type PegQuestions = ReadonlyMap<string, { key: PegItemKey; item: QuestionnaireItem }>;
 
-/** The form's PEG questions by linkId, found by their LOINC item code at any depth. */
+/**
+ * The form's PEG questions by linkId, found by their LOINC item code at any depth; worked out once
+ * per Questionnaire object (an export holds a few Questionnaires and millions of responses).
+ */
+const pegQuestionsCache = new WeakMap<Questionnaire, PegQuestions>();
+
 function pegItemsOf(questionnaire: Questionnaire): PegQuestions {
+  const cached = pegQuestionsCache.get(questionnaire);
+  if (cached !== undefined) {
+    return cached;
+  }
   const pegItemsByLinkId = new Map<string, { key: PegItemKey; item: QuestionnaireItem }>();
   for (const item of flattenQuestionnaire(questionnaire.item)) {
     const pegItem = PEG_ITEMS.find((candidate) => hasLoinc(item.code, candidate.loinc));
@@ -108,6 +117,7 @@ function pegItemsOf(questionnaire: Questionnaire): PegQuestions {
       pegItemsByLinkId.set(item.linkId, { key: pegItem.key, item });
     }
   }
+  pegQuestionsCache.set(questionnaire, pegItemsByLinkId);
   return pegItemsByLinkId;
 }
 

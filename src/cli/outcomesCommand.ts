@@ -3,10 +3,11 @@
  *
  * One pass reads the NDJSON (or Bundle) files resource by resource into each patient's small
  * records (domain/outcomes/patientRecord.ts, by the domain's readers), kept in the analytic engine
- * (DuckDB, src/fhir/analytics) within a fixed memory limit; the engine hands them back one
- * patient at a time in patient-key order, the domain turns them into the patient's evidence
- * (patientEvidence.ts) and the table is tallied patient by patient. Memory holds one patient's
- * records and the change scores, whatever the input size.
+ * (DuckDB, src/fhir/analytics) within a fixed memory limit; the engine hands them back sorted by
+ * patient key, in batches of whole patients, to the per-patient step (patientStep.ts, two worker
+ * threads on large inputs): the domain turns each patient's records into evidence
+ * (patientEvidence.ts) and the table is tallied patient by patient, the batches in order. Memory
+ * holds a few batches and the change scores, whatever the input size.
  */
 import type { ArmMode } from '../domain/outcomes/armAssignment.ts';
 import type { ReportFormat } from '../domain/outcomes/formatReport.ts';

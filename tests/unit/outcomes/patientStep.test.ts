@@ -4,7 +4,7 @@
  * the analysis dataset's rows must be exactly those of one thread reading the patients in order,
  * with arms by referral and by Group, however small the batches.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,23 +16,15 @@ import { AnalyticsEngine } from '../../../src/fhir/analytics/engine.ts';
 import { PatientRecordStore } from '../../../src/fhir/analytics/patientRecords.ts';
 import { readAllRecords } from '../../../src/fhir/analytics/recordPass.ts';
 import { PEG_QUESTIONNAIRE } from '../../../src/fhir/questionnaires.ts';
-import { COHORT_GROUP_ID, cohortResources } from '../../../src/sandbox/cohort.ts';
+import { COHORT_GROUP_ID } from '../../../src/sandbox/cohort.ts';
+import { cohortLinesByType, writeByType } from '../../support/cohortNdjson.ts';
 
 let dir: string;
-const files: string[] = [];
+let files: string[] = [];
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'clbp-patient-step-'));
-  const byType = new Map<string, string[]>();
-  for (const resource of cohortResources({
-    n: 300,
-    asOf: new Date('2026-11-21T12:00:00Z'),
-    seed: 5,
-  })) {
-    const lines = byType.get(resource.resourceType) ?? [];
-    lines.push(JSON.stringify(resource));
-    byType.set(resource.resourceType, lines);
-  }
+  const byType = cohortLinesByType(300, 5);
   // A PEG without a subject: its records come last, as their own group, and are counted apart.
   const orphan = byType.get('QuestionnaireResponse')?.find((line) => line.includes('peg-qr'));
   if (orphan !== undefined) {
@@ -41,12 +33,7 @@ beforeAll(async () => {
     resource.id = 'orphan-peg';
     byType.get('QuestionnaireResponse')?.push(JSON.stringify(resource));
   }
-  for (const [type, lines] of byType) {
-    const file = join(dir, `${type}.ndjson`);
-    await writeFile(file, `${lines.join('\n')}\n`);
-    files.push(file);
-  }
-  files.sort();
+  files = await writeByType(dir, byType);
 });
 
 afterAll(async () => {

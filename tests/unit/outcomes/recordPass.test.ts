@@ -3,7 +3,7 @@
  * what one thread finds: the same records for the same patients, the same counts, the same
  * malformed lines, the Group's members.
  */
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,31 +11,18 @@ import { sumCounts } from '../../../src/domain/outcomes/patientEvidence.ts';
 import type { PassPart } from '../../../src/fhir/analytics/recordPass.ts';
 import { readAllRecords } from '../../../src/fhir/analytics/recordPass.ts';
 import { PEG_QUESTIONNAIRE } from '../../../src/fhir/questionnaires.ts';
-import { COHORT_GROUP_ID, cohortResources } from '../../../src/sandbox/cohort.ts';
+import { COHORT_GROUP_ID } from '../../../src/sandbox/cohort.ts';
+import { cohortLinesByType, writeByType } from '../../support/cohortNdjson.ts';
 
 let dir: string;
-const files: string[] = [];
+let files: string[] = [];
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'clbp-record-pass-'));
-  const byType = new Map<string, string[]>();
-  for (const resource of cohortResources({
-    n: 80,
-    asOf: new Date('2026-11-21T12:00:00Z'),
-    seed: 3,
-  })) {
-    const lines = byType.get(resource.resourceType) ?? [];
-    lines.push(JSON.stringify(resource));
-    byType.set(resource.resourceType, lines);
-  }
+  const byType = cohortLinesByType(80, 3);
   // A bad line in the middle of the Observations, as a file from a broken export would have.
   byType.get('Observation')?.splice(5, 0, '{"resourceType": "Observation", "status": ');
-  for (const [type, lines] of byType) {
-    const file = join(dir, `${type}.ndjson`);
-    await writeFile(file, `${lines.join('\n')}\n`);
-    files.push(file);
-  }
-  files.sort();
+  files = await writeByType(dir, byType);
 });
 
 afterAll(async () => {

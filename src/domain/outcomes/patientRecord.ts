@@ -9,10 +9,11 @@
  * PEG Observations stay whole: their reading groups a patient's Observations by instant
  * (pegFromObservations), so it runs per patient; only the elements that reader uses are kept.
  */
-import type { Condition, Observation, QuestionnaireResponse, Task } from 'fhir/r4';
+import type { CodeableConcept, Condition, Observation, QuestionnaireResponse, Task } from 'fhir/r4';
 import { SCREENING_QUESTIONNAIRE_URL } from '../codes/canonical.ts';
 import { hasLoinc } from '../fhir-primitives/codings.ts';
 import { normalizeReference } from '../fhir-primitives/references.ts';
+import type { ValueCarrier } from '../peg/observations.ts';
 import type { PegAdministration } from '../peg/peg.ts';
 import { PEG_ITEMS, PEG_SCORE_LOINC } from '../peg/peg.ts';
 import { pegFromQuestionnaireResponse } from '../peg/questionnaireResponse.ts';
@@ -77,12 +78,57 @@ function isPegObservation(observation: Observation): boolean {
   );
 }
 
+/** A concept as the PEG readers use it: its codings' system and code (no display, no text). */
+function codesOf(concept: CodeableConcept): CodeableConcept {
+  return {
+    coding: (concept.coding ?? []).map(({ system, code }) => ({
+      ...(system === undefined ? {} : { system }),
+      ...(code === undefined ? {} : { code }),
+    })),
+  };
+}
+
+/**
+ * A value as the PEG readers use it (peg/observations.ts pegItemValue): a quantity's number, an
+ * integer, a coded answer's codes; a quantity without a number is passed over there, so it goes.
+ */
+function valueOf(carrier: ValueCarrier): ValueCarrier {
+  return {
+    ...(carrier.valueQuantity?.value === undefined
+      ? {}
+      : { valueQuantity: { value: carrier.valueQuantity.value } }),
+    ...(carrier.valueInteger === undefined ? {} : { valueInteger: carrier.valueInteger }),
+    ...(carrier.valueCodeableConcept === undefined
+      ? {}
+      : { valueCodeableConcept: codesOf(carrier.valueCodeableConcept) }),
+  };
+}
+
+/**
+ * The elements of a PEG Observation its reader uses, and of its code, value and components only
+ * what that reader reads: a kept Observation is most of the records' bytes (the units, displays
+ * and texts about half of it).
+ */
 function pegObservationRecord(observation: Observation): PatientRecord {
   const kept: Record<string, unknown> = {};
   for (const element of PEG_OBSERVATION_ELEMENTS) {
     if (observation[element] !== undefined) {
       kept[element] = observation[element];
     }
+  }
+  kept.code = codesOf(observation.code);
+  delete kept.valueQuantity;
+  delete kept.valueInteger;
+  delete kept.valueCodeableConcept;
+  Object.assign(kept, valueOf(observation));
+  if (observation.component !== undefined) {
+    kept.component = observation.component.map((component) => ({
+      // A component without a code stays without one (the reader decides what that means).
+      ...((component.code as CodeableConcept | undefined) === undefined
+        ? {}
+        : { code: codesOf(component.code) }),
+      ...valueOf(component),
+    }));
   }
   return { kind: 'peg-observation', observation: kept as unknown as Observation };
 }

@@ -1,3 +1,4 @@
+import { chartTime } from '../chart/chartTime.ts';
 import { TrendChart } from '../chart/TrendChart.tsx';
 import { calendarDayOf } from '../../domain/fhir-primitives/dates.ts';
 import { longDay } from './words.ts';
@@ -13,7 +14,7 @@ export function PatientHistory({ history }: PatientHistoryProps) {
   if (history.length === 0) {
     return <p className="empty">You have not answered the pain questions yet.</p>;
   }
-  const times = history.map((h) => Date.parse(h.date));
+  const times = history.map((h) => chartTime(h.date));
   const from = Math.min(...times) - 7 * DAY_MS;
   const to = Math.max(...times) + 7 * DAY_MS;
   const rows = [...history].reverse();
@@ -29,7 +30,7 @@ export function PatientHistory({ history }: PatientHistoryProps) {
         from={from}
         to={to}
         points={history.map((h) => ({
-          t: Date.parse(h.date),
+          t: chartTime(h.date),
           value: h.score,
           label: `${longDay(calendarDayOf(h.date) ?? h.date)}: ${h.score.toFixed(2)}`,
         }))}

@@ -2,6 +2,7 @@ import { subDays } from 'date-fns/subDays';
 import type { MmeSummary } from '../../domain/mme/mme.ts';
 import { NLM_ATTRIBUTION } from '../../domain/mme/nlmAttribution.ts';
 import { CDC_2022_MME_REFERENCE_LEVELS, MME_CHART_DAYS } from '../../domain/mme/referenceLevels.ts';
+import { chartTime } from '../chart/chartTime.ts';
 import { TrendChart } from '../chart/TrendChart.tsx';
 import { Disclosure } from '../Disclosure.tsx';
 import { DoseContext } from '../opioids/DoseContext.tsx';
@@ -30,7 +31,7 @@ export function OpioidSection({ state, asOf, view }: SectionProps & { readonly v
       </p>
     );
   }
-  const from = Date.parse(series[0]?.date ?? localDayOf(subDays(asOf, MME_CHART_DAYS)));
+  const from = chartTime(series[0]?.date ?? localDayOf(subDays(asOf, MME_CHART_DAYS)));
   return (
     <>
       <p data-testid="mme-current">
@@ -69,7 +70,7 @@ export function OpioidSection({ state, asOf, view }: SectionProps & { readonly v
         step
         lines={CDC_2022_MME_REFERENCE_LEVELS.map((l) => ({ value: l.mmePerDay, label: l.label }))}
         points={series.map((p) => ({
-          t: Date.parse(p.date),
+          t: chartTime(p.date),
           value: p.mmePerDay,
           label: `${p.date}: ${fmt(p.mmePerDay)}`,
         }))}

@@ -2,6 +2,7 @@ import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { PEG_REPORTER_TEXT, type PegAdministration } from '../../domain/peg/peg.ts';
 import { changeFromBaseline } from '../../domain/peg/change.ts';
 import { pegChangeText } from '../../domain/pathway/glance.ts';
+import { chartTime } from '../chart/chartTime.ts';
 import { TrendChart, type Marker } from '../chart/TrendChart.tsx';
 import { Disclosure } from '../Disclosure.tsx';
 import { loadDraft } from '../drafts.ts';
@@ -115,10 +116,10 @@ export function PegSection(props: PegSectionProps) {
   const recent = records.history.slice(-RECENT_PEGS);
   const earlier = records.history.slice(0, -RECENT_PEGS);
   const markers: Marker[] = (pathway.followUps?.points ?? []).map((p) => ({
-    t: Date.parse(p.dueDate),
+    t: chartTime(p.dueDate),
     label: p.label,
   }));
-  const times = records.history.map((a) => Date.parse(a.date));
+  const times = records.history.map((a) => chartTime(a.date));
   const from = Math.min(...times, ...markers.map((m) => m.t), asOf.getTime() - 30 * DAY_MS);
   const to = Math.max(asOf.getTime(), ...markers.map((m) => m.t));
 
@@ -148,7 +149,7 @@ export function PegSection(props: PegSectionProps) {
             to={to}
             markers={markers}
             points={records.history.map((a) => ({
-              t: Date.parse(a.date),
+              t: chartTime(a.date),
               value: a.score,
               label: `${a.date.slice(0, 10)}: ${a.score.toFixed(2)}${a === baseline ? ' (baseline)' : ''}`,
               highlight: a === baseline,

@@ -13,18 +13,11 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { parseSearchRequest } from '@medplum/core';
 import { MemoryRepository } from '@medplum/fhir-router';
 import type { Resource } from '@medplum/fhirtypes';
-import type { AccessContext, TokenVerifier } from '../src/sandbox/accessContext.ts';
-import {
-  createFhirHandler,
-  createFhirRepository,
-  FhirFaults,
-  loadResources,
-} from '../src/sandbox/fhir/fhirServer.ts';
+import { benchTokens, serveRepository } from './support/benchServer.ts';
+import { createFhirRepository, loadResources } from '../src/sandbox/fhir/fhirServer.ts';
 import { indexDefinitions } from '../src/sandbox/fhir/searchParameters.ts';
 import { generateSeed } from '../src/sandbox/seed/seed.ts';
 import { loadSummary } from '../src/fhir/summaryLoad.ts';
@@ -36,22 +29,7 @@ const BASELINE_RUNS = 3; // each takes seconds
 const TARGET_STARTUP_MS = 5_000;
 const TARGET_SEARCH_MS = 100;
 const HEAVY = 'heavy-history';
-
-const TOKENS: Record<string, AccessContext> = {
-  user: { clientId: 'bench', expiresAt: 4_000_000_000, scopes: ['user/*.rs'] },
-  patient: {
-    clientId: 'bench',
-    expiresAt: 4_000_000_000,
-    scopes: ['patient/*.rs'],
-    patient: HEAVY,
-  },
-};
-const verifyToken: TokenVerifier = (header) => {
-  const context = TOKENS[header?.replace(/^Bearer /, '') ?? ''];
-  return Promise.resolve(
-    context ? { ok: true, context } : { ok: false, reason: 'invalid', message: 'bench token' },
-  );
-};
+const verifyToken = benchTokens(HEAVY, 'rs');
 
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -99,27 +77,7 @@ const tGenerated = performance.now();
 await loadResources(repo, seed.resources);
 const tLoaded = performance.now();
 
-/** The sandbox's FHIR handler over `repo` on a free port: its base URL and the server. */
-async function serve(repo: Awaited<ReturnType<typeof createFhirRepository>>) {
-  let base = '';
-  const handler = createFhirHandler({
-    repo,
-    verifyToken,
-    publicBaseUrl: () => base,
-    allowedOrigins: () => [],
-    smartConfiguration: () => ({}),
-    oauthUris: () => ({ authorize: 'http://bench/authorize', token: 'http://bench/token' }),
-    faults: new FhirFaults(),
-  });
-  const server = createServer((req, res) => {
-    void handler(req, res);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/fhir`;
-  return { base, server };
-}
-
-const { base, server } = await serve(repo);
+const { base, server } = await serveRepository(repo, verifyToken);
 
 async function timeSearch(
   token: string,
@@ -191,7 +149,7 @@ async function timeLaunch(url: string, patient: string) {
 
 const repo30k = await createFhirRepository();
 await loadResources(repo30k, generateSeed({ asOf: new Date(), heavy30k: true }).resources);
-const { base: base30k, server: server30k } = await serve(repo30k);
+const { base: base30k, server: server30k } = await serveRepository(repo30k, verifyToken);
 await timeLaunch(base30k, HEAVY_30K); // warm-up
 const launches: Awaited<ReturnType<typeof timeLaunch>>[] = [];
 for (let i = 0; i < LAUNCH_RUNS; i++) {

@@ -8,37 +8,15 @@
  * Writes bench/results/stalls.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type { AccessContext, TokenVerifier } from '../src/sandbox/accessContext.ts';
-import {
-  createFhirHandler,
-  createFhirRepository,
-  FhirFaults,
-  loadResources,
-} from '../src/sandbox/fhir/fhirServer.ts';
+import { benchTokens, serveRepository } from './support/benchServer.ts';
+import { createFhirRepository, loadResources } from '../src/sandbox/fhir/fhirServer.ts';
 import { generateSeed } from '../src/sandbox/seed/seed.ts';
 
 const TARGET_MS = 200;
 const RUNS = 3;
 const HEAVY = 'heavy-history';
-
-const TOKENS: Record<string, AccessContext> = {
-  user: { clientId: 'bench', expiresAt: 4_000_000_000, scopes: ['user/*.cruds'] },
-  patient: {
-    clientId: 'bench',
-    expiresAt: 4_000_000_000,
-    scopes: ['patient/*.cruds'],
-    patient: HEAVY,
-  },
-};
-const verifyToken: TokenVerifier = (header) => {
-  const context = TOKENS[header?.replace(/^Bearer /, '') ?? ''];
-  return Promise.resolve(
-    context ? { ok: true, context } : { ok: false, reason: 'invalid', message: 'bench token' },
-  );
-};
+const verifyToken = benchTokens(HEAVY, 'cruds');
 
 function observation(i: number, run: string): Record<string, unknown> {
   return {
@@ -101,20 +79,7 @@ const PROBES: readonly Probe[] = [
 
 const repo = await createFhirRepository();
 await loadResources(repo, generateSeed({ asOf: new Date() }).resources);
-const handler = createFhirHandler({
-  repo,
-  verifyToken,
-  publicBaseUrl: () => base,
-  allowedOrigins: () => [],
-  smartConfiguration: () => ({}),
-  oauthUris: () => ({ authorize: 'http://bench/authorize', token: 'http://bench/token' }),
-  faults: new FhirFaults(),
-});
-const server = createServer((req, res) => {
-  void handler(req, res);
-});
-await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/fhir`;
+const { base, server } = await serveRepository(repo, verifyToken);
 
 const monitor = monitorEventLoopDelay({ resolution: 10 });
 monitor.enable();
@@ -139,7 +104,7 @@ async function stallMs(
 
 const rows: { probe: string; token: string; status: number; worstStallMs: number }[] = [];
 for (const probe of PROBES) {
-  for (const token of Object.keys(TOKENS)) {
+  for (const token of ['user', 'patient']) {
     await stallMs(probe, token, `warm-${token}`);
     const runs = [];
     for (let i = 0; i < RUNS; i++) {

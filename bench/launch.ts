@@ -161,8 +161,12 @@ async function launchOnce(browser: Browser, sandbox: Sandbox, patient: string): 
     }
     if (url.origin === sandbox.appOrigin && url.pathname.endsWith('.js')) {
       const at = performance.now();
-      const page = url.pathname.includes('.worker-') ? 'worker' : at < appPageAt ? 'launch' : 'app';
-      scripts.push({ path: url.pathname, at, page });
+      const owner = url.pathname.includes('.worker-')
+        ? 'worker'
+        : at < appPageAt
+          ? 'launch'
+          : 'app';
+      scripts.push({ path: url.pathname, at, page: owner });
     }
   });
   const t0 = performance.now();

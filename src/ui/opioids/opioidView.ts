@@ -20,8 +20,6 @@ import {
   type MmeOverview,
 } from '../../domain/pathway/mmeOverview.ts';
 
-/** The clinic's calendar day (local), the day MME totals are for. */
-
 export interface OpioidView {
   readonly results: readonly MedicationMmeResult[];
   readonly series: readonly MmePoint[];

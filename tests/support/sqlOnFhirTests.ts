@@ -1,11 +1,10 @@
 /**
- * The official SQL on FHIR v2 conformance tests (HL7, FHIR/sql-on-fhir-v2 `tests/`), read from
- * the shared data folder beside the repository (`../shared/data/sql-on-fhir-tests/`, as CI lays
- * it out; a worktree one level deeper finds it one folder further up). Tests only.
+ * The official SQL on FHIR v2 conformance tests (HL7, FHIR/sql-on-fhir-v2 `tests/`, MIT), as
+ * copied into `tests/fixtures/sql-on-fhir-tests/` from the project's shared data. Tests only.
  */
 import { expect } from 'vitest';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 
 export interface ConformanceCase {
   readonly title: string;
@@ -24,16 +23,9 @@ export interface ConformanceFile {
   readonly tests: readonly ConformanceCase[];
 }
 
+/** The suite's files, copied into the repository (tests/fixtures/sql-on-fhir-tests/README.md). */
 function testsDir(): string {
-  let dir = resolve(import.meta.dirname, '../..');
-  for (let up = 0; up < 4; up += 1) {
-    const candidate = join(dir, '..', 'shared', 'data', 'sql-on-fhir-tests');
-    if (existsSync(candidate)) {
-      return candidate;
-    }
-    dir = dirname(dir);
-  }
-  throw new Error('shared/data/sql-on-fhir-tests not found beside the repository');
+  return resolve(import.meta.dirname, '../fixtures/sql-on-fhir-tests');
 }
 
 export function conformanceFiles(): ConformanceFile[] {

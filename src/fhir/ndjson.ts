@@ -102,68 +102,151 @@ export async function* readResources(
 }
 
 /**
- * The lines of a file as UTF-8 text, without their line ends, streamed: never more than one line
- * (at most MAX_RECORD_BYTES) in memory.
+ * A byte range of an NDJSON file: the lines that start in [start, end), so a file cut at any
+ * byte offsets is read whole, each line once (two threads can share one large file).
  */
-async function* linesOf(file: string): AsyncGenerator<string> {
-  const decoder = new TextDecoder();
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
-  let line = 0;
-  const tooLong = (): InputError =>
-    new InputError(
-      `${file}:${line + 1}: a line longer than ${MAX_RECORD_BYTES / 1024 / 1024} MB (is this one FHIR resource per line?)`,
-    );
-  try {
-    for await (const chunk of createReadStream(file, { highWaterMark: 1 << 16 })) {
-      const bytes = chunk as Buffer;
-      let start = 0;
-      for (let end = bytes.indexOf(10, start); end >= 0; end = bytes.indexOf(10, start)) {
-        if (pendingBytes + end - start > MAX_RECORD_BYTES) {
-          throw tooLong();
-        }
-        const piece = bytes.subarray(start, end);
-        const text = decoder.decode(
-          pendingBytes === 0 ? piece : Buffer.concat([...pending, piece]),
-        );
-        pending = [];
-        pendingBytes = 0;
-        line += 1;
-        yield text.endsWith('\r') ? text.slice(0, -1) : text;
-        start = end + 1;
-      }
-      if (start < bytes.length) {
-        pending.push(bytes.subarray(start));
-        pendingBytes += bytes.length - start;
-        if (pendingBytes > MAX_RECORD_BYTES) {
-          throw tooLong();
-        }
-      }
-    }
-  } catch (error) {
-    throw error instanceof InputError
-      ? error
-      : new InputError(
-          `${line === 0 ? file : `${file}:${line + 1}`}: cannot read (${systemReason(error)})`,
-        );
-  }
-  if (pendingBytes > 0) {
-    yield decoder.decode(Buffer.concat(pending));
+export interface ByteRange {
+  readonly start: number;
+  readonly end: number;
+}
+
+/** Lines read from one file (or range), blank ones included: where the next range's lines start. */
+export interface LineCounter {
+  lines: number;
+}
+
+/** A line too long to be one resource, by the file offset where it starts. */
+class LineTooLong extends Error {
+  readonly lineStart: number;
+
+  constructor(lineStart: number) {
+    super('line too long');
+    this.lineStart = lineStart;
   }
 }
 
-/** One resource per non-blank line, streamed; throws an InputError for what cannot be read. */
+/**
+ * Cuts a file's bytes, chunk by chunk, into lines of UTF-8 text without their line ends, each
+ * with the file offset where it starts. Started inside the file (`skipFirst`), it drops the
+ * bytes up to the first line end: that line belongs to the range before.
+ */
+class LineCutter {
+  private readonly decoder = new TextDecoder();
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  /** File offset of the next chunk's first byte, and of the line being read. */
+  private position: number;
+  lineStart: number;
+  private skipping: boolean;
+
+  constructor(from: number, skipFirst: boolean) {
+    this.position = from;
+    this.lineStart = from;
+    this.skipping = skipFirst;
+  }
+
+  *push(bytes: Buffer): Generator<{ text: string; start: number }> {
+    let start = 0;
+    if (this.skipping) {
+      const newline = bytes.indexOf(10);
+      start = newline < 0 ? bytes.length : newline + 1;
+      this.skipping = newline < 0;
+      this.lineStart = this.position + start;
+    }
+    for (let end = bytes.indexOf(10, start); end >= 0; end = bytes.indexOf(10, start)) {
+      if (this.pendingBytes + end - start > MAX_RECORD_BYTES) {
+        throw new LineTooLong(this.lineStart);
+      }
+      const piece = bytes.subarray(start, end);
+      const text = this.decoder.decode(
+        this.pendingBytes === 0 ? piece : Buffer.concat([...this.pending, piece]),
+      );
+      this.pending = [];
+      this.pendingBytes = 0;
+      yield { text: text.endsWith('\r') ? text.slice(0, -1) : text, start: this.lineStart };
+      start = end + 1;
+      this.lineStart = this.position + start;
+    }
+    if (start < bytes.length) {
+      this.pending.push(bytes.subarray(start));
+      this.pendingBytes += bytes.length - start;
+      if (this.pendingBytes > MAX_RECORD_BYTES) {
+        throw new LineTooLong(this.lineStart);
+      }
+    }
+    this.position += bytes.length;
+  }
+
+  /** The last line, when the file does not end with a line end. */
+  finish(): { text: string; start: number } | undefined {
+    return this.pendingBytes === 0 || this.skipping
+      ? undefined
+      : { text: this.decoder.decode(Buffer.concat(this.pending)), start: this.lineStart };
+  }
+}
+
+/**
+ * The lines of a file (or of the lines starting in `range`) as UTF-8 text, without their line
+ * ends, streamed: never more than one line (at most MAX_RECORD_BYTES) in memory.
+ */
+async function* linesOf(
+  file: string,
+  range: ByteRange | undefined,
+  counter: LineCounter,
+): AsyncGenerator<string> {
+  // From the byte before the range: the line that byte ends (or is in) belongs to the range before.
+  const cut = range !== undefined && range.start > 0;
+  const from = cut ? range.start - 1 : 0;
+  const cutter = new LineCutter(from, cut);
+  const inRange = (line: { start: number }): boolean =>
+    range === undefined || line.start < range.end;
+  const where = (lineStart: number): string =>
+    cut ? `${file} (the line at byte ${lineStart})` : `${file}:${counter.lines + 1}`;
+  try {
+    for await (const chunk of createReadStream(file, { start: from, highWaterMark: 1 << 16 })) {
+      for (const line of cutter.push(chunk as Buffer)) {
+        if (!inRange(line)) {
+          return;
+        }
+        counter.lines += 1;
+        yield line.text;
+      }
+    }
+  } catch (error) {
+    if (error instanceof LineTooLong) {
+      throw new InputError(
+        `${where(error.lineStart)}: a line longer than ${MAX_RECORD_BYTES / 1024 / 1024} MB (is this one FHIR resource per line?)`,
+      );
+    }
+    throw error instanceof InputError
+      ? error
+      : new InputError(
+          `${counter.lines === 0 && !cut ? file : where(cutter.lineStart)}: cannot read (${systemReason(error)})`,
+        );
+  }
+  const last = cutter.finish();
+  if (last !== undefined && inRange(last)) {
+    counter.lines += 1;
+    yield last.text;
+  }
+}
+
+/**
+ * One resource per non-blank line, streamed (of the lines starting in `range`, when given; their
+ * line numbers then count from the range's first line); throws an InputError for what cannot be
+ * read. `counter` counts the lines read.
+ */
 export async function* readNdjson(
   file: string,
   options: ReadOptions = {},
+  range?: ByteRange,
+  counter: LineCounter = { lines: 0 },
 ): AsyncGenerator<StreamItem> {
-  let line = 0;
-  for await (const text of linesOf(file)) {
-    line += 1;
+  for await (const text of linesOf(file, range, counter)) {
     if (text.trim() === '' || (options.prefilter !== undefined && !options.prefilter(text))) {
       continue;
     }
-    yield parseResource(text, file, line);
+    yield parseResource(text, file, counter.lines);
   }
 }
 

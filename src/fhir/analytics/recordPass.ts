@@ -8,21 +8,26 @@
  * Questionnaires and Medications, which the readers of responses and medication records need, are
  * read first: from the files a bulk export names after them, and from any file not named after
  * one resource type (a Bundle, a mixed NDJSON), in a quick pre-pass that parses only the lines
- * that may hold one. Large inputs are read in two worker threads (recordWorker.ts), their files
- * shared out by size, so parsing, the dominant cost, uses both cores.
+ * that may hold one. Large inputs are read in two worker threads (recordWorker.ts), each given
+ * half the input's bytes in the input's order (an NDJSON file across the middle is cut there, at a
+ * byte; each thread reads the lines that start in its range), so parsing, the dominant cost, uses
+ * both cores even when one file holds most of the export.
  */
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
+import type { WriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { EvidenceCounts } from '../../domain/outcomes/patientEvidence.ts';
 import { Definitions, emptyCounts } from '../../domain/outcomes/patientEvidence.ts';
+import type { PatientRecord } from '../../domain/outcomes/patientRecord.ts';
 import { patientRecords } from '../../domain/outcomes/patientRecord.ts';
 import { activeGroupMembers } from '../../domain/outcomes/programmeReferral.ts';
 import type { Json } from '../../domain/outcomes/resourceShape.ts';
 import { patientKey } from '../../domain/outcomes/resourceShape.ts';
-import { InputError, readResources } from '../ndjson.ts';
+import type { ByteRange, LineCounter, StreamItem } from '../ndjson.ts';
+import { InputError, isNdjson, readNdjson, readResources } from '../ndjson.ts';
 
 /**
  * Resource types the per-patient analysis reads: their `subject` (a Task's `for`) is the
@@ -55,6 +60,17 @@ export interface Malformed {
   readonly message: string;
 }
 
+/** A file, or the lines of an NDJSON file that start in a byte range (a large file shared out). */
+export interface InputPiece {
+  readonly file: string;
+  readonly range?: ByteRange;
+}
+
+/** A malformed line of a part's piece, its line number counted from the piece's first line. */
+interface PieceMalformed extends Malformed {
+  readonly piece: number;
+}
+
 /** What reading some of the files gave, besides the records written to `recordFile`. */
 export interface PassPart {
   readonly resources: number;
@@ -65,10 +81,12 @@ export interface PassPart {
   /** The first KEPT_MALFORMED malformed lines, and how many there were. */
   readonly malformed: readonly Malformed[];
   readonly malformedCount: number;
+  /** Lines read of each of the part's pieces (how the next piece of the file numbers its lines). */
+  readonly pieceLines: readonly number[];
 }
 
 export interface PartTask {
-  readonly files: readonly string[];
+  readonly pieces: readonly InputPiece[];
   /** The Questionnaires and Medications, as read by the pre-pass. */
   readonly definitions: readonly Json[];
   readonly groupId: string | undefined;
@@ -93,93 +111,128 @@ export async function readDefinitions(files: readonly string[]): Promise<Json[]>
 }
 
 /**
- * Files shared out into `parts` lists of about equal size (largest first to the lightest part),
- * each list in the input's order.
+ * The input shared out into `parts` consecutive parts of about equal size, in the input's order:
+ * an NDJSON file across a part's end is cut there (by bytes; each part reads the lines that start
+ * in its range), a Bundle goes whole to the part where it starts.
  */
-export async function shareOut(files: readonly string[], parts: number): Promise<string[][]> {
+export async function shareOut(files: readonly string[], parts: number): Promise<InputPiece[][]> {
   const sizes = await Promise.all(files.map(async (file) => (await stat(file)).size));
-  const lists: string[][] = Array.from({ length: parts }, () => []);
-  const load = new Array<number>(parts).fill(0);
-  const order = files.map((_, i) => i).sort((a, b) => (sizes[b] ?? 0) - (sizes[a] ?? 0));
-  for (const index of order) {
-    const lightest = load.indexOf(Math.min(...load));
-    lists[lightest]?.push(files[index] ?? '');
-    load[lightest] = (load[lightest] ?? 0) + (sizes[index] ?? 0);
-  }
-  return lists
-    .map((list) => files.filter((file) => list.includes(file)))
-    .filter((list) => list.length > 0);
+  const total = sizes.reduce((a, b) => a + b, 0);
+  const lists: InputPiece[][] = Array.from({ length: parts }, () => []);
+  let part = 0;
+  let filled = 0;
+  files.forEach((file, index) => {
+    const size = sizes[index] ?? 0;
+    let start = 0;
+    while (start < size || size === 0) {
+      const room = Math.ceil(((part + 1) * total) / parts) - filled;
+      const cut = isNdjson(file) && part < parts - 1 ? Math.min(size, start + room) : size;
+      lists[part]?.push(cut - start === size ? { file } : { file, range: { start, end: cut } });
+      filled += cut - start;
+      start = cut;
+      if (filled >= Math.ceil(((part + 1) * total) / parts) && part < parts - 1) {
+        part += 1;
+      }
+      if (size === 0) {
+        break;
+      }
+    }
+  });
+  return lists.filter((list) => list.length > 0);
 }
 
-/** Reads a part's files into its record file (in this thread). */
+/** The items of one piece of the input; `counter` counts an NDJSON piece's lines. */
+function readPiece(piece: InputPiece, counter: LineCounter): AsyncGenerator<StreamItem> {
+  return isNdjson(piece.file)
+    ? readNdjson(piece.file, {}, piece.range, counter)
+    : readResources([piece.file]);
+}
+
+/**
+ * A part's record file (0600: patient data): a line per record, the patient key as a JSON string,
+ * a tab and the record as JSON; a resource without records still says its patient exists.
+ */
+class RecordFile {
+  private readonly out: WriteStream;
+  private buffer = '';
+  private lastEmpty: string | undefined;
+
+  constructor(path: string) {
+    this.out = createWriteStream(path, { mode: 0o600 });
+  }
+
+  async add(patient: string | undefined, records: readonly PatientRecord[]): Promise<void> {
+    const key = JSON.stringify(patient ?? null);
+    if (records.length === 0 && patient !== this.lastEmpty) {
+      // The patient still exists for the analysis (e.g. as having no PEG): a line without a
+      // record, once per run of such resources.
+      this.lastEmpty = patient;
+      this.buffer += `${key}\t\n`;
+    }
+    for (const record of records) {
+      this.buffer += `${key}\t${JSON.stringify(record)}\n`;
+    }
+    if (this.buffer.length > 1 << 16) {
+      await this.flush();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+    this.out.end();
+    await once(this.out, 'finish');
+  }
+
+  private async flush(): Promise<void> {
+    if (!this.out.write(this.buffer)) {
+      await once(this.out, 'drain');
+    }
+    this.buffer = '';
+  }
+}
+
+/** Reads a part's pieces into its record file (in this thread). */
 export async function readPart(task: PartTask): Promise<PassPart> {
   const definitions = new Definitions();
   for (const resource of task.definitions) {
     definitions.add(resource);
   }
-  const counts = emptyCounts();
-  const malformed: Malformed[] = [];
-  let malformedCount = 0;
-  let resources = 0;
-  let medicationRecords = false;
-  let groupFound = false;
-  const members: string[] = [];
-  const out = createWriteStream(task.recordFile, { mode: 0o600 }); // patient data
-  let buffer = '';
-  let lastEmpty: string | undefined;
-  const flush = async (): Promise<void> => {
-    if (!out.write(buffer)) {
-      await once(out, 'drain');
-    }
-    buffer = '';
+  const part = {
+    resources: 0,
+    medicationRecords: false,
+    groupFound: false,
+    members: [] as string[],
+    counts: emptyCounts(),
+    malformed: [] as PieceMalformed[],
+    malformedCount: 0,
+    pieceLines: [] as number[],
   };
-  for await (const item of readResources(task.files)) {
-    if (item.kind === 'malformed') {
-      malformedCount += 1;
-      if (malformed.length < KEPT_MALFORMED) {
-        malformed.push({ file: item.file, line: item.line, message: item.message });
+  const out = new RecordFile(task.recordFile);
+  for (const [piece, input] of task.pieces.entries()) {
+    const counter: LineCounter = { lines: 0 };
+    for await (const item of readPiece(input, counter)) {
+      if (item.kind === 'malformed') {
+        part.malformedCount += 1;
+        if (part.malformed.length < KEPT_MALFORMED) {
+          part.malformed.push({ file: item.file, line: item.line, message: item.message, piece });
+        }
+        continue;
       }
-      continue;
-    }
-    resources += 1;
-    const resource: Json = item.resource;
-    const type = item.resource.resourceType;
-    if (PATIENT_RESOURCE_TYPES.has(type)) {
-      medicationRecords ||= type === 'MedicationStatement' || type === 'MedicationRequest';
-      const patient = patientKey(resource);
-      const key = JSON.stringify(patient ?? null);
-      const records = patientRecords(resource, definitions, counts);
-      if (records.length === 0 && patient !== lastEmpty) {
-        // The patient still exists for the analysis (e.g. as having no PEG): a line without a
-        // record, once per run of such resources.
-        lastEmpty = patient;
-        buffer += `${key}\t\n`;
-      }
-      for (const record of records) {
-        buffer += `${key}\t${JSON.stringify(record)}\n`;
-      }
-      if (buffer.length > 1 << 16) {
-        await flush();
-      }
-    } else if (type === 'Group' && task.groupId !== undefined && resource.id === task.groupId) {
-      groupFound = true;
-      for (const member of activeGroupMembers(resource) ?? []) {
-        members.push(member);
+      part.resources += 1;
+      const resource: Json = item.resource;
+      const type = item.resource.resourceType;
+      if (PATIENT_RESOURCE_TYPES.has(type)) {
+        part.medicationRecords ||= type === 'MedicationStatement' || type === 'MedicationRequest';
+        await out.add(patientKey(resource), patientRecords(resource, definitions, part.counts));
+      } else if (type === 'Group' && task.groupId !== undefined && resource.id === task.groupId) {
+        part.groupFound = true;
+        part.members.push(...(activeGroupMembers(resource) ?? []));
       }
     }
+    part.pieceLines.push(counter.lines);
   }
-  await flush();
-  out.end();
-  await once(out, 'finish');
-  return {
-    resources,
-    medicationRecords,
-    groupFound,
-    members,
-    counts,
-    malformed,
-    malformedCount,
-  };
+  await out.close();
+  return part;
 }
 
 /** Inputs smaller than this are read in this thread (a worker's start costs more than it saves). */
@@ -219,9 +272,10 @@ export async function readAllRecords(
     (a, b) => a + b,
     0,
   );
-  const lists = bytes < workerThresholdBytes ? [[...files]] : await shareOut(files, 2);
-  const tasks = lists.map((list, i) => ({
-    files: list,
+  const lists =
+    bytes < workerThresholdBytes ? [files.map((file) => ({ file }))] : await shareOut(files, 2);
+  const tasks = lists.map((pieces, i) => ({
+    pieces,
     definitions,
     groupId,
     recordFile: join(dir, `records-${i}.tsv`),
@@ -229,5 +283,29 @@ export async function readAllRecords(
   const parts = await Promise.all(
     tasks.map((task) => (tasks.length === 1 ? readPart(task) : inWorker(task))),
   );
-  return { parts, recordFiles: tasks.map((task) => task.recordFile) };
+  return { parts: withFileLineNumbers(parts, tasks), recordFiles: tasks.map((t) => t.recordFile) };
+}
+
+/**
+ * The parts with their malformed lines numbered in their files: a piece that starts inside a file
+ * counted its lines from its own first line, after the lines of the file's earlier pieces (the
+ * parts hold consecutive pieces of the input, in order).
+ */
+function withFileLineNumbers(parts: readonly PassPart[], tasks: readonly PartTask[]): PassPart[] {
+  const linesBefore = new Map<string, number>();
+  return parts.map((part, p) => {
+    const pieces = tasks[p]?.pieces ?? [];
+    const offsets = pieces.map((piece, i) => {
+      const before = linesBefore.get(piece.file) ?? 0;
+      linesBefore.set(piece.file, before + (part.pieceLines[i] ?? 0));
+      return before;
+    });
+    return {
+      ...part,
+      malformed: part.malformed.map((line) => {
+        const { piece, ...rest } = line as PieceMalformed;
+        return { ...rest, line: rest.line + (offsets[piece] ?? 0) };
+      }),
+    };
+  });
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StreamItem } from '../../../src/fhir/ndjson.ts';
-import { listInputFiles, readResources } from '../../../src/fhir/ndjson.ts';
+import { listInputFiles, readNdjson, readResources } from '../../../src/fhir/ndjson.ts';
 
 let dir = '';
 beforeAll(async () => {
@@ -89,6 +89,52 @@ describe('streaming NDJSON and Bundle reader', () => {
       );
     },
   );
+
+  it('reads a file cut in two at any byte as every line once, numbered from each range', async () => {
+    // Multi-byte characters, a blank line, a CRLF, no newline at the end, and lines longer than
+    // one read chunk (64 KB), so cuts fall inside characters, line ends and chunks.
+    const lines = [
+      '{"resourceType":"Patient","id":"a","name":[{"text":"Zoë Ångström"}]}',
+      '',
+      '{"resourceType":"Patient","id":"b"}\r',
+      `{"resourceType":"Patient","id":"c","note":"${'é'.repeat(40_000)}"}`,
+      '{"resourceType":"Patient","id":"d"',
+      `{"resourceType":"Patient","id":"e","note":"${'x'.repeat(70_000)}"}`,
+      '{"resourceType":"Patient","id":"f"}',
+    ];
+    const file = join(dir, 'cut.ndjson');
+    const text = lines.join('\n');
+    await writeFile(file, text);
+    const size = Buffer.byteLength(text);
+    const read = async (start: number, end: number): Promise<string[]> => {
+      const counter = { lines: 0 };
+      const seen: string[] = [];
+      for await (const item of readNdjson(file, {}, { start, end }, counter)) {
+        seen.push(item.kind === 'resource' ? String(item.resource.id) : `bad:${item.line}`);
+      }
+      return [...seen, `lines:${counter.lines}`];
+    };
+    const whole = await read(0, size);
+    expect(whole).toEqual(['a', 'b', 'c', 'bad:5', 'e', 'f', 'lines:7']);
+    const cuts = [
+      ...Array.from({ length: 200 }, (_, i) => i),
+      ...Array.from({ length: 60 }, (_, i) => Math.floor((size * i) / 60)),
+      size - 40,
+      size - 1,
+      size,
+    ];
+    for (const cut of cuts) {
+      const [first, second] = [await read(0, cut), await read(cut, size)];
+      const firstLines = Number(first.pop()?.slice('lines:'.length));
+      const secondLines = Number(second.pop()?.slice('lines:'.length));
+      // A bad line's number in the second range counts from that range's first line.
+      const renumbered = second.map((id) =>
+        id.startsWith('bad:') ? `bad:${Number(id.slice(4)) + firstLines}` : id,
+      );
+      expect([...first, ...renumbered], `cut at byte ${cut}`).toEqual(whole.slice(0, -1));
+      expect(firstLines + secondLines).toBe(7);
+    }
+  });
 
   it('lists the NDJSON and JSON files of a directory in name order', async () => {
     const sub = await mkdtemp(join(dir, 'list-'));

@@ -64,9 +64,10 @@ export const STEP_WORKERS = 2;
 export const STEP_WORKER_THRESHOLD_BYTES = 16 * 1024 * 1024;
 /**
  * A worker's heap: a batch's patients are garbage once tallied, so a small heap (collected more
- * often) keeps the run's memory within the 1 GB target beside DuckDB's share.
+ * often) keeps the run's memory within the 1 GB target beside DuckDB's share. The young
+ * generation at 8 MB rather than 16: ~50 MB less peak at 10 M in the same time (2026-12-04).
  */
-const STEP_WORKER_HEAP = { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16 };
+const STEP_WORKER_HEAP = { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 8 };
 /** Sorted record lines per batch, and batches handed out but not answered yet per worker. */
 const BATCH_LINES = 5_000;
 const BATCHES_IN_FLIGHT_PER_WORKER = 2;

@@ -6,10 +6,51 @@ import jsxA11y from 'eslint-plugin-jsx-a11y';
 import vitest from '@vitest/eslint-plugin';
 
 /** The layer table of STYLE.md §1, enforced rather than remembered. */
-const layer = (files, patterns) => ({
+const layer = (files, patterns, paths = []) => ({
   files,
-  rules: { 'no-restricted-imports': ['error', { patterns }] },
+  rules: { 'no-restricted-imports': ['error', { patterns, paths }] },
 });
+
+/**
+ * React APIs that preact/compat, the runtime the app ships on (vite.config.ts), does not provide:
+ * they would type-check and then fail in the browser.
+ */
+const notOnPreact = 'The app runs on preact/compat (vite.config.ts), which does not provide this.';
+const REACT_ONLY_APIS = [
+  {
+    name: 'react',
+    importNames: [
+      'Activity',
+      'Profiler',
+      'ViewTransition',
+      'act',
+      'addTransitionType',
+      'cache',
+      'cacheSignal',
+      'captureOwnerStack',
+      'use',
+      'useActionState',
+      'useEffectEvent',
+      'useOptimistic',
+    ],
+    message: notOnPreact,
+  },
+  {
+    name: 'react-dom',
+    importNames: [
+      'preconnect',
+      'prefetchDNS',
+      'preinit',
+      'preinitModule',
+      'preload',
+      'preloadModule',
+      'requestFormReset',
+      'useFormState',
+      'useFormStatus',
+    ],
+    message: notOnPreact,
+  },
+];
 const noUi = { group: ['**/ui/**'], message: 'Only src/ui may import UI code.' };
 const noSandbox = {
   group: ['**/sandbox/**'],
@@ -109,6 +150,7 @@ export default tseslint.config(
           'Browser code never imports Node-only modules (bulk client, DuckDB analytics, views, NDJSON files).',
       },
     ],
+    REACT_ONLY_APIS,
   ),
   layer(['src/cli/**'], [noUi, noSandbox]),
   layer(['src/sandbox/**'], [noUi, noCli]),

@@ -1,9 +1,19 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
+import { REACT_ON_PREACT } from './vite.config.ts';
 
 export default defineConfig({
   plugins: [react()],
+  // Component tests render with what the app ships (vite.config.ts).
+  resolve: {
+    alias: {
+      ...REACT_ON_PREACT,
+      // Its ES module build, so the aliases above reach its imports (its "main" is CommonJS).
+      '@testing-library/react': '@testing-library/react/dist/@testing-library/react.esm.js',
+    },
+  },
   test: {
+    server: { deps: { inline: ['@testing-library/react'] } },
     projects: [
       {
         extends: true,

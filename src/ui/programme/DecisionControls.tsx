@@ -48,6 +48,11 @@ export function DecisionControls(props: DecisionControlsProps) {
   const decline = useDecision('decline', props);
   const reason = decline.draft.extra['reason'] ?? '';
   const [declining, setDeclining] = useState(reason !== '' || decline.locked);
+  // A callback ref runs as the element is put in the page, so the first key typed after opening
+  // the form lands in it (the autofocus attribute waits for the next frame).
+  const focusOnMount = useCallback((element: HTMLTextAreaElement | null) => {
+    element?.focus();
+  }, []);
   const busy = accept.state.status === 'saving' || decline.state.status === 'saving';
   const id = entry.task.id;
   return (
@@ -107,8 +112,8 @@ export function DecisionControls(props: DecisionControlsProps) {
             required
             disabled={decline.locked}
             value={reason}
-            // eslint-disable-next-line jsx-a11y/no-autofocus -- opened by the staff member's own action
-            autoFocus
+            // Focused as the form opens, by the staff member's own action.
+            ref={focusOnMount}
             onChange={(e) => {
               decline.setExtra('reason', e.target.value);
             }}

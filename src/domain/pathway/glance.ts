@@ -88,7 +88,12 @@ function mmeCell(pathway: Pathway): GlanceCell {
   if (!mme.anyOpioid) {
     return { value: 'No opioid', detail: 'None on record' };
   }
-  const rate = mme.percentPerMonth === null ? '' : ` (${signed(mme.percentPerMonth, 0)}% a month)`;
+  // A stop is −100% within its window: the longest window's average ("−33% a month" over three
+  // months for a stop three weeks ago) would read as a gradual reduction.
+  const rate =
+    mme.percentPerMonth === null || mme.trajectory === 'stopped'
+      ? ''
+      : ` (${signed(mme.percentPerMonth, 0)}% a month)`;
   const trajectory = mme.summary.trajectory;
   const faster = trajectory.kind !== 'no-opioids' && trajectory.fasterThanUsualTaper;
   const prompts = mme.risk.prompts.map((p) => PROMPT_TEXT[p.kind]);

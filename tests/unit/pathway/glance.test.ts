@@ -4,6 +4,8 @@ import { changeFromBaseline } from '../../../src/domain/peg/change.ts';
 import { evaluatePathway } from '../../../src/domain/pathway/pathway.ts';
 import { glance, pegChangeText } from '../../../src/domain/pathway/glance.ts';
 import { answerContradictions } from '../../../src/domain/screening/contradictions.ts';
+import { chartFromResources, patientOf } from '../../../src/fhir/pathwayChart.ts';
+import { generateSeed } from '../../../src/sandbox/seed/seed.ts';
 import { CLBP, chart, on, peg, referral, screening, session } from './chartBuilders.ts';
 
 const items = (pain: number, enjoyment: number, activity: number) => ({
@@ -87,5 +89,34 @@ describe('a screening answer the chart contradicts', () => {
       on('2026-03-10'),
     );
     expect(answerContradictions(pathway.eligibility.redFlags, pathway.screening)).toEqual([]);
+  });
+});
+
+describe("the first screen row's opioid dose", () => {
+  const asOf = new Date('2026-11-21T19:35:00Z');
+  const seed = generateSeed({ asOf });
+  const shared = seed.resources.filter(
+    (r) => r.resourceType === 'Questionnaire' || r.resourceType === 'Medication',
+  );
+  const rowOf = (id: string) =>
+    glance(
+      evaluatePathway(
+        chartFromResources([...seed.resources.filter((r) => patientOf(r) === id), ...shared]),
+        asOf,
+      ),
+    );
+
+  it('calls a stop 21 days ago a stop, without a three-month average that reads as a taper', () => {
+    expect(rowOf('opioid-stopped').mme).toEqual({
+      value: '0 MME/day',
+      detail: 'stopped, faster than the usual taper',
+      flag: undefined,
+    });
+  });
+
+  it('gives a reduction its rate a month over three months', () => {
+    expect(rowOf('opioid-taper').mme.detail).toBe(
+      'decreasing (−17% a month), faster than the usual taper',
+    );
   });
 });

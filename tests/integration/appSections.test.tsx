@@ -5,7 +5,7 @@
  * chart. The sandbox's seed gives the charts; what each section should say is written here.
  */
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
-import type { Resource } from 'fhir/r4';
+import type { Resource, ServiceRequest } from 'fhir/r4';
 import { getResponse, http, HttpResponse, type RequestHandler } from 'msw';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_ELIGIBILITY_CONFIG } from '../../src/domain/screening/eligibilityConfig.ts';
@@ -151,5 +151,39 @@ describe('the chart view, section by section', () => {
     await loaded();
     expect(within(section('Opioids (MME)')).getByText(/No opioid on record/)).toBeTruthy();
     expect(within(section('PEG')).getByText('No PEG on record.')).toBeTruthy();
+  });
+});
+
+describe('the referral and PEG sections say what each date and count is', () => {
+  it("names the clinician's preferred start apart from the programme start follow-ups count from", async () => {
+    const request = SEED.filter(
+      (r): r is ServiceRequest => r.resourceType === 'ServiceRequest',
+    ).find((r) => r.subject.reference === 'Patient/in-programme');
+    const preferred = request?.occurrencePeriod?.start?.slice(0, 10);
+    expect(preferred).toBeDefined();
+    renderApp('in-programme');
+    await loaded();
+    const referral = within(section('Referral'));
+    const line = referral.getByRole('listitem').textContent;
+    expect(line).toContain(`preferred start ${preferred ?? ''}`);
+    // The programme start the follow-ups count from is the first attended session, not this.
+    expect(line).not.toContain('programme start');
+  });
+
+  it('calls a single PEG the most recent PEG, and counts several', async () => {
+    renderApp('opioid-benzo');
+    await loaded();
+    const caption = () =>
+      within(section('PEG')).getByTestId('peg-history').querySelector('caption')?.textContent;
+    expect(caption()).toBe(
+      'The most recent PEG (P = pain, E = enjoyment of life, G = general activity)',
+    );
+    cleanup();
+    handlers = [];
+    renderApp('clbp-eligible');
+    await loaded();
+    expect(caption()).toBe(
+      'The 2 most recent PEGs (P = pain, E = enjoyment of life, G = general activity)',
+    );
   });
 });

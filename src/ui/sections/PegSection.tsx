@@ -157,7 +157,9 @@ export function PegSection(props: PegSectionProps) {
           />
           <PegTable
             testId="peg-history"
-            caption={`The ${recent.length} most recent PEGs (P = pain, E = enjoyment of life, G = general activity)`}
+            caption={`${
+              recent.length === 1 ? 'The most recent PEG' : `The ${recent.length} most recent PEGs`
+            } (P = pain, E = enjoyment of life, G = general activity)`}
             rows={recent}
             baseline={baseline}
           />

@@ -102,8 +102,10 @@ export function ReferralSection(
             </strong>
             <span> · {request.code?.text ?? 'Referral'}</span>
             <span> · referred {request.authoredOn?.slice(0, 10) ?? 'on an unknown date'}</span>
+            {/* The clinician's wish (occurrencePeriod), not the programme start the follow-ups
+                count from (the first attended session, in the schedule's caption). */}
             {request.occurrencePeriod?.start !== undefined && (
-              <span> · programme start {request.occurrencePeriod.start.slice(0, 10)}</span>
+              <span> · preferred start {request.occurrencePeriod.start.slice(0, 10)}</span>
             )}
             {request.status === 'revoked' && <span> · revoked</span>}
           </li>

@@ -141,6 +141,16 @@ describe('the patient answers their month-6 check-in on a phone', () => {
       /Nothing is due now\. Your next check-in \(Week 8 check-in\) opens on /,
     );
     await expect(page.locator('[data-testid="patient-history"] tbody tr').count()).resolves.toBe(1);
+    // The chart's words are as large on the phone as the page's small print (they were drawn at
+    // about 6 px), and its days are spelled out as everywhere else on the patient's page.
+    const labels = await page.$$eval('svg.trend-chart text', (texts) =>
+      texts.map((text) => ({ words: text.textContent, px: text.getBoundingClientRect().height })),
+    );
+    expect(labels.length).toBeGreaterThan(0);
+    expect(labels.filter((l) => l.px < 10)).toEqual([]);
+    expect(labels.map((l) => l.words)).toContainEqual(
+      expect.stringMatching(/^[A-Z][a-z]+ \d{1,2}, \d{4}$/),
+    );
   });
 
   it('signs in standalone, answers 5/4/4 through a failed save and a lost answer, and the clinician sees month 6 done, patient-reported', async () => {

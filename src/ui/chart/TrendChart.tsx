@@ -3,6 +3,7 @@
  * few hundred points need ~2 KB here against ~20 KB gzipped for the smallest library, and SVG
  * elements carry their own accessible titles. The table beside every chart is its text alternative.
  */
+import { useLayoutEffect, useRef, useState, type RefObject } from 'react';
 import { localDayOf } from '../../domain/fhir-primitives/dates.ts';
 
 export interface ChartPoint {
@@ -34,9 +35,13 @@ interface TrendChartProps {
   readonly markers?: readonly Marker[];
   /** Draw as a step line (a daily series) rather than joined dots. */
   readonly step?: boolean;
+  /** The axis's first and last day in words; the clinic's local 'YYYY-MM-DD' by default. */
+  readonly dayLabel?: (day: string) => string;
 }
 
-const W = 640;
+/** The drawing's widest and narrowest width, in SVG units (wider screens scale it up). */
+const MAX_W = 640;
+const MIN_W = 280;
 const H = 220;
 const PAD = { left: 44, right: 12, top: 26, bottom: 28 };
 
@@ -45,8 +50,40 @@ function formatDay(t: number): string {
   return localDayOf(new Date(t));
 }
 
+/**
+ * The drawing's width in SVG units: the chart's own width in CSS pixels (between MIN_W and
+ * MAX_W), so an 11-unit label is 11 px on a phone; a fixed 640-unit drawing shrank the labels to
+ * about 6 px at 390 px. The SVG's CSS width does not depend on its viewBox, so this settles at once.
+ */
+function useDrawingWidth(): [RefObject<SVGSVGElement | null>, number] {
+  const ref = useRef<SVGSVGElement>(null);
+  const [width, setWidth] = useState(MAX_W);
+  useLayoutEffect(() => {
+    const svg = ref.current;
+    if (svg === null || typeof ResizeObserver === 'undefined') {
+      return undefined;
+    }
+    const fit = (px: number) => {
+      if (px > 0) {
+        setWidth(Math.round(Math.min(MAX_W, Math.max(MIN_W, px))));
+      }
+    };
+    fit(svg.getBoundingClientRect().width);
+    const observer = new ResizeObserver((entries) => {
+      fit(entries[0]?.contentRect.width ?? 0);
+    });
+    observer.observe(svg);
+    return () => {
+      observer.disconnect();
+    };
+  }, []);
+  return [ref, width];
+}
+
 export function TrendChart(props: TrendChartProps) {
   const { points, yMax, from, to } = props;
+  const [ref, W] = useDrawingWidth();
+  const day = (t: number) => (props.dayLabel ?? ((d: string) => d))(formatDay(t));
   const span = Math.max(to - from, 1);
   const x = (t: number): number => PAD.left + ((t - from) / span) * (W - PAD.left - PAD.right);
   const y = (v: number): number =>
@@ -61,7 +98,13 @@ export function TrendChart(props: TrendChartProps) {
     .join(' ');
   const ticks = [0, yMax / 2, yMax];
   return (
-    <svg className="trend-chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-label={props.title}>
+    <svg
+      ref={ref}
+      className="trend-chart"
+      viewBox={`0 0 ${String(W)} ${String(H)}`}
+      role="img"
+      aria-label={props.title}
+    >
       <title>{props.title}</title>
       {ticks.map((v) => (
         <g key={v}>
@@ -75,10 +118,10 @@ export function TrendChart(props: TrendChartProps) {
         {props.yLabel}
       </text>
       <text x={PAD.left} y={H - 8} fontSize="11">
-        {formatDay(from)}
+        {day(from)}
       </text>
       <text x={W - PAD.right} y={H - 8} fontSize="11" textAnchor="end">
-        {formatDay(to)}
+        {day(to)}
       </text>
       {(props.lines ?? []).map((l) => (
         <g key={l.label}>

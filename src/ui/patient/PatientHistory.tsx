@@ -26,6 +26,7 @@ export function PatientHistory({ history }: PatientHistoryProps) {
       <TrendChart
         title={`Your pain score over time, ${String(history.length)} answers`}
         yLabel="Score 0–10"
+        dayLabel={longDay}
         yMax={10}
         from={from}
         to={to}

@@ -1,4 +1,4 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import type { NextAction } from '../domain/pathway/state.ts';
 import type { SummaryKey } from '../fhir/summary.ts';
 import { CHART_PART_KEYS } from '../fhir/pathwayChart.ts';
@@ -12,6 +12,12 @@ export interface Forms {
   /** The form the clinician just opened: it takes keyboard focus once it has rendered. */
   readonly focus: FormId | undefined;
   readonly setOpen: (form: FormId, open: boolean) => void;
+  /**
+   * The ref of the button that opens `form`: once the form has closed (Close, Escape or a save),
+   * the button takes keyboard focus back, as a dialog's opener does; otherwise focus would fall to
+   * the page and a keyboard or screen reader user would lose their place.
+   */
+  readonly opener: (form: FormId) => (button: HTMLButtonElement | null) => void;
   /** Runs the first screen's next action: opens its form, or moves to its section. */
   readonly act: (action: NextAction) => void;
 }
@@ -33,10 +39,22 @@ export function useForms(patientId: string, reload: (keys: readonly SummaryKey[]
     peg: loadDraft('peg', patientId) !== undefined,
   }));
   const [focus, setFocus] = useState<FormId>();
+  // The form just closed whose opener has not taken focus back yet (once, on its first render).
+  const returnFocus = useRef<FormId>(undefined);
   const setOpen = useCallback((form: FormId, value: boolean) => {
     setOpenState((current) => ({ ...current, [form]: value }));
     setFocus(value ? form : undefined);
+    returnFocus.current = value ? undefined : form;
   }, []);
+  const opener = useCallback(
+    (form: FormId) => (button: HTMLButtonElement | null) => {
+      if (button !== null && returnFocus.current === form) {
+        returnFocus.current = undefined;
+        button.focus();
+      }
+    },
+    [],
+  );
   const act = useCallback(
     (action: NextAction) => {
       switch (action.kind) {
@@ -64,5 +82,5 @@ export function useForms(patientId: string, reload: (keys: readonly SummaryKey[]
     },
     [setOpen, reload],
   );
-  return { open, focus, setOpen, act };
+  return { open, focus, setOpen, opener, act };
 }

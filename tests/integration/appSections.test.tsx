@@ -187,3 +187,35 @@ describe('the referral and PEG sections say what each date and count is', () => 
     );
   });
 });
+
+describe('closing a form gives keyboard focus back to the button that opens it', () => {
+  it.each([
+    ['PEG', /Record a PEG$/, 'form[aria-label="Record a PEG"]'],
+    [
+      'Screening and eligibility',
+      /^(Screen for chronic low back pain|Resume the screening draft)$/,
+      'form[aria-label="CLBP screening"]',
+    ],
+  ])('%s: Escape, then Close', async (name, opener, formSelector) => {
+    renderApp('clbp-eligible');
+    await loaded();
+    const button = () => within(section(name)).getByRole('button', { name: opener });
+    for (const close of ['Escape', 'Close'] as const) {
+      fireEvent.click(button());
+      const form = await waitFor(() => {
+        // Open: its heading has taken focus (and its Escape handler is on).
+        const found = document.querySelector(formSelector);
+        expect(found?.contains(document.activeElement)).toBe(true);
+        return found as HTMLFormElement;
+      });
+      if (close === 'Escape') {
+        fireEvent.keyDown(form, { key: 'Escape' });
+      } else {
+        fireEvent.click(within(form).getByRole('button', { name: 'Close (keep the draft)' }));
+      }
+      await waitFor(() => {
+        expect(document.activeElement).toBe(button());
+      });
+    }
+  });
+});

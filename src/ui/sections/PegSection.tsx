@@ -218,6 +218,7 @@ export function PegSection(props: PegSectionProps) {
           {saved !== undefined && <SavedConfirmation label={saved.label} saved={saved.saved} />}
           <button
             type="button"
+            ref={forms.opener('peg')}
             onClick={() => {
               setSaved(undefined);
               forms.setOpen('peg', true);

@@ -140,6 +140,7 @@ function Screening({
     return (
       <button
         type="button"
+        ref={forms.opener('screening')}
         onClick={() => {
           forms.setOpen('screening', true);
         }}

@@ -112,7 +112,12 @@ describe('the patient answers their month-6 check-in on a phone', () => {
     });
     await tabTo(page, '.check-in-card button');
     await page.keyboard.press('Enter');
-    await page.waitForSelector('form[aria-label="Week 8 check-in"]');
+    await page.waitForSelector('form[aria-label="Week 8 check-in"] h3:focus');
+    // Escape closes the form and gives focus back to the check-in's button; Enter reopens it.
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('.check-in-card button:focus');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('form[aria-label="Week 8 check-in"] h3:focus');
     for (const [i, item] of PEG_ITEMS.entries()) {
       // Tab reaches a group's first choice (0); the arrow keys move and choose within it.
       await tabTo(page, `#peg-${item.linkId}-${pegAnswerCodeFor(0) ?? ''}`);

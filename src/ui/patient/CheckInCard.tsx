@@ -4,10 +4,12 @@ import { longDay } from './words.ts';
 interface CheckInCardProps {
   readonly checkIn: CheckIn;
   readonly onStart: (checkIn: CheckIn) => void;
+  /** The answer button's ref (it takes focus back when the patient closes the form). */
+  readonly buttonRef?: (button: HTMLButtonElement | null) => void;
 }
 
 /** One check-in asked of the patient, with one large button to answer it. */
-export function CheckInCard({ checkIn, onStart }: CheckInCardProps) {
+export function CheckInCard({ checkIn, onStart, buttonRef }: CheckInCardProps) {
   const headingId = `check-in-${checkIn.key.replace(/[^A-Za-z0-9-]/g, '-')}`;
   return (
     <li className="check-in-card" aria-labelledby={headingId} data-time-point={checkIn.timePoint}>
@@ -21,6 +23,7 @@ export function CheckInCard({ checkIn, onStart }: CheckInCardProps) {
         ))}
       <button
         type="button"
+        ref={buttonRef}
         className="big"
         onClick={() => {
           onStart(checkIn);

@@ -31,6 +31,17 @@ export function PatientApp({ session, asOf }: PatientAppProps) {
   const [focusForm, setFocusForm] = useState(false);
   const [thanks, setThanks] = useState({ text: '', n: 0 });
   const thanksRef = useRef<HTMLParagraphElement>(null);
+  // The check-in whose form was closed unsaved: its button takes focus back once it is shown.
+  const returnFocus = useRef<string | null>(null);
+  const opener = useCallback(
+    (key: string) => (button: HTMLButtonElement | null) => {
+      if (button !== null && returnFocus.current === key) {
+        returnFocus.current = null;
+        button.focus();
+      }
+    },
+    [],
+  );
 
   useEffect(() => {
     if (session.smartStyleUrl !== undefined) {
@@ -100,6 +111,7 @@ export function PatientApp({ session, asOf }: PatientAppProps) {
             label={current.title}
             onSaved={onSaved}
             onCancel={() => {
+              returnFocus.current = current.key;
               choose(undefined);
             }}
             focusOnOpen={focusForm}
@@ -121,7 +133,12 @@ export function PatientApp({ session, asOf }: PatientAppProps) {
             ) : (
               <ul className="check-ins" data-testid="check-ins">
                 {view.checkIns.due.map((checkIn) => (
-                  <CheckInCard key={checkIn.key} checkIn={checkIn} onStart={choose} />
+                  <CheckInCard
+                    key={checkIn.key}
+                    checkIn={checkIn}
+                    onStart={choose}
+                    buttonRef={opener(checkIn.key)}
+                  />
                 ))}
               </ul>
             )}

@@ -219,3 +219,26 @@ describe('closing a form gives keyboard focus back to the button that opens it',
     }
   });
 });
+
+describe('the red-flag evaluation form takes focus, and gives it back when cancelled', () => {
+  it('moves focus into the form as it opens and back to its button on Cancel', async () => {
+    renderApp('clbp-red-flag');
+    await loaded();
+    const button = () =>
+      within(section('Screening and eligibility')).getByRole('button', {
+        name: /^Record a clinician's evaluation of the red flag/,
+      });
+    fireEvent.click(button());
+    const form = await waitFor(() => {
+      const found = screen.getByRole('form', {
+        name: "Record a clinician's evaluation of red flags",
+      });
+      expect(found.contains(document.activeElement)).toBe(true);
+      return found;
+    });
+    fireEvent.click(within(form).getByRole('button', { name: 'Cancel' }));
+    await waitFor(() => {
+      expect(document.activeElement).toBe(button());
+    });
+  });
+});

@@ -1,4 +1,4 @@
-import { useCallback } from 'react';
+import { useCallback, useEffect, useRef } from 'react';
 import type { RedFlagFinding } from '../../domain/screening/eligibility.ts';
 import { DOES_NOT_PRECLUDE } from '../../domain/screening/clearance.ts';
 import { saveClearance } from '../../fhir/clearanceWrite.ts';
@@ -15,6 +15,8 @@ interface ClearanceFormProps {
   readonly flags: readonly RedFlagFinding[];
   readonly onSaved: () => void;
   readonly onCancel: () => void;
+  /** Takes keyboard focus when it opens (opened by the clinician, not restored by a reload). */
+  readonly focusOnOpen?: boolean;
 }
 
 /** The records a red flag rests on, as references: its Conditions and screening responses. */
@@ -36,7 +38,14 @@ const chosenOf = (draft: Draft): string[] =>
  * programme, with an optional note: written to the chart (clearanceWrite.ts) with who and when.
  * Kept as a draft until the EHR confirms, like every form.
  */
-export function ClearanceForm({ session, now, flags, onSaved, onCancel }: ClearanceFormProps) {
+export function ClearanceForm({
+  session,
+  now,
+  flags,
+  onSaved,
+  onCancel,
+  focusOnOpen,
+}: ClearanceFormProps) {
   const save = useCallback(
     async (draft: SentDraft) => {
       const chosen = chosenOf(draft);
@@ -60,6 +69,12 @@ export function ClearanceForm({ session, now, flags, onSaved, onCancel }: Cleara
     save,
     now,
   );
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    if (focusOnOpen === true) {
+      heading.current?.focus();
+    }
+  }, [focusOnOpen]);
   const chosen = chosenOf(draft);
   const saving = state.status === 'saving';
   const toggle = (id: string, on: boolean): void => {
@@ -75,7 +90,9 @@ export function ClearanceForm({ session, now, flags, onSaved, onCancel }: Cleara
         void submit();
       }}
     >
-      <h3>Clinician&apos;s evaluation of red flags</h3>
+      <h3 tabIndex={-1} ref={heading}>
+        Clinician&apos;s evaluation of red flags
+      </h3>
       <fieldset>
         <legend>{DOES_NOT_PRECLUDE.display}: tick each red flag you evaluated.</legend>
         {flags.map((flag) => (

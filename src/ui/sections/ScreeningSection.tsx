@@ -79,6 +79,8 @@ function RedFlagEvaluation(props: {
   const { session, reload } = props.section;
   const { clearable, notClearable } = props.view;
   const [open, setOpen] = useState(() => loadDraft('clearance', session.patientId) !== undefined);
+  // Focus moves into the form the clinician opens, and back to its button when they cancel.
+  const [focus, setFocus] = useState<'form' | 'button'>();
   return (
     <>
       {notClearable.length > 0 && (
@@ -90,8 +92,15 @@ function RedFlagEvaluation(props: {
       {props.canWrite && clearable.length > 0 && !open && (
         <button
           type="button"
+          ref={(button) => {
+            if (button !== null && focus === 'button') {
+              setFocus(undefined);
+              button.focus();
+            }
+          }}
           onClick={() => {
             setOpen(true);
+            setFocus('form');
           }}
         >
           Record a clinician&apos;s evaluation of the red flag{clearable.length > 1 ? 's' : ''}
@@ -109,7 +118,9 @@ function RedFlagEvaluation(props: {
             }}
             onCancel={() => {
               setOpen(false);
+              setFocus('button');
             }}
+            focusOnOpen={focus === 'form'}
           />
         </Suspense>
       )}

@@ -39,6 +39,17 @@ export function run(argv: readonly string[], io: CliIo): Promise<number> {
     io.stdout(USAGE);
     return Promise.resolve(0);
   }
+  // A flag that would be ignored is refused: `--sql` alone printed the list, not SQL.
+  if (values.all === true && (values.sql === true || positionals.length > 0)) {
+    io.stderr(
+      `clbp views: --all prints every ViewDefinition as JSON; give it no name and no --sql\n${USAGE}`,
+    );
+    return Promise.resolve(2);
+  }
+  if (values.sql === true && positionals.length === 0) {
+    io.stderr(`clbp views: --sql needs a view name (clbp views <name> --sql)\n${USAGE}`);
+    return Promise.resolve(2);
+  }
   if (values.all === true) {
     io.stdout(`${JSON.stringify(PROJECT_VIEWS, null, 2)}\n`);
     return Promise.resolve(0);

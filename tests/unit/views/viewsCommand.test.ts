@@ -50,4 +50,19 @@ describe('clbp views', () => {
     expect(code).toBe(2);
     expect(stderr).toContain("no view 'clbp_nothing' (one of clbp_patient,");
   });
+
+  it.each([
+    [['views', '--sql'], '--sql needs a view name'],
+    [['views', '--all', '--sql'], '--all prints every ViewDefinition as JSON'],
+    [['views', '--all', 'clbp_referral'], '--all prints every ViewDefinition as JSON'],
+  ])(
+    'refuses %j rather than ignore a flag (exit 2, one line and the usage)',
+    async (argv, says) => {
+      const { code, stdout, stderr } = await clbp(argv);
+      expect(code).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr).toContain(`clbp views: ${says}`);
+      expect(stderr).toContain('usage: clbp views');
+    },
+  );
 });

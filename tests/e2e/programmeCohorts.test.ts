@@ -114,6 +114,12 @@ describe('the programme workspace: cohorts and sessions', () => {
     // Disabled once the list has read the new request back (the announcement comes first).
     await row.locator('[data-testid="ask-peg"]:disabled').waitFor();
 
+    // Opened by keyboard and closed with Escape, the form gives focus back to the row's button.
+    await row.locator('[data-testid="phone-peg"]').focus();
+    await staff.keyboard.press('Enter');
+    await staff.waitForSelector('.phone-peg form h3:focus');
+    await staff.keyboard.press('Escape');
+    await row.locator('[data-testid="phone-peg"]:focus').waitFor();
     await row.locator('[data-testid="phone-peg"]').click();
     for (const [i, item] of PEG_ITEMS.entries()) {
       await staff.check(

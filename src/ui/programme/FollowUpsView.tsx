@@ -162,6 +162,8 @@ export function FollowUpsView({ session, programme, asOf }: StaffViewProps) {
   const [generation, setGeneration] = useState(0);
   const [onlyOpen, setOnlyOpen] = useState(true);
   const [phone, setPhone] = useState<FollowUpRow | undefined>(undefined);
+  // The row's "Record by phone" button: it takes focus back when the form is closed unsaved.
+  const phoneOpener = useRef<HTMLElement | null>(null);
   const [done, setDone] = useState('');
 
   const ids = useMemo(
@@ -289,6 +291,8 @@ export function FollowUpsView({ session, programme, asOf }: StaffViewProps) {
                   ask(row, nameOf(row.patient));
                 }}
                 onPhone={() => {
+                  phoneOpener.current =
+                    document.activeElement instanceof HTMLElement ? document.activeElement : null;
                   setPhone(row);
                 }}
               />
@@ -323,6 +327,7 @@ export function FollowUpsView({ session, programme, asOf }: StaffViewProps) {
             focusOnOpen
             onCancel={() => {
               setPhone(undefined);
+              phoneOpener.current?.focus();
             }}
             onSaved={(saved) => {
               onPhoneSaved(phone, saved);

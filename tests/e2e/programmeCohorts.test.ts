@@ -164,6 +164,19 @@ describe('the programme workspace: cohorts and sessions', () => {
         await staff.keyboard.press('Enter');
         await staff.waitForSelector(ready, { timeout: 20_000 });
         expect(await seriousViolations(staff)).toEqual([]);
+        // No row header (the patient, the time point) broken mid-word, that is on more lines than
+        // it has words: squeezed into 390 px the tables split "Month 6" and "Anita Desai" apart.
+        const broken = await staff.$$eval('main.programme table th[scope="row"]', (cells) =>
+          cells
+            .filter((cell) => {
+              const text = document.createRange();
+              text.selectNodeContents(cell);
+              const words = cell.textContent.trim().split(/\s+/).length;
+              return text.getClientRects().length > words;
+            })
+            .map((cell) => cell.textContent),
+        );
+        expect(broken).toEqual([]);
         await staff.screenshot({
           path: `${SCREENSHOTS}/programme-${view}-${String(width)}.png`,
           fullPage: true,

@@ -92,14 +92,14 @@ function FollowUpRowView(props: {
   return (
     <tr data-patient={row.patient} data-point={row.point.id} data-status={row.point.status}>
       <th scope="row">{name}</th>
-      <td>{row.point.label}</td>
-      <td>
+      <td data-label="Follow-up">{row.point.label}</td>
+      <td data-label="Due (window)">
         {row.point.dueDate}{' '}
         <span className="muted">
           ({row.point.window.start} to {row.point.window.end})
         </span>
       </td>
-      <td>
+      <td data-label="Status">
         {STATUS_TEXT[row.point.status]}
         {administration !== undefined &&
           `: ${administration.score.toFixed(2)} on ${administration.date.slice(0, 10)}${
@@ -270,7 +270,7 @@ export function FollowUpsView({ session, programme, asOf }: StaffViewProps) {
         </p>
       )}
       <div className="table-scroll">
-        <table className="follow-up-table" data-testid="follow-ups">
+        <table className="follow-up-table reflow" data-testid="follow-ups">
           <thead>
             <tr>
               <th scope="col">Patient</th>

@@ -86,7 +86,7 @@ function AuditTable({ label, audit }: Audited) {
         {exclusionText(audit)}
       </p>
       <div className="table-scroll">
-        <table className="follow-up-table">
+        <table className="follow-up-table reflow">
           <thead>
             <tr>
               <th scope="col">Time point</th>
@@ -102,12 +102,12 @@ function AuditTable({ label, audit }: Audited) {
             {audit.report.rows.map((row) => (
               <tr key={row.timePoint.id} data-point={row.timePoint.id}>
                 <th scope="row">{row.timePoint.label}</th>
-                <td>{row.intervention.n}</td>
-                <td>{row.intervention.missing}</td>
-                <td>{meanText(row.intervention)}</td>
-                <td>{pct(row.intervention.improvedOnePoint)}</td>
-                <td>{pct(row.intervention.improvedThirtyPercent)}</td>
-                <td>{mmeText(row.intervention)}</td>
+                <td data-label="n">{row.intervention.n}</td>
+                <td data-label="Lost to follow-up">{row.intervention.missing}</td>
+                <td data-label="Mean PEG change (95% CI)">{meanText(row.intervention)}</td>
+                <td data-label="≥ 1-point drop">{pct(row.intervention.improvedOnePoint)}</td>
+                <td data-label="≥ 30% drop">{pct(row.intervention.improvedThirtyPercent)}</td>
+                <td data-label="Median MME/day change">{mmeText(row.intervention)}</td>
               </tr>
             ))}
           </tbody>

@@ -137,6 +137,10 @@ describe('the programme workspace: cohorts and sessions', () => {
     expect(phone[0]?.performer?.[0]?.reference).toBe('Patient/referred-followup');
     const closed = await stored<Task>(t.sandbox, `Task?_id=${asked[0]?.id ?? ''}`);
     expect(closed[0]?.status).toBe('completed');
+    // Nothing left due: the list says so (reflowed at 390 px, an empty table showed nothing).
+    await expect(staff.textContent('[data-testid="no-follow-ups"]')).resolves.toBe(
+      'No follow-up PEG is due or overdue.',
+    );
     await staff.click('.follow-ups .inline-check input');
     const done = staff.locator(
       'tr[data-patient="Patient/referred-followup"][data-point="month6"][data-status="done"]',

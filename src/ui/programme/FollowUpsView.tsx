@@ -281,6 +281,15 @@ export function FollowUpsView({ session, programme, asOf }: StaffViewProps) {
             </tr>
           </thead>
           <tbody>
+            {rows.length === 0 && !patients.loading && (
+              <tr>
+                <td colSpan={5} className="muted" data-testid="no-follow-ups">
+                  {onlyOpen
+                    ? 'No follow-up PEG is due or overdue.'
+                    : 'No follow-up PEG on the list.'}
+                </td>
+              </tr>
+            )}
             {rows.map((row) => (
               <FollowUpRowView
                 key={rowKey(row)}

@@ -18,7 +18,7 @@ const USAGE = `usage: clbp pathway <bundle.json | ndjson-dir | file.ndjson> [--a
 
 Where each patient is on the CLBP pathway (state, eligibility, red flags, PEG, MME, referral,
 follow-ups and the next action), as the app's first screen shows it.
-  --as-of DATE    the day to evaluate on (default: today)
+  --as-of DATE    the day to evaluate on (default: today): records dated after it are left out
   --format        json (default: {"asOf", "patients": [...]}) or csv (one row per patient)
 `;
 

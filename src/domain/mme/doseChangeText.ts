@@ -56,10 +56,16 @@ export function trajectoryText(trajectory: DoseTrajectory): string {
           trajectory.daysTakenAtLeast ? 'at least ' : ''
         }${trajectory.daysTaken} day${trajectory.daysTaken === 1 ? '' : 's'} in a row.`
       : '';
+  // How long a dose that began within the windows was taken: the guideline's taper rates depend on
+  // it (a stop says it already).
+  const taken =
+    trajectory.kind !== 'stopped' && trajectory.startedWithinWindows
+      ? ` Taken ${String(trajectory.daysTaken)} day${trajectory.daysTaken === 1 ? '' : 's'} in a row.`
+      : '';
   const faster = trajectory.fasterThanUsualTaper
     ? ` ${FASTER_THAN_USUAL_TAPER.charAt(0).toUpperCase()}${FASTER_THAN_USUAL_TAPER.slice(1)}.`
     : '';
-  return `${DIRECTION_WORDS[trajectory.kind]}: ${windows}.${stop}${faster}`;
+  return `${DIRECTION_WORDS[trajectory.kind]}: ${windows}.${stop}${taken}${faster}`;
 }
 
 function reasonText(reason: NaloxoneReason): string {

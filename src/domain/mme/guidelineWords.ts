@@ -23,6 +23,16 @@ export const TAPER_RATE: GuidelineWords = {
   source: `${CDC_2022_CITATION}, Recommendation 5, p17`,
 };
 
+/**
+ * Shorter use, in the project's clinical reference's words (clinical.md "Dose changes", its
+ * summary of CDC 2022 Recommendation 5 and its text; not a quotation of the guideline: verify
+ * the wording against the guideline before relying on it).
+ */
+export const SHORTER_USE: GuidelineWords = {
+  text: 'Reductions of about 10% per month or slower are often better tolerated in patients who have taken opioids for a year or more; faster tapers (e.g. 10% per week) can suit shorter use.',
+  source: `The project's clinical reference, summarising ${CDC_2022_CITATION}, Recommendation 5`,
+};
+
 /** Recommendation 5 on abrupt discontinuation (p15). */
 export const NO_ABRUPT_STOP: GuidelineWords = {
   text: 'Unless there are indications of a life-threatening issue such as warning signs of impending overdose (e.g., confusion, sedation, or slurred speech), opioid therapy should not be discontinued abruptly, and clinicians should not rapidly reduce opioid dosages from higher dosages.',

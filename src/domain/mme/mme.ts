@@ -270,7 +270,7 @@ export type {
 export type { MmeChange, MmeSummary, NotInTotalRecord } from './summary.ts';
 export { summariseMme } from './summary.ts';
 export type { DoseChangeWindow, DoseTrajectory, WindowDirection } from './trajectory.ts';
-export { DOSE_CHANGE_RULES } from './trajectory.ts';
+export { DOSE_CHANGE_RULES, headlineWindow } from './trajectory.ts';
 export type { OudCondition } from './oudTreatment.ts';
 export type { MmePoint, TimelineWindow } from './timeline.ts';
 export { mmeTimeline } from './timeline.ts';

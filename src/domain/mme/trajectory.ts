@@ -18,11 +18,22 @@ import { clean } from '../fhir-primitives/json.ts';
  * - `windowsMonths`: the windows the rate is stated over (calendar months back from asOf), a
  *   project choice: the guideline states taper rates per month; three months shows a sustained
  *   change.
+ * - `markAfterShortUse`: whether a reduction faster than the usual taper is marked when the dose
+ *   started within the longest window (taken for less than that, as far as the record shows).
+ *   clinical.md marks every reduction faster than 10% a month, and also says faster tapers (e.g.
+ *   10% a week) can suit shorter use; whether the mark fits a course of weeks is a clinician's
+ *   judgement, so the mark stays (the rule as written) and the screen shows how long the dose was
+ *   taken and the guideline's words on shorter use beside it.
  */
-export const DOSE_CHANGE_RULES = {
+export const DOSE_CHANGE_RULES: {
+  readonly usualTaperPercentPerMonth: number;
+  readonly windowsMonths: readonly number[];
+  readonly markAfterShortUse: boolean;
+} = {
   usualTaperPercentPerMonth: 10,
   windowsMonths: [1, 3],
-} as const;
+  markAfterShortUse: true,
+};
 
 /**
  * - `decreasing` / `increasing` / `stable`: the total on asOf against the total on the window's
@@ -47,25 +58,29 @@ export interface DoseChangeWindow {
   readonly fasterThanUsualTaper: boolean;
 }
 
+interface DoseRun {
+  readonly windows: readonly DoseChangeWindow[];
+  readonly fasterThanUsualTaper: boolean;
+  /**
+   * Days in a row with a dose up to asOf (up to lastDay for a stop), counted within the series: how
+   * long the dose was taken, the fact the guideline's taper rates depend on.
+   */
+  readonly daysTaken: number;
+  /** True when the run reaches the series' first day (taken for at least daysTaken). */
+  readonly daysTakenAtLeast: boolean;
+  /** No dose on the longest window's first day: the dose started within it (shorter use). */
+  readonly startedWithinWindows: boolean;
+}
+
 export type DoseTrajectory =
   | { readonly kind: 'no-opioids' }
-  | {
-      readonly kind: 'decreasing' | 'stable' | 'increasing';
-      readonly windows: readonly DoseChangeWindow[];
-      readonly fasterThanUsualTaper: boolean;
-    }
-  | {
+  | ({ readonly kind: 'decreasing' | 'stable' | 'increasing' } & DoseRun)
+  | ({
       readonly kind: 'stopped';
-      readonly windows: readonly DoseChangeWindow[];
-      readonly fasterThanUsualTaper: boolean;
       /** The last day with a dose (ISO date) and its total. */
       readonly lastDay: string;
       readonly lastMmePerDay: number;
-      /** Days in a row with a dose up to lastDay, counted within the series. */
-      readonly daysTaken: number;
-      /** True when the run reaches the series' first day (taken for at least daysTaken). */
-      readonly daysTakenAtLeast: boolean;
-    };
+    } & DoseRun);
 
 function windowOf(months: number, from: number, to: number, since: number): DoseChangeWindow {
   const percentPerMonth = from === 0 ? null : clean((((to - from) / from) * 100) / months);
@@ -95,9 +110,28 @@ function windowOf(months: number, from: number, to: number, since: number): Dose
 }
 
 /**
+ * The window the headline and its rate follow: the longest one with a dose on its first day (a
+ * rate needs a starting dose; clinical.md describes the trajectory "with its rate in percent per
+ * month"). Undefined when the dose started within every window.
+ */
+export function headlineWindow(windows: readonly DoseChangeWindow[]): DoseChangeWindow | undefined {
+  return windows.findLast((w) => w.from > 0);
+}
+
+/** The first index of the run of dosed days that ends at `last`. */
+function runStart(series: readonly MmePoint[], last: number): number {
+  let start = last;
+  while (start > 0 && (series[start - 1]?.mmePerDay ?? 0) > 0) {
+    start -= 1;
+  }
+  return start;
+}
+
+/**
  * The trajectory of a daily series (one point per day, consecutive, the last on asOf). The headline
  * kind is `stopped` when asOf has no dose but an earlier day of the series has one; otherwise the
- * direction over the longest window.
+ * direction over the headline window (headlineWindow): a dose started three months ago and cut
+ * this month is decreasing, not increasing; one started within every window is increasing.
  */
 export function doseTrajectory(series: readonly MmePoint[], firstDay: number): DoseTrajectory {
   const asOf = firstDay + series.length - 1;
@@ -116,25 +150,28 @@ export function doseTrajectory(series: readonly MmePoint[], firstDay: number): D
     const since = Math.max(addMonths(asOf, -months), firstDay);
     return windowOf(months, at(since), current, since);
   });
-  const fasterThanUsualTaper = windows.some((w) => w.fasterThanUsualTaper);
+  const startedWithin = windows.some((w) => w.direction === 'started' || w.direction === 'none');
+  const fasterThanUsualTaper =
+    (DOSE_CHANGE_RULES.markAfterShortUse || !startedWithin) &&
+    windows.some((w) => w.fasterThanUsualTaper);
+  const start = runStart(series, lastIndex);
+  const run = {
+    windows,
+    fasterThanUsualTaper,
+    daysTaken: lastIndex - start + 1,
+    daysTakenAtLeast: start === 0,
+    startedWithinWindows: startedWithin,
+  };
   if (current === 0) {
-    let start = lastIndex;
-    while (start > 0 && (series[start - 1]?.mmePerDay ?? 0) > 0) {
-      start -= 1;
-    }
     const last = series[lastIndex];
     return {
       kind: 'stopped',
-      windows,
-      fasterThanUsualTaper,
+      ...run,
       lastDay: last?.date ?? '',
       lastMmePerDay: last?.mmePerDay ?? 0,
-      daysTaken: lastIndex - start + 1,
-      daysTakenAtLeast: start === 0,
     };
   }
-  const longest = windows[windows.length - 1];
-  const direction = longest?.direction;
+  const direction = headlineWindow(windows)?.direction;
   const kind = direction === 'decreasing' || direction === 'stable' ? direction : 'increasing';
-  return { kind, windows, fasterThanUsualTaper };
+  return { kind, ...run };
 }

@@ -96,10 +96,16 @@ function mmeCell(pathway: Pathway): GlanceCell {
       : ` (${signed(mme.percentPerMonth, 0)}% a month)`;
   const trajectory = mme.summary.trajectory;
   const faster = trajectory.kind !== 'no-opioids' && trajectory.fasterThanUsualTaper;
+  // A dose begun within the windows was taken for a shorter time: the taper rates depend on it.
+  const longest = trajectory.kind === 'no-opioids' ? undefined : trajectory.windows.at(-1);
+  const started =
+    trajectory.kind !== 'no-opioids' && trajectory.startedWithinWindows && longest !== undefined
+      ? `, started within the last ${longest.months === 1 ? 'month' : `${String(longest.months)} months`}`
+      : '';
   const prompts = mme.risk.prompts.map((p) => PROMPT_TEXT[p.kind]);
   return {
     value: `${String(Math.round(mme.summary.current * 10) / 10)} MME/day`,
-    detail: `${TRAJECTORY_TEXT[mme.trajectory]}${rate}${faster ? ', faster than the usual taper' : ''}`,
+    detail: `${TRAJECTORY_TEXT[mme.trajectory]}${rate}${started}${faster ? ', faster than the usual taper' : ''}`,
     flag: prompts.length > 0 ? prompts.join('; ') : undefined,
   };
 }

@@ -7,6 +7,7 @@
 import type { Condition, Medication, MedicationRequest, MedicationStatement } from 'fhir/r4';
 import {
   computeMmeForResources,
+  headlineWindow,
   medicationResolver,
   opioidRiskContext,
   summariseMme,
@@ -30,7 +31,7 @@ export interface MmeOverview {
   readonly results: readonly MedicationMmeResult[];
   readonly summary: MmeSummary;
   readonly trajectory: MmeTrajectory;
-  /** The rate of the window the headline follows (the longest), % per month; null without one. */
+  /** The rate of the window the headline follows (headlineWindow), % per month; null without one. */
   readonly percentPerMonth: number | null;
   readonly risk: OpioidRiskContext;
   /** Whether any opioid is on record at all (counted or not). */
@@ -69,7 +70,8 @@ export function mmeOverview(
     summary,
   });
   const trajectory = summary.trajectory;
-  const headline = trajectory.kind === 'no-opioids' ? undefined : trajectory.windows.at(-1);
+  const headline =
+    trajectory.kind === 'no-opioids' ? undefined : headlineWindow(trajectory.windows);
   return {
     results,
     summary,

@@ -7,6 +7,7 @@ import {
   CONCURRENT_BENZODIAZEPINES,
   NO_ABRUPT_STOP,
   OFFER_NALOXONE,
+  SHORTER_USE,
   TAPER_RATE,
   type GuidelineWords,
 } from '../../domain/mme/guidelineWords.ts';
@@ -72,6 +73,7 @@ export function DoseContext(props: { summary: MmeSummary; risk: OpioidRiskContex
         {faster && (
           <>
             <Quote words={TAPER_RATE} />
+            {trajectory.startedWithinWindows && <Quote words={SHORTER_USE} />}
             <Quote words={NO_ABRUPT_STOP} />
           </>
         )}

@@ -9,6 +9,7 @@ import type { MedicationMmeResult } from '../../../src/domain/mme/mme.ts';
 import {
   DOSE_CHANGE_RULES,
   computeMedicationMme,
+  headlineWindow,
   summariseMme,
 } from '../../../src/domain/mme/mme.ts';
 import { addMonths, dayIndex, isoDate } from '../../../src/domain/fhir-primitives/dates.ts';
@@ -58,8 +59,12 @@ function monthlyCuts(percent: number, start = 100): MedicationMmeResult[] {
 }
 
 describe('dose trajectory', () => {
-  it('keeps its rules in one table: 10% a month (CDC 2022 p17) over 1 and 3 months', () => {
-    expect(DOSE_CHANGE_RULES).toEqual({ usualTaperPercentPerMonth: 10, windowsMonths: [1, 3] });
+  it('keeps its rules in one table: 10% a month (CDC 2022 p17) over 1 and 3 months, short use marked too', () => {
+    expect(DOSE_CHANGE_RULES).toEqual({
+      usualTaperPercentPerMonth: 10,
+      windowsMonths: [1, 3],
+      markAfterShortUse: true,
+    });
   });
 
   it('calls a 75% overnight cut after two years decreasing and faster than the usual taper, never a taper', () => {
@@ -118,7 +123,6 @@ describe('dose trajectory', () => {
   it.each([
     ['a steady dose', doses([[60, asOfDay - 400]]), 'stable', false],
     ['a rise', monthlyCuts(-10), 'increasing', false],
-    ['a dose started two months ago', doses([[40, monthsAgo(2)]]), 'increasing', false],
   ])('calls %s %s', (_label, results, kind, faster) => {
     expect(trajectoryOf(results)).toMatchObject({ kind, fasterThanUsualTaper: faster });
   });
@@ -176,6 +180,102 @@ describe('dose trajectory', () => {
     ).toEqual({
       kind: 'no-opioids',
     });
+  });
+});
+
+/**
+ * A dose begun within the 3-month window has no rate over it (no dose on its first day): the
+ * headline follows the longest window with a rate, and the days it was taken are stated beside
+ * the mark (clinical.md: faster tapers can suit shorter use; whether the mark fits is the
+ * clinician's call, DOSE_CHANGE_RULES.markAfterShortUse, README "verify").
+ */
+describe('a dose started within the last three months', () => {
+  // 60 MME/day from 2026-09-21, cut to 30 on 2026-11-06; asOf 2026-11-21.
+  const startedThenCut = () =>
+    doses([
+      [60, monthsAgo(2)],
+      [30, asOfDay - 15],
+    ]);
+
+  it('calls a dose started two months ago and halved two weeks ago decreasing, not increasing', () => {
+    const trajectory = trajectoryOf(startedThenCut());
+    expect(trajectory).toEqual({
+      kind: 'decreasing',
+      fasterThanUsualTaper: true,
+      startedWithinWindows: true,
+      // 2026-09-21 to 2026-11-21: 10 + 31 + 21 days.
+      daysTaken: 62,
+      daysTakenAtLeast: false,
+      windows: [
+        {
+          months: 1,
+          since: '2026-10-21',
+          from: 60,
+          to: 30,
+          direction: 'decreasing',
+          percentPerMonth: -50,
+          fasterThanUsualTaper: true,
+        },
+        {
+          months: 3,
+          since: '2026-08-21',
+          from: 0,
+          to: 30,
+          direction: 'started',
+          percentPerMonth: null,
+          fasterThanUsualTaper: false,
+        },
+      ],
+    });
+  });
+
+  it.each([
+    ['steady at 40 since two months ago', 'stable', 0, false, doses([[40, monthsAgo(2)]])],
+    [
+      'raised from 30 to 60 two weeks ago',
+      'increasing',
+      100,
+      false,
+      doses([
+        [30, monthsAgo(2)],
+        [60, asOfDay - 15],
+      ]),
+    ],
+    ['begun ten days ago', 'increasing', null, false, doses([[20, asOfDay - 9]])],
+  ])('calls a dose %s %s (rate %s a month)', (_label, kind, rate, faster, results) => {
+    const trajectory = trajectoryOf(results);
+    expect(trajectory).toMatchObject({
+      kind,
+      fasterThanUsualTaper: faster,
+      startedWithinWindows: true,
+    });
+    expect(
+      trajectory.kind === 'no-opioids'
+        ? undefined
+        : (headlineWindow(trajectory.windows)?.percentPerMonth ?? null),
+    ).toBe(rate);
+  });
+
+  it('does not say a dose taken for two years started within the windows', () => {
+    expect(trajectoryOf(monthlyCuts(20))).toMatchObject({
+      startedWithinWindows: false,
+      daysTakenAtLeast: true,
+    });
+  });
+
+  it.each([
+    [
+      'the start and the cut',
+      startedThenCut(),
+      "Decreasing: 60 → 30 MME/day over the last month (−50% a month); started within the last 3 months (none on 2026-08-21; 30 MME/day now). Taken 62 days in a row. Faster than the guideline's usual taper: check withdrawal and the plan.",
+    ],
+    [
+      'a dose begun ten days ago',
+      doses([[20, asOfDay - 9]]),
+      'Increasing: started within the last month (none on 2026-10-21; 20 MME/day now); started within the last 3 months (none on 2026-08-21; 20 MME/day now). Taken 10 days in a row.',
+    ],
+  ])('states %s and how long the dose was taken', (_label, results, words) => {
+    expect(trajectoryText(trajectoryOf(results))).toBe(words);
   });
 });
 

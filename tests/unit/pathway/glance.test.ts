@@ -7,6 +7,8 @@ import { answerContradictions } from '../../../src/domain/screening/contradictio
 import { chartFromResources, patientOf } from '../../../src/fhir/pathwayChart.ts';
 import { generateSeed } from '../../../src/sandbox/seed/seed.ts';
 import { CLBP, chart, on, peg, referral, screening, session } from './chartBuilders.ts';
+import { pathwayRecord } from '../../../src/domain/pathway/record.ts';
+import { RX, dosage, rxnorm, statement } from '../mme/builders.ts';
 
 const items = (pain: number, enjoyment: number, activity: number) => ({
   score: Math.round(((pain + enjoyment + activity) / 3) * 100) / 100,
@@ -118,5 +120,51 @@ describe("the first screen row's opioid dose", () => {
     expect(rowOf('opioid-taper').mme.detail).toBe(
       'decreasing (−17% a month), faster than the usual taper',
     );
+  });
+});
+
+describe('an opioid started two months ago and halved two weeks ago', () => {
+  // Oxycodone (CDC 2022 factor 1.5): 10 mg four times a day = 60 MME/day from 2026-09-21, then
+  // 10 mg twice a day = 30 MME/day from 2026-11-06; evaluated on 2026-11-21.
+  const oxycodone = (id: string, perDay: number, period: { start: string; end?: string }) =>
+    statement(
+      { medicationCodeableConcept: rxnorm(RX.oxycodone10) },
+      {
+        id,
+        subject: { reference: 'Patient/p' },
+        dosage: [dosage(10, 'mg', perDay)],
+        effectivePeriod: period,
+      },
+    );
+  const pathway = evaluatePathway(
+    chart([CLBP], {
+      medications: {
+        statements: [
+          oxycodone('first', 4, { start: '2026-09-21', end: '2026-11-05' }),
+          oxycodone('halved', 2, { start: '2026-11-06' }),
+        ],
+        requests: [],
+        medications: [],
+      },
+    }),
+    on('2026-11-21'),
+  );
+
+  it('reads decreasing at −50% a month, started within 3 months, faster than the usual taper', () => {
+    expect(glance(pathway).mme).toEqual({
+      value: '30 MME/day',
+      detail:
+        'decreasing (−50% a month), started within the last 3 months, faster than the usual taper',
+      flag: undefined,
+    });
+  });
+
+  it('gives clbp pathway the same trajectory and rate', () => {
+    expect(pathwayRecord('p', pathway).mme).toEqual({
+      current: 30,
+      trajectory: 'decreasing',
+      percentPerMonth: -50,
+      fasterThanGuideline: true,
+    });
   });
 });

@@ -21,17 +21,22 @@ import { PatientRecordStore } from '../fhir/analytics/patientRecords.ts';
 import { readAllRecords } from '../fhir/analytics/recordPass.ts';
 import { assertReadable, InputError, listInputFiles } from '../fhir/ndjson.ts';
 import { PEG_QUESTIONNAIRE } from '../fhir/questionnaires.ts';
+import { localDayIndex, parseIsoDay } from '../domain/fhir-primitives/dates.ts';
 import { stat } from 'node:fs/promises';
 import type { CliIo } from './io.ts';
 import { perPatientStep, STEP_WORKER_THRESHOLD_BYTES, STEP_WORKERS } from './patientStep.ts';
 
-const USAGE = `usage: clbp outcomes <ndjson-dir | bundle-file> [--format md|csv|json] [--arm-by referral|group:<id>] [--dataset <dir>]
+const USAGE = `usage: clbp outcomes <ndjson-dir | bundle-file> [--format md|csv|json] [--arm-by referral|group:<id>]
+                     [--as-of YYYY-MM-DD] [--dataset <dir>]
 
 Trial-style PEG outcome table (week 8, month 6, month 12) from FHIR R4 NDJSON files or a Bundle.
   --format   md (default), csv or json
   --arm-by   referral (default): patients referred to the programme vs patients who were
              eligible for it on a PEG day (the app's criteria then); observational
              group:<id>: members of Group/<id> vs everyone else with a PEG
+  --as-of    the day the data stand for (default: the day of the run): a patient with no PEG in
+             a time point's window that has not closed by then is "not yet due", not lost to
+             follow-up; the day used is printed with the method
   --dataset  also write the analysis dataset (one row per patient and time point) to <dir>:
              clbp_analysis.parquet, clbp_analysis.csv and data_dictionary.md
 Exit 0; 2 when the input cannot be read (one line naming the file and line); 1 on other failures.
@@ -53,9 +58,15 @@ interface Options {
   readonly format: ReportFormat;
   readonly mode: ArmMode;
   readonly dataset: string | undefined;
+  /** --as-of as a calendar day number; undefined: the default (see asOfDay). */
+  readonly asOfDay: number | undefined;
 }
 
-export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+export async function run(
+  argv: readonly string[],
+  io: CliIo,
+  now: Date = new Date(),
+): Promise<number> {
   const parsed = parseArgs(argv);
   if (parsed.kind === 'help') {
     io.stdout(USAGE);
@@ -71,7 +82,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     await assertReadable(files);
     const engine = await AnalyticsEngine.open({ memoryLimit: OUTCOMES_MEMORY_LIMIT });
     try {
-      return await analyse(engine, files, parsed.options, io);
+      return await analyse(engine, files, parsed.options, io, asOfOf(parsed.options, now));
     } finally {
       await engine.close();
     }
@@ -88,6 +99,7 @@ async function analyse(
   files: readonly string[],
   { format, mode, dataset }: Options,
   io: CliIo,
+  asOf: AsOf,
 ): Promise<number> {
   const reporter = malformedReporter(io);
   // CLBP Pathway's own form is known even when an export leaves Questionnaires out; a copy in
@@ -134,6 +146,7 @@ async function analyse(
     store,
     {
       mode,
+      asOfDay: asOf.day,
       medicationRecords: parts.some((part) => part.medicationRecords),
       dataset: writer !== undefined,
     },
@@ -152,7 +165,11 @@ async function analyse(
     io.stderr(`clbp outcomes: analysis dataset, ${writer.rows} rows: ${written.join(', ')}\n`);
   }
   io.stdout(
-    formatReport(tally.report(), { files, malformedLines: reporter.count, counts: total }, format),
+    formatReport(
+      tally.report(),
+      { asOfSource: asOf.source, files, malformedLines: reporter.count, counts: total },
+      format,
+    ),
   );
   return 0;
 }
@@ -210,6 +227,7 @@ function parseArgs(argv: readonly string[]): Parsed {
   let format: ReportFormat = 'md';
   let mode: ArmMode = { kind: 'referral' };
   let dataset: string | undefined;
+  let asOfDay: number | undefined;
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i] ?? '';
     const [flag, inlineValue] = arg.startsWith('--') ? splitFlag(arg) : [arg, undefined];
@@ -220,6 +238,14 @@ function parseArgs(argv: readonly string[]): Parsed {
       dataset = inlineValue ?? argv[++i];
       if (dataset === undefined || dataset === '') {
         return { kind: 'error', message: '--dataset needs a directory' };
+      }
+      continue;
+    }
+    if (flag === '--as-of') {
+      const value = inlineValue ?? argv[++i] ?? '';
+      asOfDay = parseIsoDay(value);
+      if (asOfDay === undefined) {
+        return { kind: 'error', message: `--as-of must be a date YYYY-MM-DD, got '${value}'` };
       }
       continue;
     }
@@ -256,7 +282,20 @@ function parseArgs(argv: readonly string[]): Parsed {
   if (input === undefined) {
     return { kind: 'error', message: 'an NDJSON directory or a Bundle file is required' };
   }
-  return { kind: 'options', options: { input, format, mode, dataset } };
+  return { kind: 'options', options: { input, format, mode, dataset, asOfDay } };
+}
+
+interface AsOf {
+  readonly day: number;
+  /** Where the day came from, for the report's method text. */
+  readonly source: string;
+}
+
+/** --as-of, else the local day of the run. */
+function asOfOf(options: Options, now: Date): AsOf {
+  return options.asOfDay === undefined
+    ? { day: localDayIndex(now), source: 'the day of the run; give --as-of to fix it' }
+    : { day: options.asOfDay, source: '--as-of' };
 }
 
 function splitFlag(arg: string): [string, string | undefined] {

@@ -21,6 +21,8 @@ import type { StepMessage } from './outcomesWorker.ts';
 
 export interface StepSetup {
   readonly mode: ArmMode;
+  /** The calendar day number the follow-ups are counted on (OutcomeTally). */
+  readonly asOfDay: number;
   /** Whether the input holds any medication record (else doses are not computed at all). */
   readonly medicationRecords: boolean;
   readonly dataset: boolean;
@@ -37,7 +39,7 @@ export function patientStep(
   setup: StepSetup,
   counts: EvidenceCounts,
 ): BatchResult {
-  const tally = new OutcomeTally(setup.mode);
+  const tally = new OutcomeTally(setup.mode, setup.asOfDay);
   const rows: DatasetRow[] = [];
   for (const group of patientsOfLines(lines)) {
     const evidence = evidenceFromRecords(group.records, counts, {
@@ -51,7 +53,7 @@ export function patientStep(
     }
     tally.add(evidence);
     if (setup.dataset) {
-      for (const row of datasetRows(group.patient, evidence, setup.mode)) {
+      for (const row of datasetRows(group.patient, evidence, setup.mode, setup.asOfDay)) {
         rows.push(row);
       }
     }
@@ -87,7 +89,7 @@ export async function perPatientStep(
   { workers, batchLines = BATCH_LINES }: { workers: number; batchLines?: number },
   onRows: (rows: DatasetRow[]) => void,
 ): Promise<{ tally: OutcomeTally; counts: EvidenceCounts[] }> {
-  const tally = new OutcomeTally(setup.mode);
+  const tally = new OutcomeTally(setup.mode, setup.asOfDay);
   if (workers === 0) {
     const counts = emptyCounts();
     for await (const lines of store.sortedLines(batchLines)) {

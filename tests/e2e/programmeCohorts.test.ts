@@ -200,6 +200,12 @@ describe('the programme workspace: cohorts and sessions', () => {
       ).resolves.toMatch(
         /^1 patient; 1 attended at least one session \(mean 5\.0 of 8\); 0 completed/,
       );
+      // The running cohort's patient was referred weeks ago: month 6 is not yet due, not lost.
+      const month6 = '[data-audit^="Autumn Thursday evenings"] tr[data-point="month6"]';
+      await expect(staff.textContent(`${month6} td[data-label="Lost to follow-up"]`)).resolves.toBe(
+        '0',
+      );
+      await expect(staff.textContent(`${month6} td[data-label="Not yet due"]`)).resolves.toBe('1');
 
       // The cohorts: a recruiting one, the running one with its grid, a completed one; keyboard
       // opens the running cohort's attendance.

@@ -9,8 +9,8 @@
  */
 import type { EligibilityVerdict } from '../screening/eligibility.ts';
 import { BASELINE_LOOKBACK_DAYS } from './analysisPlan.ts';
-import { FOLLOW_UP_TIME_POINTS } from '../pathway/followUp.ts';
-import type { DatedScore } from './timeWindows.ts';
+import { FOLLOW_UP_TIME_POINTS, timePointStatus } from '../pathway/followUp.ts';
+import type { DatedScore, DayWindow } from './timeWindows.ts';
 import { firstPeg, followUpAt, pegAtReferral, timePointWindow } from './timeWindows.ts';
 
 export type ArmMode = { kind: 'referral' } | { kind: 'group'; groupId: string };
@@ -45,6 +45,16 @@ export type ExclusionReason =
   | 'not-eligible-at-referral'
   | 'never-eligible';
 
+/**
+ * An analysed patient's time point on the analysis's as-of day: a follow-up PEG in its window;
+ * lost to follow-up (the window closed by as-of without one); or not yet due (the window has not
+ * closed by as-of and holds no PEG yet: neither a follow-up nor a loss).
+ */
+export type TimePointOutcome =
+  | { readonly kind: 'followed-up'; readonly peg: DatedScore }
+  | { readonly kind: 'lost-to-follow-up' }
+  | { readonly kind: 'not-yet-due' };
+
 export type PatientAssignment =
   | {
       kind: 'analysed';
@@ -53,7 +63,7 @@ export type PatientAssignment =
       indexDay: number;
       baseline: DatedScore;
       /** One entry per FOLLOW_UP_TIME_POINTS element, in the same order. */
-      followUps: readonly (DatedScore | undefined)[];
+      followUps: readonly TimePointOutcome[];
     }
   | { kind: 'excluded'; arm: ArmId; reason: ExclusionReason };
 
@@ -77,7 +87,16 @@ export function baselineRule(mode: ArmMode, arm: ArmId): string {
   return "the patient's first PEG";
 }
 
-export function assignPatient(patient: PatientEvidence, mode: ArmMode): PatientAssignment {
+/**
+ * The patient's arm, baseline and time points. `asOfDay` (a calendar day number) is the day the
+ * data stand for: a time point whose window has not closed by then and holds no PEG is not yet
+ * due rather than lost to follow-up (the follow-up schedule's own status, pathway/followUp.ts).
+ */
+export function assignPatient(
+  patient: PatientEvidence,
+  mode: ArmMode,
+  asOfDay: number,
+): PatientAssignment {
   const arm: ArmId = isIntervention(patient, mode) ? 'intervention' : 'comparison';
   if (patient.pegs.length === 0) {
     return { kind: 'excluded', arm, reason: 'no-peg' };
@@ -117,9 +136,24 @@ export function assignPatient(patient: PatientEvidence, mode: ArmMode): PatientA
       mode.kind === 'referral' && firstReferral !== undefined ? firstReferral : baseline.day,
     baseline,
     followUps: FOLLOW_UP_TIME_POINTS.map((timePoint) =>
-      followUpAt(patient.pegs, timePointWindow(baseline.day, timePoint)),
+      timePointOutcome(patient.pegs, timePointWindow(baseline.day, timePoint), asOfDay),
     ),
   };
+}
+
+function timePointOutcome(
+  pegs: readonly DatedScore[],
+  window: DayWindow,
+  asOfDay: number,
+): TimePointOutcome {
+  const peg = followUpAt(pegs, window);
+  if (peg !== undefined) {
+    return { kind: 'followed-up', peg };
+  }
+  // Without a PEG the schedule says overdue (window closed), due or upcoming (not closed).
+  return timePointStatus({ start: window.from, end: window.to }, false, asOfDay) === 'overdue'
+    ? { kind: 'lost-to-follow-up' }
+    : { kind: 'not-yet-due' };
 }
 
 function isIntervention(patient: PatientEvidence, mode: ArmMode): boolean {

@@ -100,6 +100,18 @@ export const DATASET_COLUMNS: readonly DatasetColumn[] = [
     description: 'Last day a PEG counts for this time point (inclusive).',
   },
   {
+    name: 'followup_status',
+    type: 'VARCHAR',
+    description:
+      'followed-up: a PEG in the window; lost-to-follow-up: the window closed by as_of without one; not-yet-due: the window had not closed by as_of and holds no PEG yet (neither a follow-up nor a loss: leave it out of attrition).',
+  },
+  {
+    name: 'as_of',
+    type: 'DATE',
+    description:
+      'The day the data stand for (clbp outcomes --as-of, else the day of the run): followup_status is as of this day. The same on every row.',
+  },
+  {
     name: 'followup_date',
     type: 'DATE',
     description:
@@ -109,7 +121,7 @@ export const DATASET_COLUMNS: readonly DatasetColumn[] = [
     name: 'followup_peg',
     type: 'DOUBLE',
     description:
-      'Follow-up PEG, exact mean; null when missing (lost to follow-up at this time point; not imputed).',
+      'Follow-up PEG, exact mean; null when missing (lost to follow-up or not yet due, see followup_status; not imputed).',
   },
   {
     name: 'change',
@@ -162,10 +174,12 @@ export function datasetRows(
   patient: string,
   evidence: PatientEvidence,
   mode: ArmMode,
+  asOfDay: number,
 ): DatasetRow[] {
-  const assignment = assignPatient(evidence, mode);
+  const assignment = assignPatient(evidence, mode, asOfDay);
   const common = {
     patient,
+    as_of: isoDate(asOfDay),
     arm: assignment.arm,
     arm_label: armLabel(mode, assignment.arm),
     programme_task: evidence.programmeTask ?? null,
@@ -178,7 +192,8 @@ export function datasetRows(
   const mme = evidence.mmeOnDay;
   return FOLLOW_UP_TIME_POINTS.map((timePoint, i) => {
     const window = timePointWindow(baseline.day, timePoint);
-    const followUp = assignment.followUps[i];
+    const outcome = assignment.followUps[i];
+    const followUp = outcome?.kind === 'followed-up' ? outcome.peg : undefined;
     return {
       ...empty,
       ...common,
@@ -191,6 +206,7 @@ export function datasetRows(
       due_date: isoDate(window.due),
       window_start: isoDate(window.from),
       window_end: isoDate(window.to),
+      followup_status: outcome?.kind ?? null,
       followup_date: dateOrNull(followUp?.day),
       followup_peg: followUp?.score ?? null,
       change: followUp === undefined ? null : followUp.score - baseline.score,
@@ -210,7 +226,7 @@ export function dataDictionaryMarkdown(): string {
   return [
     '# clbp_analysis: data dictionary',
     '',
-    'One row per analysed patient and time point (week 8, month 6, month 12), and one row per excluded patient (analysed = false). Files: clbp_analysis.parquet and clbp_analysis.csv (same rows). Observational data: arms are not randomised.',
+    "One row per analysed patient and time point (week 8, month 6, month 12), and one row per excluded patient (analysed = false). Files: clbp_analysis.parquet and clbp_analysis.csv (same rows). Observational data: arms are not randomised. Attrition is followup_status = 'lost-to-follow-up'; a 'not-yet-due' row (its window still open on as_of) is neither a follow-up nor a loss.",
     '',
     '| column | type | meaning |',
     '| --- | --- | --- |',

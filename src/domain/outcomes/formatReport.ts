@@ -19,6 +19,8 @@ import type { ArmAtTimePoint, MmeChange, OutcomeReport } from './outcomeTable.ts
 export type ReportFormat = 'md' | 'csv' | 'json';
 
 export interface RunInfo {
+  /** Where the report's as-of day came from, in words ("--as-of", "the bulk export's …"). */
+  readonly asOfSource: string;
   readonly files: readonly string[];
   readonly malformedLines: number;
   readonly counts: StoreCounts;
@@ -32,10 +34,17 @@ export const METHOD = [
   `Between arms: difference in mean change (intervention − comparison) by Welch's unequal-variance t-test on the change scores; ${PCT}% CI and two-sided p with Welch–Satterthwaite df; t distribution from jStat.`,
   `Responders: a drop of ≥ ${MCID_POINTS} point (OPTIMUM's MCID) and a drop of ≥ ${MODERATE_IMPROVEMENT_FRACTION * 100}% of baseline (IMMPACT's moderately important change, defined for pain intensity and extrapolated to the PEG; patients with baseline 0 are left out of that share).`,
   'Median MME/day change: among patients on opioids at baseline only (total opioid MME/day > 0 on the baseline PEG day), total MME/day (CDC 2022 factors, the MME engine) on the follow-up PEG day − on the baseline PEG day; the cell gives that n and how many of them had a lower MME/day at follow-up ("reduced"). Patients without opioids on the baseline day, including everyone without opioid records, are not in the median (counted as 0 they would make it 0 by construction), so an opioid started after baseline is not shown here. A patient with an opioid of unknown dose on either day is left out and counted as "dose unknown".',
-  `Adjusted difference: ANCOVA of the change on arm and baseline PEG (common within-arm slope), the same complete cases; ${PCT}% CI and two-sided p on n − 3 df. Patients with a baseline but no PEG in a window are counted as lost to follow-up for that time point; no value is imputed.`,
+  `Adjusted difference: ANCOVA of the change on arm and baseline PEG (common within-arm slope), the same complete cases; ${PCT}% CI and two-sided p on n − 3 df.`,
   "Scores are the exact means of the three items (7/7/6 is 20/3, not 6.67), and the responder verdicts are the PEG module's own (reachesMcid, reaches30Percent), as the app shows them.",
   "Every statistic is exact, from all change scores (a few numbers per analysed patient are kept for that, in patient order), not a streaming approximation; the input is read by the embedded DuckDB engine, one patient's resources at a time.",
 ].join(' ');
+
+/**
+ * The method with the as-of day: which missing follow-ups are losses and which are not yet due.
+ */
+export function methodText(report: OutcomeReport, run: Pick<RunInfo, 'asOfSource'>): string {
+  return `${METHOD} Follow-ups as of ${report.asOf} (${run.asOfSource}): a patient with a baseline but no PEG in a window that closed by then is lost to follow-up at that time point (share of those whose window closed); one whose window had not closed by then is not yet due, in neither n nor the lost share; no value is imputed.`;
+}
 
 export function windowsText(): string {
   const windows = FOLLOW_UP_TIME_POINTS.map(
@@ -52,7 +61,7 @@ export function formatReport(report: OutcomeReport, run: RunInfo, format: Report
     case 'csv':
       return csv(report);
     case 'json':
-      return `${JSON.stringify({ design: OBSERVATIONAL, method: METHOD, windows: windowsText(), timePoints: FOLLOW_UP_TIME_POINTS, ...report, input: run }, jsonNumbers, 2)}\n`;
+      return `${JSON.stringify({ design: OBSERVATIONAL, method: methodText(report, run), asOfSource: run.asOfSource, windows: windowsText(), timePoints: FOLLOW_UP_TIME_POINTS, ...report, input: run }, jsonNumbers, 2)}\n`;
   }
 }
 
@@ -68,8 +77,8 @@ function markdown(report: OutcomeReport, run: RunInfo): string {
     `- ${intervention.label}: ${intervention.withBaseline} patients with a baseline; baseline = ${intervention.baselineRule}; mean baseline PEG ${meanOnly(intervention.baselineMean)}.`,
     `- ${comparison.label}: ${comparison.withBaseline} patients with a baseline; baseline = ${comparison.baselineRule}; mean baseline PEG ${meanOnly(comparison.baselineMean)}.`,
     '',
-    `| Time point | Arm | n | Lost to follow-up | Mean change (${PCT}% CI) | ≥ ${MCID_POINTS}-point drop | ≥ ${MODERATE_IMPROVEMENT_FRACTION * 100}% drop | Median MME/day change (on opioids at baseline) |`,
-    '| --- | --- | ---: | ---: | --- | ---: | ---: | ---: |',
+    `| Time point | Arm | n | Lost to follow-up | Not yet due | Mean change (${PCT}% CI) | ≥ ${MCID_POINTS}-point drop | ≥ ${MODERATE_IMPROVEMENT_FRACTION * 100}% drop | Median MME/day change (on opioids at baseline) |`,
+    '| --- | --- | ---: | ---: | ---: | --- | ---: | ---: | ---: |',
     ...report.rows.flatMap((row) => [
       armRow(row.timePoint.label, intervention.label, row.intervention),
       armRow(row.timePoint.label, comparison.label, row.comparison),
@@ -79,7 +88,7 @@ function markdown(report: OutcomeReport, run: RunInfo): string {
     '| --- | --- | ---: | ---: | ---: | --- | ---: |',
     ...report.rows.map((row) => differenceRow(row.timePoint.label, row.difference, row.adjusted)),
     '',
-    `Method: ${METHOD}`,
+    `Method: ${methodText(report, run)}`,
     '',
     `Windows: ${windowsText()}`,
     '',
@@ -104,7 +113,7 @@ function armRow(timePoint: string, arm: string, cell: ArmAtTimePoint): string {
     cell.n + cell.missing === 0
       ? '–'
       : `${cell.missing} (${((100 * cell.missing) / (cell.n + cell.missing)).toFixed(1)}%)`;
-  return `| ${timePoint} | ${arm} | ${cell.n} | ${lost} | ${meanCi(cell.meanChange)} | ${share(cell.improvedOnePoint)} | ${share(cell.improvedThirtyPercent)} | ${mme(cell.medianMmeChange)} |`;
+  return `| ${timePoint} | ${arm} | ${cell.n} | ${lost} | ${cell.notYetDue} | ${meanCi(cell.meanChange)} | ${share(cell.improvedOnePoint)} | ${share(cell.improvedThirtyPercent)} | ${mme(cell.medianMmeChange)} |`;
 }
 
 function differenceRow(timePoint: string, d: WelchResult, a: AncovaResult): string {
@@ -139,6 +148,7 @@ function csv(report: OutcomeReport): string {
       'mme_reduced',
       'mme_dose_unknown',
       'lost_to_follow_up',
+      'not_yet_due',
     ].map((c) => `${prefix}_${c}`);
   const header = [
     'time_point',
@@ -157,6 +167,7 @@ function csv(report: OutcomeReport): string {
     'adjusted_ci_lower',
     'adjusted_ci_upper',
     'adjusted_p',
+    'as_of',
   ];
   const armCells = (label: string, cell: ArmAtTimePoint): string[] => {
     const m = cell.meanChange;
@@ -172,6 +183,7 @@ function csv(report: OutcomeReport): string {
       String(cell.improvedThirtyPercent.n),
       ...mmeCells(cell.medianMmeChange),
       String(cell.missing),
+      String(cell.notYetDue),
     ];
   };
   const rows = report.rows.map((row) => {
@@ -189,6 +201,7 @@ function csv(report: OutcomeReport): string {
       ...(row.adjusted.kind === 'estimate'
         ? [row.adjusted.difference, row.adjusted.lower, row.adjusted.upper, row.adjusted.p].map(num)
         : ['', '', '', '']),
+      report.asOf,
     ].join(',');
   });
   return `${[header.join(','), ...rows].join('\n')}\n`;

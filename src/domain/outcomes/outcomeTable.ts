@@ -12,6 +12,7 @@ import type { MeanCi, WelchResult } from '../stats/tInference.ts';
 import { meanWithCi, welchTTest } from '../stats/tInference.ts';
 import type { FollowUpTimePoint } from '../pathway/followUp.ts';
 import { CONFIDENCE_LEVEL } from './analysisPlan.ts';
+import { isoDate } from '../fhir-primitives/dates.ts';
 import { FOLLOW_UP_TIME_POINTS } from '../pathway/followUp.ts';
 import { reaches30Percent, reachesMcid } from '../peg/change.ts';
 import type { AncovaResult, ArmSums } from '../stats/ancova.ts';
@@ -39,8 +40,13 @@ export type MmeChange =
 
 export interface ArmAtTimePoint {
   readonly n: number;
-  /** Patients with a baseline but no PEG in this time point's window (lost to follow-up here). */
+  /**
+   * Patients with a baseline but no PEG in this time point's window, which closed by the as-of
+   * day (lost to follow-up here).
+   */
   readonly missing: number;
+  /** Patients with a baseline whose window had not closed by the as-of day and holds no PEG. */
+  readonly notYetDue: number;
   readonly meanChange: MeanCi;
   /** Share with a drop of at least MCID_POINTS. */
   readonly improvedOnePoint: Proportion;
@@ -71,6 +77,8 @@ export interface ArmSummary {
 
 export interface OutcomeReport {
   readonly armMode: ArmMode;
+  /** The day the follow-ups are counted on ('YYYY-MM-DD'): windows open then are not yet due. */
+  readonly asOf: string;
   readonly arms: { readonly intervention: ArmSummary; readonly comparison: ArmSummary };
   readonly rows: readonly TimePointRow[];
 }
@@ -81,6 +89,7 @@ interface ChangeColumns {
   readonly baseline: number[];
   readonly followUp: number[];
   missing: number;
+  notYetDue: number;
   /** MME/day change of each patient on opioids at baseline whose doses are known. */
   readonly mme: number[];
   /** Patients left out of `mme` because an opioid of unknown dose covers either day. */
@@ -96,13 +105,19 @@ interface ArmTally {
 
 /** What a tally holds (plain data, so a worker thread can hand it over). */
 export interface TallyState {
+  readonly asOfDay: number;
   readonly mmeEngine: boolean;
   readonly arms: Readonly<Record<ArmId, ArmTally>>;
 }
 
-/** Accumulates patients, then {@link OutcomeTally.report} computes the table. */
+/**
+ * Accumulates patients, then {@link OutcomeTally.report} computes the table. `asOfDay` (a
+ * calendar day number) is the day the data stand for: a time point whose window is still open
+ * then is not yet due, not lost to follow-up.
+ */
 export class OutcomeTally {
   private readonly mode: ArmMode;
+  private readonly asOfDay: number;
   private mmeEngine = false;
   private readonly arms: Record<ArmId, ArmTally> = {
     intervention: emptyTally(),
@@ -111,7 +126,7 @@ export class OutcomeTally {
 
   /** The patients added so far. */
   get state(): TallyState {
-    return { mmeEngine: this.mmeEngine, arms: this.arms };
+    return { asOfDay: this.asOfDay, mmeEngine: this.mmeEngine, arms: this.arms };
   }
 
   /**
@@ -119,6 +134,9 @@ export class OutcomeTally {
    * table is the same as if they had been added here one by one.
    */
   append(other: TallyState): void {
+    if (other.asOfDay !== this.asOfDay) {
+      throw new Error('tallies of different as-of days cannot be added together');
+    }
     this.mmeEngine ||= other.mmeEngine;
     for (const arm of ['intervention', 'comparison'] as const) {
       const mine = this.arms[arm];
@@ -135,18 +153,20 @@ export class OutcomeTally {
           pushAll(columns.followUp, more.followUp);
           pushAll(columns.mme, more.mme);
           columns.missing += more.missing;
+          columns.notYetDue += more.notYetDue;
           columns.mmeUnknown += more.mmeUnknown;
         }
       });
     }
   }
 
-  constructor(mode: ArmMode) {
+  constructor(mode: ArmMode, asOfDay: number) {
     this.mode = mode;
+    this.asOfDay = asOfDay;
   }
 
   add(patient: PatientEvidence): void {
-    const assignment = assignPatient(patient, this.mode);
+    const assignment = assignPatient(patient, this.mode, this.asOfDay);
     const tally = this.arms[assignment.arm];
     if (assignment.kind === 'excluded') {
       tally.excluded[assignment.reason] += 1;
@@ -158,15 +178,20 @@ export class OutcomeTally {
     if (mmeOnDay !== undefined) {
       this.mmeEngine = true;
     }
-    assignment.followUps.forEach((followUp, index) => {
+    assignment.followUps.forEach((outcome, index) => {
       const columns = tally.changes[index];
       if (columns === undefined) {
         return;
       }
-      if (followUp === undefined) {
+      if (outcome.kind === 'lost-to-follow-up') {
         columns.missing += 1;
         return;
       }
+      if (outcome.kind === 'not-yet-due') {
+        columns.notYetDue += 1;
+        return;
+      }
+      const followUp = outcome.peg;
       columns.change.push(followUp.score - baseline.score);
       columns.baseline.push(baseline.score);
       columns.followUp.push(followUp.score);
@@ -190,6 +215,7 @@ export class OutcomeTally {
     });
     return {
       armMode: this.mode,
+      asOf: isoDate(this.asOfDay),
       arms: {
         intervention: this.armSummary('intervention'),
         comparison: this.armSummary('comparison'),
@@ -238,6 +264,7 @@ function emptyColumns(): ChangeColumns {
     baseline: [],
     followUp: [],
     missing: 0,
+    notYetDue: 0,
     mme: [],
     mmeUnknown: 0,
   };
@@ -269,6 +296,7 @@ function summarise(columns: ChangeColumns, mmeEngine: boolean): ArmAtTimePoint {
   return {
     n: change.length,
     missing: columns.missing,
+    notYetDue: columns.notYetDue,
     meanChange: meanWithCi(change, CONFIDENCE_LEVEL),
     improvedOnePoint: proportion(indices, (i) => reachesMcid(baseline[i] ?? 0, followUp[i] ?? 0)),
     improvedThirtyPercent: proportion(withBaseline, (i) =>

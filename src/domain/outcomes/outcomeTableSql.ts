@@ -1,7 +1,7 @@
 /**
  * The outcome table as portable SQL over the analysis dataset (`clbp_analysis`, written by
  * `clbp outcomes --dataset`): per arm and time point, n, mean and SD of the change, responders,
- * follow-ups missing, and the sums ANCOVA needs (stats/ancova.ts turns them into the adjusted
+ * follow-ups lost and not yet due (on the dataset's as_of day), and the sums ANCOVA needs (stats/ancova.ts turns them into the adjusted
  * difference). Plain aggregates only, so it runs unchanged on DuckDB, Spark SQL and BigQuery;
  * a test runs it in DuckDB and checks it against the table `clbp outcomes` prints.
  */
@@ -9,7 +9,8 @@ export const OUTCOME_TABLE_SQL = `SELECT
   time_point,
   arm,
   COUNT(change) AS n,
-  SUM(CASE WHEN change IS NULL THEN 1 ELSE 0 END) AS lost_to_follow_up,
+  SUM(CASE WHEN followup_status = 'lost-to-follow-up' THEN 1 ELSE 0 END) AS lost_to_follow_up,
+  SUM(CASE WHEN followup_status = 'not-yet-due' THEN 1 ELSE 0 END) AS not_yet_due,
   AVG(change) AS mean_change,
   STDDEV_SAMP(change) AS sd_change,
   SUM(CASE WHEN reaches_mcid THEN 1 ELSE 0 END) AS drop_1pt,

@@ -7,6 +7,7 @@
  */
 import type { Resource } from 'fhir/r4';
 import type { EligibilityConfig } from '../screening/eligibilityConfig.ts';
+import { localDayIndex } from '../fhir-primitives/dates.ts';
 import type { PatientEvidence } from './armAssignment.ts';
 import type { OutcomeReport } from './outcomeTable.ts';
 import { OutcomeTally } from './outcomeTable.ts';
@@ -64,20 +65,22 @@ function attendance(patients: readonly AuditPatient[]): Attendance {
 }
 
 /**
- * The audit of `patients`; `shared` are the Questionnaires and Medications their records refer to.
- * Patients are tallied in the order given (sort them by id for the same sums on every run).
+ * The audit of `patients` on `asOf` (a time point whose window is still open that day is not yet
+ * due, not lost to follow-up); `shared` are the Questionnaires and Medications their records refer
+ * to. Patients are tallied in the order given (sort them by id for the same sums on every run).
  */
 export function programmeAudit(
   patients: readonly AuditPatient[],
   shared: readonly Resource[],
   eligibility: EligibilityConfig,
+  asOf: Date,
 ): ProgrammeAudit {
   const definitions = new Definitions();
   for (const resource of shared) {
     definitions.add(resource as unknown as Json);
   }
   const counts = emptyCounts();
-  const tally = new OutcomeTally({ kind: 'referral' });
+  const tally = new OutcomeTally({ kind: 'referral' }, localDayIndex(asOf));
   const medicationRecords = patients.some((p) =>
     p.resources.some(
       (r) => r.resourceType === 'MedicationStatement' || r.resourceType === 'MedicationRequest',

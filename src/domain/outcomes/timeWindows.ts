@@ -2,11 +2,10 @@
  * Choosing the baseline and follow-up PEG of one patient (pure). Inputs are the patient's PEG
  * administrations as calendar days and scores, de-duplicated and sorted by time.
  */
-import { add } from 'date-fns/add';
-import { sub } from 'date-fns/sub';
 import type { FollowUpTimePoint } from '../pathway/followUp.ts';
+import { timePointWindow as scheduleWindow } from '../pathway/followUp.ts';
 import { BASELINE_LOOKBACK_DAYS } from './analysisPlan.ts';
-import { localDate, localDayIndex } from '../fhir-primitives/dates.ts';
+import { dayIndex, isoDate } from '../fhir-primitives/dates.ts';
 
 export interface DatedScore {
   /** Calendar day number (fhir-primitives/dates.ts). */
@@ -47,9 +46,9 @@ export interface DayWindow {
 }
 
 /**
- * Due day and inclusive window of a time point for a baseline day, in calendar arithmetic
- * (date-fns on the calendar date: 6 months after 31 January is 31 July; one month before that,
- * 30 June).
+ * Due day and inclusive window of a time point for a baseline day: the follow-up schedule's own
+ * window (pathway/followUp.ts `timePointWindow`, calendar arithmetic: 6 months after 31 January is
+ * 31 July; one month before that, 30 June), as day numbers.
  */
 export function timePointWindow(baselineDay: number, timePoint: FollowUpTimePoint): DayWindow {
   const key = `${timePoint.id}|${String(baselineDay)}`;
@@ -57,11 +56,11 @@ export function timePointWindow(baselineDay: number, timePoint: FollowUpTimePoin
   if (cached !== undefined) {
     return cached;
   }
-  const due = add(localDate(baselineDay), timePoint.offset);
+  const days = scheduleWindow(isoDate(baselineDay), timePoint);
   const window = {
-    due: localDayIndex(due),
-    from: localDayIndex(sub(due, timePoint.window.before)),
-    to: localDayIndex(add(due, timePoint.window.after)),
+    due: dayIndex(days.due) ?? baselineDay,
+    from: dayIndex(days.start) ?? baselineDay,
+    to: dayIndex(days.end) ?? baselineDay,
   };
   windowCache.set(key, window);
   return window;

@@ -110,14 +110,7 @@ export function followUpSchedule(
           distance(a.day, window.due) - distance(b.day, window.due) || a.day.localeCompare(b.day),
       );
     const done = inWindow[0]?.administration;
-    const status: FollowUpStatus =
-      done !== undefined
-        ? 'done'
-        : today < window.start
-          ? 'upcoming'
-          : today <= window.end
-            ? 'due'
-            : 'overdue';
+    const status = timePointStatus(window, done !== undefined, today);
     return {
       id: point.id,
       label: point.label,
@@ -128,6 +121,23 @@ export function followUpSchedule(
     };
   });
   return { anchor, provisional: isProvisional(anchor), points };
+}
+
+/**
+ * A time point's status on the day `today` from its inclusive window and whether a PEG in it
+ * completed it. Days are 'YYYY-MM-DD' strings (the schedule) or day numbers (the research
+ * tables), which order alike. The research tables read 'overdue' as lost to follow-up, and 'due'
+ * or 'upcoming' (the window has not closed) as not yet due.
+ */
+export function timePointStatus<Day extends string | number>(
+  window: { readonly start: Day; readonly end: Day },
+  done: boolean,
+  today: Day,
+): FollowUpStatus {
+  if (done) {
+    return 'done';
+  }
+  return today < window.start ? 'upcoming' : today <= window.end ? 'due' : 'overdue';
 }
 
 /**

@@ -92,6 +92,7 @@ function AuditTable({ label, audit }: Audited) {
               <th scope="col">Time point</th>
               <th scope="col">n</th>
               <th scope="col">Lost to follow-up</th>
+              <th scope="col">Not yet due</th>
               <th scope="col">Mean PEG change (95% CI)</th>
               <th scope="col">≥ 1-point drop</th>
               <th scope="col">≥ 30% drop</th>
@@ -104,6 +105,7 @@ function AuditTable({ label, audit }: Audited) {
                 <th scope="row">{row.timePoint.label}</th>
                 <td data-label="n">{row.intervention.n}</td>
                 <td data-label="Lost to follow-up">{row.intervention.missing}</td>
+                <td data-label="Not yet due">{row.intervention.notYetDue}</td>
                 <td data-label="Mean PEG change (95% CI)">{meanText(row.intervention)}</td>
                 <td data-label="≥ 1-point drop">{pct(row.intervention.improvedOnePoint)}</td>
                 <td data-label="≥ 30% drop">{pct(row.intervention.improvedThirtyPercent)}</td>
@@ -171,7 +173,7 @@ export function ResultsView({ session, programme, asOf }: StaffViewProps) {
         });
         return {
           label,
-          audit: programmeAudit(patients, [...shared.values()], DEFAULT_ELIGIBILITY_CONFIG),
+          audit: programmeAudit(patients, [...shared.values()], DEFAULT_ELIGIBILITY_CONFIG, asOf),
         };
       };
       const perCohort = load.value.map((c) =>
@@ -187,7 +189,7 @@ export function ResultsView({ session, programme, asOf }: StaffViewProps) {
     return () => {
       live = false;
     };
-  }, [load, ready, ids, members.charts, members.pathways]);
+  }, [load, ready, ids, members.charts, members.pathways, asOf]);
 
   if (load.status === 'error') {
     return <RequestError error={load.error} onRetry={retry} />;
@@ -207,6 +209,11 @@ export function ResultsView({ session, programme, asOf }: StaffViewProps) {
         <>
           <p className="audit-label" data-testid="audit-label">
             <strong>{audits.text}</strong>
+          </p>
+          <p data-testid="audit-as-of">
+            Counted today, {audits.audits[0]?.audit.report.asOf}: a time point is lost to follow-up
+            once its window has closed without a PEG, and not yet due while its window is still
+            open.
           </p>
           {audits.audits.map((a) => (
             <AuditTable key={a.label} {...a} />

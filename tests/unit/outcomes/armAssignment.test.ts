@@ -4,6 +4,8 @@ import { assignPatient } from '../../../src/domain/outcomes/armAssignment.ts';
 
 const REFERRAL = { kind: 'referral' } as const;
 const GROUP = { kind: 'group', groupId: 'cohort-a' } as const;
+/** Long after every window below has closed. */
+const AS_OF_DAY = 10_000;
 
 function patient(overrides: Partial<PatientEvidence>): PatientEvidence {
   return { pegs: [], referralDays: [], undatedReferral: false, inGroup: false, ...overrides };
@@ -17,25 +19,34 @@ const HISTORY = [
 
 describe('arm assignment by referral', () => {
   it('puts a referred patient in the intervention arm with the PEG at referral as baseline', () => {
-    const result = assignPatient(patient({ pegs: HISTORY, referralDays: [130] }), REFERRAL);
+    const result = assignPatient(
+      patient({ pegs: HISTORY, referralDays: [130] }),
+      REFERRAL,
+      AS_OF_DAY,
+    );
     expect(result).toMatchObject({
       kind: 'analysed',
       arm: 'intervention',
       baseline: { day: 130, score: 7 },
     });
-    expect(result.kind === 'analysed' ? result.followUps[0] : undefined).toEqual({
-      day: 186,
-      score: 5,
-    });
+    expect(result.kind === 'analysed' ? result.followUps : undefined).toEqual([
+      { kind: 'followed-up', peg: { day: 186, score: 5 } },
+      { kind: 'lost-to-follow-up' },
+      { kind: 'lost-to-follow-up' },
+    ]);
   });
 
   it('anchors on the first of several referrals', () => {
-    const result = assignPatient(patient({ pegs: HISTORY, referralDays: [100, 186] }), REFERRAL);
+    const result = assignPatient(
+      patient({ pegs: HISTORY, referralDays: [100, 186] }),
+      REFERRAL,
+      AS_OF_DAY,
+    );
     expect(result).toMatchObject({ arm: 'intervention', baseline: { day: 100 } });
   });
 
   it("uses a non-referred patient's first PEG as baseline", () => {
-    const result = assignPatient(patient({ pegs: HISTORY }), REFERRAL);
+    const result = assignPatient(patient({ pegs: HISTORY }), REFERRAL, AS_OF_DAY);
     expect(result).toMatchObject({
       kind: 'analysed',
       arm: 'comparison',
@@ -47,6 +58,7 @@ describe('arm assignment by referral', () => {
     const result = assignPatient(
       patient({ pegs: [{ day: 140, score: 6 }], referralDays: [130] }),
       REFERRAL,
+      AS_OF_DAY,
     );
     expect(result).toEqual({
       kind: 'excluded',
@@ -56,7 +68,11 @@ describe('arm assignment by referral', () => {
   });
 
   it('excludes a referral without a date rather than moving the patient to the other arm', () => {
-    const result = assignPatient(patient({ pegs: HISTORY, undatedReferral: true }), REFERRAL);
+    const result = assignPatient(
+      patient({ pegs: HISTORY, undatedReferral: true }),
+      REFERRAL,
+      AS_OF_DAY,
+    );
     expect(result).toEqual({
       kind: 'excluded',
       arm: 'intervention',
@@ -65,7 +81,7 @@ describe('arm assignment by referral', () => {
   });
 
   it('excludes a patient with no PEG at all', () => {
-    expect(assignPatient(patient({ referralDays: [130] }), REFERRAL)).toEqual({
+    expect(assignPatient(patient({ referralDays: [130] }), REFERRAL, AS_OF_DAY)).toEqual({
       kind: 'excluded',
       arm: 'intervention',
       reason: 'no-peg',
@@ -79,7 +95,11 @@ describe('arm assignment by Group membership', () => {
     [false, 'comparison'],
   ] as const)('a patient in the group: %s → %s arm, baseline = first PEG', (inGroup, arm) => {
     // A referral is ignored in group mode: membership alone decides the arm and the baseline.
-    const result = assignPatient(patient({ pegs: HISTORY, inGroup, referralDays: [130] }), GROUP);
+    const result = assignPatient(
+      patient({ pegs: HISTORY, inGroup, referralDays: [130] }),
+      GROUP,
+      AS_OF_DAY,
+    );
     expect(result).toMatchObject({ kind: 'analysed', arm, baseline: { day: 100, score: 8 } });
   });
 });

@@ -15,7 +15,12 @@ let dir: string;
 let report: {
   rows: {
     timePoint: { id: string };
-    intervention: { n: number; meanChange: { mean: number }; missing: number };
+    intervention: {
+      n: number;
+      meanChange: { mean: number };
+      missing: number;
+      notYetDue: number;
+    };
   }[];
 };
 let engine: AnalyticsEngine;
@@ -41,12 +46,13 @@ afterAll(async () => {
 describe('the analysis dataset', () => {
   it('holds, per arm and time point, the n, mean change and missing follow-ups of the table', async () => {
     const rows = await engine.all(
-      `SELECT time_point, count(change)::INT AS n, avg(change) AS mean, count(*) FILTER (WHERE change IS NULL)::INT AS missing FROM '${join(dir, 'clbp_analysis.parquet')}' WHERE analysed AND arm = 'intervention' GROUP BY time_point`,
+      `SELECT time_point, count(change)::INT AS n, avg(change) AS mean, count(*) FILTER (WHERE followup_status = 'lost-to-follow-up')::INT AS missing, count(*) FILTER (WHERE followup_status = 'not-yet-due')::INT AS not_yet_due FROM '${join(dir, 'clbp_analysis.parquet')}' WHERE analysed AND arm = 'intervention' GROUP BY time_point`,
     );
     for (const row of report.rows) {
       const fromData = rows.find((r) => r.time_point === row.timePoint.id);
       expect(fromData?.n).toBe(row.intervention.n);
       expect(fromData?.missing).toBe(row.intervention.missing);
+      expect(fromData?.not_yet_due).toBe(row.intervention.notYetDue);
       expect(fromData?.mean as number).toBeCloseTo(row.intervention.meanChange.mean, 12);
     }
   });

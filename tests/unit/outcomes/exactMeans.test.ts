@@ -16,6 +16,7 @@ import { DEFAULT_ELIGIBILITY_CONFIG } from '../../../src/domain/screening/eligib
 import { pegAnswerCodeFor } from '../../../src/domain/peg/peg.ts';
 import { eligibleScreening } from '../../../src/sandbox/seed/screening.ts';
 import { PEG_QUESTIONNAIRE } from '../../../src/fhir/questionnaires.ts';
+import { parseIsoDay } from '../../../src/domain/fhir-primitives/dates.ts';
 
 function peg(
   id: string,
@@ -60,7 +61,7 @@ describe('exact PEG means in the research table', () => {
   });
 
   it('counts 7/7/6 → 5/5/4 as a 30% responder, as the screen does', () => {
-    const tally = new OutcomeTally({ kind: 'referral' });
+    const tally = new OutcomeTally({ kind: 'referral' }, parseIsoDay('2026-01-01') ?? 0);
     tally.add(evidence);
     const week8 = tally.report().rows[0]?.comparison;
     expect(week8?.n).toBe(1);

@@ -8,6 +8,8 @@ import { OutcomeTally } from '../../../src/domain/outcomes/outcomeTable.ts';
 const BASELINE = fullDayIndex('2025-01-06')!;
 const WEEK_8 = BASELINE + 56;
 const MODE = { kind: 'group', groupId: 'g' } as const;
+/** After every window here has closed. */
+const AS_OF_DAY = fullDayIndex('2026-06-01')!;
 
 /** A Group member with a PEG at baseline and at week 8, and MME/day on those two days. */
 function patient(mme: {
@@ -27,7 +29,7 @@ function patient(mme: {
 }
 
 function week8Median(patients: readonly PatientEvidence[]): MmeChange | undefined {
-  const tally = new OutcomeTally(MODE);
+  const tally = new OutcomeTally(MODE, AS_OF_DAY);
   patients.forEach((p) => {
     tally.add(p);
   });
@@ -106,11 +108,12 @@ describe('median MME/day change among patients on opioids at baseline', () => {
   });
 
   it('prints the n on opioids at baseline in the table cell and the definition in the method', () => {
-    const tally = new OutcomeTally(MODE);
+    const tally = new OutcomeTally(MODE, AS_OF_DAY);
     cohort.forEach((p) => {
       tally.add(p);
     });
     const run = {
+      asOfSource: '--as-of',
       files: ['x.ndjson'],
       malformedLines: 0,
       counts: {

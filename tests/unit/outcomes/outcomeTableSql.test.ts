@@ -1,7 +1,8 @@
 /**
  * The portable outcome-table SQL over the analysis dataset gives the table `clbp outcomes`
- * prints: n, mean change, responders, lost to follow-up, and (through the ANCOVA sums) the
- * adjusted difference, on the sandbox's patients and a generated cohort.
+ * prints: n, mean change, responders, lost to follow-up, not yet due, and (through the ANCOVA
+ * sums) the adjusted difference, on the sandbox's patients and a generated cohort, as of the day
+ * the cohort was generated (its latest patients' windows still open).
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,6 +18,7 @@ import { generateSeed } from '../../../src/sandbox/seed/seed.ts';
 interface Cell {
   n: number;
   missing: number;
+  notYetDue: number;
   meanChange: { mean: number; sd: number };
   improvedOnePoint: { successes: number };
   improvedThirtyPercent: { successes: number; n: number };
@@ -43,7 +45,16 @@ beforeAll(async () => {
   await writeFile(join(dir, 'cohort.ndjson'), resources.map((r) => JSON.stringify(r)).join('\n'));
   let out = '';
   const code = await main(
-    ['outcomes', join(dir, 'cohort.ndjson'), '--format', 'json', '--dataset', join(dir, 'ds')],
+    [
+      'outcomes',
+      join(dir, 'cohort.ndjson'),
+      '--format',
+      'json',
+      '--as-of',
+      '2026-11-21',
+      '--dataset',
+      join(dir, 'ds'),
+    ],
     {
       stdout: (text) => (out += text),
       stderr: () => undefined,
@@ -64,14 +75,19 @@ afterAll(async () => {
 });
 
 describe('the outcome table in SQL over the analysis dataset', () => {
-  it('gives the n, mean, SD, responders and lost to follow-up of the printed table', async () => {
+  it('gives the n, mean, SD, responders, lost to follow-up and not yet due of the printed table', async () => {
     const sql = await engine.all(OUTCOME_TABLE_SQL);
+    // The cut this test guards: some windows still open on the as-of day, some closed.
+    const cellsOf = rows.flatMap((row) => [row.intervention, row.comparison]);
+    expect(cellsOf.some((cell) => cell.notYetDue > 0)).toBe(true);
+    expect(cellsOf.some((cell) => cell.missing > 0)).toBe(true);
     for (const row of rows) {
       for (const arm of ['intervention', 'comparison'] as const) {
         const cell = row[arm];
         const fromSql = sql.find((r) => r.time_point === row.timePoint.id && r.arm === arm);
         expect(Number(fromSql?.n)).toBe(cell.n);
         expect(Number(fromSql?.lost_to_follow_up)).toBe(cell.missing);
+        expect(Number(fromSql?.not_yet_due)).toBe(cell.notYetDue);
         expect(fromSql?.mean_change as number).toBeCloseTo(cell.meanChange.mean, 10);
         expect(fromSql?.sd_change as number).toBeCloseTo(cell.meanChange.sd, 10);
         expect(Number(fromSql?.drop_1pt)).toBe(cell.improvedOnePoint.successes);

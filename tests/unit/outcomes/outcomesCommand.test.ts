@@ -144,10 +144,10 @@ describe('clbp outcomes by referral', () => {
     const { code, out } = await clbp('outcomes', SMALL);
     expect(code).toBe(0);
     expect(out).toContain(
-      '| Week 8 | Referred | 3 | 0 (0.0%) | -1.67 (-3.10 to -0.23) | 100.0% (3/3) | 33.3% (1/3) |',
+      '| Week 8 | Referred | 3 | 0 (0.0%) | 0 | -1.67 (-3.10 to -0.23) | 100.0% (3/3) | 33.3% (1/3) |',
     );
     expect(out).toContain(
-      '| Week 8 | Not referred | 4 | 0 (0.0%) | -0.25 (-1.05 to 0.55) | 25.0% (1/4) | 0.0% (0/4) |',
+      '| Week 8 | Not referred | 4 | 0 (0.0%) | 0 | -0.25 (-1.05 to 0.55) | 25.0% (1/4) | 0.0% (0/4) |',
     );
     expect(out).toMatch(/\| Week 8 \| -1\.42 \(-2\.57 to -0\.26\) \| 0\.027 \|/);
     expect(out).toContain("Welch's unequal-variance t-test");
@@ -245,11 +245,42 @@ describe('clbp outcomes input and arguments', () => {
     [['outcomes', SMALL, '--format', 'xlsx'], "unknown format 'xlsx'"],
     [['outcomes', SMALL, '--arm-by', 'cohort'], "--arm-by must be 'referral' or 'group:<id>'"],
     [['outcomes', SMALL, '--verbose'], "unknown option '--verbose'"],
+    [
+      ['outcomes', SMALL, '--as-of', '2026-02-30'],
+      "--as-of must be a date YYYY-MM-DD, got '2026-02-30'",
+    ],
+    [['outcomes', SMALL, '--as-of'], "--as-of must be a date YYYY-MM-DD, got ''"],
   ])('rejects %j with a usage message', async (argv, message) => {
     const { code, err } = await clbp(...argv);
     expect(code).toBe(2);
     expect(err).toContain(message);
     expect(err).toContain('usage: clbp outcomes');
+  });
+
+  it('counts follow-ups as of --as-of, and says so in the method', async () => {
+    // As of 2025-03-22 no month-12 window of the fixture (baselines in January 2025) has closed:
+    // the referred patient without a month-12 PEG is not yet due there, not lost.
+    const { code, out } = await clbp(
+      'outcomes',
+      SMALL,
+      '--format',
+      'json',
+      '--as-of',
+      '2025-03-22',
+    );
+    expect(code).toBe(0);
+    const report = JSON.parse(out) as {
+      method: string;
+      rows: { timePoint: { id: string }; intervention: { missing: number; notYetDue: number } }[];
+    };
+    expect(report.method).toContain('Follow-ups as of 2025-03-22 (--as-of)');
+    expect(report.rows.find((r) => r.timePoint.id === 'month12')?.intervention).toMatchObject({
+      missing: 0,
+      notYetDue: 1,
+    });
+    const { out: today } = await clbp('outcomes', SMALL);
+    expect(today).toContain('| Month 12 | Referred | 2 | 1 (33.3%) | 0 |');
+    expect(today).toMatch(/Follow-ups as of \d{4}-\d{2}-\d{2} \(the day of the run; give --as-of/);
   });
 
   it('says when the input does not exist, with the bad-input exit code 2', async () => {

@@ -12,6 +12,7 @@ import type { ArmMode } from '../../../src/domain/outcomes/armAssignment.ts';
 import type { DatasetRow } from '../../../src/domain/outcomes/dataset.ts';
 import { sumCounts } from '../../../src/domain/outcomes/patientEvidence.ts';
 import { perPatientStep } from '../../../src/cli/patientStep.ts';
+import { parseIsoDay } from '../../../src/domain/fhir-primitives/dates.ts';
 import { AnalyticsEngine } from '../../../src/fhir/analytics/engine.ts';
 import { PatientRecordStore } from '../../../src/fhir/analytics/patientRecords.ts';
 import { readAllRecords } from '../../../src/fhir/analytics/recordPass.ts';
@@ -19,6 +20,8 @@ import { PEG_QUESTIONNAIRE } from '../../../src/fhir/questionnaires.ts';
 import { COHORT_GROUP_ID } from '../../../src/sandbox/cohort.ts';
 import { cohortLinesByType, writeByType } from '../../support/cohortNdjson.ts';
 
+/** The cohort's own as-of day (tests/support/cohortNdjson.ts). */
+const AS_OF_DAY = parseIsoDay('2026-11-21') ?? 0;
 let dir: string;
 let files: string[] = [];
 
@@ -59,7 +62,7 @@ async function step(mode: ArmMode, workers: number, batchLines: number) {
     const rows: DatasetRow[] = [];
     const result = await perPatientStep(
       store,
-      { mode, medicationRecords: true, dataset: true },
+      { mode, asOfDay: AS_OF_DAY, medicationRecords: true, dataset: true },
       { workers, batchLines },
       (more) => rows.push(...more),
     );

@@ -11,6 +11,7 @@ import type { Json } from '../../../src/domain/outcomes/resourceShape.ts';
 import { DEFAULT_ELIGIBILITY_CONFIG } from '../../../src/domain/screening/eligibilityConfig.ts';
 import { patientOf } from '../../../src/fhir/pathwayChart.ts';
 import { generateCohort } from '../../../src/sandbox/cohort.ts';
+import { localDayIndex } from '../../../src/domain/fhir-primitives/dates.ts';
 
 const AS_OF = new Date('2026-11-21T17:00:00Z');
 
@@ -36,7 +37,7 @@ describe('the programme audit', () => {
     shared.forEach((r) => {
       definitions.add(r as unknown as Json);
     });
-    const research = new OutcomeTally({ kind: 'referral' });
+    const research = new OutcomeTally({ kind: 'referral' }, localDayIndex(AS_OF));
     for (const id of ids) {
       research.add(
         patientEvidence(byPatient.get(id) as unknown as Json[], definitions, emptyCounts(), {
@@ -56,6 +57,7 @@ describe('the programme audit', () => {
       })),
       shared,
       DEFAULT_ELIGIBILITY_CONFIG,
+      AS_OF,
     );
     expect(referred.length).toBeGreaterThan(30);
     expect(audit.report.rows.map((r) => r.intervention)).toEqual(
@@ -81,6 +83,7 @@ describe('the programme audit', () => {
       ],
       [],
       DEFAULT_ELIGIBILITY_CONFIG,
+      AS_OF,
     );
     expect(audit.attendance).toEqual({
       patients: 4,

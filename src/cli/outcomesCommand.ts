@@ -21,6 +21,7 @@ import { PatientRecordStore } from '../fhir/analytics/patientRecords.ts';
 import { readAllRecords } from '../fhir/analytics/recordPass.ts';
 import { assertReadable, InputError, listInputFiles } from '../fhir/ndjson.ts';
 import { PEG_QUESTIONNAIRE } from '../fhir/questionnaires.ts';
+import { readExportTransactionTime } from '../fhir/bulk/jobState.ts';
 import { localDayIndex, parseIsoDay } from '../domain/fhir-primitives/dates.ts';
 import { stat } from 'node:fs/promises';
 import type { CliIo } from './io.ts';
@@ -34,9 +35,11 @@ Trial-style PEG outcome table (week 8, month 6, month 12) from FHIR R4 NDJSON fi
   --arm-by   referral (default): patients referred to the programme vs patients who were
              eligible for it on a PEG day (the app's criteria then); observational
              group:<id>: members of Group/<id> vs everyone else with a PEG
-  --as-of    the day the data stand for (default: the day of the run): a patient with no PEG in
-             a time point's window that has not closed by then is "not yet due", not lost to
-             follow-up; the day used is printed with the method
+  --as-of    the day the data stand for: a patient with no PEG in a time point's window that
+             has not closed by then is "not yet due", not lost to follow-up. Default: the
+             transactionTime of the clbp bulk export in the input directory (its
+             bulk-export.manifest), else the day of the run; the day used is printed with the
+             method. Records after it still count: it does not cut the data
   --dataset  also write the analysis dataset (one row per patient and time point) to <dir>:
              clbp_analysis.parquet, clbp_analysis.csv and data_dictionary.md
 Exit 0; 2 when the input cannot be read (one line naming the file and line); 1 on other failures.
@@ -80,9 +83,10 @@ export async function run(
   try {
     const files = await listInputFiles(input);
     await assertReadable(files);
+    const asOf = await asOfOf(parsed.options, now);
     const engine = await AnalyticsEngine.open({ memoryLimit: OUTCOMES_MEMORY_LIMIT });
     try {
-      return await analyse(engine, files, parsed.options, io, asOfOf(parsed.options, now));
+      return await analyse(engine, files, parsed.options, io, asOf);
     } finally {
       await engine.close();
     }
@@ -291,11 +295,26 @@ interface AsOf {
   readonly source: string;
 }
 
-/** --as-of, else the local day of the run. */
-function asOfOf(options: Options, now: Date): AsOf {
-  return options.asOfDay === undefined
+/**
+ * --as-of; else the local day of the transactionTime a clbp bulk export recorded in the input
+ * directory (the time the server says its data stand for); else the local day of the run.
+ */
+async function asOfOf(options: Options, now: Date): Promise<AsOf> {
+  if (options.asOfDay !== undefined) {
+    return { day: options.asOfDay, source: '--as-of' };
+  }
+  let transactionTime: string | undefined;
+  try {
+    transactionTime = await readExportTransactionTime(options.input);
+  } catch (error) {
+    throw new InputError(error instanceof Error ? error.message : String(error));
+  }
+  return transactionTime === undefined
     ? { day: localDayIndex(now), source: 'the day of the run; give --as-of to fix it' }
-    : { day: options.asOfDay, source: '--as-of' };
+    : {
+        day: localDayIndex(new Date(transactionTime)),
+        source: `the bulk export's transactionTime, ${transactionTime}`,
+      };
 }
 
 function splitFlag(arg: string): [string, string | undefined] {

@@ -109,7 +109,7 @@ export const DATASET_COLUMNS: readonly DatasetColumn[] = [
     name: 'as_of',
     type: 'DATE',
     description:
-      'The day the data stand for (clbp outcomes --as-of, else the day of the run): followup_status is as of this day. The same on every row.',
+      "The day the data stand for (clbp outcomes --as-of; by default the clbp bulk export's transactionTime, else the day of the run): followup_status is as of this day. The same on every row.",
   },
   {
     name: 'followup_date',

@@ -18,7 +18,13 @@ export { ANALYSIS_TYPES, systemScopes } from './manifest.ts';
 import type { JobState } from './jobState.ts';
 import type { Manifest } from './manifest.ts';
 import { parseManifest } from './manifest.ts';
-import { readJobState, removeJobState, writeJobState } from './jobState.ts';
+import {
+  readJobState,
+  removeExportRecord,
+  removeJobState,
+  writeExportRecord,
+  writeJobState,
+} from './jobState.ts';
 
 export type ExportLevel =
   { readonly kind: 'group'; readonly groupId: string } | { readonly kind: 'patient' };
@@ -157,6 +163,8 @@ export async function runBulkExport(o: BulkExportOptions): Promise<BulkExportRes
   const http = exportTransport(o, onEvent);
   const t: Job = { http, onEvent, signal: o.signal, timeoutMs: o.timeoutMs };
   await mkdir(o.outDir, { recursive: true, mode: 0o700 });
+  // The record of a finished export is written again when this one finishes.
+  await removeExportRecord(o.outDir);
   if (o.replace === true) {
     await removeExportFiles(o.outDir, undefined);
     await removeJobState(o.outDir);
@@ -172,6 +180,13 @@ export async function runBulkExport(o: BulkExportOptions): Promise<BulkExportRes
 
   const files = await downloadAll(t, o, state, manifest);
   await deleteJob(t, state.statusUrl);
+  if (!Number.isNaN(Date.parse(manifest.transactionTime))) {
+    await writeExportRecord(o.outDir, {
+      version: 1,
+      request: state.request,
+      transactionTime: manifest.transactionTime,
+    });
+  }
   await removeJobState(o.outDir);
   onEvent({
     type: 'complete',

@@ -72,3 +72,61 @@ export async function writeJobState(dir: string, state: JobState): Promise<void>
 export async function removeJobState(dir: string): Promise<void> {
   await rm(join(dir, STATE_FILE), { force: true });
 }
+
+/**
+ * What a finished export leaves beside its files (0600, JSON; the name does not end in .json, so
+ * readers of the data skip it): the request and the manifest's transactionTime, the time the
+ * server says the data stand for, which `clbp outcomes` takes as its as-of day.
+ */
+export const EXPORT_RECORD_FILE = 'bulk-export.manifest';
+
+export interface ExportRecord {
+  readonly version: 1;
+  readonly request: string;
+  readonly transactionTime: string;
+}
+
+export async function writeExportRecord(dir: string, record: ExportRecord): Promise<void> {
+  const path = join(dir, EXPORT_RECORD_FILE);
+  await writeFile(`${path}.tmp`, `${JSON.stringify(record, null, 2)}\n`, {
+    encoding: 'utf8',
+    mode: 0o600,
+  });
+  await rename(`${path}.tmp`, path);
+}
+
+export async function removeExportRecord(dir: string): Promise<void> {
+  await rm(join(dir, EXPORT_RECORD_FILE), { force: true });
+}
+
+/**
+ * The finished export's transactionTime recorded in `dir`; undefined when `dir` holds no record.
+ * Throws an Error naming the file when the record is not one.
+ */
+export async function readExportTransactionTime(dir: string): Promise<string | undefined> {
+  const path = join(dir, EXPORT_RECORD_FILE);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      return undefined;
+    }
+    throw err;
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    value = undefined;
+  }
+  const time =
+    typeof value === 'object' && value !== null
+      ? (value as Record<string, unknown>)['transactionTime']
+      : undefined;
+  if (typeof time !== 'string' || Number.isNaN(Date.parse(time))) {
+    throw new Error(`${path} has no transactionTime instant; give --as-of, or delete the file`);
+  }
+  return time;
+}

@@ -2,7 +2,7 @@
  * The bulk client against the real sandbox (in-process, port 0): a full export, an interrupted
  * and resumed one, a failing status poll, an expiring backend token, and the job's deletion.
  */
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +10,12 @@ import { createBackendAuth } from '../../../src/fhir/bulk/backendAuth.ts';
 import type { BulkExportOptions } from '../../../src/fhir/bulk/bulkClient.ts';
 import { ANALYSIS_TYPES, runBulkExport, systemScopes } from '../../../src/fhir/bulk/bulkClient.ts';
 import type { BulkEvent } from '../../../src/fhir/bulk/events.ts';
-import { readJobState, STATE_FILE } from '../../../src/fhir/bulk/jobState.ts';
+import {
+  EXPORT_RECORD_FILE,
+  readExportTransactionTime,
+  readJobState,
+  STATE_FILE,
+} from '../../../src/fhir/bulk/jobState.ts';
 import type { Sandbox } from '../../../src/sandbox/server.ts';
 import type { CountingFetch } from './support.ts';
 import { CLIENT_ID, countingFetch, PRIVATE_KEY, startBulkSandbox } from './support.ts';
@@ -86,6 +91,9 @@ describe('a Patient-level export of the research cohort', () => {
     expect(patients).toContain('clbp-eligible');
     expect(events.some((e) => e.type === 'progress')).toBe(true);
     expect(await readdir(out)).not.toContain(STATE_FILE);
+    // What the data stand for stays beside them, for clbp outcomes' as-of day.
+    expect(await readExportTransactionTime(out)).toBe(result.transactionTime);
+    expect((await stat(join(out, EXPORT_RECORD_FILE))).mode & 0o777).toBe(0o600);
 
     const deleted = events.find((e) => e.type === 'deleted');
     expect(deleted).toBeDefined();
@@ -205,7 +213,9 @@ describe('a Patient-level export of the research cohort', () => {
       removedFiles: 4,
     });
     const left = (await readdir(out)).filter((n) => n !== 'errors').sort();
-    expect(left).toEqual([...result.files.map((f) => f.name), 'README.txt'].sort());
+    expect(left).toEqual(
+      [...result.files.map((f) => f.name), 'README.txt', EXPORT_RECORD_FILE].sort(),
+    );
     expect(await readdir(join(out, 'errors'))).toEqual([]);
     // Every file, the Patient one included, is the new job's: fetched again from its URLs.
     expect(result.files.every((f) => f.downloaded !== undefined)).toBe(true);

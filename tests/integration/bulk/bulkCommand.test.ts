@@ -43,7 +43,11 @@ describe('clbp bulk', () => {
       'Patient,Condition',
     ]);
     expect(r.code).toBe(0);
-    expect((await readdir(dir)).sort()).toEqual(['Condition.001.ndjson', 'Patient.001.ndjson']);
+    expect((await readdir(dir)).sort()).toEqual([
+      'Condition.001.ndjson',
+      'Patient.001.ndjson',
+      'bulk-export.manifest',
+    ]);
     expect(r.stderr).toMatch(/Patient\.001\.ndjson {2}\d+ resources/);
     expect(r.stderr).toContain('export job deleted on the server');
     // Patient data: readable by the researcher only.

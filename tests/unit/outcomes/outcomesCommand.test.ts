@@ -1,3 +1,6 @@
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runClbp } from '../../support/cli.ts';
@@ -281,6 +284,38 @@ describe('clbp outcomes input and arguments', () => {
     const { out: today } = await clbp('outcomes', SMALL);
     expect(today).toContain('| Month 12 | Referred | 2 | 1 (33.3%) | 0 |');
     expect(today).toMatch(/Follow-ups as of \d{4}-\d{2}-\d{2} \(the day of the run; give --as-of/);
+  });
+
+  it("counts follow-ups as of a bulk export's transactionTime by default", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'clbp-outcomes-as-of-'));
+    try {
+      await cp(SMALL, dir, { recursive: true });
+      // 18:00 UTC is noon in the tests' zone (America/Denver): the local day is 2025-03-22.
+      await writeFile(
+        join(dir, 'bulk-export.manifest'),
+        JSON.stringify({ version: 1, request: 'x', transactionTime: '2025-03-22T18:00:00Z' }),
+      );
+      const { code, out } = await clbp('outcomes', dir, '--format', 'json');
+      expect(code).toBe(0);
+      const report = JSON.parse(out) as {
+        method: string;
+        rows: { timePoint: { id: string }; intervention: { notYetDue: number } }[];
+      };
+      expect(report.method).toContain(
+        "Follow-ups as of 2025-03-22 (the bulk export's transactionTime, 2025-03-22T18:00:00Z)",
+      );
+      expect(report.rows.find((r) => r.timePoint.id === 'month12')?.intervention.notYetDue).toBe(1);
+      // --as-of wins over the export's day.
+      const given = await clbp('outcomes', dir, '--as-of', '2027-01-01');
+      expect(given.out).toContain('Follow-ups as of 2027-01-01 (--as-of)');
+
+      await writeFile(join(dir, 'bulk-export.manifest'), '{"transactionTime": "soon"}');
+      const broken = await clbp('outcomes', dir);
+      expect(broken.code).toBe(2);
+      expect(broken.err).toContain('bulk-export.manifest has no transactionTime instant');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('says when the input does not exist, with the bad-input exit code 2', async () => {

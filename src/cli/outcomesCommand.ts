@@ -41,7 +41,8 @@ Trial-style PEG outcome table (week 8, month 6, month 12) from FHIR R4 NDJSON fi
              bulk-export.manifest), else the day of the run; the day used is printed with the
              method. Records after it still count: it does not cut the data
   --dataset  also write the analysis dataset (one row per patient and time point) to <dir>:
-             clbp_analysis.parquet, clbp_analysis.csv and data_dictionary.md
+             clbp_analysis.parquet, clbp_analysis.csv and data_dictionary.md (patient-level
+             data: files 0600, a new <dir> 0700)
 Exit 0; 2 when the input cannot be read (one line naming the file and line); 1 on other failures.
 `;
 

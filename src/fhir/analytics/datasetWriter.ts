@@ -1,10 +1,11 @@
 /**
  * Writes the analysis dataset through DuckDB: rows are appended to a table as patients are
  * analysed (DuckDB keeps it within its memory limit), then copied out as Parquet and CSV with the
- * data dictionary beside them.
+ * data dictionary beside them. Patient-level data, written as `clbp bulk` writes its files: 0600,
+ * in a directory created 0700.
  */
 import type { DuckDBAppender } from '@duckdb/node-api';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DatasetRow } from '../../domain/outcomes/dataset.ts';
 import { FOLLOW_UP_TIME_POINTS } from '../../domain/pathway/followUp.ts';
@@ -52,10 +53,28 @@ export class DatasetWriter {
     }
   }
 
-  /** Flushes and writes clbp_analysis.parquet, clbp_analysis.csv and the data dictionary. */
+  /**
+   * Flushes and writes clbp_analysis.parquet, clbp_analysis.csv and the data dictionary, 0600.
+   * DuckDB creates its files with the process's umask, so they are written in a private (0700)
+   * folder inside `dir`, made 0600 there, then renamed into place.
+   */
   async finish(dir: string): Promise<string[]> {
     this.appender.closeSync();
-    await mkdir(dir, { recursive: true });
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const staging = await mkdtemp(join(dir, '.clbp_analysis-'));
+    try {
+      const names = await this.writeFiles(staging);
+      for (const name of names) {
+        await chmod(join(staging, name), 0o600);
+        await rename(join(staging, name), join(dir, name));
+      }
+      return names.map((name) => join(dir, name));
+    } finally {
+      await rm(staging, { recursive: true, force: true });
+    }
+  }
+
+  private async writeFiles(dir: string): Promise<string[]> {
     const rank = FOLLOW_UP_TIME_POINTS.map((tp, i) => `WHEN ${sqlString(tp.id)} THEN ${i}`).join(
       ' ',
     );
@@ -68,8 +87,7 @@ export class DatasetWriter {
     await this.engine.run(
       `COPY (SELECT * FROM clbp_analysis ${order}) TO ${sqlString(csv)} (FORMAT csv, HEADER true)`,
     );
-    const dictionary = join(dir, 'data_dictionary.md');
-    await writeFile(dictionary, dataDictionaryMarkdown());
-    return [parquet, csv, dictionary];
+    await writeFile(join(dir, 'data_dictionary.md'), dataDictionaryMarkdown(), { mode: 0o600 });
+    return ['clbp_analysis.parquet', 'clbp_analysis.csv', 'data_dictionary.md'];
   }
 }

@@ -2,7 +2,7 @@
  * `clbp outcomes --dataset`: the analysis dataset agrees with the printed table (it is the same
  * assignment and the same verdicts), reads back from Parquet and CSV, and has its dictionary.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -82,6 +82,25 @@ describe('the analysis dataset', () => {
       { patient: 'Patient/p4', exclusion: 'referred-without-baseline-peg' },
       { patient: 'Patient/p9', exclusion: 'never-eligible' },
     ]);
+  });
+
+  it('is written for the researcher only, as clbp bulk writes patient data: files 0600, a new folder 0700', async () => {
+    for (const name of ['clbp_analysis.parquet', 'clbp_analysis.csv', 'data_dictionary.md']) {
+      expect((await stat(join(dir, name))).mode & 0o777).toBe(0o600);
+    }
+    const fresh = join(dir, 'new', 'analysis');
+    const code = await main(['outcomes', SMALL, '--dataset', fresh], {
+      stdout: () => undefined,
+      stderr: () => undefined,
+    });
+    expect(code).toBe(0);
+    expect((await stat(fresh)).mode & 0o777).toBe(0o700);
+    expect((await readdir(fresh)).sort()).toEqual([
+      'clbp_analysis.csv',
+      'clbp_analysis.parquet',
+      'data_dictionary.md',
+    ]);
+    expect((await stat(join(fresh, 'clbp_analysis.parquet'))).mode & 0o777).toBe(0o600);
   });
 
   it('comes with a data dictionary naming every column', async () => {

@@ -36,7 +36,7 @@ export const METHOD = [
   'Median MME/day change: among patients on opioids at baseline only (total opioid MME/day > 0 on the baseline PEG day), total MME/day (CDC 2022 factors, the MME engine) on the follow-up PEG day − on the baseline PEG day; the cell gives that n and how many of them had a lower MME/day at follow-up ("reduced"). Patients without opioids on the baseline day, including everyone without opioid records, are not in the median (counted as 0 they would make it 0 by construction), so an opioid started after baseline is not shown here. A patient with an opioid of unknown dose on either day is left out and counted as "dose unknown".',
   `Adjusted difference: ANCOVA of the change on arm and baseline PEG (common within-arm slope), the same complete cases; ${PCT}% CI and two-sided p on n − 3 df.`,
   "Scores are the exact means of the three items (7/7/6 is 20/3, not 6.67), and the responder verdicts are the PEG module's own (reachesMcid, reaches30Percent), as the app shows them.",
-  "Every statistic is exact, from all change scores (a few numbers per analysed patient are kept for that, in patient order), not a streaming approximation; the input is read by the embedded DuckDB engine, one patient's resources at a time.",
+  "Every statistic is exact, from all change scores (a few numbers per analysed patient are kept for that, in patient order), not a streaming approximation. The input is read once, resource by resource, into each patient's small records (by the app's own readers); the embedded DuckDB engine sorts them by patient, and the patients are then analysed one at a time, in that order.",
 ].join(' ');
 
 /**

@@ -177,6 +177,14 @@ describe('clbp outcomes by referral', () => {
     expect(out).toContain('5 medication records (4 opioids with MME, 1 of unknown dose)');
   });
 
+  it('says in the method how the input was read: one pass into records, DuckDB sorting them by patient', async () => {
+    const { out } = await clbp('outcomes', SMALL);
+    expect(out).toContain(
+      "The input is read once, resource by resource, into each patient's small records (by the app's own readers); the embedded DuckDB engine sorts them by patient",
+    );
+    expect(out).not.toContain("one patient's resources at a time");
+  });
+
   it('writes one CSV row per time point with both arms and the difference', async () => {
     const { code, out } = await clbp('outcomes', SMALL, '--format=csv');
     expect(code).toBe(0);

@@ -43,7 +43,8 @@ Trial-style PEG outcome table (week 8, month 6, month 12) from FHIR R4 NDJSON fi
   --dataset  also write the analysis dataset (one row per patient and time point) to <dir>:
              clbp_analysis.parquet, clbp_analysis.csv and data_dictionary.md (patient-level
              data: files 0600, a new <dir> 0700)
-Exit 0; 2 when the input cannot be read (one line naming the file and line); 1 on other failures.
+Exit 0; 2 on a usage or input error (one line: a bad option, an unreadable file or line, a
+Group not in the input); 1 on other failures.
 `;
 
 /**
@@ -135,8 +136,11 @@ async function analyse(
     );
   }
   if (mode.kind === 'group' && !parts.some((part) => part.groupFound)) {
-    io.stderr(`clbp outcomes: Group/${mode.groupId} is not in the input\n`);
-    return 1;
+    // A usage error found in the input: exit 2, as for an unknown option or an unreadable file.
+    io.stderr(
+      `clbp outcomes: Group/${mode.groupId} is not in the input; --arm-by group:<id> needs a Group in it\n`,
+    );
+    return 2;
   }
   const store = await PatientRecordStore.load(
     engine,

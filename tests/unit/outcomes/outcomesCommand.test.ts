@@ -236,10 +236,14 @@ describe('clbp outcomes by Group membership', () => {
     expect(week8.intervention.meanChange.mean).toBe(0);
   });
 
-  it('fails clearly when the Group is not in the input', async () => {
+  it('fails clearly, with the usage exit code 2 and one line, when the Group is not in the input', async () => {
     const { code, err } = await clbp('outcomes', SMALL, '--arm-by', 'group:nope');
-    expect(code).toBe(1);
-    expect(err).toContain('Group/nope is not in the input');
+    expect(code).toBe(2);
+    const lines = err.trim().split('\n');
+    expect(lines.at(-1)).toBe(
+      'clbp outcomes: Group/nope is not in the input; --arm-by group:<id> needs a Group in it',
+    );
+    expect(lines.filter((line) => line.includes('Group/nope'))).toHaveLength(1);
   });
 });
 

@@ -36,23 +36,45 @@ function isJobState(value: unknown): value is JobState {
   );
 }
 
-/** The state in `dir`, or undefined when there is none; throws on an unreadable one. */
-export async function readJobState(dir: string): Promise<JobState | undefined> {
-  const path = join(dir, STATE_FILE);
+/**
+ * The JSON value of a file of the output directory: `absent` when there is no such file,
+ * undefined when it is not JSON (the caller names the file in its error).
+ */
+async function readJson(path: string): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-      return undefined;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      return ABSENT;
     }
     throw err;
   }
-  let value: unknown;
   try {
-    value = JSON.parse(text);
+    return JSON.parse(text) as unknown;
   } catch {
-    value = undefined;
+    return undefined;
+  }
+}
+
+const ABSENT = Symbol('absent');
+
+/** Writes JSON whole or not at all (a temporary file, then a rename), 0600: it names the export's files. */
+async function writeJson(path: string, value: unknown): Promise<void> {
+  await writeFile(`${path}.tmp`, `${JSON.stringify(value, null, 2)}\n`, {
+    encoding: 'utf8',
+    mode: 0o600,
+  });
+  await rename(`${path}.tmp`, path);
+}
+
+/** The state in `dir`, or undefined when there is none; throws on an unreadable one. */
+export async function readJobState(dir: string): Promise<JobState | undefined> {
+  const path = join(dir, STATE_FILE);
+  const value = await readJson(path);
+  if (value === ABSENT) {
+    return undefined;
   }
   if (!isJobState(value)) {
     throw new Error(`${path} is not a bulk job state file; delete it to start a new export`);
@@ -61,12 +83,7 @@ export async function readJobState(dir: string): Promise<JobState | undefined> {
 }
 
 export async function writeJobState(dir: string, state: JobState): Promise<void> {
-  const path = join(dir, STATE_FILE);
-  await writeFile(`${path}.tmp`, `${JSON.stringify(state, null, 2)}\n`, {
-    encoding: 'utf8',
-    mode: 0o600, // it names the export's files
-  });
-  await rename(`${path}.tmp`, path);
+  await writeJson(join(dir, STATE_FILE), state);
 }
 
 export async function removeJobState(dir: string): Promise<void> {
@@ -87,12 +104,7 @@ export interface ExportRecord {
 }
 
 export async function writeExportRecord(dir: string, record: ExportRecord): Promise<void> {
-  const path = join(dir, EXPORT_RECORD_FILE);
-  await writeFile(`${path}.tmp`, `${JSON.stringify(record, null, 2)}\n`, {
-    encoding: 'utf8',
-    mode: 0o600,
-  });
-  await rename(`${path}.tmp`, path);
+  await writeJson(join(dir, EXPORT_RECORD_FILE), record);
 }
 
 export async function removeExportRecord(dir: string): Promise<void> {
@@ -100,26 +112,14 @@ export async function removeExportRecord(dir: string): Promise<void> {
 }
 
 /**
- * The finished export's transactionTime recorded in `dir`; undefined when `dir` holds no record.
- * Throws an Error naming the file when the record is not one.
+ * The finished export's transactionTime recorded in `dir`; undefined when `dir` holds no record
+ * (or is a file). Throws an Error naming the file when the record is not one.
  */
 export async function readExportTransactionTime(dir: string): Promise<string | undefined> {
   const path = join(dir, EXPORT_RECORD_FILE);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') {
-      return undefined;
-    }
-    throw err;
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    value = undefined;
+  const value = await readJson(path);
+  if (value === ABSENT) {
+    return undefined;
   }
   const time =
     typeof value === 'object' && value !== null

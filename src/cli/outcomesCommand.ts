@@ -35,11 +35,11 @@ Trial-style PEG outcome table (week 8, month 6, month 12) from FHIR R4 NDJSON fi
   --arm-by   referral (default): patients referred to the programme vs patients who were
              eligible for it on a PEG day (the app's criteria then); observational
              group:<id>: members of Group/<id> vs everyone else with a PEG
-  --as-of    the day the data stand for: a patient with no PEG in a time point's window that
-             has not closed by then is "not yet due", not lost to follow-up. Default: the
-             transactionTime of the clbp bulk export in the input directory (its
-             bulk-export.manifest), else the day of the run; the day used is printed with the
-             method. Records after it still count: it does not cut the data
+  --as-of    the analysis as it stood on that day: PEGs and referrals dated after it are left
+             out, and a patient with no PEG in a time point's window that has not closed by
+             then is "not yet due", not lost to follow-up. Default: the transactionTime of the
+             clbp bulk export in the input directory (its bulk-export.manifest), else the day
+             of the run; the day used is printed with the method
   --dataset  also write the analysis dataset (one row per patient and time point) to <dir>:
              clbp_analysis.parquet, clbp_analysis.csv and data_dictionary.md (patient-level
              data: files 0600, a new <dir> 0700)

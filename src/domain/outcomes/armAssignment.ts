@@ -88,15 +88,18 @@ export function baselineRule(mode: ArmMode, arm: ArmId): string {
 }
 
 /**
- * The patient's arm, baseline and time points. `asOfDay` (a calendar day number) is the day the
- * data stand for: a time point whose window has not closed by then and holds no PEG is not yet
- * due rather than lost to follow-up (the follow-up schedule's own status, pathway/followUp.ts).
+ * The patient's arm, baseline and time points as they stood on `asOfDay` (a calendar day number):
+ * PEGs and referrals dated after it are left out (as `clbp pathway --as-of` leaves out a chart's
+ * later records, pathway/asOf.ts), and a time point whose window has not closed by then and holds
+ * no PEG is not yet due rather than lost to follow-up (the follow-up schedule's own status,
+ * pathway/followUp.ts).
  */
 export function assignPatient(
-  patient: PatientEvidence,
+  evidence: PatientEvidence,
   mode: ArmMode,
   asOfDay: number,
 ): PatientAssignment {
+  const patient = evidenceUpTo(evidence, asOfDay);
   const arm: ArmId = isIntervention(patient, mode) ? 'intervention' : 'comparison';
   if (patient.pegs.length === 0) {
     return { kind: 'excluded', arm, reason: 'no-peg' };
@@ -154,6 +157,22 @@ function timePointOutcome(
   return timePointStatus({ start: window.from, end: window.to }, false, asOfDay) === 'overdue'
     ? { kind: 'lost-to-follow-up' }
     : { kind: 'not-yet-due' };
+}
+
+/** The evidence without the PEGs and referrals dated after the day; the same object when none is. */
+function evidenceUpTo(patient: PatientEvidence, day: number): PatientEvidence {
+  const pegs = upTo(patient.pegs, (peg) => peg.day, day);
+  const referralDays = upTo(patient.referralDays, (referralDay) => referralDay, day);
+  return pegs === patient.pegs && referralDays === patient.referralDays
+    ? patient
+    : { ...patient, pegs, referralDays };
+}
+
+/** The items dated up to and including `day`; the same list when all are. */
+function upTo<T>(items: readonly T[], dayOf: (item: T) => number, day: number): readonly T[] {
+  return items.some((item) => dayOf(item) > day)
+    ? items.filter((item) => dayOf(item) <= day)
+    : items;
 }
 
 function isIntervention(patient: PatientEvidence, mode: ArmMode): boolean {

@@ -66,7 +66,7 @@ export const DATASET_COLUMNS: readonly DatasetColumn[] = [
     name: 'programme_task',
     type: 'VARCHAR',
     description:
-      "Status of the programme's Task for the first referral: requested, accepted, in-progress (first session attended), completed (programme finished), rejected or cancelled; null without a Task. The dataset's only attendance measure: the per-session attendance the programme workspace records (an Encounter per patient and session, basedOn the referral) is not read into it.",
+      "Status of the programme's Task for the first referral: requested, accepted, in-progress (first session attended), completed (programme finished), rejected or cancelled; null without a Task (its last version in the input, not as of as_of). The dataset's only attendance measure: the per-session attendance the programme workspace records (an Encounter per patient and session, basedOn the referral) is not read into it.",
   },
   {
     name: 'baseline_date',
@@ -109,7 +109,7 @@ export const DATASET_COLUMNS: readonly DatasetColumn[] = [
     name: 'as_of',
     type: 'DATE',
     description:
-      "The day the data stand for (clbp outcomes --as-of; by default the clbp bulk export's transactionTime, else the day of the run): followup_status is as of this day. The same on every row.",
+      "The day the data stand for (clbp outcomes --as-of; by default the clbp bulk export's transactionTime, else the day of the run): the analysis as it stood that day (PEGs and referrals dated after it left out; followup_status as of it). The same on every row.",
   },
   {
     name: 'followup_date',

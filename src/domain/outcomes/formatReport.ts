@@ -43,7 +43,7 @@ export const METHOD = [
  * The method with the as-of day: which missing follow-ups are losses and which are not yet due.
  */
 export function methodText(report: OutcomeReport, run: Pick<RunInfo, 'asOfSource'>): string {
-  return `${METHOD} Follow-ups as of ${report.asOf} (${run.asOfSource}): a patient with a baseline but no PEG in a window that closed by then is lost to follow-up at that time point (share of those whose window closed); one whose window had not closed by then is not yet due, in neither n nor the lost share; no value is imputed.`;
+  return `${METHOD} Follow-ups as of ${report.asOf} (${run.asOfSource}), the analysis as it stood that day (PEGs and referrals dated after it are left out): a patient with a baseline but no PEG in a window that closed by then is lost to follow-up at that time point (share of those whose window closed); one whose window had not closed by then is not yet due, in neither n nor the lost share; no value is imputed.`;
 }
 
 export function windowsText(): string {

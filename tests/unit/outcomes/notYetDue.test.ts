@@ -1,7 +1,8 @@
 /**
  * A follow-up is lost only once its window has closed: on the analysis's as-of day, a patient
  * with no PEG in a window still open (or not yet open) is "not yet due", in neither n nor the
- * lost-to-follow-up count, in the table, the analysis dataset and the programme's results alike.
+ * lost-to-follow-up count, in the table, the analysis dataset and the programme's results alike;
+ * PEGs and referrals dated after the day are not there yet.
  * Windows from a baseline PEG on 2026-01-10 (the follow-up schedule: week 8 ± 2 weeks, months 6
  * and 12 ± 1 month, calendar arithmetic), written out by hand:
  *   week 8   2026-02-21 … 2026-03-21
@@ -76,6 +77,29 @@ describe('a missing follow-up on the as-of day', () => {
     const recent = { ...member(), pegs: [{ day: day('2026-11-02'), score: 7 }] };
     const [, month6] = cells('2026-12-04', member('2026-03-07', '2026-07-10'), recent);
     expect(month6).toEqual([1, 0, 1]);
+  });
+});
+
+describe('the analysis as it stood on the as-of day', () => {
+  it('leaves out a PEG dated after it: the open window is not yet due, not followed up', () => {
+    expect(cells('2026-03-01', member('2026-03-07'))).toEqual([
+      [0, 0, 1],
+      [0, 0, 1],
+      [0, 0, 1],
+    ]);
+  });
+
+  it('leaves out a referral dated after it: the patient is not referred yet', () => {
+    // Referred on 2026-01-20, the baseline PEG (2026-01-10) within the referral's look-back.
+    const referredLater: PatientEvidence = { ...member(), referralDays: [day('2026-01-20')] };
+    const arm = (asOf: string) => {
+      const tally = new OutcomeTally({ kind: 'referral' }, day(asOf));
+      tally.add(referredLater);
+      const { intervention, comparison } = tally.report().arms;
+      return [intervention.withBaseline, comparison.withBaseline];
+    };
+    expect(arm('2026-01-19')).toEqual([0, 1]);
+    expect(arm('2026-01-20')).toEqual([1, 0]);
   });
 });
 

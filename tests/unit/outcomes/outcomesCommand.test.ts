@@ -273,8 +273,9 @@ describe('clbp outcomes input and arguments', () => {
   });
 
   it('counts follow-ups as of --as-of, and says so in the method', async () => {
-    // As of 2025-03-22 no month-12 window of the fixture (baselines in January 2025) has closed:
-    // the referred patient without a month-12 PEG is not yet due there, not lost.
+    // The analysis as it stood on 2025-03-22: the fixture's later PEGs are left out, and no
+    // month-6 or month-12 window (baselines in January 2025) had closed, so the three referred
+    // patients are not yet due there, not lost; at week 8 one had its PEG and two windows were open.
     const { code, out } = await clbp(
       'outcomes',
       SMALL,
@@ -286,13 +287,16 @@ describe('clbp outcomes input and arguments', () => {
     expect(code).toBe(0);
     const report = JSON.parse(out) as {
       method: string;
-      rows: { timePoint: { id: string }; intervention: { missing: number; notYetDue: number } }[];
+      rows: {
+        timePoint: { id: string };
+        intervention: { n: number; missing: number; notYetDue: number };
+      }[];
     };
     expect(report.method).toContain('Follow-ups as of 2025-03-22 (--as-of)');
-    expect(report.rows.find((r) => r.timePoint.id === 'month12')?.intervention).toMatchObject({
-      missing: 0,
-      notYetDue: 1,
-    });
+    const intervention = (id: string) =>
+      report.rows.find((r) => r.timePoint.id === id)?.intervention;
+    expect(intervention('week8')).toMatchObject({ n: 1, missing: 0, notYetDue: 2 });
+    expect(intervention('month12')).toMatchObject({ n: 0, missing: 0, notYetDue: 3 });
     const { out: today } = await clbp('outcomes', SMALL);
     expect(today).toContain('| Month 12 | Referred | 2 | 1 (33.3%) | 0 |');
     expect(today).toMatch(/Follow-ups as of \d{4}-\d{2}-\d{2} \(the day of the run; give --as-of/);
@@ -316,7 +320,7 @@ describe('clbp outcomes input and arguments', () => {
       expect(report.method).toContain(
         "Follow-ups as of 2025-03-22 (the bulk export's transactionTime, 2025-03-22T18:00:00Z)",
       );
-      expect(report.rows.find((r) => r.timePoint.id === 'month12')?.intervention.notYetDue).toBe(1);
+      expect(report.rows.find((r) => r.timePoint.id === 'month12')?.intervention.notYetDue).toBe(3);
       // --as-of wins over the export's day.
       const given = await clbp('outcomes', dir, '--as-of', '2027-01-01');
       expect(given.out).toContain('Follow-ups as of 2027-01-01 (--as-of)');

@@ -66,7 +66,15 @@ describe('research command line on a synthetic cohort', () => {
 
     const outcomes = await clbp(['outcomes', data, '--format', 'json']);
     expect(outcomes.code).toBe(0);
-    const report = JSON.parse(outcomes.stdout) as { rows: JsonRow[]; design: string };
+    const report = JSON.parse(outcomes.stdout) as {
+      rows: JsonRow[];
+      design: string;
+      method: string;
+    };
+    // Counted as of the day the export says its data stand for, which clbp bulk kept beside them.
+    expect(report.method).toMatch(
+      /Follow-ups as of \d{4}-\d{2}-\d{2} \(the bulk export's transactionTime, /,
+    );
     expect(report.design).toContain('Observational comparison, not a randomised trial');
     const { differences } = generateCohort({ n: COHORT, asOf: E2E_AS_OF }).effects;
 

@@ -141,6 +141,46 @@ describe('the PEG form', () => {
   });
 });
 
+describe('the red-flag evaluation form, by keyboard alone', () => {
+  /** Presses Tab until focus is on an element matching `selector` (at most 60 presses). */
+  async function tabTo(selector: string): Promise<void> {
+    for (let i = 0; i < 60; i += 1) {
+      if (await t.page.evaluate((s) => document.activeElement?.matches(s) === true, selector)) {
+        return;
+      }
+      await t.page.keyboard.press('Tab');
+    }
+    throw new Error(`Tab never reached ${selector}`);
+  }
+  const FORM = 'form.clearance-form';
+  const OPENER = 'section#screening button.clearance-opener';
+
+  it('closes with Escape keeping the ticks and the note as a draft, and resumes them; nothing is written', async () => {
+    await launchPatient(t.page, t.sandbox, 'clbp-red-flag');
+    const before = await stored(t.sandbox, 'QuestionnaireResponse?patient=clbp-red-flag');
+    await tabTo(OPENER);
+    await t.page.keyboard.press('Enter');
+    await expect.poll(focusedFormLabel).toBe("Record a clinician's evaluation of red flags");
+    await tabTo(`${FORM} input[type="checkbox"]`);
+    await t.page.keyboard.press('Space');
+    await tabTo('#clearance-note');
+    await t.page.keyboard.type('Seen in clinic');
+    await t.page.keyboard.press('Escape');
+    await expect.poll(() => t.page.locator(FORM).count()).toBe(0);
+    // Focus is back on the button, which now offers the draft.
+    await expect
+      .poll(() => t.page.evaluate(() => document.activeElement?.textContent))
+      .toBe("Resume the draft: Record a clinician's evaluation of the red flag");
+    await t.page.keyboard.press('Enter');
+    await expect.poll(focusedFormLabel).toBe("Record a clinician's evaluation of red flags");
+    await expect(t.page.isChecked(`${FORM} input[type="checkbox"]`)).resolves.toBe(true);
+    await expect(t.page.inputValue('#clearance-note')).resolves.toBe('Seen in clinic');
+    await expect(
+      stored(t.sandbox, 'QuestionnaireResponse?patient=clbp-red-flag'),
+    ).resolves.toHaveLength(before.length);
+  });
+});
+
 describe('a related person signed in (fhirUser a RelatedPerson)', () => {
   it('gets a read-only view: the status and the row, no clinician action and no form', async () => {
     // The EHR signs in someone acting for the patient: its id_token names a RelatedPerson as

@@ -220,25 +220,40 @@ describe('closing a form gives keyboard focus back to the button that opens it',
   });
 });
 
-describe('the red-flag evaluation form takes focus, and gives it back when cancelled', () => {
-  it('moves focus into the form as it opens and back to its button on Cancel', async () => {
+describe('the red-flag evaluation form takes focus, and gives it back when closed', () => {
+  it('moves focus into the form as it opens and back to its button on Escape, then on Close, keeping the draft', async () => {
     renderApp('clbp-red-flag');
     await loaded();
     const button = () =>
       within(section('Screening and eligibility')).getByRole('button', {
-        name: /^Record a clinician's evaluation of the red flag/,
+        name: /Record a clinician's evaluation of the red flag/,
       });
-    fireEvent.click(button());
-    const form = await waitFor(() => {
-      const found = screen.getByRole('form', {
-        name: "Record a clinician's evaluation of red flags",
+    const openForm = async () => {
+      fireEvent.click(button());
+      return await waitFor(() => {
+        const found = screen.getByRole('form', {
+          name: "Record a clinician's evaluation of red flags",
+        });
+        expect(found.contains(document.activeElement)).toBe(true);
+        return found;
       });
-      expect(found.contains(document.activeElement)).toBe(true);
-      return found;
-    });
-    fireEvent.click(within(form).getByRole('button', { name: 'Cancel' }));
+    };
+    let form = await openForm();
+    fireEvent.click(within(form).getByRole('checkbox'));
+    fireEvent.keyDown(form, { key: 'Escape' });
     await waitFor(() => {
       expect(document.activeElement).toBe(button());
     });
+    expect(button().textContent).toBe(
+      "Resume the draft: Record a clinician's evaluation of the red flag",
+    );
+    form = await openForm();
+    expect(within(form).getByRole('checkbox')).toHaveProperty('checked', true);
+    fireEvent.click(within(form).getByRole('button', { name: 'Close (keep the draft)' }));
+    await waitFor(() => {
+      expect(document.activeElement).toBe(button());
+    });
+    form = await openForm();
+    expect(within(form).getByRole('checkbox')).toHaveProperty('checked', true);
   });
 });

@@ -4,6 +4,7 @@ import type { FormAnswers } from '../../fhir/questionnaireAnswers.ts';
 import type { Draft, SentDraft } from '../drafts.ts';
 import { DraftStatus } from '../DraftStatus.tsx';
 import { useDraftSave } from '../useDraftSave.ts';
+import { useEscapeToClose } from '../useEscapeToClose.ts';
 import { QuestionnaireForm } from './QuestionnaireForm.tsx';
 
 interface QuestionnaireDraftFormProps<R> {
@@ -50,23 +51,7 @@ export function QuestionnaireDraftForm<R>(props: QuestionnaireDraftFormProps<R>)
   const notReady = props.notReady(draft);
   const heading = useRef<HTMLHeadingElement>(null);
   const formRef = useRef<HTMLFormElement>(null);
-  // Escape closes the form the way Close does: the answers stay a draft in this tab.
-  useEffect(() => {
-    const element = formRef.current;
-    if (element === null || onCancel === undefined || saving) {
-      return undefined;
-    }
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Escape') {
-        event.preventDefault();
-        onCancel();
-      }
-    };
-    element.addEventListener('keydown', onKey);
-    return () => {
-      element.removeEventListener('keydown', onKey);
-    };
-  }, [onCancel, saving]);
+  useEscapeToClose(formRef, onCancel, saving);
   useEffect(() => {
     if (focusOnOpen === true) {
       heading.current?.scrollIntoView({ block: 'start' });

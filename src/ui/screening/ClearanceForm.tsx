@@ -6,6 +6,7 @@ import { writeContext, type Session } from '../../fhir/session.ts';
 import { DraftStatus } from '../DraftStatus.tsx';
 import type { Draft, SentDraft } from '../drafts.ts';
 import { useDraftSave } from '../useDraftSave.ts';
+import { useEscapeToClose } from '../useEscapeToClose.ts';
 import { evidenceText } from './evidenceText.ts';
 
 interface ClearanceFormProps {
@@ -14,6 +15,7 @@ interface ClearanceFormProps {
   /** The red flags that need evaluation and may be cleared here. */
   readonly flags: readonly RedFlagFinding[];
   readonly onSaved: () => void;
+  /** Closes the form, keeping the ticks and the note as a draft in this tab (also Escape). */
   readonly onCancel: () => void;
   /** Takes keyboard focus when it opens (opened by the clinician, not restored by a reload). */
   readonly focusOnOpen?: boolean;
@@ -36,7 +38,7 @@ const chosenOf = (draft: Draft): string[] =>
 /**
  * A clinician records that the red flags they tick were evaluated and do not preclude the
  * programme, with an optional note: written to the chart (clearanceWrite.ts) with who and when.
- * Kept as a draft until the EHR confirms, like every form.
+ * Kept as a draft until the EHR confirms, like every form; Close and Escape keep it too.
  */
 export function ClearanceForm({
   session,
@@ -70,6 +72,8 @@ export function ClearanceForm({
     now,
   );
   const heading = useRef<HTMLHeadingElement>(null);
+  const formRef = useRef<HTMLFormElement>(null);
+  useEscapeToClose(formRef, onCancel, state.status === 'saving');
   useEffect(() => {
     if (focusOnOpen === true) {
       heading.current?.focus();
@@ -83,6 +87,7 @@ export function ClearanceForm({
   };
   return (
     <form
+      ref={formRef}
       className="clearance-form"
       aria-label="Record a clinician's evaluation of red flags"
       onSubmit={(event) => {
@@ -129,11 +134,16 @@ export function ClearanceForm({
       />
       <p className="hint">
         Saved to the chart as your evaluation (you are its author), with the time. A red flag
-        recorded after it needs a new evaluation.
+        recorded after it needs a new evaluation. Escape closes the form and keeps your draft.
       </p>
-      <button type="submit" disabled={saving || chosen.length === 0}>
-        {saving ? 'Saving…' : locked ? 'Retry saving the evaluation' : 'Save the evaluation'}
-      </button>
+      <div className="form-actions">
+        <button type="submit" disabled={saving || chosen.length === 0}>
+          {saving ? 'Saving…' : locked ? 'Retry saving the evaluation' : 'Save the evaluation'}
+        </button>
+        <button type="button" className="secondary" onClick={onCancel} disabled={saving}>
+          Close (keep the draft)
+        </button>
+      </div>
       <DraftStatus
         state={state}
         locked={locked}
@@ -141,18 +151,6 @@ export function ClearanceForm({
         what="The evaluation"
         testId="clearance-save-error"
       />
-      {!locked && !saving && (
-        <button
-          type="button"
-          className="secondary"
-          onClick={() => {
-            discard();
-            onCancel();
-          }}
-        >
-          Cancel
-        </button>
-      )}
       {state.status === 'saved' && <p role="status">Evaluation saved.</p>}
     </form>
   );

@@ -79,7 +79,8 @@ function RedFlagEvaluation(props: {
   const { session, reload } = props.section;
   const { clearable, notClearable } = props.view;
   const [open, setOpen] = useState(() => loadDraft('clearance', session.patientId) !== undefined);
-  // Focus moves into the form the clinician opens, and back to its button when they cancel.
+  // Focus moves into the form the clinician opens, and back to its button when they close it
+  // (Close or Escape: the ticks and the note stay a draft in this tab).
   const [focus, setFocus] = useState<'form' | 'button'>();
   return (
     <>
@@ -92,6 +93,7 @@ function RedFlagEvaluation(props: {
       {props.canWrite && clearable.length > 0 && !open && (
         <button
           type="button"
+          className="clearance-opener"
           ref={(button) => {
             if (button !== null && focus === 'button') {
               setFocus(undefined);
@@ -103,6 +105,7 @@ function RedFlagEvaluation(props: {
             setFocus('form');
           }}
         >
+          {loadDraft('clearance', session.patientId) === undefined ? '' : 'Resume the draft: '}
           Record a clinician&apos;s evaluation of the red flag{clearable.length > 1 ? 's' : ''}
         </button>
       )}

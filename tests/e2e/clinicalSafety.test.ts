@@ -140,12 +140,12 @@ describe("a clinician's clearance of a chart red flag", () => {
     expect(clearances[0]?.author?.reference).toBe('Practitioner/pcp-1');
   });
 
-  it('shows the seeded clearance of red-flag-cleared: eligible, evaluated by Dr Elena Morgan', async () => {
+  it('shows the seeded clearance of red-flag-cleared: eligible, evaluated by Dr. Elena Morgan', async () => {
     await launchPatient(t.page, t.sandbox, 'red-flag-cleared');
     await expect(verdict()).resolves.toBe('eligible');
     await expect(
       t.page.textContent('[data-red-flag="cancer-history"][data-status="met"]'),
-    ).resolves.toContain('evaluated by Dr Elena Morgan');
+    ).resolves.toContain('evaluated by Dr. Elena Morgan');
   });
 });
 

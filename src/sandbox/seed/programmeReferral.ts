@@ -32,13 +32,25 @@ export interface ProgrammeReferralSpec {
   readonly attendedWeeks?: readonly number[];
   /** The last session, days ago, when the programme completed. */
   readonly endDaysAgo?: number;
-  /** Evidence for the referral ('Observation/<id>'). */
+  /** Evidence for the referral ('QuestionnaireResponse/<id>' of the screening, 'Observation/<id>'). */
   readonly supportingInfo: readonly string[];
   /**
    * The cohort the patient attended (a Group with its 8 session Appointments, domain cohort.ts),
-   * its first session on startDaysAgo; `completed` when the staff closed it.
+   * its first session on startDaysAgo, named for its season and that session's weekday
+   * (cohortName); `completed` when the staff closed it.
    */
-  readonly cohort?: { readonly id: string; readonly name: string; readonly completed: boolean };
+  readonly cohort?: { readonly id: string; readonly season: string; readonly completed: boolean };
+}
+
+const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+
+/**
+ * A cohort's name from its season and the weekday of its first session (every session falls on
+ * that weekday): the seed's dates move with asOf, so a fixed weekday in a name would be wrong on
+ * six days of seven. 17:00 UTC is the same calendar day in every US time zone.
+ */
+export function cohortName(season: string, firstSession: string): string {
+  return `${season} ${WEEKDAYS[new Date(firstSession).getUTCDay()] ?? ''} group`;
 }
 
 /**
@@ -63,7 +75,7 @@ function seededSessions(
 function cohortOf(
   ctx: ScenarioContext,
   spec: ProgrammeReferralSpec,
-  cohort: NonNullable<ProgrammeReferralSpec['cohort']>,
+  cohort: { readonly id: string; readonly name: string; readonly completed: boolean },
 ): { group: Group & { id: string }; sessions: (Appointment & { id: string })[] } {
   const { group, sessions } = cohortResources(
     {
@@ -92,11 +104,20 @@ function attended(
   spec: ProgrammeReferralSpec,
   requestId: string,
 ): Resource[] {
-  const cohort = spec.cohort ?? {
-    id: `${spec.patientId}-cohort`,
-    name: `cohort of ${spec.patientId}`,
-    completed: spec.endDaysAgo !== undefined,
-  };
+  const cohort =
+    spec.cohort === undefined
+      ? {
+          id: `${spec.patientId}-cohort`,
+          name: `cohort of ${spec.patientId}`,
+          completed: spec.endDaysAgo !== undefined,
+        }
+      : {
+          ...spec.cohort,
+          name: cohortName(
+            spec.cohort.season,
+            instantAgo(ctx.clock, spec.startDaysAgo ?? 0, SESSION_MINUTE),
+          ),
+        };
   const { group, sessions } = cohortOf(ctx, spec, cohort);
   const read = readCohort(group, sessions);
   const encounters = (spec.attendedWeeks ?? []).flatMap((week): Encounter[] => {
@@ -168,11 +189,12 @@ export function programmeReferral(ctx: ScenarioContext, spec: ProgrammeReferralS
 /** A cohort recruiting for its first session in 10 days, nobody added yet. */
 export function recruitingCohort(clock: ScenarioContext['clock']): Resource[] {
   const id = 'cohort-spring';
+  const firstSession = instantAgo(clock, -10, SESSION_MINUTE);
   const { group, sessions } = cohortResources(
     {
       submissionId: id,
-      name: 'Spring Monday evenings',
-      firstSession: instantAgo(clock, -10, SESSION_MINUTE),
+      name: cohortName('Spring', firstSession),
+      firstSession,
       programme: `Organization/${PROGRAMME_ORGANIZATION_ID}`,
       staff: `Practitioner/${FACILITATOR_ID}`,
     },

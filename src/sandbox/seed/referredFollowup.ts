@@ -6,10 +6,11 @@ import type { Task } from 'fhir/r4';
 import { PROGRAMME_ORGANIZATION_ID } from '../../domain/codes/canonical.ts';
 import { FOLLOW_UP_TIME_POINTS, timePointWindow } from '../../domain/pathway/followUp.ts';
 import { pegRequestTask } from '../../domain/pathway/pegRequest.ts';
-import { dateAgo, instantAgo, yearsInDays, type Clock } from './clock.ts';
+import { CLINIC_MINUTES, dateAgo, instantAgo, yearsInDays, type Clock } from './clock.ts';
 import { CONDITIONS } from './codes.ts';
 import { buildCondition, buildPatient } from './fhirBuilders.ts';
 import { ourPeg } from './peg.ts';
+import { eligibleScreening } from './screening.ts';
 import { programmeReferral } from './programmeReferral.ts';
 import { pegContext, type ScenarioContext, type ScenarioResult } from './scenario.ts';
 
@@ -87,6 +88,12 @@ export function referredFollowup(ctx: ScenarioContext): ScenarioResult {
         codes: CONDITIONS.chronicLowBackPain,
         onsetDaysAgo: yearsInDays(3),
       }),
+      // Screened at the visit that referred them, before its PEG and the referral.
+      eligibleScreening(
+        `${ID}-screening`,
+        ID,
+        instantAgo(ctx.clock, REFERRAL_DAYS_AGO, CLINIC_MINUTES.first),
+      ),
       ...baseline,
       ...week8,
       ...programmeReferral(ctx, {
@@ -96,8 +103,11 @@ export function referredFollowup(ctx: ScenarioContext): ScenarioResult {
         startDaysAgo: START_DAYS_AGO,
         attendedWeeks: [0, 1, 2, 3, 5, 6, 7],
         endDaysAgo: START_DAYS_AGO - 49,
-        supportingInfo: [`Observation/${baseline[1].id ?? ''}`],
-        cohort: { id: 'cohort-summer', name: 'Summer Tuesday evenings', completed: true },
+        supportingInfo: [
+          `QuestionnaireResponse/${ID}-screening`,
+          `Observation/${baseline[1].id ?? ''}`,
+        ],
+        cohort: { id: 'cohort-summer', season: 'Summer', completed: true },
       }),
       month6Request(ctx.clock),
     ],
@@ -140,6 +150,7 @@ export function inProgramme(ctx: ScenarioContext): ScenarioResult {
         codes: CONDITIONS.chronicLowBackPain,
         onsetDaysAgo: yearsInDays(6),
       }),
+      eligibleScreening(`${id}-screening`, id, instantAgo(ctx.clock, 49, CLINIC_MINUTES.first)),
       ...baseline,
       ...programmeReferral(ctx, {
         patientId: id,
@@ -147,8 +158,11 @@ export function inProgramme(ctx: ScenarioContext): ScenarioResult {
         taskStatus: 'in-progress',
         startDaysAgo: 35,
         attendedWeeks: [0, 1, 2, 3, 4],
-        supportingInfo: [`Observation/${baseline[1].id ?? ''}`],
-        cohort: { id: 'cohort-autumn', name: 'Autumn Thursday evenings', completed: false },
+        supportingInfo: [
+          `QuestionnaireResponse/${id}-screening`,
+          `Observation/${baseline[1].id ?? ''}`,
+        ],
+        cohort: { id: 'cohort-autumn', season: 'Autumn', completed: false },
       }),
     ],
   };

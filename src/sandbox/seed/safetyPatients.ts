@@ -96,8 +96,8 @@ export function redFlagCleared(ctx: ScenarioContext): ScenarioResult {
       {
         ...clearance,
         id: `${id}-clearance`,
-        author: { reference: 'Practitioner/pcp-1', display: 'Dr Elena Morgan' },
-        source: { reference: 'Practitioner/pcp-1', display: 'Dr Elena Morgan' },
+        author: { reference: 'Practitioner/pcp-1', display: 'Dr. Elena Morgan' },
+        source: { reference: 'Practitioner/pcp-1', display: 'Dr. Elena Morgan' },
       },
       ...ourPeg(
         pegContext(ctx, id),

@@ -118,15 +118,15 @@ export function noBackPain(ctx: ScenarioContext): ScenarioResult {
   return {
     patient: {
       id,
-      name: 'Grace Okafor',
+      name: 'Miriam Adeyemi',
       scenario: 'Adult (45) with hypertension only',
     },
     resources: [
       buildPatient(ctx.clock, {
         id,
         mrn: 'SBX-100003',
-        given: ['Grace'],
-        family: 'Okafor',
+        given: ['Miriam'],
+        family: 'Adeyemi',
         gender: 'female',
         ageYears: 45,
         birthdayDaysAgo: 290,

@@ -186,7 +186,7 @@ describe('a later "no" does not clear an urgent red flag "yes"', () => {
       source: 'QuestionnaireResponse/clear-1',
       authored: ago({ days: 1 }),
       author: 'Practitioner/pcp-1',
-      authorName: 'Dr Elena Morgan',
+      authorName: 'Dr. Elena Morgan',
       note: undefined,
       findings: [
         {

@@ -93,7 +93,7 @@ function clearance(
     source: 'QuestionnaireResponse/clear-1',
     authored,
     author: 'Practitioner/pcp-1',
-    authorName: 'Dr Elena Morgan',
+    authorName: 'Dr. Elena Morgan',
     note: 'Prostate cancer treated 2020, PSA undetectable',
     findings: findings.map((f) => ({ redFlag: f.redFlag, records: f.records ?? [] })),
   };
@@ -231,7 +231,7 @@ describe("a clinician's clearance", () => {
     const cleared = result.findings.find((f) => f.redFlag === 'cancer-history');
     expect(cleared?.status).toBe('met');
     expect(cleared?.message).toBe(
-      `History of cancer on the chart: evaluated by Dr Elena Morgan on ${daysAgo(2).slice(0, 10)}: does not preclude the programme.`,
+      `History of cancer on the chart: evaluated by Dr. Elena Morgan on ${daysAgo(2).slice(0, 10)}: does not preclude the programme.`,
     );
     expect(cleared?.evidence).toContainEqual({
       kind: 'clearance',
@@ -395,7 +395,7 @@ describe('reading a clearance from the chart', () => {
       status: 'completed',
       subject: { reference: 'Patient/p1' },
       authored: '2026-03-13T10:00:00-06:00',
-      author: { reference: 'Practitioner/pcp-1', display: 'Dr Elena Morgan' },
+      author: { reference: 'Practitioner/pcp-1', display: 'Dr. Elena Morgan' },
       item: [
         {
           linkId: L.finding,
@@ -421,7 +421,7 @@ describe('reading a clearance from the chart', () => {
         source: 'QuestionnaireResponse/clear-1',
         authored: '2026-03-13T10:00:00-06:00',
         author: 'Practitioner/pcp-1',
-        authorName: 'Dr Elena Morgan',
+        authorName: 'Dr. Elena Morgan',
         note: 'PSA undetectable',
         findings: [{ redFlag: 'cancer-history', records: ['Condition/prostate'] }],
       },

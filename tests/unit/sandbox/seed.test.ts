@@ -55,7 +55,12 @@ describe('the sandbox seed is reproducible', () => {
     expect(JSON.stringify(b.resources)).not.toEqual(JSON.stringify(a.resources));
   });
 
-  it('moves every date by exactly the days asOf moves, and nothing else', () => {
+  it('moves every date by exactly the days asOf moves, and nothing else but the weekday a cohort is named for', () => {
+    // A cohort is named for its sessions' weekday (cohortName), which moves with the dates.
+    const weekdayless = (value: unknown) =>
+      typeof value === 'string'
+        ? value.replace(/\b(Sun|Mon|Tues|Wednes|Thurs|Fri|Satur)day\b/g, 'Weekday')
+        : value;
     const before = primitives(generateSeed({ asOf: AS_OF }).resources);
     // 40 days and 3 hours later, still before midnight UTC: every date moves by 40 days.
     const after = primitives(
@@ -71,7 +76,7 @@ describe('the sandbox seed is reproducible', () => {
         if (typeof moved !== 'string' || Date.parse(moved) - Date.parse(value) !== 40 * DAY) {
           wrong.push(`${path}: ${value} → ${String(moved)}`);
         }
-      } else if (moved !== value) {
+      } else if (weekdayless(moved) !== weekdayless(value)) {
         wrong.push(`${path}: ${String(value)} → ${String(moved)}`);
       }
     }

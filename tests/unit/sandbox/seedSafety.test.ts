@@ -80,7 +80,7 @@ function opioids(patientId: string) {
 }
 
 describe('the clinical-safety sandbox patients', () => {
-  it('red-flag-cleared: eligible, its cancer history cleared by Dr Elena Morgan 24 days ago', () => {
+  it('red-flag-cleared: eligible, its cancer history cleared by Dr. Elena Morgan 24 days ago', () => {
     const result = eligibility('red-flag-cleared');
     expect(result.verdict).toBe('eligible');
     expect(result.redFlags.map((f) => [f.id, f.status])).toEqual([
@@ -88,7 +88,7 @@ describe('the clinical-safety sandbox patients', () => {
       ['cancer-history', 'cleared'],
     ]);
     expect(result.redFlags[1]?.clearance).toMatchObject({
-      authorName: 'Dr Elena Morgan',
+      authorName: 'Dr. Elena Morgan',
       note: expect.stringContaining('Basal cell carcinoma') as unknown,
     });
   });

@@ -353,7 +353,11 @@ describe('sandbox patients: the referral in follow-up', () => {
 
   it('has the baseline PEG at the referral, week 8 on file, and month 6 due now', () => {
     const [baseline, week8] = pegScores('referred-followup');
-    expect(referral?.supportingInfo?.[0]?.reference).toBe(`Observation/${baseline?.id ?? ''}`);
+    // As the app writes a referral: the screening, then the PEG (screeningView.supportingInfo).
+    expect(referral?.supportingInfo?.map((s) => s.reference)).toEqual([
+      'QuestionnaireResponse/referred-followup-screening',
+      `Observation/${baseline?.id ?? ''}`,
+    ]);
     expect(daysAgo(baseline?.effectiveDateTime)).toBe(daysAgo(referral?.authoredOn));
     expect(Date.parse(baseline?.effectiveDateTime ?? '')).toBeLessThan(
       Date.parse(referral?.authoredOn ?? ''),

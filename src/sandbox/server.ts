@@ -216,6 +216,13 @@ function routeRequests(to: {
     if ((await to.auth.handle(req, res, url)) || (await to.ehr(req, res, url))) {
       return;
     }
+    if (url.pathname === '/favicon.ico') {
+      // The sandbox has no icon (its pages declare none, as the app's do): a browser that asks
+      // anyway gets an empty answer, not a 404 in its console.
+      res.writeHead(204, { 'Cache-Control': 'public, max-age=86400' });
+      res.end();
+      return;
+    }
     res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
     res.end(`Not found: ${url.pathname}. The EHR simulator is at /, the FHIR server at /fhir.`);
   };

@@ -652,10 +652,30 @@ describe('EHR simulator page', () => {
     }
   });
 
-  it('lets a browser user sign in, pick a patient and consent through labelled forms', async () => {
+  it('answers /favicon.ico with an empty 204, not a 404', async () => {
+    const response = await fetch(`${sandbox.origin}/favicon.ico`);
+    expect(response.status).toBe(204);
+    await expect(response.text()).resolves.toBe('');
+  });
+
+  it('lets a browser user sign in, pick a patient and consent through labelled forms, without a console error or a failed request', async () => {
     const browser = await launchChromium();
     try {
       const page = await browser.newPage();
+      // The sign-in pages load nothing that fails (a favicon request answered 404 was a console
+      // error).
+      const problems: string[] = [];
+      // (The app's page is a stub here: only the sandbox's own pages are checked.)
+      page.on('console', (message) => {
+        if (message.type() === 'error' && message.location().url.startsWith(sandbox.origin)) {
+          problems.push(`console: ${message.text()}`);
+        }
+      });
+      page.on('response', (response) => {
+        if (response.status() >= 400 && response.url().startsWith(sandbox.origin)) {
+          problems.push(`${String(response.status())} ${response.url()}`);
+        }
+      });
       // Only the authorization pages are under test: the app's own page is replaced by a stub.
       await page.route(`${sandbox.appOrigin}/**`, (route) =>
         route.fulfill({ contentType: 'text/html', body: '<title>app</title>' }),
@@ -668,6 +688,9 @@ describe('EHR simulator page', () => {
           pkce,
         ).href,
       );
+      // It declares no icon, as the app's pages do, so a browser does not ask for /favicon.ico
+      // (headless Chromium never asks; a desktop browser did, and logged the 404).
+      await expect(page.locator('link[rel="icon"]').getAttribute('href')).resolves.toBe('data:,');
       await page.getByLabel('Dr. Elena Morgan').check();
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.getByLabel(/Linda Haskins/).check();
@@ -684,6 +707,7 @@ describe('EHR simulator page', () => {
       expect(token.scope).toBe('launch/patient fhirUser patient/Patient.rs');
       expect(token.id_token).toBeUndefined();
       expect(token.patient).toBe('fentanyl-patch');
+      expect(problems).toEqual([]);
     } finally {
       await browser.close();
     }

@@ -73,7 +73,7 @@ export function escapeHtml(s: string): string {
     .replaceAll("'", '&#39;');
 }
 
-/** A minimal accessible page shell. */
+/** A minimal accessible page shell (no icon, as the app's pages: a browser asks for none). */
 export function page(title: string, body: string): string {
   return `<!doctype html>
 <html lang="en">
@@ -81,6 +81,7 @@ export function page(title: string, body: string): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
+<link rel="icon" href="data:,">
 <style>
 body{font-family:system-ui,sans-serif;margin:0;color:#1b1b1b;background:#f5f7fa}
 header{background:#1d3b5c;color:#fff;padding:.6rem 1rem}

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { QueueEntry } from '../../domain/pathway/queue.ts';
 import type { ReferralDecision } from '../../domain/pathway/referralDecision.ts';
 import { nextStep } from '../../fhir/errors.ts';
@@ -49,9 +49,10 @@ export function QueueView({ session, programme, asOf }: StaffViewProps) {
   const [announcement, setAnnouncement] = useState({ text: '', n: 0 });
   const announcementRef = useRef<HTMLParagraphElement>(null);
 
-  // The decided row leaves the "awaiting" list: keyboard focus goes to the confirmation (once it is
-  // on screen), not to the top of the page.
-  useEffect(() => {
+  // The decided row leaves the "awaiting" list: keyboard focus goes to the confirmation, not to the
+  // top of the page. A layout effect, so focus moves in the same commit that shows the confirmation
+  // (an effect runs a frame later under Preact, and a keyboard user could press a key meanwhile).
+  useLayoutEffect(() => {
     if (announcement.n > 0) {
       announcementRef.current?.focus();
     }

@@ -150,7 +150,10 @@ export function doseTrajectory(series: readonly MmePoint[], firstDay: number): D
     const since = Math.max(addMonths(asOf, -months), firstDay);
     return windowOf(months, at(since), current, since);
   });
-  const startedWithin = windows.some((w) => w.direction === 'started' || w.direction === 'none');
+  // Begun within the windows only when the longest window's first day had no dose: a gap or a stop
+  // seen from a shorter window is not a start (two years of use stopped six weeks ago is not
+  // "shorter use").
+  const startedWithin = (windows.at(-1)?.from ?? 0) === 0;
   const fasterThanUsualTaper =
     (DOSE_CHANGE_RULES.markAfterShortUse || !startedWithin) &&
     windows.some((w) => w.fasterThanUsualTaper);

@@ -265,6 +265,28 @@ describe('a dose started within the last three months', () => {
 
   it.each([
     [
+      'stopped six weeks ago after two years (no dose a month back, a dose three months back)',
+      doses([
+        [90, asOfDay - 730],
+        [0, asOfDay - 42],
+      ]),
+    ],
+    [
+      'resumed 24 days ago after a two-week pause in two years of use',
+      doses([
+        [60, asOfDay - 730],
+        [0, asOfDay - 38],
+        [60, asOfDay - 24],
+      ]),
+    ],
+  ])('does not say a dose %s started within the windows', (_label, results) => {
+    // A dose on the longest window's first day was not begun within it: the guideline's words on
+    // shorter use and "started within the last 3 months" would misstate how long it was taken.
+    expect(trajectoryOf(results)).toMatchObject({ startedWithinWindows: false });
+  });
+
+  it.each([
+    [
       'the start and the cut',
       startedThenCut(),
       "Decreasing: 60 → 30 MME/day over the last month (−50% a month); started within the last 3 months (none on 2026-08-21; 30 MME/day now). Taken 62 days in a row. Faster than the guideline's usual taper: check withdrawal and the plan.",

@@ -46,6 +46,16 @@ export function methodText(report: OutcomeReport, run: Pick<RunInfo, 'asOfSource
   return `${METHOD} Follow-ups as of ${report.asOf} (${run.asOfSource}), the analysis as it stood that day (PEGs and referrals dated after it are left out): a patient with a baseline but no PEG in a window that closed by then is lost to follow-up at that time point (share of those whose window closed); one whose window had not closed by then is not yet due, in neither n nor the lost share; no value is imputed.`;
 }
 
+/** How many records of the input the as-of day left out (dated after it). */
+export function leftOutText(report: OutcomeReport): string {
+  const { patients, pegs, referrals } = report.leftOutAfterAsOf;
+  if (patients === 0) {
+    return `No PEG or referral in the input is dated after ${report.asOf}.`;
+  }
+  const plural = (n: number, word: string) => `${String(n)} ${word}${n === 1 ? '' : 's'}`;
+  return `Left out as dated after ${report.asOf}: ${plural(pegs, 'PEG administration')} and ${plural(referrals, 'referral')}, of ${plural(patients, 'patient')}.`;
+}
+
 export function windowsText(): string {
   const windows = FOLLOW_UP_TIME_POINTS.map(
     (tp) =>
@@ -89,6 +99,8 @@ function markdown(report: OutcomeReport, run: RunInfo): string {
     ...report.rows.map((row) => differenceRow(row.timePoint.label, row.difference, row.adjusted)),
     '',
     `Method: ${methodText(report, run)}`,
+    '',
+    leftOutText(report),
     '',
     `Windows: ${windowsText()}`,
     '',

@@ -79,6 +79,8 @@ export interface OutcomeReport {
   readonly armMode: ArmMode;
   /** The day the follow-ups are counted on ('YYYY-MM-DD'): windows open then are not yet due. */
   readonly asOf: string;
+  /** What the as-of day left out of the analysis: PEGs and referrals dated after it. */
+  readonly leftOutAfterAsOf: LeftOutAfterAsOf;
   readonly arms: { readonly intervention: ArmSummary; readonly comparison: ArmSummary };
   readonly rows: readonly TimePointRow[];
 }
@@ -103,9 +105,17 @@ interface ArmTally {
   changes: ChangeColumns[];
 }
 
+/** Records of the input dated after the as-of day (left out), and how many patients had any. */
+export interface LeftOutAfterAsOf {
+  patients: number;
+  pegs: number;
+  referrals: number;
+}
+
 /** What a tally holds (plain data, so a worker thread can hand it over). */
 export interface TallyState {
   readonly asOfDay: number;
+  readonly leftOut: Readonly<LeftOutAfterAsOf>;
   readonly mmeEngine: boolean;
   readonly arms: Readonly<Record<ArmId, ArmTally>>;
 }
@@ -119,6 +129,7 @@ export class OutcomeTally {
   private readonly mode: ArmMode;
   private readonly asOfDay: number;
   private mmeEngine = false;
+  private readonly leftOut: LeftOutAfterAsOf = { patients: 0, pegs: 0, referrals: 0 };
   private readonly arms: Record<ArmId, ArmTally> = {
     intervention: emptyTally(),
     comparison: emptyTally(),
@@ -126,7 +137,12 @@ export class OutcomeTally {
 
   /** The patients added so far. */
   get state(): TallyState {
-    return { asOfDay: this.asOfDay, mmeEngine: this.mmeEngine, arms: this.arms };
+    return {
+      asOfDay: this.asOfDay,
+      leftOut: this.leftOut,
+      mmeEngine: this.mmeEngine,
+      arms: this.arms,
+    };
   }
 
   /**
@@ -138,6 +154,9 @@ export class OutcomeTally {
       throw new Error('tallies of different as-of days cannot be added together');
     }
     this.mmeEngine ||= other.mmeEngine;
+    this.leftOut.patients += other.leftOut.patients;
+    this.leftOut.pegs += other.leftOut.pegs;
+    this.leftOut.referrals += other.leftOut.referrals;
     for (const arm of ['intervention', 'comparison'] as const) {
       const mine = this.arms[arm];
       const theirs = other.arms[arm];
@@ -166,6 +185,14 @@ export class OutcomeTally {
   }
 
   add(patient: PatientEvidence): void {
+    // Both lists are in date order: what lies after the as-of day is at their ends.
+    const pegs = countAfter(patient.pegs, (peg) => peg.day, this.asOfDay);
+    const referrals = countAfter(patient.referralDays, (referralDay) => referralDay, this.asOfDay);
+    if (pegs + referrals > 0) {
+      this.leftOut.patients += 1;
+      this.leftOut.pegs += pegs;
+      this.leftOut.referrals += referrals;
+    }
     const assignment = assignPatient(patient, this.mode, this.asOfDay);
     const tally = this.arms[assignment.arm];
     if (assignment.kind === 'excluded') {
@@ -216,6 +243,7 @@ export class OutcomeTally {
     return {
       armMode: this.mode,
       asOf: isoDate(this.asOfDay),
+      leftOutAfterAsOf: { ...this.leftOut },
       arms: {
         intervention: this.armSummary('intervention'),
         comparison: this.armSummary('comparison'),
@@ -235,6 +263,19 @@ export class OutcomeTally {
       excluded: { ...tally.excluded },
     };
   }
+}
+
+/** How many items at the end of a date-ordered list lie after `day`. */
+function countAfter<T>(items: readonly T[], dayOf: (item: T) => number, day: number): number {
+  let count = 0;
+  for (let i = items.length - 1; i >= 0; i -= 1) {
+    const item = items[i];
+    if (item === undefined || dayOf(item) <= day) {
+      break;
+    }
+    count += 1;
+  }
+  return count;
 }
 
 /** Appends in place without spreading (a spread of a million numbers overflows the stack). */

@@ -103,6 +103,48 @@ describe('the analysis as it stood on the as-of day', () => {
   });
 });
 
+describe('what the as-of day leaves out, counted', () => {
+  // A data lock on a past day, or an export whose records are written in UTC (an evening PEG
+  // falls on the next calendar day), leaves records of the input out of the analysis: the
+  // researcher is told how many, not left to wonder why the table holds fewer than the input.
+  it('says how many PEGs and referrals dated after the as-of day were left out, and of how many patients', () => {
+    const tally = new OutcomeTally({ kind: 'referral' }, day('2026-03-01'));
+    tally.add(member('2026-03-07', '2026-07-10')); // two PEGs after it
+    tally.add({ ...member(), referralDays: [day('2026-03-02')] }); // a referral after it
+    tally.add(member('2026-02-20')); // nothing after it
+    const report = tally.report();
+    expect(report.leftOutAfterAsOf).toEqual({ patients: 2, pegs: 2, referrals: 1 });
+    const md = formatReport(
+      report,
+      { asOfSource: '--as-of', files: ['x'], malformedLines: 0, counts: emptyCounts() },
+      'md',
+    );
+    expect(md).toContain(
+      'Left out as dated after 2026-03-01: 2 PEG administrations and 1 referral, of 2 patients.',
+    );
+  });
+
+  it('adds up the counts of tallies made apart (worker threads)', () => {
+    const a = new OutcomeTally(MODE, day('2026-03-01'));
+    a.add(member('2026-03-07'));
+    const b = new OutcomeTally(MODE, day('2026-03-01'));
+    b.add(member('2026-03-08', '2026-03-09'));
+    a.append(b.state);
+    expect(a.report().leftOutAfterAsOf).toEqual({ patients: 2, pegs: 3, referrals: 0 });
+  });
+
+  it('says so when nothing is dated after the as-of day', () => {
+    const tally = new OutcomeTally(MODE, day('2026-03-01'));
+    tally.add(member('2026-02-20'));
+    const md = formatReport(
+      tally.report(),
+      { asOfSource: '--as-of', files: ['x'], malformedLines: 0, counts: emptyCounts() },
+      'md',
+    );
+    expect(md).toContain('No PEG or referral in the input is dated after 2026-03-01.');
+  });
+});
+
 describe('the analysis dataset and the printed table on the as-of day', () => {
   it('gives each time point its follow-up status and the as-of day', () => {
     const rows = datasetRows('Patient/a', member('2026-03-07'), MODE, day('2026-08-11'));

@@ -19,11 +19,16 @@ import type {
   RiskPrompt,
 } from '../../domain/mme/mme.ts';
 
+/** The guideline's words in quotation marks; the project's own summary of them without. */
 function Quote({ words }: { words: GuidelineWords }) {
-  return (
+  return words.quotation ? (
     <blockquote className="guideline">
       “{words.text}” <cite>{words.source}</cite>
     </blockquote>
+  ) : (
+    <p className="guideline" data-testid="guideline-summary">
+      {words.text} <cite>{words.source}</cite>
+    </p>
   );
 }
 

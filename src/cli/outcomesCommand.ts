@@ -22,7 +22,12 @@ import { readAllRecords } from '../fhir/analytics/recordPass.ts';
 import { assertReadable, InputError, listInputFiles } from '../fhir/ndjson.ts';
 import { PEG_QUESTIONNAIRE } from '../fhir/questionnaires.ts';
 import { readExportTransactionTime } from '../fhir/bulk/jobState.ts';
-import { localDayIndex, parseIsoDay } from '../domain/fhir-primitives/dates.ts';
+import {
+  fullDayIndex,
+  isoDate,
+  localDayIndex,
+  parseIsoDay,
+} from '../domain/fhir-primitives/dates.ts';
 import { stat } from 'node:fs/promises';
 import type { CliIo } from './io.ts';
 import { perPatientStep, STEP_WORKER_THRESHOLD_BYTES, STEP_WORKERS } from './patientStep.ts';
@@ -37,9 +42,10 @@ Trial-style PEG outcome table (week 8, month 6, month 12) from FHIR R4 NDJSON fi
              group:<id>: members of Group/<id> vs everyone else with a PEG
   --as-of    the analysis as it stood on that day: PEGs and referrals dated after it are left
              out, and a patient with no PEG in a time point's window that has not closed by
-             then is "not yet due", not lost to follow-up. Default: the transactionTime of the
-             clbp bulk export in the input directory (its bulk-export.manifest), else the day
-             of the run; the day used is printed with the method
+             then is "not yet due", not lost to follow-up. Default: the day of the
+             transactionTime of the clbp bulk export in the input directory (its
+             bulk-export.manifest; a later --as-of is refused), else the day of the run; the
+             day used is printed with the method
   --dataset  also write the analysis dataset (one row per patient and time point) to <dir>:
              clbp_analysis.parquet, clbp_analysis.csv and data_dictionary.md (patient-level
              data: files 0600, a new <dir> 0700)
@@ -301,25 +307,36 @@ interface AsOf {
 }
 
 /**
- * --as-of; else the local day of the transactionTime a clbp bulk export recorded in the input
- * directory (the time the server says its data stand for); else the local day of the run.
+ * --as-of; else the day of the transactionTime a clbp bulk export recorded in the input directory
+ * (the time the server says its data stand for), as written in it (the project's day rule, so the
+ * table does not depend on the analyst's time zone); else the local day of the run. An --as-of
+ * after the export's day is refused: follow-ups due after the data were taken could not be in them,
+ * and would all be counted lost.
  */
 async function asOfOf(options: Options, now: Date): Promise<AsOf> {
-  if (options.asOfDay !== undefined) {
-    return { day: options.asOfDay, source: '--as-of' };
-  }
   let transactionTime: string | undefined;
   try {
     transactionTime = await readExportTransactionTime(options.input);
   } catch (error) {
     throw new InputError(error instanceof Error ? error.message : String(error));
   }
-  return transactionTime === undefined
+  const exportDay = transactionTime === undefined ? undefined : fullDayIndex(transactionTime);
+  if (transactionTime !== undefined && exportDay === undefined) {
+    throw new InputError(
+      `bulk-export.manifest: transactionTime ${transactionTime} has no calendar day`,
+    );
+  }
+  if (options.asOfDay !== undefined) {
+    if (exportDay !== undefined && options.asOfDay > exportDay) {
+      throw new InputError(
+        `--as-of ${isoDate(options.asOfDay)} is after the export's data (transactionTime ${String(transactionTime)}): follow-ups due later cannot be in it and would all count as lost`,
+      );
+    }
+    return { day: options.asOfDay, source: '--as-of' };
+  }
+  return exportDay === undefined
     ? { day: localDayIndex(now), source: 'the day of the run; give --as-of to fix it' }
-    : {
-        day: localDayIndex(new Date(transactionTime)),
-        source: `the bulk export's transactionTime, ${transactionTime}`,
-      };
+    : { day: exportDay, source: `the bulk export's transactionTime, ${String(transactionTime)}` };
 }
 
 function splitFlag(arg: string): [string, string | undefined] {

@@ -306,10 +306,11 @@ describe('clbp outcomes input and arguments', () => {
     const dir = await mkdtemp(join(tmpdir(), 'clbp-outcomes-as-of-'));
     try {
       await cp(SMALL, dir, { recursive: true });
-      // 18:00 UTC is noon in the tests' zone (America/Denver): the local day is 2025-03-22.
+      // The day written in the instant, whatever the analyst's zone: 03:00 UTC on 2025-03-22 is
+      // still 2025-03-21 in the tests' zone (America/Denver), and the table is as of 2025-03-22.
       await writeFile(
         join(dir, 'bulk-export.manifest'),
-        JSON.stringify({ version: 1, request: 'x', transactionTime: '2025-03-22T18:00:00Z' }),
+        JSON.stringify({ version: 1, request: 'x', transactionTime: '2025-03-22T03:00:00Z' }),
       );
       const { code, out } = await clbp('outcomes', dir, '--format', 'json');
       expect(code).toBe(0);
@@ -318,12 +319,17 @@ describe('clbp outcomes input and arguments', () => {
         rows: { timePoint: { id: string }; intervention: { notYetDue: number } }[];
       };
       expect(report.method).toContain(
-        "Follow-ups as of 2025-03-22 (the bulk export's transactionTime, 2025-03-22T18:00:00Z)",
+        "Follow-ups as of 2025-03-22 (the bulk export's transactionTime, 2025-03-22T03:00:00Z)",
       );
       expect(report.rows.find((r) => r.timePoint.id === 'month12')?.intervention.notYetDue).toBe(3);
-      // --as-of wins over the export's day.
-      const given = await clbp('outcomes', dir, '--as-of', '2027-01-01');
-      expect(given.out).toContain('Follow-ups as of 2027-01-01 (--as-of)');
+      // --as-of wins over the export's day, but not after it (those follow-ups cannot be in it).
+      const given = await clbp('outcomes', dir, '--as-of', '2025-03-01');
+      expect(given.out).toContain('Follow-ups as of 2025-03-01 (--as-of)');
+      const later = await clbp('outcomes', dir, '--as-of', '2025-03-23');
+      expect(later.code).toBe(2);
+      expect(later.err).toContain(
+        "--as-of 2025-03-23 is after the export's data (transactionTime 2025-03-22T03:00:00Z)",
+      );
 
       await writeFile(join(dir, 'bulk-export.manifest'), '{"transactionTime": "soon"}');
       const broken = await clbp('outcomes', dir);

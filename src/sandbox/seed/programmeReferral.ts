@@ -36,21 +36,37 @@ export interface ProgrammeReferralSpec {
   readonly supportingInfo: readonly string[];
   /**
    * The cohort the patient attended (a Group with its 8 session Appointments, domain cohort.ts),
-   * its first session on startDaysAgo, named for its season and that session's weekday
+   * its first session on startDaysAgo, named for that session's month and weekday
    * (cohortName); `completed` when the staff closed it.
    */
-  readonly cohort?: { readonly id: string; readonly season: string; readonly completed: boolean };
+  readonly cohort?: { readonly id: string; readonly completed: boolean };
 }
 
 const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 
 /**
- * A cohort's name from its season and the weekday of its first session (every session falls on
- * that weekday): the seed's dates move with asOf, so a fixed weekday in a name would be wrong on
- * six days of seven. 17:00 UTC is the same calendar day in every US time zone.
+ * A cohort's name from the month and the weekday of its first session (every session falls on
+ * that weekday), e.g. "October Thursday group": the seed's dates move with asOf, so a fixed
+ * weekday or season in a name would be wrong on most start days. 17:00 UTC is the same calendar
+ * day in every US time zone.
  */
-export function cohortName(season: string, firstSession: string): string {
-  return `${season} ${WEEKDAYS[new Date(firstSession).getUTCDay()] ?? ''} group`;
+export function cohortName(firstSession: string): string {
+  const day = new Date(firstSession);
+  return `${MONTHS[day.getUTCMonth()] ?? ''} ${WEEKDAYS[day.getUTCDay()] ?? ''} group`;
 }
 
 /**
@@ -113,10 +129,7 @@ function attended(
         }
       : {
           ...spec.cohort,
-          name: cohortName(
-            spec.cohort.season,
-            instantAgo(ctx.clock, spec.startDaysAgo ?? 0, SESSION_MINUTE),
-          ),
+          name: cohortName(instantAgo(ctx.clock, spec.startDaysAgo ?? 0, SESSION_MINUTE)),
         };
   const { group, sessions } = cohortOf(ctx, spec, cohort);
   const read = readCohort(group, sessions);
@@ -188,12 +201,12 @@ export function programmeReferral(ctx: ScenarioContext, spec: ProgrammeReferralS
 
 /** A cohort recruiting for its first session in 10 days, nobody added yet. */
 export function recruitingCohort(clock: ScenarioContext['clock']): Resource[] {
-  const id = 'cohort-spring';
+  const id = 'cohort-recruiting';
   const firstSession = instantAgo(clock, -10, SESSION_MINUTE);
   const { group, sessions } = cohortResources(
     {
       submissionId: id,
-      name: cohortName('Spring', firstSession),
+      name: cohortName(firstSession),
       firstSession,
       programme: `Organization/${PROGRAMME_ORGANIZATION_ID}`,
       staff: `Practitioner/${FACILITATOR_ID}`,

@@ -107,7 +107,7 @@ export function referredFollowup(ctx: ScenarioContext): ScenarioResult {
           `QuestionnaireResponse/${ID}-screening`,
           `Observation/${baseline[1].id ?? ''}`,
         ],
-        cohort: { id: 'cohort-summer', season: 'Summer', completed: true },
+        cohort: { id: 'cohort-completed', completed: true },
       }),
       month6Request(ctx.clock),
     ],
@@ -162,7 +162,7 @@ export function inProgramme(ctx: ScenarioContext): ScenarioResult {
           `QuestionnaireResponse/${id}-screening`,
           `Observation/${baseline[1].id ?? ''}`,
         ],
-        cohort: { id: 'cohort-autumn', season: 'Autumn', completed: false },
+        cohort: { id: 'cohort-running', completed: false },
       }),
     ],
   };

@@ -55,11 +55,17 @@ describe('the sandbox seed is reproducible', () => {
     expect(JSON.stringify(b.resources)).not.toEqual(JSON.stringify(a.resources));
   });
 
-  it('moves every date by exactly the days asOf moves, and nothing else but the weekday a cohort is named for', () => {
-    // A cohort is named for its sessions' weekday (cohortName), which moves with the dates.
+  it('moves every date by exactly the days asOf moves, and nothing else but the month and weekday a cohort is named for', () => {
+    // A cohort is named for its first session's month and weekday (cohortName), which move with
+    // the dates.
     const weekdayless = (value: unknown) =>
       typeof value === 'string'
-        ? value.replace(/\b(Sun|Mon|Tues|Wednes|Thurs|Fri|Satur)day\b/g, 'Weekday')
+        ? value
+            .replace(/\b(Sun|Mon|Tues|Wednes|Thurs|Fri|Satur)day\b/g, 'Weekday')
+            .replace(
+              /\b(January|February|March|April|May|June|July|August|September|October|November|December) (?=Weekday group\b)/g,
+              'Month ',
+            )
         : value;
     const before = primitives(generateSeed({ asOf: AS_OF }).resources);
     // 40 days and 3 hours later, still before midnight UTC: every date moves by 40 days.

@@ -26,34 +26,43 @@ const START_DAYS = [21, 22, 23, 24, 25, 26, 27].map(
 );
 
 describe('the seeded cohorts', () => {
-  it.each(START_DAYS)('name the weekday of their sessions when the sandbox starts %s', (asOf) => {
-    const { resources } = generateSeed({ asOf });
-    const groups = ofType<Group>(resources, 'Group').filter((g) => g.id?.startsWith('cohort-'));
-    expect(groups.map((g) => g.id).sort()).toEqual([
-      'cohort-autumn',
-      'cohort-spring',
-      'cohort-summer',
-    ]);
-    const appointments = ofType<Appointment>(resources, 'Appointment');
-    for (const group of groups) {
-      const starts = appointments
-        .filter((a) => a.id?.startsWith(`${group.id ?? ''}-session-`))
-        .map((a) => a.start ?? '');
-      expect(starts).toHaveLength(8);
-      // The clinic's weekday (the patients live in Massachusetts), not the code's own rule.
-      const weekdays = new Set(
-        starts.map((s) =>
-          new Date(s).toLocaleDateString('en-US', {
-            weekday: 'long',
-            timeZone: 'America/New_York',
-          }),
-        ),
-      );
-      expect(weekdays.size).toBe(1);
-      const [weekday] = [...weekdays];
-      expect(group.name).toContain(` ${weekday ?? '?'} `);
-    }
-  });
+  it.each(START_DAYS)(
+    'name the month and weekday of their sessions when the sandbox starts %s',
+    (asOf) => {
+      const { resources } = generateSeed({ asOf });
+      const groups = ofType<Group>(resources, 'Group').filter((g) => g.id?.startsWith('cohort-'));
+      expect(groups.map((g) => g.id).sort()).toEqual([
+        'cohort-completed',
+        'cohort-recruiting',
+        'cohort-running',
+      ]);
+      const appointments = ofType<Appointment>(resources, 'Appointment');
+      for (const group of groups) {
+        const starts = appointments
+          .filter((a) => a.id?.startsWith(`${group.id ?? ''}-session-`))
+          .map((a) => a.start ?? '');
+        expect(starts).toHaveLength(8);
+        // The clinic's weekday (the patients live in Massachusetts), not the code's own rule.
+        const weekdays = new Set(
+          starts.map((s) =>
+            new Date(s).toLocaleDateString('en-US', {
+              weekday: 'long',
+              timeZone: 'America/New_York',
+            }),
+          ),
+        );
+        expect(weekdays.size).toBe(1);
+        const [weekday] = [...weekdays];
+        expect(group.name).toContain(` ${weekday ?? '?'} `);
+        // Named for the month of its first session (a fixed season was wrong most of the year).
+        const month = new Date(starts.sort()[0] ?? '').toLocaleDateString('en-US', {
+          month: 'long',
+          timeZone: 'America/New_York',
+        });
+        expect(group.name).toBe(`${month} ${weekday ?? '?'} group`);
+      }
+    },
+  );
 });
 
 describe('the referred patients', () => {

@@ -159,6 +159,18 @@ function timePointOutcome(
     : { kind: 'not-yet-due' };
 }
 
+/** How many of the patient's PEGs and referrals are dated after the day: what assignPatient leaves out. */
+export function leftOutAfter(
+  patient: PatientEvidence,
+  day: number,
+): { readonly pegs: number; readonly referrals: number } {
+  const kept = evidenceUpTo(patient, day);
+  return {
+    pegs: patient.pegs.length - kept.pegs.length,
+    referrals: patient.referralDays.length - kept.referralDays.length,
+  };
+}
+
 /** The evidence without the PEGs and referrals dated after the day; the same object when none is. */
 function evidenceUpTo(patient: PatientEvidence, day: number): PatientEvidence {
   const pegs = upTo(patient.pegs, (peg) => peg.day, day);

@@ -18,7 +18,7 @@ import { reaches30Percent, reachesMcid } from '../peg/change.ts';
 import type { AncovaResult, ArmSums } from '../stats/ancova.ts';
 import { ancova, armSums } from '../stats/ancova.ts';
 import type { ArmId, ArmMode, ExclusionReason, PatientEvidence } from './armAssignment.ts';
-import { armLabel, assignPatient, baselineRule } from './armAssignment.ts';
+import { armLabel, assignPatient, baselineRule, leftOutAfter } from './armAssignment.ts';
 
 /**
  * Median MME/day change (follow-up day − baseline day) among the patients ON OPIOIDS AT BASELINE:
@@ -185,9 +185,7 @@ export class OutcomeTally {
   }
 
   add(patient: PatientEvidence): void {
-    // Both lists are in date order: what lies after the as-of day is at their ends.
-    const pegs = countAfter(patient.pegs, (peg) => peg.day, this.asOfDay);
-    const referrals = countAfter(patient.referralDays, (referralDay) => referralDay, this.asOfDay);
+    const { pegs, referrals } = leftOutAfter(patient, this.asOfDay);
     if (pegs + referrals > 0) {
       this.leftOut.patients += 1;
       this.leftOut.pegs += pegs;
@@ -263,19 +261,6 @@ export class OutcomeTally {
       excluded: { ...tally.excluded },
     };
   }
-}
-
-/** How many items at the end of a date-ordered list lie after `day`. */
-function countAfter<T>(items: readonly T[], dayOf: (item: T) => number, day: number): number {
-  let count = 0;
-  for (let i = items.length - 1; i >= 0; i -= 1) {
-    const item = items[i];
-    if (item === undefined || dayOf(item) <= day) {
-      break;
-    }
-    count += 1;
-  }
-  return count;
 }
 
 /** Appends in place without spreading (a spread of a million numbers overflows the stack). */

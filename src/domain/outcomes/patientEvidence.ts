@@ -6,17 +6,12 @@
  * kept with its EXACT mean (`pegMean`), programme referrals, and opioid dose segments from the MME
  * engine. Questionnaires and Medications, which other resources refer to, are `Definitions`.
  */
-import type {
-  Condition,
-  Medication,
-  Observation,
-  Questionnaire,
-  QuestionnaireResponse,
-} from 'fhir/r4';
+import type { Condition, Medication, Questionnaire, QuestionnaireResponse } from 'fhir/r4';
 import { fullDayIndex } from '../fhir-primitives/dates.ts';
 import { normalizeReference } from '../fhir-primitives/references.ts';
 import { mergePegHistory } from '../peg/history.ts';
-import { pegFromObservations } from '../peg/observations.ts';
+import type { PegObservationReadingPart } from '../peg/observations.ts';
+import { pegFromObservationFacts } from '../peg/observations.ts';
 import type { PegAdministration } from '../peg/peg.ts';
 import { pegMean } from '../peg/peg.ts';
 import type { ScreeningAnswers } from '../screening/screening.ts';
@@ -131,7 +126,7 @@ export interface EvidenceOptions {
 
 /**
  * One patient's evidence from that patient's records (`patientRecords`, any order): the PEG
- * Observations read together (pegFromObservations groups them by instant), every administration
+ * Observations' facts read together (pegFromObservationFacts groups them by instant), every administration
  * merged by the PEG history rule and kept with its exact mean, the chart facts for eligibility on
  * a day, the first referral's Task status, the dose segments.
  */
@@ -141,7 +136,7 @@ export function evidenceFromRecords(
   options: EvidenceOptions,
 ): PatientEvidence {
   const administrations: PegAdministration[] = [];
-  const observations: Observation[] = [];
+  const observations: PegObservationReadingPart[] = [];
   const referrals: { day: number; key: string | undefined }[] = [];
   let undatedReferral = false;
   const mme: number[] = [];
@@ -167,7 +162,7 @@ export function evidenceFromRecords(
         administrations.push(record.administration);
         break;
       case 'peg-observation':
-        observations.push(record.observation);
+        observations.push(record.reading);
         break;
       case 'referral':
         referrals.push({ day: record.day, key: record.key });
@@ -182,7 +177,7 @@ export function evidenceFromRecords(
       }
     }
   }
-  const reading = pegFromObservations(observations);
+  const reading = pegFromObservationFacts(observations);
   administrations.push(...reading.administrations);
   skip(counts, 'peg-observation-unusable', reading.skipped.length);
   const pegs: DatedScore[] = [];

@@ -6,16 +6,15 @@
  * JSON-safe and small, so the analytic engine can keep and group them by patient instead of the
  * resources; `evidenceFromRecords` (patientEvidence.ts) turns one patient's records into evidence.
  *
- * PEG Observations stay whole: their reading groups a patient's Observations by instant
- * (pegFromObservations), so it runs per patient; only the elements that reader uses are kept.
+ * A PEG Observation gives its fact (peg/observations.ts pegObservationFact: code, time, value,
+ * items, keys): the reading groups a patient's facts by instant, so that part runs per patient.
  */
-import type { CodeableConcept, Condition, Observation, QuestionnaireResponse, Task } from 'fhir/r4';
+import type { Condition, QuestionnaireResponse, Task } from 'fhir/r4';
 import { SCREENING_QUESTIONNAIRE_URL } from '../codes/canonical.ts';
-import { hasLoinc } from '../fhir-primitives/codings.ts';
 import { normalizeReference } from '../fhir-primitives/references.ts';
-import type { ValueCarrier } from '../peg/observations.ts';
+import type { PegObservationReadingPart } from '../peg/observations.ts';
+import { pegObservationFact } from '../peg/observations.ts';
 import type { PegAdministration } from '../peg/peg.ts';
-import { PEG_ITEMS, PEG_SCORE_LOINC } from '../peg/peg.ts';
 import { pegFromQuestionnaireResponse } from '../peg/questionnaireResponse.ts';
 import type { ScreeningAnswers } from '../screening/screening.ts';
 import { screeningOf } from './eligibilityAtIndex.ts';
@@ -35,28 +34,13 @@ export type PatientRecord =
   | { readonly kind: 'task'; readonly focus: string; readonly status: string }
   | { readonly kind: 'screening'; readonly day: number; readonly answers: ScreeningAnswers }
   | { readonly kind: 'peg'; readonly administration: PegAdministration }
-  | { readonly kind: 'peg-observation'; readonly observation: Observation }
+  | {
+      readonly kind: 'peg-observation';
+      readonly reading: Exclude<PegObservationReadingPart, { kind: 'not-peg' }>;
+    }
   | { readonly kind: 'referral'; readonly day: number; readonly key: string | undefined }
   | { readonly kind: 'undated-referral' }
   | { readonly kind: 'mme'; readonly segment: SegmentJson };
-
-/** Top-level elements the PEG Observation reader uses (peg/observations.ts, peg/peg.ts). */
-const PEG_OBSERVATION_ELEMENTS = [
-  'resourceType',
-  'id',
-  'identifier',
-  'status',
-  'code',
-  'subject',
-  'effectiveDateTime',
-  'effectiveInstant',
-  'effectivePeriod',
-  'valueQuantity',
-  'valueInteger',
-  'valueCodeableConcept',
-  'component',
-  'derivedFrom',
-] as const;
 
 function skip(counts: EvidenceCounts, reason: SkipReason): void {
   counts.skipped[reason] = (counts.skipped[reason] ?? 0) + 1;
@@ -69,68 +53,6 @@ function writeNumber(value: number): number | string {
 export function segmentOf(record: { readonly segment: SegmentJson }): MmeSegment {
   const [fromDay, toDay, mmePerDay] = record.segment.map(Number) as [number, number, number];
   return { fromDay, toDay, mmePerDay };
-}
-
-function isPegObservation(observation: Observation): boolean {
-  const codings = observation.code.coding;
-  return (
-    hasLoinc(codings, PEG_SCORE_LOINC) || PEG_ITEMS.some((item) => hasLoinc(codings, item.loinc))
-  );
-}
-
-/** A concept as the PEG readers use it: its codings' system and code (no display, no text). */
-function codesOf(concept: CodeableConcept): CodeableConcept {
-  return {
-    coding: (concept.coding ?? []).map(({ system, code }) => ({
-      ...(system === undefined ? {} : { system }),
-      ...(code === undefined ? {} : { code }),
-    })),
-  };
-}
-
-/**
- * A value as the PEG readers use it (peg/observations.ts pegItemValue): a quantity's number, an
- * integer, a coded answer's codes; a quantity without a number is passed over there, so it goes.
- */
-function valueOf(carrier: ValueCarrier): ValueCarrier {
-  return {
-    ...(carrier.valueQuantity?.value === undefined
-      ? {}
-      : { valueQuantity: { value: carrier.valueQuantity.value } }),
-    ...(carrier.valueInteger === undefined ? {} : { valueInteger: carrier.valueInteger }),
-    ...(carrier.valueCodeableConcept === undefined
-      ? {}
-      : { valueCodeableConcept: codesOf(carrier.valueCodeableConcept) }),
-  };
-}
-
-/**
- * The elements of a PEG Observation its reader uses, and of its code, value and components only
- * what that reader reads: a kept Observation is most of the records' bytes (the units, displays
- * and texts about half of it).
- */
-function pegObservationRecord(observation: Observation): PatientRecord {
-  const kept: Record<string, unknown> = {};
-  for (const element of PEG_OBSERVATION_ELEMENTS) {
-    if (observation[element] !== undefined) {
-      kept[element] = observation[element];
-    }
-  }
-  kept.code = codesOf(observation.code);
-  delete kept.valueQuantity;
-  delete kept.valueInteger;
-  delete kept.valueCodeableConcept;
-  Object.assign(kept, valueOf(observation));
-  if (observation.component !== undefined) {
-    kept.component = observation.component.map((component) => ({
-      // A component without a code stays without one (the reader decides what that means).
-      ...((component.code as CodeableConcept | undefined) === undefined
-        ? {}
-        : { code: codesOf(component.code) }),
-      ...valueOf(component),
-    }));
-  }
-  return { kind: 'peg-observation', observation: kept as unknown as Observation };
 }
 
 function responseRecords(
@@ -202,7 +124,8 @@ function readRecords(
         skip(counts, 'malformed-resource');
         return [];
       }
-      return isPegObservation(observation) ? [pegObservationRecord(observation)] : [];
+      const reading = pegObservationFact(observation);
+      return reading.kind === 'not-peg' ? [] : [{ kind: 'peg-observation', reading }];
     }
     case 'ServiceRequest': {
       const referral = programmeReferral(resource);

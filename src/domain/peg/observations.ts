@@ -96,11 +96,75 @@ function itemsFromComponents(observation: Observation): PegItemValues | undefine
   return score.kind === 'score' ? score.items : undefined;
 }
 
+/**
+ * What one PEG Observation gives the PEG reading on its own (`pegObservationFact`): its code (the
+ * score or an item), its effective time and subject, its recorded value, a score's items from its
+ * components, and the references and keys that link it to other records. The reading groups a
+ * patient's facts by subject and instant (`pegFromObservationFacts`), so an analysis can read each
+ * Observation where it is parsed and keep only its fact until the patient's others are known.
+ */
+export interface PegObservationFact {
+  readonly code: 'score' | PegItemKey;
+  readonly date: string;
+  readonly subject?: string;
+  /** The recorded value (a quantity's number, an integer, a LOINC 0–10 answer code). */
+  readonly value?: number;
+  /** A score's items from its components, when they make a complete valid PEG. */
+  readonly components?: PegItemValues;
+  readonly reference?: string;
+  readonly keys: readonly string[];
+  readonly derivedFrom: readonly string[];
+}
+
+export type PegObservationReadingPart =
+  | { readonly kind: 'fact'; readonly fact: PegObservationFact }
+  | { readonly kind: 'skipped'; readonly skip: PegObservationSkip }
+  | { readonly kind: 'not-peg' };
+
+/** One Observation read on its own: its PEG fact, why it cannot be one, or not a PEG code. */
+export function pegObservationFact(observation: Observation): PegObservationReadingPart {
+  const isScore = hasLoinc(observation.code.coding, PEG_SCORE_LOINC);
+  const itemKey = isScore ? undefined : itemKeyOf(observation.code.coding);
+  if (!isScore && itemKey === undefined) {
+    return { kind: 'not-peg' };
+  }
+  const date = effectiveDate(observation);
+  const reference = referenceOf(observation);
+  if (!USABLE_OBSERVATION_STATUSES.includes(observation.status) || date === undefined) {
+    return {
+      kind: 'skipped',
+      skip: {
+        reference,
+        reason: date === undefined ? 'no effective time' : `status ${observation.status}`,
+      },
+    };
+  }
+  const subject =
+    observation.subject?.reference === undefined
+      ? undefined
+      : normalizeReference(observation.subject.reference);
+  const value = pegItemValue(observation);
+  const components = isScore ? itemsFromComponents(observation) : undefined;
+  return {
+    kind: 'fact',
+    fact: {
+      code: itemKey ?? 'score',
+      date,
+      ...(subject === undefined ? {} : { subject }),
+      ...(value === undefined ? {} : { value }),
+      ...(components === undefined ? {} : { components }),
+      ...(reference === undefined ? {} : { reference }),
+      keys: resourceKeys('Observation', observation.id, observation.identifier ?? []),
+      derivedFrom: derivedFromKeys(observation),
+    },
+  };
+}
+
 interface Bucket {
   readonly date: string;
   readonly subject: string | undefined;
-  readonly scores: Observation[];
-  readonly items: Map<PegItemKey, Observation[]>;
+  readonly scores: PegObservationFact[];
+  readonly items: Map<PegItemKey, PegObservationFact[]>;
 }
 
 function bucketKey(subject: string | undefined, date: string): string {
@@ -112,7 +176,7 @@ function administrationOf(
   bucket: Bucket,
   recorded: number,
   items: PegItemValues | undefined,
-  used: readonly Observation[],
+  used: readonly PegObservationFact[],
 ): PegAdministration {
   return {
     date: bucket.date,
@@ -120,11 +184,9 @@ function administrationOf(
     mean: exactPegMean(recorded, items),
     ...(items === undefined ? {} : { items }),
     ...(bucket.subject === undefined ? {} : { subject: bucket.subject }),
-    sources: used.flatMap((observation) => referenceOf(observation) ?? []),
-    keys: used.flatMap((observation) =>
-      resourceKeys('Observation', observation.id, observation.identifier ?? []),
-    ),
-    derivedFrom: used.flatMap(derivedFromKeys),
+    sources: used.flatMap((fact) => fact.reference ?? []),
+    keys: used.flatMap((fact) => fact.keys),
+    derivedFrom: used.flatMap((fact) => fact.derivedFrom),
   };
 }
 
@@ -137,7 +199,7 @@ function itemsFromItemObservations(bucket: Bucket): PegItemValues | undefined {
     if (found.length !== 1 || only === undefined) {
       return undefined;
     }
-    answers[key] = pegItemValue(only);
+    answers[key] = only.value;
   }
   const score = scorePeg(answers);
   return score.kind === 'score' ? score.items : undefined;
@@ -150,7 +212,7 @@ function readBucket(bucket: Bucket, skipped: PegObservationSkip[]): PegAdministr
     if (fromItems === undefined) {
       const present = PEG_ITEM_KEYS.filter((key) => (bucket.items.get(key) ?? []).length > 0);
       const reason = `item Observations at ${bucket.date} do not give exactly one valid 0-10 value for each PEG item (found: ${present.join(', ') || 'none'})`;
-      skipped.push(...itemObservations.map((o) => ({ reference: referenceOf(o), reason })));
+      skipped.push(...itemObservations.map((o) => ({ reference: o.reference, reason })));
       return [];
     }
     return [administrationOf(bucket, itemsMean(fromItems), fromItems, itemObservations)];
@@ -158,16 +220,15 @@ function readBucket(bucket: Bucket, skipped: PegObservationSkip[]): PegAdministr
   const attachItems = bucket.scores.length === 1;
   if (!attachItems && itemObservations.length > 0) {
     const reason = `several ${PEG_SCORE_LOINC} Observations share ${bucket.date}; item Observations not attributed`;
-    skipped.push(...itemObservations.map((o) => ({ reference: referenceOf(o), reason })));
+    skipped.push(...itemObservations.map((o) => ({ reference: o.reference, reason })));
   }
   return bucket.scores.flatMap((observation) => {
-    const components = itemsFromComponents(observation);
-    const items = components ?? (attachItems ? fromItems : undefined);
-    const recorded = pegItemValue(observation);
+    const items = observation.components ?? (attachItems ? fromItems : undefined);
+    const recorded = observation.value;
     const score = recorded ?? (items === undefined ? undefined : itemsMean(items));
     if (score === undefined || score < PEG_MIN || score > PEG_MAX) {
       skipped.push({
-        reference: referenceOf(observation),
+        reference: observation.reference,
         reason:
           score === undefined
             ? 'no score value and no complete components'
@@ -181,6 +242,43 @@ function readBucket(bucket: Bucket, skipped: PegObservationSkip[]): PegAdministr
 }
 
 /**
+ * PEG administrations from Observations read one by one (`pegObservationFact`, in the
+ * Observations' order): score and item facts grouped by subject and effective time (same
+ * instant), as `pegFromObservations` describes.
+ */
+export function pegFromObservationFacts(
+  parts: readonly PegObservationReadingPart[],
+): PegObservationReading {
+  const skipped: PegObservationSkip[] = [];
+  const buckets = new Map<string, Bucket>();
+  for (const part of parts) {
+    if (part.kind === 'skipped') {
+      skipped.push(part.skip);
+      continue;
+    }
+    if (part.kind === 'not-peg') {
+      continue;
+    }
+    const { fact } = part;
+    const key = bucketKey(fact.subject, fact.date);
+    const bucket: Bucket = buckets.get(key) ?? {
+      date: fact.date,
+      subject: fact.subject,
+      scores: [],
+      items: new Map(),
+    };
+    buckets.set(key, bucket);
+    if (fact.code === 'score') {
+      bucket.scores.push(fact);
+    } else {
+      bucket.items.set(fact.code, [...(bucket.items.get(fact.code) ?? []), fact]);
+    }
+  }
+  const administrations = [...buckets.values()].flatMap((bucket) => readBucket(bucket, skipped));
+  return { administrations, skipped };
+}
+
+/**
  * Reads PEG administrations from Observations of any of three shapes: 91147-9 with the items as
  * components, 91147-9 alone (score only, `items` absent), and separate item Observations
  * (75893-8 / 91145-3 / 91146-1) grouped by subject and effective time (same instant). A 91147-9
@@ -189,35 +287,5 @@ function readBucket(bucket: Bucket, skipped: PegObservationSkip[]): PegAdministr
  * A recorded 91147-9 value wins over a mean recomputed from its items.
  */
 export function pegFromObservations(observations: readonly Observation[]): PegObservationReading {
-  const skipped: PegObservationSkip[] = [];
-  const buckets = new Map<string, Bucket>();
-  for (const observation of observations) {
-    const isScore = hasLoinc(observation.code.coding, PEG_SCORE_LOINC);
-    const itemKey = isScore ? undefined : itemKeyOf(observation.code.coding);
-    if (!isScore && itemKey === undefined) {
-      continue;
-    }
-    const date = effectiveDate(observation);
-    if (!USABLE_OBSERVATION_STATUSES.includes(observation.status) || date === undefined) {
-      skipped.push({
-        reference: referenceOf(observation),
-        reason: date === undefined ? 'no effective time' : `status ${observation.status}`,
-      });
-      continue;
-    }
-    const subject =
-      observation.subject?.reference === undefined
-        ? undefined
-        : normalizeReference(observation.subject.reference);
-    const key = bucketKey(subject, date);
-    const bucket: Bucket = buckets.get(key) ?? { date, subject, scores: [], items: new Map() };
-    buckets.set(key, bucket);
-    if (itemKey === undefined) {
-      bucket.scores.push(observation);
-    } else {
-      bucket.items.set(itemKey, [...(bucket.items.get(itemKey) ?? []), observation]);
-    }
-  }
-  const administrations = [...buckets.values()].flatMap((bucket) => readBucket(bucket, skipped));
-  return { administrations, skipped };
+  return pegFromObservationFacts(observations.map(pegObservationFact));
 }

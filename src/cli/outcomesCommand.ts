@@ -60,6 +60,15 @@ Group not in the input); 1 on other failures.
  * ~100 MB less peak memory; 200 MB runs out of memory at 10 M.
  */
 const OUTCOMES_MEMORY_LIMIT = '250MB';
+/**
+ * DuckDB's threads: one. With two, the 10 M input's sort (3.6 GB of records) ran out of its 250 MB
+ * once in three runs (2026-12-04: "could not allocate block of size 256.0 KiB"): each sorting
+ * thread holds its own blocks. With one it finished, and its step took 124 s, not ~168 s: the
+ * Node threads (the per-patient step's two workers and the main thread handing them the sorted
+ * lines) keep both cores busy, and a second DuckDB thread only competed with them. The sort alone
+ * takes 59 s with one thread and 64 s with two (Node taking the lines as fast as it can).
+ */
+const OUTCOMES_THREADS = 1;
 
 /** Malformed lines printed one by one before only counting them. */
 const MAX_REPORTED_LINES = 50;
@@ -92,7 +101,10 @@ export async function run(
     const files = await listInputFiles(input);
     await assertReadable(files);
     const asOf = await asOfOf(parsed.options, now);
-    const engine = await AnalyticsEngine.open({ memoryLimit: OUTCOMES_MEMORY_LIMIT });
+    const engine = await AnalyticsEngine.open({
+      memoryLimit: OUTCOMES_MEMORY_LIMIT,
+      threads: OUTCOMES_THREADS,
+    });
     try {
       return await analyse(engine, files, parsed.options, io, asOf);
     } finally {

@@ -3,11 +3,14 @@
  * the between-arm difference (Welch's t-test), responder shares and the median MME/day change of
  * the patients on opioids at baseline.
  * Patients are added one at a time (in patient-key order from the engine, so the floating-point
- * sums and every number of the table are the same on every run), and only change scores, a few
- * numbers per analysed patient, are kept.
+ * sums and every number of the table are the same on every run). A tally keeps the change scores
+ * of the patients added to it (a batch's, handed over by a worker thread); appended to the run's
+ * tally they are folded into running sums, so the run's memory does not grow with the number of
+ * patients (only the MME/day changes of patients on opioids at baseline are kept, for their
+ * median).
  */
-import type { Estimate, Proportion } from '../stats/descriptive.ts';
-import { median, proportion } from '../stats/descriptive.ts';
+import type { Estimate, Proportion, RunningMoments } from '../stats/descriptive.ts';
+import { addToMoments, emptyMoments, median, proportionOf } from '../stats/descriptive.ts';
 import type { MeanCi, WelchResult } from '../stats/tInference.ts';
 import { meanWithCi, welchTTest } from '../stats/tInference.ts';
 import type { FollowUpTimePoint } from '../pathway/followUp.ts';
@@ -15,8 +18,8 @@ import { CONFIDENCE_LEVEL } from './analysisPlan.ts';
 import { isoDate } from '../fhir-primitives/dates.ts';
 import { FOLLOW_UP_TIME_POINTS } from '../pathway/followUp.ts';
 import { reaches30Percent, reachesMcid } from '../peg/change.ts';
-import type { AncovaResult, ArmSums } from '../stats/ancova.ts';
-import { ancova, armSums } from '../stats/ancova.ts';
+import type { AncovaResult, RunningArmSums } from '../stats/ancova.ts';
+import { addToArmSums, ancova, emptyArmSums } from '../stats/ancova.ts';
 import type { ArmId, ArmMode, ExclusionReason, PatientEvidence } from './armAssignment.ts';
 import { armLabel, assignPatient, baselineRule, leftOutAfter } from './armAssignment.ts';
 
@@ -105,6 +108,29 @@ interface ArmTally {
   changes: ChangeColumns[];
 }
 
+/** What the table needs of one arm at one time point, folded from change scores in order. */
+interface ChangeSummary {
+  readonly change: RunningMoments;
+  /** Baseline (x) and change (y) sums for ANCOVA. */
+  readonly sums: RunningArmSums;
+  /** Patients with a drop of at least MCID_POINTS; those with baseline > 0, and of them with a 30% drop. */
+  improvedOnePoint: number;
+  withBaseline: number;
+  improvedThirtyPercent: number;
+  missing: number;
+  notYetDue: number;
+  /** Every MME/day change (the median needs them): patients on opioids at baseline only. */
+  readonly mme: number[];
+  mmeUnknown: number;
+}
+
+interface ArmSummaryTally {
+  readonly baselines: RunningMoments;
+  readonly excluded: Record<ExclusionReason, number>;
+  /** Indexed like FOLLOW_UP_TIME_POINTS. */
+  readonly changes: ChangeSummary[];
+}
+
 /** Records of the input dated after the as-of day (left out), and how many patients had any. */
 export interface LeftOutAfterAsOf {
   patients: number;
@@ -130,13 +156,26 @@ export class OutcomeTally {
   private readonly asOfDay: number;
   private mmeEngine = false;
   private readonly leftOut: LeftOutAfterAsOf = { patients: 0, pegs: 0, referrals: 0 };
-  private readonly arms: Record<ArmId, ArmTally> = {
+  /** The patients added here and not yet folded into `folded`. */
+  private arms: Record<ArmId, ArmTally> = {
     intervention: emptyTally(),
     comparison: emptyTally(),
   };
+  /** The patients folded so far (by `append` and `report`). */
+  private readonly folded: Record<ArmId, ArmSummaryTally> = {
+    intervention: emptySummaryTally(),
+    comparison: emptySummaryTally(),
+  };
+  private hasFolded = false;
 
-  /** The patients added so far. */
+  /**
+   * The patients added so far, as plain data (a batch's tally, which a worker thread hands over
+   * to be appended). Only a tally that has not folded any (no `append`, no `report`) has them all.
+   */
   get state(): TallyState {
+    if (this.hasFolded) {
+      throw new Error('a tally that has folded its patients into sums has no state to hand over');
+    }
     return {
       asOfDay: this.asOfDay,
       leftOut: this.leftOut,
@@ -147,33 +186,42 @@ export class OutcomeTally {
 
   /**
    * Adds the patients of another tally (same arm mode) after this one's, in their order: the
-   * table is the same as if they had been added here one by one.
+   * table is the same as if they had been added here one by one. Their change scores are folded
+   * into this tally's running sums, not kept.
    */
   append(other: TallyState): void {
     if (other.asOfDay !== this.asOfDay) {
       throw new Error('tallies of different as-of days cannot be added together');
     }
+    this.flush();
     this.mmeEngine ||= other.mmeEngine;
     this.leftOut.patients += other.leftOut.patients;
     this.leftOut.pegs += other.leftOut.pegs;
     this.leftOut.referrals += other.leftOut.referrals;
+    this.fold(other.arms);
+  }
+
+  /** Folds the patients added here (in their order) into the running sums. */
+  private flush(): void {
+    this.hasFolded = true;
+    this.fold(this.arms);
+    this.arms = { intervention: emptyTally(), comparison: emptyTally() };
+  }
+
+  private fold(arms: Readonly<Record<ArmId, ArmTally>>): void {
     for (const arm of ['intervention', 'comparison'] as const) {
-      const mine = this.arms[arm];
-      const theirs = other.arms[arm];
-      pushAll(mine.baselines, theirs.baselines);
-      for (const reason of Object.keys(mine.excluded) as ExclusionReason[]) {
-        mine.excluded[reason] += theirs.excluded[reason];
+      const into = this.folded[arm];
+      const from = arms[arm];
+      for (const baseline of from.baselines) {
+        addToMoments(into.baselines, baseline);
       }
-      mine.changes.forEach((columns, index) => {
-        const more = theirs.changes[index];
-        if (more !== undefined) {
-          pushAll(columns.change, more.change);
-          pushAll(columns.baseline, more.baseline);
-          pushAll(columns.followUp, more.followUp);
-          pushAll(columns.mme, more.mme);
-          columns.missing += more.missing;
-          columns.notYetDue += more.notYetDue;
-          columns.mmeUnknown += more.mmeUnknown;
+      for (const reason of Object.keys(into.excluded) as ExclusionReason[]) {
+        into.excluded[reason] += from.excluded[reason];
+      }
+      into.changes.forEach((summary, index) => {
+        const columns = from.changes[index];
+        if (columns !== undefined) {
+          foldColumns(summary, columns);
         }
       });
     }
@@ -227,15 +275,16 @@ export class OutcomeTally {
   }
 
   report(): OutcomeReport {
+    this.flush();
     const rows = FOLLOW_UP_TIME_POINTS.map((timePoint, index): TimePointRow => {
-      const a = this.arms.intervention.changes[index] ?? emptyColumns();
-      const b = this.arms.comparison.changes[index] ?? emptyColumns();
+      const a = this.folded.intervention.changes[index] ?? emptySummary();
+      const b = this.folded.comparison.changes[index] ?? emptySummary();
       return {
         timePoint,
         intervention: summarise(a, this.mmeEngine),
         comparison: summarise(b, this.mmeEngine),
         difference: welchTTest(a.change, b.change, CONFIDENCE_LEVEL),
-        adjusted: ancova(sumsOf(a), sumsOf(b), CONFIDENCE_LEVEL),
+        adjusted: ancova(a.sums, b.sums, CONFIDENCE_LEVEL),
       };
     });
     return {
@@ -251,12 +300,12 @@ export class OutcomeTally {
   }
 
   private armSummary(arm: ArmId): ArmSummary {
-    const tally = this.arms[arm];
+    const tally = this.folded[arm];
     return {
       id: arm,
       label: armLabel(this.mode, arm),
       baselineRule: baselineRule(this.mode, arm),
-      withBaseline: tally.baselines.length,
+      withBaseline: tally.baselines.n,
       baselineMean: meanWithCi(tally.baselines, CONFIDENCE_LEVEL),
       excluded: { ...tally.excluded },
     };
@@ -270,16 +319,62 @@ function pushAll(target: number[], values: readonly number[]): void {
   }
 }
 
+/** Folds change scores into a summary, patient by patient in their order. */
+function foldColumns(summary: ChangeSummary, columns: ChangeColumns): void {
+  columns.change.forEach((change, i) => {
+    const baseline = columns.baseline[i] ?? 0;
+    const followUp = columns.followUp[i] ?? 0;
+    addToMoments(summary.change, change);
+    addToArmSums(summary.sums, baseline, change);
+    // The PEG module's verdicts on exact means, as the screen shows them.
+    summary.improvedOnePoint += reachesMcid(baseline, followUp) ? 1 : 0;
+    if (baseline > 0) {
+      summary.withBaseline += 1;
+      summary.improvedThirtyPercent += reaches30Percent(baseline, followUp) ? 1 : 0;
+    }
+  });
+  pushAll(summary.mme, columns.mme);
+  summary.missing += columns.missing;
+  summary.notYetDue += columns.notYetDue;
+  summary.mmeUnknown += columns.mmeUnknown;
+}
+
+function emptyExclusions(): Record<ExclusionReason, number> {
+  return {
+    'no-peg': 0,
+    'referred-without-baseline-peg': 0,
+    'referral-without-date': 0,
+    'not-eligible-at-referral': 0,
+    'never-eligible': 0,
+  };
+}
+
+function emptySummary(): ChangeSummary {
+  return {
+    change: emptyMoments(),
+    sums: emptyArmSums(),
+    improvedOnePoint: 0,
+    withBaseline: 0,
+    improvedThirtyPercent: 0,
+    missing: 0,
+    notYetDue: 0,
+    mme: [],
+    mmeUnknown: 0,
+  };
+}
+
+function emptySummaryTally(): ArmSummaryTally {
+  return {
+    baselines: emptyMoments(),
+    excluded: emptyExclusions(),
+    changes: FOLLOW_UP_TIME_POINTS.map(emptySummary),
+  };
+}
+
 function emptyTally(): ArmTally {
   return {
     baselines: [],
-    excluded: {
-      'no-peg': 0,
-      'referred-without-baseline-peg': 0,
-      'referral-without-date': 0,
-      'not-eligible-at-referral': 0,
-      'never-eligible': 0,
-    },
+    excluded: emptyExclusions(),
     changes: FOLLOW_UP_TIME_POINTS.map(emptyColumns),
   };
 }
@@ -314,29 +409,19 @@ function tallyMme(
   }
 }
 
-function summarise(columns: ChangeColumns, mmeEngine: boolean): ArmAtTimePoint {
-  const { change, baseline, followUp } = columns;
-  const indices = change.map((_, i) => i);
-  const withBaseline = indices.filter((i) => (baseline[i] ?? 0) > 0);
-  // The PEG module's verdicts on exact means, as the screen shows them.
+function summarise(summary: ChangeSummary, mmeEngine: boolean): ArmAtTimePoint {
   return {
-    n: change.length,
-    missing: columns.missing,
-    notYetDue: columns.notYetDue,
-    meanChange: meanWithCi(change, CONFIDENCE_LEVEL),
-    improvedOnePoint: proportion(indices, (i) => reachesMcid(baseline[i] ?? 0, followUp[i] ?? 0)),
-    improvedThirtyPercent: proportion(withBaseline, (i) =>
-      reaches30Percent(baseline[i] ?? 0, followUp[i] ?? 0),
-    ),
-    medianMmeChange: mmeSummary(columns, mmeEngine),
+    n: summary.change.n,
+    missing: summary.missing,
+    notYetDue: summary.notYetDue,
+    meanChange: meanWithCi(summary.change, CONFIDENCE_LEVEL),
+    improvedOnePoint: proportionOf(summary.improvedOnePoint, summary.change.n),
+    improvedThirtyPercent: proportionOf(summary.improvedThirtyPercent, summary.withBaseline),
+    medianMmeChange: mmeSummary(summary, mmeEngine),
   };
 }
 
-function sumsOf(columns: ChangeColumns): ArmSums {
-  return armSums(columns.baseline.map((x, i) => ({ x, y: columns.change[i] ?? 0 })));
-}
-
-function mmeSummary(columns: ChangeColumns, mmeEngine: boolean): MmeChange {
+function mmeSummary(columns: ChangeSummary, mmeEngine: boolean): MmeChange {
   if (!mmeEngine) {
     return { kind: 'not-computed', reason: 'no-medication-records' };
   }

@@ -26,6 +26,23 @@ export type AncovaResult =
     })
   | { kind: 'insufficient'; reason: 'fewer-than-two' | 'no-baseline-spread' | 'no-residual-df' };
 
+/** Sums of an arm kept while its points are added one at a time (`addToArmSums`). */
+export type RunningArmSums = { -readonly [K in keyof ArmSums]: ArmSums[K] };
+
+export function emptyArmSums(): RunningArmSums {
+  return { n: 0, sumX: 0, sumY: 0, sumXX: 0, sumXY: 0, sumYY: 0 };
+}
+
+/** Adds one point, in the order {@link armSums} would add it (the same sums, bit for bit). */
+export function addToArmSums(sums: RunningArmSums, x: number, y: number): void {
+  sums.n += 1;
+  sums.sumX += x;
+  sums.sumY += y;
+  sums.sumXX += x * x;
+  sums.sumXY += x * y;
+  sums.sumYY += y * y;
+}
+
 export function armSums(points: readonly { x: number; y: number }[]): ArmSums {
   let sumX = 0;
   let sumY = 0;

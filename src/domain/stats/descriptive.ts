@@ -63,13 +63,70 @@ export function proportion<T>(values: readonly T[], predicate: (value: T) => boo
       successes += 1;
     }
   }
-  const n = values.length;
+  return proportionOf(successes, values.length);
+}
+
+/** A share from its numerator and denominator. */
+export function proportionOf(successes: number, n: number): Proportion {
   return {
     successes,
     n,
     share:
       n === 0 ? { kind: 'insufficient', reason: 'empty' } : { kind: 'value', value: successes / n },
   };
+}
+
+/**
+ * A mean and sample variance kept without the values, one value at a time: the count, the sum
+ * (the mean is sum / n, as {@link mean} gives it) and the sum of squared deviations from the
+ * running mean (Welford, Technometrics 1962), which stays accurate for large, close values as the
+ * two-pass {@link sampleVariance} does. Plain data, so a worker thread can hand it over.
+ */
+export interface RunningMoments {
+  n: number;
+  sum: number;
+  /** The running mean Welford's update works from. */
+  runningMean: number;
+  /** Σ (x − mean)², updated in place. */
+  m2: number;
+}
+
+export function emptyMoments(): RunningMoments {
+  return { n: 0, sum: 0, runningMean: 0, m2: 0 };
+}
+
+export function addToMoments(moments: RunningMoments, x: number): void {
+  moments.n += 1;
+  moments.sum += x;
+  const delta = x - moments.runningMean;
+  moments.runningMean += delta / moments.n;
+  moments.m2 += delta * (x - moments.runningMean);
+}
+
+/** The count, mean and sample variance (Bessel's correction) of values or of their moments. */
+export interface MeanAndVariance {
+  readonly n: number;
+  readonly mean: Estimate;
+  readonly variance: Estimate;
+}
+
+export function meanAndVariance(values: readonly number[] | RunningMoments): MeanAndVariance {
+  if (isValues(values)) {
+    return { n: values.length, mean: mean(values), variance: sampleVariance(values) };
+  }
+  const { n, sum, m2 } = values;
+  return {
+    n,
+    mean: n === 0 ? { kind: 'insufficient', reason: 'empty' } : { kind: 'value', value: sum / n },
+    variance:
+      n < 2
+        ? { kind: 'insufficient', reason: n === 0 ? 'empty' : 'fewer-than-two' }
+        : { kind: 'value', value: m2 / (n - 1) },
+  };
+}
+
+function isValues(values: readonly number[] | RunningMoments): values is readonly number[] {
+  return Array.isArray(values);
 }
 
 function sumOf(values: readonly number[]): number {

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
+  addToMoments,
+  emptyMoments,
   mean,
+  meanAndVariance,
   median,
   proportion,
   sampleSd,
@@ -63,5 +66,36 @@ describe('descriptive statistics', () => {
       share: { kind: 'value', value: 0.5 },
     });
     expect(proportion([], () => true).share).toEqual({ kind: 'insufficient', reason: 'empty' });
+  });
+});
+
+describe('running moments (a mean and variance without keeping the values)', () => {
+  const fold = (values: readonly number[]) => {
+    const moments = emptyMoments();
+    for (const value of values) {
+      addToMoments(moments, value);
+    }
+    return meanAndVariance(moments);
+  };
+
+  it('gives the hand-computed mean and sample variance of {2,4,4,4,5,5,7,9}', () => {
+    const { n, mean: m, variance } = fold(EIGHT);
+    expect(n).toBe(8);
+    expect(m).toEqual({ kind: 'value', value: 5 });
+    expect(variance.kind === 'value' && variance.value).toBeCloseTo(32 / 7, 12);
+  });
+
+  it('keeps precision for large, nearly equal values, as the two-pass variance does', () => {
+    const { variance } = fold([1e9 + 4, 1e9 + 7, 1e9 + 13, 1e9 + 16]);
+    expect(variance.kind === 'value' && variance.value).toBeCloseTo(30, 6);
+  });
+
+  it('says what cannot be computed from fewer than two values', () => {
+    expect(fold([])).toEqual({
+      n: 0,
+      mean: { kind: 'insufficient', reason: 'empty' },
+      variance: { kind: 'insufficient', reason: 'empty' },
+    });
+    expect(fold([3]).variance).toEqual({ kind: 'insufficient', reason: 'fewer-than-two' });
   });
 });

@@ -1,0 +1,92 @@
+/**
+ * The run's outcome tally folds the change scores of each appended batch into running sums
+ * instead of keeping them (its memory does not grow with the number of patients): the table must
+ * be the one of a tally that was given every patient itself, whatever the batches, and exactly
+ * (the same floating-point sums in the same order); the patient's numbers are worked out by hand
+ * for one cell.
+ */
+import { describe, expect, it } from 'vitest';
+import type { PatientEvidence } from '../../../src/domain/outcomes/armAssignment.ts';
+import { OutcomeTally } from '../../../src/domain/outcomes/outcomeTable.ts';
+import { parseIsoDay } from '../../../src/domain/fhir-primitives/dates.ts';
+
+const MODE = { kind: 'group', groupId: 'g' } as const;
+const AS_OF = parseIsoDay('2027-06-01') ?? 0;
+const BASELINE = parseIsoDay('2026-01-10') ?? 0;
+const WEEK_8 = parseIsoDay('2026-03-07') ?? 0;
+
+/** Patient i: a baseline PEG and a lower week-8 one, in the Group when i is even, some on opioids. */
+function patient(i: number): PatientEvidence {
+  const baseline = 4 + (i % 5) + (i % 3) / 3;
+  return {
+    pegs: [
+      { day: BASELINE, score: baseline },
+      { day: WEEK_8, score: Math.max(0, baseline - (i % 4) - 0.1 * (i % 7)) },
+    ],
+    referralDays: [],
+    undatedReferral: false,
+    inGroup: i % 2 === 0,
+    mmeOnDay: (day) => (i % 6 === 0 ? (day === BASELINE ? 60 : 30 + i) : 0),
+  };
+}
+
+const PATIENTS = Array.from({ length: 200 }, (_, i) => patient(i));
+
+describe('the outcome tally folding appended batches into sums', () => {
+  const one = new OutcomeTally(MODE, AS_OF);
+  PATIENTS.forEach((p) => {
+    one.add(p);
+  });
+  const expected = one.report();
+
+  for (const size of [1, 7, 64, 200]) {
+    it(`gives exactly the table of one tally in batches of ${size}`, () => {
+      const run = new OutcomeTally(MODE, AS_OF);
+      for (let start = 0; start < PATIENTS.length; start += size) {
+        const batch = new OutcomeTally(MODE, AS_OF);
+        PATIENTS.slice(start, start + size).forEach((p) => {
+          batch.add(p);
+        });
+        run.append(batch.state);
+      }
+      expect(run.report()).toEqual(expected);
+    });
+  }
+
+  it('gives the hand-computed week-8 cell of two patients', () => {
+    const tally = new OutcomeTally(MODE, AS_OF);
+    // Group members: 6 → 4 (change −2), 5 → 4.5 (change −0.5).
+    for (const [b, f] of [
+      [6, 4],
+      [5, 4.5],
+    ] as const) {
+      tally.add({
+        pegs: [
+          { day: BASELINE, score: b },
+          { day: WEEK_8, score: f },
+        ],
+        referralDays: [],
+        undatedReferral: false,
+        inGroup: true,
+      });
+    }
+    const cell = tally.report().rows[0]?.intervention;
+    expect(cell?.n).toBe(2);
+    // mean −1.25; deviations ±0.75, sample variance 2 × 0.5625 / 1 = 1.125
+    expect(cell?.meanChange.kind === 'estimate' && cell.meanChange.mean).toBe(-1.25);
+    expect(cell?.meanChange.kind === 'estimate' && cell.meanChange.sd).toBeCloseTo(
+      Math.sqrt(1.125),
+      12,
+    );
+    // A drop of ≥ 1 point: 1 of 2; of ≥ 30%: 2/6 = 33% yes, 0.5/5 = 10% no.
+    expect(cell?.improvedOnePoint.successes).toBe(1);
+    expect(cell?.improvedThirtyPercent.successes).toBe(1);
+  });
+
+  it('has no patients to hand over once it has folded them', () => {
+    const run = new OutcomeTally(MODE, AS_OF);
+    run.add(patient(0));
+    run.report();
+    expect(() => run.state).toThrow(/no state to hand over/);
+  });
+});

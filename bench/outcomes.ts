@@ -250,7 +250,7 @@ async function parent(): Promise<number> {
       loadAverage: loadavg().map((x) => Math.round(x * 100) / 100),
     },
     engine:
-      'one pass in Node (2 worker threads, half the bytes each) into per-patient records; DuckDB (@duckdb/node-api, memory_limit 250 MB) sorts them by patient; per-patient domain step in 2 worker threads',
+      'one pass in Node (2 worker threads, half the bytes each) into per-patient records; DuckDB (@duckdb/node-api, 1 thread, memory_limit 250 MB) sorts them by patient; per-patient domain step in 2 worker threads',
     targets: { '1M ms': 10_000, '10M ms': 60_000, rssMb: TARGET_RSS_MB },
     sizes: results,
     pass: results.every((r) => r.pass),

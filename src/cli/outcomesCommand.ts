@@ -7,7 +7,8 @@
  * patient key, in batches of whole patients, to the per-patient step (patientStep.ts, two worker
  * threads on large inputs): the domain turns each patient's records into evidence
  * (patientEvidence.ts) and the table is tallied patient by patient, the batches in order. Memory
- * holds a few batches and the change scores, whatever the input size.
+ * holds a few batches and the table's running sums (and the MME/day changes of patients on
+ * opioids at baseline, for their median), whatever the input size.
  */
 import type { ArmMode } from '../domain/outcomes/armAssignment.ts';
 import type { ReportFormat } from '../domain/outcomes/formatReport.ts';
@@ -56,7 +57,8 @@ Group not in the input); 1 on other failures.
 /**
  * DuckDB's share of the 1 GB memory target: it holds and sorts the patients' records (spilling
  * past this), while Node holds one patient's records and the first pass's two workers. Measured
- * (2026-12-04): 250 MB sorts a 10 M input's 4.5 GB of records in about the time 350 MB does, with
+ * (2026-12-04): 250 MB sorts a 10 M input's 4.5 GB of records (3.6 GB since a PEG Observation's
+ * record is its fact) in about the time 350 MB does, with
  * ~100 MB less peak memory; 200 MB runs out of memory at 10 M.
  */
 const OUTCOMES_MEMORY_LIMIT = '250MB';

@@ -20,7 +20,7 @@ import { eligibilityOn } from './eligibilityAtIndex.ts';
 import type { EligibilityConfig } from '../screening/eligibilityConfig.ts';
 import { mmeOnDay } from './mmeSource.ts';
 import type { PatientRecord } from './patientRecord.ts';
-import { patientRecords, segmentOf } from './patientRecord.ts';
+import { patientRecords, pegObservationReading, segmentOf } from './patientRecord.ts';
 import type { Json } from './resourceShape.ts';
 import { asQuestionnaire, questionnaireKeys } from './resourceShape.ts';
 import type { DatedScore } from './timeWindows.ts';
@@ -162,7 +162,7 @@ export function evidenceFromRecords(
         administrations.push(record.administration);
         break;
       case 'peg-observation':
-        observations.push(record.reading);
+        observations.push(pegObservationReading(record));
         break;
       case 'referral':
         referrals.push({ day: record.day, key: record.key });

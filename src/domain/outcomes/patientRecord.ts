@@ -12,7 +12,11 @@
 import type { Condition, QuestionnaireResponse, Task } from 'fhir/r4';
 import { SCREENING_QUESTIONNAIRE_URL } from '../codes/canonical.ts';
 import { normalizeReference } from '../fhir-primitives/references.ts';
-import type { PegObservationReadingPart } from '../peg/observations.ts';
+import type {
+  PegObservationFact,
+  PegObservationReadingPart,
+  PegObservationSkip,
+} from '../peg/observations.ts';
 import { pegObservationFact } from '../peg/observations.ts';
 import type { PegAdministration } from '../peg/peg.ts';
 import { pegFromQuestionnaireResponse } from '../peg/questionnaireResponse.ts';
@@ -34,10 +38,7 @@ export type PatientRecord =
   | { readonly kind: 'task'; readonly focus: string; readonly status: string }
   | { readonly kind: 'screening'; readonly day: number; readonly answers: ScreeningAnswers }
   | { readonly kind: 'peg'; readonly administration: PegAdministration }
-  | {
-      readonly kind: 'peg-observation';
-      readonly reading: Exclude<PegObservationReadingPart, { kind: 'not-peg' }>;
-    }
+  | { readonly kind: 'peg-observation'; readonly reading: PegObservationRecordReading }
   | { readonly kind: 'referral'; readonly day: number; readonly key: string | undefined }
   | { readonly kind: 'undated-referral' }
   | { readonly kind: 'mme'; readonly segment: SegmentJson };
@@ -48,6 +49,41 @@ function skip(counts: EvidenceCounts, reason: SkipReason): void {
 
 function writeNumber(value: number): number | string {
   return Number.isFinite(value) ? value : String(value);
+}
+
+/** A PEG Observation's fact as a record: a value JSON cannot hold (±Infinity, NaN) as a string. */
+type PegObservationRecordReading =
+  | {
+      readonly kind: 'fact';
+      readonly fact: Omit<PegObservationFact, 'value'> & { readonly value?: number | string };
+    }
+  | { readonly kind: 'skipped'; readonly skip: PegObservationSkip };
+
+function pegObservationRecord(
+  reading: Exclude<PegObservationReadingPart, { kind: 'not-peg' }>,
+): PatientRecord {
+  if (reading.kind === 'skipped') {
+    return { kind: 'peg-observation', reading };
+  }
+  const { value } = reading.fact;
+  return {
+    kind: 'peg-observation',
+    reading:
+      value === undefined || Number.isFinite(value)
+        ? reading
+        : { kind: 'fact', fact: { ...reading.fact, value: writeNumber(value) } },
+  };
+}
+
+/** The PEG Observation reading a record holds, its value a number again. */
+export function pegObservationReading(
+  record: Extract<PatientRecord, { kind: 'peg-observation' }>,
+): PegObservationReadingPart {
+  const { reading } = record;
+  if (reading.kind === 'skipped' || typeof reading.fact.value !== 'string') {
+    return reading as PegObservationReadingPart;
+  }
+  return { kind: 'fact', fact: { ...reading.fact, value: Number(reading.fact.value) } };
 }
 
 export function segmentOf(record: { readonly segment: SegmentJson }): MmeSegment {
@@ -125,7 +161,7 @@ function readRecords(
         return [];
       }
       const reading = pegObservationFact(observation);
-      return reading.kind === 'not-peg' ? [] : [{ kind: 'peg-observation', reading }];
+      return reading.kind === 'not-peg' ? [] : [pegObservationRecord(reading)];
     }
     case 'ServiceRequest': {
       const referral = programmeReferral(resource);

@@ -44,7 +44,7 @@ function pegItemValue(carrier: ValueCarrier): number | undefined {
   if (carrier.valueInteger !== undefined) {
     return carrier.valueInteger;
   }
-  for (const coding of carrier.valueCodeableConcept?.coding ?? []) {
+  for (const coding of objectsOf(carrier.valueCodeableConcept?.coding)) {
     const value = pegValueFromAnswerCode(coding);
     if (value !== undefined) {
       return value;
@@ -69,8 +69,17 @@ function referenceOf(observation: Observation): string | undefined {
   return observation.id === undefined ? undefined : `Observation/${observation.id}`;
 }
 
+/**
+ * The entries of an array element that are objects: a malformed entry (null, a string) is passed
+ * over, so one bad identifier or derivedFrom does not stop the patient's other PEGs being read.
+ */
+function objectsOf<T>(entries: readonly T[] | undefined): T[] {
+  const list: readonly T[] = Array.isArray(entries) ? entries : [];
+  return list.filter((entry) => typeof entry === 'object' && entry !== null);
+}
+
 function derivedFromKeys(observation: Observation): string[] {
-  return (observation.derivedFrom ?? []).flatMap((reference) => {
+  return objectsOf(observation.derivedFrom).flatMap((reference) => {
     const keys: string[] = [];
     if (reference.reference !== undefined) {
       keys.push(normalizeReference(reference.reference));
@@ -154,7 +163,7 @@ export function pegObservationFact(observation: Observation): PegObservationRead
       ...(value === undefined ? {} : { value }),
       ...(components === undefined ? {} : { components }),
       ...(reference === undefined ? {} : { reference }),
-      keys: resourceKeys('Observation', observation.id, observation.identifier ?? []),
+      keys: resourceKeys('Observation', observation.id, objectsOf(observation.identifier)),
       derivedFrom: derivedFromKeys(observation),
     },
   };

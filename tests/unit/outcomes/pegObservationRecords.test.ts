@@ -7,11 +7,14 @@
  * of items) give the same PEG days, exact means and unusable count through the records as
  * pegFromObservations and the PEG history rule give on the whole Observations.
  */
-import type { Observation } from 'fhir/r4';
+import type { Identifier, Observation, Reference } from 'fhir/r4';
 import { describe, expect, it } from 'vitest';
 import { fullDayIndex, parseIsoDay } from '../../../src/domain/fhir-primitives/dates.ts';
 import type { PatientRecord } from '../../../src/domain/outcomes/patientRecord.ts';
-import { patientRecords } from '../../../src/domain/outcomes/patientRecord.ts';
+import {
+  patientRecords,
+  pegObservationReading,
+} from '../../../src/domain/outcomes/patientRecord.ts';
 import {
   Definitions,
   emptyCounts,
@@ -19,7 +22,10 @@ import {
 } from '../../../src/domain/outcomes/patientEvidence.ts';
 import type { Json } from '../../../src/domain/outcomes/resourceShape.ts';
 import { mergePegHistory } from '../../../src/domain/peg/history.ts';
-import { pegFromObservations } from '../../../src/domain/peg/observations.ts';
+import {
+  pegFromObservationFacts,
+  pegFromObservations,
+} from '../../../src/domain/peg/observations.ts';
 import { pegAnswerCodeFor, pegMean } from '../../../src/domain/peg/peg.ts';
 import { DEFAULT_ELIGIBILITY_CONFIG } from '../../../src/domain/screening/eligibilityConfig.ts';
 
@@ -112,15 +118,51 @@ const OBSERVATIONS: Observation[] = [
     effectiveDateTime: '2026-03-02T09:00:00-07:00',
     valueQuantity: qty(3.5),
   }),
+  // A score derived from a QuestionnaireResponse read apart (RESPONSE below): one administration,
+  // the response's.
+  observation('from-response', '91147-9', {
+    effectiveDateTime: '2026-04-06T09:00:00-06:00',
+    valueQuantity: qty(4.2),
+    derivedFrom: [{ reference: 'QuestionnaireResponse/qr-1' }],
+  }),
+  // A score JSON gave as Infinity (1e999): out of range, whatever its components say.
+  observation('infinite', '91147-9', {
+    effectiveDateTime: '2026-04-13T09:00:00-06:00',
+    valueQuantity: qty(Number.POSITIVE_INFINITY),
+    component: items(4, 4, 4),
+  }),
+  // Malformed identifier and derivedFrom entries are passed over; the score is read.
+  observation('odd-entries', '91147-9', {
+    effectiveDateTime: '2026-04-20T09:00:00-06:00',
+    valueQuantity: qty(6),
+    identifier: [null as unknown as Identifier],
+    derivedFrom: [null as unknown as Reference],
+  }),
   // Not a PEG code: no record.
   observation('blood-pressure', '85354-9', { valueQuantity: qty(120) }),
 ];
 
+/** The PEG the QuestionnaireResponse qr-1 gave (what its reader writes as a 'peg' record). */
+const RESPONSE: PatientRecord = {
+  kind: 'peg',
+  administration: {
+    date: '2026-04-06T09:00:00-06:00',
+    score: 4,
+    mean: 4,
+    items: { pain: 4, enjoyment: 4, activity: 4 },
+    subject: 'Patient/p1',
+    sources: ['QuestionnaireResponse/qr-1'],
+    keys: ['QuestionnaireResponse/qr-1'],
+    derivedFrom: [],
+  },
+};
+
 describe('PEG Observations read one by one into records (clbp outcomes)', () => {
   const counts = emptyCounts();
-  const records = OBSERVATIONS.flatMap((o) =>
-    patientRecords(o as unknown as Json, new Definitions(), counts),
-  );
+  const records = [
+    ...OBSERVATIONS.flatMap((o) => patientRecords(o as unknown as Json, new Definitions(), counts)),
+    RESPONSE,
+  ];
   // Through JSON, as the records travel between the first pass and the per-patient step.
   const travelled = JSON.parse(JSON.stringify(records)) as PatientRecord[];
   const evidence = evidenceFromRecords(travelled, counts, {
@@ -138,25 +180,44 @@ describe('PEG Observations read one by one into records (clbp outcomes)', () => 
       { day: day('2026-01-26'), score: 3 },
       { day: day('2026-01-26'), score: 4 },
       { day: day('2026-03-02'), score: 10 / 3 },
+      { day: day('2026-04-06'), score: 4 },
+      { day: day('2026-04-20'), score: 6 },
     ]);
-    // preliminary, no-time, out-of-range, lonely-pain, and twin-item (not attributed)
-    expect(counts.skipped['peg-observation-unusable']).toBe(5);
+    // preliminary, no-time, out-of-range, lonely-pain, twin-item (not attributed), infinite
+    expect(counts.skipped['peg-observation-unusable']).toBe(6);
+  });
+
+  it('keeps every fact whole through JSON: the same administrations, sources, keys and skips', () => {
+    const facts = travelled.flatMap((record) =>
+      record.kind === 'peg-observation' ? [pegObservationReading(record)] : [],
+    );
+    const app = pegFromObservations(OBSERVATIONS);
+    expect(pegFromObservationFacts(facts)).toEqual(app);
+    const merged = mergePegHistory(app.administrations);
+    const followUp = merged.find((a) => a.date.startsWith('2026-03-02'));
+    expect(followUp?.sources).toEqual(['Observation/follow-up', 'Observation/follow-up-copy']);
+    const derived = app.administrations.find((a) => a.date.startsWith('2026-04-06'));
+    expect(derived?.derivedFrom).toEqual(['QuestionnaireResponse/qr-1']);
+    expect(app.skipped.map((skip) => skip.reference)).toContain('Observation/infinite');
   });
 
   it('gives the administrations the app reads from the whole Observations', () => {
     const app = pegFromObservations(OBSERVATIONS);
-    const expected = mergePegHistory(app.administrations).map((a) => ({
-      day: fullDayIndex(a.date),
-      score: pegMean(a),
-    }));
+    const expected = mergePegHistory([...app.administrations, RESPONSE.administration]).map(
+      (a) => ({
+        day: fullDayIndex(a.date),
+        score: pegMean(a),
+      }),
+    );
     expect(expected.length).toBeGreaterThanOrEqual(5);
     expect(evidence.pegs).toEqual(expected);
     expect(counts.skipped['peg-observation-unusable']).toBe(app.skipped.length);
   });
 
   it('keeps one record per PEG Observation, none for other codes', () => {
-    expect(records.map((r) => r.kind)).toEqual(
-      Array.from({ length: OBSERVATIONS.length - 1 }, () => 'peg-observation'),
-    );
+    expect(records.map((r) => r.kind)).toEqual([
+      ...Array.from({ length: OBSERVATIONS.length - 1 }, () => 'peg-observation'),
+      'peg',
+    ]);
   });
 });

@@ -9,6 +9,8 @@ import { describe, expect, it } from 'vitest';
 import type { PatientEvidence } from '../../../src/domain/outcomes/armAssignment.ts';
 import { OutcomeTally } from '../../../src/domain/outcomes/outcomeTable.ts';
 import { parseIsoDay } from '../../../src/domain/fhir-primitives/dates.ts';
+import { ancova, armSums } from '../../../src/domain/stats/ancova.ts';
+import { meanWithCi, welchTTest } from '../../../src/domain/stats/tInference.ts';
 
 const MODE = { kind: 'group', groupId: 'g' } as const;
 const AS_OF = parseIsoDay('2027-06-01') ?? 0;
@@ -28,6 +30,16 @@ function patient(i: number): PatientEvidence {
     inGroup: i % 2 === 0,
     mmeOnDay: (day) => (i % 6 === 0 ? (day === BASELINE ? 60 : 30 + i) : 0),
   };
+}
+
+/** An estimate, or the test fails here. */
+function estimateOf<T extends { kind: string }>(
+  value: T | undefined,
+): Extract<T, { kind: 'estimate' }> {
+  if (value?.kind !== 'estimate') {
+    throw new Error(`expected an estimate, got ${JSON.stringify(value)}`);
+  }
+  return value as Extract<T, { kind: 'estimate' }>;
 }
 
 const PATIENTS = Array.from({ length: 200 }, (_, i) => patient(i));
@@ -81,6 +93,53 @@ describe('the outcome tally folding appended batches into sums', () => {
     // A drop of ≥ 1 point: 1 of 2; of ≥ 30%: 2/6 = 33% yes, 0.5/5 = 10% no.
     expect(cell?.improvedOnePoint.successes).toBe(1);
     expect(cell?.improvedThirtyPercent.successes).toBe(1);
+  });
+
+  it('gives the week-8 cell the array statistics give on the change scores', () => {
+    const row = expected.rows[0];
+    const arm = (even: boolean) => {
+      const points = PATIENTS.filter((_, i) => (i % 2 === 0) === even).map((p) => {
+        const [baseline, followUp] = p.pegs;
+        return { x: baseline?.score ?? 0, y: (followUp?.score ?? 0) - (baseline?.score ?? 0) };
+      });
+      return { points, changes: points.map((point) => point.y) };
+    };
+    const intervention = arm(true);
+    const comparison = arm(false);
+    const fromArrays = estimateOf(meanWithCi(intervention.changes));
+    const folded = estimateOf(row?.intervention.meanChange);
+    expect(folded.n).toBe(100);
+    expect(folded.mean).toBe(fromArrays.mean); // the same sum in the same order
+    expect(folded.sd).toBeCloseTo(fromArrays.sd, 12); // Welford against two passes
+    const welch = estimateOf(welchTTest(intervention.changes, comparison.changes));
+    const difference = estimateOf(row?.difference);
+    expect(difference.difference).toBe(welch.difference);
+    expect(difference.standardError).toBeCloseTo(welch.standardError, 12);
+    expect(row?.adjusted).toEqual(ancova(armSums(intervention.points), armSums(comparison.points)));
+  });
+
+  it('gives no Welch test for two arms of identical changes (no variance to test against)', () => {
+    const tally = new OutcomeTally(MODE, AS_OF);
+    for (let i = 0; i < 6; i += 1) {
+      for (const [inGroup, followUp] of [
+        [true, 4],
+        [false, 14 / 3],
+      ] as const) {
+        tally.add({
+          pegs: [
+            { day: BASELINE, score: 7 },
+            { day: WEEK_8, score: followUp },
+          ],
+          referralDays: [],
+          undatedReferral: false,
+          inGroup,
+        });
+      }
+    }
+    expect(tally.report().rows[0]?.difference).toEqual({
+      kind: 'insufficient',
+      reason: 'zero-variance',
+    });
   });
 
   it('has no patients to hand over once it has folded them', () => {

@@ -10,13 +10,12 @@ import type {
   QuestionnaireResponse,
   ServiceRequest,
 } from 'fhir/r4';
+import type { JsonRecord } from '../fhir-primitives/json.ts';
+import { isRecord } from '../fhir-primitives/json.ts';
 import { normalizeReference } from '../fhir-primitives/references.ts';
 
-export type Json = Readonly<Record<string, unknown>>;
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+/** A JSON object as read off the wire (fhir-primitives' JsonRecord). */
+export type Json = JsonRecord;
 
 function isArrayOrAbsent(value: unknown): boolean {
   return value === undefined || Array.isArray(value);
@@ -27,7 +26,7 @@ function isString(value: unknown): value is string {
 }
 
 function referenceKey(reference: unknown): string | undefined {
-  if (!isObject(reference) || !isString(reference.reference)) {
+  if (!isRecord(reference) || !isString(reference.reference)) {
     return undefined;
   }
   // Already 'Type/id': keep the parsed string itself (one flat string per patient key) rather
@@ -75,7 +74,7 @@ export function asObservation(resource: Json): Observation | undefined {
   const code = resource.code;
   return resource.resourceType === 'Observation' &&
     isString(resource.status) &&
-    isObject(code) &&
+    isRecord(code) &&
     isArrayOrAbsent(code.coding) &&
     isArrayOrAbsent(resource.component) &&
     isArrayOrAbsent(resource.derivedFrom) &&
@@ -88,7 +87,7 @@ export function asServiceRequest(resource: Json): ServiceRequest | undefined {
   const code = resource.code;
   return resource.resourceType === 'ServiceRequest' &&
     isString(resource.status) &&
-    (code === undefined || (isObject(code) && isArrayOrAbsent(code.coding)))
+    (code === undefined || (isRecord(code) && isArrayOrAbsent(code.coding)))
     ? (resource as unknown as ServiceRequest)
     : undefined;
 }

@@ -15,6 +15,7 @@ import { identifierKey, normalizeReference, resourceKeys } from '../fhir-primiti
 import { hasLoinc } from '../fhir-primitives/codings.ts';
 import type { PegAdministration, PegAnswers, PegItemKey, PegItemValues } from './peg.ts';
 import { instantOf } from '../fhir-primitives/dates.ts';
+import { isRecord } from '../fhir-primitives/json.ts';
 
 /** Observation statuses whose value is a result (FHIR R4 observation-status). */
 const USABLE_OBSERVATION_STATUSES: readonly string[] = ['final', 'amended', 'corrected'];
@@ -70,12 +71,12 @@ function referenceOf(observation: Observation): string | undefined {
 }
 
 /**
- * The entries of an array element that are objects: a malformed entry (null, a string) is passed
+ * The entries of an array element that are objects: a malformed entry (null, a string, a list) is passed
  * over, so one bad identifier or derivedFrom does not stop the patient's other PEGs being read.
  */
 function objectsOf<T>(entries: readonly T[] | undefined): T[] {
   const list: readonly T[] = Array.isArray(entries) ? entries : [];
-  return list.filter((entry) => typeof entry === 'object' && entry !== null);
+  return list.filter((entry) => isRecord(entry));
 }
 
 function derivedFromKeys(observation: Observation): string[] {
